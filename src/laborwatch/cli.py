@@ -1,0 +1,144 @@
+"""The `laborwatch` command: migrate, serve, synth, load, demo, and Django's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laborwatch.config.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=args.verbosity)
+    from laborwatch.core.services import org_units_load
+
+    org_units_load(path=Path(args.city_file)) if args.city_file else org_units_load()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from laborwatch.config.serve import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from laborwatch.synth import generate
+
+    manifest = generate(Path(args.out), scale=args.scale, seed=args.seed,
+                        enterprises=args.enterprises, progress=not args.quiet)
+    counts = manifest.get("counts", {})
+    print(f"合成城市已生成：{args.out}（种子 {args.seed}，规模 {args.scale}）")
+    for name, count in sorted(counts.items()):
+        print(f"  {name}: {count:,}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    _django()
+    from laborwatch.city_load import load_city
+
+    summary = load_city(Path(args.dir), progress=not args.quiet)
+    print(f"已载入：企业 {summary['enterprises']:,} 家，职工 {summary['workers']:,} 人")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from laborwatch.config.serve import serve
+    from laborwatch.core.demo import DEMO_PASSWORD, ensure_demo_users
+    from laborwatch.core.services import org_units_load
+    from laborwatch.enterprises.models import Enterprise
+    from laborwatch.synth import generate
+    from laborwatch.city_load import load_city
+
+    call_command("migrate", interactive=False, verbosity=0)
+    org_units_load()
+    users = ensure_demo_users()
+    if not Enterprise.objects.exists():
+        city_dir = Path(settings.DATA_DIR) / "synth" / f"demo-seed{args.seed}"
+        if not (city_dir / "manifest.json").exists():
+            print("正在生成演示城市……")
+            generate(city_dir, scale="demo", seed=args.seed, progress=True)
+        print("正在载入演示城市……")
+        load_city(city_dir, progress=True)
+    port = args.port
+    print()
+    print(f"LaborWatch 演示已启动：http://{args.host}:{port}/")
+    print(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for user in users:
+        scope = user.org_unit.label if user.org_unit else "全市"
+        print(f"  {user.username:<12} {user.get_role_display()}（{scope}）")
+    sys.stdout.flush()
+    serve(host=args.host, port=port)
+    return 0
+
+
+def cmd_django(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["laborwatch", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="laborwatch",
+                                     description="劳动关系风险监测与职工维权平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+    default_port = int(os.environ.get("PORT", "8000"))
+
+    migrate = sub.add_parser("migrate", help="建立或升级数据库，并载入组织机构")
+    migrate.add_argument("--city-file", help="组织机构文件（默认青岛市）")
+    migrate.add_argument("--verbosity", type=int, default=1)
+    migrate.set_defaults(func=cmd_migrate)
+
+    for name, func, text in (("serve", cmd_serve, "启动网页服务"), ("demo", cmd_demo, "一键演示")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        command.add_argument("--port", type=int, default=default_port)
+        if name == "demo":
+            command.add_argument("--seed", type=int, default=1)
+        command.set_defaults(func=func)
+
+    synth = sub.add_parser("synth", help="生成合成城市（企业、职工、数据源、风险事件）")
+    synth.add_argument("--scale", choices=["demo", "city"], default="demo")
+    synth.add_argument("--seed", type=int, default=1)
+    synth.add_argument("--out", required=True)
+    synth.add_argument("--enterprises", type=int, help="覆盖企业数量（测试用）")
+    synth.add_argument("--quiet", action="store_true")
+    synth.set_defaults(func=cmd_synth)
+
+    load = sub.add_parser("load", help="把合成城市载入数据库（企业名录与来电职工）")
+    load.add_argument("dir")
+    load.add_argument("--quiet", action="store_true")
+    load.set_defaults(func=cmd_load)
+
+    django_cmd = sub.add_parser("django", help="运行 Django 管理命令")
+    django_cmd.add_argument("rest", nargs=argparse.REMAINDER)
+    django_cmd.set_defaults(func=cmd_django)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

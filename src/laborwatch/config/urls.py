@@ -1,0 +1,19 @@
+"""URL map."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from laborwatch.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("enterprises/", include("laborwatch.enterprises.urls")),
+    path("workers/", include("laborwatch.workers.urls")),
+    path("admin/", admin.site.urls),
+]

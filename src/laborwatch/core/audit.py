@@ -1,0 +1,60 @@
+"""Writing audit events: every service that changes state calls `record_event` in its transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from laborwatch.core.models import AuditEvent, OrgUnit, User
+
+
+def record_event(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_label: str = "",
+    org_unit: OrgUnit | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit row. `actor=None` means the system; give `actor_label` (e.g. a command)."""
+    if target is not None:
+        target_type = target_type or target._meta.label_lower
+        target_label = target_label or str(target)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor else "system"),
+        action=action,
+        target_type=target_type,
+        target_id=str(target.pk) if target is not None else "",
+        target_label=target_label[:200],
+        org_unit=org_unit,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> tuple[dict, dict]:
+    """The before/after pair of the fields in `new_values` that really change, JSON-ready."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for field, value in new_values.items():
+        old = getattr(instance, field)
+        if old != value:
+            before[field] = _jsonable(old)
+            after[field] = _jsonable(value)
+    return before, after
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (str, int, float, bool, type(None), list, dict)):
+        return value
+    return str(value)

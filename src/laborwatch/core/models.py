@@ -1,0 +1,145 @@
+"""Org units, users with a role and a scope, and the audit event table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.core.roles import (
+    AUDIT_LOG_ROLES,
+    CITY_WIDE_ROLES,
+    READ_ONLY_ROLES,
+    REVEAL_ROLES,
+    Role,
+)
+
+
+class OrgUnit(models.Model):
+    """A body in the city's labour-relations network: federation, centre, district union, department."""
+
+    class Kind(models.TextChoices):
+        FEDERATION = "federation", _("City federation of trade unions")
+        CENTRE = "centre", _("Worker service centre")
+        DISTRICT = "district", _("District union")
+        DEPARTMENT = "department", _("Department")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent"),
+    )
+    # Administrative division code (GB/T 2260) of the area a district union covers.
+    division_code = models.CharField(_("division code"), max_length=6, blank=True, db_index=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "sort_order", "code"]
+        verbose_name = _("org unit")
+        verbose_name_plural = _("org units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: a role decides what they may do, the org unit where."""
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CENTRE_STAFF)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("org unit"),
+    )
+    display_name = models.CharField(_("display name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON])
+                | models.Q(org_unit__isnull=False),
+                name="scoped_role_has_org_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        expected_kind = {
+            Role.DISTRICT_STAFF: OrgUnit.Kind.DISTRICT,
+            Role.DEPARTMENT_LIAISON: OrgUnit.Kind.DEPARTMENT,
+        }.get(Role(self.role))
+        if expected_kind is None:
+            return
+        if self.org_unit is None or self.org_unit.kind != expected_kind:
+            raise ValidationError(
+                {"org_unit": _("This role must belong to a %(kind)s.")
+                 % {"kind": OrgUnit.Kind(expected_kind).label}}
+            )
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.role in CITY_WIDE_ROLES
+
+    @property
+    def can_reveal_personal_data(self) -> bool:
+        return self.role in REVEAL_ROLES
+
+    @property
+    def can_write(self) -> bool:
+        return self.role not in READ_ONLY_ROLES
+
+    @property
+    def can_read_audit_log(self) -> bool:
+        return self.role in AUDIT_LOG_ROLES
+
+
+class AuditEvent(models.Model):
+    """One state change or sensitive read: who, when, what, before and after. Never updated."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    # The actor's name at the time, and "system" / a command name when there is no user.
+    actor_label = models.CharField(_("actor label"), max_length=150)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=60)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("org unit"),
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,59 @@
+"""Django validators for 统一社会信用代码, 公民身份号码 and phone numbers, with reasons in Chinese."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.lib import codes
+
+
+def validate_credit_code(value: str) -> None:
+    problem = codes.credit_code_problem(value)
+    if problem is None:
+        return
+    messages = {
+        "length": _("Unified social credit code must be 18 characters, got %(n)d.") % {"n": len(value)},
+        "charset": _(
+            "Unified social credit code may only use digits and capital letters other than "
+            "I, O, S, V, Z."
+        ),
+        "authority": _(
+            "Unified social credit code starts with an unknown registration authority '%(c)s'."
+        )
+        % {"c": value[:1]},
+        "division": _("Characters 3-8 of the unified social credit code must be a division code."),
+        "check": _(
+            "Unified social credit code check character is wrong: expected %(expected)s, got "
+            "%(got)s."
+        )
+        % {"expected": codes.credit_code_check_char(value[:17]), "got": value[17:]},
+    }
+    raise ValidationError(messages[problem], code=f"credit_code_{problem}")
+
+
+def validate_id_number(value: str) -> None:
+    problem = codes.id_number_problem(value, today=timezone.localdate())
+    if problem is None:
+        return
+    messages = {
+        "length": _("ID number must be 18 characters, got %(n)d.") % {"n": len(value)},
+        "charset": _("ID number must be 17 digits followed by a digit or X."),
+        "region": _("ID number starts with an unknown region code %(c)s.") % {"c": value[:2]},
+        "birth_date": _("ID number contains an impossible birth date %(d)s.") % {"d": value[6:14]},
+        "check": _("ID number check digit is wrong: expected %(expected)s, got %(got)s.")
+        % {"expected": codes.id_number_check_char(value[:17]), "got": value[17:]},
+    }
+    raise ValidationError(messages[problem], code=f"id_number_{problem}")
+
+
+def validate_phone(value: str) -> None:
+    if codes.phone_problem(value) is not None:
+        raise ValidationError(
+            _(
+                "Phone number must be an 11-digit mobile number starting with 13-19, or a "
+                "landline with area code such as 0532-88886666."
+            ),
+            code="phone_format",
+        )

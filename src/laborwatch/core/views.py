@@ -1,0 +1,74 @@
+"""Home page, health check and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Sum
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.models import AuditEvent
+from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.lib.paging import paginate
+from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.workers.access import workers_visible_to
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 — any database failure means "not healthy"
+        return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    enterprises = enterprises_visible_to(request.user)
+    totals = enterprises.aggregate(count=Count("pk"), employees=Sum("employee_count"))
+    by_district = (
+        enterprises.values("district__short_name", "district__code")
+        .annotate(count=Count("pk"), employees=Sum("employee_count"))
+        .order_by("district__code")
+    )
+    return render(request, "core/home.html", {
+        "totals": totals,
+        "by_district": by_district,
+        "worker_count": workers_visible_to(request.user).count(),
+    })
+
+
+@login_required
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.can_read_audit_log:
+        raise Http404
+    events = AuditEvent.objects.select_related("org_unit")
+    action = request.GET.get("action", "").strip()
+    actor = request.GET.get("actor", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor:
+        events = events.filter(actor_label=actor)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="审计日志.xlsx", title="审计日志",
+            headers=["时间", "操作人", "操作", "对象类型", "对象", "单位", "原因"],
+            rows=(
+                [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action,
+                 e.target_type, e.target_label, e.org_unit.label if e.org_unit else "", e.reason]
+                for e in events[:100_000]
+            ),
+        )
+    page, query_string = paginate(request, events)
+    return render(request, "core/audit_log.html", {
+        "page": page, "query_string": query_string, "action": action, "actor": actor,
+    })

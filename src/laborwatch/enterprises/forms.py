@@ -1,0 +1,56 @@
+"""Forms of the enterprise registry: the list filters and the create form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.core.models import OrgUnit
+from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
+    return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"), required=False, choices=[("", _("All industries")), *Industry.choices]
+    )
+    size_band = forms.ChoiceField(
+        label=_("Size"), required=False, choices=[("", _("All sizes")), *SizeBand.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("All statuses")), *EnterpriseStatus.choices],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["district"].choices = _district_choices()  # type: ignore[attr-defined]
+
+
+class EnterpriseCreateForm(forms.Form):
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_names = forms.CharField(
+        label=_("Short names"), required=False, max_length=200,
+        help_text=_("Separate several short names with commas."),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+    )
+    industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
+    size_band = forms.ChoiceField(label=_("Size"), choices=SizeBand.choices)
+    registered_capital = forms.IntegerField(label=_("Registered capital (yuan)"), min_value=0,
+                                            initial=0)
+    employee_count = forms.IntegerField(label=_("Employees"), min_value=0, initial=0)
+    address = forms.CharField(label=_("Address"), required=False, max_length=300)
+    established_on = forms.DateField(label=_("Established on"), required=False)
+
+    def clean_short_names(self) -> list[str]:
+        raw = self.cleaned_data["short_names"].replace("，", ",")
+        return [part.strip() for part in raw.split(",") if part.strip()]

@@ -1,0 +1,42 @@
+"""Reads of the enterprise registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from laborwatch.core.models import User
+from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.codes import normalize_code
+
+
+@dataclass(frozen=True)
+class EnterpriseFilters:
+    query: str = ""
+    district_code: str = ""
+    industry: str = ""
+    size_band: str = ""
+    status: str = ""
+
+
+def enterprise_search(*, user: User, filters: EnterpriseFilters) -> QuerySet[Enterprise]:
+    """Enterprises in the user's scope matching any name (current, former, short) or the code."""
+    rows = enterprises_visible_to(user).select_related("district")
+    query = filters.query.strip()
+    if query:
+        code = normalize_code(query)
+        if len(code) == 18 and code.isascii() and code.isalnum():
+            rows = rows.filter(credit_code=code)
+        else:
+            rows = rows.filter(search_text__icontains=query)
+    if filters.district_code:
+        rows = rows.filter(district__code=filters.district_code)
+    if filters.industry:
+        rows = rows.filter(industry=filters.industry)
+    if filters.size_band:
+        rows = rows.filter(size_band=filters.size_band)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows.order_by("name", "pk")

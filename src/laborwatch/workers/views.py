@@ -1,0 +1,129 @@
+"""Worker pages: list (masked), detail, audited reveal, registration, export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from laborwatch.core.audit import record_event
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.masking import mask_id_number, mask_phone
+from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.lib.codes import normalize_code, normalize_phone
+from laborwatch.lib.paging import paginate
+from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.workers.access import get_worker_for_user, may_reveal, workers_visible_to
+from laborwatch.workers.forms import RevealForm, WorkerCreateForm, WorkerSearchForm
+from laborwatch.workers.models import Worker
+from laborwatch.workers.services import worker_create, worker_reveal
+
+EXPORT_LIMIT = 50_000
+
+
+def _search(user_rows: QuerySet[Worker], query: str) -> QuerySet[Worker]:
+    from laborwatch.core.crypto import digest
+
+    query = query.strip()
+    if not query:
+        return user_rows
+    code = normalize_code(query)
+    if len(code) == 18 and code[:17].isdigit():
+        return user_rows.filter(id_number_digest=digest(code))
+    phone = normalize_phone(query)
+    if phone.isdigit() and len(phone) >= 7:
+        return user_rows.filter(phone_digest=digest(phone))
+    return user_rows.filter(name__contains=query)
+
+
+@login_required
+def worker_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = WorkerSearchForm(request.GET or None)
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    rows = _search(workers_visible_to(request.user).select_related("employer", "district"), query)
+    if request.GET.get("format") == "xlsx":
+        return _export(request, rows)
+    page, query_string = paginate(request, rows)
+    return render(request, "workers/list.html", {
+        "form": form, "page": page, "query_string": query_string,
+        "can_create": request.user.can_write, "can_reveal": may_reveal(request.user),
+    })
+
+
+def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpResponse:
+    reveal = request.GET.get("reveal") == "1" and may_reveal(request.user)
+    selected = list(rows[:EXPORT_LIMIT])
+    record_event(actor=request.user, action="worker.export", target_type="workers.worker",
+                 target_label=str(len(selected)),
+                 after={"rows": len(selected), "revealed": reveal})
+    return xlsx_response(
+        filename="职工名单.xlsx", title="职工名单",
+        headers=["姓名", "身份证号", "手机号", "用人单位", "所属区市"],
+        rows=(
+            [w.name,
+             w.id_number if reveal else mask_id_number(w.id_number),
+             w.phone if reveal else mask_phone(w.phone),
+             w.employer.name if w.employer else "",
+             w.district.label if w.district else ""]
+            for w in selected
+        ),
+    )
+
+
+@login_required
+def worker_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    worker = get_worker_for_user(request.user, pk)
+    return render(request, "workers/detail.html", {
+        "worker": worker, "can_reveal": may_reveal(request.user), "reveal_form": RevealForm(),
+    })
+
+
+@login_required
+@require_POST
+def worker_reveal_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    worker = get_worker_for_user(request.user, pk)
+    if not may_reveal(request.user):
+        raise Http404
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "workers/detail.html", {
+            "worker": worker, "can_reveal": True, "reveal_form": form,
+        }, status=400)
+    clear = worker_reveal(actor=request.user, worker=worker, reason=form.cleaned_data["reason"])
+    return render(request, "workers/detail.html", {
+        "worker": worker, "can_reveal": True, "reveal_form": RevealForm(), "clear": clear,
+    })
+
+
+@login_required
+def worker_new(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.can_write:
+        raise Http404
+    form = WorkerCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        employer = None
+        code = normalize_code(data["employer_credit_code"])
+        if code:
+            employer = enterprises_visible_to(request.user).filter(credit_code=code).first()
+            if employer is None:
+                form.add_error("employer_credit_code", _("No enterprise with this credit code in your scope."))
+        if employer is not None or not code:
+            try:
+                worker = worker_create(
+                    actor=request.user, name=data["name"], id_number=data["id_number"],
+                    phone=data["phone"], employer=employer,
+                    district=request.user.org_unit if not request.user.is_city_wide else None,
+                )
+            except ValidationError as error:
+                for field_name, field_errors in error.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, field_errors)
+            else:
+                messages.success(request, _("Worker %(name)s registered.") % {"name": worker.name})
+                return redirect("workers:detail", pk=worker.pk)
+    return render(request, "workers/form.html", {"form": form})
