@@ -34,7 +34,9 @@ def load_city(city_dir: Path, *, progress: bool = True) -> dict[str, int]:
     complaints_path = city_dir / "complaints.parquet"
     if complaints_path.exists():
         callers = pq.read_table(complaints_path, columns=["worker_key"]).column("worker_key")
-        workers = workers.filter(pc.is_in(workers.column("worker_key"), value_set=pc.unique(callers)))
+        workers = workers.filter(
+            pc.is_in(workers.column("worker_key"), value_set=pc.unique(callers))
+        )
     with Progress(disable=not progress) as bar:
         created = enterprises_bulk_load(actor=None, rows=_rows(enterprises, bar, "企业名录"))
         worker_count = workers_bulk_load(rows=_rows(workers, bar, "来电职工"))

@@ -37,8 +37,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_synth(args: argparse.Namespace) -> int:
     from laborwatch.synth import generate
 
-    manifest = generate(Path(args.out), scale=args.scale, seed=args.seed,
-                        enterprises=args.enterprises, progress=not args.quiet)
+    manifest = generate(
+        Path(args.out),
+        scale=args.scale,
+        seed=args.seed,
+        enterprises=args.enterprises,
+        progress=not args.quiet,
+    )
     counts = manifest.get("counts", {})
     print(f"合成城市已生成：{args.out}（种子 {args.seed}，规模 {args.scale}）")
     for name, count in sorted(counts.items()):
@@ -60,12 +65,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from laborwatch.city_load import load_city
     from laborwatch.config.serve import serve
     from laborwatch.core.demo import DEMO_PASSWORD, ensure_demo_users
     from laborwatch.core.services import org_units_load
     from laborwatch.enterprises.models import Enterprise
     from laborwatch.synth import generate
-    from laborwatch.city_load import load_city
 
     call_command("migrate", interactive=False, verbosity=0)
     org_units_load()
@@ -98,8 +103,9 @@ def cmd_django(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="laborwatch",
-                                     description="劳动关系风险监测与职工维权平台")
+    parser = argparse.ArgumentParser(
+        prog="laborwatch", description="劳动关系风险监测与职工维权平台"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     default_port = int(os.environ.get("PORT", "8000"))
 

@@ -1,4 +1,4 @@
-"""Writing audit events: every service that changes state calls `record_event` in its transaction."""
+"""Writing audit events: every state-changing service calls `record_event` in its transaction."""
 
 from __future__ import annotations
 

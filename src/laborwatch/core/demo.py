@@ -6,7 +6,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.core.services import user_create
 
-DEMO_PASSWORD = "laborwatch-demo"  # noqa: S105 — printed on screen, demo only
+DEMO_PASSWORD = "laborwatch-demo"
 
 DEMO_USERS = (
     ("admin", Role.ADMIN, None, "系统管理员"),
@@ -26,7 +26,13 @@ def ensure_demo_users() -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
-            user = user_create(actor=None, username=username, password=DEMO_PASSWORD,
-                               role=role, org_unit=unit, display_name=display_name)
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                org_unit=unit,
+                display_name=display_name,
+            )
         users.append(user)
     return users

@@ -8,4 +8,4 @@ from laborwatch.core.models import User
 
 
 class AuthenticatedRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User

@@ -19,7 +19,7 @@ from laborwatch.core.roles import (
 
 
 class OrgUnit(models.Model):
-    """A body in the city's labour-relations network: federation, centre, district union, department."""
+    """A body in the labour-relations network: federation, centre, district union, department."""
 
     class Kind(models.TextChoices):
         FEDERATION = "federation", _("City federation of trade unions")
@@ -32,7 +32,11 @@ class OrgUnit(models.Model):
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent"),
     )
     # Administrative division code (GB/T 2260) of the area a district union covers.
@@ -56,9 +60,15 @@ class OrgUnit(models.Model):
 class User(AbstractUser):
     """A person who signs in: a role decides what they may do, the org unit where."""
 
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.CENTRE_STAFF)
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, default=Role.CENTRE_STAFF
+    )
     org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("org unit"),
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
@@ -87,8 +97,10 @@ class User(AbstractUser):
             return
         if self.org_unit is None or self.org_unit.kind != expected_kind:
             raise ValidationError(
-                {"org_unit": _("This role must belong to a %(kind)s.")
-                 % {"kind": OrgUnit.Kind(expected_kind).label}}
+                {
+                    "org_unit": _("This role must belong to a %(kind)s.")
+                    % {"kind": OrgUnit.Kind(expected_kind).label}
+                }
             )
 
     @property
@@ -113,7 +125,11 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     # The actor's name at the time, and "system" / a command name when there is no user.
@@ -123,7 +139,11 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_label = models.CharField(_("target"), max_length=200, blank=True)
     org_unit = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("org unit"),
     )
     before = models.JSONField(_("before"), null=True, blank=True)

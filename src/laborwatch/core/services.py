@@ -20,21 +20,29 @@ def org_units_load(*, path: Path = DEFAULT_CITY_FILE, actor: User | None = None)
     """Create or update a city's org units from a JSON file keyed by code; idempotent."""
     spec = json.loads(path.read_text(encoding="utf-8"))
     counts = {"created": 0, "updated": 0}
-    federation = _upsert(spec["federation"], kind=OrgUnit.Kind.FEDERATION, parent=None, order=0,
-                         counts=counts)
+    federation = _upsert(
+        spec["federation"], kind=OrgUnit.Kind.FEDERATION, parent=None, order=0, counts=counts
+    )
     _upsert(spec["centre"], kind=OrgUnit.Kind.CENTRE, parent=federation, order=0, counts=counts)
     for order, row in enumerate(spec["districts"]):
         _upsert(row, kind=OrgUnit.Kind.DISTRICT, parent=federation, order=order, counts=counts)
     for order, row in enumerate(spec["departments"]):
         _upsert(row, kind=OrgUnit.Kind.DEPARTMENT, parent=None, order=order, counts=counts)
     if counts["created"] or counts["updated"]:
-        record_event(actor=actor, action="org_units.load", target_type="core.orgunit",
-                     target_label=spec["city"], after=counts, actor_label="" if actor else "load")
+        record_event(
+            actor=actor,
+            action="org_units.load",
+            target_type="core.orgunit",
+            target_label=spec["city"],
+            after=counts,
+            actor_label="" if actor else "load",
+        )
     return counts
 
 
-def _upsert(row: dict[str, Any], *, kind: str, parent: OrgUnit | None, order: int,
-            counts: dict[str, int]) -> OrgUnit:
+def _upsert(
+    row: dict[str, Any], *, kind: str, parent: OrgUnit | None, order: int, counts: dict[str, int]
+) -> OrgUnit:
     values = {
         "name": row["name"],
         "short_name": row.get("short_name", ""),
@@ -65,12 +73,22 @@ def user_create(
     display_name: str = "",
 ) -> User:
     """Create a sign-in account; scoped roles must name their org unit."""
-    user = User(username=username, role=role, org_unit=org_unit, display_name=display_name,
-                is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+    user = User(
+        username=username,
+        role=role,
+        org_unit=org_unit,
+        display_name=display_name,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
-    record_event(actor=actor, action="user.create", target=user,
-                 after={"role": role, "org_unit": org_unit.code if org_unit else None},
-                 actor_label="" if actor else "setup")
+    record_event(
+        actor=actor,
+        action="user.create",
+        target=user,
+        after={"role": role, "org_unit": org_unit.code if org_unit else None},
+        actor_label="" if actor else "setup",
+    )
     return user

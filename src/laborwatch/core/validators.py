@@ -1,4 +1,4 @@
-"""Django validators for 统一社会信用代码, 公民身份号码 and phone numbers, with reasons in Chinese."""
+"""Django validators for 统一社会信用代码, 公民身份号码 and phones, with reasons in Chinese."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def validate_credit_code(value: str) -> None:
     if problem is None:
         return
     messages = {
-        "length": _("Unified social credit code must be 18 characters, got %(n)d.") % {"n": len(value)},
+        "length": _("Unified social credit code must be 18 characters, got %(n)d.")
+        % {"n": len(value)},
         "charset": _(
             "Unified social credit code may only use digits and capital letters other than "
             "I, O, S, V, Z."

@@ -26,7 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # noqa: BLE001 — any database failure means "not healthy"
+    except Exception as error:
         return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok"})
 
@@ -40,11 +40,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         .annotate(count=Count("pk"), employees=Sum("employee_count"))
         .order_by("district__code")
     )
-    return render(request, "core/home.html", {
-        "totals": totals,
-        "by_district": by_district,
-        "worker_count": workers_visible_to(request.user).count(),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "totals": totals,
+            "by_district": by_district,
+            "worker_count": workers_visible_to(request.user).count(),
+        },
+    )
 
 
 @login_required
@@ -60,15 +64,30 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
         events = events.filter(actor_label=actor)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            filename="审计日志.xlsx", title="审计日志",
+            filename="审计日志.xlsx",
+            title="审计日志",
             headers=["时间", "操作人", "操作", "对象类型", "对象", "单位", "原因"],
             rows=(
-                [timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label, e.action,
-                 e.target_type, e.target_label, e.org_unit.label if e.org_unit else "", e.reason]
+                [
+                    timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    e.actor_label,
+                    e.action,
+                    e.target_type,
+                    e.target_label,
+                    e.org_unit.label if e.org_unit else "",
+                    e.reason,
+                ]
                 for e in events[:100_000]
             ),
         )
     page, query_string = paginate(request, events)
-    return render(request, "core/audit_log.html", {
-        "page": page, "query_string": query_string, "action": action, "actor": actor,
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "query_string": query_string,
+            "action": action,
+            "actor": actor,
+        },
+    )

@@ -17,7 +17,10 @@ def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:
 def get_enterprise_for_user(user: User, credit_code: str) -> Enterprise:
     """The enterprise if it exists and the user may see it; 404 for both other cases."""
     enterprise = (
-        enterprises_visible_to(user).select_related("district").filter(credit_code=credit_code).first()
+        enterprises_visible_to(user)
+        .select_related("district")
+        .filter(credit_code=credit_code)
+        .first()
     )
     if enterprise is None:
         raise Http404

@@ -9,7 +9,7 @@ from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
 
 
-def _district_choices() -> list[tuple[str, str]]:
+def _district_choices() -> list[tuple[str, object]]:
     units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
     return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
 
@@ -24,7 +24,8 @@ class EnterpriseFilterForm(forms.Form):
         label=_("Size"), required=False, choices=[("", _("All sizes")), *SizeBand.choices]
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("All statuses")), *EnterpriseStatus.choices],
     )
 
@@ -37,7 +38,9 @@ class EnterpriseCreateForm(forms.Form):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
     short_names = forms.CharField(
-        label=_("Short names"), required=False, max_length=200,
+        label=_("Short names"),
+        required=False,
+        max_length=200,
         help_text=_("Separate several short names with commas."),
     )
     district = forms.ModelChoiceField(
@@ -45,8 +48,9 @@ class EnterpriseCreateForm(forms.Form):
     )
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
     size_band = forms.ChoiceField(label=_("Size"), choices=SizeBand.choices)
-    registered_capital = forms.IntegerField(label=_("Registered capital (yuan)"), min_value=0,
-                                            initial=0)
+    registered_capital = forms.IntegerField(
+        label=_("Registered capital (yuan)"), min_value=0, initial=0
+    )
     employee_count = forms.IntegerField(label=_("Employees"), min_value=0, initial=0)
     address = forms.CharField(label=_("Address"), required=False, max_length=300)
     established_on = forms.DateField(label=_("Established on"), required=False)

@@ -50,21 +50,28 @@ class EnterpriseStatus(models.TextChoices):
 
 class Enterprise(models.Model):
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True,
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
         validators=[validate_credit_code],
     )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     former_names = models.JSONField(_("former names"), default=list, blank=True)
     short_names = models.JSONField(_("short names"), default=list, blank=True)
     district = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="enterprises",
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT}, verbose_name=_("district"),
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
+        verbose_name=_("district"),
     )
     industry = models.CharField(_("industry"), max_length=1, choices=Industry.choices)
     size_band = models.CharField(_("size"), max_length=10, choices=SizeBand.choices)
     registered_capital = models.BigIntegerField(_("registered capital (yuan)"), default=0)
     status = models.CharField(
-        _("status"), max_length=4, choices=EnterpriseStatus.choices,
+        _("status"),
+        max_length=4,
+        choices=EnterpriseStatus.choices,
         default=EnterpriseStatus.EXISTING,
     )
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -16,8 +16,16 @@ from laborwatch.enterprises.models import Enterprise, build_search_text
 from laborwatch.lib.codes import normalize_code
 
 EDITABLE_FIELDS = (
-    "name", "short_names", "district", "industry", "size_band", "registered_capital",
-    "status", "address", "employee_count", "established_on",
+    "name",
+    "short_names",
+    "district",
+    "industry",
+    "size_band",
+    "registered_capital",
+    "status",
+    "address",
+    "employee_count",
+    "established_on",
 )
 
 
@@ -39,16 +47,29 @@ def enterprise_create(
     established_on: dt.date | None = None,
 ) -> Enterprise:
     enterprise = Enterprise(
-        credit_code=normalize_code(credit_code), name=name.strip(), district=district,
-        industry=industry, size_band=size_band, short_names=short_names or [],
-        former_names=former_names or [], registered_capital=registered_capital, status=status,
-        address=address, employee_count=employee_count, established_on=established_on,
+        credit_code=normalize_code(credit_code),
+        name=name.strip(),
+        district=district,
+        industry=industry,
+        size_band=size_band,
+        short_names=short_names or [],
+        former_names=former_names or [],
+        registered_capital=registered_capital,
+        status=status,
+        address=address,
+        employee_count=employee_count,
+        established_on=established_on,
     )
     enterprise.refresh_search_text()
     enterprise.full_clean()
     enterprise.save()
-    record_event(actor=actor, action="enterprise.create", target=enterprise,
-                 org_unit=district, after={"credit_code": enterprise.credit_code, "name": name})
+    record_event(
+        actor=actor,
+        action="enterprise.create",
+        target=enterprise,
+        org_unit=district,
+        after={"credit_code": enterprise.credit_code, "name": name},
+    )
     return enterprise
 
 
@@ -70,8 +91,14 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, **values: A
     locked.refresh_search_text()
     locked.full_clean()
     locked.save()
-    record_event(actor=actor, action="enterprise.update", target=locked,
-                 org_unit=locked.district, before=before, after=after)
+    record_event(
+        actor=actor,
+        action="enterprise.update",
+        target=locked,
+        org_unit=locked.district,
+        before=before,
+        after=after,
+    )
     return locked
 
 
@@ -98,7 +125,10 @@ class BulkLoadRejected(Exception):
 
 
 def enterprises_bulk_load(
-    *, actor: User | None, rows: Iterable[dict[str, Any]], actor_label: str = "load",
+    *,
+    actor: User | None,
+    rows: Iterable[dict[str, Any]],
+    actor_label: str = "load",
     batch_size: int = 2000,
 ) -> BulkLoadResult:
     """Load registry rows (e.g. the synthetic city) all-or-nothing; existing codes are skipped.
@@ -106,7 +136,9 @@ def enterprises_bulk_load(
     Every row is validated first; one invalid row rejects the batch with every error listed,
     so a batch is never half-applied.
     """
-    districts = {unit.division_code: unit for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)}
+    districts = {
+        unit.division_code: unit for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+    }
     districts.update({unit.short_name: unit for unit in districts.values()})
     existing = set(Enterprise.objects.values_list("credit_code", flat=True))
     result = BulkLoadResult()
@@ -125,9 +157,14 @@ def enterprises_bulk_load(
     with transaction.atomic():
         Enterprise.objects.bulk_create(pending, batch_size=batch_size)
         result.created = len(pending)
-        record_event(actor=actor, action="enterprise.bulk_load", target_type="enterprises.enterprise",
-                     target_label=f"{result.created}", actor_label=actor_label if actor is None else "",
-                     after={"created": result.created, "skipped_existing": result.skipped_existing})
+        record_event(
+            actor=actor,
+            action="enterprise.bulk_load",
+            target_type="enterprises.enterprise",
+            target_label=f"{result.created}",
+            actor_label=actor_label if actor is None else "",
+            after={"created": result.created, "skipped_existing": result.skipped_existing},
+        )
     return result
 
 

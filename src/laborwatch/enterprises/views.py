@@ -26,38 +26,74 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = EnterpriseFilters(
-        query=data.get("q", ""), district_code=data.get("district", ""),
-        industry=data.get("industry", ""), size_band=data.get("size_band", ""),
+        query=data.get("q", ""),
+        district_code=data.get("district", ""),
+        industry=data.get("industry", ""),
+        size_band=data.get("size_band", ""),
         status=data.get("status", ""),
     )
     rows = enterprise_search(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            filename="企业名录.xlsx", title="企业名录",
-            headers=["统一社会信用代码", "名称", "简称", "曾用名", "所属区市", "行业门类",
-                     "规模", "注册资本(元)", "状态", "职工人数", "地址", "成立日期"],
+            filename="企业名录.xlsx",
+            title="企业名录",
+            headers=[
+                "统一社会信用代码",
+                "名称",
+                "简称",
+                "曾用名",
+                "所属区市",
+                "行业门类",
+                "规模",
+                "注册资本(元)",
+                "状态",
+                "职工人数",
+                "地址",
+                "成立日期",
+            ],
             rows=(
-                [e.credit_code, e.name, "、".join(e.short_names), "、".join(e.former_names),
-                 e.district.label, e.get_industry_display(), e.get_size_band_display(),
-                 e.registered_capital, e.status, e.employee_count, e.address,
-                 e.established_on.isoformat() if e.established_on else ""]
+                [
+                    e.credit_code,
+                    e.name,
+                    "、".join(e.short_names),
+                    "、".join(e.former_names),
+                    e.district.label,
+                    e.get_industry_display(),
+                    e.get_size_band_display(),
+                    e.registered_capital,
+                    e.status,
+                    e.employee_count,
+                    e.address,
+                    e.established_on.isoformat() if e.established_on else "",
+                ]
                 for e in rows[:EXPORT_LIMIT].iterator(chunk_size=2000)
             ),
         )
     page, query_string = paginate(request, rows)
-    return render(request, "enterprises/list.html", {
-        "form": form, "page": page, "query_string": query_string,
-        "can_create": request.user.can_write and request.user.is_city_wide,
-    })
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string,
+            "can_create": request.user.can_write and request.user.is_city_wide,
+        },
+    )
 
 
 @login_required
 def enterprise_detail(request: AuthenticatedRequest, credit_code: str) -> HttpResponse:
     enterprise = get_enterprise_for_user(request.user, credit_code)
     workers = workers_visible_to(request.user).filter(employer=enterprise)[:20]
-    return render(request, "enterprises/detail.html", {
-        "enterprise": enterprise, "workers": workers,
-    })
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "workers": workers,
+        },
+    )
 
 
 @login_required
@@ -72,6 +108,8 @@ def enterprise_new(request: AuthenticatedRequest) -> HttpResponse:
             for field_name, field_errors in error.message_dict.items():
                 form.add_error(field_name if field_name in form.fields else None, field_errors)
         else:
-            messages.success(request, _("Enterprise %(name)s registered.") % {"name": enterprise.name})
+            messages.success(
+                request, _("Enterprise %(name)s registered.") % {"name": enterprise.name}
+            )
             return redirect("enterprises:detail", credit_code=enterprise.credit_code)
     return render(request, "enterprises/form.html", {"form": form})

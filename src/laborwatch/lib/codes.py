@@ -34,7 +34,9 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 def credit_code_check_char(first17: str) -> str:
     """The 18th character of a credit code whose first 17 characters are given."""
-    total = sum(CREDIT_CODE_VALUES[c] * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        CREDIT_CODE_VALUES[c] * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -9,7 +9,9 @@ from django.http import HttpRequest
 PAGE_SIZE = 50
 
 
-def paginate(request: HttpRequest, rows: QuerySet, *, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+def paginate(
+    request: HttpRequest, rows: QuerySet, *, per_page: int = PAGE_SIZE
+) -> tuple[Page, str]:
     """The requested page (clamped) and the query string of the other parameters."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()

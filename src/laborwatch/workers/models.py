@@ -15,17 +15,27 @@ class Worker(models.Model):
     name = models.CharField(_("name"), max_length=60, db_index=True)
     # Clear values never reach the database: ciphertext plus a keyed digest for lookups.
     id_number = EncryptedTextField(_("ID number"), blank=True)
-    id_number_digest = models.CharField(max_length=64, null=True, blank=True, unique=True,
-                                        editable=False)
+    id_number_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     employer = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="workers",
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
         verbose_name=_("employer"),
     )
     district = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="workers",
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT}, verbose_name=_("district"),
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
+        verbose_name=_("district"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

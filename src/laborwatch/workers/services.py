@@ -56,12 +56,21 @@ def worker_create(
     if id_digest and Worker.objects.filter(id_number_digest=id_digest).exists():
         raise ValidationError({"id_number": [_("A worker with this ID number already exists.")]})
     worker = Worker.objects.create(
-        name=name, id_number=id_number, id_number_digest=id_digest, phone=phone,
-        phone_digest=digest(phone) if phone else "", employer=employer,
+        name=name,
+        id_number=id_number,
+        id_number_digest=id_digest,
+        phone=phone,
+        phone_digest=digest(phone) if phone else "",
+        employer=employer,
         district=district or (employer.district if employer else None),
     )
-    record_event(actor=actor, action="worker.create", target=worker, org_unit=worker.district,
-                 after={"name": name, "employer": employer.credit_code if employer else None})
+    record_event(
+        actor=actor,
+        action="worker.create",
+        target=worker,
+        org_unit=worker.district,
+        after={"name": name, "employer": employer.credit_code if employer else None},
+    )
     return worker
 
 
@@ -79,17 +88,26 @@ def worker_reveal(*, actor: User, worker: Worker, reason: str = "") -> dict[str,
     """Clear ID number and phone for a role allowed to see them; the reveal is audited."""
     if not may_reveal(actor):
         raise PermissionDenied(_("Your role may not view personal data in clear."))
-    record_event(actor=actor, action="worker.reveal", target=worker, org_unit=worker.district,
-                 after={"fields": ["id_number", "phone"]}, reason=reason)
+    record_event(
+        actor=actor,
+        action="worker.reveal",
+        target=worker,
+        org_unit=worker.district,
+        after={"fields": ["id_number", "phone"]},
+        reason=reason,
+    )
     return {"id_number": worker.id_number, "phone": worker.phone}
 
 
-def workers_bulk_load(*, rows: Iterable[dict[str, Any]], actor_label: str = "load",
-                      batch_size: int = 2000) -> int:
-    """Load validated people (e.g. the synthetic city's callers) all-or-nothing; known IDs skipped."""
+def workers_bulk_load(
+    *, rows: Iterable[dict[str, Any]], actor_label: str = "load", batch_size: int = 2000
+) -> int:
+    """Load validated people (the synthetic city's callers) all-or-nothing; known IDs skipped."""
     employers = dict(Enterprise.objects.values_list("credit_code", "pk"))
     districts = dict(Enterprise.objects.values_list("pk", "district_id"))
-    known = set(Worker.objects.exclude(id_number_digest=None).values_list("id_number_digest", flat=True))
+    known = set(
+        Worker.objects.exclude(id_number_digest=None).values_list("id_number_digest", flat=True)
+    )
     pending: list[Worker] = []
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
@@ -105,16 +123,27 @@ def workers_bulk_load(*, rows: Iterable[dict[str, Any]], actor_label: str = "loa
             continue
         known.add(id_digest)
         employer_id = employers.get(row.get("employer_credit_code") or "")
-        pending.append(Worker(
-            name=name, id_number=id_number, id_number_digest=id_digest, phone=phone,
-            phone_digest=digest(phone) if phone else "", employer_id=employer_id,
-            district_id=districts.get(employer_id) if employer_id else None,
-        ))
+        pending.append(
+            Worker(
+                name=name,
+                id_number=id_number,
+                id_number_digest=id_digest,
+                phone=phone,
+                phone_digest=digest(phone) if phone else "",
+                employer_id=employer_id,
+                district_id=districts.get(employer_id) if employer_id else None,
+            )
+        )
     if problems:
         raise ValidationError(problems[:50])
     with transaction.atomic():
         Worker.objects.bulk_create(pending, batch_size=batch_size)
-        record_event(actor=None, action="worker.bulk_load", target_type="workers.worker",
-                     target_label=str(len(pending)), after={"created": len(pending)},
-                     actor_label=actor_label)
+        record_event(
+            actor=None,
+            action="worker.bulk_load",
+            target_type="workers.worker",
+            target_label=str(len(pending)),
+            after={"created": len(pending)},
+            actor_label=actor_label,
+        )
     return len(pending)

@@ -49,27 +49,41 @@ def worker_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     page, query_string = paginate(request, rows)
-    return render(request, "workers/list.html", {
-        "form": form, "page": page, "query_string": query_string,
-        "can_create": request.user.can_write, "can_reveal": may_reveal(request.user),
-    })
+    return render(
+        request,
+        "workers/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string,
+            "can_create": request.user.can_write,
+            "can_reveal": may_reveal(request.user),
+        },
+    )
 
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpResponse:
     reveal = request.GET.get("reveal") == "1" and may_reveal(request.user)
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(actor=request.user, action="worker.export", target_type="workers.worker",
-                 target_label=str(len(selected)),
-                 after={"rows": len(selected), "revealed": reveal})
+    record_event(
+        actor=request.user,
+        action="worker.export",
+        target_type="workers.worker",
+        target_label=str(len(selected)),
+        after={"rows": len(selected), "revealed": reveal},
+    )
     return xlsx_response(
-        filename="职工名单.xlsx", title="职工名单",
+        filename="职工名单.xlsx",
+        title="职工名单",
         headers=["姓名", "身份证号", "手机号", "用人单位", "所属区市"],
         rows=(
-            [w.name,
-             w.id_number if reveal else mask_id_number(w.id_number),
-             w.phone if reveal else mask_phone(w.phone),
-             w.employer.name if w.employer else "",
-             w.district.label if w.district else ""]
+            [
+                w.name,
+                w.id_number if reveal else mask_id_number(w.id_number),
+                w.phone if reveal else mask_phone(w.phone),
+                w.employer.name if w.employer else "",
+                w.district.label if w.district else "",
+            ]
             for w in selected
         ),
     )
@@ -78,9 +92,15 @@ def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpRespon
 @login_required
 def worker_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     worker = get_worker_for_user(request.user, pk)
-    return render(request, "workers/detail.html", {
-        "worker": worker, "can_reveal": may_reveal(request.user), "reveal_form": RevealForm(),
-    })
+    return render(
+        request,
+        "workers/detail.html",
+        {
+            "worker": worker,
+            "can_reveal": may_reveal(request.user),
+            "reveal_form": RevealForm(),
+        },
+    )
 
 
 @login_required
@@ -91,13 +111,27 @@ def worker_reveal_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = RevealForm(request.POST)
     if not form.is_valid():
-        return render(request, "workers/detail.html", {
-            "worker": worker, "can_reveal": True, "reveal_form": form,
-        }, status=400)
+        return render(
+            request,
+            "workers/detail.html",
+            {
+                "worker": worker,
+                "can_reveal": True,
+                "reveal_form": form,
+            },
+            status=400,
+        )
     clear = worker_reveal(actor=request.user, worker=worker, reason=form.cleaned_data["reason"])
-    return render(request, "workers/detail.html", {
-        "worker": worker, "can_reveal": True, "reveal_form": RevealForm(), "clear": clear,
-    })
+    return render(
+        request,
+        "workers/detail.html",
+        {
+            "worker": worker,
+            "can_reveal": True,
+            "reveal_form": RevealForm(),
+            "clear": clear,
+        },
+    )
 
 
 @login_required
@@ -112,12 +146,17 @@ def worker_new(request: AuthenticatedRequest) -> HttpResponse:
         if code:
             employer = enterprises_visible_to(request.user).filter(credit_code=code).first()
             if employer is None:
-                form.add_error("employer_credit_code", _("No enterprise with this credit code in your scope."))
+                form.add_error(
+                    "employer_credit_code", _("No enterprise with this credit code in your scope.")
+                )
         if employer is not None or not code:
             try:
                 worker = worker_create(
-                    actor=request.user, name=data["name"], id_number=data["id_number"],
-                    phone=data["phone"], employer=employer,
+                    actor=request.user,
+                    name=data["name"],
+                    id_number=data["id_number"],
+                    phone=data["phone"],
+                    employer=employer,
                     district=request.user.org_unit if not request.user.is_city_wide else None,
                 )
             except ValidationError as error:
