@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "laborwatch.core",
     "laborwatch.enterprises",
     "laborwatch.workers",
+    "laborwatch.cases",
 ]
 
 MIDDLEWARE = [

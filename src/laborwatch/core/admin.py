@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from laborwatch.core.models import AuditEvent, OrgUnit, User
+from laborwatch.core.models import AuditEvent, CalendarOverride, OrgUnit, User
 
 
 @admin.register(OrgUnit)
@@ -35,3 +35,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    list_display = ("day", "is_working_day", "note")

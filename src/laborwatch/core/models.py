@@ -72,6 +72,8 @@ class User(AbstractUser):
         verbose_name=_("org unit"),
     )
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
+    # The head of the org unit receives escalations (the centre head gets red SLA lights).
+    is_unit_head = models.BooleanField(_("head of unit"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -163,3 +165,20 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)
+
+
+class CalendarOverride(models.Model):
+    """A holiday or make-up working day the calendar package does not know yet."""
+
+    day = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.day} {'workday' if self.is_working_day else 'holiday'}"

@@ -1,0 +1,407 @@
+"""The handling loop as a state machine; every transition is one service call.
+
+received → accepted → contacted → feedback_given → in_handling → resolved → called_back →
+archived; open cases may be closed (unsubstantiated / withdrawn / transferred); a resolved or
+closed case may be reopened with a reason. Each call locks the row, checks the version the
+user saw, records a missed deadline, moves the SLA clock and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    ClosureReason,
+    HandlingMethod,
+    Status,
+    UnionRole,
+)
+from laborwatch.cases.services.errors import InvalidTransition, StaleCase
+from laborwatch.cases.sla import policy_for, record_breach, refresh_clock
+from laborwatch.core.audit import record_event
+from laborwatch.core.models import User
+from laborwatch.enterprises.models import Enterprise
+
+
+def _transition(
+    *,
+    case: Case,
+    actor: User,
+    action: str,
+    action_label: str,
+    allowed_from: Iterable[str],
+    to_status: str | None,
+    expected_version: int | None,
+    reason: str = "",
+    apply: Callable[[Case], dict[str, object]] | None = None,
+) -> Case:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleCase()
+        if locked.status not in set(allowed_from):
+            raise InvalidTransition(locked.get_status_display(), action_label)
+        now = timezone.now()
+        before = {"status": locked.status}
+        if to_status is not None and to_status != locked.status:
+            record_breach(locked, now)
+        details = apply(locked) if apply else {}
+        if to_status is not None:
+            locked.status = to_status
+        refresh_clock(locked, policy_for(channel=locked.channel, category=locked.category))
+        locked.version += 1
+        locked.save()
+        record_event(
+            actor=actor,
+            action=f"case.{action}",
+            target=locked,
+            org_unit=locked.district,
+            before=before,
+            after={"status": locked.status, **details},
+            reason=reason,
+        )
+    return locked
+
+
+def case_accept(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+    def apply(c: Case) -> dict[str, object]:
+        c.accepted_at = timezone.now()
+        c.handler = c.handler or actor
+        return {"handler": c.handler.get_username()}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="accept",
+        action_label=_("accepted"),
+        allowed_from=[Status.RECEIVED],
+        to_status=Status.ACCEPTED,
+        expected_version=expected_version,
+        apply=apply,
+    )
+
+
+def case_contact(
+    *,
+    case: Case,
+    actor: User,
+    worker_reached: bool,
+    employer_reached: bool,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Record contact with the parties; the case moves on once the worker has been reached."""
+    if not worker_reached and not employer_reached:
+        raise ValidationError({"worker_reached": [_("Record at least one party contacted.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        now = timezone.now()
+        if worker_reached and c.worker_contacted_at is None:
+            c.worker_contacted_at = now
+        if employer_reached and c.employer_contacted_at is None:
+            c.employer_contacted_at = now
+        return {"worker_reached": worker_reached, "employer_reached": employer_reached}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="contact",
+        action_label=_("contacted"),
+        allowed_from=[Status.ACCEPTED, Status.CONTACTED],
+        to_status=Status.CONTACTED if worker_reached else None,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_give_feedback(
+    *, case: Case, actor: User, note: str, expected_version: int | None = None
+) -> Case:
+    if not note.strip():
+        raise ValidationError({"note": [_("Say what the worker was told.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.feedback_at = timezone.now()
+        return {}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="feedback",
+        action_label=_("given feedback"),
+        allowed_from=[Status.CONTACTED],
+        to_status=Status.FEEDBACK_GIVEN,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_start_handling(
+    *, case: Case, actor: User, method: str, note: str = "", expected_version: int | None = None
+) -> Case:
+    if method not in HandlingMethod.values:
+        raise ValidationError({"method": [_("Choose a handling method.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.handling_method = method
+        c.handling_started_at = c.handling_started_at or timezone.now()
+        return {"method": method}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="handle",
+        action_label=_("put in handling"),
+        allowed_from=[Status.FEEDBACK_GIVEN, Status.IN_HANDLING],
+        to_status=Status.IN_HANDLING,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_resolve(
+    *,
+    case: Case,
+    actor: User,
+    wages_recovered: Decimal,
+    workers_covered: int,
+    method: str,
+    union_role: str,
+    note: str,
+    expected_version: int | None = None,
+) -> Case:
+    errors: dict[str, list[str]] = {}
+    if wages_recovered < 0:
+        errors["wages_recovered"] = [_("Amount cannot be negative.")]
+    if workers_covered < 0:
+        errors["workers_covered"] = [_("Cannot be negative.")]
+    if method not in HandlingMethod.values:
+        errors["method"] = [_("Choose the method that resolved the case.")]
+    if union_role not in UnionRole.values:
+        errors["union_role"] = [_("Say whether the union led or joined the mediation.")]
+    if not note.strip():
+        errors["note"] = [_("Describe the outcome.")]
+    if errors:
+        raise ValidationError(errors)
+
+    def apply(c: Case) -> dict[str, object]:
+        c.resolved_at = timezone.now()
+        c.wages_recovered = wages_recovered
+        c.workers_covered = workers_covered
+        c.resolved_by_method = method
+        c.union_role = union_role
+        c.outcome_note = note
+        return {
+            "wages_recovered": str(wages_recovered),
+            "workers_covered": workers_covered,
+            "method": method,
+            "union_role": union_role,
+        }
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="resolve",
+        action_label=_("resolved"),
+        allowed_from=[Status.IN_HANDLING],
+        to_status=Status.RESOLVED,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_close(
+    *, case: Case, actor: User, reason_code: str, note: str, expected_version: int | None = None
+) -> Case:
+    if reason_code not in ClosureReason.values:
+        raise ValidationError({"reason_code": [_("Choose why the case is closed.")]})
+    if not note.strip():
+        raise ValidationError({"note": [_("Explain the closure.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.closed_at = timezone.now()
+        c.closure_reason = reason_code
+        c.outcome_note = note
+        return {"closure_reason": reason_code}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="close",
+        action_label=_("closed"),
+        allowed_from=OPEN_STATUSES,
+        to_status=Status.CLOSED,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_call_back(
+    *,
+    case: Case,
+    actor: User,
+    satisfaction: int,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    if not 1 <= satisfaction <= 5:
+        raise ValidationError({"satisfaction": [_("Satisfaction is from 1 to 5.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.called_back_at = timezone.now()
+        c.satisfaction = satisfaction
+        c.callback_note = note
+        return {"satisfaction": satisfaction}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="call_back",
+        action_label=_("called back"),
+        allowed_from=[Status.RESOLVED, Status.CLOSED],
+        to_status=Status.CALLED_BACK,
+        expected_version=expected_version,
+        reason=note,
+        apply=apply,
+    )
+
+
+def case_archive(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+    def apply(c: Case) -> dict[str, object]:
+        c.archived_at = timezone.now()
+        return {}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="archive",
+        action_label=_("archived"),
+        allowed_from=[Status.CALLED_BACK],
+        to_status=Status.ARCHIVED,
+        expected_version=expected_version,
+        apply=apply,
+    )
+
+
+def case_reopen(
+    *, case: Case, actor: User, reason: str, expected_version: int | None = None
+) -> Case:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Reopening needs a reason.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.resolved_at = None
+        c.closed_at = None
+        c.called_back_at = None
+        c.closure_reason = ""
+        c.handling_started_at = c.handling_started_at or timezone.now()
+        return {}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="reopen",
+        action_label=_("reopened"),
+        allowed_from=[Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK],
+        to_status=Status.IN_HANDLING,
+        expected_version=expected_version,
+        reason=reason,
+        apply=apply,
+    )
+
+
+def case_assign(
+    *, case: Case, actor: User, handler: User, expected_version: int | None = None
+) -> Case:
+    def apply(c: Case) -> dict[str, object]:
+        previous = c.handler.get_username() if c.handler else None
+        c.handler = handler
+        return {"handler": handler.get_username(), "previous_handler": previous}
+
+    return _transition(
+        case=case,
+        actor=actor,
+        action="assign",
+        action_label=_("assigned"),
+        allowed_from=OPEN_STATUSES,
+        to_status=None,
+        expected_version=expected_version,
+        apply=apply,
+    )
+
+
+def case_add_note(*, case: Case, actor: User, note: str) -> None:
+    if not note.strip():
+        raise ValidationError({"note": [_("The note is empty.")]})
+    record_event(actor=actor, action="case.note", target=case, org_unit=case.district, reason=note)
+
+
+def case_link_employer(
+    *, case: Case, actor: User, enterprise: Enterprise, expected_version: int | None = None
+) -> Case:
+    """Confirm the employer (a candidate or a later link of an unknown employer)."""
+
+    def apply(c: Case) -> dict[str, object]:
+        c.employer = enterprise
+        c.district = c.district or enterprise.district
+        return {"employer": enterprise.credit_code}
+
+    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
+    return _transition(
+        case=case,
+        actor=actor,
+        action="link_employer",
+        action_label=_("linked to an employer"),
+        allowed_from=allowed,
+        to_status=None,
+        expected_version=expected_version,
+        apply=apply,
+    )
+
+
+def case_merge(*, source: Case, target: Case, actor: User, reason: str) -> Case:
+    """Merge a duplicate into another case. Irreversible; the history of both stays."""
+    if source.pk == target.pk:
+        raise ValidationError({"target": [_("A case cannot be merged into itself.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Merging needs a reason.")]})
+    if target.status == Status.MERGED:
+        raise ValidationError({"target": [_("The target case has itself been merged.")]})
+
+    def apply(c: Case) -> dict[str, object]:
+        c.merged_into = target
+        return {"merged_into": target.number}
+
+    merged = _transition(
+        case=source,
+        actor=actor,
+        action="merge",
+        action_label=_("merged"),
+        allowed_from=OPEN_STATUSES,
+        to_status=Status.MERGED,
+        expected_version=None,
+        reason=reason,
+        apply=apply,
+    )
+    record_event(
+        actor=actor,
+        action="case.absorb",
+        target=target,
+        org_unit=target.district,
+        after={"absorbed": source.number},
+        reason=reason,
+    )
+    return merged

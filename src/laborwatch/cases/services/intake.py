@@ -1,0 +1,295 @@
+"""Intake: one service for every channel (API push, web forms, opinion events, warnings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.linking import Candidate, link_employer
+from laborwatch.cases.models import OPEN_STATUSES, ApiClient, Case, CaseGroup, Channel
+from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
+from laborwatch.core.audit import record_event
+from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
+from laborwatch.lib.codes import normalize_code, normalize_phone
+from laborwatch.text.taxonomy import categories
+from laborwatch.workers.models import Worker
+from laborwatch.workers.services import worker_create, worker_find
+
+GROUP_WINDOW_DAYS = 30
+GROUP_MIN_WORKERS = 3
+MAX_DESCRIPTION = 5000
+
+
+@dataclass
+class IntakeResult:
+    case: Case
+    created: bool
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def case_intake(
+    *,
+    actor: User | None,
+    channel: str,
+    caller_name: str,
+    caller_phone: str,
+    description: str,
+    category: str,
+    caller_id_number: str = "",
+    employer_credit_code: str = "",
+    employer_name: str = "",
+    amount_claimed: Decimal = Decimal("0"),
+    workers_involved: int = 1,
+    arrears_from: dt.date | None = None,
+    arrears_to: dt.date | None = None,
+    project_name: str = "",
+    request_type: str = "help",
+    api_client: ApiClient | None = None,
+    external_ref: str = "",
+    received_at: dt.datetime | None = None,
+    assigned_by: str = "",
+    superior_deadline: dt.datetime | None = None,
+    district: OrgUnit | None = None,
+) -> IntakeResult:
+    """Create a work order, or return the one an earlier push with the same reference made."""
+    if api_client is not None and external_ref:
+        existing = Case.objects.filter(api_client=api_client, external_ref=external_ref).first()
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+    _check_caller(name=caller_name, phone=caller_phone, id_number=caller_id_number)
+    _check(
+        channel=channel,
+        category=category,
+        description=description,
+        amount_claimed=amount_claimed,
+        workers_involved=workers_involved,
+        arrears_from=arrears_from,
+        arrears_to=arrears_to,
+        received_at=received_at,
+        assigned_by=assigned_by,
+        superior_deadline=superior_deadline,
+        employer_credit_code=employer_credit_code,
+        employer_name=employer_name,
+    )
+    match = link_employer(credit_code=employer_credit_code, name=employer_name)
+    try:
+        with transaction.atomic():
+            case = _create(
+                actor=actor,
+                channel=channel,
+                caller_name=caller_name,
+                caller_phone=caller_phone,
+                caller_id_number=caller_id_number,
+                description=description,
+                category=category,
+                employer=match.enterprise,
+                employer_name_as_told=(employer_name or employer_credit_code).strip(),
+                amount_claimed=amount_claimed,
+                workers_involved=workers_involved,
+                arrears_from=arrears_from,
+                arrears_to=arrears_to,
+                project_name=project_name,
+                request_type=request_type,
+                api_client=api_client,
+                external_ref=external_ref,
+                received_at=received_at or timezone.now(),
+                assigned_by=assigned_by,
+                superior_deadline=superior_deadline,
+                district=district,
+            )
+    except IntegrityError:
+        # A concurrent retry of the same push won the race: answer with its case.
+        if api_client is None or not external_ref:
+            raise
+        case = Case.objects.get(api_client=api_client, external_ref=external_ref)
+        return IntakeResult(case, created=False)
+    return IntakeResult(case, created=True, candidates=match.candidates)
+
+
+def _check(
+    *,
+    channel: str,
+    category: str,
+    description: str,
+    amount_claimed: Decimal,
+    workers_involved: int,
+    arrears_from: dt.date | None,
+    arrears_to: dt.date | None,
+    received_at: dt.datetime | None,
+    assigned_by: str,
+    superior_deadline: dt.datetime | None,
+    employer_credit_code: str,
+    employer_name: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    now = timezone.now()
+    today = timezone.localdate()
+
+    def add(field_name: str, message: str) -> None:
+        errors.setdefault(field_name, []).append(message)
+
+    if channel not in Channel.values:
+        add("channel", _("Unknown channel."))
+    if category not in categories():
+        add("category", _("Unknown demand category %(code)s.") % {"code": category})
+    if not description.strip():
+        add("description", _("Description is required."))
+    elif len(description) > MAX_DESCRIPTION:
+        add(
+            "description",
+            _("Description is longer than %(n)d characters.") % {"n": MAX_DESCRIPTION},
+        )
+    if amount_claimed < 0:
+        add("amount_claimed", _("Amount cannot be negative."))
+    if workers_involved < 1:
+        add("workers_involved", _("At least one worker must be involved."))
+    for field_name, day in (("arrears_from", arrears_from), ("arrears_to", arrears_to)):
+        if day is not None and day > today:
+            add(field_name, _("Date cannot be in the future."))
+    if arrears_from and arrears_to and arrears_from > arrears_to:
+        add("arrears_to", _("The arrears period ends before it starts."))
+    if received_at is not None and received_at > now + dt.timedelta(minutes=5):
+        add("received_at", _("Date cannot be in the future."))
+    if channel == Channel.SUPERIOR:
+        if not assigned_by.strip():
+            add("assigned_by", _("A superior assignment must name the assigning body."))
+        if superior_deadline is None:
+            add("superior_deadline", _("A superior assignment must carry its deadline."))
+    if not employer_credit_code.strip() and not employer_name.strip():
+        add("employer_name", _("Give the employer's credit code or name."))
+    if employer_credit_code.strip():
+        try:
+            validate_credit_code(normalize_code(employer_credit_code))
+        except ValidationError as error:
+            errors.setdefault("employer_credit_code", []).extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_caller(*, name: str, phone: str, id_number: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["caller_name"] = [_("Name is required.")]
+    if not phone.strip():
+        errors["caller_phone"] = [_("Phone is required.")]
+    else:
+        try:
+            validate_phone(normalize_phone(phone))
+        except ValidationError as error:
+            errors["caller_phone"] = list(error.messages)
+    if id_number.strip():
+        try:
+            validate_id_number(normalize_code(id_number))
+        except ValidationError as error:
+            errors["caller_id_number"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _worker(
+    *, actor: User | None, name: str, phone: str, id_number: str, district: OrgUnit | None
+) -> Worker:
+    worker = worker_find(id_number=id_number) if id_number else None
+    worker = worker or worker_find(phone=phone)
+    if worker is not None:
+        return worker
+    return worker_create(
+        actor=actor, name=name, id_number=id_number, phone=phone, district=district
+    )
+
+
+def _create(
+    *,
+    actor: User | None,
+    caller_name: str,
+    caller_phone: str,
+    caller_id_number: str,
+    employer_name_as_told: str,
+    district: OrgUnit | None,
+    **values: object,
+) -> Case:
+    employer = values["employer"]
+    district = district or (employer.district if employer is not None else None)  # type: ignore[attr-defined]
+    worker = _worker(
+        actor=actor,
+        name=caller_name,
+        phone=caller_phone,
+        id_number=caller_id_number,
+        district=district,
+    )
+    case = Case(
+        worker=worker,
+        district=district or worker.district,
+        employer_name_as_told=employer_name_as_told[:200],
+        number=uuid.uuid4().hex[:20],
+        **values,
+    )  # type: ignore[arg-type]
+    policy = policy_for(channel=case.channel, category=case.category)
+    set_deadlines(case, policy)
+    refresh_clock(case, policy)
+    if employer is not None:
+        case.possible_duplicate_of = (
+            Case.objects.filter(worker=worker, employer=employer, status__in=OPEN_STATUSES)
+            .order_by("received_at")
+            .first()
+        )
+    case.save()
+    case.number = f"GD{timezone.localtime(case.received_at):%Y%m%d}{case.pk:06d}"
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    if employer is not None:
+        _attach_group(case)
+    record_event(
+        actor=actor,
+        action="case.create",
+        target=case,
+        org_unit=case.district,
+        actor_label="" if actor else (case.api_client.name if case.api_client else "system"),
+        after={
+            "status": case.status,
+            "channel": case.channel,
+            "category": case.category,
+            "employer": employer.credit_code if employer is not None else None,  # type: ignore[attr-defined]
+            "possible_duplicate_of": case.possible_duplicate_of_id,
+        },
+    )
+    return case
+
+
+def _attach_group(case: Case) -> None:
+    """Several workers against one employer within the window make a group case (群体性)."""
+    since = case.received_at - dt.timedelta(days=GROUP_WINDOW_DAYS)
+    recent = Case.objects.filter(employer=case.employer, received_at__gte=since).exclude(
+        status="merged"
+    )
+    distinct_workers = recent.values("worker").distinct().count()
+    if distinct_workers < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
+        return
+    group = recent.exclude(group=None).values_list("group", flat=True).first()
+    if group is None:
+        new_group = CaseGroup.objects.create(
+            number=uuid.uuid4().hex[:20], employer=case.employer, opened_at=case.received_at
+        )
+        new_group.number = f"QT{timezone.localtime(case.received_at):%Y%m%d}{new_group.pk:05d}"
+        new_group.save(update_fields=["number"])
+        group = new_group.pk
+        record_event(
+            actor=None,
+            action="case_group.create",
+            target=new_group,
+            org_unit=case.district,
+            actor_label="intake",
+            after={
+                "employer": case.employer.credit_code,  # type: ignore[union-attr]
+                "workers": distinct_workers,
+            },
+        )
+    recent.filter(group=None).update(group=group)
+    case.group_id = group

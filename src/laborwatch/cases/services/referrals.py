@@ -1,0 +1,135 @@
+"""Referrals (转办 / 联动处置): hand a case to a department or district union, track the reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.models import OPEN_STATUSES, Case, InboxItem, Referral
+from laborwatch.cases.sla import end_of_working_day
+from laborwatch.core.audit import record_event
+from laborwatch.core.calendar import add_working_days
+from laborwatch.core.models import OrgUnit, User
+
+ACKNOWLEDGE_WORKING_DAYS = 1
+REPLY_WORKING_DAYS = 5
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    case: Case,
+    actor: User,
+    to_unit: OrgUnit,
+    request: str,
+    reply_working_days: int = REPLY_WORKING_DAYS,
+) -> Referral:
+    if to_unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT):
+        raise ValidationError({"to_unit": [_("Refer to a department or a district union.")]})
+    if case.status not in OPEN_STATUSES:
+        raise ValidationError({"to_unit": [_("Only open work orders can be referred.")]})
+    if not request.strip():
+        raise ValidationError({"request": [_("Say what the receiver is asked to do.")]})
+    if (
+        Referral.objects.filter(case=case, to_unit=to_unit)
+        .exclude(state=Referral.State.REPLIED)
+        .exists()
+    ):
+        raise ValidationError(
+            {"to_unit": [_("This unit already has an open referral of the case.")]}
+        )
+    today = timezone.localdate()
+    referral = Referral.objects.create(
+        case=case,
+        to_unit=to_unit,
+        request=request,
+        sent_by=actor,
+        acknowledge_due=end_of_working_day(add_working_days(today, ACKNOWLEDGE_WORKING_DAYS)),
+        reply_due=end_of_working_day(add_working_days(today, reply_working_days)),
+    )
+    message = _("Work order %(number)s referred to %(unit)s: please sign for it.") % {
+        "number": case.number,
+        "unit": to_unit.label,
+    }
+    InboxItem.objects.bulk_create(
+        InboxItem(user=user, case=case, kind=InboxItem.Kind.REFERRAL, message=message)
+        for user in to_unit.users.filter(is_active=True)
+    )
+    record_event(
+        actor=actor,
+        action="case.refer",
+        target=case,
+        org_unit=case.district,
+        after={"to_unit": to_unit.code, "reply_due": referral.reply_due.isoformat()},
+        reason=request,
+    )
+    return referral
+
+
+def _own(referral: Referral, actor: User) -> None:
+    if actor.org_unit_id != referral.to_unit_id or not actor.can_write:
+        raise PermissionDenied(_("Only the receiving unit can act on this referral."))
+
+
+@transaction.atomic
+def referral_acknowledge(*, referral: Referral, actor: User) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    _own(locked, actor)
+    if locked.state != Referral.State.SENT:
+        raise ValidationError(_("This referral has already been signed for."))
+    locked.state = Referral.State.ACKNOWLEDGED
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = actor
+    locked.save()
+    InboxItem.objects.filter(
+        case=locked.case, kind=InboxItem.Kind.REFERRAL, user__org_unit=locked.to_unit, read_at=None
+    ).update(read_at=locked.acknowledged_at)
+    record_event(
+        actor=actor,
+        action="case.referral_acknowledge",
+        target=locked.case,
+        org_unit=locked.case.district,
+        after={"to_unit": locked.to_unit.code, "late": _late(locked.acknowledge_due)},
+    )
+    return locked
+
+
+@transaction.atomic
+def referral_reply(*, referral: Referral, actor: User, reply: str) -> Referral:
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    _own(locked, actor)
+    if not reply.strip():
+        raise ValidationError({"reply": [_("The reply is empty.")]})
+    if locked.state == Referral.State.REPLIED:
+        raise ValidationError(_("This referral has already been answered."))
+    now = timezone.now()
+    if locked.acknowledged_at is None:
+        locked.acknowledged_at, locked.acknowledged_by = now, actor
+    locked.state = Referral.State.REPLIED
+    locked.replied_at, locked.replied_by, locked.reply = now, actor, reply
+    locked.save()
+    if locked.case.handler is not None:
+        InboxItem.objects.create(
+            user=locked.case.handler,
+            case=locked.case,
+            kind=InboxItem.Kind.REFERRAL,
+            message=_("%(unit)s replied on work order %(number)s.")
+            % {"unit": locked.to_unit.label, "number": locked.case.number},
+        )
+    record_event(
+        actor=actor,
+        action="case.referral_reply",
+        target=locked.case,
+        org_unit=locked.case.district,
+        after={"to_unit": locked.to_unit.code, "late": _late(locked.reply_due)},
+        reason=reply,
+    )
+    return locked
+
+
+def _late(due: dt.datetime) -> bool:
+    return timezone.now() > due

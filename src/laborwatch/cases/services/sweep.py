@@ -1,0 +1,168 @@
+"""The periodic SLA sweep: urge (催办) at yellow, escalate to the centre head at red.
+
+Runs from `laborwatch sla-sweep` (cron) and inside `laborwatch serve` every few minutes.
+Each urge and escalation happens once per stage and is recorded as an audit event and an
+inbox item; running the sweep twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.models import OPEN_STATUSES, Case, InboxItem, Milestone, Referral
+from laborwatch.core.audit import record_event
+from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.roles import Role
+
+
+@dataclass
+class SweepResult:
+    urged: int = 0
+    escalated: int = 0
+    referrals_escalated: int = 0
+    milestones_flagged: int = 0
+
+
+def centre_heads() -> list[User]:
+    heads = list(
+        User.objects.filter(is_active=True, is_unit_head=True, org_unit__kind=OrgUnit.Kind.CENTRE)
+    )
+    return heads or list(User.objects.filter(is_active=True, role=Role.ADMIN))
+
+
+def _centre_staff() -> list[User]:
+    return list(User.objects.filter(is_active=True, role=Role.CENTRE_STAFF))
+
+
+def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
+    now = now or timezone.now()
+    result = SweepResult()
+    heads = centre_heads()
+    due_to_urge = Case.objects.filter(status__in=OPEN_STATUSES, next_yellow_at__lte=now)
+    for case_id in due_to_urge.values_list("pk", flat=True):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().select_related("handler").get(pk=case_id)
+            stage = case.sla_stage
+            if not stage or case.status not in OPEN_STATUSES:
+                continue
+            late = case.next_due_at is not None and now > case.next_due_at
+            if case.urged_stage != stage:
+                _urge(case, now)
+                result.urged += 1
+            if late and case.escalated_stage != stage:
+                _escalate(case, heads, now)
+                result.escalated += 1
+    result.referrals_escalated = _sweep_referrals(heads, now)
+    result.milestones_flagged = _sweep_milestones(now)
+    return result
+
+
+def _urge(case: Case, now: dt.datetime) -> None:
+    recipients = [case.handler] if case.handler else _centre_staff()
+    message = _("Urge: work order %(number)s — %(stage)s due %(due)s.") % {
+        "number": case.number,
+        "stage": case.get_sla_stage_display(),
+        "due": timezone.localtime(case.next_due_at).strftime("%m-%d %H:%M"),
+    }
+    InboxItem.objects.bulk_create(
+        InboxItem(user=user, case=case, kind=InboxItem.Kind.URGE, message=message, created_at=now)
+        for user in recipients
+    )
+    case.urged_stage = case.sla_stage
+    case.save(update_fields=["urged_stage"])
+    record_event(
+        actor=None,
+        action="case.urge",
+        target=case,
+        org_unit=case.district,
+        actor_label="sla-sweep",
+        after={"stage": case.sla_stage, "recipients": [u.get_username() for u in recipients]},
+    )
+
+
+def _escalate(case: Case, heads: list[User], now: dt.datetime) -> None:
+    message = _("Overdue: work order %(number)s missed its %(stage)s deadline.") % {
+        "number": case.number,
+        "stage": case.get_sla_stage_display(),
+    }
+    InboxItem.objects.bulk_create(
+        InboxItem(
+            user=user, case=case, kind=InboxItem.Kind.ESCALATION, message=message, created_at=now
+        )
+        for user in heads
+    )
+    case.escalated_stage = case.sla_stage
+    case.save(update_fields=["escalated_stage"])
+    record_event(
+        actor=None,
+        action="case.escalate",
+        target=case,
+        org_unit=case.district,
+        actor_label="sla-sweep",
+        after={"stage": case.sla_stage, "recipients": [u.get_username() for u in heads]},
+    )
+
+
+def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
+    """A referral nobody signed for in time goes to the centre head, once."""
+    count = 0
+    unsigned = Referral.objects.filter(state=Referral.State.SENT, acknowledge_due__lt=now)
+    for referral in unsigned.select_related("case", "to_unit"):
+        already = InboxItem.objects.filter(
+            case=referral.case,
+            kind=InboxItem.Kind.ESCALATION,
+            message__contains=referral.to_unit.label,
+        ).exists()
+        if already:
+            continue
+        message = _("%(unit)s has not signed for work order %(number)s.") % {
+            "unit": referral.to_unit.label,
+            "number": referral.case.number,
+        }
+        with transaction.atomic():
+            InboxItem.objects.bulk_create(
+                InboxItem(
+                    user=user,
+                    case=referral.case,
+                    kind=InboxItem.Kind.ESCALATION,
+                    message=message,
+                    created_at=now,
+                )
+                for user in heads
+            )
+            record_event(
+                actor=None,
+                action="case.referral_escalate",
+                target=referral.case,
+                org_unit=referral.case.district,
+                actor_label="sla-sweep",
+                after={"to_unit": referral.to_unit.code},
+            )
+        count += 1
+    return count
+
+
+def _sweep_milestones(now: dt.datetime) -> int:
+    today = timezone.localtime(now).date()
+    overdue = Milestone.objects.filter(done_at=None, overdue_notified_at=None, due_on__lt=today)
+    count = 0
+    for milestone in overdue.select_related("plan__case", "owner"):
+        case = milestone.plan.case
+        with transaction.atomic():
+            InboxItem.objects.create(
+                user=milestone.owner,
+                case=case,
+                kind=InboxItem.Kind.MILESTONE,
+                created_at=now,
+                message=_("Milestone overdue on %(number)s: %(title)s")
+                % {"number": case.number, "title": milestone.title},
+            )
+            milestone.overdue_notified_at = now
+            milestone.save(update_fields=["overdue_notified_at"])
+        count += 1
+    return count
