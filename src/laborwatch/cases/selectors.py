@@ -1,0 +1,145 @@
+"""Reads of work orders: filtered lists, the inbox, the wage-arrears ledgers and their totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from laborwatch.cases.access import cases_visible_to
+from laborwatch.cases.models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    InboxItem,
+    Milestone,
+    Referral,
+)
+from laborwatch.core.models import User
+from laborwatch.text.taxonomy import WAGE_ARREARS
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    channel: str = ""
+    category: str = ""
+    district_code: str = ""
+    light: str = ""  # green / yellow / red
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    query: str = ""
+
+
+def light_q(light: str, now: dt.datetime) -> Q:
+    if light == "red":
+        return Q(next_due_at__lt=now)
+    if light == "yellow":
+        return Q(next_due_at__gte=now, next_yellow_at__lte=now)
+    if light == "green":
+        return Q(next_due_at__gte=now, next_yellow_at__gt=now)
+    return Q()
+
+
+def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
+    rows = cases_visible_to(user).select_related("worker", "employer", "district", "handler")
+    if filters.status == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.category:
+        rows = rows.filter(
+            Q(category=filters.category) | Q(category__startswith=filters.category + ".")
+        )
+    if filters.district_code:
+        rows = rows.filter(district__code=filters.district_code)
+    if filters.light:
+        rows = rows.filter(light_q(filters.light, timezone.now()))
+    if filters.received_from:
+        rows = rows.filter(received_at__date__gte=filters.received_from)
+    if filters.received_to:
+        rows = rows.filter(received_at__date__lte=filters.received_to)
+    if filters.query:
+        rows = rows.filter(
+            Q(number=filters.query.strip())
+            | Q(employer__name__contains=filters.query)
+            | Q(employer_name_as_told__contains=filters.query)
+            | Q(worker__name=filters.query.strip())
+        )
+    return rows.order_by("-received_at", "-pk")
+
+
+@dataclass
+class Inbox:
+    cases: QuerySet[Case]
+    items: QuerySet[InboxItem]
+    milestones: QuerySet[Milestone]
+    referrals: QuerySet[Referral]
+
+
+def inbox(*, user: User) -> Inbox:
+    """What needs this user's hand, most urgent first (nearest deadline)."""
+    today = timezone.localdate()
+    mine = Q(handler=user)
+    if user.role == "centre_staff":
+        mine |= Q(handler=None)
+    cases = (
+        cases_visible_to(user)
+        .filter(mine, status__in=OPEN_STATUSES)
+        .select_related("worker", "employer", "district")
+        .order_by("next_due_at", "pk")
+    )
+    referrals = Referral.objects.none()
+    if user.org_unit_id is not None:
+        referrals = (
+            Referral.objects.filter(to_unit_id=user.org_unit_id)
+            .exclude(state=Referral.State.REPLIED)
+            .select_related("case")
+            .order_by("acknowledge_due")
+        )
+    return Inbox(
+        cases=cases,
+        items=user.inbox_items.filter(read_at=None).select_related("case")[:50],  # type: ignore[attr-defined]
+        milestones=Milestone.objects.filter(owner=user, done_at=None, due_on__lte=today)
+        .select_related("plan__case")
+        .order_by("due_on"),
+        referrals=referrals,
+    )
+
+
+def wage_arrears_ledger(
+    *, user: User, closed: bool, filters: CaseFilters | None = None
+) -> QuerySet[Case]:
+    """欠薪线索台账 (open) or 已办结欠薪线索台账 (closed), oldest first like a paper ledger."""
+    rows = case_list(user=user, filters=filters or CaseFilters())
+    rows = rows.filter(Q(category=WAGE_ARREARS) | Q(category__startswith=WAGE_ARREARS + "."))
+    statuses = FINISHED_STATUSES if closed else OPEN_STATUSES
+    return rows.filter(status__in=statuses).order_by("received_at", "pk")
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    cases: int
+    workers: int
+    amount_claimed: Decimal
+    wages_recovered: Decimal
+
+
+def ledger_totals(rows: QuerySet[Case]) -> LedgerTotals:
+    totals = rows.order_by().aggregate(
+        cases=Count("pk"),
+        workers=Sum("workers_involved"),
+        amount=Sum("amount_claimed"),
+        recovered=Sum("wages_recovered"),
+    )
+    return LedgerTotals(
+        cases=totals["cases"] or 0,
+        workers=totals["workers"] or 0,
+        amount_claimed=totals["amount"] or Decimal("0"),
+        wages_recovered=totals["recovered"] or Decimal("0"),
+    )
