@@ -91,7 +91,11 @@ def plan_create(
 
 @transaction.atomic
 def milestone_complete(*, milestone: Milestone, actor: User, note: str = "") -> Milestone:
-    locked = Milestone.objects.select_for_update().select_related("plan__case").get(pk=milestone.pk)
+    locked = (
+        Milestone.objects.select_for_update(of=("self",))
+        .select_related("plan__case")
+        .get(pk=milestone.pk)
+    )
     if locked.done_at is not None:
         raise ValidationError(_("This milestone is already done."))
     locked.done_at = timezone.now()

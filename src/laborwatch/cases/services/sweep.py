@@ -46,7 +46,11 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     due_to_urge = Case.objects.filter(status__in=OPEN_STATUSES, next_yellow_at__lte=now)
     for case_id in due_to_urge.values_list("pk", flat=True):
         with transaction.atomic():
-            case = Case.objects.select_for_update().select_related("handler").get(pk=case_id)
+            case = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("handler")
+                .get(pk=case_id)
+            )
             stage = case.sla_stage
             if not stage or case.status not in OPEN_STATUSES:
                 continue
@@ -111,15 +115,10 @@ def _escalate(case: Case, heads: list[User], now: dt.datetime) -> None:
 def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
     """A referral nobody signed for in time goes to the centre head, once."""
     count = 0
-    unsigned = Referral.objects.filter(state=Referral.State.SENT, acknowledge_due__lt=now)
+    unsigned = Referral.objects.filter(
+        state=Referral.State.SENT, acknowledge_due__lt=now, escalated_at=None
+    )
     for referral in unsigned.select_related("case", "to_unit"):
-        already = InboxItem.objects.filter(
-            case=referral.case,
-            kind=InboxItem.Kind.ESCALATION,
-            message__contains=referral.to_unit.label,
-        ).exists()
-        if already:
-            continue
         message = _("%(unit)s has not signed for work order %(number)s.") % {
             "unit": referral.to_unit.label,
             "number": referral.case.number,
@@ -135,6 +134,8 @@ def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
                 )
                 for user in heads
             )
+            referral.escalated_at = now
+            referral.save(update_fields=["escalated_at"])
             record_event(
                 actor=None,
                 action="case.referral_escalate",
