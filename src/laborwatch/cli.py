@@ -94,6 +94,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sla_sweep(args: argparse.Namespace) -> int:
+    _django()
+    from laborwatch.cases.services import sla_sweep
+
+    result = sla_sweep()
+    print(
+        f"催办 {result.urged} 件，升级 {result.escalated} 件，"
+        f"转办超时未签收 {result.referrals_escalated} 件，节点逾期 {result.milestones_flagged} 个"
+    )
+    return 0
+
+
 def cmd_django(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -134,6 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("dir")
     load.add_argument("--quiet", action="store_true")
     load.set_defaults(func=cmd_load)
+
+    sweep = sub.add_parser("sla-sweep", help="时限巡检：黄灯催办、红灯升级（可由 cron 定时运行）")
+    sweep.set_defaults(func=cmd_sla_sweep)
 
     django_cmd = sub.add_parser("django", help="运行 Django 管理命令")
     django_cmd.add_argument("rest", nargs=argparse.REMAINDER)
