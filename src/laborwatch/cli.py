@@ -56,7 +56,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     from laborwatch.city_load import load_city
 
     summary = load_city(Path(args.dir), progress=not args.quiet)
-    print(f"已载入：企业 {summary['enterprises']:,} 家，职工 {summary['workers']:,} 人")
+    print(
+        f"已载入：企业 {summary['enterprises']:,} 家，职工 {summary['workers']:,} 人，"
+        f"工单 {summary['cases']:,} 件"
+    )
     return 0
 
 
