@@ -16,8 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # Modules of later releases stay visible but disabled so the frame does not move.
     items: list[dict[str, Any]] = [
         {"label": _("Home"), "url": reverse("home"), "key": "home"},
-        {"label": _("Work orders"), "url": None, "key": "cases"},
-        {"label": _("Wage-arrears ledger"), "url": None, "key": "ledger"},
+        {"label": _("Work orders"), "url": reverse("cases:list"), "key": "cases"},
+        {"label": _("Wage-arrears ledger"), "url": reverse("cases:ledger"), "key": "ledger"},
         {"label": _("Warnings"), "url": None, "key": "warnings"},
         {"label": _("Public opinion"), "url": None, "key": "opinion"},
         {"label": _("Reports"), "url": None, "key": "reports"},
@@ -27,7 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.can_read_audit_log:
         items.append({"label": _("Audit log"), "url": reverse("audit_log"), "key": "audit"})
     path = request.path
+    # The longest matching prefix wins: /cases/ledger/ is the ledger, not the work orders.
+    matching = [i for i in items if i["url"] and i["url"] != "/" and path.startswith(i["url"])]
+    active = max(matching, key=lambda i: len(i["url"]), default=None)
     for item in items:
-        item["active"] = bool(item["url"]) and item["url"] != "/" and path.startswith(item["url"])
+        item["active"] = item is active
     items[0]["active"] = path == "/"
     return {"nav_items": items}

@@ -91,6 +91,8 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
+        if self.role not in Role.values:
+            return  # the field's own choice validation reports it
         expected_kind = {
             Role.DISTRICT_STAFF: OrgUnit.Kind.DISTRICT,
             Role.DEPARTMENT_LIAISON: OrgUnit.Kind.DEPARTMENT,

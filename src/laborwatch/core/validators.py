@@ -13,40 +13,47 @@ def validate_credit_code(value: str) -> None:
     problem = codes.credit_code_problem(value)
     if problem is None:
         return
-    messages = {
-        "length": _("Unified social credit code must be 18 characters, got %(n)d.")
-        % {"n": len(value)},
-        "charset": _(
+    if problem == "length":
+        message = _("Unified social credit code must be 18 characters, got %(n)d.") % {
+            "n": len(value)
+        }
+    elif problem == "charset":
+        message = _(
             "Unified social credit code may only use digits and capital letters other than "
             "I, O, S, V, Z."
-        ),
-        "authority": _(
-            "Unified social credit code starts with an unknown registration authority '%(c)s'."
         )
-        % {"c": value[:1]},
-        "division": _("Characters 3-8 of the unified social credit code must be a division code."),
-        "check": _(
+    elif problem == "authority":
+        message = _(
+            "Unified social credit code starts with an unknown registration authority '%(c)s'."
+        ) % {"c": value[:1]}
+    elif problem == "division":
+        message = _("Characters 3-8 of the unified social credit code must be a division code.")
+    else:
+        message = _(
             "Unified social credit code check character is wrong: expected %(expected)s, got "
             "%(got)s."
-        )
-        % {"expected": codes.credit_code_check_char(value[:17]), "got": value[17:]},
-    }
-    raise ValidationError(messages[problem], code=f"credit_code_{problem}")
+        ) % {"expected": codes.credit_code_check_char(value[:17]), "got": value[17:]}
+    raise ValidationError(message, code=f"credit_code_{problem}")
 
 
 def validate_id_number(value: str) -> None:
     problem = codes.id_number_problem(value, today=timezone.localdate())
     if problem is None:
         return
-    messages = {
-        "length": _("ID number must be 18 characters, got %(n)d.") % {"n": len(value)},
-        "charset": _("ID number must be 17 digits followed by a digit or X."),
-        "region": _("ID number starts with an unknown region code %(c)s.") % {"c": value[:2]},
-        "birth_date": _("ID number contains an impossible birth date %(d)s.") % {"d": value[6:14]},
-        "check": _("ID number check digit is wrong: expected %(expected)s, got %(got)s.")
-        % {"expected": codes.id_number_check_char(value[:17]), "got": value[17:]},
-    }
-    raise ValidationError(messages[problem], code=f"id_number_{problem}")
+    if problem == "length":
+        message = _("ID number must be 18 characters, got %(n)d.") % {"n": len(value)}
+    elif problem == "charset":
+        message = _("ID number must be 17 digits followed by a digit or X.")
+    elif problem == "region":
+        message = _("ID number starts with an unknown region code %(c)s.") % {"c": value[:2]}
+    elif problem == "birth_date":
+        message = _("ID number contains an impossible birth date %(d)s.") % {"d": value[6:14]}
+    else:
+        message = _("ID number check digit is wrong: expected %(expected)s, got %(got)s.") % {
+            "expected": codes.id_number_check_char(value[:17]),
+            "got": value[17:],
+        }
+    raise ValidationError(message, code=f"id_number_{problem}")
 
 
 def validate_phone(value: str) -> None:

@@ -24,7 +24,10 @@ EXPORT_LIMIT = 100_000
 @login_required
 def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    data: dict = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter is reported on the form; the valid ones still apply
+        data = form.cleaned_data
     filters = EnterpriseFilters(
         query=data.get("q", ""),
         district_code=data.get("district", ""),

@@ -100,8 +100,8 @@ def normalize_code(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    """Drop spaces and a leading +86 / 0086 so the same phone compares equal."""
-    compact = "".join(value.split())
+    """Drop spaces, hyphens and a leading +86 / 0086 so the same phone compares equal."""
+    compact = "".join(value.split()).replace("-", "")
     for prefix in ("+86", "0086"):
         if compact.startswith(prefix):
             compact = compact[len(prefix) :]

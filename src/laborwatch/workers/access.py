@@ -7,6 +7,7 @@ from django.http import Http404
 
 from laborwatch.core.access import scope_q
 from laborwatch.core.models import User
+from laborwatch.core.roles import Role
 from laborwatch.workers.models import Worker
 
 
@@ -23,3 +24,8 @@ def get_worker_for_user(user: User, pk: int) -> Worker:
 
 def may_reveal(user: User) -> bool:
     return user.can_reveal_personal_data
+
+
+def may_register(user: User) -> bool:
+    """Centre and district staff register workers; liaisons only see what is referred to them."""
+    return user.can_write and (user.is_city_wide or user.role == Role.DISTRICT_STAFF)

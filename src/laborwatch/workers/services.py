@@ -119,9 +119,10 @@ def workers_bulk_load(
             problems.append(f"{number}: {error.message_dict}")
             continue
         id_digest = digest(id_number) if id_number else None
-        if id_digest in known:
-            continue
-        known.add(id_digest)
+        if id_digest is not None:
+            if id_digest in known:
+                continue
+            known.add(id_digest)
         employer_id = employers.get(row.get("employer_credit_code") or "")
         pending.append(
             Worker(

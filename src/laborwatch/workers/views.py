@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laborwatch.core.audit import record_event
+from laborwatch.core.crypto import digest
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_id_number, mask_phone
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.codes import normalize_code, normalize_phone
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
-from laborwatch.workers.access import get_worker_for_user, may_reveal, workers_visible_to
+from laborwatch.workers.access import (
+    get_worker_for_user,
+    may_register,
+    may_reveal,
+    workers_visible_to,
+)
 from laborwatch.workers.forms import RevealForm, WorkerCreateForm, WorkerSearchForm
 from laborwatch.workers.models import Worker
 from laborwatch.workers.services import worker_create, worker_reveal
@@ -26,26 +34,37 @@ from laborwatch.workers.services import worker_create, worker_reveal
 EXPORT_LIMIT = 50_000
 
 
-def _search(user_rows: QuerySet[Worker], query: str) -> QuerySet[Worker]:
-    from laborwatch.core.crypto import digest
-
-    query = query.strip()
-    if not query:
-        return user_rows
+def _lookup_key(query: str) -> str | None:
+    """The keyed digest for a query that is an ID number or a phone, else None."""
     code = normalize_code(query)
     if len(code) == 18 and code[:17].isdigit():
-        return user_rows.filter(id_number_digest=digest(code))
+        return digest(code)
     phone = normalize_phone(query)
     if phone.isdigit() and len(phone) >= 7:
-        return user_rows.filter(phone_digest=digest(phone))
-    return user_rows.filter(name__contains=query)
+        return digest(phone)
+    return None
+
+
+def _search(rows: QuerySet[Worker], *, query: str, key: str) -> QuerySet[Worker]:
+    if key:
+        return rows.filter(Q(id_number_digest=key) | Q(phone_digest=key))
+    query = query.strip()
+    return rows.filter(name__contains=query) if query else rows
 
 
 @login_required
 def worker_list(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkerSearchForm(request.GET or None)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    rows = _search(workers_visible_to(request.user).select_related("employer", "district"), query)
+    key = _lookup_key(query) if query else None
+    if key is not None:
+        # Never keep a clear ID number or phone in URLs, logs and browser history.
+        return redirect(f"{request.path}?{urlencode({'key': key})}")
+    rows = _search(
+        workers_visible_to(request.user).select_related("employer", "district"),
+        query=query,
+        key=request.GET.get("key", "")[:64],
+    )
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     page, query_string = paginate(request, rows)
@@ -56,7 +75,7 @@ def worker_list(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": query_string,
-            "can_create": request.user.can_write,
+            "can_create": may_register(request.user),
             "can_reveal": may_reveal(request.user),
         },
     )
@@ -136,7 +155,7 @@ def worker_reveal_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def worker_new(request: AuthenticatedRequest) -> HttpResponse:
-    if not request.user.can_write:
+    if not may_register(request.user):
         raise Http404
     form = WorkerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +176,7 @@ def worker_new(request: AuthenticatedRequest) -> HttpResponse:
                     id_number=data["id_number"],
                     phone=data["phone"],
                     employer=employer,
-                    district=request.user.org_unit if not request.user.is_city_wide else None,
+                    district=None if request.user.is_city_wide else request.user.org_unit,
                 )
             except ValidationError as error:
                 for field_name, field_errors in error.message_dict.items():

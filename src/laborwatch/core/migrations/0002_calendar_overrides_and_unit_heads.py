@@ -4,30 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='date')),
-                ('is_working_day', models.BooleanField(verbose_name='working day')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='note')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="date")),
+                ("is_working_day", models.BooleanField(verbose_name="working day")),
+                ("note", models.CharField(blank=True, max_length=100, verbose_name="note")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['day'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["day"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='is_unit_head',
-            field=models.BooleanField(default=False, verbose_name='head of unit'),
+            model_name="user",
+            name="is_unit_head",
+            field=models.BooleanField(default=False, verbose_name="head of unit"),
         ),
     ]
