@@ -390,3 +390,39 @@ def test_two_handlers_saving_at_once_one_wins_the_other_is_told(org_units, centr
         thread.join()
     assert sorted(outcomes) == ["saved", "stale"]
     assert Case.objects.get(pk=case.pk).version == case.version + 1
+
+
+class TestLaterChecks:
+    def test_reopen_gives_a_fresh_resolution_window(self, employer, centre_staff):
+        with time_machine.travel(T0, tick=False):
+            case = case_close(
+                case=intake(employer).case,
+                actor=centre_staff,
+                reason_code="withdrawn",
+                note="职工撤回",
+            )
+        with time_machine.travel(local(2026, 11, 2, 9, 0), tick=False):
+            reopened = case_reopen(case=case, actor=centre_staff, reason="问题复发")
+            assert reopened.resolve_due == local(2026, 11, 23, 23, 59, 59)
+            assert reopened.sla_light() == "green"
+
+    def test_linking_an_employer_later_finds_duplicates_and_groups(self, employer, centre_staff):
+        from laborwatch.cases.services import case_link_employer
+
+        known = intake(employer).case
+        told = intake(employer_name="鑫瑞泰").case  # same caller, employer only by short name
+        assert told.employer is None and told.possible_duplicate_of is None
+        linked = case_link_employer(case=told, actor=centre_staff, enterprise=employer)
+        assert linked.possible_duplicate_of_id == known.pk
+        for _ in range(2):
+            intake(employer, caller_phone=valid_mobile())
+        assert Case.objects.get(pk=linked.pk).group_id is not None
+
+    def test_merge_checks_the_version_the_user_saw(self, employer, centre_staff):
+        first, second = intake(employer).case, intake(employer).case
+        case_accept(case=second, actor=centre_staff)
+        with pytest.raises(StaleCase):
+            case_merge(
+                source=second, target=first, actor=centre_staff, reason="重复", expected_version=1
+            )
+        assert Case.objects.get(pk=second.pk).status == "accepted"

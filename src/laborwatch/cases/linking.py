@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
 from laborwatch.enterprises.models import Enterprise
@@ -35,23 +36,26 @@ class EmployerMatch:
 def link_employer(*, credit_code: str = "", name: str = "") -> EmployerMatch:
     code = normalize_code(credit_code)
     if code and credit_code_problem(code) is None:
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        enterprise = _enterprises().filter(credit_code=code).first()
         if enterprise is not None:
             return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
     name = name.strip()
     if not name or any(marker in name for marker in ANONYMISED_MARKERS):
         return EmployerMatch()
-    exact = list(Enterprise.objects.filter(name=name)[:2])
+    exact = list(_enterprises().filter(name=name)[:2])
     if len(exact) == 1:
         return EmployerMatch(
             exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
         )
     candidates = _name_candidates(name)
     if len(candidates) == 1 and candidates[0].confidence >= 0.95:
-        return EmployerMatch(
-            Enterprise.objects.get(credit_code=candidates[0].credit_code), candidates
-        )
+        return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
     return EmployerMatch(None, candidates)
+
+
+def _enterprises() -> QuerySet[Enterprise]:
+    # Intake files the case under the employer's district: fetch it in the same query.
+    return Enterprise.objects.select_related("district")
 
 
 def _name_candidates(name: str) -> list[Candidate]:

@@ -19,6 +19,7 @@ from laborwatch.cases.models import (
     Referral,
 )
 from laborwatch.core.models import User
+from laborwatch.core.roles import Role
 from laborwatch.text.taxonomy import WAGE_ARREARS
 
 
@@ -86,7 +87,7 @@ def inbox(*, user: User) -> Inbox:
     """What needs this user's hand, most urgent first (nearest deadline)."""
     today = timezone.localdate()
     mine = Q(handler=user)
-    if user.role == "centre_staff":
+    if user.role in (Role.CENTRE_STAFF, Role.ADMIN):
         mine |= Q(handler=None)
     cases = (
         cases_visible_to(user)

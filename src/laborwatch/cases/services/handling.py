@@ -25,8 +25,10 @@ from laborwatch.cases.models import (
     UnionRole,
 )
 from laborwatch.cases.services.errors import InvalidTransition, StaleCase
-from laborwatch.cases.sla import policy_for, record_breach, refresh_clock
+from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
+from laborwatch.cases.sla import end_of_working_day, policy_for, record_breach, refresh_clock
 from laborwatch.core.audit import record_event
+from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
 
@@ -308,7 +310,13 @@ def case_reopen(
         c.called_back_at = None
         c.closure_reason = ""
         c.handling_started_at = c.handling_started_at or timezone.now()
-        return {}
+        # A reopened case gets a fresh resolution window from today, not from its receipt.
+        policy = policy_for(channel=c.channel, category=c.category)
+        c.resolve_due = end_of_working_day(
+            add_working_days(timezone.localdate(), policy.resolve_working_days)
+        )
+        c.urged_stage = c.escalated_stage = ""
+        return {"resolve_due": c.resolve_due.isoformat()}
 
     return _transition(
         case=case,
@@ -360,19 +368,29 @@ def case_link_employer(
         return {"employer": enterprise.credit_code}
 
     allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
-    return _transition(
-        case=case,
-        actor=actor,
-        action="link_employer",
-        action_label=_("linked to an employer"),
-        allowed_from=allowed,
-        to_status=None,
-        expected_version=expected_version,
-        apply=apply,
-    )
+    with transaction.atomic():
+        linked = _transition(
+            case=case,
+            actor=actor,
+            action="link_employer",
+            action_label=_("linked to an employer"),
+            allowed_from=allowed,
+            to_status=None,
+            expected_version=expected_version,
+            apply=apply,
+        )
+        # The checks intake could not make without an employer.
+        duplicate = open_duplicate_of(linked) if linked.is_open else None
+        if duplicate is not None and linked.possible_duplicate_of_id is None:
+            linked.possible_duplicate_of = duplicate
+            Case.objects.filter(pk=linked.pk).update(possible_duplicate_of=duplicate)
+        attach_group(linked)
+    return linked
 
 
-def case_merge(*, source: Case, target: Case, actor: User, reason: str) -> Case:
+def case_merge(
+    *, source: Case, target: Case, actor: User, reason: str, expected_version: int | None = None
+) -> Case:
     """Merge a duplicate into another case. Irreversible; the history of both stays."""
     if source.pk == target.pk:
         raise ValidationError({"target": [_("A case cannot be merged into itself.")]})
@@ -392,7 +410,7 @@ def case_merge(*, source: Case, target: Case, actor: User, reason: str) -> Case:
         action_label=_("merged"),
         allowed_from=OPEN_STATUSES,
         to_status=Status.MERGED,
-        expected_version=None,
+        expected_version=expected_version,
         reason=reason,
         apply=apply,
     )

@@ -9,11 +9,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.linking import Candidate, link_employer
-from laborwatch.cases.models import OPEN_STATUSES, ApiClient, Case, CaseGroup, Channel
+from laborwatch.cases.models import ApiClient, Case, Channel
+from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
 from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
@@ -23,8 +25,6 @@ from laborwatch.text.taxonomy import categories
 from laborwatch.workers.models import Worker
 from laborwatch.workers.services import worker_create, worker_find
 
-GROUP_WINDOW_DAYS = 30
-GROUP_MIN_WORKERS = 3
 MAX_DESCRIPTION = 5000
 
 
@@ -61,24 +61,35 @@ def case_intake(
 ) -> IntakeResult:
     """Create a work order, or return the one an earlier push with the same reference made."""
     if api_client is not None and external_ref:
-        existing = Case.objects.filter(api_client=api_client, external_ref=external_ref).first()
+        # Most pushes are new: ask for the key only and load the case when there is one.
+        existing = _pushed_before(api_client, external_ref).values_list("pk", flat=True).first()
         if existing is not None:
-            return IntakeResult(existing, created=False)
-    _check_caller(name=caller_name, phone=caller_phone, id_number=caller_id_number)
-    _check(
-        channel=channel,
-        category=category,
-        description=description,
-        amount_claimed=amount_claimed,
-        workers_involved=workers_involved,
-        arrears_from=arrears_from,
-        arrears_to=arrears_to,
-        received_at=received_at,
-        assigned_by=assigned_by,
-        superior_deadline=superior_deadline,
-        employer_credit_code=employer_credit_code,
-        employer_name=employer_name,
-    )
+            return IntakeResult(Case.objects.get(pk=existing), created=False)
+    # Every problem at once, caller and case alike, so a form shows one round of errors.
+    errors: dict[str, list[str]] = {}
+    try:
+        _check_caller(name=caller_name, phone=caller_phone, id_number=caller_id_number)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _check(
+            channel=channel,
+            category=category,
+            description=description,
+            amount_claimed=amount_claimed,
+            workers_involved=workers_involved,
+            arrears_from=arrears_from,
+            arrears_to=arrears_to,
+            received_at=received_at,
+            assigned_by=assigned_by,
+            superior_deadline=superior_deadline,
+            employer_credit_code=employer_credit_code,
+            employer_name=employer_name,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     match = link_employer(credit_code=employer_credit_code, name=employer_name)
     try:
         with transaction.atomic():
@@ -109,9 +120,19 @@ def case_intake(
         # A concurrent retry of the same push won the race: answer with its case.
         if api_client is None or not external_ref:
             raise
-        case = Case.objects.get(api_client=api_client, external_ref=external_ref)
+        case = _pushed_before(api_client, external_ref).get()
         return IntakeResult(case, created=False)
     return IntakeResult(case, created=True, candidates=match.candidates)
+
+
+def _pushed_before(api_client: ApiClient, external_ref: str) -> QuerySet[Case]:
+    # The unique index on (api_client, external_ref) is partial (external_ref != ""); stating
+    # its condition lets SQLite use it instead of scanning every case the client ever pushed.
+    return (
+        Case.objects.filter(api_client=api_client, external_ref=external_ref)
+        .exclude(external_ref="")
+        .order_by()
+    )
 
 
 def _check(
@@ -236,16 +257,12 @@ def _create(
     set_deadlines(case, policy)
     refresh_clock(case, policy)
     if employer is not None:
-        case.possible_duplicate_of = (
-            Case.objects.filter(worker=worker, employer=employer, status__in=OPEN_STATUSES)
-            .order_by("received_at")
-            .first()
-        )
+        case.possible_duplicate_of = open_duplicate_of(case)
     case.save()
     case.number = f"GD{timezone.localtime(case.received_at):%Y%m%d}{case.pk:06d}"
     Case.objects.filter(pk=case.pk).update(number=case.number)
     if employer is not None:
-        _attach_group(case)
+        attach_group(case)
     record_event(
         actor=actor,
         action="case.create",
@@ -261,35 +278,3 @@ def _create(
         },
     )
     return case
-
-
-def _attach_group(case: Case) -> None:
-    """Several workers against one employer within the window make a group case (群体性)."""
-    since = case.received_at - dt.timedelta(days=GROUP_WINDOW_DAYS)
-    recent = Case.objects.filter(employer=case.employer, received_at__gte=since).exclude(
-        status="merged"
-    )
-    distinct_workers = recent.values("worker").distinct().count()
-    if distinct_workers < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
-        return
-    group = recent.exclude(group=None).values_list("group", flat=True).first()
-    if group is None:
-        new_group = CaseGroup.objects.create(
-            number=uuid.uuid4().hex[:20], employer=case.employer, opened_at=case.received_at
-        )
-        new_group.number = f"QT{timezone.localtime(case.received_at):%Y%m%d}{new_group.pk:05d}"
-        new_group.save(update_fields=["number"])
-        group = new_group.pk
-        record_event(
-            actor=None,
-            action="case_group.create",
-            target=new_group,
-            org_unit=case.district,
-            actor_label="intake",
-            after={
-                "employer": case.employer.credit_code,  # type: ignore[union-attr]
-                "workers": distinct_workers,
-            },
-        )
-    recent.filter(group=None).update(group=group)
-    case.group_id = group

@@ -1,0 +1,145 @@
+"""Forms of the work-order pages: list and ledger filters, the intake form.
+
+The action forms of the detail page live in forms_actions.py. Forms only parse; the rules
+(required reasons, allowed statuses, valid codes) are the services' and come back as
+ValidationError dicts keyed by these field names.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.cases.models import Channel, RequestType, Status
+from laborwatch.cases.selectors import CaseFilters
+from laborwatch.core.models import OrgUnit
+from laborwatch.text.taxonomy import WAGE_ARREARS, categories, is_within, label
+
+LIGHT_CHOICES = [
+    ("", _("All lights")),
+    ("green", _("Green")),
+    ("yellow", _("Yellow")),
+    ("red", _("Red")),
+]
+# The channels a handler types in at the counter or from the office; the hotline and other
+# systems push theirs through the API.
+WEB_INTAKE_CHANNELS = (Channel.WALK_IN, Channel.ONLINE, Channel.SUPERIOR)
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+def district_choices() -> list[tuple[str, object]]:
+    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
+    return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
+
+
+def category_choices(*, within: str = "") -> list[tuple[str, str]]:
+    """Taxonomy codes labelled with their Chinese path (工资报酬 / 拖欠工资 / …)."""
+    return [(code, label(code)) for code in categories() if not within or is_within(code, within)]
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Number, employer or worker"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), ("open", _("Open (not finished)")), *Status.choices],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices]
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    light = forms.ChoiceField(label=_("SLA light"), required=False, choices=LIGHT_CHOICES)
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
+    received_to = forms.DateField(label=_("Received to"), required=False, widget=DATE_INPUT)
+
+    category_within = ""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["district"].choices = district_choices()  # type: ignore[attr-defined]
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", _("All categories")),
+            *category_choices(within=self.category_within),
+        ]
+
+    def filters(self) -> CaseFilters:
+        """The selector's filters; an invalid form filters nothing rather than failing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return CaseFilters(
+            status=data.get("status", ""),
+            channel=data.get("channel", ""),
+            category=data.get("category", ""),
+            district_code=data.get("district", ""),
+            light=data.get("light", ""),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            query=data.get("q", ""),
+        )
+
+
+class LedgerFilterForm(CaseFilterForm):
+    """The ledger is wage arrears by definition and open or closed by its page."""
+
+    category_within = WAGE_ARREARS
+
+    def __init__(self, *args: object, closed: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+        if closed:
+            del self.fields["light"]
+
+
+class IntakeForm(forms.Form):
+    caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=60)
+    caller_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=30)
+    caller_id_number = forms.CharField(label=_("Caller's ID number"), required=False, max_length=30)
+    employer_credit_code = forms.CharField(
+        label=_("Employer credit code"), required=False, max_length=30
+    )
+    employer_name = forms.CharField(label=_("Employer name"), required=False, max_length=200)
+    category = forms.ChoiceField(label=_("Category"))
+    request_type = forms.ChoiceField(
+        label=_("Request type"), choices=RequestType.choices, initial=RequestType.HELP
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    amount_claimed = forms.DecimalField(
+        label=_("Amount claimed (yuan)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal("0"),
+    )
+    workers_involved = forms.IntegerField(label=_("Workers involved"), initial=1)
+    arrears_from = forms.DateField(label=_("Arrears from"), required=False, widget=DATE_INPUT)
+    arrears_to = forms.DateField(label=_("Arrears to"), required=False, widget=DATE_INPUT)
+    project_name = forms.CharField(label=_("Project"), required=False, max_length=200)
+
+    def __init__(self, *args: object, channel: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.channel = channel
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["category"].initial = WAGE_ARREARS
+        if channel == Channel.SUPERIOR:
+            self.fields["assigned_by"] = forms.CharField(
+                label=_("Assigned by"), required=False, max_length=100
+            )
+            self.fields["superior_deadline"] = forms.DateTimeField(
+                label=_("Superior deadline"),
+                required=False,
+                widget=DATETIME_INPUT,
+                input_formats=DATETIME_FORMATS,
+            )
+
+    def intake_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of case_intake (after is_valid())."""
+        data = dict(self.cleaned_data)
+        data["amount_claimed"] = data["amount_claimed"] or Decimal("0")
+        data.setdefault("assigned_by", "")
+        data.setdefault("superior_deadline", None)
+        return {**data, "channel": self.channel}

@@ -1,0 +1,263 @@
+"""The action forms of a work order's page and when the page offers each of them.
+
+Every form carries the case version the user saw (a hidden field) so a service can refuse a
+change made on a stale page. Text fields are optional here on purpose: the services decide
+what a closure or a resolution needs and answer with errors keyed by these field names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.cases.access import can_handle, cases_visible_to
+from laborwatch.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CasePlan,
+    ClosureReason,
+    HandlingMethod,
+    Status,
+    UnionRole,
+)
+from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.roles import Role
+from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.codes import normalize_code
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class CaseActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, case: Case, user: User, name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"version": case.version})
+        kwargs.setdefault("auto_id", f"{name}-%s")
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+
+
+class AcceptForm(CaseActionForm):
+    pass
+
+
+class ContactForm(CaseActionForm):
+    worker_reached = forms.BooleanField(label=_("Worker reached"), required=False)
+    employer_reached = forms.BooleanField(label=_("Employer reached"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
+
+
+class FeedbackForm(CaseActionForm):
+    note = forms.CharField(label=_("What the worker was told"), required=False, widget=NOTE_INPUT)
+
+
+class StartHandlingForm(CaseActionForm):
+    method = forms.ChoiceField(
+        label=_("Handling method"), required=False, choices=_blank(HandlingMethod.choices)
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
+
+
+class ResolveForm(CaseActionForm):
+    wages_recovered = forms.DecimalField(
+        label=_("Wages recovered (yuan)"), max_digits=14, decimal_places=2
+    )
+    workers_covered = forms.IntegerField(label=_("Workers covered"))
+    method = forms.ChoiceField(
+        label=_("Resolved by"), required=False, choices=_blank(HandlingMethod.choices)
+    )
+    union_role = forms.ChoiceField(
+        label=_("Union role"), required=False, choices=_blank(UnionRole.choices)
+    )
+    note = forms.CharField(label=_("Outcome"), required=False, widget=NOTE_INPUT)
+
+
+class CloseForm(CaseActionForm):
+    reason_code = forms.ChoiceField(
+        label=_("Closure reason"), required=False, choices=_blank(ClosureReason.choices)
+    )
+    note = forms.CharField(label=_("Explanation"), required=False, widget=NOTE_INPUT)
+
+
+class CallBackForm(CaseActionForm):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1-5)"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+    )
+    note = forms.CharField(label=_("Call-back note"), required=False, widget=NOTE_INPUT)
+
+
+class ArchiveForm(CaseActionForm):
+    pass
+
+
+class ReopenForm(CaseActionForm):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=NOTE_INPUT)
+
+
+class AssignForm(CaseActionForm):
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Whoever may handle the case: city-wide writers and the staff of its district.
+        may_handle = Q(role__in=[Role.ADMIN, Role.CENTRE_STAFF])
+        if self.case.district_id is not None:
+            may_handle |= Q(role=Role.DISTRICT_STAFF, org_unit_id=self.case.district_id)
+        field: forms.ModelChoiceField = self.fields["handler"]  # type: ignore[assignment]
+        field.queryset = User.objects.filter(may_handle, is_active=True).order_by("username")
+        field.initial = self.case.handler_id
+
+
+class NoteForm(CaseActionForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
+
+
+class LinkEmployerForm(CaseActionForm):
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
+
+    def clean_credit_code(self) -> Enterprise:
+        code = normalize_code(self.cleaned_data["credit_code"])
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code is registered."))
+        return enterprise
+
+
+class MergeForm(CaseActionForm):
+    target = forms.CharField(label=_("Merge into work order"), max_length=20)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=NOTE_INPUT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        duplicate = self.case.possible_duplicate_of
+        self.fields["target"].initial = duplicate.number if duplicate else ""
+
+    def clean_target(self) -> Case:
+        number = self.cleaned_data["target"].strip()
+        target = cases_visible_to(self.user).filter(number=number).first()
+        if target is None or not can_handle(self.user, target):
+            raise forms.ValidationError(_("No such work order that you may handle."))
+        return target
+
+
+class PlanForm(CaseActionForm):
+    goal = forms.CharField(label=_("Goal"), required=False, widget=NOTE_INPUT)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE_INPUT)
+
+
+class ReferralForm(CaseActionForm):
+    to_unit = forms.ModelChoiceField(
+        label=_("Refer to"),
+        queryset=OrgUnit.objects.filter(
+            kind__in=[OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT], is_active=True
+        ).order_by("kind", "sort_order"),
+    )
+    request = forms.CharField(label=_("Request"), required=False, widget=NOTE_INPUT)
+    reply_working_days = forms.IntegerField(
+        label=_("Reply within (working days)"), min_value=1, max_value=60, initial=5
+    )
+
+
+class MilestoneDoneForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ReferralReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Reply"), required=False, widget=NOTE_INPUT)
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    form: type[CaseActionForm]
+    title: str | Promise
+    button: str | Promise
+    shown: Callable[[Case], bool]
+    # Where the detail page puts the form: the action panel or the section it belongs to.
+    section: str = "panel"
+
+
+def _in(*statuses: str) -> Callable[[Case], bool]:
+    allowed = frozenset(statuses)
+    return lambda case: case.status in allowed
+
+
+def _has_plan(case: Case) -> bool:
+    return CasePlan.objects.filter(case=case).exists()
+
+
+# Resolved, closed or called back: may be reopened, and still linked to its employer.
+REOPENABLE = (Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK)
+
+# In the order the panel shows them; the services enforce the same statuses.
+ACTION_FORMS: dict[str, ActionForm] = {
+    "accept": ActionForm(AcceptForm, _("Accept"), _("Accept"), _in(Status.RECEIVED)),
+    "contact": ActionForm(
+        ContactForm,
+        _("Contact the parties"),
+        _("Record contact"),
+        _in(Status.ACCEPTED, Status.CONTACTED),
+    ),
+    "feedback": ActionForm(
+        FeedbackForm, _("Feedback to the worker"), _("Record feedback"), _in(Status.CONTACTED)
+    ),
+    "handle": ActionForm(
+        StartHandlingForm,
+        _("Start handling"),
+        _("Start handling"),
+        _in(Status.FEEDBACK_GIVEN, Status.IN_HANDLING),
+    ),
+    "resolve": ActionForm(ResolveForm, _("Resolve"), _("Resolve"), _in(Status.IN_HANDLING)),
+    "close": ActionForm(CloseForm, _("Close"), _("Close"), _in(*OPEN_STATUSES)),
+    "call_back": ActionForm(
+        CallBackForm, _("Call back"), _("Record call-back"), _in(Status.RESOLVED, Status.CLOSED)
+    ),
+    "archive": ActionForm(ArchiveForm, _("Archive"), _("Archive"), _in(Status.CALLED_BACK)),
+    "reopen": ActionForm(ReopenForm, _("Reopen"), _("Reopen"), _in(*REOPENABLE)),
+    "assign": ActionForm(AssignForm, _("Assign handler"), _("Assign"), _in(*OPEN_STATUSES)),
+    "note": ActionForm(
+        NoteForm, _("Add a note"), _("Add note"), lambda case: case.status != Status.MERGED
+    ),
+    "link_employer": ActionForm(
+        LinkEmployerForm,
+        _("Confirm the employer"),
+        _("Confirm"),
+        lambda case: case.employer_id is None and case.status in {*OPEN_STATUSES, *REOPENABLE},
+        section="employer",
+    ),
+    "merge": ActionForm(
+        MergeForm,
+        _("Merge as a duplicate"),
+        _("Merge (irreversible)"),
+        lambda case: case.possible_duplicate_of_id is not None and case.status in OPEN_STATUSES,
+        section="duplicate",
+    ),
+    "plan": ActionForm(
+        PlanForm,
+        _("Make the plan"),
+        _("Create plan from template"),
+        lambda case: case.status in OPEN_STATUSES and not _has_plan(case),
+        section="plan",
+    ),
+    "refer": ActionForm(
+        ReferralForm,
+        _("Refer to a department or district union"),
+        _("Refer"),
+        _in(*OPEN_STATUSES),
+        section="referrals",
+    ),
+}

@@ -1,0 +1,118 @@
+"""Work-order list with filters, pagination and the masked Excel export.
+
+The other pages: views_inbox (my inbox), views_detail (one case), views_actions (its
+actions), views_intake (web intake forms), views_ledger (the wage-arrears ledgers).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.forms import LIGHT_CHOICES, WEB_INTAKE_CHANNELS, CaseFilterForm
+from laborwatch.cases.models import Case, Channel
+from laborwatch.cases.selectors import case_list
+from laborwatch.core.audit import record_event
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.masking import mask_phone
+from laborwatch.core.models import User
+from laborwatch.core.roles import Role
+from laborwatch.lib.paging import paginate
+from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.text.taxonomy import label as category_label
+
+EXPORT_LIMIT = 50_000
+LIGHT_LABELS = dict(LIGHT_CHOICES) | {"": ""}  # no clock runs: no light
+
+
+def may_take_in(user: User) -> bool:
+    """Intake is for the centre and the district unions; departments only receive referrals."""
+    return user.can_write and user.role in (Role.ADMIN, Role.CENTRE_STAFF, Role.DISTRICT_STAFF)
+
+
+def local_date(value: object) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""  # type: ignore[arg-type]
+
+
+def intake_links() -> list[tuple[str, str]]:
+    return [(str(channel), str(Channel(channel).label)) for channel in WEB_INTAKE_CHANNELS]
+
+
+@login_required
+def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    rows = case_list(user=request.user, filters=form.filters())
+    if request.GET.get("format") == "xlsx":
+        return _export(request, rows)
+    page, query_string = paginate(request, rows)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string,
+            "now": timezone.now(),
+            "intake_links": intake_links() if may_take_in(request.user) else [],
+        },
+    )
+
+
+def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse:
+    """Worker names stay; phones are masked (clear values only through the audited reveal)."""
+    selected = list(rows[:EXPORT_LIMIT])
+    record_event(
+        actor=request.user,
+        action="case.export",
+        target_type="cases.case",
+        target_label=str(len(selected)),
+        after={"rows": len(selected)},
+    )
+    now = timezone.now()
+    return xlsx_response(
+        filename=_("work-orders") + ".xlsx",
+        title=_("Work orders"),
+        headers=[
+            _("Number"),
+            _("Received on"),
+            _("Channel"),
+            _("Category"),
+            _("Status"),
+            _("SLA light"),
+            _("Worker"),
+            _("Phone"),
+            _("Employer"),
+            _("Credit code"),
+            _("District"),
+            _("Workers involved"),
+            _("Amount claimed (yuan)"),
+            _("Handler"),
+            _("Next deadline"),
+        ],
+        rows=(
+            [
+                case.number,
+                local_date(case.received_at),
+                case.get_channel_display(),
+                category_label(case.category) or case.category,
+                case.get_status_display(),
+                str(LIGHT_LABELS[case.sla_light(now)]),
+                case.worker.name,
+                mask_phone(case.worker.phone),
+                case.employer.name if case.employer else case.employer_name_as_told,
+                case.employer.credit_code if case.employer else "",
+                case.district.label if case.district else "",
+                case.workers_involved,
+                case.amount_claimed,
+                str(case.handler) if case.handler else "",
+                timezone.localtime(case.next_due_at).strftime("%Y-%m-%d %H:%M")
+                if case.next_due_at
+                else "",
+            ]
+            for case in selected
+        ),
+    )

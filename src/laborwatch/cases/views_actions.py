@@ -1,0 +1,231 @@
+"""The work-order page's actions: each POST parses one form, calls one service, redirects.
+
+Refusals re-render the page: a stale version with the "reload" message (409), any other
+service error next to its field (400). Users who may see but not handle the case get 403;
+users who may not see it get 404 — and in every refused case nothing changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from laborwatch.cases.access import can_handle, get_case_for_user, referrals_for
+from laborwatch.cases.forms_actions import (
+    ACTION_FORMS,
+    MilestoneDoneForm,
+    ReferralReplyForm,
+)
+from laborwatch.cases.models import Case, Milestone
+from laborwatch.cases.services import (
+    StaleCase,
+    case_accept,
+    case_add_note,
+    case_archive,
+    case_assign,
+    case_call_back,
+    case_close,
+    case_contact,
+    case_give_feedback,
+    case_link_employer,
+    case_merge,
+    case_reopen,
+    case_resolve,
+    case_start_handling,
+    milestone_complete,
+    plan_create,
+    referral_acknowledge,
+    referral_create,
+    referral_reply,
+)
+from laborwatch.cases.views_detail import render_detail, reply_form_key
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.models import User
+
+Perform = Callable[[Case, User, dict[str, Any]], object]
+
+
+def _unchanged_since_loaded(case: Case, data: dict[str, Any]) -> None:
+    """For services without expected_version: refuse when the page shown is out of date."""
+    if case.version != data["version"]:
+        raise StaleCase()
+
+
+def _merge(case: Case, actor: User, data: dict[str, Any]) -> object:
+    _unchanged_since_loaded(case, data)
+    return case_merge(source=case, target=data["target"], actor=actor, reason=data["reason"])
+
+
+def _plan(case: Case, actor: User, data: dict[str, Any]) -> object:
+    _unchanged_since_loaded(case, data)
+    return plan_create(case=case, actor=actor, goal=data["goal"], deadline=data["deadline"])
+
+
+def _refer(case: Case, actor: User, data: dict[str, Any]) -> object:
+    _unchanged_since_loaded(case, data)
+    return referral_create(
+        case=case,
+        actor=actor,
+        to_unit=data["to_unit"],
+        request=data["request"],
+        reply_working_days=data["reply_working_days"],
+    )
+
+
+def _note(case: Case, actor: User, data: dict[str, Any]) -> object:
+    _unchanged_since_loaded(case, data)
+    case_add_note(case=case, actor=actor, note=data["note"])
+    return None
+
+
+PERFORM: dict[str, Perform] = {
+    "accept": lambda case, actor, d: case_accept(
+        case=case, actor=actor, expected_version=d["version"]
+    ),
+    "contact": lambda case, actor, d: case_contact(
+        case=case,
+        actor=actor,
+        worker_reached=d["worker_reached"],
+        employer_reached=d["employer_reached"],
+        note=d["note"],
+        expected_version=d["version"],
+    ),
+    "feedback": lambda case, actor, d: case_give_feedback(
+        case=case, actor=actor, note=d["note"], expected_version=d["version"]
+    ),
+    "handle": lambda case, actor, d: case_start_handling(
+        case=case, actor=actor, method=d["method"], note=d["note"], expected_version=d["version"]
+    ),
+    "resolve": lambda case, actor, d: case_resolve(
+        case=case,
+        actor=actor,
+        wages_recovered=d["wages_recovered"],
+        workers_covered=d["workers_covered"],
+        method=d["method"],
+        union_role=d["union_role"],
+        note=d["note"],
+        expected_version=d["version"],
+    ),
+    "close": lambda case, actor, d: case_close(
+        case=case,
+        actor=actor,
+        reason_code=d["reason_code"],
+        note=d["note"],
+        expected_version=d["version"],
+    ),
+    "call_back": lambda case, actor, d: case_call_back(
+        case=case,
+        actor=actor,
+        satisfaction=d["satisfaction"],
+        note=d["note"],
+        expected_version=d["version"],
+    ),
+    "archive": lambda case, actor, d: case_archive(
+        case=case, actor=actor, expected_version=d["version"]
+    ),
+    "reopen": lambda case, actor, d: case_reopen(
+        case=case, actor=actor, reason=d["reason"], expected_version=d["version"]
+    ),
+    "assign": lambda case, actor, d: case_assign(
+        case=case, actor=actor, handler=d["handler"], expected_version=d["version"]
+    ),
+    "link_employer": lambda case, actor, d: case_link_employer(
+        case=case, actor=actor, enterprise=d["credit_code"], expected_version=d["version"]
+    ),
+    "merge": _merge,
+    "plan": _plan,
+    "refer": _refer,
+    "note": _note,
+}
+
+
+def show_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's errors next to the fields they name, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field_name, messages_ in error.message_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@require_POST
+def case_action(request: AuthenticatedRequest, number: str, action: str) -> HttpResponse:
+    perform = PERFORM.get(action)
+    if perform is None:
+        raise Http404
+    case = get_case_for_user(request.user, number)
+    if not can_handle(request.user, case):
+        raise PermissionDenied
+    form = ACTION_FORMS[action].form(request.POST, case=case, user=request.user, name=action)
+    if not form.is_valid():
+        return render_detail(request, case, bound={action: form}, status=400)
+    try:
+        perform(case, request.user, form.cleaned_data)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        if isinstance(error, StaleCase):
+            messages.error(request, error.messages[0])
+            return render_detail(request, case, bound={action: form}, status=409)
+        return render_detail(request, case, bound={action: form}, status=400)
+    messages.success(request, _("%(action)s: done.") % {"action": ACTION_FORMS[action].title})
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_POST
+def milestone_done(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, number)
+    if not can_handle(request.user, case):
+        raise PermissionDenied
+    milestone = get_object_or_404(Milestone, pk=pk, plan__case=case)
+    form = MilestoneDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return render_detail(request, case, status=400)
+    try:
+        milestone_complete(milestone=milestone, actor=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_detail(request, case, status=400)
+    messages.success(request, _("Milestone “%(title)s” completed.") % {"title": milestone.title})
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_POST
+def referral_acknowledge_view(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, number)
+    referral = get_object_or_404(referrals_for(request.user, case), pk=pk)
+    try:
+        referral_acknowledge(referral=referral, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_detail(request, case, status=400)
+    messages.success(request, _("Referral signed for."))
+    return redirect("cases:detail", number=case.number)
+
+
+@login_required
+@require_POST
+def referral_reply_view(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, number)
+    referral = get_object_or_404(referrals_for(request.user, case), pk=pk)
+    form = ReferralReplyForm(request.POST, auto_id=f"reply{pk}-%s")
+    reply = form.cleaned_data["reply"] if form.is_valid() else ""
+    try:
+        referral_reply(referral=referral, actor=request.user, reply=reply)
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return render_detail(request, case, bound={reply_form_key(pk): form}, status=400)
+    messages.success(request, _("Reply sent."))
+    return redirect("cases:detail", number=case.number)

@@ -1,0 +1,250 @@
+"""The work-order page: facts, SLA clocks, parties, group, plan, referrals, timeline, actions.
+
+`render_detail` is shared with the action views, which re-render the page with their bound
+form (and its errors) when a service refuses a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet, Sum
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
+from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm
+from laborwatch.cases.linking import Candidate, link_employer
+from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.models import AuditEvent, User
+from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.workers.access import may_reveal, workers_visible_to
+
+# Chinese labels of the audit actions a work order's timeline shows.
+EVENT_LABELS: dict[str, str | Promise] = {
+    "case.create": _("Registered"),
+    "case.accept": _("Accepted"),
+    "case.contact": _("Parties contacted"),
+    "case.feedback": _("Feedback given to the worker"),
+    "case.handle": _("Handling started"),
+    "case.resolve": _("Resolved"),
+    "case.close": _("Closed"),
+    "case.call_back": _("Called back"),
+    "case.archive": _("Archived"),
+    "case.reopen": _("Reopened"),
+    "case.assign": _("Handler assigned"),
+    "case.note": _("Note"),
+    "case.link_employer": _("Employer confirmed"),
+    "case.merge": _("Merged into another work order"),
+    "case.absorb": _("Absorbed a duplicate"),
+    "case.plan": _("Plan made"),
+    "case.milestone_done": _("Milestone completed"),
+    "case.refer": _("Referred"),
+    "case.referral_acknowledge": _("Referral signed for"),
+    "case.referral_reply": _("Referral answered"),
+    "case.referral_escalate": _("Unsigned referral escalated"),
+    "case.urge": _("Urged"),
+    "case.escalate": _("Escalated as overdue"),
+}
+
+# Each SLA clock: its deadline field and the fields recording when its stage was done.
+SLA_CLOCKS = (
+    (SlaStage.ACCEPT, "accept_due", ("accepted_at",)),
+    (SlaStage.CONTACT, "contact_due", ("worker_contacted_at",)),
+    (SlaStage.FEEDBACK, "feedback_due", ("feedback_at",)),
+    (SlaStage.RESOLVE, "resolve_due", ("resolved_at", "closed_at")),
+)
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    label: str | Promise
+    due: dt.datetime
+    done_at: dt.datetime | None
+    state: str  # running / on_time / late / pending / ""
+    light: str  # green / yellow / red while running
+
+
+def sla_rows(case: Case, now: dt.datetime) -> list[SlaRow]:
+    rows = []
+    for stage, due_field, done_fields in SLA_CLOCKS:
+        due: dt.datetime = getattr(case, due_field)
+        done_at = next((getattr(case, f) for f in done_fields if getattr(case, f)), None)
+        light = ""
+        if case.sla_stage == stage:
+            state, light = "running", case.sla_light(now)
+        elif done_at is not None:
+            late = done_at > due or stage in case.breached_stages
+            state = "late" if late else "on_time"
+        else:
+            state = "pending" if case.is_open else ""
+        rows.append(SlaRow(SlaStage(stage).label, due, done_at, state, light))
+    return rows
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: dt.datetime
+    actor: str
+    label: str | Promise
+    status: str | Promise
+    reason: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """The case's audit events, oldest first, with Chinese labels and the status reached."""
+    events = AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
+    entries = []
+    for event in events.order_by("at", "pk"):
+        before = (event.before or {}).get("status")
+        after = (event.after or {}).get("status")
+        moved = isinstance(after, str) and after != before and after in Status.values
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                actor=event.actor_label,
+                label=EVENT_LABELS.get(event.action, event.action),
+                status=Status(str(after)).label if moved else "",
+                reason=event.reason,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class GroupView:
+    members: QuerySet[Case]
+    cases: int
+    workers: int
+    amount_claimed: Decimal
+
+
+def group_view(user: User, case: Case) -> GroupView | None:
+    """The group case's members the user may see, and their totals (merged cases left out)."""
+    if case.group_id is None:
+        return None
+    members = (
+        cases_visible_to(user)
+        .filter(group_id=case.group_id)
+        .exclude(status=Status.MERGED)
+        .select_related("worker")
+        .order_by("received_at", "pk")
+    )
+    totals = members.order_by().aggregate(
+        cases=Count("pk"), workers=Sum("workers_involved"), amount=Sum("amount_claimed")
+    )
+    return GroupView(
+        members=members,
+        cases=totals["cases"] or 0,
+        workers=totals["workers"] or 0,
+        amount_claimed=totals["amount"] or Decimal("0"),
+    )
+
+
+def employer_candidates(case: Case) -> list[Candidate]:
+    """Registry matches of the employer as told, for the handler to confirm one."""
+    if case.employer_id is not None or not case.employer_name_as_told:
+        return []
+    told = case.employer_name_as_told
+    match = link_employer(credit_code=told, name=told)
+    if match.enterprise is not None and not match.candidates:
+        return [Candidate(match.enterprise.credit_code, match.enterprise.name, "name", 1.0)]
+    return match.candidates
+
+
+@dataclass
+class ReferralView:
+    referral: Referral
+    can_acknowledge: bool
+    reply_form: Form | None
+
+
+def reply_form_key(referral_id: int) -> str:
+    return f"reply-{referral_id}"
+
+
+def referral_views(user: User, case: Case, bound: dict[str, Form]) -> list[ReferralView]:
+    """Every referral of the case, with sign-for and reply forms where the user receives it."""
+    receivable = (
+        set(referrals_for(user, case).values_list("pk", flat=True)) if user.can_write else set()
+    )
+    views = []
+    for referral in case.referrals.select_related("to_unit").order_by("sent_at", "pk"):
+        can_acknowledge = referral.pk in receivable and referral.state == Referral.State.SENT
+        reply_form = None
+        if referral.pk in receivable and referral.state != Referral.State.REPLIED:
+            reply_form = bound.get(reply_form_key(referral.pk)) or ReferralReplyForm(
+                auto_id=f"reply{referral.pk}-%s"
+            )
+        views.append(ReferralView(referral, can_acknowledge, reply_form))
+    return views
+
+
+def action_forms(user: User, case: Case, bound: dict[str, Form]) -> dict[str, Form]:
+    """The forms this user may use on the case in its status (a bound one keeps its errors)."""
+    if not can_handle(user, case):
+        return {}
+    forms: dict[str, Form] = {}
+    for name, action in ACTION_FORMS.items():
+        if name in bound:
+            forms[name] = bound[name]
+        elif action.shown(case):
+            forms[name] = action.form(case=case, user=user, name=name)
+    return forms
+
+
+def render_detail(
+    request: AuthenticatedRequest,
+    case: Case,
+    *,
+    bound: dict[str, Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The page; `bound` holds a submitted form by action name (or reply_form_key)."""
+    user = request.user
+    bound = bound or {}
+    now = timezone.now()
+    forms = action_forms(user, case, bound)
+    panel = [
+        (name, ACTION_FORMS[name], form)
+        for name, form in forms.items()
+        if ACTION_FORMS[name].section == "panel"
+    ]
+    plan = CasePlan.objects.filter(case=case).first()
+    context = {
+        "case": case,
+        "now": now,
+        "light": case.sla_light(now),
+        "sla_rows": sla_rows(case, now),
+        "can_handle": can_handle(user, case),
+        "worker_visible": workers_visible_to(user).filter(pk=case.worker_id).exists(),
+        "may_reveal": may_reveal(user),
+        "employer_visible": case.employer_id is not None
+        and enterprises_visible_to(user).filter(pk=case.employer_id).exists(),
+        "candidates": employer_candidates(case) if "link_employer" in forms else [],
+        "duplicate": cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()
+        if case.possible_duplicate_of_id
+        else None,
+        "group": group_view(user, case),
+        "plan": plan,
+        "milestones": plan.milestones.select_related("owner") if plan else [],
+        "referrals": referral_views(user, case, bound),
+        "timeline": timeline(case),
+        "forms": forms,
+        "panel": panel,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    case = get_case_for_user(request.user, number)
+    return render_detail(request, case)
