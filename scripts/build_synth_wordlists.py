@@ -1,11 +1,12 @@
 """Build the synthetic city's brand-character list from real organisation names (CLUENER2020).
 
 Reads the "company" spans of CLUENER2020 `train.json` (JSON lines), strips legal forms, industry
-words and place names, and counts the characters that remain: what is left of a real company
-name after those are gone is its brand (字号). Characters that make implausible brands
-(function words, ill-omened characters, administrative words, rare characters outside GB 2312
-level 1) are dropped. The result is a commit-ready data file the generator ships with; the
-generator itself never reads the corpus.
+words and place names, and counts in how many distinct names each remaining character
+appears: what is left of a real company name once those are gone is its brand (字号).
+Characters that make implausible brands (function words, ill-omened characters, industry and
+administrative words, transliterations, rare characters outside GB 2312 level 1) are dropped.
+The result is a commit-ready data file the generator ships with; the generator itself never
+reads the corpus.
 
     .venv/bin/python scripts/build_synth_wordlists.py \
         [--source /work/shared/data/cluener2020/train.json] \
@@ -260,25 +261,42 @@ PLACE_WORDS = [
     "区",
 ]
 
-# Characters that read wrong in a company's brand: grammar words, ill omens, generic nouns.
+# Characters that read wrong in a company's brand, by why they are out.
 IMPLAUSIBLE_CHARS = set(
+    # grammar words, pronouns, measure words, time words
     "的了是在和与及之其某该这那个们为对于从向把被就都也又还而且或但如若即乃所以因此"
+    "你我他她它吗呢吧啊哦嗯么只件些次年月日时分秒上下有自主每第总属间里后出"
+    # ill omens and unpleasant things
     "死亡病丧灾祸贫穷毒杀凶恶哭残败亏欠贱骗假鬼魔尸坟墓葬狱罪囚奴妓赌淫屎尿屁蛆"
-    "公司行业局部院所厅处社会委办店厂网报台站馆校室队组科团限责任股份省市县区乡镇村路街"
-    "号楼层室你我他她它吗呢吧啊哦嗯么个只件些把次年月日时分秒"
+    "渣烂懒猪蛇炮破赔险暴战舰刀冲炒捞孩皮屈窖碑堆避四二两"
+    # the industry slot and the legal form carry these, not the brand
+    "公司行业局部院厅处社会委办店厂网报台站馆校室队组科团限责任股份省市县区乡镇村路街"
+    "号楼层工农交商贸产品制造运输装饰设计技术软电机汽油钢铁矿粮邮储资财贷款券票币"
+    "售销卖购货零收支付用算研究训教育题试论证警监督媒视播影游彩房屋地库场空旅餐饮"
+    "经营企事务外介私专体具动化物理数法派构策略划备编辑链线织衣材标灯画盘气像书修"
+    "能置素寿度想型培字控探掌摇擎杂流测淘淡湃玩现界番硅硬脂棉片户手本权政族"
+    "军官臣皇打携完拍保人子小口直谱酷横照率纵藏连锡鱼鹅封密寄少岗征念息"
+    # transliterations of foreign brands
+    "斯尼索曼摩玛哥伊孜坎塞逊菲蒂肯庞巴拉卡洛盖瑰玫茄堡廊塔坛廉克根阿佛哈"
+    # other provinces' and cities' abbreviations (a Qingdao brand would not use them)
+    "沪湘粤皖陕陇浙荆邯邵邹邑烟州"
+    # odd leftovers of foreign or institutional names
+    "兄弟必球"
+    # words of service and process rather than names
+    "招际投活传住关助历客什代伞供准功劳勘娱据服概氏积竞简纺结绘综缔考解预驻验鲜锁观跨"
+    "草咸壁定门快"
 )
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def company_names(source: Path) -> collections.Counter[str]:
-    """Company spans of the corpus, counted by the number of times they are tagged."""
-    names: collections.Counter[str] = collections.Counter()
+def company_names(source: Path) -> set[str]:
+    """The distinct company spans of the corpus."""
+    names: set[str] = set()
     with source.open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
-            for name, spans in record["label"].get("company", {}).items():
-                names[name] += len(spans)
+            names.update(record["label"].get("company", {}))
     return names
 
 
@@ -299,13 +317,17 @@ def is_common_character(char: str) -> bool:
     return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
 
 
-def brand_character_weights(names: collections.Counter[str]) -> list[tuple[str, int]]:
-    """(character, weight) pairs, heaviest first, ties broken by code point for determinism."""
+def brand_character_weights(names: set[str]) -> list[tuple[str, int]]:
+    """(character, number of distinct company names whose brand uses it), heaviest first.
+
+    Distinct names rather than mentions, so that a bank in the news every day does not
+    dominate; ties are broken by code point so the file is the same on every run.
+    """
     weights: collections.Counter[str] = collections.Counter()
-    for name, count in names.items():
-        for char in brand_part(name):
+    for name in names:
+        for char in set(brand_part(name)):
             if is_common_character(char) and char not in IMPLAUSIBLE_CHARS:
-                weights[char] += count
+                weights[char] += 1
     return sorted(weights.items(), key=lambda pair: (-pair[1], pair[0]))
 
 

@@ -171,7 +171,9 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
         ]
     for referral in referrals:
         liaisons = list(referral.to_unit.users.filter(is_active=True))
-        if not liaisons or not step(rng.uniform(30, 1800)):
+        if not liaisons:
+            continue  # nobody of that unit signs in to the demo: the referral stays unsigned
+        if not step(rng.uniform(30, 1800)):
             return
         with time_machine.travel(clock, tick=False):
             referral = services.referral_acknowledge(referral=referral, actor=liaisons[0])

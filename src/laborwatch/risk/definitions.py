@@ -1,0 +1,214 @@
+"""Every scoring definition as SQL text, in run order: the engine-independent core.
+
+`scoring_definitions(config, as_of)` renders (view name, SELECT) pairs in DuckDB's dialect
+over the feed views (one per feed, named as the feed). DuckDB runs them as they are; for
+Spark, `spark.to_spark` transpiles each with sqlglot. Pure: no I/O, no connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from string import Template
+
+from laborwatch.risk.indicators import FAMILIES
+from laborwatch.risk.rules import GRADE_LEVEL, GRADES, NO_GRADE, Rule, RulesConfig
+
+INDICATOR_VALUES = "indicator_values"
+RULE_LEVELS = "rule_levels"
+RISK_SCORES = "risk_scores"
+
+
+def _date(day: dt.date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"TIMESTAMP '{day.isoformat()} 00:00:00'"
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _months_back(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 - count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def latest_complete_month(as_of: dt.date) -> dt.date:
+    """The month of monthly feeds known on `as_of`: the last one that ended by that day."""
+    return _months_back((as_of + dt.timedelta(days=1)).replace(day=1), 1)
+
+
+def first_month_read(config: RulesConfig, as_of: dt.date) -> str:
+    """YYYY-MM of the oldest month partition the definitions read, for partition pruning."""
+    months = int(config.windows["lookback_months"])
+    days = max(int(config.windows[key]) for key in config.windows if key.endswith("_days"))
+    oldest = min(
+        _months_back(latest_complete_month(as_of), months),
+        (as_of - dt.timedelta(days=days)).replace(day=1),
+    )
+    return oldest.strftime("%Y-%m")
+
+
+def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
+    windows = config.windows
+    latest = latest_complete_month(as_of)
+    window_start = _months_back(latest, int(windows["lookback_months"]))
+    trailing_start = _months_back(latest, int(windows["trailing_months"]))
+
+    def since(days_key: str) -> dt.date:
+        return as_of - dt.timedelta(days=int(windows[days_key]))
+
+    def index(month: dt.date) -> str:
+        return str(month.year * 12 + month.month - 1)
+
+    return {
+        "as_of": _date(as_of),
+        "as_of_end_timestamp": _timestamp(as_of + dt.timedelta(days=1)),
+        "latest_month": _date(latest),
+        "latest_index": index(latest),
+        "window_start": _date(window_start),
+        "window_start_index": index(window_start),
+        "trailing_start": _date(trailing_start),
+        "trailing_start_index": index(trailing_start),
+        "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
+        "min_trailing_revenue": str(float(windows["min_trailing_revenue"])),
+        "min_trailing_kwh": str(float(windows["min_trailing_kwh"])),
+        "court_since": _date(since("court_days")),
+        "enforcement_since": _date(since("enforcement_days")),
+        "earliest_court_since": _date(min(since("court_days"), since("enforcement_days"))),
+        "abnormal_since": _date(since("abnormal_days")),
+        "layoff_since": _date(since("layoff_days")),
+        "opinion_since": _date(since("opinion_days")),
+        "opinion_since_timestamp": _timestamp(since("opinion_days") + dt.timedelta(days=1)),
+        "work_order_since_timestamp": _timestamp(since("work_order_days") + dt.timedelta(days=1)),
+        "opinion_work_order_heat": str(float(windows["opinion_work_order_heat"])),
+        "wage_categories": ", ".join(_text(c) for c in windows["wage_categories"]),
+    }
+
+
+def indicator_names() -> list[str]:
+    return [name for family in FAMILIES for name in family.INDICATORS]
+
+
+def _indicator_values_sql() -> str:
+    """Grain: one row per enterprise in the registry, every indicator (0 without data)."""
+    columns = ["registry.credit_code", "registry.district", "registry.industry"]
+    joins = []
+    for family in FAMILIES:
+        columns += [
+            f"CAST(coalesce({family.NAME}.{name}, 0) AS DOUBLE) AS {name}"
+            for name in family.INDICATORS
+        ]
+        columns += [f"{family.NAME}.{name} AS {name}" for name in family.DETAILS]
+        joins.append(f"LEFT JOIN {family.NAME} ON {family.NAME}.credit_code = registry.credit_code")
+    return f"SELECT {', '.join(columns)}\nFROM registry\n" + "\n".join(joins)
+
+
+def _level_case(thresholds: dict[str, float], value: str) -> str:
+    branches = " ".join(
+        f"WHEN {value} >= {thresholds[grade]!r} THEN {GRADE_LEVEL[grade]}"
+        for grade in reversed(GRADES)
+        if grade in thresholds
+    )
+    return f"CASE {branches} ELSE 0 END"
+
+
+def _rule_levels_sql(config: RulesConfig) -> str:
+    """Grain: one row per enterprise; the level (0-4) each rule reaches, one column per rule."""
+    levels = [
+        f"{_level_case(rule.thresholds, f'CAST({rule.indicator} AS DOUBLE)')} AS level_{rule.id}"
+        for rule in config.rules
+    ]
+    return f"SELECT *, {', '.join(levels)}\nFROM {INDICATOR_VALUES}"
+
+
+def _grade_name(level: str) -> str:
+    branches = " ".join(f"WHEN {GRADE_LEVEL[g]} THEN '{g}'" for g in GRADES)
+    return f"CASE {level} {branches} ELSE '{NO_GRADE}' END"
+
+
+def _points(rule: Rule, config: RulesConfig) -> str:
+    earned = " ".join(
+        f"WHEN {GRADE_LEVEL[g]} THEN {rule.weight * config.levels[g]!r}" for g in GRADES
+    )
+    return f"CASE level_{rule.id} {earned} ELSE 0.0 END"
+
+
+def _risk_type_sql(config: RulesConfig, risk_type: str, as_of: dt.date) -> str:
+    """Grain: one row per enterprise for one risk type: points, grade floor, evidence."""
+    rules = [rule for rule in config.rules if rule.risk_type == risk_type]
+    seasonal = config.seasonal
+    multiplier = "1.0"
+    if seasonal.applies_on(as_of) and risk_type in seasonal.risk_types:
+        industries = ", ".join(_text(i) for i in seasonal.industries)
+        multiplier = (
+            f"CASE WHEN industry IN ({industries}) THEN {seasonal.multiplier!r} ELSE 1.0 END"
+        )
+    points = " + ".join(_points(rule, config) for rule in rules) or "0.0"
+    floors = [f"level_{rule.id}" for rule in rules if rule.sets_grade]
+    floor = f"greatest({', '.join(floors)})" if len(floors) > 1 else (floors or ["0"])[0]
+    items = ", ".join(
+        f"struct_pack(rule := {_text(rule.id)}, indicator := {_text(rule.indicator)},"
+        f" value := CAST({rule.indicator} AS DOUBLE), level := {_grade_name(f'level_{rule.id}')},"
+        f" points := {_points(rule, config)}, department := {_text(rule.department)})"
+        for rule in rules
+    )
+    score_level = " ".join(
+        f"WHEN score >= {config.grades[g]!r} THEN {GRADE_LEVEL[g]}" for g in reversed(GRADES)
+    )
+    return f"""
+SELECT
+    credit_code,
+    district,
+    {_text(risk_type)} AS risk_type,
+    score,
+    {_grade_name(f"greatest(grade_floor, CASE {score_level} ELSE 0 END)")} AS grade,
+    seasonal_multiplier,
+    CASE WHEN raw_points > 0 THEN to_json(fired) ELSE '[]' END AS evidence,
+    CASE WHEN raw_points > 0
+        THEN to_json(list_sort(list_distinct(list_transform(fired, lambda item: item.department))))
+        ELSE '[]' END AS departments
+FROM (
+    SELECT
+        *,
+        CAST(least(100.0, round(raw_points * seasonal_multiplier, 1)) AS DOUBLE) AS score,
+        CASE WHEN raw_points > 0
+            THEN list_filter([{items}], lambda item: item.points > 0) END AS fired
+    FROM (
+        SELECT
+            credit_code,
+            district,
+            {_indicator_columns(rules)},
+            {", ".join(f"level_{rule.id}" for rule in rules)},
+            CAST({points} AS DOUBLE) AS raw_points,
+            CAST({floor} AS INTEGER) AS grade_floor,
+            CAST({multiplier} AS DOUBLE) AS seasonal_multiplier
+        FROM {RULE_LEVELS}
+    ) AS summed
+) AS scored"""
+
+
+def _indicator_columns(rules: list[Rule]) -> str:
+    return ", ".join(dict.fromkeys(rule.indicator for rule in rules))
+
+
+def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
+    """Grain: one row per enterprise and risk type: score, grade, evidence (JSON)."""
+    selects = [_risk_type_sql(config, risk_type, as_of) for risk_type in config.risk_types]
+    body = "\nUNION ALL\n".join(selects)
+    return (
+        f"SELECT *, {_date(as_of)} AS as_of, {_text(config.version)} AS config_version"
+        f" FROM ({body}) AS by_type"
+    )
+
+
+def scoring_definitions(config: RulesConfig, as_of: dt.date) -> list[tuple[str, str]]:
+    """(view name, SELECT) in run order: indicator families, values, rule levels, scores."""
+    values = parameters(config, as_of)
+    definitions = [(family.NAME, Template(family.SQL).substitute(values)) for family in FAMILIES]
+    definitions.append((INDICATOR_VALUES, _indicator_values_sql()))
+    definitions.append((RULE_LEVELS, _rule_levels_sql(config)))
+    definitions.append((RISK_SCORES, _risk_scores_sql(config, as_of)))
+    return definitions

@@ -1,0 +1,35 @@
+"""Indicator families: one module per feed family, each one SQL definition (DuckDB dialect,
+transpiled per engine) producing one row per enterprise as of a date.
+
+Every module has NAME (the view it produces), INDICATORS (numeric columns, larger is
+riskier, 0 when the enterprise has no data), DETAILS (other columns kept as evidence) and
+SQL, a `string.Template` whose $parameters come from `definitions.parameters`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from laborwatch.risk.indicators import (
+    abnormal_listings,
+    court_filings,
+    layoff_filings,
+    opinion,
+    social_insurance,
+    tax,
+    utilities,
+    wage_account,
+    work_orders,
+)
+
+FAMILIES: tuple[ModuleType, ...] = (
+    social_insurance,
+    tax,
+    utilities,
+    wage_account,
+    court_filings,
+    abnormal_listings,
+    layoff_filings,
+    work_orders,
+    opinion,
+)

@@ -1,0 +1,15 @@
+"""Produces abnormal_listing_indicators.
+
+Grain: one row per credit_code listed as abnormal (经营异常) in the year ending $as_of.
+"""
+
+NAME = "abnormal_listing_indicators"
+INDICATORS = ("abnormal_listings_365d",)
+DETAILS = ()
+
+SQL = """
+SELECT credit_code, count(*) AS abnormal_listings_365d
+FROM abnormal_listings
+WHERE listed_on > $abnormal_since AND listed_on <= $as_of
+GROUP BY credit_code
+"""

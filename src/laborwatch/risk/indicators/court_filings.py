@@ -1,0 +1,23 @@
+"""Produces court_indicators.
+
+Grain: one row per credit_code with labour arbitration, lawsuit or enforcement filings in
+the window ending $as_of.
+"""
+
+NAME = "court_indicators"
+INDICATORS = ("labor_cases_90d", "labor_plaintiffs_90d", "enforcement_180d")
+DETAILS = ()
+
+SQL = """
+SELECT
+    credit_code,
+    sum(CASE WHEN kind IN ('labor_arbitration', 'labor_lawsuit') AND filed_on > $court_since
+        THEN 1 ELSE 0 END) AS labor_cases_90d,
+    coalesce(max(CASE WHEN kind IN ('labor_arbitration', 'labor_lawsuit')
+        AND filed_on > $court_since THEN plaintiffs END), 0) AS labor_plaintiffs_90d,
+    sum(CASE WHEN kind = 'enforcement' AND filed_on > $enforcement_since
+        THEN 1 ELSE 0 END) AS enforcement_180d
+FROM court_filings
+WHERE filed_on > $earliest_court_since AND filed_on <= $as_of
+GROUP BY credit_code
+"""

@@ -1,0 +1,94 @@
+"""`laborwatch score`: the daily scoring run from the feed store into the scores folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from laborwatch.risk import store
+from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, first_month_read
+from laborwatch.risk.rules import RulesConfig, load_rules
+from laborwatch.risk.scoring import run_definitions
+
+
+class NoFeedsError(Exception):
+    """There is nothing to score: the feed store is empty."""
+
+
+@dataclass
+class ScoreRun:
+    as_of: dt.date
+    config_version: str
+    scores_path: Path
+    indicators_path: Path
+    seconds: float
+    files_read: list[Path] = field(default_factory=list)
+    grade_counts: dict[tuple[str, str], int] = field(default_factory=dict)
+    enterprises: int = 0
+
+
+def score_store(
+    root: Path,
+    *,
+    as_of: dt.date | None = None,
+    config: RulesConfig | None = None,
+    threads: int | None = None,
+    memory_limit: str = "3GB",
+) -> ScoreRun:
+    """Score every enterprise as of a date (default: the latest date in the feeds)."""
+    started = time.perf_counter()
+    config = config or load_rules()
+    as_of = as_of or store.latest_feed_date(root)
+    if as_of is None:
+        raise NoFeedsError(f"数据源库为空：{store.feeds_dir(root)}（请先运行 laborwatch ingest）")
+    folder = store.scores_dir(root, as_of)
+    con = store.connect(memory_limit, threads)
+    try:
+        used = store.create_feed_views(con, root, first_month_read(config, as_of))
+        run_definitions(con, config, as_of)
+        scores_path = store.copy_query_to_parquet(
+            con, f"SELECT * FROM {RISK_SCORES}", folder / "scores.parquet"
+        )
+        indicators_path = store.copy_query_to_parquet(
+            con,
+            f"SELECT *, DATE '{as_of.isoformat()}' AS as_of, '{config.version}' AS config_version"
+            f" FROM {INDICATOR_VALUES}",
+            folder / "indicators.parquet",
+        )
+        counts = con.sql(
+            f"SELECT risk_type, grade, count(*) FROM read_parquet('{scores_path}') GROUP BY ALL"
+        ).fetchall()
+        enterprises = con.execute(f"SELECT count(*) FROM {INDICATOR_VALUES}").fetchone()
+    finally:
+        con.close()
+    return ScoreRun(
+        as_of=as_of,
+        config_version=config.version,
+        scores_path=scores_path,
+        indicators_path=indicators_path,
+        seconds=time.perf_counter() - started,
+        files_read=[path for paths in used.values() for path in paths],
+        grade_counts={(str(risk), str(grade)): int(n) for risk, grade, n in counts},
+        enterprises=int(enterprises[0]) if enterprises else 0,
+    )
+
+
+def indicator_history(root: Path, credit_code: str) -> pa.Table:
+    """Every stored day's indicator values of one enterprise, oldest first (risk profile)."""
+    files = list(store.indicator_history_files(root))
+    if not files:
+        return pa.table({})
+    con = store.connect()
+    try:
+        listing = ", ".join(f"'{path}'" for path in files)
+        return con.sql(
+            f"SELECT * FROM read_parquet([{listing}], union_by_name = true)"
+            " WHERE credit_code = ? ORDER BY as_of",
+            params=[credit_code],
+        ).to_arrow_table()
+    finally:
+        con.close()

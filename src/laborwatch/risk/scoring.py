@@ -1,0 +1,74 @@
+"""Running the scoring definitions on DuckDB, over the feed store or over literal frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, scoring_definitions
+from laborwatch.risk.feeds import FEEDS, STORE_TYPES
+from laborwatch.risk.rules import RulesConfig
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+}
+
+
+def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
+    """A feed table with the store's types from literal rows (missing columns are null)."""
+    feed = FEEDS[feed_name]
+    rows = list(rows)
+    return pa.table(
+        {
+            column.name: pa.array(
+                [row.get(column.name) for row in rows], ARROW_TYPES[STORE_TYPES[column.kind]]
+            )
+            for column in feed.columns
+        }
+    )
+
+
+def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Table]) -> None:
+    """Feed views over in-memory tables; a feed without a table gets an empty typed view."""
+    for feed_name in FEEDS:
+        table = frames.get(feed_name, feed_frame(feed_name, []))
+        con.register(f"_frame_{feed_name}", table)
+        con.execute(f'CREATE OR REPLACE VIEW "{feed_name}" AS SELECT * FROM "_frame_{feed_name}"')
+
+
+def run_definitions(con: duckdb.DuckDBPyConnection, config: RulesConfig, as_of: dt.date) -> None:
+    """Create every definition over the feed views already on `con`.
+
+    Indicator values are materialised once (read by the rules and by the scores); the rest
+    stay views, so the scores are computed while they are written.
+    """
+    for name, sql in scoring_definitions(config, as_of):
+        if name == INDICATOR_VALUES:
+            con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+        else:
+            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+
+
+def score_frames(
+    frames: Mapping[str, pa.Table], config: RulesConfig, as_of: dt.date
+) -> tuple[pa.Table, pa.Table]:
+    """(indicator values, risk scores) for literal feed tables: the engine without files."""
+    con = duckdb.connect()
+    try:
+        register_frames(con, frames)
+        run_definitions(con, config, as_of)
+        values = con.sql(f"SELECT * FROM {INDICATOR_VALUES} ORDER BY credit_code").to_arrow_table()
+        scores = con.sql(
+            f"SELECT * FROM {RISK_SCORES} ORDER BY credit_code, risk_type"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return values, scores

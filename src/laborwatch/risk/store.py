@@ -1,0 +1,376 @@
+"""All file I/O of the risk engine: source files, the feed store, rejections, scores.
+
+Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
+
+    feeds/<feed>/YYYY-MM.parquet              one file per feed and month (snapshot feeds:
+                                              feeds/<feed>/current.parquet); no key=value
+                                              folder names, which readers would take as
+                                              hive partitions shadowing the month column
+    feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
+    feeds/_rejects/<feed>/<batch>.csv         rejected rows with row number and reason
+    scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type
+    scores/<YYYY-MM-DD>/indicators.parquet    one row per enterprise: every indicator value
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+from laborwatch.risk.feeds import FEEDS, STORE_TYPES, Feed
+
+SNAPSHOT_PARTITION = "current"
+SNIFF_BYTES = 1 << 20
+
+
+class SourceError(Exception):
+    """A feed file that cannot be read as a whole; the message is for users (Chinese)."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("LABORWATCH_DATA_DIR", "./var"))
+
+
+def feeds_dir(root: Path) -> Path:
+    return root / "feeds"
+
+
+def scores_dir(root: Path, as_of: dt.date) -> Path:
+    return root / "scores" / as_of.isoformat()
+
+
+# ---- source files -----------------------------------------------------------------------
+
+
+def batch_id_of(feed_name: str, path: Path) -> str:
+    """The content hash that names a batch: the same bytes for the same feed load once."""
+    digest = hashlib.sha256(feed_name.encode())
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:20]
+
+
+def read_source(path: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[pa.Table, int]:
+    """The file as a table, and the row number users see for its first data row.
+
+    CSV and XLSX cells come back as text (checked and typed later); Parquet keeps its types.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pq.read_table(path), 1
+        if suffix in (".csv", ".txt"):
+            return _read_csv(path, on_bytes), 2
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path), 2
+    except SourceError:
+        raise
+    except (pa.ArrowInvalid, OSError, ValueError, KeyError) as error:
+        raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
+    raise SourceError(f"不支持的文件格式：{path.name}（支持 CSV、XLSX、Parquet）")
+
+
+def _sniff_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK）")
+
+
+class _CountingReader(io.RawIOBase):
+    """A binary file that reports how many bytes were read, for a progress bar."""
+
+    def __init__(self, path: Path, on_bytes: Callable[[int], None] | None) -> None:
+        self._handle = path.open("rb")
+        self._on_bytes = on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._handle.readinto(buffer)
+        if self._on_bytes is not None and count:
+            self._on_bytes(count)
+        return count or 0
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
+    first = _sniff_encoding(path)
+    for encoding in dict.fromkeys((first, "gb18030")):
+        try:
+            with path.open("rb") as handle:
+                header = io.TextIOWrapper(handle, encoding=encoding).readline()
+            names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
+            options = pcsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=True,
+                null_values=[""],
+            )
+            with _CountingReader(path, on_bytes) as raw:
+                return pcsv.read_csv(
+                    raw,
+                    read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+                    convert_options=options,
+                )
+        except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+            last_error: Exception = error
+    raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
+
+
+def _read_xlsx(path: Path) -> pa.Table:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise SourceError(f"工作表为空：{path.name}")
+        names = [str(cell).strip() if cell is not None else "" for cell in header]
+        columns: list[list[str | None]] = [[] for _ in names]
+        for row in rows:
+            for index in range(len(names)):
+                cell = row[index] if index < len(row) else None
+                columns[index].append(_cell_text(cell))
+    finally:
+        workbook.close()
+    return pa.table(
+        {name: pa.array(values, pa.string()) for name, values in zip(names, columns, strict=True)}
+    )
+
+
+def _cell_text(cell: object) -> str | None:
+    if cell is None:
+        return None
+    if isinstance(cell, dt.datetime):
+        return cell.isoformat(sep=" ") if cell.time() != dt.time() else cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+# ---- the feed store ---------------------------------------------------------------------
+
+
+def ledger_path(root: Path) -> Path:
+    return feeds_dir(root) / "_batches.jsonl"
+
+
+def loaded_batches(root: Path) -> dict[str, dict[str, Any]]:
+    path = ledger_path(root)
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        entries = (json.loads(line) for line in handle if line.strip())
+        return {entry["batch_id"]: entry for entry in entries}
+
+
+def record_batch(root: Path, entry: dict[str, Any]) -> None:
+    path = ledger_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def partition_path(root: Path, feed: Feed, partition: str) -> Path:
+    return feeds_dir(root) / feed.name / f"{partition}.parquet"
+
+
+def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[str, int]:
+    """Merge valid rows into their partitions; a row replaces a stored row with its key.
+
+    Every partition is written to a staging folder first and moved into place only when all
+    are written, so a failure leaves the store as it was. Returns rows per partition.
+    """
+    staging = feeds_dir(root) / feed.name / f".staging-{batch_id}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    con = duckdb.connect()
+    try:
+        con.register("batch", rows)
+        partition_expr = (
+            f"strftime(date_trunc('month', \"{feed.partition_column}\"), '%Y-%m')"
+            if feed.partition_column
+            else f"'{SNAPSHOT_PARTITION}'"
+        )
+        con.execute(
+            f"CREATE TEMP TABLE batch_rows AS SELECT *, '{batch_id}' AS _batch_id,"
+            f" {partition_expr} AS _partition FROM batch"
+        )
+        partitions = [
+            row[0] for row in con.sql("SELECT DISTINCT _partition FROM batch_rows").fetchall()
+        ]
+        columns = ", ".join(f'"{column.name}"' for column in feed.columns) + ", _batch_id"
+        key = ", ".join(f'"{name}"' for name in feed.key)
+        moves: list[tuple[Path, Path]] = []
+        counts: dict[str, int] = {}
+        for partition in sorted(partitions):
+            target = partition_path(root, feed, partition)
+            staged = staging / f"{partition}.parquet"
+            new_rows = (
+                f"SELECT {columns}, 1 AS _new FROM batch_rows WHERE _partition = '{partition}'"
+            )
+            if target.exists():
+                old_rows = f"SELECT {columns}, 0 AS _new FROM read_parquet('{target}')"
+                merged = f"""
+                    SELECT {columns} FROM ({new_rows} UNION ALL {old_rows})
+                    QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1"""
+            else:
+                merged = f"SELECT {columns} FROM ({new_rows})"
+            con.execute(f"COPY ({merged} ORDER BY {key}) TO '{staged}' (FORMAT parquet)")
+            counted = con.execute(f"SELECT count(*) FROM read_parquet('{staged}')").fetchone()
+            counts[partition] = int(counted[0]) if counted else 0
+            moves.append((staged, target))
+        for staged, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+    finally:
+        con.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    return counts
+
+
+def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
+    path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    pcsv.write_csv(rejects, buffer)
+    # A BOM so that Excel opens the Chinese reasons as UTF-8.
+    path.write_bytes(codecs.BOM_UTF8 + buffer.getvalue())
+    return path
+
+
+def feed_files(root: Path, feed: Feed, since_month: str | None = None) -> list[Path]:
+    """The stored partition files of a feed, from `since_month` (YYYY-MM) on."""
+    folder = feeds_dir(root) / feed.name
+    if not folder.exists():
+        return []
+    if feed.partition_column is None:
+        path = partition_path(root, feed, SNAPSHOT_PARTITION)
+        return [path] if path.exists() else []
+    files = sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"))
+    if since_month is not None:
+        files = [path for path in files if path.stem >= since_month]
+    return files
+
+
+def stored_months(root: Path, feed: Feed) -> list[str]:
+    return [path.stem for path in feed_files(root, feed)]
+
+
+def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def create_feed_views(
+    con: duckdb.DuckDBPyConnection, root: Path, since_month: str | None
+) -> dict[str, list[Path]]:
+    """One view per feed over its stored files from `since_month` on; an empty typed view for
+    a feed with no files, so every definition runs whatever was delivered."""
+    used: dict[str, list[Path]] = {}
+    for feed in FEEDS.values():
+        files = feed_files(root, feed, since_month)
+        used[feed.name] = files
+        typed = ", ".join(
+            f'CAST(NULL AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
+            for column in feed.columns
+        )
+        if files:
+            listing = ", ".join(f"'{path}'" for path in files)
+            source = (
+                f"SELECT * FROM read_parquet([{listing}],"
+                " union_by_name = true, hive_partitioning = false)"
+            )
+        else:
+            source = f"SELECT {typed} WHERE false"
+        con.execute(f'CREATE OR REPLACE VIEW "{feed.name}" AS {source}')
+    return used
+
+
+def latest_feed_date(root: Path) -> dt.date | None:
+    """The latest date the feeds speak for: an event date, or the last day of a month."""
+    con = duckdb.connect()
+    latest: list[dt.date] = []
+    try:
+        for feed in FEEDS.values():
+            if feed.partition_column is None:
+                continue
+            files = feed_files(root, feed)
+            if not files:
+                continue
+            column = feed.column(feed.partition_column)
+            expr = f'max("{column.name}")'
+            if column.kind == "month":
+                expr = f'last_day(max("{column.name}"))'
+            value = con.execute(
+                f"SELECT CAST({expr} AS DATE) FROM read_parquet('{files[-1]}')"
+            ).fetchone()
+            if value and value[0] is not None:
+                latest.append(value[0])
+    finally:
+        con.close()
+    return max(latest) if latest else None
+
+
+# ---- scores -----------------------------------------------------------------------------
+
+
+def write_table(table: pa.Table, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, staged, compression="zstd")
+    os.replace(staged, path)
+    return path
+
+
+def copy_query_to_parquet(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_suffix(".parquet.tmp")
+    con.execute(f"COPY ({query}) TO '{staged}' (FORMAT parquet)")
+    os.replace(staged, path)
+    return path
+
+
+def score_dates(root: Path) -> list[dt.date]:
+    folder = root / "scores"
+    if not folder.exists():
+        return []
+    found = []
+    for child in folder.iterdir():
+        try:
+            found.append(dt.date.fromisoformat(child.name))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def indicator_history_files(root: Path) -> Iterable[Path]:
+    return sorted((root / "scores").glob("*/indicators.parquet"))

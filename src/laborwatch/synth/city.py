@@ -1,0 +1,195 @@
+"""Generating a whole synthetic city: random streams, stage order, output and manifest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+import numpy as np
+
+from laborwatch.synth.complaints import generate_complaints
+from laborwatch.synth.distractors import Blips, plan_blips
+from laborwatch.synth.enterprises import Enterprises, generate_enterprises
+from laborwatch.synth.episodes import Episodes, plan_episodes
+from laborwatch.synth.events import abnormal_listings, court_filings, layoff_filings
+from laborwatch.synth.feeds import MonthlyFeeds, draw_baseline
+from laborwatch.synth.months import Window
+from laborwatch.synth.progress import Stages
+from laborwatch.synth.projects import Projects, plan_projects
+from laborwatch.synth.signals import enterprise_month, project_month
+from laborwatch.synth.store import Store
+from laborwatch.synth.wage_accounts import WageAccounts
+from laborwatch.synth.workers import generate_workers
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scale:
+    enterprises: int
+    workers: int
+
+
+SCALES = {
+    "demo": Scale(enterprises=35_000, workers=340_000),
+    "city": Scale(enterprises=350_000, workers=3_400_000),
+}
+WORKERS_PER_ENTERPRISE = SCALES["city"].workers / SCALES["city"].enterprises
+
+
+class Stream(IntEnum):
+    """Stable keys of the independent random streams: tuning one component never reshuffles
+    another. Append new members; never renumber."""
+
+    ENTERPRISES = 1
+    WORKERS = 2
+    PROJECTS = 3
+    EPISODES = 4
+    DISTRACTORS = 5
+    BASELINE = 6
+    MONTHLY_FEEDS = 7
+    WAGE_ACCOUNTS = 8
+    COURT_FILINGS = 9
+    ABNORMAL_LISTINGS = 10
+    LAYOFF_FILINGS = 11
+    COMPLAINTS = 12
+
+
+def stream(seed: int, component: Stream, *key: int) -> np.random.Generator:
+    """The generator of one component (and optionally one month of it) for `seed`."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(int(component), *key)))
+
+
+def month_key(window: Window, month: int) -> int:
+    """A month's key independent of the window: months since 1970-01."""
+    return int(window.months[month].astype(np.int64))
+
+
+def city_size(scale: str, enterprises: int | None) -> Scale:
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {sorted(SCALES)} / 未知规模")
+    if enterprises is None:
+        return SCALES[scale]
+    if enterprises < 1:
+        raise ValueError(f"enterprises must be at least 1 / 企业数至少为 1: {enterprises}")
+    return Scale(enterprises, round(enterprises * WORKERS_PER_ENTERPRISE))
+
+
+def generate(
+    out_dir: Path,
+    *,
+    scale: str = "demo",
+    seed: int = 1,
+    enterprises: int | None = None,
+    end_month: str = "2026-10",
+    months: int = 24,
+    progress: bool = True,
+) -> dict:
+    """Write a synthetic city into `out_dir` and return its manifest.
+
+    The same arguments always give byte-identical files. `enterprises` overrides the
+    scale's enterprise count (workers follow, ~9.7 per enterprise).
+    """
+    if not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer / 种子须为非负整数: {seed!r}")
+    size = city_size(scale, enterprises)
+    window = Window.ending(end_month, months)
+    store = Store.prepare(Path(out_dir))
+    with Stages(progress) as stages:
+        with stages.stage("企业 enterprises"):
+            firms = generate_enterprises(
+                stream(seed, Stream.ENTERPRISES),
+                count=size.enterprises,
+                total_workers=size.workers,
+                window=window,
+            )
+            store.write("enterprises.parquet", firms.table())
+        with stages.stage("职工 workers"):
+            workers = generate_workers(stream(seed, Stream.WORKERS), firms, window)
+            store.write("workers.parquet", workers)
+            del workers
+        with stages.stage("风险事件 episodes"):
+            projects = plan_projects(stream(seed, Stream.PROJECTS), firms, window)
+            episodes, projects = plan_episodes(
+                stream(seed, Stream.EPISODES), firms, projects, window
+            )
+            blips = plan_blips(stream(seed, Stream.DISTRACTORS), firms, episodes, projects, window)
+            store.write("episodes.parquet", episodes.table(firms, projects, window))
+            store.write("distractors.parquet", blips.table(firms, projects, window))
+        with stages.stage("月度数据 monthly feeds", total=window.count) as advance:
+            write_monthly_feeds(store, seed, firms, projects, episodes, blips, window, advance)
+        with stages.stage("事件 event feeds", total=3) as advance:
+            write_event_feeds(store, seed, firms, episodes, blips, window, advance)
+        with stages.stage("投诉 complaints"):
+            complaints = generate_complaints(
+                stream(seed, Stream.COMPLAINTS), firms, episodes, projects, window
+            )
+            store.write("complaints.parquet", complaints)
+        with stages.stage("清单 manifest"):
+            return store.finish(
+                {
+                    "format_version": FORMAT_VERSION,
+                    "seed": seed,
+                    "scale": scale if enterprises is None else "custom",
+                    "enterprises": size.enterprises,
+                    "workers": size.workers,
+                    "end_month": end_month,
+                    "months": window.labels,
+                }
+            )
+
+
+def write_monthly_feeds(
+    store: Store,
+    seed: int,
+    firms: Enterprises,
+    projects: Projects,
+    episodes: Episodes,
+    blips: Blips,
+    window: Window,
+    advance: Callable[[], None],
+) -> None:
+    """Social insurance, tax, utilities and wage accounts, one month at a time (bounded
+    memory: a month of the city is about a million rows)."""
+    feeds = MonthlyFeeds(firms, draw_baseline(stream(seed, Stream.BASELINE), firms), window)
+    wage_accounts = WageAccounts(firms, projects, window)
+    for month, label in enumerate(window.labels):
+        key = month_key(window, month)
+        effects = enterprise_month(month, firms.count, episodes, blips)
+        tables = feeds.build(stream(seed, Stream.MONTHLY_FEEDS, key), month, effects)
+        tables["wage_account"] = wage_accounts.build(
+            stream(seed, Stream.WAGE_ACCOUNTS, key),
+            month,
+            project_month(month, projects.count, episodes, blips),
+        )
+        for feed, table in tables.items():
+            store.write(f"feeds/{feed}/{label}.parquet", table)
+        advance()
+
+
+def write_event_feeds(
+    store: Store,
+    seed: int,
+    firms: Enterprises,
+    episodes: Episodes,
+    blips: Blips,
+    window: Window,
+    advance: Callable[[], None],
+) -> None:
+    """Court filings, abnormal listings and layoff filings, split by month of their date."""
+    events = {
+        "court_filings": lambda: court_filings(
+            stream(seed, Stream.COURT_FILINGS), firms, episodes, blips, window
+        ),
+        "abnormal_listings": lambda: abnormal_listings(
+            stream(seed, Stream.ABNORMAL_LISTINGS), firms, episodes, window
+        ),
+        "layoff_filings": lambda: layoff_filings(
+            stream(seed, Stream.LAYOFF_FILINGS), firms, episodes, blips, window
+        ),
+    }
+    for feed, build in events.items():
+        store.write_monthly(feed, build(), window.labels)
+        advance()

@@ -1,0 +1,96 @@
+"""Writing the city: zstd Parquet files, month-by-month feeds and the manifest (all file I/O)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+MANIFEST = "manifest.json"
+GENERATOR = "laborwatch.synth"
+COMPRESSION = "zstd"
+
+
+class Store:
+    """An output directory that only ever holds one synthetic city."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.rows: dict[str, int] = {}
+
+    @classmethod
+    def prepare(cls, root: Path) -> Store:
+        """Create `root`, or clear the files of a city generated there before. A directory
+        holding anything else is refused rather than mixed with (or deleted)."""
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise NotADirectoryError(f"not a directory / 输出路径不是目录: {root}")
+        root.mkdir(parents=True, exist_ok=True)
+        previous = root / MANIFEST
+        ours = set()
+        if previous.exists():
+            try:
+                manifest = json.loads(previous.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                manifest = {}
+            if isinstance(manifest, dict) and manifest.get("generator") == GENERATOR:
+                ours = {previous} | {root / entry["path"] for entry in manifest["files"]}
+        present = {path for path in root.rglob("*") if path.is_file()}
+        foreign = sorted(present - ours)
+        if foreign:
+            raise FileExistsError(
+                f"{root} holds files that are not a synthetic city's, e.g. {foreign[0]} "
+                "/ 输出目录非空且不是合成数据目录"
+            )
+        for path in sorted(present):
+            path.unlink()
+        return cls(root)
+
+    def write(self, relative: str, table: pa.Table) -> None:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path, compression=COMPRESSION)
+        self.rows[relative] = table.num_rows
+
+    def write_monthly(self, feed: str, table: pa.Table, labels: list[str]) -> None:
+        """One file per month of the window (empty ones too), split on the `month` column."""
+        months = table.column("month")
+        for label in labels:
+            self.write(f"feeds/{feed}/{label}.parquet", table.filter(pc.equal(months, label)))
+
+    def finish(self, metadata: dict) -> dict:
+        """Hash every file, write manifest.json (sorted keys, no timestamps) and return it."""
+        files = []
+        for relative in sorted(self.rows):
+            data = (self.root / relative).read_bytes()
+            files.append(
+                {
+                    "path": relative,
+                    "rows": self.rows[relative],
+                    "bytes": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+        feeds: dict[str, int] = {}
+        for relative, rows in self.rows.items():
+            if relative.startswith("feeds/"):
+                feed = relative.split("/")[1]
+                feeds[feed] = feeds.get(feed, 0) + rows
+        manifest = {
+            "generator": GENERATOR,
+            **metadata,
+            "files": files,
+            "counts": {
+                **{r: n for r, n in self.rows.items() if not r.startswith("feeds/")},
+                **{f"feeds/{feed}": n for feed, n in feeds.items()},
+            },
+            "libraries": {"numpy": np.__version__, "pyarrow": pa.__version__},
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        (self.root / MANIFEST).write_text(text, encoding="utf-8")
+        return manifest

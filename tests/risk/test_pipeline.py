@@ -1,0 +1,122 @@
+"""The daily scoring run from a feed store on disk, and the indicator history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from laborwatch.risk.ingest import ingest_file
+from laborwatch.risk.pipeline import NoFeedsError, indicator_history, score_store
+from tests.risk.helpers import ACME, OTHER, code
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "var"
+    (tmp_path / "registry.csv").write_text(
+        f"credit_code,name,industry,district\n{ACME},甲建筑公司,E,市南区\n{OTHER},乙商贸公司,F,黄岛区\n",
+        encoding="utf-8",
+    )
+    lines = ["month,credit_code,insured_headcount,amount_due,amount_paid,arrears"]
+    for month in ("2026-07", "2026-08", "2026-09"):
+        lines.append(
+            f"{month},{ACME},50,1000,{0 if month >= '2026-08' else 1000},"
+            f"{1000 if month >= '2026-08' else 0}"
+        )
+        lines.append(f"{month},{OTHER},50,1000,1000,0")
+    (tmp_path / "si.csv").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "court.csv").write_text(
+        f"filed_on,credit_code,kind,plaintiffs,amount\n2026-10-12,{ACME},labor_arbitration,3,9000\n",
+        encoding="utf-8",
+    )
+    for feed, name in (
+        ("registry", "registry.csv"),
+        ("social_insurance", "si.csv"),
+        ("court_filings", "court.csv"),
+    ):
+        assert ingest_file(root, feed, tmp_path / name, today=TODAY).status == "loaded"
+    return root
+
+
+def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> None:
+    run = score_store(root)
+    assert run.as_of == dt.date(2026, 10, 12)  # the court filing is the latest date
+    assert run.scores_path == root / "scores" / "2026-10-12" / "scores.parquet"
+    scores = pq.read_table(run.scores_path).to_pylist()
+    assert len(scores) == 2 * 3
+    acme = {row["risk_type"]: row for row in scores if row["credit_code"] == ACME}
+    wage = acme["wage_arrears"]
+    assert (wage["grade"], wage["score"], wage["district"]) == ("yellow", 45.0, "市南区")
+    assert [item["rule"] for item in json.loads(wage["evidence"])] == [
+        "si_arrears",
+        "labor_cases",
+    ]  # config order
+    assert json.loads(wage["departments"]) == ["人社", "仲裁"]
+    assert run.grade_counts[("wage_arrears", "yellow")] == 1
+    assert run.grade_counts[("wage_arrears", "none")] == 1
+    values = pq.read_table(run.indicators_path).to_pylist()
+    assert {row["credit_code"] for row in values} == {ACME, OTHER}
+
+
+def test_score_on_a_given_date_and_history(root: Path) -> None:
+    score_store(root, as_of=dt.date(2026, 9, 30))
+    score_store(root, as_of=dt.date(2026, 10, 12))
+    history = indicator_history(root, ACME).to_pylist()
+    assert [
+        (row["as_of"], row["si_arrears_months"], row["labor_cases_90d"]) for row in history
+    ] == [
+        (dt.date(2026, 9, 30), 2.0, 0.0),
+        (dt.date(2026, 10, 12), 2.0, 1.0),
+    ]
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    with pytest.raises(NoFeedsError):
+        score_store(tmp_path)
+
+
+def test_cli_ingest_and_score(tmp_path: Path, root: Path) -> None:
+    import argparse
+
+    from laborwatch.risk.cli import add_risk_commands
+
+    parser = argparse.ArgumentParser()
+    add_risk_commands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["score", "--date", "2026-10-12", "--quiet"])
+    assert args.date == dt.date(2026, 10, 12)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"month,credit_code,taxable_revenue,tax_paid\n2026-09,{code(5)},-1,0\n", encoding="utf-8"
+    )
+    args = parser.parse_args(["ingest", "tax", str(bad), "--quiet"])
+    assert (args.source, args.path) == ("tax", str(bad))
+
+
+def test_engine_never_imports_django() -> None:
+    modules = [
+        "laborwatch.risk." + name
+        for name in (
+            "cli",
+            "ingest",
+            "pipeline",
+            "evaluate",
+            "spark",
+            "scoring",
+            "store",
+            "validate",
+        )
+    ]
+    code_text = "import sys\n" + "".join(f"import {m}\n" for m in modules)
+    code_text += "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    result = subprocess.run(
+        [sys.executable, "-c", code_text], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,373 @@
+"""One literal-input test per rule of rules-v1, plus grades, the seasonal weight, evidence.
+
+Each test builds the smallest feed rows that make one rule fire for ACME and checks the
+indicator value, the level reached and the resulting grade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from laborwatch.risk.rules import RulesError, load_rules, parse_rules
+from laborwatch.risk.scoring import feed_frame
+from tests.risk.helpers import ACME, AS_OF, CONFIG, OTHER, months, registry, score
+
+MONTHS = months(dt.date(2025, 11, 1), 12)  # 2025-11 .. 2026-10
+TESTED_RULES: set[str] = set()
+
+
+def _fired(scores: dict, risk_type: str) -> dict[str, dict]:
+    return {item["rule"]: item for item in json.loads(scores[risk_type]["evidence"])}
+
+
+def _check(rule_id: str, scores: dict, level: str) -> None:
+    TESTED_RULES.add(rule_id)
+    rule = next(r for r in CONFIG.rules if r.id == rule_id)
+    assert _fired(scores, rule.risk_type)[rule_id]["level"] == level
+
+
+def _social_insurance(arrears_from: int | None = None, headcounts: list[int] | None = None):
+    rows = []
+    for index, month in enumerate(MONTHS):
+        in_arrears = arrears_from is not None and index >= arrears_from
+        rows.append(
+            {
+                "month": month,
+                "credit_code": ACME,
+                "insured_headcount": headcounts[index] if headcounts else 100,
+                "amount_due": 1000.0,
+                "amount_paid": 0.0 if in_arrears else 1000.0,
+                "arrears": 1000.0 if in_arrears else 0.0,
+            }
+        )
+    return {"social_insurance": feed_frame("social_insurance", rows)}
+
+
+def _work_orders(
+    count: int,
+    *,
+    workers: int | None = None,
+    category: str = "other",
+    channel: str = "hotline_12351",
+    day: dt.date = dt.date(2026, 10, 20),
+):
+    rows = [
+        {
+            "complaint_id": f"c{index}",
+            "received_at": dt.datetime.combine(day, dt.time(10)),
+            "worker_key": f"w{index % (workers or count)}",
+            "credit_code": ACME,
+            "channel": channel,
+            "category": category,
+            "workers_involved": 1,
+        }
+        for index in range(count)
+    ]
+    return {"work_orders": feed_frame("work_orders", rows)}
+
+
+def test_si_arrears_three_months_is_red_level() -> None:
+    values, scores = score(_social_insurance(arrears_from=9))
+    assert values["si_arrears_months"] == 3
+    assert values["si_arrears_amount"] == 1000.0
+    _check("si_arrears", scores, "red")
+    assert scores["wage_arrears"]["score"] == 50.0  # weight 50 × red 1.0
+    assert scores["wage_arrears"]["grade"] == "yellow"
+
+
+def test_si_arrears_counts_only_the_current_streak() -> None:
+    frames = _social_insurance(arrears_from=10)
+    values, _ = score(frames)
+    assert values["si_arrears_months"] == 2
+    values, scores = score(_social_insurance(arrears_from=None))
+    assert values["si_arrears_months"] == 0
+    assert scores["wage_arrears"]["grade"] == "none"
+
+
+def test_si_arrears_not_known_before_the_month_ends() -> None:
+    values, _ = score(_social_insurance(arrears_from=9), as_of=dt.date(2026, 10, 30))
+    assert values["si_arrears_months"] == 2  # October is not over: September is the latest
+
+
+def _wage_account(paid: list[tuple[int, float]], attending: int = 40):
+    rows = [
+        {
+            "month": month,
+            "project_code": "P-001",
+            "project_name": "某小区二期",
+            "credit_code": ACME,
+            "attending_headcount": attending,
+            "paid_headcount": paid_headcount,
+            "amount_paid": amount,
+        }
+        for month, (paid_headcount, amount) in zip(MONTHS[-len(paid) :], paid, strict=True)
+    ]
+    return {"wage_account": feed_frame("wage_account", rows)}
+
+
+def test_wage_account_month_without_payment_is_red() -> None:
+    values, scores = score(_wage_account([(40, 2e5), (40, 2e5), (0, 0.0)]))
+    assert values["wage_account_unpaid_months"] == 1
+    assert values["wage_account_project"] == "P-001"
+    _check("wage_account_unpaid", scores, "red")
+    _check("wage_account_dispute", scores, "yellow")
+    assert scores["wage_arrears"]["grade"] == "red"  # sets the grade whatever the score
+    assert json.loads(scores["wage_arrears"]["departments"]) == ["住建"]
+
+
+def test_wage_account_paid_below_attending_is_yellow() -> None:
+    values, scores = score(_wage_account([(40, 2e5), (39, 1.9e5)]))
+    assert values["wage_account_paid_shortfall"] == pytest.approx(0.025)
+    _check("wage_account_shortfall", scores, "yellow")
+    assert scores["wage_arrears"]["grade"] == "yellow"
+
+
+def test_wage_complaints() -> None:
+    values, scores = score(_work_orders(4, category="wage_arrears"))
+    assert values["wage_work_orders_30d"] == 4
+    _check("wage_complaints", scores, "orange")
+
+
+def test_work_orders_older_than_30_days_do_not_count() -> None:
+    values, _ = score(_work_orders(4, day=dt.date(2026, 10, 1)))
+    assert values["work_orders_30d"] == 0
+    values, _ = score(_work_orders(4, day=dt.date(2026, 10, 2)))
+    assert values["work_orders_30d"] == 4
+
+
+def _court(kind: str, count: int, plaintiffs: int = 1, day: dt.date = dt.date(2026, 9, 15)):
+    rows = [
+        {
+            "filed_on": day,
+            "credit_code": ACME,
+            "kind": kind,
+            "plaintiffs": plaintiffs + i * 0,
+            "amount": 1000.0 + i,
+        }
+        for i in range(count)
+    ]
+    return {"court_filings": feed_frame("court_filings", rows)}
+
+
+def test_labor_cases() -> None:
+    values, scores = score(_court("labor_arbitration", 2))
+    assert values["labor_cases_90d"] == 2
+    _check("labor_cases", scores, "yellow")
+
+
+def test_enforcement() -> None:
+    values, scores = score(_court("enforcement", 1, day=dt.date(2026, 6, 1)))
+    assert (values["enforcement_180d"], values["labor_cases_90d"]) == (1, 0)
+    _check("enforcement", scores, "orange")
+
+
+def test_collective_lawsuit() -> None:
+    values, scores = score(_court("labor_lawsuit", 1, plaintiffs=12))
+    assert values["labor_plaintiffs_90d"] == 12
+    _check("collective_lawsuit", scores, "orange")
+    assert scores["collective_dispute"]["grade"] == "orange"
+
+
+def _monthly(feed: str, column: str, series: list[float], **fixed: float):
+    rows = [
+        {"month": month, "credit_code": ACME, column: value, **fixed}
+        for month, value in zip(MONTHS[-len(series) :], series, strict=True)
+    ]
+    return {feed: feed_frame(feed, rows)}
+
+
+def test_revenue_drop() -> None:
+    frames = _monthly("tax", "taxable_revenue", [1e6] * 6 + [4e5], tax_paid=1.0)
+    values, scores = score(frames)
+    assert values["tax_revenue_drop"] == pytest.approx(0.6)
+    _check("revenue_drop_wages", scores, "yellow")
+    _check("revenue_drop_layoff", scores, "yellow")
+
+
+def test_utility_drop() -> None:
+    values, scores = score(_monthly("utilities", "electricity_kwh", [5e4] * 6 + [1e4]))
+    assert values["utility_drop"] == pytest.approx(0.8)
+    _check("utility_drop", scores, "orange")
+
+
+def test_small_payroll_drop_is_ignored() -> None:
+    values, _ = score(_social_insurance(headcounts=[8] * 11 + [1]))
+    assert values["si_headcount_drop"] == 0.0
+
+
+def test_headcount_drop() -> None:
+    values, scores = score(_social_insurance(headcounts=[100] * 11 + [60]))
+    assert values["si_headcount_drop"] == pytest.approx(0.4)
+    _check("headcount_drop", scores, "orange")
+
+
+def _abnormal(day: dt.date):
+    rows = [{"listed_on": day, "credit_code": ACME, "reason": "通过登记的住所无法联系"}]
+    return {"abnormal_listings": feed_frame("abnormal_listings", rows)}
+
+
+def test_abnormal_listing() -> None:
+    values, scores = score(_abnormal(dt.date(2026, 3, 1)))
+    assert values["abnormal_listings_365d"] == 1
+    _check("abnormal_listing_wages", scores, "yellow")
+    _check("abnormal_listing_layoff", scores, "yellow")
+    values, _ = score(_abnormal(dt.date(2025, 10, 31)))
+    assert values["abnormal_listings_365d"] == 0
+
+
+def _layoff(count: int, staff: int):
+    rows = [
+        {
+            "filed_on": dt.date(2026, 10, 8),
+            "credit_code": ACME,
+            "layoff_count": count,
+            "staff_count": staff,
+        }
+    ]
+    return {"layoff_filings": feed_frame("layoff_filings", rows)}
+
+
+def test_layoff_of_200_is_red() -> None:
+    values, scores = score(_layoff(200, 2000))
+    assert values["layoff_count_90d"] == 200
+    _check("layoff_size", scores, "red")
+    _check("layoff_share", scores, "yellow")
+    assert scores["mass_layoff"]["grade"] == "red"
+
+
+def test_layoff_of_a_third_of_staff_is_red() -> None:
+    values, scores = score(_layoff(40, 120))
+    assert values["layoff_share_90d"] == pytest.approx(1 / 3)
+    _check("layoff_share", scores, "red")
+    assert scores["mass_layoff"]["grade"] == "red"
+
+
+@pytest.mark.parametrize(
+    ("workers", "grade"), [(9, "yellow"), (10, "orange"), (19, "orange"), (20, "red")]
+)
+def test_collective_complaints_ten_orange_twenty_red(workers: int, grade: str) -> None:
+    values, scores = score(_work_orders(workers))
+    assert values["complaining_workers_30d"] == workers
+    TESTED_RULES.add("collective_complaints")
+    assert scores["collective_dispute"]["grade"] == grade
+
+
+def test_one_worker_calling_many_times_is_one_worker() -> None:
+    values, scores = score(_work_orders(12, workers=1))
+    assert (values["work_orders_30d"], values["complaining_workers_30d"]) == (12, 1)
+    _check("work_order_surge", scores, "orange")
+
+
+def test_group_work_order_counts_its_workers() -> None:
+    frames = _work_orders(1)
+    table = frames["work_orders"]
+    frames["work_orders"] = table.set_column(
+        table.schema.get_field_index("workers_involved"), "workers_involved", [[25]]
+    )
+    values, scores = score(frames)
+    assert values["complaining_workers_30d"] == 25
+    assert scores["collective_dispute"]["grade"] == "red"
+
+
+def test_opinion_heat() -> None:
+    rows = [
+        {
+            "event_id": "e1",
+            "first_seen_on": dt.date(2026, 10, 25),
+            "credit_code": ACME,
+            "heat": 45.0,
+        }
+    ]
+    frames = {
+        "opinion_events": feed_frame("opinion_events", rows),
+        **_work_orders(2, channel="public_opinion"),
+    }
+    values, scores = score(frames)
+    assert values["opinion_heat_30d"] == 65.0  # 45 + 2 work orders × 10
+    _check("opinion_heat", scores, "orange")
+
+
+def test_arrears_raise_collective_dispute_risk() -> None:
+    _, scores = score(_social_insurance(arrears_from=10))
+    _check("arrears_dispute", scores, "yellow")
+
+
+def test_seasonal_weight_before_spring_festival() -> None:
+    frames = _social_insurance(arrears_from=9)
+    before = dt.date(2026, 1, 31)  # 17 days before 2026-02-17
+    frames = {
+        **frames,
+        **registry(ACME, OTHER, industry="E"),
+        **_social_insurance_for_month_end(before),
+    }
+    _, scores = score(frames, as_of=before)
+    assert scores["wage_arrears"]["seasonal_multiplier"] == 1.25
+    assert scores["wage_arrears"]["score"] == 62.5
+    assert scores["wage_arrears"]["grade"] == "orange"
+    assert scores["mass_layoff"]["seasonal_multiplier"] == 1.0
+    _, scores = score({**frames, **registry(ACME, OTHER, industry="I")}, as_of=before)
+    assert scores["wage_arrears"]["seasonal_multiplier"] == 1.0
+
+
+def _social_insurance_for_month_end(as_of: dt.date):
+    rows = [
+        {
+            "month": month,
+            "credit_code": ACME,
+            "insured_headcount": 100,
+            "amount_due": 1.0,
+            "amount_paid": 0.0,
+            "arrears": 1.0,
+        }
+        for month in months(dt.date(2025, 11, 1), 3)
+    ]
+    return {"social_insurance": feed_frame("social_insurance", rows)}
+
+
+def test_every_enterprise_and_risk_type_has_a_row() -> None:
+    _, scores = score({})
+    assert sorted(scores) == ["collective_dispute", "mass_layoff", "wage_arrears"]
+    row = scores["wage_arrears"]
+    assert (row["score"], row["grade"], row["evidence"], row["config_version"]) == (
+        0.0,
+        "none",
+        "[]",
+        "rules-v1",
+    )
+    assert row["as_of"] == AS_OF
+
+
+def test_every_rule_has_a_literal_test() -> None:
+    # Runs last in this module (pytest keeps file order).
+    assert {rule.id for rule in CONFIG.rules} <= TESTED_RULES
+
+
+def test_scalar_twins_match_config() -> None:
+    rule = next(r for r in CONFIG.rules if r.id == "si_arrears")
+    assert [rule.level_of(v) for v in (0, 1, 2, 3, 7)] == [0, 2, 3, 4, 4]
+    assert [CONFIG.grade_of(s) for s in (0, 20, 40, 60, 80)] == [
+        "none",
+        "blue",
+        "yellow",
+        "orange",
+        "red",
+    ]
+    assert CONFIG.grade_of(10, floor=4) == "red"
+
+
+def test_bad_config_is_refused() -> None:
+    import tomllib
+
+    from laborwatch.risk.rules import DEFAULT_RULES
+
+    raw = tomllib.loads(DEFAULT_RULES.read_text(encoding="utf-8"))
+    raw["rules"][0]["thresholds"] = {"red": 1, "yellow": 3}
+    with pytest.raises(RulesError, match="rise"):
+        parse_rules(raw)
+    raw["rules"][0]["indicator"] = "unknown"
+    with pytest.raises(RulesError, match="unknown indicator"):
+        parse_rules(raw)
+    assert load_rules().version == "rules-v1"
