@@ -426,3 +426,12 @@ class TestLaterChecks:
                 source=second, target=first, actor=centre_staff, reason="重复", expected_version=1
             )
         assert Case.objects.get(pk=second.pk).status == "accepted"
+
+
+@time_machine.travel(T0, tick=False)
+def test_milestones_of_finished_cases_are_not_flagged(employer, centre_staff):
+    case = walk_to_handling(intake(employer).case, centre_staff)
+    plan_create(case=case, actor=centre_staff, goal="追回工资", deadline=dt.date(2026, 10, 16))
+    case_close(case=case, actor=centre_staff, reason_code="withdrawn", note="职工撤回")
+    with time_machine.travel(local(2026, 10, 20, 9, 0), tick=False):
+        assert sla_sweep().milestones_flagged == 0

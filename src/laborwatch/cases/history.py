@@ -20,7 +20,7 @@ import time_machine
 from django.utils import timezone
 
 from laborwatch.cases import services
-from laborwatch.cases.models import Case, HandlingMethod
+from laborwatch.cases.models import Case, HandlingMethod, Milestone
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.text.taxonomy import categories
@@ -186,6 +186,8 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
     if not step(rng.uniform(2, 22) * 24 * 60):
         return
     with time_machine.travel(clock, tick=False):
+        for milestone in Milestone.objects.filter(plan__case=case, done_at=None):
+            services.milestone_complete(milestone=milestone, actor=handler)
         case = services.case_resolve(
             case=case,
             actor=handler,

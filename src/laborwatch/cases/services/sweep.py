@@ -150,7 +150,12 @@ def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
 
 def _sweep_milestones(now: dt.datetime) -> int:
     today = timezone.localtime(now).date()
-    overdue = Milestone.objects.filter(done_at=None, overdue_notified_at=None, due_on__lt=today)
+    overdue = Milestone.objects.filter(
+        done_at=None,
+        overdue_notified_at=None,
+        due_on__lt=today,
+        plan__case__status__in=OPEN_STATUSES,
+    )
     count = 0
     for milestone in overdue.select_related("plan__case", "owner"):
         case = milestone.plan.case
