@@ -38,7 +38,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     by_district = (
         enterprises.values("district__short_name", "district__code")
         .annotate(count=Count("pk"), employees=Sum("employee_count"))
-        .order_by("district__code")
+        .order_by("district__sort_order")
     )
     return render(
         request,
