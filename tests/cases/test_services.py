@@ -435,3 +435,38 @@ def test_milestones_of_finished_cases_are_not_flagged(employer, centre_staff):
     case_close(case=case, actor=centre_staff, reason_code="withdrawn", note="职工撤回")
     with time_machine.travel(local(2026, 10, 20, 9, 0), tick=False):
         assert sla_sweep().milestones_flagged == 0
+
+
+class TestIntakeLimits:
+    @time_machine.travel(T0, tick=False)
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"external_ref": "R" * 65}, "external_ref"),
+            ({"caller_name": "张" * 61}, "caller_name"),
+            ({"project_name": "工" * 201}, "project_name"),
+            ({"amount_claimed": Decimal("1000000000000")}, "amount_claimed"),
+            ({"amount_claimed": Decimal("1.234")}, "amount_claimed"),
+            ({"workers_involved": 2**31}, "workers_involved"),
+            ({"request_type": "gossip"}, "request_type"),
+            ({"received_at": dt.datetime(1, 1, 1, tzinfo=SHANGHAI)}, "received_at"),
+        ],
+    )
+    def test_out_of_range_values_are_refused_before_the_database(self, employer, overrides, field):
+        before = counts()
+        with pytest.raises(ValidationError) as error:
+            intake(employer, **overrides)
+        assert field in error.value.message_dict
+        assert counts() == before
+
+    @time_machine.travel(T0, tick=False)
+    def test_a_time_without_offset_is_beijing_time(self, employer):
+        case = intake(employer, received_at=dt.datetime(2026, 9, 30, 9, 0)).case
+        assert case.received_at == local(2026, 9, 30, 9, 0)
+
+    def test_a_new_id_number_is_not_merged_into_a_phone_match(self, employer):
+        from tests.factories import valid_id_number
+
+        first = intake(employer, caller_id_number=valid_id_number()).case
+        second = intake(employer, caller_id_number=valid_id_number()).case
+        assert first.worker_id != second.worker_id

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.linking import Candidate, link_employer
-from laborwatch.cases.models import ApiClient, Case, Channel
+from laborwatch.cases.models import ApiClient, Case, Channel, RequestType
 from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
 from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
 from laborwatch.core.audit import record_event
@@ -26,6 +26,10 @@ from laborwatch.workers.models import Worker
 from laborwatch.workers.services import worker_create, worker_find
 
 MAX_DESCRIPTION = 5000
+MAX_AMOUNT = Decimal("1000000000000")
+CENT = Decimal("0.01")
+MAX_WORKERS = 1_000_000
+EARLIEST_DATE, LATEST_DATE = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
 
 
 @dataclass
@@ -73,6 +77,14 @@ def case_intake(
         errors.update(error.message_dict)
     try:
         _check(
+            request_type=request_type,
+            lengths={
+                "external_ref": (external_ref, 64),
+                "caller_name": (caller_name, 60),
+                "employer_name": (employer_name, 200),
+                "project_name": (project_name, 200),
+                "assigned_by": (assigned_by, 100),
+            },
             channel=channel,
             category=category,
             description=description,
@@ -90,10 +102,13 @@ def case_intake(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    received_at = _aware(received_at) if received_at is not None else None
+    superior_deadline = _aware(superior_deadline) if superior_deadline is not None else None
     match = link_employer(credit_code=employer_credit_code, name=employer_name)
-    try:
+
+    def create() -> Case:
         with transaction.atomic():
-            case = _create(
+            return _create(
                 actor=actor,
                 channel=channel,
                 caller_name=caller_name,
@@ -116,12 +131,18 @@ def case_intake(
                 superior_deadline=superior_deadline,
                 district=district,
             )
+
+    try:
+        case = create()
     except IntegrityError:
-        # A concurrent retry of the same push won the race: answer with its case.
-        if api_client is None or not external_ref:
-            raise
-        case = _pushed_before(api_client, external_ref).get()
-        return IntakeResult(case, created=False)
+        # Either a concurrent retry of the same push won the race (answer with its case), or
+        # a concurrent push from the same new caller created the worker first: the worker is
+        # committed now, so one more attempt finds it.
+        if api_client is not None and external_ref:
+            existing = _pushed_before(api_client, external_ref).first()
+            if existing is not None:
+                return IntakeResult(existing, created=False)
+        case = create()
     return IntakeResult(case, created=True, candidates=match.candidates)
 
 
@@ -137,6 +158,8 @@ def _pushed_before(api_client: ApiClient, external_ref: str) -> QuerySet[Case]:
 
 def _check(
     *,
+    request_type: str,
+    lengths: dict[str, tuple[str, int]],
     channel: str,
     category: str,
     description: str,
@@ -159,6 +182,11 @@ def _check(
 
     if channel not in Channel.values:
         add("channel", _("Unknown channel."))
+    if request_type not in RequestType.values:
+        add("request_type", _("Unknown request type."))
+    for field_name, (value, limit) in lengths.items():
+        if len(value) > limit:
+            add(field_name, _("At most %(n)d characters.") % {"n": limit})
     if category not in categories():
         add("category", _("Unknown demand category %(code)s.") % {"code": category})
     if not description.strip():
@@ -170,14 +198,26 @@ def _check(
         )
     if amount_claimed < 0:
         add("amount_claimed", _("Amount cannot be negative."))
+    elif amount_claimed >= MAX_AMOUNT or amount_claimed != amount_claimed.quantize(CENT):
+        add("amount_claimed", _("Amount must be below 1 trillion yuan, in yuan and fen."))
     if workers_involved < 1:
         add("workers_involved", _("At least one worker must be involved."))
+    elif workers_involved > MAX_WORKERS:
+        add("workers_involved", _("At most %(n)d workers.") % {"n": MAX_WORKERS})
+    for field_name, day in (
+        ("arrears_from", arrears_from),
+        ("arrears_to", arrears_to),
+        ("received_at", received_at.date() if received_at else None),
+        ("superior_deadline", superior_deadline.date() if superior_deadline else None),
+    ):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            add(field_name, _("Date must fall between 1990 and 2099."))
     for field_name, day in (("arrears_from", arrears_from), ("arrears_to", arrears_to)):
         if day is not None and day > today:
             add(field_name, _("Date cannot be in the future."))
     if arrears_from and arrears_to and arrears_from > arrears_to:
         add("arrears_to", _("The arrears period ends before it starts."))
-    if received_at is not None and received_at > now + dt.timedelta(minutes=5):
+    if received_at is not None and _aware(received_at) > now + dt.timedelta(minutes=5):
         add("received_at", _("Date cannot be in the future."))
     if channel == Channel.SUPERIOR:
         if not assigned_by.strip():
@@ -193,6 +233,11 @@ def _check(
             errors.setdefault("employer_credit_code", []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A time without an offset is Beijing time, as a caller on the hotline means it."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _check_caller(*, name: str, phone: str, id_number: str) -> None:
@@ -218,8 +263,8 @@ def _check_caller(*, name: str, phone: str, id_number: str) -> None:
 def _worker(
     *, actor: User | None, name: str, phone: str, id_number: str, district: OrgUnit | None
 ) -> Worker:
-    worker = worker_find(id_number=id_number) if id_number else None
-    worker = worker or worker_find(phone=phone)
+    """The known person: by ID number when given (a phone can be shared), else by phone."""
+    worker = worker_find(id_number=id_number) if id_number else worker_find(phone=phone)
     if worker is not None:
         return worker
     return worker_create(

@@ -1,0 +1,163 @@
+"""The intake API refuses bad pushes with field-level Chinese messages and creates nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cases.api_support import (
+    CHINESE,
+    DELETE,
+    URL,
+    body,
+    fields,
+    push,
+    row_counts,
+)
+
+BAD_PUSHES = [
+    # (id, changes, status, field paths)
+    ("missing phone", {"caller.phone": DELETE}, 422, ["caller.phone"]),
+    ("empty phone", {"caller.phone": ""}, 422, ["caller.phone"]),
+    ("bad phone", {"caller.phone": "12345"}, 422, ["caller.phone"]),
+    ("missing name", {"caller.name": DELETE}, 422, ["caller.name"]),
+    ("bad id number", {"caller.id_number": "370202199001010011"}, 422, ["caller.id_number"]),
+    ("caller not an object", {"caller": "张三 13812345678"}, 422, ["caller"]),
+    (
+        "bad credit code",
+        {"employer.credit_code": "91370200163562681A"},
+        422,
+        ["employer.credit_code"],
+    ),
+    ("short credit code", {"employer.credit_code": "9137"}, 422, ["employer.credit_code"]),
+    ("no employer at all", {"employer": {}}, 422, ["employer"]),
+    ("employer missing", {"employer": DELETE}, 422, ["employer"]),
+    ("negative amount", {"amount_claimed": "-1"}, 422, ["amount_claimed"]),
+    ("amount not a number", {"amount_claimed": "一万"}, 422, ["amount_claimed"]),
+    ("amount in fen", {"amount_claimed": "10.005"}, 422, ["amount_claimed"]),
+    ("amount too large", {"amount_claimed": "1e13"}, 422, ["amount_claimed"]),
+    ("amount infinite", {"amount_claimed": "Infinity"}, 422, ["amount_claimed"]),
+    ("no workers", {"workers_involved": 0}, 422, ["workers_involved"]),
+    ("workers not a number", {"workers_involved": "many"}, 422, ["workers_involved"]),
+    ("workers fractional", {"workers_involved": 2.5}, 422, ["workers_involved"]),
+    ("workers beyond int", {"workers_involved": 10**12}, 422, ["workers_involved"]),
+    (
+        "future arrears",
+        {"arrears_from": "2026-10-01", "arrears_to": "2026-10-02"},
+        422,
+        ["arrears_from", "arrears_to"],
+    ),
+    (
+        "arrears reversed",
+        {"arrears_from": "2026-08-31", "arrears_to": "2026-06-01"},
+        422,
+        ["arrears_to"],
+    ),
+    ("arrears not a date", {"arrears_from": "上个月"}, 422, ["arrears_from"]),
+    ("future received_at", {"received_at": "2026-09-30T11:00:00+08:00"}, 422, ["received_at"]),
+    ("received_at not a time", {"received_at": "昨天"}, 422, ["received_at"]),
+    ("received_at in year 1", {"received_at": "0001-01-01T00:00:00+08:00"}, 422, ["received_at"]),
+    ("arrears in 1900", {"arrears_from": "1900-01-01"}, 422, ["arrears_from"]),
+    ("oversized description", {"description": "欠" * 5001}, 422, ["description"]),
+    ("blank description", {"description": "   "}, 422, ["description"]),
+    ("description not text", {"description": 42}, 422, ["description"]),
+    ("missing description", {"description": DELETE}, 422, ["description"]),
+    ("unknown category", {"category": "NOPE"}, 422, ["category"]),
+    ("unknown request type", {"request_type": "praise"}, 422, ["request_type"]),
+    ("oversized external_ref", {"external_ref": "R" * 65}, 422, ["external_ref"]),
+    ("blank external_ref", {"external_ref": "  "}, 422, ["external_ref"]),
+    ("missing external_ref", {"external_ref": DELETE}, 422, ["external_ref"]),
+    ("oversized project", {"project_name": "项" * 201}, 422, ["project_name"]),
+    ("oversized caller name", {"caller.name": "名" * 61}, 422, ["caller.name"]),
+    (
+        "several wrong types at once",
+        {"caller.phone": 13812345678, "workers_involved": "x", "amount_claimed": [1]},
+        422,
+        ["caller.phone", "amount_claimed", "workers_involved"],
+    ),
+]
+
+
+@pytest.mark.usefixtures("frozen")
+class TestBadPushes:
+    @pytest.mark.parametrize(
+        ("changes", "status", "paths"),
+        [case[1:] for case in BAD_PUSHES],
+        ids=[case[0] for case in BAD_PUSHES],
+    )
+    def test_names_the_fields_in_chinese_and_creates_nothing(
+        self, hotline, api_employer, changes, status, paths
+    ):
+        before = row_counts()
+        response = push(hotline, body(api_employer, **changes))
+        assert response.status_code == status
+        assert fields(response) == paths
+        for item in response.json()["detail"]:
+            assert set(item) == {"field", "code", "message"}
+            assert CHINESE.search(item["message"]), item
+        assert row_counts() == before
+
+    def test_exact_messages_of_the_common_mistakes(self, hotline, api_employer):
+        missing = push(hotline, body(api_employer, **{"caller.phone": DELETE})).json()
+        assert missing["detail"] == [
+            {"field": "caller.phone", "code": "missing", "message": "这个字段是必填项。"}
+        ]
+        code = push(
+            hotline, body(api_employer, **{"employer.credit_code": "91370200163562681A"})
+        ).json()
+        assert code["detail"] == [
+            {
+                "field": "employer.credit_code",
+                "code": "invalid",
+                "message": "统一社会信用代码校验位错误：应为 G，实际为 A。",
+            }
+        ]
+        negative = push(hotline, body(api_employer, amount_claimed=-5)).json()
+        assert negative["detail"] == [
+            {"field": "amount_claimed", "code": "greater_than_equal", "message": "不能小于 0。"}
+        ]
+        future = push(hotline, body(api_employer, arrears_to="2026-10-08")).json()
+        assert future["detail"] == [
+            {"field": "arrears_to", "code": "invalid", "message": "日期不能在将来。"}
+        ]
+        long_text = push(hotline, body(api_employer, description="欠" * 5001)).json()
+        assert long_text["detail"] == [
+            {"field": "description", "code": "string_too_long", "message": "最多 5000 个字符。"}
+        ]
+
+    @pytest.mark.parametrize(
+        ("raw", "status", "code"),
+        [
+            ('{"external_ref": "R-1", ', 400, "malformed_json"),
+            (b"\xff\xfe{}", 400, "malformed_json"),
+            ("[1, 2]", 422, "model_type"),
+            ('"just text"', 422, "model_type"),
+            ("", 422, "missing"),
+        ],
+        ids=["truncated", "not-utf8", "array", "string", "empty"],
+    )
+    def test_unreadable_bodies_are_4xx_and_create_nothing(self, hotline, raw, status, code):
+        before = row_counts()
+        response = hotline.http.post(URL, data=raw, content_type="application/json")
+        assert response.status_code == status
+        detail = response.json()["detail"]
+        assert detail[0]["code"] == code
+        assert all(CHINESE.search(item["message"]) for item in detail)
+        assert row_counts() == before
+
+    def test_oversized_body_is_413(self, hotline, api_employer):
+        before = row_counts()
+        payload = body(api_employer, description="欠" * 1_000_000)  # 3 MB of UTF-8
+        response = push(hotline, payload)
+        assert response.status_code == 413
+        assert response.json()["detail"] == [
+            {"field": "", "code": "too_large", "message": "请求体过大。"}
+        ]
+        assert row_counts() == before
+
+    def test_malformed_json_message(self, hotline):
+        response = hotline.http.post(URL, data="{", content_type="application/json")
+        assert response.json() == {
+            "detail": [
+                {"field": "", "code": "malformed_json", "message": "请求体不是有效的 JSON。"}
+            ]
+        }
