@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -290,7 +291,7 @@ class Case(models.Model):
             return None
         return (self.resolved_at - self.received_at).days
 
-    def sla_light(self, now: timezone.datetime | None = None) -> str:
+    def sla_light(self, now: dt.datetime | None = None) -> str:
         """green / yellow / red for the running clock; "" when no clock runs."""
         if self.next_due_at is None:
             return ""

@@ -37,7 +37,7 @@ def attach_group(case: Case) -> None:
     if distinct_workers < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
         return
     group = recent.exclude(group=None).values_list("group", flat=True).first()
-    if group is None:
+    if group is None and case.employer is not None:
         new_group = CaseGroup.objects.create(
             number=uuid.uuid4().hex[:20], employer=case.employer, opened_at=case.received_at
         )
@@ -51,9 +51,11 @@ def attach_group(case: Case) -> None:
             org_unit=case.district,
             actor_label="intake",
             after={
-                "employer": case.employer.credit_code,  # type: ignore[union-attr]
+                "employer": case.employer.credit_code,
                 "workers": distinct_workers,
             },
         )
+    if group is None:
+        return
     recent.filter(group=None).update(group=group)
     case.group_id = group

@@ -139,9 +139,9 @@ def case_intake(
         # a concurrent push from the same new caller created the worker first: the worker is
         # committed now, so one more attempt finds it.
         if api_client is not None and external_ref:
-            existing = _pushed_before(api_client, external_ref).first()
-            if existing is not None:
-                return IntakeResult(existing, created=False)
+            earlier = _pushed_before(api_client, external_ref).first()
+            if earlier is not None:
+                return IntakeResult(earlier, created=False)
         case = create()
     return IntakeResult(case, created=True, candidates=match.candidates)
 
@@ -297,7 +297,7 @@ def _create(
         employer_name_as_told=employer_name_as_told[:200],
         number=uuid.uuid4().hex[:20],
         **values,
-    )  # type: ignore[arg-type]
+    )
     policy = policy_for(channel=case.channel, category=case.category)
     set_deadlines(case, policy)
     refresh_clock(case, policy)
