@@ -1,0 +1,289 @@
+"""Enterprise names (企业名称): normalising, and splitting into region, trade name and legal form.
+
+A registered name reads [行政区划][字号][行业][组织形式], e.g. 青岛|海澜|服饰|有限公司. People
+write it shorter: without the region, without the legal form, or the trade name alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Longest first, so that 股份有限公司 is stripped whole rather than as 公司.
+LEGAL_FORMS = tuple(
+    sorted(
+        (
+            "集团股份有限公司",
+            "集团有限责任公司",
+            "集团有限公司",
+            "股份有限公司",
+            "有限责任公司",
+            "有限公司",
+            "股份公司",
+            "集团公司",
+            "总公司",
+            "分公司",
+            "公司",
+            "集团",
+            "(有限合伙)",
+            "(普通合伙)",
+            "合伙企业",
+            "合作社",
+            "个体工商户",
+            "工作室",
+            "经营部",
+            "门市部",
+            "服务部",
+            "商行",
+            "厂",
+            "店",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# Place names that open registered names here: Shandong's cities, Qingdao's districts and
+# county-level cities, the provinces, and China itself. With and without the 省/市/区 ending.
+_PLACES = [
+    "中国",
+    "山东",
+    "青岛",
+    "济南",
+    "烟台",
+    "潍坊",
+    "威海",
+    "日照",
+    "临沂",
+    "淄博",
+    "东营",
+    "济宁",
+    "泰安",
+    "德州",
+    "聊城",
+    "滨州",
+    "菏泽",
+    "枣庄",
+    "市南",
+    "市北",
+    "李沧",
+    "崂山",
+    "黄岛",
+    "西海岸",
+    "西海岸新",
+    "城阳",
+    "即墨",
+    "胶州",
+    "平度",
+    "莱西",
+    "四方",
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+    "深圳",
+    "广州",
+    "杭州",
+    "南京",
+    "苏州",
+    "武汉",
+    "成都",
+    "西安",
+    "大连",
+    "沈阳",
+    "厦门",
+    "宁波",
+]
+_REGION = re.compile(
+    "^(?:(?:"
+    + "|".join(sorted(_PLACES, key=len, reverse=True))
+    + ")(?:省|市(?![政场])|区|县|新区)?)+"
+)
+# Placeholders a worker or an anonymising clerk puts where a name would be: 某公司, 某某建筑,
+# X公司, XX物流, ＊＊公司, ××厂.
+ANONYMISED = re.compile(r"某|[XxＸｘ×*＊]{1,3}(?=[\u4e00-\u9fff]|$)|[○〇□]{1,3}")
+# Full-width ASCII (！ to ～) to half-width, one kind of bracket, the ideographic space to a space.
+# Words of the industry part of a name (行业表述). A short name or a name without its legal
+# form that is made of these alone ("建筑工程", "物流") names no one in particular.
+INDUSTRY_WORDS = [
+    "建筑",
+    "建设",
+    "工程",
+    "劳务",
+    "装饰",
+    "装修",
+    "安装",
+    "物流",
+    "运输",
+    "快递",
+    "货运",
+    "科技",
+    "技术",
+    "信息",
+    "网络",
+    "软件",
+    "电子",
+    "电器",
+    "机械",
+    "设备",
+    "制造",
+    "实业",
+    "贸易",
+    "商贸",
+    "国际",
+    "发展",
+    "投资",
+    "管理",
+    "咨询",
+    "服务",
+    "物业",
+    "房地产",
+    "置业",
+    "地产",
+    "餐饮",
+    "酒店",
+    "食品",
+    "服装",
+    "服饰",
+    "纺织",
+    "化工",
+    "材料",
+    "汽车",
+    "汽配",
+    "橡胶",
+    "塑料",
+    "印刷",
+    "包装",
+    "家具",
+    "医药",
+    "生物",
+    "环保",
+    "能源",
+    "新能源",
+    "电力",
+    "文化",
+    "传媒",
+    "广告",
+    "教育",
+    "培训",
+    "人力资源",
+    "保洁",
+    "保安",
+    "家政",
+    "商务",
+    "供应链",
+    "钢结构",
+    "市政",
+    "园林",
+    "绿化",
+    "水产",
+    "海产",
+    "农业",
+    "养殖",
+    "集团",
+    "控股",
+    "股份",
+    "有限",
+    "责任",
+    "公司",
+    "中国",
+    "青岛",
+]
+INDUSTRY = re.compile("|".join(sorted(INDUSTRY_WORDS, key=len, reverse=True)))
+# A company spoken of, not named: 一家物业公司, 我们公司, 这个厂.
+_DESCRIBED = re.compile(r"一家|这家|那家|该|我们|我|你们|他们|请问|这个|那个|本|原|所在|小|大")
+_FOLD = str.maketrans(
+    {
+        **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
+        "【": "[",
+        "】": "]",
+        "\u3000": " ",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Full-width letters and digits to half-width, one kind of bracket, no spaces.
+
+    The result keeps the length of `text` except for removed whitespace; see `normalise_keep`
+    when offsets must be preserved.
+    """
+    return "".join(normalise_keep(text).split())
+
+
+def normalise_keep(text: str) -> str:
+    """Like `normalise`, but one output character per input character (offsets kept)."""
+    return text.translate(_FOLD).upper()
+
+
+# Legal forms by their last character, longest first: a registry has 350,000 names to strip.
+_FORMS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _form in LEGAL_FORMS:
+    _FORMS_BY_LAST[_form[-1]] = (*_FORMS_BY_LAST.get(_form[-1], ()), _form)
+_PLACE_INITIALS = frozenset(place[0] for place in _PLACES)
+
+
+def strip_legal_form(name: str) -> str:
+    for form in _FORMS_BY_LAST.get(name[-1:], ()):
+        if name.endswith(form) and len(name) > len(form) + 1:
+            return name[: -len(form)]
+    return name
+
+
+def strip_region(name: str) -> str:
+    if name[:1] not in _PLACE_INITIALS:
+        return name
+    match = _REGION.match(name)
+    if match and len(name) - match.end() >= 2:
+        return name[match.end() :]
+    return name
+
+
+def core_name(name: str) -> str:
+    """The name without region and legal form: 青岛海澜服饰有限公司 → 海澜服饰."""
+    return strip_region(strip_legal_form(strip_region(name)))
+
+
+def is_place_name(text: str) -> bool:
+    """青岛, 山东省, 青岛市黄岛区: a region and nothing else."""
+    match = _REGION.match(text)
+    return match is not None and match.end() == len(text)
+
+
+def is_anonymised(mention: str) -> bool:
+    return bool(ANONYMISED.search(mention))
+
+
+def is_described_not_named(mention: str) -> bool:
+    """Whether a company mention only describes a firm (一家物业公司, 建设集团, 我们公司)."""
+    if _DESCRIBED.search(mention[:4]) and len(mention) <= 12:
+        rest = _DESCRIBED.sub("", mention)
+        return not INDUSTRY.sub("", strip_legal_form(strip_region(rest)))
+    return not INDUSTRY.sub("", core_name(mention))

@@ -1,0 +1,138 @@
+"""Organisation extraction (机构名识别): company, government and organisation spans in Chinese
+text, from a CRF tagger trained on CLUENER2020 and shipped with the package."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycrfsuite
+
+from laborwatch.text.names import is_described_not_named
+from laborwatch.text.org_features import char_features
+
+ORG_KINDS = ("company", "government", "organization")
+MODEL_FILE = Path(__file__).resolve().parent / "models" / "orgs.crfsuite"
+# CLUENER sentences are at most 50 characters; citizen messages run to thousands. Tag them in
+# pieces of a similar size, cut at sentence ends first and at commas when still too long.
+_CHUNK = 80
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+_CLAUSE_END = re.compile(r"[，,、 ]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int  # exclusive, as in a Python slice
+    text: str
+    kind: str
+
+    def as_dict(self) -> dict[str, int | str]:
+        return {"start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
+
+
+def spans_from_tags(text: str, tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """BIO tags → (start, end-exclusive, label); an I- without its B- opens a span too."""
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for index, tag in enumerate([*tags, "O"]):
+        continues = tag.startswith("I-") and tag[2:] == label and start >= 0
+        if continues:
+            continue
+        if start >= 0:
+            spans.append((start, index, label))
+            start, label = -1, ""
+        if tag.startswith(("B-", "I-")):
+            start, label = index, tag[2:]
+    return spans
+
+
+def chunk_offsets(text: str, size: int = _CHUNK) -> list[tuple[int, int]]:
+    """Cut `text` into (start, end) pieces of at most about `size` characters."""
+    pieces: list[tuple[int, int]] = []
+    for start, end in _split(text, 0, len(text), _SENTENCE_END):
+        if end - start <= size:
+            pieces.append((start, end))
+            continue
+        for clause_start, clause_end in _pack(_split(text, start, end, _CLAUSE_END), size):
+            # A clause longer than `size` with no comma: hard cut, rare in real messages.
+            for cut in range(clause_start, clause_end, size):
+                pieces.append((cut, min(cut + size, clause_end)))
+    return [(start, end) for start, end in pieces if text[start:end].strip()]
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    parts, position = [], start
+    for match in pattern.finditer(text, start, end):
+        parts.append((position, match.end()))
+        position = match.end()
+    if position < end:
+        parts.append((position, end))
+    return parts
+
+
+def _pack(parts: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    packed: list[tuple[int, int]] = []
+    for start, end in parts:
+        if packed and end - packed[-1][0] <= size:
+            packed[-1] = (packed[-1][0], end)
+        else:
+            packed.append((start, end))
+    return packed
+
+
+class OrgTagger:
+    """A trained CRF tagger; `extract` returns organisation spans of `kinds`."""
+
+    def __init__(self, model_path: Path = MODEL_FILE, kinds: Sequence[str] = ORG_KINDS):
+        if not model_path.exists():
+            raise FileNotFoundError(
+                f"organisation model missing: {model_path} (train it with "
+                "`laborwatch text train-orgs`)"
+            )
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+        self.kinds = frozenset(kinds)
+
+    def tag(self, text: str) -> list[str]:
+        if not text:
+            return []
+        return list(self._tagger.tag(char_features(text)))
+
+    def extract(self, text: str) -> list[Span]:
+        spans: list[Span] = []
+        for start, end in chunk_offsets(text):
+            piece = text[start:end]
+            for span_start, span_end, label in spans_from_tags(piece, self.tag(piece)):
+                if label not in self.kinds:
+                    continue
+                span_text = piece[span_start:span_end]
+                # Trim whitespace the tagger swallowed at the edges of a chunk.
+                left = len(span_text) - len(span_text.lstrip())
+                right = len(span_text.rstrip())
+                if right <= left:
+                    continue
+                if label == "company" and is_described_not_named(span_text[left:right]):
+                    continue
+                spans.append(
+                    Span(
+                        start=start + span_start + left,
+                        end=start + span_start + right,
+                        text=span_text[left:right],
+                        kind=label,
+                    )
+                )
+        return spans
+
+
+@cache
+def default_tagger() -> OrgTagger:
+    return OrgTagger()
+
+
+def extract_orgs(text: str) -> list[Span]:
+    """Organisation spans (company / government / organization) in `text`."""
+    return default_tagger().extract(text)

@@ -1,0 +1,181 @@
+"""Enterprise linking: full, region-less, former, short and misspelt names; withheld names."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from laborwatch.text.link import FORMER, FULL, FUZZY, SHORT, Linker
+from laborwatch.text.registry import read_registry
+
+
+@pytest.fixture
+def linker(registry_rows) -> Linker:
+    return Linker.from_rows(registry_rows)
+
+
+def only_mention(linker: Linker, text: str):
+    mentions = linker.mentions(text)
+    assert len(mentions) == 1, mentions
+    mention = mentions[0]
+    assert text[mention.start : mention.end] == mention.text
+    return mention
+
+
+def test_full_name_links_with_high_confidence(linker):
+    text = "我在青岛海澜服饰有限公司上班，老板拖欠工资三个月了"
+    mention = only_mention(linker, text)
+    assert (mention.start, mention.end, mention.text) == (2, 12, "青岛海澜服饰有限公司")
+    assert mention.best.credit_code == "91370202MA3C4HL11X"
+    assert mention.best.match_kind == FULL
+    assert mention.best.confidence == 0.99
+    assert len(mention.candidates) == 1
+
+
+def test_name_without_region_is_still_the_full_name(linker):
+    mention = only_mention(linker, "海澜服饰有限公司欠我们两个月工资")
+    assert mention.text == "海澜服饰有限公司"
+    assert mention.best.match_kind == FULL
+    assert mention.best.confidence == 0.95
+
+
+def test_former_name(linker):
+    mention = only_mention(linker, "这家厂原来叫青岛海澜制衣厂，后来改名了")
+    assert mention.text == "青岛海澜制衣厂"
+    assert mention.best.credit_code == "91370202MA3C4HL11X"
+    assert mention.best.match_kind == FORMER
+
+
+def test_short_name_before_company_context_is_likelier(linker):
+    mention = only_mention(linker, "我在顺达建筑的工地上干活")
+    assert mention.text == "顺达建筑"
+    assert mention.best.match_kind == SHORT
+    assert mention.best.confidence == 0.9
+
+
+def test_shared_short_name_gives_every_candidate_and_splits_confidence(linker):
+    mention = only_mention(linker, "我在海澜上班")
+    assert mention.text == "海澜"
+    assert {c.credit_code for c in mention.candidates} == {
+        "91370202MA3C4HL11X",
+        "91310000MA1G5WW55B",
+    }
+    assert all(c.confidence < 0.5 for c in mention.candidates)
+
+
+def test_missing_legal_form_is_a_near_miss_spanning_the_shorter_form(linker):
+    mention = only_mention(linker, "鑫源物流公司三个月没发工资")
+    assert mention.text == "鑫源物流公司"
+    assert mention.best.credit_code == "91370100MA3E7PR33Z"
+    assert mention.best.match_kind == FUZZY
+
+
+def test_typo_in_a_long_trade_name_links_fuzzily(linker):
+    text = "青岛金鼎盛事餐饮管理有限公司不发工资"
+    mention = only_mention(linker, text)
+    assert mention.best.credit_code == "91370212MA3H3XY66C"
+    assert mention.best.match_kind == FUZZY
+    assert 0.6 < mention.best.confidence < 0.85
+    assert mention.end == text.index("不发")
+
+
+def test_a_different_two_character_trade_name_is_not_linked(linker):
+    assert linker.mentions("青岛华达建筑工程有限公司的工地") == []
+
+
+def test_generic_registered_name_matches_only_whole(linker):
+    # 青岛建筑工程有限公司 is registered; its region-less form names any building firm.
+    text = "我们在青岛顺大建筑工程有限公司干活"
+    codes = {c.credit_code for c in linker.link(text)}
+    assert "91370203MA3F9TT44A" not in codes
+    exact = only_mention(linker, "在青岛建筑工程有限公司旁边")
+    assert exact.best.credit_code == "91370203MA3F9TT44A"
+
+
+@pytest.mark.parametrize(
+    "text", ["某某建筑公司欠薪不给", "X公司不给钱", "某海澜服饰公司", "XX物流公司一直拖欠工资"]
+)
+def test_anonymised_names_are_not_linked(linker, text):
+    assert linker.mentions(text) == []
+
+
+def test_full_width_text_keeps_offsets(linker):
+    text = "（投诉）ＡＢ青岛海澜服饰有限公司"
+    mention = only_mention(linker, text)
+    assert text[mention.start : mention.end] == "青岛海澜服饰有限公司"
+
+
+def test_link_flattens_candidates_in_text_order(linker):
+    text = "先在顺达建筑干，后来去了青岛海澜服饰有限公司"
+    candidates = linker.link(text)
+    assert [c.matched_text for c in candidates] == ["顺达建筑", "青岛海澜服饰有限公司"]
+    assert all(text[c.start : c.end] == c.matched_text for c in candidates)
+
+
+def test_registry_from_parquet(registry_parquet: Path):
+    entries = read_registry(registry_parquet)
+    assert len(entries) == 6
+    assert entries[0].short_names == ("海澜",)
+    assert entries[0].former_names == ("青岛海澜制衣厂",)
+    linker = Linker(entries)
+    assert linker.link("青岛海澜制衣厂")[0].match_kind == FORMER
+
+
+def test_registry_from_csv_with_separated_lists(tmp_path: Path):
+    path = tmp_path / "registry.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["credit_code", "name", "short_names", "former_names"])
+        writer.writerow(["91370202MA3C4HL11X", "青岛海澜服饰有限公司", "海澜;海澜服饰", ""])
+    entries = read_registry(path)
+    assert entries[0].short_names == ("海澜", "海澜服饰")
+    assert entries[0].former_names == ()
+
+
+def test_registry_from_xlsx(tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["credit_code", "name", "short_names", "former_names"])
+    sheet.append(["91370202MA3C4HL11X", "青岛海澜服饰有限公司", "海澜", "青岛海澜制衣厂"])
+    path = tmp_path / "registry.xlsx"
+    workbook.save(path)
+    linker = Linker.from_file(path)
+    assert linker.link("青岛海澜制衣厂")[0].credit_code == "91370202MA3C4HL11X"
+
+
+def test_registry_row_without_name_is_refused():
+    with pytest.raises(ValueError, match="credit_code and name"):
+        Linker.from_rows([{"credit_code": "91370202MA3C4HL11X", "name": ""}])
+
+
+def test_empty_registry_links_nothing():
+    assert Linker([]).mentions("青岛海澜服饰有限公司") == []
+
+
+def test_place_name_as_short_name_is_not_indexed():
+    row = {
+        "credit_code": "91370000MA3C4HL11X",
+        "name": "山东工程咨询有限公司",
+        "short_name": "山东",
+    }
+    linker = Linker.from_rows([row])
+    assert linker.mentions("我是山东人，在青岛打工") == []
+
+
+def test_trade_words_common_in_the_registry_are_not_a_name():
+    # 通信技术 is in one name of every few: without its region the name names a trade.
+    rows = [
+        {"credit_code": f"91370200MA3C{i:06d}", "name": f"青岛{brand}通信技术有限公司"}
+        for i, brand in enumerate(
+            f"{a}{b}" for a in "东西南北中华金银铜铁" for b in "春夏秋冬山水云雨风月"
+        )
+    ]
+    rows.append({"credit_code": "91370200MA3D000001", "name": "中华通信技术有限公司"})
+    linker = Linker.from_rows(rows)
+    text = "我在青岛马锋通信技术有限公司上班"
+    assert all(c.credit_code != "91370200MA3D000001" for c in linker.link(text))
+    assert linker.link("在中华通信技术有限公司上班")[0].credit_code == "91370200MA3D000001"

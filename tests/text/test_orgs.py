@@ -1,0 +1,143 @@
+"""Organisation extraction: CLUENER reading, BIO tags, chunking, scoring, and the shipped
+tagger on sentences of the kind it was trained on and on a long message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from laborwatch.text.org_training import (
+    Example,
+    Scores,
+    bio_tags,
+    cross_validate,
+    fold_indices,
+    read_cluener,
+    train,
+)
+from laborwatch.text.orgs import MODEL_FILE, OrgTagger, chunk_offsets, extract_orgs, spans_from_tags
+
+CLUENER_LINES = [
+    {
+        "text": "浙商银行企业信贷部叶老桂博士则从另一个角度进行了解读。",
+        "label": {"name": {"叶老桂": [[9, 11]]}, "company": {"浙商银行": [[0, 3]]}},
+    },
+    {
+        "text": "据深圳市人大常委会消息，新规将于明年实施。",
+        "label": {"government": {"深圳市人大常委会": [[1, 8]]}},
+    },
+    {
+        "text": "布鲁京斯研究所的专家表示，东亚局势趋稳。",
+        "label": {"organization": {"布鲁京斯研究所": [[0, 6]]}, "address": {"东亚": [[13, 14]]}},
+    },
+]
+
+
+@pytest.fixture
+def cluener_file(tmp_path: Path) -> Path:
+    path = tmp_path / "train.json"
+    path.write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in CLUENER_LINES) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_cluener_inclusive_ends_become_exclusive(cluener_file: Path):
+    examples = read_cluener(cluener_file)
+    first = examples[0]
+    assert first.spans == ((0, 4, "company"), (9, 12, "name"))
+    assert first.text[0:4] == "浙商银行"
+
+
+def test_cluener_span_that_does_not_match_its_text_is_refused(tmp_path: Path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"text": "浙商银行", "label": {"company": {"浙商": [[0, 3]]}}}\n', "utf-8")
+    with pytest.raises(ValueError, match="is not '浙商'"):
+        read_cluener(path)
+
+
+def test_bio_tags_and_back():
+    example = Example(text="去浙商银行办事", spans=((1, 5, "company"),))
+    tags = bio_tags(example)
+    assert tags == ["O", "B-company", "I-company", "I-company", "I-company", "O", "O"]
+    assert spans_from_tags(example.text, tags) == [(1, 5, "company")]
+
+
+def test_overlapping_gold_spans_keep_the_earlier_longer_one():
+    example = Example(text="青岛海澜集团", spans=((0, 6, "company"), (2, 4, "company")))
+    assert bio_tags(example)[2] == "I-company"
+
+
+def test_stray_inside_tag_opens_a_span():
+    assert spans_from_tags("abc", ["O", "I-government", "I-government"]) == [(1, 3, "government")]
+
+
+def test_chunks_cover_the_text_in_order_and_stay_short():
+    text = "我在青岛海澜服饰有限公司上班。" * 3 + "，".join(["工资一直没有发"] * 30)
+    chunks = chunk_offsets(text, size=40)
+    assert chunks[0] == (0, 15)
+    assert all(end - start <= 40 for start, end in chunks)
+    assert "".join(text[start:end] for start, end in chunks) == text
+
+
+def test_scores_count_exact_matches_by_label():
+    scores = Scores()
+    scores.add_sentence(
+        gold=[(0, 4, "company"), (5, 8, "government")],
+        predicted=[(0, 4, "company"), (5, 7, "government")],
+    )
+    report = scores.report()
+    assert report["company"]["f1"] == 1.0
+    assert report["government"]["precision"] == 0.0
+    assert report["company+government+organization"]["true_positive"] == 1
+    assert report["company+government+organization"]["gold"] == 2
+
+
+def test_folds_partition_the_examples():
+    folds = fold_indices(23, 5)
+    assert sorted(i for fold in folds for i in fold) == list(range(23))
+    assert [len(fold) for fold in folds] == [5, 5, 5, 4, 4]
+
+
+def test_training_and_cross_validation_run_end_to_end(cluener_file: Path, tmp_path: Path):
+    examples = read_cluener(cluener_file) * 4
+    model = tmp_path / "tiny.crfsuite"
+    train(examples, model, params={"max_iterations": 30})
+    tagger = OrgTagger(model)
+    assert tagger.extract("浙商银行企业信贷部叶老桂博士则从另一个角度进行了解读。")[0].text == (
+        "浙商银行"
+    )
+    pooled, per_fold = cross_validate(examples, folds=2, params={"max_iterations": 10})
+    assert len(per_fold) == 2
+    assert pooled.report()["all_labels"]["gold"] == 20
+
+
+def test_missing_model_file_says_how_to_train(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="train-orgs"):
+        OrgTagger(tmp_path / "none.crfsuite")
+
+
+def test_the_model_ships_with_the_package():
+    assert MODEL_FILE.exists()
+    assert MODEL_FILE.stat().st_size < 30 * 1024 * 1024
+
+
+def test_shipped_model_finds_a_company_and_a_government_body():
+    text = "我在青岛海澜服饰有限公司上班，上个月去李沧区人力资源和社会保障局投诉过。"
+    spans = extract_orgs(text)
+    kinds = {(span.text, span.kind) for span in spans}
+    assert ("青岛海澜服饰有限公司", "company") in kinds
+    assert any(kind == "government" and "人力资源和社会保障局" in name for name, kind in kinds)
+    assert all(text[span.start : span.end] == span.text for span in spans)
+
+
+def test_shipped_model_offsets_hold_in_a_long_message():
+    prefix = "老师您好，我想反映一个情况，" * 20
+    text = prefix + "我在青岛顺达建筑工程有限公司的工地干活，工资拖了半年。"
+    spans = extract_orgs(text)
+    companies = [span for span in spans if span.kind == "company"]
+    assert [span.text for span in companies] == ["青岛顺达建筑工程有限公司"]
+    assert companies[0].start == len(prefix) + 2
