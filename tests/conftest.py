@@ -24,6 +24,14 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_registry_linker() -> None:
+    """The per-process text linker must not carry one test's registry into the next."""
+    from laborwatch.enterprises.linker import forget_registry
+
+    forget_registry()
+
+
 @pytest.fixture
 def org_units(db: None) -> dict[str, OrgUnit]:
     org_units_load()

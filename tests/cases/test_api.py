@@ -111,8 +111,10 @@ class TestPush:
             hotline.client,
             "12351-20260930-0001",
         )
+        # No category pushed: the text engine classified the description.
+        assert (case.category, case.suggested_category) == ("WAGE.ARREARS.STAFF",) * 2
         assert (case.category, case.amount_claimed, case.district) == (
-            "WAGE.ARREARS",
+            "WAGE.ARREARS.STAFF",
             Decimal("18600.00"),
             api_employer.district,
         )
@@ -154,14 +156,14 @@ class TestPush:
     @pytest.mark.parametrize(
         ("description", "category", "expected"),
         [
-            ("老板欠薪两个月", None, "WAGE.ARREARS"),
-            ("工地拖欠我们的钱", None, "WAGE.ARREARS"),
+            ("老板欠薪两个月", None, "WAGE.ARREARS.STAFF"),
+            ("工地拖欠我们的钱", None, "WAGE.ARREARS.MIGRANT"),
             ("公司要求我调岗降薪", None, "CONTRACT.PERFORMANCE"),
             ("公司要求我调岗降薪", "", "CONTRACT.PERFORMANCE"),
             ("公司不给我交社保", "INSURANCE", "INSURANCE"),
         ],
     )
-    def test_category_falls_back_on_a_rule_when_omitted(
+    def test_category_is_classified_when_omitted(
         self, hotline, api_employer, description, category, expected
     ):
         payload = body(api_employer, description=description, category=category)

@@ -470,3 +470,72 @@ class TestIntakeLimits:
         first = intake(employer, caller_id_number=valid_id_number()).case
         second = intake(employer, caller_id_number=valid_id_number()).case
         assert first.worker_id != second.worker_id
+
+
+class TestTextEngineAtIntake:
+    def test_omitted_category_is_classified_and_the_suggestion_kept(self, employer):
+        case = intake(employer, category="", description="工地包工头拖欠我们三个月工资").case
+        assert (case.category, case.suggested_category) == ("WAGE.ARREARS.MIGRANT",) * 2
+        assert case.category_confidence is not None and case.category_confidence > 0
+        chosen = intake(employer, category="INSURANCE.ARREARS", caller_phone=valid_mobile())
+        assert chosen.case.category == "INSURANCE.ARREARS"
+        assert chosen.case.suggested_category == "WAGE.ARREARS.STAFF"
+
+    def test_a_correction_becomes_training_data(self, employer, centre_staff):
+        from laborwatch.cases.models import CategoryLabel
+        from laborwatch.cases.services import case_recategorise
+
+        case = intake(employer, category="", description="公司一直不给我们交社保").case
+        fixed = case_recategorise(
+            case=case,
+            actor=centre_staff,
+            category="INSURANCE.PENSION",
+            expected_version=case.version,
+        )
+        label = CategoryLabel.objects.get()
+        assert (label.case_id, label.category, label.previous_category, label.text) == (
+            case.pk,
+            "INSURANCE.PENSION",
+            case.category,
+            "公司一直不给我们交社保",
+        )
+        assert fixed.category == "INSURANCE.PENSION"
+        with pytest.raises(ValidationError):
+            case_recategorise(case=fixed, actor=centre_staff, category="NOPE")
+        assert CategoryLabel.objects.count() == 1
+
+    def test_a_confirmed_told_name_links_at_once_next_time(self, employer, centre_staff):
+        from laborwatch.cases.services import case_link_employer
+
+        told = intake(employer_name="瑞泰建工").case
+        assert told.employer is None
+        case_link_employer(case=told, actor=centre_staff, enterprise=employer)
+        again = intake(employer_name="瑞泰建工", caller_phone=valid_mobile())
+        assert again.case.employer == employer
+        assert again.candidates[0].method == "alias"
+
+    def test_the_description_names_the_employer_when_the_caller_does_not(self, employer):
+        result = intake(
+            employer_name="某公司",
+            description="我在青岛鑫瑞泰建筑工程有限公司的工地干了三个月，工资没发。",
+        )
+        # The told name is anonymised, but the description gives the full registered name.
+        assert result.case.employer == employer
+        assert [(c.credit_code, c.method) for c in result.candidates] == [
+            (employer.credit_code, "text")
+        ]
+
+
+def test_export_labels_writes_handler_decisions(employer, centre_staff, tmp_path):
+    import json
+
+    from laborwatch.cases.services import case_recategorise
+    from laborwatch.cli import main
+
+    case = intake(employer, category="", description="公司一直不给我们交社保").case
+    case_recategorise(case=case, actor=centre_staff, category="INSURANCE.PENSION")
+    intake(employer, category="", description="老板欠薪两个月", caller_phone=valid_mobile())
+    out = tmp_path / "labels.jsonl"
+    assert main(["export-labels", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows == [{"text": "公司一直不给我们交社保", "category": "INSURANCE.PENSION"}]

@@ -65,7 +65,7 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
         assert [c.credit_code for c in detail.context["candidates"]] == [shinan.credit_code]
         assert "青岛海岸电子有限公司" in text
         assert set(detail.context["forms"]) == {
-            "accept", "close", "assign", "note", "link_employer", "refer", "plan"
+            "accept", "close", "assign", "note", "link_employer", "refer", "plan", "recategorise"
         }  # fmt: skip
 
         # Confirm the candidate.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,11 +23,6 @@ from laborwatch.cases.api_errors import install_error_handlers, service_errors
 from laborwatch.cases.api_schemas import CaseCreatedOut, CaseIn, CaseStatusOut, ErrorOut
 from laborwatch.cases.models import FINISHED_STATUSES, ApiClient, Case, Status
 from laborwatch.cases.services.intake import IntakeResult, case_intake
-from laborwatch.text.taxonomy import WAGE_ARREARS
-
-# Until the text classifier takes over intake: a rule good enough to route a hotline call.
-WAGE_WORDS = re.compile("工资|欠薪|拖欠")
-FALLBACK_CATEGORY = "CONTRACT.PERFORMANCE"
 
 DESCRIPTION = """
 12351 热线等外部系统推送工单的接口。
@@ -37,8 +31,8 @@ DESCRIPTION = """
   `laborwatch api-token create 名称` 或管理后台签发，只显示一次。
 * 幂等：同一客户端以同一 `external_ref` 再次推送，返回原工单（HTTP 200，`created: false`），
   不会新建工单；首次推送返回 HTTP 201。
-* 诉求类别：省略 `category` 时按规则推断——诉求内容含“工资”“欠薪”或“拖欠”为
-  `WAGE.ARREARS`，否则为 `CONTRACT.PERFORMANCE`（以后由文本分类器取代）。
+* 诉求类别：省略 `category` 时由文本引擎按诉求内容自动分类；无论是否填写，工单都记下
+  分类建议及其置信度，经办人更正后的类别作为分类器的训练数据。
 * 错误：`{"detail": [{"field": "caller.phone", "code": "...", "message": "..."}]}`，
   `field` 为请求体中的字段路径；格式错误 422，JSON 无法解析 400，未认证 401。
 """
@@ -54,10 +48,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
-
-
-def fallback_category(description: str) -> str:
-    return WAGE_ARREARS if WAGE_WORDS.search(description) else FALLBACK_CATEGORY
 
 
 def _client(request: HttpRequest) -> ApiClient:
@@ -92,7 +82,7 @@ def case_push(request: HttpRequest, payload: CaseIn) -> HttpStatus:
             employer_credit_code=payload.employer.credit_code or "",
             employer_name=payload.employer.name or "",
             description=payload.description,
-            category=payload.category or fallback_category(payload.description),
+            category=payload.category or "",
             request_type=payload.request_type,
             amount_claimed=payload.amount_claimed,
             workers_involved=payload.workers_involved,

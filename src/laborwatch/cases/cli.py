@@ -99,6 +99,31 @@ def _revoke(client: ApiClient, reason: str) -> int:
     return 0
 
 
+def cmd_export_labels(args: argparse.Namespace) -> int:
+    """Handlers' category decisions as JSON lines for `laborwatch text train-classifier`."""
+    _django()
+    import json
+
+    from laborwatch.cases.models import Case, CategoryLabel
+
+    rows: dict[int, dict[str, str]] = {}
+    # A category chosen at intake that differs from the suggestion is a decision too.
+    chosen = Case.objects.exclude(suggested_category="").exclude(status="merged")
+    for case_id, text, category, suggested in chosen.values_list(
+        "pk", "description", "category", "suggested_category"
+    ).iterator():
+        if category != suggested:
+            rows[case_id] = {"text": text, "category": category}
+    for label in CategoryLabel.objects.order_by("labelled_at", "pk").iterator():
+        rows[label.case_id] = {"text": label.text, "category": label.category}
+    with open(args.out, "w", encoding="utf-8") as handle:
+        for row in rows.values():
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"已导出 {len(rows):,} 条经办人确认的诉求类别：{args.out}")
+    print(f"重新训练：laborwatch text train-classifier --from {args.out}")
+    return 0
+
+
 def add_case_commands(subparsers: argparse._SubParsersAction) -> None:
     """Add the work-order commands to the `laborwatch` parser."""
     token = subparsers.add_parser("api-token", help="管理外部系统（12351 热线等）的接口令牌")
@@ -117,3 +142,8 @@ def add_case_commands(subparsers: argparse._SubParsersAction) -> None:
     revoke.add_argument("--reason", default="", help="吊销原因（记入审计日志）")
     actions.add_parser("list", help="列出接口客户端")
     token.set_defaults(func=cmd_api_token)
+    labels = subparsers.add_parser(
+        "export-labels", help="导出经办人更正的诉求类别（JSON lines），用于重新训练分类器"
+    )
+    labels.add_argument("--out", required=True)
+    labels.set_defaults(func=cmd_export_labels)

@@ -103,7 +103,7 @@ class IntakeForm(forms.Form):
         label=_("Employer credit code"), required=False, max_length=30
     )
     employer_name = forms.CharField(label=_("Employer name"), required=False, max_length=200)
-    category = forms.ChoiceField(label=_("Category"))
+    category = forms.ChoiceField(label=_("Category"), required=False)
     request_type = forms.ChoiceField(
         label=_("Request type"), choices=RequestType.choices, initial=RequestType.HELP
     )
@@ -123,8 +123,11 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: object, channel: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.channel = channel
-        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
-        self.fields["category"].initial = WAGE_ARREARS
+        self.fields["category"].choices = [  # type: ignore[attr-defined]
+            ("", _("Recognise from the description")),
+            *category_choices(),
+        ]
+        self.fields["category"].initial = ""
         if channel == Channel.SUPERIOR:
             self.fields["assigned_by"] = forms.CharField(
                 label=_("Assigned by"), required=False, max_length=100

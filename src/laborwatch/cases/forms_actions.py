@@ -127,6 +127,17 @@ class NoteForm(CaseActionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
 
 
+class RecategoriseForm(CaseActionForm):
+    category = forms.ChoiceField(label=_("Category"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from laborwatch.cases.forms import category_choices
+
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]
+        self.fields["category"].initial = self.case.category
+
+
 class LinkEmployerForm(CaseActionForm):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
 
@@ -231,6 +242,12 @@ ACTION_FORMS: dict[str, ActionForm] = {
     "assign": ActionForm(AssignForm, _("Assign handler"), _("Assign"), _in(*OPEN_STATUSES)),
     "note": ActionForm(
         NoteForm, _("Add a note"), _("Add note"), lambda case: case.status != Status.MERGED
+    ),
+    "recategorise": ActionForm(
+        RecategoriseForm,
+        _("Correct the category"),
+        _("Correct"),
+        _in(*OPEN_STATUSES, *REOPENABLE),
     ),
     "link_employer": ActionForm(
         LinkEmployerForm,

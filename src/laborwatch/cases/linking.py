@@ -1,7 +1,8 @@
-"""Employer linking at intake: credit code, then names (current, former, short), then fuzzy.
+"""Employer linking at intake: credit code, a confirmed alias, names, then the text engine.
 
 Returns the linked enterprise when one match is certain, else candidates for the handler to
-confirm. An unknown employer stays as told and can be linked later.
+confirm. An unknown employer stays as told and can be linked later; each confirmation teaches
+an alias (EmployerAlias) so the same told name links at once next time.
 """
 
 from __future__ import annotations
@@ -11,19 +12,23 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
+from laborwatch.cases.models import EmployerAlias
+from laborwatch.enterprises.linker import employer_mentions
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
 
-FUZZY_MIN_SCORE = 80
 MAX_CANDIDATES = 5
+FUZZY_MIN_SCORE = 80
+AUTO_LINK_CONFIDENCE = 0.95
 ANONYMISED_MARKERS = ("某", "XX", "xx", "××")
+LINKER_KINDS = {"full": "name", "former": "former_name", "short": "short_name", "fuzzy": "fuzzy"}
 
 
 @dataclass(frozen=True)
 class Candidate:
     credit_code: str
     name: str
-    method: str  # credit_code / name / former_name / short_name / fuzzy
+    method: str  # credit_code / alias / name / former_name / short_name / fuzzy / text
     confidence: float
 
 
@@ -33,24 +38,36 @@ class EmployerMatch:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def link_employer(*, credit_code: str = "", name: str = "") -> EmployerMatch:
+def link_employer(*, credit_code: str = "", name: str = "", description: str = "") -> EmployerMatch:
     code = normalize_code(credit_code)
     if code and credit_code_problem(code) is None:
         enterprise = _enterprises().filter(credit_code=code).first()
         if enterprise is not None:
             return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
     name = name.strip()
-    if not name or any(marker in name for marker in ANONYMISED_MARKERS):
-        return EmployerMatch()
-    exact = list(_enterprises().filter(name=name)[:2])
-    if len(exact) == 1:
-        return EmployerMatch(
-            exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
-        )
-    candidates = _name_candidates(name)
-    if len(candidates) == 1 and candidates[0].confidence >= 0.95:
+    if name and not _anonymised(name):
+        alias = EmployerAlias.objects.select_related("enterprise__district").filter(name=name)
+        known = alias.first()
+        if known is not None:
+            found = known.enterprise
+            return EmployerMatch(found, [Candidate(found.credit_code, found.name, "alias", 1.0)])
+        exact = list(_enterprises().filter(name=name)[:2])
+        if len(exact) == 1:
+            return EmployerMatch(
+                exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
+            )
+    candidates = _name_candidates(name) if name and not _anonymised(name) else []
+    if not candidates:
+        candidates = _text_candidates(name, description)
+    if not candidates and name and not _anonymised(name):
+        candidates = _near_misses(name)
+    if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
         return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
     return EmployerMatch(None, candidates)
+
+
+def _anonymised(name: str) -> bool:
+    return any(marker in name for marker in ANONYMISED_MARKERS)
 
 
 def _enterprises() -> QuerySet[Enterprise]:
@@ -59,6 +76,7 @@ def _enterprises() -> QuerySet[Enterprise]:
 
 
 def _name_candidates(name: str) -> list[Candidate]:
+    """Registered former and short names equal to the told name (an indexed-free scan)."""
     found: dict[str, Candidate] = {}
     for enterprise in Enterprise.objects.filter(search_text__contains=name)[:50]:
         if name in enterprise.former_names:
@@ -69,19 +87,43 @@ def _name_candidates(name: str) -> list[Candidate]:
             found[enterprise.credit_code] = Candidate(
                 enterprise.credit_code, enterprise.name, "short_name", 0.8
             )
-    if found:
-        ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.name))
-        return ranked[:MAX_CANDIDATES]
-    # Near misses: compare against names sharing a two-character piece of the told name.
+    ranked = sorted(found.values(), key=lambda c: (-c.confidence, c.name))
+    return ranked[:MAX_CANDIDATES]
+
+
+def _text_candidates(name: str, description: str) -> list[Candidate]:
+    """Near misses in the told name, else enterprises the description itself names."""
+    mentions = employer_mentions(name) if name and not _anonymised(name) else []
+    method_of = LINKER_KINDS
+    if not mentions and description:
+        mentions = employer_mentions(description)
+        method_of = {kind: "text" for kind in LINKER_KINDS}
+    # The linker may be a few minutes behind the registry: keep what is registered now.
+    registered = set(
+        Enterprise.objects.filter(credit_code__in=[m.credit_code for m in mentions]).values_list(
+            "credit_code", flat=True
+        )
+    )
+    return [
+        Candidate(m.credit_code, m.name, method_of.get(m.match_kind, "text"), m.confidence)
+        for m in mentions
+        if m.credit_code in registered
+    ][:MAX_CANDIDATES]
+
+
+def _near_misses(name: str) -> list[Candidate]:
+    """Last resort: fuzzy-compare with names sharing a two-character piece of the told name.
+
+    Catches what the linker's distinctiveness filter skips in a small registry; bounded to a
+    few hundred names per piece so it stays cheap on a large one.
+    """
     pool: dict[str, str] = {}
     for start in range(0, max(len(name) - 1, 1), 2):
         piece = name[start : start + 2]
         if len(piece) < 2:
             continue
-        for code, full in Enterprise.objects.filter(name__contains=piece).values_list(
-            "credit_code", "name"
-        )[:200]:
-            pool[code] = full
+        rows = Enterprise.objects.filter(name__contains=piece).values_list("credit_code", "name")
+        pool.update(rows[:200])
     matches = process.extract(
         name, pool, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=FUZZY_MIN_SCORE
     )

@@ -129,6 +129,9 @@ class Case(models.Model):
         _("request type"), max_length=20, choices=RequestType.choices, default=RequestType.HELP
     )
     category = models.CharField(_("category"), max_length=60, db_index=True)
+    # What the text engine suggested at intake; a handler's correction becomes training data.
+    suggested_category = models.CharField(_("suggested category"), max_length=60, blank=True)
+    category_confidence = models.FloatField(_("suggestion confidence"), null=True, blank=True)
     api_client = models.ForeignKey(
         ApiClient,
         on_delete=models.PROTECT,
@@ -432,3 +435,42 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class CategoryLabel(models.Model):
+    """A handler's correction of a case's demand category: training data for the classifier."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="category_labels")
+    text = models.TextField(_("text"))
+    category = models.CharField(_("category"), max_length=60)
+    previous_category = models.CharField(_("previous category"), max_length=60)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    labelled_at = models.DateTimeField(_("labelled at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["labelled_at", "pk"]
+        verbose_name = _("category label")
+        verbose_name_plural = _("category labels")
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.previous_category} → {self.category}"
+
+
+class EmployerAlias(models.Model):
+    """A name callers use for an enterprise, learnt when a handler confirms the link."""
+
+    name = models.CharField(_("name as told"), max_length=200, unique=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="aliases")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("employer alias")
+        verbose_name_plural = _("employer aliases")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.enterprise.name}"

@@ -38,6 +38,7 @@ from laborwatch.cases.services import (
     case_give_feedback,
     case_link_employer,
     case_merge,
+    case_recategorise,
     case_reopen,
     case_resolve,
     case_start_handling,
@@ -137,6 +138,9 @@ PERFORM: dict[str, Perform] = {
     ),
     "assign": lambda case, actor, d: case_assign(
         case=case, actor=actor, handler=d["handler"], expected_version=d["version"]
+    ),
+    "recategorise": lambda case, actor, d: case_recategorise(
+        case=case, actor=actor, category=d["category"], expected_version=d["version"]
     ),
     "link_employer": lambda case, actor, d: case_link_employer(
         case=case, actor=actor, enterprise=d["credit_code"], expected_version=d["version"]

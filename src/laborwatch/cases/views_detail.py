@@ -43,6 +43,7 @@ EVENT_LABELS: dict[str, str | Promise] = {
     "case.assign": _("Handler assigned"),
     "case.note": _("Note"),
     "case.link_employer": _("Employer confirmed"),
+    "case.recategorise": _("Category corrected"),
     "case.merge": _("Merged into another work order"),
     "case.absorb": _("Absorbed a duplicate"),
     "case.plan": _("Plan made"),
@@ -154,7 +155,7 @@ def employer_candidates(case: Case) -> list[Candidate]:
     if case.employer_id is not None or not case.employer_name_as_told:
         return []
     told = case.employer_name_as_told
-    match = link_employer(credit_code=told, name=told)
+    match = link_employer(credit_code=told, name=told, description=case.description)
     if match.enterprise is not None and not match.candidates:
         return [Candidate(match.enterprise.credit_code, match.enterprise.name, "name", 1.0)]
     return match.candidates

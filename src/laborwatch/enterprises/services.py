@@ -12,6 +12,7 @@ from django.db import transaction
 
 from laborwatch.core.audit import changed_fields, record_event
 from laborwatch.core.models import OrgUnit, User
+from laborwatch.enterprises.linker import forget_registry
 from laborwatch.enterprises.models import Enterprise, build_search_text
 from laborwatch.lib.codes import normalize_code
 
@@ -63,6 +64,8 @@ def enterprise_create(
     enterprise.refresh_search_text()
     enterprise.full_clean()
     enterprise.save()
+    # The text linker of this process must see the change (see enterprises.linker).
+    transaction.on_commit(forget_registry)
     record_event(
         actor=actor,
         action="enterprise.create",
@@ -91,6 +94,8 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, **values: A
     locked.refresh_search_text()
     locked.full_clean()
     locked.save()
+    # The text linker of this process must see the change (see enterprises.linker).
+    transaction.on_commit(forget_registry)
     record_event(
         actor=actor,
         action="enterprise.update",
@@ -157,6 +162,8 @@ def enterprises_bulk_load(
     with transaction.atomic():
         Enterprise.objects.bulk_create(pending, batch_size=batch_size)
         result.created = len(pending)
+        # The text linker of this process must see the change (see enterprises.linker).
+        transaction.on_commit(forget_registry)
         record_event(
             actor=actor,
             action="enterprise.bulk_load",

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from laborwatch.cases.models import (
     OPEN_STATUSES,
     Case,
+    CategoryLabel,
     ClosureReason,
+    EmployerAlias,
     HandlingMethod,
     Status,
     UnionRole,
@@ -31,6 +33,7 @@ from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.text.taxonomy import categories
 
 
 def _transition(
@@ -379,6 +382,7 @@ def case_link_employer(
             expected_version=expected_version,
             apply=apply,
         )
+        _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor)
         # The checks intake could not make without an employer.
         duplicate = open_duplicate_of(linked) if linked.is_open else None
         if duplicate is not None and linked.possible_duplicate_of_id is None:
@@ -423,3 +427,53 @@ def case_merge(
         reason=reason,
     )
     return merged
+
+
+def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
+    """Remember a told name that is none of the registered names, so it links next time."""
+    told = told.strip()
+    registered = {
+        enterprise.name,
+        enterprise.credit_code,
+        *enterprise.former_names,
+        *enterprise.short_names,
+    }
+    if not told or told in registered or any(m in told for m in ("某", "XX", "××")):
+        return
+    EmployerAlias.objects.get_or_create(
+        name=told[:200], defaults={"enterprise": enterprise, "confirmed_by": actor}
+    )
+
+
+def case_recategorise(
+    *, case: Case, actor: User, category: str, expected_version: int | None = None
+) -> Case:
+    """Correct the demand category; the correction is kept as training data (CategoryLabel)."""
+    if category not in categories():
+        raise ValidationError(
+            {"category": [_("Unknown demand category %(code)s.") % {"code": category}]}
+        )
+
+    def apply(c: Case) -> dict[str, object]:
+        previous = c.category
+        c.category = category
+        CategoryLabel.objects.create(
+            case=c,
+            text=c.description,
+            category=category,
+            previous_category=previous,
+            labelled_by=actor,
+        )
+        return {"category": category, "previous_category": previous}
+
+    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
+    return _transition(
+        case=case,
+        actor=actor,
+        action="recategorise",
+        action_label=_("recategorised"),
+        allowed_from=allowed,
+        to_status=None,
+        expected_version=expected_version,
+        apply=apply,
+    )

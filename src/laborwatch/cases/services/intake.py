@@ -17,6 +17,7 @@ from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import ApiClient, Case, Channel, RequestType
 from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
 from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
+from laborwatch.cases.suggest import suggest_category
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
@@ -46,7 +47,7 @@ def case_intake(
     caller_name: str,
     caller_phone: str,
     description: str,
-    category: str,
+    category: str = "",
     caller_id_number: str = "",
     employer_credit_code: str = "",
     employer_name: str = "",
@@ -63,7 +64,11 @@ def case_intake(
     superior_deadline: dt.datetime | None = None,
     district: OrgUnit | None = None,
 ) -> IntakeResult:
-    """Create a work order, or return the one an earlier push with the same reference made."""
+    """Create a work order, or return the one an earlier push with the same reference made.
+
+    An empty `category` takes the text engine's suggestion; the suggestion is kept on the
+    case either way, so a handler's correction can teach the classifier.
+    """
     if api_client is not None and external_ref:
         # Most pushes are new: ask for the key only and load the case when there is one.
         existing = _pushed_before(api_client, external_ref).values_list("pk", flat=True).first()
@@ -77,6 +82,7 @@ def case_intake(
         errors.update(error.message_dict)
     try:
         _check(
+            category_given=bool(category),
             request_type=request_type,
             lengths={
                 "external_ref": (external_ref, 64),
@@ -104,7 +110,11 @@ def case_intake(
         raise ValidationError(errors)
     received_at = _aware(received_at) if received_at is not None else None
     superior_deadline = _aware(superior_deadline) if superior_deadline is not None else None
-    match = link_employer(credit_code=employer_credit_code, name=employer_name)
+    suggestion = suggest_category(description)
+    category = category or suggestion.category
+    match = link_employer(
+        credit_code=employer_credit_code, name=employer_name, description=description
+    )
 
     def create() -> Case:
         with transaction.atomic():
@@ -116,6 +126,8 @@ def case_intake(
                 caller_id_number=caller_id_number,
                 description=description,
                 category=category,
+                suggested_category=suggestion.category,
+                category_confidence=suggestion.confidence,
                 employer=match.enterprise,
                 employer_name_as_told=(employer_name or employer_credit_code).strip(),
                 amount_claimed=amount_claimed,
@@ -158,6 +170,7 @@ def _pushed_before(api_client: ApiClient, external_ref: str) -> QuerySet[Case]:
 
 def _check(
     *,
+    category_given: bool,
     request_type: str,
     lengths: dict[str, tuple[str, int]],
     channel: str,
@@ -187,7 +200,7 @@ def _check(
     for field_name, (value, limit) in lengths.items():
         if len(value) > limit:
             add(field_name, _("At most %(n)d characters.") % {"n": limit})
-    if category not in categories():
+    if category_given and category not in categories():
         add("category", _("Unknown demand category %(code)s.") % {"code": category})
     if not description.strip():
         add("description", _("Description is required."))
