@@ -190,7 +190,6 @@ def run_api(token: str, items: list[dict[str, Any]], batch: int, profile: str | 
 
 
 def run_direct(client, items: list[dict[str, Any]], batch: int):
-    from laborwatch.cases.api import fallback_category
     from laborwatch.cases.services.intake import case_intake
 
     def call(payload: dict[str, Any]):
@@ -205,7 +204,7 @@ def run_direct(client, items: list[dict[str, Any]], batch: int):
             employer_credit_code=payload["employer"].get("credit_code", ""),
             employer_name=payload["employer"].get("name", ""),
             description=payload["description"],
-            category=fallback_category(payload["description"]),
+            category=payload.get("category", ""),
             amount_claimed=Decimal(payload["amount_claimed"]),
             workers_involved=payload["workers_involved"],
         )

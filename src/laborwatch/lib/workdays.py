@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -22,8 +23,12 @@ _warned_years: set[int] = set()
 
 def set_overrides(days: Mapping[dt.date, bool]) -> None:
     """Replace the administrator's overrides: date → True for a working day, False for a holiday."""
+    if days == _overrides:
+        return
     _overrides.clear()
     _overrides.update(days)
+    add_working_days.cache_clear()
+    subtract_working_days.cache_clear()
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -40,6 +45,7 @@ def is_working_day(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (start itself not counted)."""
     if days < 0:
@@ -53,6 +59,7 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
+@lru_cache(maxsize=4096)
 def subtract_working_days(end: dt.date, days: int) -> dt.date:
     """The working day `days` working days before `end` (for back-scheduling, 倒排工期)."""
     current = end
