@@ -22,6 +22,7 @@ def extract() -> None:
     subprocess.run(
         [
             sys.executable,
+            "-P",  # run from the package folder without shadowing the stdlib `warnings`
             "-m",
             "django",
             "makemessages",

@@ -1,0 +1,71 @@
+"""Who sees and who may act on a warning.
+
+City-wide roles see every warning. District staff see the warnings of their district.
+Department liaisons see the warnings routed to their department. "Missing" and "not yours"
+both end in 404. Acting: a receiving unit's members sign for their routing; the district's
+staff, the centre staff and administrators take the loop steps and open work orders;
+liaisons of a routed department record joint handling; leaders and auditors read.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from laborwatch.core.models import User
+from laborwatch.core.roles import Role
+from laborwatch.warnings.models import Warning, WarningRouting, WarningStep
+
+
+def warnings_visible_to(user: User) -> QuerySet[Warning]:
+    if not user.is_authenticated or not user.is_active:
+        return Warning.objects.none()
+    if user.is_city_wide:
+        return Warning.objects.all()
+    if user.role == Role.DISTRICT_STAFF and user.org_unit_id is not None:
+        return Warning.objects.filter(district_id=user.org_unit_id)
+    if user.role == Role.DEPARTMENT_LIAISON and user.org_unit_id is not None:
+        routed = WarningRouting.objects.filter(org_unit_id=user.org_unit_id)
+        return Warning.objects.filter(Q(pk__in=routed.values("warning_id")))
+    return Warning.objects.none()
+
+
+def get_warning_for_user(user: User, pk: int) -> Warning:
+    """The warning if it exists and the user may see it; 404 for both other cases."""
+    warning = (
+        warnings_visible_to(user)
+        .select_related("enterprise", "district", "case", "inhibited_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if warning is None:
+        raise Http404
+    return warning
+
+
+def can_handle(user: User, warning: Warning) -> bool:
+    """May take the loop steps and open a work order."""
+    if not user.can_write:
+        return False
+    if user.role in (Role.ADMIN, Role.CENTRE_STAFF):
+        return True
+    return user.role == Role.DISTRICT_STAFF and warning.district_id == user.org_unit_id
+
+
+def allowed_steps(user: User, warning: Warning) -> list[str]:
+    """The step kinds this user may record on the warning (status rules are the service's)."""
+    if can_handle(user, warning):
+        return list(WarningStep.Kind.values)
+    routed = (
+        user.can_write
+        and user.role == Role.DEPARTMENT_LIAISON
+        and warning.routings.filter(org_unit_id=user.org_unit_id).exists()
+    )
+    return [WarningStep.Kind.JOINT_HANDLING] if routed else []
+
+
+def routing_for(user: User, warning: Warning) -> WarningRouting | None:
+    """The routing of the warning addressed to the user's unit, if the user may sign for it."""
+    if not user.can_write or user.org_unit_id is None:
+        return None
+    return warning.routings.filter(org_unit_id=user.org_unit_id).first()

@@ -1,0 +1,10 @@
+"""Enterprise early warnings (预警): scores turned into graded, routed, signed-for warnings."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WarningsConfig(AppConfig):
+    name = "laborwatch.warnings"
+    label = "warnings"
+    verbose_name = _("Warnings")

@@ -1,0 +1,98 @@
+"""Forms of the warning pages: board filters, a loop step, opening a work order."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from laborwatch.cases.forms import category_choices, district_choices
+from laborwatch.enterprises.models import Industry
+from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
+from laborwatch.warnings.selectors import WarningFilters
+
+STATUS_CHOICES = [
+    ("active", _("Active (open, verifying, handling)")),
+    ("all", _("All statuses")),
+    *WarningStatus.choices,
+]
+
+
+class WarningFilterForm(forms.Form):
+    q = forms.CharField(label=_("Enterprise or credit code"), required=False, max_length=100)
+    grade = forms.ChoiceField(
+        label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
+    )
+    risk_type = forms.ChoiceField(
+        label=_("Risk type"),
+        required=False,
+        choices=[("", _("All risk types")), *RiskType.choices],
+    )
+    district = forms.ChoiceField(label=_("District"), required=False)
+    industry = forms.ChoiceField(
+        label=_("Industry"),
+        required=False,
+        choices=[("", _("All industries")), *Industry.choices],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["district"].choices = district_choices()  # type: ignore[attr-defined]
+
+    def filters(self) -> WarningFilters:
+        """The selector's filters; an invalid form filters nothing rather than failing."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return WarningFilters(
+            grade=data.get("grade", ""),
+            district_code=data.get("district", ""),
+            industry=data.get("industry", ""),
+            risk_type=data.get("risk_type", ""),
+            status=data.get("status", ""),
+            overdue=bool(data.get("overdue")),
+            query=data.get("q", ""),
+        )
+
+
+class StepForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Step"))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("— none —")), *WarningStep.Outcome.choices],
+    )
+    note = forms.CharField(
+        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, kinds: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (kind, WarningStep.Kind(kind).label) for kind in kinds
+        ]
+
+
+class WorkOrderForm(forms.Form):
+    caller_name = forms.CharField(
+        label=_("Worker or workers' representative"), required=False, max_length=60
+    )
+    caller_phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
+    caller_id_number = forms.CharField(label=_("ID number"), required=False, max_length=30)
+    category = forms.ChoiceField(label=_("Category"))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    workers_involved = forms.IntegerField(label=_("Workers involved"), initial=1, min_value=1)
+    amount_claimed = forms.DecimalField(
+        label=_("Amount claimed (yuan)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal("0"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["category"].choices = category_choices()  # type: ignore[attr-defined]

@@ -1,0 +1,86 @@
+"""Warning policy: sign-for deadlines by grade, clean days before auto-resolution, routing.
+
+Defaults follow the issue (red 2 h, orange 24 h, yellow 3 working days); a deployment
+overrides them in settings, e.g. LABORWATCH_WARNINGS = {"clean_days": 14,
+"acknowledge": {"red": {"hours": 1}}}. The department names the rules file uses are
+mapped to org units here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from laborwatch.core.calendar import add_working_days
+
+
+@dataclass(frozen=True)
+class AcknowledgeWindow:
+    hours: int = 0
+    working_days: int = 0
+
+    def due(self, routed_at: dt.datetime) -> dt.datetime:
+        """The sign-for deadline: hours after routing, or the end of the Nth working day."""
+        if self.working_days:
+            day = add_working_days(timezone.localtime(routed_at).date(), self.working_days)
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+        return routed_at + dt.timedelta(hours=self.hours)
+
+
+DEFAULT_ACKNOWLEDGE = {
+    "red": AcknowledgeWindow(hours=2),
+    "orange": AcknowledgeWindow(hours=24),
+    "yellow": AcknowledgeWindow(working_days=3),
+    "blue": AcknowledgeWindow(working_days=5),
+}
+DEFAULT_CLEAN_DAYS = 7
+
+# Department names of rules-v1.toml → the org units that receive the warning. Wage-account
+# rules (住建) go to housing and to labour inspection, which enforces wage payment; arbitration
+# and lawsuit rules (仲裁) go to the arbitration institute and the court. Data-providing
+# departments (税务, 市场监管, 发改, 网信) hand their signal to the district union instead.
+DEPARTMENT_UNITS: dict[str, tuple[str, ...]] = {
+    "人社": ("hrss-inspection",),
+    "住建": ("housing", "hrss-inspection"),
+    "仲裁": ("arbitration", "court"),
+    "法院": ("court",),
+    "税务": (),
+    "市场监管": (),
+    "发改": (),
+    "网信": (),
+}
+
+
+@dataclass(frozen=True)
+class WarningPolicy:
+    acknowledge: dict[str, AcknowledgeWindow]
+    clean_days: int
+
+    def acknowledge_due(self, grade: str, routed_at: dt.datetime) -> dt.datetime:
+        return self.acknowledge[grade].due(routed_at)
+
+
+def warning_policy() -> WarningPolicy:
+    overrides: dict[str, Any] = getattr(settings, "LABORWATCH_WARNINGS", {}) or {}
+    acknowledge = dict(DEFAULT_ACKNOWLEDGE)
+    for grade, window in (overrides.get("acknowledge") or {}).items():
+        acknowledge[grade] = AcknowledgeWindow(**window)
+    return WarningPolicy(
+        acknowledge=acknowledge,
+        clean_days=int(overrides.get("clean_days", DEFAULT_CLEAN_DAYS)),
+    )
+
+
+def department_unit_codes(departments: Iterable[str]) -> list[str]:
+    """Org-unit codes receiving a warning whose fired rules name these departments."""
+    codes: list[str] = []
+    for name in departments:
+        for code in DEPARTMENT_UNITS.get(name, ()):
+            if code not in codes:
+                codes.append(code)
+    return codes

@@ -1,0 +1,77 @@
+"""Reads of warnings: the filtered board, one warning's page, an enterprise's risk profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from laborwatch.core.models import User
+from laborwatch.enterprises.models import Enterprise
+from laborwatch.warnings.access import warnings_visible_to
+from laborwatch.warnings.models import ACTIVE_STATUSES, GRADE_LEVEL, Warning, WarningRouting
+
+
+@dataclass(frozen=True)
+class WarningFilters:
+    grade: str = ""
+    district_code: str = ""
+    industry: str = ""
+    risk_type: str = ""
+    status: str = ""  # a status, "active" (the default board) or "all"
+    overdue: bool = False  # a routing not signed for by its deadline
+    query: str = ""
+
+
+def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
+    rows = warnings_visible_to(user).select_related("enterprise", "district")
+    if filters.status in ("", "active"):
+        rows = rows.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status != "all":
+        rows = rows.filter(status=filters.status)
+    if filters.grade:
+        rows = rows.filter(grade=filters.grade)
+    if filters.district_code:
+        rows = rows.filter(district__code=filters.district_code)
+    if filters.industry:
+        rows = rows.filter(enterprise__industry=filters.industry)
+    if filters.risk_type:
+        rows = rows.filter(risk_type=filters.risk_type)
+    if filters.overdue:
+        late = WarningRouting.objects.filter(
+            acknowledged_at=None, acknowledge_due__lt=timezone.now()
+        )
+        rows = rows.filter(pk__in=late.values("warning_id"))
+    query = filters.query.strip()
+    if query:
+        rows = rows.filter(Q(enterprise__name__contains=query) | Q(enterprise__credit_code=query))
+    # Red first, then the highest score, the newest signal.
+    return rows.annotate(grade_rank=grade_rank()).order_by(
+        "-grade_rank", "-score", "-last_seen_on", "-pk"
+    )
+
+
+def grade_rank() -> Case:
+    return Case(
+        *(When(grade=grade, then=Value(level)) for grade, level in GRADE_LEVEL.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def indicator_history(enterprise: Enterprise) -> list[dict[str, Any]]:
+    """The enterprise's indicator values at the last stored score day of each month."""
+    from laborwatch.risk.pipeline import indicator_history as read_history
+
+    table = read_history(settings.DATA_DIR, enterprise.credit_code)
+    if table.num_rows == 0:
+        return []
+    by_month: dict[str, dict[str, Any]] = {}
+    for row in table.to_pylist():
+        day: dt.date = row["as_of"]
+        by_month[day.strftime("%Y-%m")] = row  # rows are oldest first: the last day wins
+    return [by_month[month] for month in sorted(by_month, reverse=True)]

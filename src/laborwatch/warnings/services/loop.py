@@ -1,0 +1,131 @@
+"""The risk loop on one warning: sign for (签收), verify (核实), joint handling (联动处置),
+service matching (服务对接), root-cause measures (源头治理) and closure (办结).
+
+open → verifying (first sign-for) → handling (verified as true) → closed; verified as not
+true closes at once; an auto-resolved warning may still take measures and be closed. Each call
+locks the warning, checks the version the user saw and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.core.audit import record_event
+from laborwatch.core.models import User
+from laborwatch.warnings.models import (
+    STEP_OUTCOMES,
+    Warning,
+    WarningRouting,
+    WarningStatus,
+    WarningStep,
+)
+from laborwatch.warnings.services.errors import StaleWarning, StepNotAllowed
+
+Step = WarningStep.Kind
+Outcome = WarningStep.Outcome
+
+# Statuses each step may be taken from, and the status it leads to (None: unchanged).
+STEP_FROM: dict[str, frozenset[str]] = {
+    Step.VERIFICATION: frozenset({WarningStatus.OPEN, WarningStatus.VERIFYING}),
+    Step.JOINT_HANDLING: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
+    Step.SERVICE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
+    Step.ROOT_CAUSE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
+    Step.CLOSURE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
+}
+
+
+def lock_warning(warning: Warning, expected_version: int | None) -> Warning:
+    locked = Warning.objects.select_for_update().get(pk=warning.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleWarning()
+    return locked
+
+
+@transaction.atomic
+def warning_acknowledge(*, routing: WarningRouting, actor: User) -> WarningRouting:
+    """签收: the receiving unit signs for the warning; the first signature starts verification."""
+    if not actor.can_write or actor.org_unit_id != routing.org_unit_id:
+        raise PermissionDenied
+    locked_routing = WarningRouting.objects.select_for_update().get(pk=routing.pk)
+    if locked_routing.acknowledged_at is not None:
+        raise ValidationError(_("This warning has already been signed for."), code="signed")
+    warning = lock_warning(locked_routing.warning, None)
+    now = timezone.now()
+    locked_routing.acknowledged_at = now
+    locked_routing.acknowledged_by = actor
+    locked_routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    before = {"status": warning.status}
+    if warning.status == WarningStatus.OPEN:
+        warning.status = WarningStatus.VERIFYING
+    warning.version += 1
+    warning.save(update_fields=["status", "version", "updated_at"])
+    record_event(
+        actor=actor,
+        action="warning.acknowledge",
+        target=warning,
+        org_unit=actor.org_unit,
+        before=before,
+        after={
+            "status": warning.status,
+            "unit": locked_routing.org_unit.code,
+            "late": now > locked_routing.acknowledge_due,
+        },
+    )
+    return locked_routing
+
+
+@transaction.atomic
+def warning_record_step(
+    *,
+    warning: Warning,
+    actor: User,
+    kind: str,
+    note: str,
+    outcome: str = "",
+    expected_version: int | None = None,
+) -> WarningStep:
+    """Record one loop step; verification and closure move the warning's status."""
+    errors: dict[str, list[str]] = {}
+    if kind not in STEP_OUTCOMES:
+        raise ValidationError({"kind": [_("Unknown step.")]})
+    allowed = STEP_OUTCOMES[kind]
+    if allowed and outcome not in allowed:
+        errors["outcome"] = [_("Choose an outcome.")]
+    if not allowed and outcome:
+        errors["outcome"] = [_("This step takes no outcome.")]
+    if not note.strip():
+        errors["note"] = [_("Describe what was done.")]
+    if errors:
+        raise ValidationError(errors)
+    locked = lock_warning(warning, expected_version)
+    if locked.status not in STEP_FROM[kind]:
+        raise StepNotAllowed(locked.get_status_display(), str(Step(kind).label))
+    before = {"status": locked.status}
+    if kind == Step.VERIFICATION:
+        locked.verified = outcome == Outcome.CONFIRMED
+        locked.status = WarningStatus.HANDLING if locked.verified else WarningStatus.CLOSED
+    elif kind == Step.CLOSURE:
+        locked.status = WarningStatus.CLOSED
+    locked.version += 1
+    locked.save(update_fields=["status", "verified", "version", "updated_at"])
+    step = WarningStep.objects.create(
+        warning=locked,
+        kind=kind,
+        outcome=outcome,
+        note=note.strip(),
+        actor=actor,
+        at=timezone.now(),
+    )
+    record_event(
+        actor=actor,
+        action=f"warning.{kind}",
+        target=locked,
+        org_unit=locked.district,
+        before=before,
+        after={"status": locked.status, "outcome": outcome},
+        reason=note.strip(),
+    )
+    return step

@@ -1,0 +1,36 @@
+"""Template helpers of the warning pages: grade badges and indicator labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from laborwatch.warnings import labels
+from laborwatch.warnings.models import Grade
+
+register = template.Library()
+
+
+@register.filter
+def grade_badge(grade: str) -> SafeString:
+    if grade not in Grade.values:
+        return format_html('<span class="grade">—</span>')
+    return format_html('<span class="grade grade-{}">{}</span>', grade, Grade(grade).label)
+
+
+@register.filter
+def indicator_label(name: str) -> str:
+    return labels.indicator_label(name)
+
+
+@register.filter
+def indicator_value(value: Any, name: str) -> str:
+    return labels.format_value(name, value)
+
+
+@register.filter
+def get_item(row: dict[str, Any], key: str) -> Any:
+    return row.get(key)

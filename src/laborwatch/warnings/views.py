@@ -1,0 +1,303 @@
+"""Warning pages: the board (filters, pages, Excel), one warning with its loop, the enterprise
+risk profile. Each POST parses one form, calls one service and redirects; a refusal
+re-renders the page with the form's errors (409 when stale, 400 otherwise)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from laborwatch.cases.access import cases_visible_to
+from laborwatch.cases.views import may_take_in
+from laborwatch.cases.views_actions import show_service_errors
+from laborwatch.core.audit import record_event
+from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.enterprises.access import get_enterprise_for_user
+from laborwatch.lib.paging import paginate
+from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.warnings import labels
+from laborwatch.warnings.access import (
+    allowed_steps,
+    can_handle,
+    get_warning_for_user,
+    routing_for,
+    warnings_visible_to,
+)
+from laborwatch.warnings.forms import StepForm, WarningFilterForm, WorkOrderForm
+from laborwatch.warnings.models import (
+    GRADES_HIGH_FIRST,
+    Grade,
+    RiskType,
+    Warning,
+    WarningStep,
+)
+from laborwatch.warnings.selectors import indicator_history, warning_board
+from laborwatch.warnings.services import (
+    CATEGORY_BY_RISK,
+    StaleWarning,
+    warning_acknowledge,
+    warning_open_case,
+    warning_record_step,
+)
+
+EXPORT_LIMIT = 50_000
+
+
+@login_required
+def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = WarningFilterForm(request.GET or None)
+    rows = warning_board(user=request.user, filters=form.filters())
+    if request.GET.get("format") == "xlsx":
+        return _export(request, rows)
+    counts = dict(rows.order_by().values_list("grade").annotate(n=Count("pk")))
+    page, query_string = paginate(request, rows)
+    return render(
+        request,
+        "warnings/board.html",
+        {
+            "form": form,
+            "page": page,
+            "query_string": query_string,
+            "grade_counts": [(grade, counts.get(grade, 0)) for grade in GRADES_HIGH_FIRST],
+        },
+    )
+
+
+def _export(request: AuthenticatedRequest, rows: QuerySet[Warning]) -> HttpResponse:
+    selected = list(rows[:EXPORT_LIMIT])
+    record_event(
+        actor=request.user,
+        action="warning.export",
+        target_type="warnings.warning",
+        target_label=str(len(selected)),
+        after={"rows": len(selected)},
+    )
+    return xlsx_response(
+        filename=_("warnings") + ".xlsx",
+        title=_("Warnings"),
+        headers=[
+            pgettext("warning", "Number"),
+            _("Grade"),
+            _("Risk type"),
+            _("Enterprise"),
+            _("Credit code"),
+            _("District"),
+            _("Industry"),
+            _("Score"),
+            _("Status"),
+            _("First seen on"),
+            _("Last seen on"),
+            _("Evidence"),
+        ],
+        rows=(
+            [
+                str(w),
+                w.get_grade_display(),
+                w.get_risk_type_display(),
+                w.enterprise.name,
+                w.enterprise.credit_code,
+                w.district.label,
+                w.enterprise.get_industry_display(),
+                round(w.score, 1),
+                w.get_status_display(),
+                w.first_seen_on.isoformat(),
+                w.last_seen_on.isoformat(),
+                evidence_text(w),
+            ]
+            for w in selected
+        ),
+    )
+
+
+def evidence_text(warning: Warning) -> str:
+    """The fired indicators of the warning's last signal, in one line of Chinese."""
+    day = warning.last_seen_on.isoformat()
+    return "；".join(
+        labels.indicator_label(e["indicator"])
+        + " "
+        + labels.format_value(e["indicator"], e["value"])
+        for e in warning.evidence
+        if e.get("last_seen_on") == day
+    )
+
+
+def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str, Any]:
+    user = request.user
+    day = warning.evidence_on.isoformat()
+    mine = routing_for(user, warning)
+    kinds = allowed_steps(user, warning)
+    return {
+        "warning": warning,
+        "evidence": [{**e, "current": e.get("last_seen_on") == day} for e in warning.evidence],
+        "routings": warning.routings.select_related("org_unit", "acknowledged_by"),
+        "my_routing": mine if mine is not None and not mine.is_signed else None,
+        "events": warning.events.order_by("on", "pk"),
+        "steps": warning.steps.select_related("actor"),
+        "inhibits": warning.inhibits.filter(pk__in=warnings_visible_to(user).values("pk")),
+        "inhibited_by_visible": warning.inhibited_by_id is not None
+        and warnings_visible_to(user).filter(pk=warning.inhibited_by_id).exists(),
+        "case_visible": warning.case_id is not None
+        and cases_visible_to(user).filter(pk=warning.case_id).exists(),
+        "step_kinds": kinds,
+        "may_open_case": warning.case_id is None
+        and can_handle(user, warning)
+        and may_take_in(user),
+        "now": timezone.now(),
+    }
+
+
+def render_detail(
+    request: AuthenticatedRequest,
+    warning: Warning,
+    *,
+    step_form: Form | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = _detail_context(request, warning)
+    if step_form is None and context["step_kinds"]:
+        step_form = StepForm(kinds=context["step_kinds"], initial={"version": warning.version})
+    context["step_form"] = step_form
+    return render(request, "warnings/detail.html", context, status=status)
+
+
+@login_required
+def warning_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return render_detail(request, get_warning_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def warning_acknowledge_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    warning = get_warning_for_user(request.user, pk)
+    routing = routing_for(request.user, warning)
+    if routing is None:
+        raise PermissionDenied
+    try:
+        warning_acknowledge(routing=routing, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Warning %(number)s signed for.") % {"number": warning})
+    return redirect("warnings:detail", pk=warning.pk)
+
+
+@login_required
+@require_POST
+def warning_step_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    warning = get_warning_for_user(request.user, pk)
+    kinds = allowed_steps(request.user, warning)
+    if not kinds:
+        raise PermissionDenied
+    form = StepForm(request.POST, kinds=kinds)
+    if not form.is_valid():
+        return render_detail(request, warning, step_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        warning_record_step(
+            warning=warning,
+            actor=request.user,
+            kind=data["kind"],
+            outcome=data["outcome"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+    except ValidationError as error:
+        show_service_errors(form, error)
+        stale = isinstance(error, StaleWarning)
+        return render_detail(request, warning, step_form=form, status=409 if stale else 400)
+    messages.success(
+        request, _("Step recorded: %(step)s.") % {"step": WarningStep.Kind(data["kind"]).label}
+    )
+    return redirect("warnings:detail", pk=warning.pk)
+
+
+def work_order_initial(warning: Warning) -> dict[str, Any]:
+    """The work-order form filled from the warning: category, workers, what the data say."""
+    workers = next(
+        (
+            int(e["value"])
+            for e in warning.evidence
+            if e["indicator"] == "complaining_workers_30d" and e.get("value")
+        ),
+        1,
+    )
+    description = _("Warning %(number)s (%(grade)s, %(risk)s): %(evidence)s") % {
+        "number": warning,
+        "grade": Grade(warning.grade).label,
+        "risk": RiskType(warning.risk_type).label,
+        "evidence": evidence_text(warning),
+    }
+    return {
+        "category": CATEGORY_BY_RISK[RiskType(warning.risk_type)],
+        "workers_involved": max(workers, 1),
+        "description": description,
+        "version": warning.version,
+    }
+
+
+@login_required
+def warning_case_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    warning = get_warning_for_user(request.user, pk)
+    if not (can_handle(request.user, warning) and may_take_in(request.user)):
+        raise PermissionDenied
+    if warning.case_id is not None:
+        raise Http404
+    form = WorkOrderForm(request.POST or None, initial=work_order_initial(warning))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        data["amount_claimed"] = data["amount_claimed"] or Decimal("0")
+        try:
+            case = warning_open_case(
+                warning=warning, actor=request.user, expected_version=version, **data
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+            status = 409 if isinstance(error, StaleWarning) else 400
+        else:
+            messages.success(
+                request, _("Work order %(number)s registered.") % {"number": case.number}
+            )
+            return redirect("cases:detail", number=case.number)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "warnings/work_order.html", {"warning": warning, "form": form}, status=status
+    )
+
+
+@login_required
+def enterprise_risk_profile(request: AuthenticatedRequest, credit_code: str) -> HttpResponse:
+    enterprise = get_enterprise_for_user(request.user, credit_code)
+    warnings = (
+        warnings_visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("district")
+        .order_by("-last_seen_on", "-pk")
+    )
+    names = labels.indicator_names()
+    history = indicator_history(enterprise)
+    return render(
+        request,
+        "warnings/profile.html",
+        {
+            "enterprise": enterprise,
+            "active": [w for w in warnings if w.is_active],
+            "past": [w for w in warnings if not w.is_active],
+            "indicators": [(name, labels.indicator_label(name)) for name in names],
+            "history": history,
+        },
+    )

@@ -1,0 +1,223 @@
+"""The daily sync: dedup, evidence, grade events, auto-resolution, inhibition, routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from laborwatch.core.models import AuditEvent
+from laborwatch.warnings.models import Warning, WarningEvent, WarningRouting
+from laborwatch.warnings.services import merge_evidence
+from tests.warnings.support import DAY0, local, only_warning, signal, sync
+
+pytestmark = pytest.mark.django_db
+
+DAY1 = DAY0 + dt.timedelta(days=1)
+DAY2 = DAY0 + dt.timedelta(days=2)
+
+
+def routed_units(warning: Warning) -> list[str]:
+    return sorted(warning.routings.values_list("org_unit__code", flat=True))
+
+
+def event_kinds(warning: Warning) -> list[str]:
+    return list(warning.events.order_by("pk").values_list("kind", flat=True))
+
+
+def test_a_new_signal_opens_one_warning_with_events_and_audit(registry) -> None:
+    firm = registry.shinan_enterprise
+    result = sync(DAY0, signal(firm, "orange", "si_arrears"))
+    warning = only_warning(enterprise=firm)
+    assert (result.opened, result.changed) == (1, 1)
+    assert (warning.grade, warning.status, warning.score) == ("orange", "open", 65.0)
+    assert (warning.first_seen_on, warning.last_seen_on, warning.signal_count) == (DAY0, DAY0, 1)
+    assert warning.district.code == "shinan"
+    assert event_kinds(warning) == ["opened"]
+    audit = AuditEvent.objects.get(action="warning.open")
+    assert (audit.target_id, audit.actor_label, audit.org_unit.code) == (
+        str(warning.pk),
+        "score",
+        "shinan",
+    )
+    assert audit.after["routed_to"] == ["shinan", "hrss-inspection"]
+
+
+def test_repeated_signal_is_deduplicated_and_adds_evidence(registry) -> None:
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "orange", "si_arrears", values={"si_arrears": 2.0}))
+    result = sync(DAY1, signal(firm, "orange", "si_arrears", "labor_cases"))
+    assert Warning.objects.count() == 1
+    warning = only_warning(enterprise=firm)
+    assert (result.opened, result.evidence_added) == (0, 1)
+    assert warning.signal_count == 2
+    assert [(e["rule"], e["first_seen_on"], e["last_seen_on"]) for e in warning.evidence] == [
+        ("si_arrears", "2025-03-05", "2025-03-06"),
+        ("labor_cases", "2025-03-06", "2025-03-06"),
+    ]
+    assert event_kinds(warning) == ["opened", "evidence"]
+    # The new rule's departments (仲裁 → arbitration and court) are routed too.
+    assert routed_units(warning) == ["arbitration", "court", "hrss-inspection", "shinan"]
+
+    # The same evidence again: counted, no event.
+    result = sync(DAY2, signal(firm, "orange", "si_arrears", "labor_cases"))
+    assert (result.repeated, result.changed) == (1, 0)
+    warning.refresh_from_db()
+    assert warning.signal_count == 3
+    assert event_kinds(warning) == ["opened", "evidence"]
+
+
+def test_grade_changes_are_escalation_and_de_escalation_events(registry) -> None:
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "yellow"))
+    assert sync(DAY1, signal(firm, "red")).escalated == 1
+    assert sync(DAY2, signal(firm, "orange")).de_escalated == 1
+    warning = only_warning(enterprise=firm)
+    assert (warning.grade, warning.peak_grade) == ("orange", "red")
+    events = list(warning.events.values_list("kind", "grade_before", "grade_after", "on"))
+    assert events == [
+        ("opened", "", "yellow", DAY0),
+        ("escalated", "yellow", "red", DAY1),
+        ("de_escalated", "red", "orange", DAY2),
+    ]
+    actions = list(
+        AuditEvent.objects.filter(target_type="warnings.warning")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["warning.open", "warning.escalate", "warning.de_escalate"]
+
+
+def test_escalation_pulls_unsigned_deadlines_forward(registry) -> None:
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "yellow"), now=local(2025, 3, 5, 6, 0))
+    routing = WarningRouting.objects.get(org_unit__code="shinan")
+    assert routing.acknowledge_due == local(2025, 3, 10, 23, 59, 59)  # 3 working days
+    sync(DAY1, signal(firm, "red"), now=local(2025, 3, 6, 6, 0))
+    routing.refresh_from_db()
+    assert routing.acknowledge_due == local(2025, 3, 6, 8, 0)  # red: 2 hours
+
+
+def test_auto_resolved_after_clean_days(registry, settings) -> None:
+    settings.LABORWATCH_WARNINGS = {"clean_days": 3}
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "orange"))
+    for offset in (1, 2):
+        result = sync(DAY0 + dt.timedelta(days=offset))
+        assert result.resolved == 0
+    warning = only_warning(enterprise=firm)
+    assert (warning.status, warning.clean_since) == ("open", DAY1)
+    result = sync(DAY0 + dt.timedelta(days=3))
+    warning.refresh_from_db()
+    assert result.resolved == 1
+    assert (warning.status, warning.resolved_on) == ("resolved", DAY0 + dt.timedelta(days=3))
+    assert event_kinds(warning) == ["opened", "resolved"]
+    # A signal on a later day opens a new warning; the resolved one stays as it was.
+    sync(DAY0 + dt.timedelta(days=4), signal(firm, "blue"))
+    assert list(Warning.objects.order_by("pk").values_list("status", "grade")) == [
+        ("resolved", "orange"),
+        ("open", "blue"),
+    ]
+
+
+def test_a_signal_resets_the_clean_run(registry, settings) -> None:
+    settings.LABORWATCH_WARNINGS = {"clean_days": 2}
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "orange"))
+    sync(DAY1)
+    sync(DAY2, signal(firm, "orange"))
+    sync(DAY2 + dt.timedelta(days=1))
+    warning = only_warning(enterprise=firm)
+    assert (warning.status, warning.clean_since) == ("open", DAY2 + dt.timedelta(days=1))
+
+
+def test_higher_grade_inhibits_a_lower_duplicate(registry) -> None:
+    firm = registry.shinan_enterprise
+    sync(
+        DAY0,
+        signal(firm, "red", "si_arrears"),
+        signal(firm, "yellow", "collective_complaints", risk_type="collective_dispute"),
+    )
+    red = only_warning(risk_type="wage_arrears")
+    yellow = only_warning(risk_type="collective_dispute")
+    assert (red.inhibited_by_id, yellow.inhibited_by_id) == (None, red.pk)
+    assert event_kinds(yellow) == ["opened", "inhibited"]
+    assert routed_units(yellow) == []  # the red warning stands for it
+    # The red one resolves: the lower one is released and routed on its own.
+    sync(
+        DAY1,
+        signal(firm, "blue", "si_arrears"),
+        signal(firm, "yellow", "collective_complaints", risk_type="collective_dispute"),
+    )
+    red.refresh_from_db()
+    yellow.refresh_from_db()
+    assert red.inhibited_by_id == yellow.pk  # now blue, below yellow
+    assert yellow.inhibited_by_id is None
+    assert event_kinds(yellow) == ["opened", "inhibited", "released"]
+    assert routed_units(yellow) == ["hrss-inspection", "shinan"]
+
+
+def test_routing_by_district_and_department(registry) -> None:
+    sync(
+        DAY0,
+        signal(
+            registry.huangdao_enterprise,
+            "red",
+            "wage_account_unpaid",
+            "enforcement",
+            "revenue_drop_wages",
+        ),
+    )
+    warning = only_warning(enterprise=registry.huangdao_enterprise)
+    # 住建 → housing and labour inspection; 法院 → court; 税务 provides data, receives nothing.
+    assert routed_units(warning) == ["court", "housing", "hrss-inspection", "huangdao"]
+    reasons = dict(warning.routings.values_list("org_unit__code", "reason"))
+    assert reasons["huangdao"] == "district"
+    assert reasons["court"] == "department"
+
+
+def test_unknown_enterprises_are_counted_not_created(registry) -> None:
+    from laborwatch.warnings.scores import Signal
+
+    ghost = Signal("91370200MA0000001X", "wage_arrears", "red", 90.0, [], [])
+    result = sync(DAY0, ghost)
+    assert (result.unknown_enterprises, Warning.objects.count()) == (1, 0)
+
+
+def test_syncing_a_day_twice_changes_nothing(registry) -> None:
+    firm = registry.shinan_enterprise
+    signals = [signal(firm, "orange"), signal(registry.huangdao_enterprise, "red")]
+    sync(DAY0, *signals)
+    counts = (
+        Warning.objects.count(),
+        WarningEvent.objects.count(),
+        WarningRouting.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    rows = list(Warning.objects.values())
+    result = sync(DAY0, *signals)
+    assert result.changed == 0
+    assert result.already_synced == 2
+    assert (
+        Warning.objects.count(),
+        WarningEvent.objects.count(),
+        WarningRouting.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    assert list(Warning.objects.values()) == rows
+
+
+def test_merge_evidence_keeps_rules_that_stopped_firing() -> None:
+    day0, day1 = dt.date(2025, 1, 1), dt.date(2025, 1, 2)
+    first, new, changed = merge_evidence([], [{"rule": "a", "value": 1, "points": 10}], day0)
+    assert (new, changed) == (["a"], True)
+    same = merge_evidence(first, [{"rule": "a", "value": 1, "points": 10}], day1, day0)
+    assert same == (first, [], False)
+    merged, new, changed = merge_evidence(
+        first, [{"rule": "b", "value": 5, "points": 20}], day1, day0
+    )
+    assert (new, changed) == (["b"], True)
+    assert [(e["rule"], e["last_seen_on"]) for e in merged] == [
+        ("b", "2025-01-02"),
+        ("a", "2025-01-01"),
+    ]
