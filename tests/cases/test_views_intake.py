@@ -155,3 +155,18 @@ def test_told_name_offers_registry_candidates(registry, centre_staff, client_for
     assert response.status_code == 400
     assert "名录中没有该统一社会信用代码的企业。" in response.content.decode()
     assert Case.objects.get().employer is None
+
+
+def test_detail_shows_the_organisations_named_in_the_description(
+    registry, centre_staff, client_for
+):
+    client = client_for(centre_staff)
+    data = VALID | {
+        "employer_name": "某公司",
+        "description": "我在青岛宏达劳务有限公司承包的工地干活，总包是中铁某局，工资拖欠三个月。",
+    }
+    with time_machine.travel(T0, tick=False):
+        response = client.post("/cases/new/?channel=walk_in", data)
+        page = client.get(response["Location"])
+    assert [span.text for span in page.context["mentioned_orgs"]][:1] == ["青岛宏达劳务有限公司"]
+    assert "青岛宏达劳务有限公司" in page.content.decode()

@@ -25,6 +25,9 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.text.taxonomy import categories
 
+# The hotline's mix: most callers ask for help, some only consult or complain.
+REQUEST_TYPES = ["help", "consultation", "complaint", "suggestion"]
+REQUEST_WEIGHTS = [70, 20, 8, 2]
 REFERRAL_UNITS = {"joint": ["hrss-inspection", "housing"], "legal_aid": ["legal-aid"]}
 
 
@@ -79,7 +82,9 @@ def replay(
                 caller_phone=row["worker_phone"],
                 caller_id_number=row.get("worker_id_number") or "",
                 description=row["description"],
-                category=row["category"] if row["category"] in known else "WAGE.ARREARS",
+                # The text engine classifies the description, as it does for a real push.
+                category=row["category"] if row["category"] in known else "",
+                request_type=rng.choices(REQUEST_TYPES, weights=REQUEST_WEIGHTS)[0],
                 employer_credit_code=row.get("credit_code") or "",
                 employer_name=row.get("employer_name_as_told") or "",
                 amount_claimed=Decimal(str(row.get("amount_claimed") or 0)).quantize(

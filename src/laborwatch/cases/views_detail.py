@@ -26,6 +26,7 @@ from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.text.orgs import extract_orgs
 from laborwatch.workers.access import may_reveal, workers_visible_to
 
 # Chinese labels of the audit actions a work order's timeline shows.
@@ -231,6 +232,8 @@ def render_detail(
         "employer_visible": case.employer_id is not None
         and enterprises_visible_to(user).filter(pk=case.employer_id).exists(),
         "candidates": employer_candidates(case) if "link_employer" in forms else [],
+        # Organisations the text engine reads in the description (the contractor, the site…).
+        "mentioned_orgs": extract_orgs(case.description) if "link_employer" in forms else [],
         "duplicate": cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()
         if case.possible_duplicate_of_id
         else None,
