@@ -1,9 +1,10 @@
 """City-scale daily scoring against one DuckDB pass over the same feed files.
 
-Prints the median wall time of `score_store` (all indicators, scores, both output files),
-the median of one plain DuckDB query that reads every column the scoring reads from the same
-partition files, their ratio, and each one's peak RSS. Every timed run is a fresh process
-(so RSS is its own); one warm-up run first so both read from a warm page cache.
+Prints the median wall and CPU time of `score_store` (all indicators, scores, both output
+files) and of one plain DuckDB query over exactly the partition files the scoring opens,
+reading either the columns the scoring definitions name ("scan") or every column ("scan-all"),
+their ratios, and each one's peak RSS. Every timed run is a fresh process (so RSS is its
+own); one warm-up run of each first so all read from a warm page cache.
 
     LABORWATCH_DATA_DIR=/tmp/lw-risk-city .venv/bin/python benchmarks/risk_scoring.py
     (the feed store must be loaded first: laborwatch ingest --all /tmp/lw-city)
@@ -21,35 +22,46 @@ import sys
 from pathlib import Path
 
 CHILD = r"""
-import datetime as dt, json, resource, sys, time
+import datetime as dt, json, re, resource, sys, time
 from pathlib import Path
 from laborwatch.risk import store
-from laborwatch.risk.definitions import first_month_read
+from laborwatch.risk.definitions import months_read, scoring_definitions
 from laborwatch.risk.feeds import FEEDS
 from laborwatch.risk.pipeline import score_store
 from laborwatch.risk.rules import load_rules
 mode, root, as_of, threads = sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+day = dt.date.fromisoformat(as_of)
+config = load_rules()
 started = time.perf_counter()  # after the imports: both modes pay them alike
 cpu_started = time.process_time()
 if mode == "score":
-    run = score_store(root, as_of=dt.date.fromisoformat(as_of), threads=threads)
+    run = score_store(root, as_of=day, config=config, threads=threads)
     extra = {"files": len(run.files_read), "enterprises": run.enterprises}
 else:
-    since = first_month_read(load_rules(), dt.date.fromisoformat(as_of))
+    # The files the scoring opens (months_read), and either every column of them ("scan-all")
+    # or the columns the definitions name for that feed ("scan"): max() of each column makes
+    # DuckDB decode every value, as the scoring does.
+    sqls = [sql for _, sql in scoring_definitions(config, day)]
     con = store.connect(threads=threads)
-    parts = []
+    parts, read = [], {}
     for feed in FEEDS.values():
-        files = store.feed_files(root, feed, since)
+        files = store.feed_files(root, feed, *months_read(config, day).get(feed.name, (None, None)))
         if not files:
             continue
+        users = [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
+        columns = [
+            c.name for c in feed.columns
+            if mode == "scan-all" or any(re.search(rf"\b{c.name}\b", sql) for sql in users)
+        ]
+        read[feed.name] = [len(files), columns]
         listing = ", ".join(f"'{p}'" for p in files)
-        aggregates = ", ".join(f"CAST(max(\"{c.name}\") AS VARCHAR)" for c in feed.columns)
+        aggregates = ", ".join(f"CAST(max(\"{c}\") AS VARCHAR)" for c in columns)
         parts.append(
             f"SELECT count(*) AS n, concat_ws(',', {aggregates}) AS a"
             f" FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
         )
     result = con.execute(" UNION ALL ".join(parts)).fetchall()
-    extra = {"rows": sum(r[0] for r in result)}
+    extra = {"rows": sum(r[0] for r in result), "read": read}
 seconds = time.perf_counter() - started
 cpu = time.process_time() - cpu_started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -85,36 +97,37 @@ def main() -> None:
         for path in store.feeds_dir(root).rglob("*.parquet")
     )
     print(f"feed store {root}: {stored:,} rows; scoring as of {as_of}, {args.threads} threads")
-    run("score", root, as_of, args.threads)  # warm-up
-    run("scan", root, as_of, args.threads)
-    scores = [run("score", root, as_of, args.threads) for _ in range(args.repeats)]
-    scans = [run("scan", root, as_of, args.threads) for _ in range(args.repeats)]
-    score_s = statistics.median(r["seconds"] for r in scores)
-    scan_s = statistics.median(r["seconds"] for r in scans)
+    modes = ("score", "scan", "scan-all")
+    for mode in modes:  # warm-up: every mode reads from a warm page cache
+        run(mode, root, as_of, args.threads)
+    # Interleaved, so that load from other jobs falls on every mode alike.
+    runs: dict[str, list[dict]] = {mode: [] for mode in modes}
+    for _ in range(args.repeats):
+        for mode in modes:
+            runs[mode].append(run(mode, root, as_of, args.threads))
     gib = 1024**3
-    print(
-        f"scoring: {scores[0]['enterprises']:,} enterprises, {scores[0]['files']} files;"
-        f" one scan pass reads {scans[0]['rows']:,} rows of the same files"
-    )
-    print(
-        f"scoring run   median {score_s:6.2f} s  (runs: {[round(r['seconds'], 2) for r in scores]})"
-    )
-    print(
-        f"one scan pass median {scan_s:6.2f} s  (runs: {[round(r['seconds'], 2) for r in scans]})"
-    )
-    score_cpu = statistics.median(r["cpu"] for r in scores)
-    scan_cpu = statistics.median(r["cpu"] for r in scans)
-    print(f"ratio scoring / scan: {score_s / scan_s:.2f} wall")
+    wall = {mode: statistics.median(r["seconds"] for r in runs[mode]) for mode in modes}
+    cpu = {mode: statistics.median(r["cpu"] for r in runs[mode]) for mode in modes}
+    first = runs["score"][0]
+    print(f"scoring: {first['enterprises']:,} enterprises, {first['files']} partition files")
+    for mode in ("scan", "scan-all"):
+        read = runs[mode][0]["read"]
+        print(f"one {mode} pass reads {runs[mode][0]['rows']:,} rows of the same files:")
+        for feed, (files, columns) in read.items():
+            print(f"    {feed}: {files} files, columns {', '.join(columns)}")
+    for mode in modes:
+        print(
+            f"{mode:<9} median {wall[mode]:6.2f} s wall, {cpu[mode]:5.2f} s CPU,"
+            f" peak RSS {max(r['peak_rss'] for r in runs[mode]) / gib:.2f} GiB"
+            f"  (runs: {[round(r['seconds'], 2) for r in runs[mode]]})"
+        )
     # CPU seconds do not grow when other jobs share the cores, so they check the wall ratio.
-    print(
-        f"CPU seconds: scoring {score_cpu:.2f}, scan {scan_cpu:.2f},"
-        f" ratio {score_cpu / scan_cpu:.2f}"
-    )
+    for mode in ("scan", "scan-all"):
+        print(
+            f"ratio scoring / {mode}: {wall['score'] / wall[mode]:.2f} wall,"
+            f" {cpu['score'] / cpu[mode]:.2f} CPU"
+        )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(
-        f"peak RSS: scoring {max(r['peak_rss'] for r in scores) / gib:.2f} GiB,"
-        f" scan {max(r['peak_rss'] for r in scans) / gib:.2f} GiB"
-    )
 
 
 if __name__ == "__main__":

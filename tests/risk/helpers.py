@@ -38,4 +38,9 @@ def score(frames: dict, as_of: dt.date = AS_OF, config=CONFIG) -> tuple[dict, di
     values, scores = score_frames(merged, config, as_of)
     value_row = next(row for row in values.to_pylist() if row["credit_code"] == ACME)
     score_rows = {row["risk_type"]: row for row in scores.to_pylist() if row["credit_code"] == ACME}
+    for risk_type in config.risk_types:  # no row: no points
+        score_rows.setdefault(risk_type, {**NO_POINTS, "risk_type": risk_type, "as_of": as_of})
     return value_row, score_rows
+
+
+NO_POINTS = {"score": 0.0, "grade": "none", "evidence": "[]", "departments": "[]", "row": False}

@@ -260,3 +260,28 @@ def test_feed_column_named_reason(tmp_path: Path) -> None:
     report = ingest_file(tmp_path / "var", "abnormal_listings", source, today=TODAY)
     assert (report.status, report.rows_taken) == ("loaded", 2)
     assert _stored(tmp_path / "var", "abnormal_listings")[0]["reason"] == "通过登记的住所无法联系"
+
+
+def test_synth_work_orders_with_integer_ids(tmp_path: Path) -> None:
+    # `laborwatch synth` writes complaint_id and worker_key as int64 and a zoned timestamp.
+    table = pa.table(
+        {
+            "complaint_id": pa.array([1, 2], pa.int64()),
+            "received_at": pa.array(
+                [dt.datetime(2026, 10, 1, 1), dt.datetime(2026, 10, 2, 1)],
+                pa.timestamp("ms", tz="Asia/Shanghai"),
+            ),
+            "worker_key": pa.array([17, 18], pa.int64()),
+            "credit_code": [code(1), None],
+            "project_code": [None, "P-001"],
+        }
+    )
+    pq.write_table(table, tmp_path / "complaints.parquet")
+    root = tmp_path / "var"
+    report = ingest_file(root, "work_orders", tmp_path / "complaints.parquet", today=TODAY)
+    assert (report.status, report.rows_taken) == ("loaded", 2)
+    rows = _stored(root, "work_orders")
+    assert [(r["complaint_id"], r["worker_key"], r["project_code"]) for r in rows] == [
+        ("1", "17", None),
+        ("2", "18", "P-001"),
+    ]

@@ -51,7 +51,10 @@ def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> Non
     assert run.as_of == dt.date(2026, 10, 12)  # the court filing is the latest date
     assert run.scores_path == root / "scores" / "2026-10-12" / "scores.parquet"
     scores = pq.read_table(run.scores_path).to_pylist()
-    assert len(scores) == 2 * 3
+    assert {(row["credit_code"], row["risk_type"]) for row in scores} == {
+        (ACME, "wage_arrears"),
+        (ACME, "collective_dispute"),
+    }  # only rows with points
     acme = {row["risk_type"]: row for row in scores if row["credit_code"] == ACME}
     wage = acme["wage_arrears"]
     assert (wage["grade"], wage["score"], wage["district"]) == ("yellow", 45.0, "市南区")
@@ -62,6 +65,7 @@ def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> Non
     assert json.loads(wage["departments"]) == ["人社", "仲裁"]
     assert run.grade_counts[("wage_arrears", "yellow")] == 1
     assert run.grade_counts[("wage_arrears", "none")] == 1
+    assert run.grade_counts[("mass_layoff", "none")] == 2
     values = pq.read_table(run.indicators_path).to_pylist()
     assert {row["credit_code"] for row in values} == {ACME, OTHER}
 
@@ -90,7 +94,7 @@ def test_cli_ingest_and_score(tmp_path: Path, root: Path) -> None:
 
     parser = argparse.ArgumentParser()
     add_risk_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["score", "--date", "2026-10-12", "--quiet"])
+    args = parser.parse_args(["risk-score", "--date", "2026-10-12", "--quiet"])
     assert args.date == dt.date(2026, 10, 12)
     bad = tmp_path / "bad.csv"
     bad.write_text(

@@ -307,7 +307,7 @@ def test_seasonal_weight_before_spring_festival() -> None:
     assert scores["wage_arrears"]["seasonal_multiplier"] == 1.25
     assert scores["wage_arrears"]["score"] == 62.5
     assert scores["wage_arrears"]["grade"] == "orange"
-    assert scores["mass_layoff"]["seasonal_multiplier"] == 1.0
+    assert scores["collective_dispute"]["seasonal_multiplier"] == 1.25  # arrears_dispute
     _, scores = score({**frames, **registry(ACME, OTHER, industry="I")}, as_of=before)
     assert scores["wage_arrears"]["seasonal_multiplier"] == 1.0
 
@@ -327,17 +327,101 @@ def _social_insurance_for_month_end(as_of: dt.date):
     return {"social_insurance": feed_frame("social_insurance", rows)}
 
 
-def test_every_enterprise_and_risk_type_has_a_row() -> None:
-    _, scores = score({})
-    assert sorted(scores) == ["collective_dispute", "mass_layoff", "wage_arrears"]
-    row = scores["wage_arrears"]
-    assert (row["score"], row["grade"], row["evidence"], row["config_version"]) == (
-        0.0,
-        "none",
-        "[]",
-        "rules-v1",
+def test_wage_category_taxonomy_codes() -> None:
+    codes = ["WAGE.ARREARS", "WAGE.ARREARS.MIGRANT", "WAGE.OVERTIME", "WAGE.ARREARSX", "工资"]
+    frames = {"work_orders": feed_frame("work_orders", [
+        {"complaint_id": f"c{i}", "received_at": dt.datetime(2026, 10, 20, 10),
+         "worker_key": f"w{i}", "credit_code": ACME, "category": category}
+        for i, category in enumerate(codes)
+    ])}  # fmt: skip
+    values, _ = score(frames)
+    assert values["wage_work_orders_30d"] == 3  # not overtime, not a look-alike code
+
+
+def _project_orders(workers: int, *, linked: bool):
+    orders = [
+        {
+            "complaint_id": f"c{i}",
+            "received_at": dt.datetime(2026, 10, 20, 10),
+            "worker_key": f"w{i}",
+            "credit_code": ACME if linked else None,
+            "project_code": "P-001",
+            "category": "wage_arrears",
+        }
+        for i in range(workers)
+    ]
+    return {**_wage_account([(40, 2e5)]), "work_orders": feed_frame("work_orders", orders)}
+
+
+@pytest.mark.parametrize(("workers", "grade"), [(10, "orange"), (20, "red")])
+def test_project_complaints_count_workers_naming_the_project(workers: int, grade: str) -> None:
+    # No employer named: the project's contractor in the wage-account feed is the one.
+    values, scores = score(_project_orders(workers, linked=False))
+    assert values["project_complaining_workers_30d"] == workers
+    assert values["complaining_workers_30d"] == workers
+    assert values["complaint_project"] == "P-001"
+    _check("project_complaints", scores, grade)
+    assert scores["collective_dispute"]["grade"] == grade
+
+
+def test_a_few_workers_complaining_set_no_grade_alone() -> None:
+    frames = _work_orders(1)
+    table = frames["work_orders"]
+    frames["work_orders"] = table.set_column(
+        table.schema.get_field_index("workers_involved"), "workers_involved", [[6]]
     )
-    assert row["as_of"] == AS_OF
+    values, scores = score(frames)
+    assert values["complaining_workers_30d"] == 6
+    _check("collective_complaints", scores, "yellow")
+    assert scores["collective_dispute"]["score"] == 35.0
+    assert scores["collective_dispute"]["grade"] == "blue"  # points, no floor below ten
+
+
+def test_plaintiffs_below_ten_set_no_grade_alone() -> None:
+    _, scores = score(_court("labor_lawsuit", 1, plaintiffs=5))
+    _check("collective_lawsuit", scores, "yellow")
+    assert (scores["collective_dispute"]["score"], scores["collective_dispute"]["grade"]) == (
+        20.0,
+        "blue",
+    )  # points of a yellow level, no floor below ten
+
+
+def test_sustained_declines() -> None:
+    frames = {
+        **_social_insurance(headcounts=[100] * 10 + [85, 80]),
+        **_monthly("tax", "taxable_revenue", [1e6] * 5 + [6e5, 7e5], tax_paid=1.0),
+        **_monthly("utilities", "electricity_kwh", [5e4] * 5 + [3e4, 2.5e4]),
+    }
+    values, scores = score(frames)
+    assert values["si_headcount_sustained_drop"] == pytest.approx(0.15)
+    assert values["tax_revenue_sustained_drop"] == pytest.approx(0.3)
+    assert values["utility_sustained_drop"] == pytest.approx(0.4)
+    # Indicators for the risk profile: no rule uses them yet (they cost layoff precision).
+    assert {r.indicator for r in CONFIG.rules}.isdisjoint(
+        {"si_headcount_sustained_drop", "tax_revenue_sustained_drop", "utility_sustained_drop"}
+    )
+    assert scores["mass_layoff"]["grade"] == "none"
+
+
+def test_one_month_dip_is_no_sustained_drop() -> None:
+    values, _ = score(_monthly("utilities", "electricity_kwh", [5e4] * 6 + [1e4]))
+    assert values["utility_drop"] == pytest.approx(0.8)
+    assert values["utility_sustained_drop"] == 0.0
+
+
+def test_no_points_no_row() -> None:
+    values, scores = score({})
+    assert values["si_arrears_months"] == 0.0  # every enterprise has indicator values
+    assert all(row["row"] is False for row in scores.values())  # helpers' stand-in rows
+    _, scores = score(_social_insurance(arrears_from=9))
+    row = scores["wage_arrears"]
+    assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
+        50.0,
+        "yellow",
+        "rules-v1.1",
+        AS_OF,
+    )
+    assert scores["mass_layoff"]["row"] is False
 
 
 def test_every_rule_has_a_literal_test() -> None:
@@ -370,4 +454,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v1"
+    assert load_rules().version == "rules-v1.1"

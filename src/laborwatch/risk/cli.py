@@ -125,7 +125,9 @@ def add_risk_commands(subparsers: Any) -> None:
     ingest.add_argument("--quiet", action="store_true")
     ingest.set_defaults(func=cmd_ingest)
 
-    score = subparsers.add_parser("score", help="计算全部企业的风险指标、评分与等级")
+    score = subparsers.add_parser(
+        "risk-score", help="仅计算全部企业的风险指标、评分与等级（不同步预警）"
+    )
     score.add_argument("--date", type=_date, help="评分日期（默认数据源中的最新日期）")
     score.add_argument("--rules", help="规则配置文件（默认内置 rules-v1.toml）")
     score.add_argument("--quiet", action="store_true")

@@ -33,24 +33,43 @@ def normalize_codes(codes: pa.Array | pa.ChunkedArray) -> pa.Array:
     return folded
 
 
-def credit_code_problems(codes: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """One reason key per code, as `lib.codes.credit_code_problem` gives; None when valid.
+# Problem keys in the order `credit_code_problem_indices` numbers them; 0 is a valid code.
+PROBLEM_KEYS: tuple[str | None, ...] = (
+    None, "missing", "length", "charset", "authority", "division", "check"
+)  # fmt: skip
+_PROBLEM = {key: index for index, key in enumerate(PROBLEM_KEYS)}
+
+
+def credit_code_problems(
+    codes: pa.Array | pa.ChunkedArray, *, normalized: bool = False
+) -> np.ndarray:
+    """One reason key per code, as `lib.codes.credit_code_problem` gives; None when valid."""
+    keys = np.array(PROBLEM_KEYS, dtype=object)
+    return keys[credit_code_problem_indices(codes, normalized=normalized)]
+
+
+def credit_code_problem_indices(
+    codes: pa.Array | pa.ChunkedArray, *, normalized: bool = False
+) -> np.ndarray:
+    """The index in PROBLEM_KEYS of each code's problem (int8; 0 when valid).
 
     Null codes get "missing". Works on the bytes of all codes at once: no Python loop per row.
+    `normalized`: the codes already went through `normalize_codes`.
     """
-    text = normalize_codes(codes)
-    count = len(text)
-    problems = np.full(count, None, dtype=object)
+    text = codes if normalized and isinstance(codes, pa.Array) else normalize_codes(codes)
+    problems = np.zeros(len(text), dtype=np.int8)
     is_null = text.is_null().to_numpy(zero_copy_only=False)
-    problems[is_null] = "missing"
+    problems[is_null] = _PROBLEM["missing"]
     char_length = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
     byte_length = pc.fill_null(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
-    problems[~is_null & (char_length != CODE_LENGTH)] = "length"
-    problems[~is_null & (char_length == CODE_LENGTH) & (byte_length != CODE_LENGTH)] = "charset"
+    problems[~is_null & (char_length != CODE_LENGTH)] = _PROBLEM["length"]
+    wrong_bytes = ~is_null & (char_length == CODE_LENGTH) & (byte_length != CODE_LENGTH)
+    problems[wrong_bytes] = _PROBLEM["charset"]
     ascii_rows = np.flatnonzero(~is_null & (byte_length == CODE_LENGTH))
     if len(ascii_rows) == 0:
         return problems
-    chars = _bytes_matrix(text.take(pa.array(ascii_rows)))
+    everything_ascii = len(ascii_rows) == len(text)
+    chars = _bytes_matrix(text if everything_ascii else text.take(pa.array(ascii_rows)))
     values = _VALUE_OF_BYTE[chars]
     bad_charset = (values < 0).any(axis=1)
     bad_authority = ~_IS_AUTHORITY[chars[:, 0]]
@@ -58,11 +77,11 @@ def credit_code_problems(codes: pa.Array | pa.ChunkedArray) -> np.ndarray:
     check = (31 - (np.where(values[:, :17] < 0, 0, values[:, :17]) @ _WEIGHTS) % 31) % 31
     bad_check = check != values[:, 17]
     # The first failing test names the problem, in the scalar function's order.
-    reason = np.full(len(ascii_rows), None, dtype=object)
-    reason[bad_check] = "check"
-    reason[bad_division] = "division"
-    reason[bad_authority] = "authority"
-    reason[bad_charset] = "charset"
+    reason = np.zeros(len(ascii_rows), dtype=np.int8)
+    reason[bad_check] = _PROBLEM["check"]
+    reason[bad_division] = _PROBLEM["division"]
+    reason[bad_authority] = _PROBLEM["authority"]
+    reason[bad_charset] = _PROBLEM["charset"]
     problems[ascii_rows] = reason
     return problems
 

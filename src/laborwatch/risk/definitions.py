@@ -40,15 +40,37 @@ def latest_complete_month(as_of: dt.date) -> dt.date:
     return _months_back((as_of + dt.timedelta(days=1)).replace(day=1), 1)
 
 
-def first_month_read(config: RulesConfig, as_of: dt.date) -> str:
-    """YYYY-MM of the oldest month partition the definitions read, for partition pruning."""
-    months = int(config.windows["lookback_months"])
-    days = max(int(config.windows[key]) for key in config.windows if key.endswith("_days"))
-    oldest = min(
-        _months_back(latest_complete_month(as_of), months),
-        (as_of - dt.timedelta(days=days)).replace(day=1),
-    )
-    return oldest.strftime("%Y-%m")
+def _month_label(day: dt.date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def months_read(config: RulesConfig, as_of: dt.date) -> dict[str, tuple[str, str]]:
+    """(first, last) YYYY-MM of the month partitions each feed's definitions read on `as_of`.
+
+    Only these partition files are opened: the monthly feeds back to their window, the event
+    feeds back to their longest day window, none after the month of `as_of`.
+    """
+    windows = config.windows
+    latest = latest_complete_month(as_of)
+    lookback = _months_back(latest, int(windows["lookback_months"]))
+    trailing = _months_back(latest, int(windows["trailing_months"]))
+
+    def days_back(*keys: str) -> dt.date:
+        return as_of - dt.timedelta(days=max(int(windows[key]) for key in keys))
+
+    first = {
+        "social_insurance": lookback,
+        "tax": trailing,
+        "utilities": trailing,
+        "wage_account": lookback,
+        "court_filings": days_back("court_days", "enforcement_days"),
+        "abnormal_listings": days_back("abnormal_days"),
+        "layoff_filings": days_back("layoff_days"),
+        "work_orders": days_back("work_order_days", "opinion_days"),
+        "opinion_events": days_back("opinion_days"),
+    }
+    last = _month_label(as_of)
+    return {feed: (_month_label(day), last) for feed, day in first.items()}
 
 
 def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
@@ -84,8 +106,20 @@ def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
         "opinion_since_timestamp": _timestamp(since("opinion_days") + dt.timedelta(days=1)),
         "work_order_since_timestamp": _timestamp(since("work_order_days") + dt.timedelta(days=1)),
         "opinion_work_order_heat": str(float(windows["opinion_work_order_heat"])),
-        "wage_categories": ", ".join(_text(c) for c in windows["wage_categories"]),
+        "previous_month": _date(_months_back(latest, 1)),
+        "wage_category": _wage_category_condition(windows),
     }
+
+
+def _wage_category_condition(windows: dict) -> str:
+    """SQL true for a wage-arrears category: one of the names, or a taxonomy code within
+    one of the prefixes (WAGE.ARREARS and WAGE.ARREARS.MIGRANT, not WAGE.OVERTIME)."""
+    names = ", ".join(_text(c) for c in windows["wage_categories"])
+    prefixes = " OR ".join(
+        f"category = {_text(code)} OR category LIKE {_text(code + '.%')}"
+        for code in windows.get("wage_category_prefixes", [])
+    )
+    return f"(category IN ({names}){' OR ' + prefixes if prefixes else ''})"
 
 
 def indicator_names() -> list[str]:
@@ -137,7 +171,11 @@ def _points(rule: Rule, config: RulesConfig) -> str:
 
 
 def _risk_type_sql(config: RulesConfig, risk_type: str, as_of: dt.date) -> str:
-    """Grain: one row per enterprise for one risk type: points, grade floor, evidence."""
+    """Grain: one row per enterprise with points for one risk type: score, grade, evidence.
+
+    A rule reaching a level always earns points, so an enterprise without points has score
+    0 and grade none: it gets no row (most enterprises, most days).
+    """
     rules = [rule for rule in config.rules if rule.risk_type == risk_type]
     seasonal = config.seasonal
     multiplier = "1.0"
@@ -147,7 +185,13 @@ def _risk_type_sql(config: RulesConfig, risk_type: str, as_of: dt.date) -> str:
             f"CASE WHEN industry IN ({industries}) THEN {seasonal.multiplier!r} ELSE 1.0 END"
         )
     points = " + ".join(_points(rule, config) for rule in rules) or "0.0"
-    floors = [f"level_{rule.id}" for rule in rules if rule.sets_grade]
+    floors = [
+        f"level_{rule.id}"
+        if rule.floor_level <= 1
+        else f"CASE WHEN level_{rule.id} >= {rule.floor_level} THEN level_{rule.id} ELSE 0 END"
+        for rule in rules
+        if rule.sets_grade
+    ]
     floor = f"greatest({', '.join(floors)})" if len(floors) > 1 else (floors or ["0"])[0]
     items = ", ".join(
         f"struct_pack(rule := {_text(rule.id)}, indicator := {_text(rule.indicator)},"
@@ -166,16 +210,14 @@ SELECT
     score,
     {_grade_name(f"greatest(grade_floor, CASE {score_level} ELSE 0 END)")} AS grade,
     seasonal_multiplier,
-    CASE WHEN raw_points > 0 THEN to_json(fired) ELSE '[]' END AS evidence,
-    CASE WHEN raw_points > 0
-        THEN to_json(list_sort(list_distinct(list_transform(fired, lambda item: item.department))))
-        ELSE '[]' END AS departments
+    to_json(fired) AS evidence,
+    to_json(list_sort(list_distinct(list_transform(fired, lambda item: item.department))))
+        AS departments
 FROM (
     SELECT
         *,
         CAST(least(100.0, round(raw_points * seasonal_multiplier, 1)) AS DOUBLE) AS score,
-        CASE WHEN raw_points > 0
-            THEN list_filter([{items}], lambda item: item.points > 0) END AS fired
+        list_filter([{items}], lambda item: item.points > 0) AS fired
     FROM (
         SELECT
             credit_code,
@@ -187,6 +229,7 @@ FROM (
             CAST({multiplier} AS DOUBLE) AS seasonal_multiplier
         FROM {RULE_LEVELS}
     ) AS summed
+    WHERE raw_points > 0
 ) AS scored"""
 
 
@@ -195,7 +238,7 @@ def _indicator_columns(rules: list[Rule]) -> str:
 
 
 def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
-    """Grain: one row per enterprise and risk type: score, grade, evidence (JSON)."""
+    """Grain: one row per enterprise and risk type with points: score, grade, evidence (JSON)."""
     selects = [_risk_type_sql(config, risk_type, as_of) for risk_type in config.risk_types]
     body = "\nUNION ALL\n".join(selects)
     return (

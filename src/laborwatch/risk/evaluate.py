@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.definitions import RISK_SCORES, first_month_read
+from laborwatch.risk.definitions import RISK_SCORES, months_read
 from laborwatch.risk.feeds import FEEDS
 from laborwatch.risk.rules import GRADE_LEVEL, GRADES, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
@@ -162,7 +162,7 @@ def backtest_flags(
     con = store.connect()
     try:
         for day in dates:
-            store.create_feed_views(con, root, first_month_read(config, day))
+            store.create_feed_views(con, root, months_read(config, day))
             run_definitions(con, config, day)
             rows = con.sql(
                 f"SELECT credit_code, risk_type FROM {RISK_SCORES} WHERE grade IN ({wanted})"

@@ -1,4 +1,9 @@
-"""`laborwatch score`: the daily scoring run from the feed store into the scores folder."""
+"""`laborwatch risk-score`: the daily scoring run from the feed store into the scores folder.
+
+scores.parquet holds one row per enterprise and risk type that earned points (score > 0;
+every graded one among them); an enterprise and risk type without a row has score 0 and
+grade none. indicators.parquet holds every enterprise of the registry.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from laborwatch.risk import store
-from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, first_month_read
-from laborwatch.risk.rules import RulesConfig, load_rules
+from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, months_read
+from laborwatch.risk.rules import NO_GRADE, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
 
 
@@ -48,7 +53,7 @@ def score_store(
     folder = store.scores_dir(root, as_of)
     con = store.connect(memory_limit, threads)
     try:
-        used = store.create_feed_views(con, root, first_month_read(config, as_of))
+        used = store.create_feed_views(con, root, months_read(config, as_of))
         run_definitions(con, config, as_of)
         scores_path = store.copy_query_to_parquet(
             con, f"SELECT * FROM {RISK_SCORES}", folder / "scores.parquet"
@@ -62,9 +67,15 @@ def score_store(
         counts = con.sql(
             f"SELECT risk_type, grade, count(*) FROM read_parquet('{scores_path}') GROUP BY ALL"
         ).fetchall()
-        enterprises = con.execute(f"SELECT count(*) FROM {INDICATOR_VALUES}").fetchone()
+        enterprises = int(con.sql(f"SELECT count(*) FROM {INDICATOR_VALUES}").fetchall()[0][0])
     finally:
         con.close()
+    grade_counts = {(str(risk), str(grade)): int(n) for risk, grade, n in counts}
+    for risk_type in config.risk_types:  # the rows not written: no points, no grade
+        graded = sum(n for (risk, _), n in grade_counts.items() if risk == risk_type)
+        grade_counts[(risk_type, NO_GRADE)] = (
+            enterprises - graded + grade_counts.get((risk_type, NO_GRADE), 0)
+        )
     return ScoreRun(
         as_of=as_of,
         config_version=config.version,
@@ -72,8 +83,8 @@ def score_store(
         indicators_path=indicators_path,
         seconds=time.perf_counter() - started,
         files_read=[path for paths in used.values() for path in paths],
-        grade_counts={(str(risk), str(grade)): int(n) for risk, grade, n in counts},
-        enterprises=int(enterprises[0]) if enterprises else 0,
+        grade_counts=grade_counts,
+        enterprises=enterprises,
     )
 
 

@@ -27,6 +27,12 @@ class Rule:
     weight: float
     department: str
     sets_grade: bool = False  # the rule's level is a floor for the risk type's grade
+    floor_from: str = GRADES[0]  # ... from this grade up (lower levels only earn points)
+
+    @property
+    def floor_level(self) -> int:
+        """The lowest level that is a floor for the grade; 5 (none) unless `sets_grade`."""
+        return GRADE_LEVEL[self.floor_from] if self.sets_grade else len(GRADES) + 1
 
     def level_of(self, value: float) -> int:
         """The level (0-4) the rule reaches for a value; the scalar twin of the SQL."""
@@ -98,6 +104,7 @@ def parse_rules(raw: dict[str, Any]) -> RulesConfig:
                 weight=float(entry["weight"]),
                 department=entry["department"],
                 sets_grade=bool(entry.get("sets_grade", False)),
+                floor_from=str(entry.get("floor_from", GRADES[0])),
             )
             for entry in raw["rules"]
         ),
@@ -120,6 +127,8 @@ def _check(config: RulesConfig) -> None:
         unknown = set(rule.thresholds) - set(GRADES)
         if unknown or not rule.thresholds:
             raise RulesError(f"{where}: thresholds must use grades {GRADES}, got {unknown or '{}'}")
+        if rule.floor_from not in GRADES:
+            raise RulesError(f"{where}: floor_from must be one of {GRADES}")
         ordered = [rule.thresholds[g] for g in GRADES if g in rule.thresholds]
         if ordered != sorted(ordered):
             raise RulesError(f"{where}: thresholds must rise with the grade")

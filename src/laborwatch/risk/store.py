@@ -8,7 +8,7 @@ Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
                                               hive partitions shadowing the month column
     feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
     feeds/_rejects/<feed>/<batch>.csv         rejected rows with row number and reason
-    scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type
+    scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type with points
     scores/<YYYY-MM-DD>/indicators.parquet    one row per enterprise: every indicator value
 """
 
@@ -21,12 +21,14 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
@@ -34,6 +36,7 @@ from laborwatch.risk.feeds import FEEDS, STORE_TYPES, Feed
 
 SNAPSHOT_PARTITION = "current"
 SNIFF_BYTES = 1 << 20
+ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
 
 
 class SourceError(Exception):
@@ -201,58 +204,73 @@ def partition_path(root: Path, feed: Feed, partition: str) -> Path:
     return feeds_dir(root) / feed.name / f"{partition}.parquet"
 
 
+def partition_labels(feed: Feed, rows: pa.Table) -> tuple[np.ndarray, list[str]]:
+    """(partition number of every row, partition names): YYYY-MM, or the snapshot's name."""
+    if feed.partition_column is None:
+        return np.zeros(rows.num_rows, dtype=np.int64), [SNAPSHOT_PARTITION]
+    dates = pc.cast(rows.column(feed.partition_column), pa.date32())
+    days = dates.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    months, numbers = np.unique(days.astype("datetime64[M]"), return_inverse=True)
+    return numbers.reshape(-1), [str(month) for month in months]
+
+
 def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[str, int]:
     """Merge valid rows into their partitions; a row replaces a stored row with its key.
 
-    Every partition is written to a staging folder first and moved into place only when all
-    are written, so a failure leaves the store as it was. Returns rows per partition.
+    A new partition is written as the rows came (they are unique by key already); one that
+    exists is merged by key in DuckDB. Every partition is written to a staging folder first
+    and moved into place only when all are written, so a failure leaves the store as it was.
+    Returns rows per partition.
     """
     staging = feeds_dir(root) / feed.name / f".staging-{batch_id}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    con = duckdb.connect()
+    columns = [column.name for column in feed.columns]
+    batch = rows.select(columns).append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
+    numbers, names = partition_labels(feed, rows)
+    moves: list[tuple[Path, Path]] = []
+    counts: dict[str, int] = {}
     try:
-        con.register("batch", rows)
-        partition_expr = (
-            f"strftime(date_trunc('month', \"{feed.partition_column}\"), '%Y-%m')"
-            if feed.partition_column
-            else f"'{SNAPSHOT_PARTITION}'"
-        )
-        con.execute(
-            f"CREATE TEMP TABLE batch_rows AS SELECT *, '{batch_id}' AS _batch_id,"
-            f" {partition_expr} AS _partition FROM batch"
-        )
-        partitions = [
-            row[0] for row in con.sql("SELECT DISTINCT _partition FROM batch_rows").fetchall()
-        ]
-        columns = ", ".join(f'"{column.name}"' for column in feed.columns) + ", _batch_id"
-        key = ", ".join(f'"{name}"' for name in feed.key)
-        moves: list[tuple[Path, Path]] = []
-        counts: dict[str, int] = {}
-        for partition in sorted(partitions):
+        for number, partition in enumerate(names):
             target = partition_path(root, feed, partition)
             staged = staging / f"{partition}.parquet"
-            new_rows = (
-                f"SELECT {columns}, 1 AS _new FROM batch_rows WHERE _partition = '{partition}'"
-            )
+            in_partition = numbers == number
+            part = batch if in_partition.all() else batch.filter(pa.array(in_partition))
             if target.exists():
-                old_rows = f"SELECT {columns}, 0 AS _new FROM read_parquet('{target}')"
-                merged = f"""
-                    SELECT {columns} FROM ({new_rows} UNION ALL {old_rows})
-                    QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1"""
+                counts[partition] = _merge_partition(feed, part, target, staged)
             else:
-                merged = f"SELECT {columns} FROM ({new_rows})"
-            con.execute(f"COPY ({merged} ORDER BY {key}) TO '{staged}' (FORMAT parquet)")
-            counted = con.execute(f"SELECT count(*) FROM read_parquet('{staged}')").fetchone()
-            counts[partition] = int(counted[0]) if counted else 0
+                pq.write_table(part, staged, row_group_size=ROW_GROUP_ROWS)
+                counts[partition] = part.num_rows
             moves.append((staged, target))
         for staged, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
-        con.close()
         shutil.rmtree(staging, ignore_errors=True)
     return counts
+
+
+def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:
+    """Write the stored partition with the new rows in it (new rows win on the key)."""
+    columns = ", ".join(f'"{column.name}"' for column in feed.columns) + ", _batch_id"
+    key = ", ".join(f'"{name}"' for name in feed.key)
+    con = duckdb.connect()
+    try:
+        con.register("new_rows", part)
+        con.execute(f"""
+            COPY (
+                SELECT {columns} FROM (
+                    SELECT {columns}, 1 AS _new FROM new_rows
+                    UNION ALL
+                    SELECT {columns}, 0 AS _new FROM read_parquet('{target}')
+                )
+                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1
+                ORDER BY {key}
+            ) TO '{staged}' (FORMAT parquet)
+        """)
+    finally:
+        con.close()
+    return int(pq.read_metadata(staged).num_rows)
 
 
 def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
@@ -265,8 +283,10 @@ def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> P
     return path
 
 
-def feed_files(root: Path, feed: Feed, since_month: str | None = None) -> list[Path]:
-    """The stored partition files of a feed, from `since_month` (YYYY-MM) on."""
+def feed_files(
+    root: Path, feed: Feed, since_month: str | None = None, until_month: str | None = None
+) -> list[Path]:
+    """The stored partition files of a feed, from `since_month` to `until_month` (YYYY-MM)."""
     folder = feeds_dir(root) / feed.name
     if not folder.exists():
         return []
@@ -276,6 +296,8 @@ def feed_files(root: Path, feed: Feed, since_month: str | None = None) -> list[P
     files = sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"))
     if since_month is not None:
         files = [path for path in files if path.stem >= since_month]
+    if until_month is not None:
+        files = [path for path in files if path.stem <= until_month]
     return files
 
 
@@ -291,13 +313,14 @@ def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.Duc
 
 
 def create_feed_views(
-    con: duckdb.DuckDBPyConnection, root: Path, since_month: str | None
+    con: duckdb.DuckDBPyConnection, root: Path, months: Mapping[str, tuple[str, str]]
 ) -> dict[str, list[Path]]:
-    """One view per feed over its stored files from `since_month` on; an empty typed view for
-    a feed with no files, so every definition runs whatever was delivered."""
+    """One view per feed over its stored files in `months` (feed → first, last YYYY-MM; a
+    feed not named: all its files); an empty typed view for a feed with no files, so every
+    definition runs whatever was delivered. Returns the files each view reads."""
     used: dict[str, list[Path]] = {}
     for feed in FEEDS.values():
-        files = feed_files(root, feed, since_month)
+        files = feed_files(root, feed, *months.get(feed.name, (None, None)))
         used[feed.name] = files
         typed = ", ".join(
             f'CAST(NULL AS {STORE_TYPES[column.kind]}) AS "{column.name}"'

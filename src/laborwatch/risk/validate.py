@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from laborwatch.risk.codes import credit_code_problems
+from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, normalize_codes
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
 
 REASON_SEPARATOR = "；"
@@ -82,15 +82,20 @@ def _is_text(table: pa.Table, name: str) -> bool:
     )
 
 
+def _text_of(column: Column) -> str:
+    """The raw cell as trimmed text, NULL when empty (computed once per cell, in `cells`)."""
+    return f'cells."_text_{column.name}"'
+
+
 def _parsed(column: Column, is_text: bool) -> str:
     """SQL typing a raw cell to the column's kind; NULL where it does not parse."""
-    cell = f'raw."{column.name}"'
-    text = f"NULLIF(trim(CAST({cell} AS VARCHAR)), '')"
+    cell = f'cells."{column.name}"'
+    text = _text_of(column)
     kind = column.kind
     if kind == "string":
         return text
     if kind == "code":
-        return f"NULLIF(upper(regexp_replace(CAST({cell} AS VARCHAR), '\\s+', '', 'g')), '')"
+        return "cells._code"  # normalised with the check, in `codes.normalize_codes`
     if kind in ("count", "amount"):
         if not is_text:
             return f"TRY_CAST({cell} AS DOUBLE)"
@@ -105,8 +110,10 @@ def _parsed(column: Column, is_text: bool) -> str:
     if kind == "month":
         if not is_text:
             return f"CAST(date_trunc('month', TRY_CAST({cell} AS DATE)) AS DATE)"
+        # COALESCE evaluates a later argument only for the rows still NULL: the common
+        # YYYY-MM is one cheap cast, the other formats are tried for what is left.
         return (
-            f"CAST(date_trunc('month', COALESCE("
+            f"CAST(date_trunc('month', COALESCE(TRY_CAST({text} || '-01' AS DATE),"
             f"CAST(try_strptime({text}, {MONTH_FORMATS}) AS DATE),"
             f" TRY_CAST({text} AS DATE))) AS DATE)"
         )
@@ -121,20 +128,30 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reasons(column: Column, today: dt.date) -> list[str]:
+def _needs_text(column: Column, is_text: bool) -> bool:
+    return is_text or column.kind == "string"
+
+
+def _reasons(column: Column, today: dt.date, is_text: bool) -> list[str]:
     """SQL CASE expressions, each NULL or one reason for this column."""
-    raw = f"NULLIF(trim(CAST(raw.\"{column.name}\" AS VARCHAR)), '')"
-    value = f'parsed."{column.name}"'
+    if _needs_text(column, is_text):
+        present = f"{_text_of(column)} IS NOT NULL"
+    else:
+        present = f'cells."{column.name}" IS NOT NULL'
+    value = f'cells."_value_{column.name}"'
     label = column.label
     checks: list[str] = []
     if column.required:
-        checks.append(f"CASE WHEN {raw} IS NULL THEN '缺少{label}' END")
+        checks.append(f"CASE WHEN NOT ({present}) THEN '缺少{label}' END")
     if column.kind == "code":
-        cases = " ".join(f"WHEN '{key}' THEN '{text}'" for key, text in CODE_PROBLEM_TEXT.items())
-        checks.append(f"CASE parsed._code_problem {cases} END")
+        cases = " ".join(
+            f"WHEN {PROBLEM_KEYS.index(key)} THEN '{text}'"
+            for key, text in CODE_PROBLEM_TEXT.items()
+        )
+        checks.append(f"CASE cells._code_problem {cases} END")
         return checks
     if column.kind != "string":
-        checks.append(f"CASE WHEN {raw} IS NOT NULL AND {value} IS NULL THEN '{label}格式错误' END")
+        checks.append(f"CASE WHEN {present} AND {value} IS NULL THEN '{label}格式错误' END")
     if column.kind in ("count", "amount"):
         checks.append(f"CASE WHEN {value} < 0 THEN '{label}为负数' END")
     if column.kind == "count":
@@ -158,64 +175,82 @@ def _reasons(column: Column, today: dt.date) -> list[str]:
 def validate_rows(
     feed: Feed, table: pa.Table, *, today: dt.date, first_row_number: int = 1
 ) -> Validation:
-    """Split a batch (already matched to the schema) into typed valid rows and rejections."""
+    """Split a batch (already matched to the schema) into typed valid rows and rejections.
+
+    One pass types every cell and gives each row its reasons; duplicated keys are found by
+    a grouping that is empty for a clean batch; only rejected rows are joined back to their
+    original cells. Valid rows keep the source order.
+    """
     table, ignored = match_columns(feed, table)
     rows = np.arange(first_row_number, first_row_number + table.num_rows, dtype=np.int64)
     table = table.append_column("_source_row", pa.array(rows))
-    code_problems = pa.array(credit_code_problems(table.column("credit_code")), pa.string())
-    table = table.append_column("_code_problem", code_problems)
+    codes = normalize_codes(table.column("credit_code"))
+    problems = credit_code_problem_indices(codes, normalized=True)
+    table = table.append_column("_code", codes)
+    table = table.append_column("_code_problem", pa.array(problems, pa.int8()))
+    is_text = {column.name: _is_text(table, column.name) for column in feed.columns}
+    cell_texts = "".join(
+        f', NULLIF(trim(CAST(raw."{column.name}" AS VARCHAR)), \'\') AS "_text_{column.name}"'
+        for column in feed.columns
+        if _needs_text(column, is_text[column.name])
+    )
+    values = ", ".join(
+        f'{_parsed(column, is_text[column.name])} AS "_value_{column.name}"'
+        for column in feed.columns
+    )
+    reason_checks = ", ".join(
+        check for column in feed.columns for check in _reasons(column, today, is_text[column.name])
+    )
+    checked_columns = ", ".join(f'"_value_{c.name}" AS "{c.name}"' for c in feed.columns)
+    key = ", ".join(f'"{name}"' for name in feed.key)
     con = duckdb.connect()
     try:
         # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
         con.execute("SET TimeZone = 'Asia/Shanghai'")
         con.register("raw", table)
-        parsed_columns = ", ".join(
-            f'{_parsed(column, _is_text(table, column.name))} AS "{column.name}"'
-            for column in feed.columns
-        )
-        reason_checks = ", ".join(
-            check for column in feed.columns for check in _reasons(column, today)
-        )
-        key = ", ".join(f'parsed."{name}"' for name in feed.key)
         con.execute(f"""
             CREATE TEMP TABLE checked AS
-            WITH parsed AS (
-                SELECT _source_row, _code_problem, {parsed_columns} FROM raw
-            ),
-            reasoned AS (
-                SELECT parsed.*,
-                    NULLIF(concat_ws('{REASON_SEPARATOR}', {reason_checks}), '') AS _reason
-                FROM parsed JOIN raw USING (_source_row)
+            WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
+            cells AS (SELECT cells.*, {values} FROM texts AS cells)
+            SELECT _source_row, {checked_columns},
+                NULLIF(concat_ws('{REASON_SEPARATOR}', {reason_checks}), '') AS _reason
+            FROM cells
+        """)
+        con.execute(f"""
+            CREATE TEMP TABLE duplicated AS
+            SELECT {key}, min(_source_row) AS _first_row FROM checked
+            WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1
+        """)
+        if _count(con, "duplicated"):
+            same_key = " AND ".join(
+                f'checked."{name}" IS NOT DISTINCT FROM duplicated."{name}"' for name in feed.key
             )
-            SELECT *, CASE WHEN _reason IS NULL THEN
-                min(_source_row) OVER (PARTITION BY {key.replace("parsed.", "")}, _reason IS NULL)
-            END AS _first_row
-            FROM reasoned AS parsed
-        """)
-        con.execute("""
-            UPDATE checked SET _reason = '重复行（与第' || _first_row || '行重复）'
-            WHERE _reason IS NULL AND _first_row <> _source_row
-        """)
+            con.execute(f"""
+                UPDATE checked SET _reason = '重复行（与第' || duplicated._first_row || '行重复）'
+                FROM duplicated
+                WHERE checked._reason IS NULL AND {same_key}
+                    AND checked._source_row <> duplicated._first_row
+            """)
         typed = ", ".join(
             f'CAST("{column.name}" AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
             for column in feed.columns
         )
-        valid = con.sql(
-            f"SELECT {typed} FROM checked WHERE _reason IS NULL ORDER BY _source_row"
-        ).to_arrow_table()
+        # Insertion order is kept by a filtered scan: the valid rows stay in source order.
+        valid = con.sql(f"SELECT {typed} FROM checked WHERE _reason IS NULL").to_arrow_table()
+        con.execute("CREATE TEMP TABLE rejected AS SELECT * FROM checked WHERE _reason IS NOT NULL")
         raw_text = ", ".join(
             f'CAST(raw."{column.name}" AS VARCHAR) AS "{column.name}"' for column in feed.columns
         )
         rejects = con.sql(f"""
-            SELECT checked._source_row AS "行号", checked._reason AS "拒收原因", {raw_text}
-            FROM checked JOIN raw USING (_source_row)
-            WHERE checked._reason IS NOT NULL ORDER BY checked._source_row
+            SELECT rejected._source_row AS "行号", rejected._reason AS "拒收原因", {raw_text}
+            FROM rejected JOIN raw USING (_source_row)
+            ORDER BY rejected._source_row
         """).to_arrow_table()
         reason_rows = con.sql(f"""
             SELECT item, count(*) FROM (
                 SELECT unnest(string_split(regexp_replace(_reason, '第\\d+行', '第N行', 'g'),
                                            '{REASON_SEPARATOR}')) AS item
-                FROM checked WHERE _reason IS NOT NULL
+                FROM rejected
             ) GROUP BY item
         """).fetchall()
     finally:
@@ -226,3 +261,7 @@ def validate_rows(
         reasons=Counter({str(item): int(count) for item, count in reason_rows}),
         ignored_columns=ignored,
     )
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])

@@ -5,7 +5,12 @@ $as_of (the latest month counted is the last one that ended by then).
 """
 
 NAME = "social_insurance_indicators"
-INDICATORS = ("si_arrears_months", "si_arrears_amount", "si_headcount_drop")
+INDICATORS = (
+    "si_arrears_months",
+    "si_arrears_amount",
+    "si_headcount_drop",
+    "si_headcount_sustained_drop",
+)
 DETAILS = ("si_insured_headcount",)
 
 SQL = """
@@ -15,6 +20,9 @@ WITH per_enterprise AS (
         max(CASE WHEN "month" = $latest_month THEN arrears END) AS latest_arrears,
         max(CASE WHEN arrears <= 0 THEN "month" END) AS last_clear_month,
         max(CASE WHEN "month" = $latest_month THEN insured_headcount END) AS latest_headcount,
+        max(CASE WHEN "month" = $previous_month THEN insured_headcount END) AS previous_headcount,
+        avg(CASE WHEN "month" < $previous_month AND "month" >= $trailing_start
+            THEN insured_headcount END) AS earlier_headcount,
         avg(CASE WHEN "month" < $latest_month AND "month" >= $trailing_start
             THEN insured_headcount END) AS trailing_headcount
     FROM social_insurance
@@ -32,6 +40,11 @@ SELECT
     CASE WHEN trailing_headcount >= $min_trailing_headcount AND latest_headcount IS NOT NULL
         THEN greatest(0.0, 1.0 - latest_headcount / trailing_headcount)
         ELSE 0.0 END AS si_headcount_drop,
-    latest_headcount AS si_insured_headcount
+    latest_headcount AS si_insured_headcount,
+    -- both of the last two months below the months before them: a one-month dip is not
+    CASE WHEN earlier_headcount >= $min_trailing_headcount AND latest_headcount IS NOT NULL
+            AND previous_headcount IS NOT NULL
+        THEN greatest(0.0, 1.0 - greatest(latest_headcount, previous_headcount) / earlier_headcount)
+        ELSE 0.0 END AS si_headcount_sustained_drop
 FROM per_enterprise
 """
