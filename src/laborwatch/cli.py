@@ -7,6 +7,11 @@ import os
 import sys
 from pathlib import Path
 
+from laborwatch.cases.cli import add_case_commands
+from laborwatch.reports.cli import add_report_commands
+from laborwatch.risk.cli import add_risk_commands
+from laborwatch.warnings.cli import add_warning_commands
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laborwatch.config.settings")
@@ -78,13 +83,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     org_units_load()
     users = ensure_demo_users()
+    city_dir = Path(settings.DATA_DIR) / "synth" / f"demo-seed{args.seed}"
     if not Enterprise.objects.exists():
-        city_dir = Path(settings.DATA_DIR) / "synth" / f"demo-seed{args.seed}"
         if not (city_dir / "manifest.json").exists():
             print("正在生成演示城市……")
             generate(city_dir, scale="demo", seed=args.seed, progress=True)
         print("正在载入演示城市……")
         load_city(city_dir, progress=True)
+    from laborwatch.warnings.models import Warning
+
+    if not Warning.objects.exists() and (city_dir / "manifest.json").exists():
+        from laborwatch.warnings.cli import format_daily
+        from laborwatch.warnings.daily import prepare_demo_warnings
+
+        print("正在载入演示数据源并运行每日预警流水线……")
+        daily = prepare_demo_warnings(city_dir)
+        if daily is not None:
+            print(format_daily(daily))
     port = args.port
     print()
     print(f"LaborWatch 演示已启动：http://{args.host}:{port}/")
@@ -100,11 +115,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sla_sweep(args: argparse.Namespace) -> int:
     _django()
     from laborwatch.cases.services import sla_sweep
+    from laborwatch.warnings.services import warnings_sweep
 
     result = sla_sweep()
+    unsigned = warnings_sweep()
     print(
         f"催办 {result.urged} 件，升级 {result.escalated} 件，"
-        f"转办超时未签收 {result.referrals_escalated} 件，节点逾期 {result.milestones_flagged} 个"
+        f"转办超时未签收 {result.referrals_escalated} 件，节点逾期 {result.milestones_flagged} 个，"
+        f"预警超时未签收 {unsigned.escalated} 条"
     )
     return 0
 
@@ -156,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     django_cmd = sub.add_parser("django", help="运行 Django 管理命令")
     django_cmd.add_argument("rest", nargs=argparse.REMAINDER)
     django_cmd.set_defaults(func=cmd_django)
+    add_case_commands(sub)
+    add_risk_commands(sub)
+    add_warning_commands(sub)
+    add_report_commands(sub)
+    from laborwatch.text.cli import add_text_commands
+
+    add_text_commands(sub)
     return parser
 
 

@@ -22,16 +22,20 @@ def _sweep_forever(interval: float, stop: threading.Event) -> None:
     from django.db import close_old_connections
 
     from laborwatch.cases.services import sla_sweep
+    from laborwatch.warnings.services import warnings_sweep
 
     while not stop.wait(interval):
         try:
             result = sla_sweep()
+            unsigned = warnings_sweep()
         except Exception:
             # Keep the server's clock running; the failure is logged with its traceback.
             logger.exception("SLA sweep failed")
         else:
             if result.urged or result.escalated or result.referrals_escalated:
                 logger.warning("SLA sweep: %s", result)
+            if unsigned.escalated:
+                logger.warning("Warning sweep: %s", unsigned)
         finally:
             close_old_connections()
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "laborwatch.enterprises",
     "laborwatch.workers",
     "laborwatch.cases",
+    "laborwatch.warnings",
 ]
 
 MIDDLEWARE = [

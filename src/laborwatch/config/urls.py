@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from laborwatch.cases.api import api
 from laborwatch.core import views as core_views
 
 urlpatterns = [
@@ -15,5 +16,8 @@ urlpatterns = [
     path("audit/", core_views.audit_log, name="audit_log"),
     path("enterprises/", include("laborwatch.enterprises.urls")),
     path("workers/", include("laborwatch.workers.urls")),
+    path("cases/", include("laborwatch.cases.urls")),
+    path("warnings/", include("laborwatch.warnings.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

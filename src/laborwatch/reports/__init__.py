@@ -1,0 +1,1 @@
+"""Report rendering: the daily enterprise early-warning report (HTML and Word)."""

@@ -1,0 +1,226 @@
+"""The daily enterprise early-warning report (企业风险预警日报): figures of one score day.
+
+New, escalated, de-escalated and resolved warnings by grade and by district, the warnings
+still active at the end of the day, the unsigned ones past their deadline, and the top
+enterprises with their evidence. `daily_report` reads; `render_html` / `render_docx` write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+from django.template import Context, Engine
+from django.utils import timezone
+
+from laborwatch.core.models import OrgUnit
+from laborwatch.warnings import labels
+from laborwatch.warnings.models import (
+    ACTIVE_STATUSES,
+    GRADES_HIGH_FIRST,
+    Grade,
+    Warning,
+    WarningEvent,
+    WarningRouting,
+)
+from laborwatch.warnings.selectors import grade_rank
+
+TOP_ENTERPRISES = 10
+Kind = WarningEvent.Kind
+# The changes the report counts, in its column order, with their Chinese names.
+CHANGES = (
+    (Kind.OPENED, "新发"),
+    (Kind.ESCALATED, "升级"),
+    (Kind.DE_ESCALATED, "降级"),
+    (Kind.RESOLVED, "解除"),
+)
+GRADE_NAMES = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
+
+
+@dataclass
+class TopWarning:
+    number: str
+    enterprise: str
+    credit_code: str
+    district: str
+    risk_type: str
+    grade: str
+    score: float
+    first_seen_on: dt.date
+    evidence: list[str]
+
+
+@dataclass
+class DailyReport:
+    day: dt.date
+    generated_at: dt.datetime
+    # change kind → grade → count
+    changes: dict[str, dict[str, int]]
+    # district label → change kind / "active_<grade>" → count
+    districts: list[tuple[str, dict[str, int]]]
+    active: dict[str, int]
+    overdue_unsigned: int
+    top: list[TopWarning] = field(default_factory=list)
+
+    @property
+    def change_totals(self) -> dict[str, int]:
+        return {kind: sum(by_grade.values()) for kind, by_grade in self.changes.items()}
+
+    @property
+    def active_total(self) -> int:
+        return sum(self.active.values())
+
+    def change_rows(self) -> list[tuple[str, list[int], int]]:
+        """(change name, counts by grade high first, total) for the first table."""
+        return [
+            (
+                name,
+                [self.changes[kind].get(g, 0) for g in GRADES_HIGH_FIRST],
+                self.change_totals[kind],
+            )
+            for kind, name in CHANGES
+        ]
+
+    def district_rows(self) -> list[tuple[str, list[int]]]:
+        columns = [kind for kind, _ in CHANGES] + [f"active_{g}" for g in GRADES_HIGH_FIRST]
+        return [(label, [counts.get(c, 0) for c in columns]) for label, counts in self.districts]
+
+
+def latest_report_day() -> dt.date | None:
+    return Warning.objects.aggregate(day=Max("synced_on"))["day"]
+
+
+def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
+    events = WarningEvent.objects.filter(on=day, kind__in=[kind for kind, _ in CHANGES])
+    changes: dict[str, dict[str, int]] = {kind: {} for kind, _ in CHANGES}
+    # The grade a resolved warning had; the grade reached for the others.
+    for kind, grade, count in _grouped(events, "kind", "grade_after"):
+        changes[kind][grade] = count
+    by_district: dict[int, Counter[str]] = {}
+    for district_id, kind, count in _grouped(events, "district_id", "kind"):
+        by_district.setdefault(district_id, Counter())[kind] += count
+    active_rows = Warning.objects.filter(status__in=ACTIVE_STATUSES, first_seen_on__lte=day)
+    for district_id, grade, count in _grouped(active_rows, "district_id", "grade"):
+        by_district.setdefault(district_id, Counter())[f"active_{grade}"] += count
+    active = {grade: count for grade, count in _grouped(active_rows, "grade")}
+    districts = [
+        (unit.label, dict(by_district.get(unit.pk, Counter())))
+        for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
+    ]
+    overdue = (
+        WarningRouting.objects.filter(
+            acknowledged_at=None,
+            acknowledge_due__lt=timezone.now(),
+            warning__status__in=ACTIVE_STATUSES,
+        )
+        .values("warning_id")
+        .distinct()
+        .count()
+    )
+    return DailyReport(
+        day=day,
+        generated_at=timezone.localtime(),
+        changes=changes,
+        districts=districts,
+        active={g: active.get(g, 0) for g in GRADES_HIGH_FIRST},
+        overdue_unsigned=overdue,
+        top=_top(active_rows, top),
+    )
+
+
+def _grouped(rows: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:
+    """(field values…, count) rows of a GROUP BY on the fields."""
+    return list(rows.order_by().values_list(*fields).annotate(Count("pk")))
+
+
+def _top(rows: QuerySet[Warning], limit: int) -> list[TopWarning]:
+    chosen = (
+        rows.filter(inhibited_by=None)
+        .select_related("enterprise", "district")
+        .annotate(rank=grade_rank())
+        .order_by("-rank", "-score", "pk")[:limit]
+    )
+    result = []
+    for warning in chosen:
+        evidence = [
+            f"{labels.indicator_label(e['indicator'])}："
+            f"{labels.format_value(e['indicator'], e['value'])}（{e.get('department', '')}）"
+            for e in warning.current_evidence()
+        ]
+        result.append(
+            TopWarning(
+                number=str(warning),
+                enterprise=warning.enterprise.name,
+                credit_code=warning.enterprise.credit_code,
+                district=warning.district.label,
+                risk_type=labels.rules_config().risk_types.get(
+                    warning.risk_type, warning.risk_type
+                ),
+                grade=GRADE_NAMES[warning.grade],
+                score=warning.score,
+                first_seen_on=warning.first_seen_on,
+                evidence=evidence,
+            )
+        )
+    return result
+
+
+def title(report: DailyReport) -> str:
+    return f"企业风险预警日报（{report.day:%Y年%m月%d日}）"
+
+
+def summary(report: DailyReport) -> str:
+    totals = report.change_totals
+    active = "，".join(f"{GRADE_NAMES[g]} {report.active[g]:,} 条" for g in GRADES_HIGH_FIRST)
+    return (
+        f"{report.day:%Y年%m月%d日}，全市新发预警 {totals[Kind.OPENED]:,} 条，"
+        f"升级 {totals[Kind.ESCALATED]:,} 条，降级 {totals[Kind.DE_ESCALATED]:,} 条，"
+        f"解除 {totals[Kind.RESOLVED]:,} 条。截至当日在办预警 {report.active_total:,} 条"
+        f"（{active}），其中超时未签收 {report.overdue_unsigned:,} 条。"
+    )
+
+
+def grade_headers() -> list[str]:
+    return [GRADE_NAMES[g] for g in GRADES_HIGH_FIRST]
+
+
+def district_headers() -> list[str]:
+    return [name for _, name in CHANGES] + [f"在办{GRADE_NAMES[g]}" for g in GRADES_HIGH_FIRST]
+
+
+# The reports package is not a Django app: its templates are read with an engine of its own.
+TEMPLATES = Engine(dirs=[str(Path(__file__).parent / "templates")])
+
+
+def render_html(report: DailyReport) -> str:
+    return TEMPLATES.get_template("reports/daily.html").render(
+        Context(
+            {
+                "report": report,
+                "title": title(report),
+                "summary": summary(report),
+                "grade_headers": grade_headers(),
+                "district_headers": district_headers(),
+                "grades": [Grade(g).value for g in GRADES_HIGH_FIRST],
+            }
+        )
+    )
+
+
+def write_report(report: DailyReport, out: Path) -> Path:
+    """Write the report as HTML or Word, by the file's suffix."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    suffix = out.suffix.lower()
+    if suffix in (".html", ".htm"):
+        out.write_text(render_html(report), encoding="utf-8")
+    elif suffix == ".docx":
+        from laborwatch.reports.docx import render_docx
+
+        render_docx(report, out)
+    else:
+        raise ValueError(f"不支持的报告格式：{out.suffix}（请用 .html 或 .docx）")
+    return out

@@ -1,0 +1,87 @@
+"""The daily report as a Word document (python-docx), for leaders who forward it as a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from laborwatch.reports.daily import (
+    DailyReport,
+    district_headers,
+    grade_headers,
+    summary,
+    title,
+)
+
+FONT = "宋体"  # present on every Chinese Windows desktop; Word substitutes elsewhere
+
+
+def _table(document: Any, headers: list[str], rows: list[list[str]]) -> Any:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    return table
+
+
+def render_docx(report: DailyReport, out: Path) -> Path:
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    heading = document.add_heading(title(report), level=0)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"生成时间：{report.generated_at:%Y-%m-%d %H:%M}")
+
+    document.add_heading("一、总体情况", level=1)
+    document.add_paragraph(summary(report))
+    _table(
+        document,
+        ["变化", *grade_headers(), "合计"],
+        [
+            [name, *(f"{n:,}" for n in counts), f"{total:,}"]
+            for name, counts, total in report.change_rows()
+        ]
+        + [
+            [
+                "在办",
+                *(f"{report.active[g]:,}" for g in report.active),
+                f"{report.active_total:,}",
+            ]
+        ],
+    )
+
+    document.add_heading("二、分区市情况", level=1)
+    _table(
+        document,
+        ["区市", *district_headers()],
+        [[label, *(f"{n:,}" for n in counts)] for label, counts in report.district_rows()],
+    )
+
+    document.add_heading("三、重点企业", level=1)
+    if not report.top:
+        document.add_paragraph("当日无在办预警。")
+    for index, top in enumerate(report.top, 1):
+        document.add_heading(
+            f"{index}. {top.enterprise}（{top.grade}预警 · {top.risk_type}）", level=2
+        )
+        document.add_paragraph(
+            f"预警编号 {top.number}；统一社会信用代码 {top.credit_code}；属地 {top.district}；"
+            f"风险分值 {top.score:.1f}；首次预警 {top.first_seen_on:%Y-%m-%d}。"
+        )
+        for line in top.evidence:
+            document.add_paragraph(line, style="List Bullet")
+    document.save(str(out))
+    return out

@@ -1,0 +1,21 @@
+"""Writes the monthly report in the format asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from laborwatch.reports.monthly import MonthlyReport
+from laborwatch.reports.monthly_docx import render_docx
+from laborwatch.reports.monthly_html import render_html
+from laborwatch.reports.monthly_pdf import render_pdf
+
+RENDERERS: dict[str, Callable[[MonthlyReport, Path], Path]] = {
+    "docx": render_docx,
+    "html": render_html,
+    "pdf": render_pdf,
+}
+
+
+def write_monthly_report(report: MonthlyReport, out: Path, file_format: str) -> Path:
+    return RENDERERS[file_format](report, out)

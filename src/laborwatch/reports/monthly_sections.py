@@ -1,0 +1,293 @@
+"""The monthly report as a sequence of blocks (headings, paragraphs, tables, charts), written
+once here and laid out by each renderer (Word, HTML, PDF) in its own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from laborwatch.reports.monthly import Emerging, MonthlyReport, Sla
+from laborwatch.reports.monthly_advice import percent
+from laborwatch.reports.monthly_charts import Chart, monthly_charts
+from laborwatch.reports.monthly_emerging import FALSE_DISCOVERY_RATE
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    bullet: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Image:
+    chart: Chart
+
+
+Block = Heading | Text | Table | Image
+
+
+def signed(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:+.1f}%"
+
+
+def yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def _month_name(report: MonthlyReport) -> str:
+    return f"{report.month.year}年{report.month.month}月"
+
+
+def _overview(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
+    blocks: list[Block] = [Heading("总体情况", 1)]
+    if not report.total:
+        blocks.append(Text(f"{_month_name(report)}{report.scope}未受理职工诉求，本月无统计数据。"))
+        blocks.append(Image(charts["trend"]))
+        return blocks
+    blocks.append(
+        Text(
+            f"{_month_name(report)}，{report.scope}共受理职工诉求{report.total}件，"
+            f"上月{report.previous_total}件，环比{signed(report.month_on_month)}；"
+            f"去年同月{report.last_year_total}件，同比{signed(report.year_on_year)}。"
+            f"24小时反馈率{percent(report.sla.feedback_rate)}，"
+            f"按时办结率{percent(report.sla.on_time_rate)}，"
+            f"追回工资{yuan(report.sla.wages_recovered)}元。"
+        )
+    )
+    blocks.append(Image(charts["trend"]))
+    blocks.append(
+        Table(
+            ["诉求类型", "件数", "占比"],
+            [[c.label, str(c.count), percent(c.share)] for c in report.request_types],
+        )
+    )
+    blocks.append(
+        Table(
+            ["受理渠道", "件数", "占比"],
+            [[c.label, str(c.count), percent(c.share)] for c in report.channels],
+        )
+    )
+    blocks.append(Image(charts["mix"]))
+    return blocks
+
+
+def _categories(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
+    return [
+        Heading("诉求类别", 1),
+        Table(
+            ["诉求类别", "本月", "上月", "环比", "去年同月", "同比"],
+            [
+                [
+                    row.label,
+                    str(row.count),
+                    str(row.previous),
+                    signed(row.month_on_month),
+                    str(row.last_year),
+                    signed(row.year_on_year),
+                ]
+                for row in report.categories
+            ],
+        ),
+        Image(charts["categories"]),
+    ]
+
+
+def _places(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
+    return [
+        Heading("区域与行业分布", 1),
+        Table(
+            ["区（市）", "本月", "上月", "环比", "按时办结率", "上月按时办结率"],
+            [
+                [
+                    row.label,
+                    str(row.count),
+                    str(row.previous),
+                    signed(row.month_on_month),
+                    percent(row.on_time_rate),
+                    percent(row.previous_on_time_rate),
+                ]
+                for row in report.districts
+            ],
+        ),
+        *([Image(charts["districts"])] if "districts" in charts else []),
+        Text("已关联企业的诉求按企业所属行业（GB/T 4754 门类）统计："),
+        Table(
+            ["行业", "件数", "占比"],
+            [[c.label, str(c.count), percent(c.share)] for c in report.industries],
+        ),
+    ]
+
+
+def _enterprises(report: MonthlyReport) -> list[Block]:
+    blocks: list[Block] = [Heading("诉求集中的企业", 1)]
+    if not report.enterprises:
+        return [*blocks, Text("本月诉求均未关联到登记企业。")]
+    return [
+        *blocks,
+        Table(
+            ["企业", "属地", "行业", "诉求件数", "涉及职工", "群体性案件", "主要类别"],
+            [
+                [
+                    row.name,
+                    row.district,
+                    row.industry,
+                    str(row.cases),
+                    str(row.workers),
+                    str(row.group_cases),
+                    row.top_category,
+                ]
+                for row in report.enterprises
+            ],
+        ),
+    ]
+
+
+def _rise_table(first: str, items: list[Emerging]) -> Table:
+    return Table(
+        [first, "本月件数", "本月占比", "基线件数", "基线占比", "倍数", "p值", "q值"],
+        [
+            [
+                item.label,
+                str(item.rise.count),
+                percent(item.rise.share),
+                str(item.rise.baseline_count),
+                percent(item.rise.baseline_share),
+                "新出现" if item.rise.baseline_count == 0 else f"{item.rise.ratio:.2f}",
+                f"{item.rise.p_value:.2g}",
+                f"{item.rise.q_value:.2g}",
+            ]
+            for item in items
+        ],
+    )
+
+
+def _emerging(report: MonthlyReport) -> list[Block]:
+    blocks: list[Block] = [Heading("新情况新问题", 1)]
+    if not report.has_baseline:
+        return [
+            *blocks,
+            Text(
+                f"前6个月中有受理记录的月份只有{len(report.baseline_months)}个，"
+                "基线不足，本月不作苗头性问题判断。"
+            ),
+        ]
+    months = "、".join(f"{m.year}年{m.month}月" for m in report.baseline_months)
+    blocks.append(
+        Text(
+            f"以{months}为基线，逐一检验各诉求类别及诉求描述高频词在本月诉求中的占比是否显著高于"
+            "基线（以两期总量为条件的精确二项检验，单侧；Benjamini–Hochberg 多重检验校正，"
+            f"q<{FALSE_DISCOVERY_RATE}）。只列出显著上升者。"
+        )
+    )
+    if not report.emerging_categories and not report.emerging_terms:
+        return [*blocks, Text("本月未发现占比显著上升的诉求类别或词语。")]
+    if report.emerging_categories:
+        blocks += [Heading("显著上升的诉求类别", 2)]
+        blocks += [_rise_table("诉求类别", report.emerging_categories)]
+    if report.emerging_terms:
+        blocks += [Heading("诉求描述中显著增多的词语", 2)]
+        blocks += [_rise_table("词语", report.emerging_terms)]
+    return blocks
+
+
+def _groups(report: MonthlyReport) -> list[Block]:
+    blocks: list[Block] = [Heading("群体性案件", 1)]
+    if not report.groups:
+        return [*blocks, Text("本月无群体性案件。")]
+    workers = sum(group.workers for group in report.groups)
+    return [
+        *blocks,
+        Text(f"本月受理的诉求涉及群体性案件{len(report.groups)}起，涉及职工{workers}人。"),
+        Table(
+            ["编号", "企业", "属地", "主要类别", "本月工单", "涉及职工"],
+            [
+                [g.number, g.employer, g.district, g.category, str(g.cases), str(g.workers)]
+                for g in report.groups
+            ],
+        ),
+    ]
+
+
+def _sla_rows(now: Sla, before: Sla) -> list[list[str]]:
+    def days(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}"
+
+    return [
+        ["本月受理工单（件）", str(now.received), str(before.received)],
+        ["24小时内反馈（件）", str(now.feedback_in_24h), str(before.feedback_in_24h)],
+        ["24小时反馈率", percent(now.feedback_rate), percent(before.feedback_rate)],
+        ["本月办结工单（件）", str(now.resolved), str(before.resolved)],
+        ["按期办结（件）", str(now.resolved_on_time), str(before.resolved_on_time)],
+        ["按时办结率", percent(now.on_time_rate), percent(before.on_time_rate)],
+        [
+            "办结用时中位数（天）",
+            days(now.median_days_to_resolve),
+            days(before.median_days_to_resolve),
+        ],
+        ["追回工资（元）", yuan(now.wages_recovered), yuan(before.wages_recovered)],
+        ["惠及职工（人）", str(now.workers_covered), str(before.workers_covered)],
+    ]
+
+
+def _sla(report: MonthlyReport) -> list[Block]:
+    return [
+        Heading("办理时效与成效", 1),
+        Text(
+            "24小时反馈率：本月受理的工单中，受理后24小时内向职工反馈的比例；按时办结率："
+            "本月办结的工单中，在办结时限内办结的比例；追回工资与惠及职工按本月办结的工单统计。"
+        ),
+        Table(["指标", "本月", "上月"], _sla_rows(report.sla, report.previous_sla)),
+    ]
+
+
+def _advice(report: MonthlyReport) -> list[Block]:
+    blocks: list[Block] = [Heading("预警建议", 1)]
+    if not report.suggestions:
+        return [*blocks, Text("本月数据未触发预警建议条件。")]
+    return [*blocks, *(Text(line, bullet=True) for line in report.suggestions)]
+
+
+def monthly_blocks(report: MonthlyReport) -> list[Block]:
+    charts = monthly_charts(report)
+    blocks: list[Block] = _overview(report, charts)
+    if report.total:
+        blocks += _categories(report, charts)
+        blocks += _places(report, charts)
+        blocks += _enterprises(report)
+        blocks += _emerging(report)
+        blocks += _groups(report)
+    blocks += _sla(report)
+    if report.total:
+        blocks += _advice(report)
+    return _numbered(blocks)
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _numbered(blocks: list[Block]) -> list[Block]:
+    """一、二、… on the section headings, in the order the sections came out."""
+    numbered: list[Block] = []
+    sections = 0
+    for block in blocks:
+        if isinstance(block, Heading) and block.level == 1:
+            block = Heading(f"{NUMERALS[sections]}、{block.text}", 1)
+            sections += 1
+        numbered.append(block)
+    return numbered
+
+
+def subtitle(report: MonthlyReport) -> str:
+    return f"统计范围：{report.scope}　生成时间：{report.generated_at:%Y-%m-%d %H:%M}"
