@@ -13,7 +13,6 @@ from typing import Any
 from laborwatch.text.jsonl import InputError, read_records, write_record
 
 BATCH = 512
-CLUENER_TRAIN = Path("/work/shared/data/cluener2020/train.json")
 
 
 def _batches(records: Iterator[dict[str, Any]], size: int = BATCH):
@@ -145,6 +144,8 @@ def add_text_commands(subparsers: Any) -> None:
     train_orgs = commands.add_parser(
         "train-orgs", help="用 CLUENER2020 格式的数据训练机构名识别模型"
     )
-    train_orgs.add_argument("--data", type=Path, default=CLUENER_TRAIN)
+    train_orgs.add_argument(
+        "--data", type=Path, required=True, help="CLUENER2020 train.json（JSON lines）"
+    )
     train_orgs.add_argument("--out", type=Path, help="默认写入随包发布的模型文件")
     train_orgs.set_defaults(func=_run(cmd_train_orgs))
