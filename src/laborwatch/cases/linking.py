@@ -45,7 +45,7 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
         if enterprise is not None:
             return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
     name = name.strip()
-    if name and not _anonymised(name):
+    if name and not is_anonymised(name):
         alias = EmployerAlias.objects.select_related("enterprise__district").filter(name=name)
         known = alias.first()
         if known is not None:
@@ -56,17 +56,17 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
             return EmployerMatch(
                 exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
             )
-    candidates = _name_candidates(name) if name and not _anonymised(name) else []
+    candidates = _name_candidates(name) if name and not is_anonymised(name) else []
     if not candidates:
         candidates = _text_candidates(name, description)
-    if not candidates and name and not _anonymised(name):
+    if not candidates and name and not is_anonymised(name):
         candidates = _near_misses(name)
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
         return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
     return EmployerMatch(None, candidates)
 
 
-def _anonymised(name: str) -> bool:
+def is_anonymised(name: str) -> bool:
     return any(marker in name for marker in ANONYMISED_MARKERS)
 
 
@@ -93,7 +93,7 @@ def _name_candidates(name: str) -> list[Candidate]:
 
 def _text_candidates(name: str, description: str) -> list[Candidate]:
     """Near misses in the told name, else enterprises the description itself names."""
-    mentions = employer_mentions(name) if name and not _anonymised(name) else []
+    mentions = employer_mentions(name) if name and not is_anonymised(name) else []
     method_of = LINKER_KINDS
     if not mentions and description:
         mentions = employer_mentions(description)

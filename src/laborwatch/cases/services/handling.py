@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laborwatch.cases.linking import is_anonymised
 from laborwatch.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -438,7 +439,7 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
         *enterprise.former_names,
         *enterprise.short_names,
     }
-    if not told or told in registered or any(m in told for m in ("某", "XX", "××")):
+    if not told or told in registered or is_anonymised(told):
         return
     EmployerAlias.objects.get_or_create(
         name=told[:200], defaults={"enterprise": enterprise, "confirmed_by": actor}
