@@ -153,8 +153,26 @@ def test_told_name_offers_registry_candidates(registry, centre_staff, client_for
         {"version": case.version, "credit_code": "91370200MA00000000"},
     )
     assert response.status_code == 400
-    assert "名录中没有该统一社会信用代码的企业。" in response.content.decode()
+    assert "您的辖区内没有该统一社会信用代码的企业。" in response.content.decode()
     assert Case.objects.get().employer is None
+
+
+def test_district_staff_cannot_link_an_enterprise_outside_their_district(
+    registry, owner, client_for
+):
+    client = client_for(owner)
+    with time_machine.travel(T0, tick=False):
+        response = client.post("/cases/new/?channel=walk_in", VALID | {"employer_name": "某厂"})
+    case = Case.objects.get()
+    before = AuditEvent.objects.count()
+    response = client.post(
+        f"/cases/{case.number}/act/link_employer/",
+        {"version": case.version, "credit_code": registry.huangdao_enterprise.credit_code},
+    )
+    assert response.status_code == 400
+    assert "您的辖区内没有该统一社会信用代码的企业。" in response.content.decode()
+    assert Case.objects.get().employer is None
+    assert AuditEvent.objects.count() == before
 
 
 def test_detail_shows_the_organisations_named_in_the_description(

@@ -169,3 +169,11 @@ def test_audit_log_export(registry, client_for, auditor) -> None:
         ("system", "worker.create", "workers.worker", "张伟", "市南区"),
         ("system", "worker.create", "workers.worker", "王芳", "黄岛区"),
     ]
+
+
+def test_audit_log_export_is_itself_audited(registry, client_for, auditor) -> None:
+    response = client_for(auditor).get("/audit/", {"format": "xlsx", "action": "worker"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="audit.export")
+    assert event.actor == auditor
+    assert event.after["action"] == "worker"

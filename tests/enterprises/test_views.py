@@ -228,3 +228,12 @@ def test_create_form_short_code_rerenders(org_units, client_for, centre_staff) -
         "统一社会信用代码应为18位，实际为5位。"
     ]
     assert Enterprise.objects.count() == 0
+
+
+def test_registry_export_is_audited(registry, client_for, owner) -> None:
+    from laborwatch.core.models import AuditEvent
+
+    response = client_for(owner).get("/enterprises/", {"format": "xlsx"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="enterprise.export")
+    assert (event.actor, event.after) == (owner, {"rows": 1})

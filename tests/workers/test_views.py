@@ -198,7 +198,7 @@ def _export(client, **params) -> list[tuple]:
 
 
 def _export_event(user) -> AuditEvent:
-    events = AuditEvent.objects.filter(action="worker.export")
+    events = AuditEvent.objects.filter(action__in=["worker.export", "worker.reveal_export"])
     assert events.count() == 1
     event = events.get()
     assert event.actor == user
@@ -229,16 +229,26 @@ def test_export_for_centre_masked_unless_reveal(registry, client_for, centre_sta
 
 
 def test_export_in_clear_for_centre(registry, client_for, centre_staff) -> None:
-    rows = _export(client_for(centre_staff), reveal="1")
+    client = client_for(centre_staff)
+    refused = client.get("/workers/", {"format": "xlsx", "reveal": "1"})
+    assert refused.status_code == 400
+    assert (
+        not AuditEvent.objects.filter(action__startswith="worker.")
+        .exclude(action="worker.create")
+        .exists()
+    )
+    rows = _export(client, reveal="1", reason="欠薪群体案件联系职工")
     assert [row[:3] for row in rows] == [
         ("张伟", SHINAN_ID_NUMBER, SHINAN_PHONE),
         ("王芳", HUANGDAO_ID_NUMBER, HUANGDAO_PHONE),
     ]
-    assert _export_event(centre_staff).after == {"rows": 2, "revealed": True}
+    event = _export_event(centre_staff)
+    assert (event.action, event.reason) == ("worker.reveal_export", "欠薪群体案件联系职工")
+    assert event.after == {"rows": 2, "revealed": True}
 
 
 def test_export_in_clear_for_district_staff_is_scoped(registry, client_for, owner) -> None:
-    rows = _export(client_for(owner), reveal="1")
+    rows = _export(client_for(owner), reveal="1", reason="联系职工")
     assert rows == [("张伟", SHINAN_ID_NUMBER, SHINAN_PHONE, "青岛海岸电子有限公司", "市南区")]
     assert _export_event(owner).after == {"rows": 1, "revealed": True}
 

@@ -28,6 +28,7 @@ from laborwatch.cases.models import (
 )
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
+from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code
 
@@ -143,9 +144,10 @@ class LinkEmployerForm(CaseActionForm):
 
     def clean_credit_code(self) -> Enterprise:
         code = normalize_code(self.cleaned_data["credit_code"])
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        # Only enterprises the user may see: a code outside the scope reads as unknown.
+        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
         if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code is registered."))
+            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
         return enterprise
 
 

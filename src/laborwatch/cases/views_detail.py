@@ -151,15 +151,21 @@ def group_view(user: User, case: Case) -> GroupView | None:
     )
 
 
-def employer_candidates(case: Case) -> list[Candidate]:
-    """Registry matches of the employer as told, for the handler to confirm one."""
+def employer_candidates(case: Case, user: User) -> list[Candidate]:
+    """Registry matches of the employer as told, within the user's scope, to confirm one."""
     if case.employer_id is not None or not case.employer_name_as_told:
         return []
     told = case.employer_name_as_told
     match = link_employer(credit_code=told, name=told, description=case.description)
-    if match.enterprise is not None and not match.candidates:
-        return [Candidate(match.enterprise.credit_code, match.enterprise.name, "name", 1.0)]
-    return match.candidates
+    candidates = match.candidates
+    if match.enterprise is not None and not candidates:
+        candidates = [Candidate(match.enterprise.credit_code, match.enterprise.name, "name", 1.0)]
+    visible = set(
+        enterprises_visible_to(user)
+        .filter(credit_code__in=[c.credit_code for c in candidates])
+        .values_list("credit_code", flat=True)
+    )
+    return [c for c in candidates if c.credit_code in visible]
 
 
 @dataclass
@@ -231,7 +237,7 @@ def render_detail(
         "may_reveal": may_reveal(user),
         "employer_visible": case.employer_id is not None
         and enterprises_visible_to(user).filter(pk=case.employer_id).exists(),
-        "candidates": employer_candidates(case) if "link_employer" in forms else [],
+        "candidates": employer_candidates(case, user) if "link_employer" in forms else [],
         # Organisations the text engine reads in the description (the contractor, the site…).
         "mentioned_orgs": extract_orgs(case.description) if "link_employer" in forms else [],
         "duplicate": cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()

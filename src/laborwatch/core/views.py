@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent
 from laborwatch.enterprises.access import enterprises_visible_to
@@ -63,6 +64,12 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_label=actor)
     if request.GET.get("format") == "xlsx":
+        record_event(
+            actor=request.user,
+            action="audit.export",
+            target_type="core.auditevent",
+            after={"action": action, "actor": actor, "rows": min(events.count(), 100_000)},
+        )
         return xlsx_response(
             filename="审计日志.xlsx",
             title="审计日志",

@@ -83,13 +83,18 @@ def worker_list(request: AuthenticatedRequest) -> HttpResponse:
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpResponse:
     reveal = request.GET.get("reveal") == "1" and may_reveal(request.user)
+    reason = request.GET.get("reason", "").strip()[:200]
+    if reveal and not reason:
+        # A clear export is a bulk reveal: like a single reveal it must say why.
+        return HttpResponse(_("Give the reason for exporting personal data in clear."), status=400)
     selected = list(rows[:EXPORT_LIMIT])
     record_event(
         actor=request.user,
-        action="worker.export",
+        action="worker.reveal_export" if reveal else "worker.export",
         target_type="workers.worker",
         target_label=str(len(selected)),
         after={"rows": len(selected), "revealed": reveal},
+        reason=reason,
     )
     return xlsx_response(
         filename="职工名单.xlsx",

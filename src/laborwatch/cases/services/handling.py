@@ -441,9 +441,17 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
     }
     if not told or told in registered or is_anonymised(told):
         return
-    EmployerAlias.objects.get_or_create(
+    alias, created = EmployerAlias.objects.get_or_create(
         name=told[:200], defaults={"enterprise": enterprise, "confirmed_by": actor}
     )
+    if created:
+        record_event(
+            actor=actor,
+            action="enterprise.alias_learn",
+            target=enterprise,
+            org_unit=enterprise.district,
+            after={"alias": alias.name},
+        )
 
 
 def case_recategorise(
