@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.pipeline import ScoreRun, score_store
@@ -66,12 +67,67 @@ def ingest_city_feeds(root: Path, city_dir: Path) -> list[IngestReport]:
     ]
 
 
-def prepare_demo_warnings(city_dir: Path, *, root: Path | None = None) -> DailyRun | None:
-    """Feeds in and one daily run, when the demo has no warning yet; None if it had some."""
+DEMO_BACKFILL_MONTHS = 5
+
+
+def prepare_demo_warnings(
+    city_dir: Path, *, root: Path | None = None, backfill_months: int = DEMO_BACKFILL_MONTHS
+) -> DailyRun | None:
+    """Feeds in and a few months of daily runs, when the demo has no warning yet.
+
+    The runs at the last few month ends happen on their own dates (time-machine), and the
+    demo's district and department accounts sign for and verify what is routed to them in
+    between, so the board shows warnings of every age and the risk profile has a history.
+    Returns today's run; None if the demo already had warnings.
+    """
+    import time_machine
+
     from laborwatch.warnings.models import Warning
 
     if Warning.objects.exists():
         return None
     root = root or Path(settings.DATA_DIR)
     ingest_city_feeds(root, city_dir)
+    today = timezone.localdate()
+    for months_back in range(backfill_months, 0, -1):
+        month_end = _month_end(today, months_back)
+        morning = timezone.make_aware(dt.datetime.combine(month_end, dt.time(8, 30)))
+        with time_machine.travel(morning, tick=False):
+            run_daily(root=root, as_of=month_end)
+        with time_machine.travel(morning + dt.timedelta(hours=2), tick=False):
+            _demo_sign_and_verify()
     return run_daily(root=root)
+
+
+def _month_end(today: dt.date, months_back: int) -> dt.date:
+    first = today.replace(day=1)
+    for _ in range(months_back - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return first - dt.timedelta(days=1)
+
+
+def _demo_sign_and_verify() -> None:
+    """What the demo's signed-in units would have done: sign for, then verify most warnings."""
+    from laborwatch.core.models import User
+    from laborwatch.warnings.models import WarningRouting, WarningStatus, WarningStep
+    from laborwatch.warnings.services import warning_acknowledge, warning_record_step
+
+    users = {user.org_unit_id: user for user in User.objects.filter(org_unit__isnull=False)}
+    pending = WarningRouting.objects.filter(
+        acknowledged_at=None, org_unit_id__in=list(users)
+    ).select_related("warning")
+    for index, routing in enumerate(pending.order_by("pk")):
+        actor = users[routing.org_unit_id]
+        warning_acknowledge(routing=routing, actor=actor)
+        warning = routing.warning
+        warning.refresh_from_db()
+        if warning.district_id != routing.org_unit_id or warning.status != WarningStatus.VERIFYING:
+            continue
+        outcome = WarningStep.Outcome.UNFOUNDED if index % 5 == 0 else WarningStep.Outcome.CONFIRMED
+        warning_record_step(
+            warning=warning,
+            actor=actor,
+            kind=WarningStep.Kind.VERIFICATION,
+            outcome=outcome,
+            note="属地工会上门走访，核实企业用工和工资支付情况",
+        )
