@@ -54,13 +54,6 @@ def _client(request: HttpRequest) -> ApiClient:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    """Times without an offset are Beijing time, as the hotline's clocks are."""
-    if value is None or timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value)
-
-
 @api.post(
     "/cases",
     response={201: CaseCreatedOut, 200: CaseCreatedOut, **ERRORS},
@@ -75,7 +68,7 @@ def case_push(request: HttpRequest, payload: CaseIn) -> HttpStatus:
             channel=client.channel,
             api_client=client,
             external_ref=payload.external_ref,
-            received_at=_aware(payload.received_at),
+            received_at=payload.received_at,
             caller_name=payload.caller.name,
             caller_phone=payload.caller.phone,
             caller_id_number=payload.caller.id_number or "",
@@ -90,7 +83,7 @@ def case_push(request: HttpRequest, payload: CaseIn) -> HttpStatus:
             arrears_to=payload.arrears_to,
             project_name=payload.project_name or "",
             assigned_by=payload.assigned_by or "",
-            superior_deadline=_aware(payload.superior_deadline),
+            superior_deadline=payload.superior_deadline,
         )
     except ValidationError as error:
         return HttpStatus(422, {"detail": service_errors(error)})

@@ -16,11 +16,11 @@ from laborwatch.cases.models import EmployerAlias
 from laborwatch.enterprises.linker import employer_mentions
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
+from laborwatch.text.names import is_anonymised
 
 MAX_CANDIDATES = 5
 FUZZY_MIN_SCORE = 80
 AUTO_LINK_CONFIDENCE = 0.95
-ANONYMISED_MARKERS = ("某", "XX", "xx", "××")
 LINKER_KINDS = {"full": "name", "former": "former_name", "short": "short_name", "fuzzy": "fuzzy"}
 
 
@@ -64,10 +64,6 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
         return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
     return EmployerMatch(None, candidates)
-
-
-def is_anonymised(name: str) -> bool:
-    return any(marker in name for marker in ANONYMISED_MARKERS)
 
 
 def _enterprises() -> QuerySet[Enterprise]:

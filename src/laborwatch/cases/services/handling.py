@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.linking import is_anonymised
 from laborwatch.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -34,6 +33,7 @@ from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.text.names import is_anonymised
 from laborwatch.text.taxonomy import categories
 
 
