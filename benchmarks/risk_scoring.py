@@ -23,6 +23,7 @@ from pathlib import Path
 
 CHILD = r"""
 import datetime as dt, json, re, resource, sys, time
+import pyarrow.parquet as pq
 from pathlib import Path
 from laborwatch.risk import store
 from laborwatch.risk.definitions import months_read, scoring_definitions
@@ -39,8 +40,9 @@ if mode == "score":
     extra = {"files": len(run.files_read), "enterprises": run.enterprises}
 else:
     # The files the scoring opens (months_read), and either every column of them ("scan-all")
-    # or the columns the definitions name for that feed ("scan"): max() of each column makes
-    # DuckDB decode every value, as the scoring does.
+    # or the columns the definitions name for that feed ("scan"). Folding the hash of every
+    # value makes DuckDB decode each one, as the scoring does (a plain max() would be
+    # answered from the Parquet statistics without reading the column).
     sqls = [sql for _, sql in scoring_definitions(config, day)]
     con = store.connect(threads=threads)
     parts, read = [], {}
@@ -49,15 +51,15 @@ else:
         if not files:
             continue
         users = [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
-        columns = [
-            c.name for c in feed.columns
-            if mode == "scan-all" or any(re.search(rf"\b{c.name}\b", sql) for sql in users)
-        ]
+        columns = (
+            pq.read_schema(files[0]).names if mode == "scan-all"
+            else [c for c in feed.stored_columns if any(re.search(rf"\b{c}\b", s) for s in users)]
+        )
         read[feed.name] = [len(files), columns]
         listing = ", ".join(f"'{p}'" for p in files)
-        aggregates = ", ".join(f"CAST(max(\"{c}\") AS VARCHAR)" for c in columns)
+        aggregates = ", ".join(f"bit_xor(hash(\"{c}\"))" for c in columns)
         parts.append(
-            f"SELECT count(*) AS n, concat_ws(',', {aggregates}) AS a"
+            f"SELECT count(*) AS n, list_value({aggregates}) AS a"
             f" FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
         )
     result = con.execute(" UNION ALL ".join(parts)).fetchall()

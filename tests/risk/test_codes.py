@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 import pyarrow as pa
+import pytest
 
 from laborwatch.lib.codes import CREDIT_CODE_ALPHABET, credit_code_problem, normalize_code
-from laborwatch.risk.codes import credit_code_problems
+from laborwatch.risk.codes import credit_code_problems, enterprise_keys
 from tests.risk.helpers import code
 
 
@@ -34,3 +35,25 @@ def test_nulls_are_missing() -> None:
 def test_chunked_input() -> None:
     chunked = pa.chunked_array([[code(1)], [code(2)[:-1] + "0" if code(2)[-1] != "0" else "1"]])
     assert list(credit_code_problems(chunked)) == [None, "check"]
+
+
+def test_enterprise_key_is_a_fixed_function_of_the_code() -> None:
+    # A store written by one version is read by the next: the value must never change.
+    keys = enterprise_keys(pa.array(["91370200MA3C8X8X5X", None, " 91370200ma3c8x8x5x "]))
+    assert keys.to_pylist() == [6312520705456669705, None, 6312520705456669705]
+    assert keys.type == pa.int64()
+
+
+def test_enterprise_keys_differ_for_codes_that_differ_in_one_place() -> None:
+    first17 = "91370200MA3C8X8X5"
+    codes = [first17[:i] + c + first17[i + 1 :] for i in range(17) for c in "0123456789"]
+    codes = [code + "X" for code in dict.fromkeys(codes)]  # keys ignore the check character
+    keys = enterprise_keys(pa.array(codes)).to_pylist()
+    assert len(set(keys)) == len(codes)
+
+
+def test_enterprise_keys_refuse_a_code_that_is_not_one() -> None:
+    with pytest.raises(ValueError, match="18 ASCII"):
+        enterprise_keys(pa.array(["9137"]))
+    with pytest.raises(ValueError, match="alphabet"):
+        enterprise_keys(pa.array(["91370200MA3C8X8XIX"]))  # I is not in the alphabet

@@ -8,11 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from laborwatch.risk.ingest import ingest_file
-from laborwatch.risk.pipeline import NoFeedsError, indicator_history, score_store
+from laborwatch.risk.pipeline import (
+    KeyCollisionError,
+    NoFeedsError,
+    indicator_history,
+    score_store,
+)
 from tests.risk.helpers import ACME, OTHER, code
 
 TODAY = dt.date(2026, 11, 26)
@@ -124,3 +130,24 @@ def test_engine_never_imports_django() -> None:
         [sys.executable, "-c", code_text], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_store_from_before_the_enterprise_key_is_upgraded_and_scores_alike(root: Path) -> None:
+    expected = pq.read_table(score_store(root).scores_path).sort_by("credit_code")
+    for path in (root / "feeds").glob("*/*.parquet"):  # as an earlier version wrote them
+        pq.write_table(pq.read_table(path).drop_columns(["enterprise_key"]), path)
+    run = score_store(root)
+    assert pq.read_table(run.scores_path).sort_by("credit_code") == expected
+    for path in (root / "feeds").glob("*/*.parquet"):
+        assert "enterprise_key" in pq.read_schema(path).names
+
+
+def test_two_registry_codes_with_one_key_stop_the_run(root: Path) -> None:
+    path = root / "feeds" / "registry" / "current.parquet"
+    table = pq.read_table(path)
+    keys = table.column("enterprise_key").to_pylist()
+    column = table.column_names.index("enterprise_key")
+    same = pa.array([keys[0]] * len(keys))
+    pq.write_table(table.set_column(column, "enterprise_key", same), path)
+    with pytest.raises(KeyCollisionError, match=f"{ACME}.*{OTHER}|{OTHER}.*{ACME}"):
+        score_store(root)

@@ -87,6 +87,15 @@ def test_si_arrears_counts_only_the_current_streak() -> None:
     assert scores["wage_arrears"]["grade"] == "none"
 
 
+def test_si_arrears_streak_older_than_the_recent_months_is_counted_whole() -> None:
+    # The recent months (the trailing window) are grouped for every enterprise; a streak
+    # through all of them is followed back into the older months of the lookback.
+    values, _ = score(_social_insurance(arrears_from=2))  # clear in 2026-01, arrears since
+    assert values["si_arrears_months"] == 10
+    values, _ = score(_social_insurance(arrears_from=0))  # no clear month in the window
+    assert values["si_arrears_months"] == 13  # counted from the window's start
+
+
 def test_si_arrears_not_known_before_the_month_ends() -> None:
     values, _ = score(_social_insurance(arrears_from=9), as_of=dt.date(2026, 10, 30))
     assert values["si_arrears_months"] == 2  # October is not over: September is the latest
@@ -116,6 +125,16 @@ def test_wage_account_month_without_payment_is_red() -> None:
     _check("wage_account_dispute", scores, "yellow")
     assert scores["wage_arrears"]["grade"] == "red"  # sets the grade whatever the score
     assert json.loads(scores["wage_arrears"]["departments"]) == ["住建"]
+
+
+def test_wage_account_names_the_same_project_among_equally_bad_ones() -> None:
+    rows = _wage_account([(40, 2e5), (0, 0.0)])["wage_account"].to_pylist()
+    for code in ("P-009", "P-003"):  # two more projects exactly as bad as P-001
+        rows += [{**row, "project_code": code} for row in rows[:2]]
+    for order in (rows, rows[::-1]):
+        values, _ = score({"wage_account": feed_frame("wage_account", order)})
+        assert values["wage_account_unpaid_months"] == 1
+        assert values["wage_account_project"] == "P-001"
 
 
 def test_wage_account_paid_below_attending_is_yellow() -> None:

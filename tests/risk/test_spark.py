@@ -33,5 +33,5 @@ def test_spark_functions_replace_duckdb_ones() -> None:
 
     spark = dict(spark_definitions(CONFIG, dt.date(2026, 10, 31)))
     assert "FILTER(" in spark["risk_scores"] and "TRANSFORM(" in spark["risk_scores"]
-    assert "MAX_BY" in spark["wage_account_indicators"]
+    assert "ROW_NUMBER() OVER" in spark["wage_account_indicators"]
     assert "`month`" in spark["social_insurance_indicators"]

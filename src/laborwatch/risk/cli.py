@@ -71,14 +71,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from laborwatch.risk import store
-    from laborwatch.risk.pipeline import NoFeedsError, score_store
+    from laborwatch.risk.pipeline import ScoringError, score_store
 
     config = load_rules(Path(args.rules)) if args.rules else load_rules()
     try:
         with _progress(not args.quiet) as progress:
             progress.add_task("计算风险指标与评分……", total=None)
             run = score_store(store.data_dir(), as_of=args.date, config=config)
-    except NoFeedsError as error:
+    except ScoringError as error:
         print(error, file=sys.stderr)
         return 1
     print(

@@ -21,6 +21,7 @@ _IS_AUTHORITY = np.zeros(256, dtype=bool)
 for _char in CREDIT_CODE_AUTHORITIES:
     _IS_AUTHORITY[ord(_char)] = True
 _WEIGHTS = np.array(CREDIT_CODE_WEIGHTS, dtype=np.int64)
+_DIGIT_OF_BYTE = np.where(_VALUE_OF_BYTE < 0, 255, _VALUE_OF_BYTE).astype(np.uint8)
 
 
 def normalize_codes(codes: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -92,3 +93,56 @@ def _bytes_matrix(text: pa.Array) -> np.ndarray:
     offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[: len(text) + 1]
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
     return data[offsets[0] : offsets[-1]].reshape(len(text), CODE_LENGTH)
+
+
+# ---- the enterprise key -----------------------------------------------------------------
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_SPLITMIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+_HALF = 9  # the first 9 characters (< 31**9 < 2**45) and the next 8 (< 31**8 < 2**40)
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a bijection of 64-bit words that spreads every input bit."""
+    z = values.copy()
+    z ^= z >> np.uint64(30)
+    z *= _SPLITMIX[0]
+    z ^= z >> np.uint64(27)
+    z *= _SPLITMIX[1]
+    z ^= z >> np.uint64(31)
+    return z & _MASK
+
+
+def _base31(digits: np.ndarray) -> np.ndarray:
+    number = np.zeros(len(digits), dtype=np.uint64)
+    for column in range(digits.shape[1]):  # column by column: numpy has no fast integer @
+        number *= np.uint64(31)
+        number += digits[:, column].astype(np.uint64)
+    return number
+
+
+def enterprise_keys(codes: pa.Array | pa.ChunkedArray, *, normalized: bool = False) -> pa.Array:
+    """The 64-bit enterprise key of each valid credit code (null for a null code).
+
+    The feed store carries it beside the code so that scoring groups and joins on an
+    integer instead of an 18-character string (several times faster in DuckDB). The key is
+    a fixed function of the code's first 17 characters (the 18th is their check character):
+    the two halves as base-31 numbers, mixed by SplitMix64. It does not depend on the
+    engine or its version, so a store written today is read alike tomorrow and by Spark.
+    Distinct codes giving one key is possible in principle (about one chance in 10^8 for a
+    city's 350,000 codes); the scoring run checks the registry for it and stops if so.
+    `normalized`: the codes already went through `normalize_codes`.
+    """
+    text = codes if normalized and isinstance(codes, pa.Array) else normalize_codes(codes)
+    valid = text.is_valid().to_numpy(zero_copy_only=False)
+    keys = np.zeros(len(text), dtype=np.uint64)
+    if valid.any():
+        present = text if valid.all() else text.filter(pa.array(valid))
+        if not pc.all(pc.equal(pc.binary_length(present), CODE_LENGTH)).as_py():
+            raise ValueError("enterprise_keys: every code must be 18 ASCII characters")
+        values = _DIGIT_OF_BYTE[_bytes_matrix(present)[:, :17]]
+        if (values > 30).any():
+            raise ValueError("enterprise_keys: a code has a character outside the alphabet")
+        high, low = _base31(values[:, :_HALF]), _base31(values[:, _HALF:17])
+        keys[valid] = _mix64(_mix64(high) + low)
+    return pa.array(keys.view(np.int64), pa.int64(), mask=~valid)

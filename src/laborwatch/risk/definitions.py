@@ -94,6 +94,8 @@ def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
         "window_start_index": index(window_start),
         "trailing_start": _date(trailing_start),
         "trailing_start_index": index(trailing_start),
+        # The months every enterprise's rows are grouped over (older ones only for streaks).
+        "recent_start": _date(max(window_start, trailing_start)),
         "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
         "min_trailing_revenue": str(float(windows["min_trailing_revenue"])),
         "min_trailing_kwh": str(float(windows["min_trailing_kwh"])),
@@ -127,7 +129,10 @@ def indicator_names() -> list[str]:
 
 
 def _indicator_values_sql() -> str:
-    """Grain: one row per enterprise in the registry, every indicator (0 without data)."""
+    """Grain: one row per enterprise in the registry, every indicator (0 without data).
+
+    The families are joined on the integer enterprise key; the code comes from the registry.
+    """
     columns = ["registry.credit_code", "registry.district", "registry.industry"]
     joins = []
     for family in FAMILIES:
@@ -136,7 +141,9 @@ def _indicator_values_sql() -> str:
             for name in family.INDICATORS
         ]
         columns += [f"{family.NAME}.{name} AS {name}" for name in family.DETAILS]
-        joins.append(f"LEFT JOIN {family.NAME} ON {family.NAME}.credit_code = registry.credit_code")
+        joins.append(
+            f"LEFT JOIN {family.NAME} ON {family.NAME}.enterprise_key = registry.enterprise_key"
+        )
     return f"SELECT {', '.join(columns)}\nFROM registry\n" + "\n".join(joins)
 
 
@@ -150,12 +157,18 @@ def _level_case(thresholds: dict[str, float], value: str) -> str:
 
 
 def _rule_levels_sql(config: RulesConfig) -> str:
-    """Grain: one row per enterprise; the level (0-4) each rule reaches, one column per rule."""
+    """Grain: one row per enterprise that reaches a level in some rule (most reach none);
+    the level (0-4) each rule reaches, one column per rule."""
     levels = [
         f"{_level_case(rule.thresholds, f'CAST({rule.indicator} AS DOUBLE)')} AS level_{rule.id}"
         for rule in config.rules
     ]
-    return f"SELECT *, {', '.join(levels)}\nFROM {INDICATOR_VALUES}"
+    reaches = " OR ".join(
+        f"CAST({rule.indicator} AS DOUBLE) >= {min(rule.thresholds.values())!r}"
+        for rule in config.rules
+        if rule.thresholds
+    )
+    return f"SELECT *, {', '.join(levels)}\nFROM {INDICATOR_VALUES}\nWHERE {reaches or 'false'}"
 
 
 def _grade_name(level: str) -> str:

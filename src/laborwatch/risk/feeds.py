@@ -24,6 +24,11 @@ STORE_TYPES: dict[str, str] = {
 }
 
 
+# Derived at loading, beside credit_code in every feed that has one (codes.enterprise_keys):
+# the integer the scoring groups and joins enterprises on.
+ENTERPRISE_KEY = "enterprise_key"
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -44,6 +49,12 @@ class Feed:
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
+
+    @property
+    def stored_columns(self) -> tuple[str, ...]:
+        """The columns of a store partition: the declared ones and the enterprise key."""
+        names = tuple(column.name for column in self.columns)
+        return (*names, ENTERPRISE_KEY) if "credit_code" in names else names
 
     @property
     def required_columns(self) -> tuple[str, ...]:

@@ -116,6 +116,7 @@ def ingest_file(
         )
         return report
     if checked.valid.num_rows:
+        store.add_enterprise_keys(root, [feed])  # merged partitions must have the key too
         store.write_batch(root, feed, checked.valid, report.batch_id)
     report.rows_taken = checked.valid.num_rows
     report.status = "loaded"

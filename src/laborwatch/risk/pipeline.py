@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from laborwatch.risk import store
@@ -20,8 +21,16 @@ from laborwatch.risk.rules import NO_GRADE, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
 
 
-class NoFeedsError(Exception):
+class ScoringError(Exception):
+    """The run cannot score; the message is for users (Chinese)."""
+
+
+class NoFeedsError(ScoringError):
     """There is nothing to score: the feed store is empty."""
+
+
+class KeyCollisionError(ScoringError):
+    """Two registry codes share an enterprise key (see codes.enterprise_keys): not scored."""
 
 
 @dataclass
@@ -51,9 +60,11 @@ def score_store(
     if as_of is None:
         raise NoFeedsError(f"数据源库为空：{store.feeds_dir(root)}（请先运行 laborwatch ingest）")
     folder = store.scores_dir(root, as_of)
+    store.add_enterprise_keys(root)  # a store from before the key: upgraded once
     con = store.connect(memory_limit, threads)
     try:
         used = store.create_feed_views(con, root, months_read(config, as_of))
+        _check_keys(con)
         run_definitions(con, config, as_of)
         scores_path = store.copy_query_to_parquet(
             con, f"SELECT * FROM {RISK_SCORES}", folder / "scores.parquet"
@@ -86,6 +97,16 @@ def score_store(
         grade_counts=grade_counts,
         enterprises=enterprises,
     )
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
+    clashes = con.sql(
+        "SELECT string_agg(credit_code, '、' ORDER BY credit_code) FROM registry"
+        " WHERE enterprise_key IN (SELECT enterprise_key FROM registry"
+        " GROUP BY enterprise_key HAVING count(*) > 1)"
+    ).fetchall()[0][0]
+    if clashes:
+        raise KeyCollisionError(f"企业登记中以下统一社会信用代码的企业键相同，无法评分：{clashes}")
 
 
 def indicator_history(root: Path, credit_code: str) -> pa.Table:

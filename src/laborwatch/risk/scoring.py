@@ -9,8 +9,14 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, scoring_definitions
-from laborwatch.risk.feeds import FEEDS, STORE_TYPES
+from laborwatch.risk.codes import enterprise_keys
+from laborwatch.risk.definitions import (
+    INDICATOR_VALUES,
+    RISK_SCORES,
+    RULE_LEVELS,
+    scoring_definitions,
+)
+from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES
 from laborwatch.risk.rules import RulesConfig
 
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -23,10 +29,11 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 
 
 def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-    """A feed table with the store's types from literal rows (missing columns are null)."""
+    """A feed table as stored from literal rows: the store's types (missing columns are
+    null) and the enterprise key of each code."""
     feed = FEEDS[feed_name]
     rows = list(rows)
-    return pa.table(
+    table = pa.table(
         {
             column.name: pa.array(
                 [row.get(column.name) for row in rows], ARROW_TYPES[STORE_TYPES[column.kind]]
@@ -34,6 +41,10 @@ def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
             for column in feed.columns
         }
     )
+    if ENTERPRISE_KEY not in feed.stored_columns:
+        return table
+    keys = enterprise_keys(table.column("credit_code"))
+    return table.add_column(table.column_names.index("credit_code") + 1, ENTERPRISE_KEY, keys)
 
 
 def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Table]) -> None:
@@ -47,11 +58,12 @@ def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Tabl
 def run_definitions(con: duckdb.DuckDBPyConnection, config: RulesConfig, as_of: dt.date) -> None:
     """Create every definition over the feed views already on `con`.
 
-    Indicator values are materialised once (read by the rules and by the scores); the rest
-    stay views, so the scores are computed while they are written.
+    Indicator values and rule levels are materialised once (each is read more than once:
+    the values by the levels and the indicator file, the levels by every risk type); the
+    rest stay views, so the scores are computed while they are written.
     """
     for name, sql in scoring_definitions(config, as_of):
-        if name == INDICATOR_VALUES:
+        if name in (INDICATOR_VALUES, RULE_LEVELS):
             con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
         else:
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')

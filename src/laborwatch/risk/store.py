@@ -5,7 +5,9 @@ Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
     feeds/<feed>/YYYY-MM.parquet              one file per feed and month (snapshot feeds:
                                               feeds/<feed>/current.parquet); no key=value
                                               folder names, which readers would take as
-                                              hive partitions shadowing the month column
+                                              hive partitions shadowing the month column;
+                                              each row also carries enterprise_key, the
+                                              integer of its credit code (codes.py)
     feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
     feeds/_rejects/<feed>/<batch>.csv         rejected rows with row number and reason
     scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type with points
@@ -32,7 +34,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from laborwatch.risk.feeds import FEEDS, STORE_TYPES, Feed
+from laborwatch.risk.codes import enterprise_keys
+from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
 
 SNAPSHOT_PARTITION = "current"
 SNIFF_BYTES = 1 << 20
@@ -226,7 +229,8 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     columns = [column.name for column in feed.columns]
-    batch = rows.select(columns).append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
+    batch = with_enterprise_key(feed, rows.select(columns))
+    batch = batch.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
     numbers, names = partition_labels(feed, rows)
     moves: list[tuple[Path, Path]] = []
     counts: dict[str, int] = {}
@@ -252,7 +256,7 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
 
 def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:
     """Write the stored partition with the new rows in it (new rows win on the key)."""
-    columns = ", ".join(f'"{column.name}"' for column in feed.columns) + ", _batch_id"
+    columns = ", ".join(f'"{name}"' for name in feed.stored_columns) + ", _batch_id"
     key = ", ".join(f'"{name}"' for name in feed.key)
     con = duckdb.connect()
     try:
@@ -271,6 +275,35 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     finally:
         con.close()
     return int(pq.read_metadata(staged).num_rows)
+
+
+def with_enterprise_key(feed: Feed, rows: pa.Table) -> pa.Table:
+    """The rows with the enterprise key of their (valid, normalised) credit code added."""
+    if ENTERPRISE_KEY not in feed.stored_columns or ENTERPRISE_KEY in rows.column_names:
+        return rows
+    keys = enterprise_keys(rows.column("credit_code").combine_chunks(), normalized=True)
+    return rows.add_column(rows.column_names.index("credit_code") + 1, ENTERPRISE_KEY, keys)
+
+
+def add_enterprise_keys(root: Path, feeds: Iterable[Feed] = FEEDS.values()) -> int:
+    """Give every stored partition written before the enterprise key its key column.
+
+    A one-time upgrade of a store from an earlier version, each file replaced whole (written
+    beside it, then moved over it). Returns how many files were rewritten; 0 when current.
+    """
+    upgraded = 0
+    for feed in feeds:
+        if ENTERPRISE_KEY not in feed.stored_columns:
+            continue
+        for path in feed_files(root, feed):
+            if ENTERPRISE_KEY in pq.read_schema(path).names:
+                continue
+            keyed = with_enterprise_key(feed, pq.read_table(path))
+            staged = path.with_suffix(".parquet.tmp")
+            pq.write_table(keyed, staged, row_group_size=ROW_GROUP_ROWS)
+            os.replace(staged, path)
+            upgraded += 1
+    return upgraded
 
 
 def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
@@ -326,6 +359,8 @@ def create_feed_views(
             f'CAST(NULL AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
             for column in feed.columns
         )
+        if ENTERPRISE_KEY in feed.stored_columns:
+            typed += f', CAST(NULL AS BIGINT) AS "{ENTERPRISE_KEY}"'
         if files:
             listing = ", ".join(f"'{path}'" for path in files)
             source = (

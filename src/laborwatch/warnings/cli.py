@@ -28,14 +28,14 @@ def _date(text: str) -> dt.date:
 
 def cmd_score(args: argparse.Namespace) -> int:
     _django()
-    from laborwatch.risk.pipeline import NoFeedsError
+    from laborwatch.risk.pipeline import ScoringError
     from laborwatch.risk.rules import load_rules
     from laborwatch.warnings.daily import run_daily
 
     config = load_rules(Path(args.rules)) if args.rules else load_rules()
     try:
         run = run_daily(as_of=args.date, config=config)
-    except NoFeedsError as error:
+    except ScoringError as error:
         print(error, file=sys.stderr)
         return 1
     print(format_daily(run, config.risk_types))

@@ -35,7 +35,7 @@ def run_daily(
 ) -> DailyRun:
     """One day of the pipeline; `as_of` defaults to the latest date in the feeds.
 
-    Raises risk.pipeline.NoFeedsError when the feed store is empty.
+    Raises risk.pipeline.ScoringError when it cannot score (an empty feed store, say).
     """
     root = root or Path(settings.DATA_DIR)
     config = config or load_rules()

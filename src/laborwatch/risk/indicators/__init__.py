@@ -1,5 +1,7 @@
 """Indicator families: one module per feed family, each one SQL definition (DuckDB dialect,
-transpiled per engine) producing one row per enterprise as of a date.
+transpiled per engine) producing one row per enterprise as of a date, keyed by the integer
+enterprise_key the feed store carries beside each credit code (grouping on it is several
+times faster than on the code; the registry maps it back to the code).
 
 Every module has NAME (the view it produces), INDICATORS (numeric columns, larger is
 riskier, 0 when the enterprise has no data), DETAILS (other columns kept as evidence) and

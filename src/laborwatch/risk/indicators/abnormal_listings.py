@@ -1,6 +1,6 @@
 """Produces abnormal_listing_indicators.
 
-Grain: one row per credit_code listed as abnormal (经营异常) in the year ending $as_of.
+Grain: one row per enterprise (key) listed as abnormal (经营异常) in the year ending $as_of.
 """
 
 NAME = "abnormal_listing_indicators"
@@ -8,8 +8,8 @@ INDICATORS = ("abnormal_listings_365d",)
 DETAILS = ()
 
 SQL = """
-SELECT credit_code, count(*) AS abnormal_listings_365d
+SELECT enterprise_key, count(*) AS abnormal_listings_365d
 FROM abnormal_listings
 WHERE listed_on > $abnormal_since AND listed_on <= $as_of
-GROUP BY credit_code
+GROUP BY enterprise_key
 """

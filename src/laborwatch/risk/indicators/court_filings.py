@@ -1,6 +1,6 @@
 """Produces court_indicators.
 
-Grain: one row per credit_code with labour arbitration, lawsuit or enforcement filings in
+Grain: one row per enterprise (key) with labour arbitration, lawsuit or enforcement filings in
 the window ending $as_of.
 """
 
@@ -10,7 +10,7 @@ DETAILS = ()
 
 SQL = """
 SELECT
-    credit_code,
+    enterprise_key,
     sum(CASE WHEN kind IN ('labor_arbitration', 'labor_lawsuit') AND filed_on > $court_since
         THEN 1 ELSE 0 END) AS labor_cases_90d,
     coalesce(max(CASE WHEN kind IN ('labor_arbitration', 'labor_lawsuit')
@@ -19,5 +19,5 @@ SELECT
         THEN 1 ELSE 0 END) AS enforcement_180d
 FROM court_filings
 WHERE filed_on > $earliest_court_since AND filed_on <= $as_of
-GROUP BY credit_code
+GROUP BY enterprise_key
 """

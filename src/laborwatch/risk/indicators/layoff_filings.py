@@ -1,6 +1,6 @@
 """Produces layoff_indicators.
 
-Grain: one row per credit_code with layoff filings (裁员报告) in the window ending $as_of.
+Grain: one row per enterprise (key) with layoff filings (裁员报告) in the window ending $as_of.
 """
 
 NAME = "layoff_indicators"
@@ -9,11 +9,11 @@ DETAILS = ()
 
 SQL = """
 SELECT
-    credit_code,
+    enterprise_key,
     sum(layoff_count) AS layoff_count_90d,
     max(CASE WHEN staff_count > 0 THEN CAST(layoff_count AS DOUBLE) / staff_count ELSE 0.0 END)
         AS layoff_share_90d
 FROM layoff_filings
 WHERE filed_on > $layoff_since AND filed_on <= $as_of
-GROUP BY credit_code
+GROUP BY enterprise_key
 """

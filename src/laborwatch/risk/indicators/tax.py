@@ -1,6 +1,6 @@
 """Produces tax_indicators.
 
-Grain: one row per credit_code with tax filings in the lookback window, as of $as_of.
+Grain: one row per enterprise (key) with tax filings in the lookback window, as of $as_of.
 """
 
 NAME = "tax_indicators"
@@ -10,7 +10,7 @@ DETAILS = ()
 SQL = """
 WITH per_enterprise AS (
     SELECT
-        credit_code,
+        enterprise_key,
         max(CASE WHEN "month" = $latest_month THEN taxable_revenue END) AS latest_revenue,
         max(CASE WHEN "month" = $previous_month THEN taxable_revenue END) AS previous_revenue,
         avg(CASE WHEN "month" < $previous_month AND "month" >= $trailing_start
@@ -19,10 +19,10 @@ WITH per_enterprise AS (
             THEN taxable_revenue END) AS trailing_revenue
     FROM tax
     WHERE "month" >= $trailing_start AND "month" <= $latest_month
-    GROUP BY credit_code
+    GROUP BY enterprise_key
 )
 SELECT
-    credit_code,
+    enterprise_key,
     CASE WHEN trailing_revenue >= $min_trailing_revenue AND latest_revenue IS NOT NULL
         THEN greatest(0.0, 1.0 - latest_revenue / trailing_revenue)
         ELSE 0.0 END AS tax_revenue_drop,

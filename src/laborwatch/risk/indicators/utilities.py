@@ -1,6 +1,6 @@
 """Produces utility_indicators.
 
-Grain: one row per credit_code with utility readings in the lookback window, as of $as_of.
+Grain: one row per enterprise (key) with utility readings in the lookback window, as of $as_of.
 """
 
 NAME = "utility_indicators"
@@ -10,7 +10,7 @@ DETAILS = ()
 SQL = """
 WITH per_enterprise AS (
     SELECT
-        credit_code,
+        enterprise_key,
         max(CASE WHEN "month" = $latest_month THEN electricity_kwh END) AS latest_kwh,
         max(CASE WHEN "month" = $previous_month THEN electricity_kwh END) AS previous_kwh,
         avg(CASE WHEN "month" < $previous_month AND "month" >= $trailing_start
@@ -19,10 +19,10 @@ WITH per_enterprise AS (
             THEN electricity_kwh END) AS trailing_kwh
     FROM utilities
     WHERE "month" >= $trailing_start AND "month" <= $latest_month
-    GROUP BY credit_code
+    GROUP BY enterprise_key
 )
 SELECT
-    credit_code,
+    enterprise_key,
     CASE WHEN trailing_kwh >= $min_trailing_kwh AND latest_kwh IS NOT NULL
         THEN greatest(0.0, 1.0 - latest_kwh / trailing_kwh)
         ELSE 0.0 END AS utility_drop,

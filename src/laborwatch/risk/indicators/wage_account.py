@@ -1,6 +1,6 @@
 """Produces wage_account_indicators.
 
-Grain: one row per credit_code (the contractor) with construction projects in the lookback
+Grain: one row per enterprise (key) (the contractor) with construction projects in the lookback
 window, as of $as_of; the worst project is named as evidence.
 """
 
@@ -12,7 +12,7 @@ SQL = """
 WITH monthly AS (
     SELECT
         project_code,
-        credit_code,
+        enterprise_key,
         year("month") * 12 + month("month") - 1 AS month_index,
         attending_headcount,
         paid_headcount,
@@ -24,7 +24,7 @@ WITH monthly AS (
 per_project AS (
     SELECT
         project_code,
-        max(credit_code) AS credit_code,
+        max(enterprise_key) AS enterprise_key,
         max(CASE WHEN month_index = $latest_index THEN is_unpaid END) AS latest_unpaid,
         max(CASE WHEN is_unpaid = 0 THEN month_index END) AS last_paid_index,
         max(CASE WHEN month_index = $latest_index AND attending_headcount > 0
@@ -36,18 +36,28 @@ per_project AS (
 scored AS (
     SELECT
         project_code,
-        credit_code,
+        enterprise_key,
         CASE WHEN latest_unpaid = 1
             THEN $latest_index - coalesce(last_paid_index, $window_start_index - 1)
             ELSE 0 END AS unpaid_months,
         coalesce(paid_shortfall, 0.0) AS paid_shortfall
     FROM per_project
+),
+ranked AS (
+    -- the worst project first; of equally bad ones the lowest code, so reruns name the same
+    SELECT
+        *,
+        row_number() OVER (
+            PARTITION BY enterprise_key
+            ORDER BY unpaid_months * 10 + paid_shortfall DESC, project_code
+        ) AS rank_in_enterprise
+    FROM scored
 )
 SELECT
-    credit_code,
+    enterprise_key,
     max(unpaid_months) AS wage_account_unpaid_months,
     max(paid_shortfall) AS wage_account_paid_shortfall,
-    arg_max(project_code, unpaid_months * 10 + paid_shortfall) AS wage_account_project
-FROM scored
-GROUP BY credit_code
+    max(CASE WHEN rank_in_enterprise = 1 THEN project_code END) AS wage_account_project
+FROM ranked
+GROUP BY enterprise_key
 """

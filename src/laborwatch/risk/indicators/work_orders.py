@@ -1,6 +1,6 @@
 """Produces work_order_indicators.
 
-Grain: one row per credit_code named in work orders received in the 30 days ending $as_of.
+Grain: one row per enterprise (key) named in work orders received in the 30 days ending $as_of.
 A work order that names no employer but a construction project is the project's
 contractor's (the contractor of the project in the wage-account feed). A group work order
 counts its workers: the complaining workers are the larger of the distinct callers and the
@@ -19,13 +19,13 @@ DETAILS = ("complaint_project",)
 
 SQL = """
 WITH contractors AS (
-    SELECT project_code, max(credit_code) AS contractor
+    SELECT project_code, max(enterprise_key) AS contractor
     FROM wage_account
     GROUP BY project_code
 ),
 recent AS (
     SELECT
-        coalesce(orders.credit_code, contractors.contractor) AS credit_code,
+        coalesce(orders.enterprise_key, contractors.contractor) AS enterprise_key,
         orders.project_code,
         orders.worker_key,
         orders.workers_involved,
@@ -34,37 +34,45 @@ recent AS (
     LEFT JOIN contractors ON contractors.project_code = orders.project_code
     WHERE orders.received_at >= $work_order_since_timestamp
         AND orders.received_at < $as_of_end_timestamp
-        AND (orders.credit_code IS NOT NULL OR orders.project_code IS NOT NULL)
+        AND (orders.enterprise_key IS NOT NULL OR orders.project_code IS NOT NULL)
 ),
 per_project AS (
     SELECT
-        credit_code,
+        enterprise_key,
         project_code,
         greatest(count(DISTINCT worker_key), coalesce(max(workers_involved), 0)) AS workers
     FROM recent
     WHERE project_code IS NOT NULL
-    GROUP BY credit_code, project_code
+    GROUP BY enterprise_key, project_code
 ),
 worst_project AS (
-    SELECT credit_code, max(workers) AS workers, arg_max(project_code, workers) AS project_code
-    FROM per_project
-    GROUP BY credit_code
+    -- the project with most workers; of equal ones the lowest code, so reruns name the same
+    SELECT enterprise_key, workers, project_code
+    FROM (
+        SELECT
+            *,
+            row_number() OVER (
+                PARTITION BY enterprise_key ORDER BY workers DESC, project_code
+            ) AS rank_in_enterprise
+        FROM per_project
+    ) AS ranked
+    WHERE rank_in_enterprise = 1
 ),
 per_enterprise AS (
     SELECT
-        credit_code,
+        enterprise_key,
         count(*) AS work_orders_30d,
         sum(is_wage) AS wage_work_orders_30d,
         greatest(count(DISTINCT worker_key), coalesce(max(workers_involved), 0))
             AS complaining_workers_30d
     FROM recent
-    WHERE credit_code IS NOT NULL
-    GROUP BY credit_code
+    WHERE enterprise_key IS NOT NULL
+    GROUP BY enterprise_key
 )
 SELECT
     per_enterprise.*,
     coalesce(worst_project.workers, 0) AS project_complaining_workers_30d,
     worst_project.project_code AS complaint_project
 FROM per_enterprise
-LEFT JOIN worst_project ON worst_project.credit_code = per_enterprise.credit_code
+LEFT JOIN worst_project ON worst_project.enterprise_key = per_enterprise.enterprise_key
 """
