@@ -3,6 +3,7 @@
 Prints the median wall and CPU time of `score_store` (all indicators, scores, both output
 files) and of one plain DuckDB query over exactly the partition files the scoring opens,
 reading either the columns the scoring definitions name ("scan") or every column ("scan-all"),
+each value decoded and folded into a hash (so that no answer comes from Parquet statistics),
 their ratios, and each one's peak RSS. Every timed run is a fresh process (so RSS is its
 own); one warm-up run of each first so all read from a warm page cache.
 
