@@ -3,6 +3,7 @@ opening a work order, the enterprise risk profile."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -248,3 +249,27 @@ def test_enterprise_page_links_to_the_profile(shinan_warning, owner, client_for)
 def test_navigation_enables_warnings(owner, client_for) -> None:
     page = client_for(owner).get("/warnings/").content.decode()
     assert '<a href="/warnings/" class="active">' in page
+
+
+OVERDUE = '<span class="light light-red">逾期</span>'
+
+
+def test_inbox_lists_warnings_my_unit_must_sign_for(
+    shinan_warning, owner, colleague, outsider, liaison, centre_staff, client_for
+) -> None:
+    def inbox(user, at: dt.datetime | None = None) -> str:
+        with time_machine.travel(at or local(2025, 3, 7, 9, 0), tick=False):  # orange: 24 h
+            return client_for(user).get("/cases/inbox/").content.decode()
+
+    for user in (owner, liaison):  # the district and the department it was routed to
+        page = inbox(user)
+        assert str(shinan_warning) in page and OVERDUE in page
+        page = inbox(user, at=local(2025, 3, 5, 11, 0))
+        assert str(shinan_warning) in page and OVERDUE not in page
+    assert str(shinan_warning) not in inbox(outsider)
+    assert "未按时签收的预警" in inbox(centre_staff)  # the centre follows escalations up
+    assert 'href="/warnings/?overdue=1">1</a>' in inbox(centre_staff)
+    with time_machine.travel(local(2025, 3, 7, 9, 30), tick=False):
+        client_for(colleague).post(f"/warnings/{shinan_warning.pk}/acknowledge/")
+    assert str(shinan_warning) not in inbox(owner)  # a colleague signed for the unit
+    assert str(shinan_warning) in inbox(liaison)  # the department has not

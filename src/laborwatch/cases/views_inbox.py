@@ -1,4 +1,5 @@
-"""My inbox: my open cases by SLA urgency, unread notices, overdue milestones, referrals."""
+"""My inbox: my open cases by SLA urgency, unread notices, overdue milestones, referrals,
+and the warnings my unit has to sign for."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from laborwatch.cases.selectors import inbox
 from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.views import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.warnings.selectors import overdue_warning_count, routings_to_sign
 
 
 @login_required
@@ -23,6 +25,10 @@ def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
         "cases/inbox.html",
         {
             "inbox": inbox(user=request.user),
+            "warnings_to_sign": routings_to_sign(user=request.user),
+            "overdue_warnings": (
+                overdue_warning_count(user=request.user) if request.user.is_city_wide else None
+            ),
             "now": timezone.now(),
             "today": timezone.localdate(),
             "intake_links": intake_links() if may_take_in(request.user) else [],

@@ -75,3 +75,26 @@ def indicator_history(enterprise: Enterprise) -> list[dict[str, Any]]:
         day: dt.date = row["as_of"]
         by_month[day.strftime("%Y-%m")] = row  # rows are oldest first: the last day wins
     return [by_month[month] for month in sorted(by_month, reverse=True)]
+
+
+def routings_to_sign(*, user: User) -> QuerySet[WarningRouting]:
+    """Warnings sent to the user's own unit that nobody there has signed for yet, the
+    nearest sign-for deadline first (the inbox; the sweep escalates the overdue ones)."""
+    if user.org_unit_id is None:
+        return WarningRouting.objects.none()
+    return (
+        WarningRouting.objects.filter(
+            org_unit_id=user.org_unit_id,
+            acknowledged_at=None,
+            warning__status__in=ACTIVE_STATUSES,
+            warning__inhibited_by=None,
+        )
+        .select_related("warning__enterprise")
+        .order_by("acknowledge_due", "pk")
+    )
+
+
+def overdue_warning_count(*, user: User) -> int:
+    """Warnings the user may see with a receiver past its sign-for deadline (the board's
+    overdue filter), for the centre and the leaders who follow the escalations up."""
+    return warning_board(user=user, filters=WarningFilters(overdue=True)).count()
