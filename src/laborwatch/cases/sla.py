@@ -4,12 +4,19 @@ Deadlines: acceptance and first contact within minutes, feedback to the worker w
 resolution within Chinese working days (holidays and 调休 make-up days), or by the superior's
 own deadline for a 督办 case. The light is yellow once a share of the window has elapsed and
 red once the deadline has passed.
+
+Policies change rarely and every intake needs them, so each process keeps them for
+POLICY_CACHE_SECONDS; saving or deleting one forgets them in this process at once
+(`policy_changed`, connected in the app config), so another process follows within that time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
+from django.db import transaction
 from django.utils import timezone
 
 from laborwatch.cases.models import Case, SlaPolicy, SlaStage, Status
@@ -31,11 +38,48 @@ DUE_FIELD = {
 }
 
 
+POLICY_CACHE_SECONDS = 60.0
+_lock = threading.Lock()
+_policies: list[SlaPolicy] | None = None
+_loaded_at = 0.0
+_generation = 0
+
+
+def forget_policies() -> None:
+    global _policies, _generation
+    with _lock:
+        _policies = None
+        _generation += 1
+
+
+def policy_changed(**signal_arguments: object) -> None:
+    """Receiver of a policy's save and delete: forget the policies now, and again on commit
+    for a read another thread made meanwhile from the rows before the change."""
+    forget_policies()
+    transaction.on_commit(forget_policies)
+
+
+def _current_policies() -> list[SlaPolicy]:
+    global _policies, _loaded_at
+    with _lock:
+        cached, loaded_at, generation = _policies, _loaded_at, _generation
+    if cached is not None and time.monotonic() - loaded_at < POLICY_CACHE_SECONDS:
+        return cached
+    fresh = list(SlaPolicy.objects.all())
+    with _lock:
+        if generation == _generation:
+            _policies, _loaded_at = fresh, time.monotonic()
+    return fresh
+
+
 def policy_for(*, channel: str, category: str) -> SlaPolicy:
-    """The most specific policy: channel + longest category prefix, then channel, then any."""
+    """The most specific policy: channel + longest category prefix, then channel, then any.
+
+    The policy returned may be shared with other calls: read it, never change it.
+    """
     best: SlaPolicy | None = None
     best_rank = (-1, -1)
-    for policy in SlaPolicy.objects.all():
+    for policy in _current_policies():
         if policy.channel and policy.channel != channel:
             continue
         prefix = policy.category_prefix
