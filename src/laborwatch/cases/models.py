@@ -102,6 +102,22 @@ class SlaPolicy(models.Model):
         return f"{self.get_channel_display() or '*'} / {self.category_prefix or '*'}"
 
 
+class NumberSequence(models.Model):
+    """How many numbers a prefix (GD work orders, QT group cases) has issued in a year."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    issued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="one_number_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.year}: {self.issued}"
+
+
 class ApiClient(models.Model):
     """An external system (the 12351 hotline) allowed to push work orders with a token."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
@@ -22,11 +25,14 @@ def record_event(
     reason: str = "",
     actor_label: str = "",
 ) -> AuditEvent:
-    """Append one audit row. `actor=None` means the system; give `actor_label` (e.g. a command)."""
+    """Append one audit row. `actor=None` means the system; give `actor_label` (e.g. a command).
+
+    Inside `events_batched()` the row is written with the batch's others when it closes.
+    """
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_label = target_label or str(target)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "system"),
         action=action,
@@ -38,6 +44,33 @@ def record_event(
         after=after,
         reason=reason,
     )
+    pending = _batch.get()
+    if pending is None:
+        event.save(force_insert=True)
+    else:
+        pending.append(event)
+    return event
+
+
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def events_batched() -> Iterator[None]:
+    """Write the events recorded inside in one INSERT as the block ends without an error.
+
+    Open it just inside the `transaction.atomic()` of the changes it records (a hot path making
+    several events, such as intake): events and changes commit or roll back together, as with
+    `record_event` alone. A nested batch writes its own events when it ends.
+    """
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        AuditEvent.objects.bulk_create(pending)
 
 
 def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> tuple[dict, dict]:

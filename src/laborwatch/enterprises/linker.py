@@ -1,4 +1,5 @@
-"""The registry linker of the text engine, built once per process from the enterprise registry.
+"""The registry linker of the text engine, built once per process from the enterprise registry,
+with an index of former and short names beside it.
 
 Rebuilt when the registry changes through a service here (`forget_registry`) or after
 REFRESH_SECONDS, so another process's change is seen too.
@@ -17,6 +18,8 @@ from laborwatch.text.link import Candidate, Linker
 REFRESH_SECONDS = 600
 _lock = threading.Lock()
 _linker: Linker | None = None
+# A former or short name, exactly as registered → credit codes of the enterprises bearing it.
+_other_names: dict[str, list[str]] = {}
 _built_at = 0.0
 
 
@@ -28,15 +31,41 @@ def forget_registry() -> None:
 
 def registry_linker() -> Linker | None:
     """The linker over the whole registry, or None when text linking is switched off."""
-    global _linker, _built_at
     if not getattr(settings, "LABORWATCH_TEXT_LINKING", True):
         return None
     with _lock:
-        if _linker is None or time.monotonic() - _built_at > REFRESH_SECONDS:
-            rows = Enterprise.objects.values("credit_code", "name", "short_names", "former_names")
-            _linker = Linker.from_rows(rows.iterator(chunk_size=5000))
-            _built_at = time.monotonic()
+        _build_if_stale()
         return _linker
+
+
+def enterprises_known_as(name: str) -> list[str] | None:
+    """Credit codes of enterprises with `name` among their former or short names, as of the
+    last build; None when text linking (and so the index) is switched off."""
+    if not getattr(settings, "LABORWATCH_TEXT_LINKING", True):
+        return None
+    with _lock:
+        _build_if_stale()
+        return list(_other_names.get(name, ()))
+
+
+def _build_if_stale() -> None:
+    """Build the linker and the name index; the caller holds the lock."""
+    global _linker, _other_names, _built_at
+    if _linker is not None and time.monotonic() - _built_at <= REFRESH_SECONDS:
+        return
+    rows = list(
+        Enterprise.objects.values("credit_code", "name", "short_names", "former_names").iterator(
+            chunk_size=5000
+        )
+    )
+    other_names: dict[str, list[str]] = {}
+    for row in rows:
+        for name in dict.fromkeys([*row["former_names"], *row["short_names"]]):
+            if isinstance(name, str):
+                other_names.setdefault(name, []).append(row["credit_code"])
+    _linker = Linker.from_rows(rows)
+    _other_names = other_names
+    _built_at = time.monotonic()
 
 
 def employer_mentions(text: str, *, limit: int = 5) -> list[Candidate]:

@@ -52,13 +52,50 @@ def worker_create(
     district: OrgUnit | None = None,
 ) -> Worker:
     name, id_number, phone = _prepared(name=name, id_number=id_number, phone=phone)
-    id_digest = digest(id_number) if id_number else None
-    if id_digest and Worker.objects.filter(id_number_digest=id_digest).exists():
+    if id_number and Worker.objects.filter(id_number_digest=digest(id_number)).exists():
         raise ValidationError({"id_number": [_("A worker with this ID number already exists.")]})
+    return _register(
+        actor=actor,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        employer=employer,
+        district=district,
+    )
+
+
+def worker_for_caller(
+    *, actor: User | None, name: str, id_number: str = "", phone: str = "", district: OrgUnit | None
+) -> tuple[Worker, bool]:
+    """The known person, by ID number when given (a phone can be shared), else by phone;
+    registered when new. Returns the worker and whether it was registered now.
+
+    Call it inside the caller's transaction: a concurrent registration of the same ID number
+    surfaces as an IntegrityError there, to be retried (intake does).
+    """
+    known = worker_find(id_number=id_number) if id_number else worker_find(phone=phone)
+    if known is not None:
+        return known, False
+    name, id_number, phone = _prepared(name=name, id_number=id_number, phone=phone)
+    worker = _register(
+        actor=actor, name=name, id_number=id_number, phone=phone, employer=None, district=district
+    )
+    return worker, True
+
+
+def _register(
+    *,
+    actor: User | None,
+    name: str,
+    id_number: str,
+    phone: str,
+    employer: Enterprise | None,
+    district: OrgUnit | None,
+) -> Worker:
     worker = Worker.objects.create(
         name=name,
         id_number=id_number,
-        id_number_digest=id_digest,
+        id_number_digest=digest(id_number) if id_number else None,
         phone=phone,
         phone_digest=digest(phone) if phone else "",
         employer=employer,
@@ -77,10 +114,16 @@ def worker_create(
 def worker_find(*, id_number: str = "", phone: str = "") -> Worker | None:
     """Exact lookup through the keyed digests; the clear value is never sent to the database."""
     if id_number:
-        return Worker.objects.filter(id_number_digest=digest(normalize_code(id_number))).first()
-    if phone:
-        return Worker.objects.filter(phone_digest=digest(normalize_phone(phone))).first()
-    return None
+        # Unique: no ORDER BY to compile, which .first() would add on this hot path.
+        found = Worker.objects.filter(id_number_digest=digest(normalize_code(id_number)))
+        found = found.order_by()
+    elif phone:
+        # A shared phone: the person registered last, as the default ordering says.
+        found = Worker.objects.filter(phone_digest=digest(normalize_phone(phone)))
+    else:
+        return None
+    rows = list(found[:1])
+    return rows[0] if rows else None
 
 
 @transaction.atomic

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from dataclasses import dataclass
 
-from django.utils import timezone
+from django.db.models import Q
 
 from laborwatch.cases.models import OPEN_STATUSES, Case, CaseGroup, Status
+from laborwatch.cases.numbering import GROUP_DIGITS, GROUP_PREFIX, next_number
 from laborwatch.core.audit import record_event
 
 GROUP_WINDOW_DAYS = 30
@@ -29,33 +30,111 @@ def open_duplicate_of(case: Case) -> Case | None:
 
 def attach_group(case: Case) -> None:
     """Several workers against one employer within the window make a group case (群体性)."""
-    since = case.received_at - dt.timedelta(days=GROUP_WINDOW_DAYS)
-    recent = Case.objects.filter(employer=case.employer, received_at__gte=since).exclude(
-        status=Status.MERGED
-    )
-    distinct_workers = recent.values("worker").distinct().count()
-    if distinct_workers < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
-        return
-    group = recent.exclude(group=None).values_list("group", flat=True).first()
-    if group is None and case.employer is not None:
-        new_group = CaseGroup.objects.create(
-            number=uuid.uuid4().hex[:20], employer=case.employer, opened_at=case.received_at
+    _join_group(case, _EmployerCases.read(case, with_duplicates=False))
+
+
+def place_new_case(case: Case, *, worker_is_new: bool) -> None:
+    """Intake, before the case is saved: its possible duplicate and its group case.
+
+    One query reads what both need; a newly registered worker has no earlier case.
+    """
+    known = _EmployerCases.read(case, with_duplicates=not worker_is_new)
+    case.possible_duplicate_of = known.duplicate
+    _join_group(case, known)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One case as grouping and duplicate checks read it."""
+
+    pk: int
+    number: str
+    worker_id: int
+    status: str
+    received_at: dt.datetime
+    group_id: int | None
+    group_number: str | None
+
+
+_ROW_FIELDS = ("pk", "number", "worker_id", "status", "received_at", "group_id", "group__number")
+
+
+@dataclass
+class _EmployerCases:
+    """The cases of the case's employer that grouping and duplicate checks look at."""
+
+    # Not merged and received within the window (the case itself once saved), newest first:
+    # grouping counts their workers and takes the group case of the latest grouped one.
+    in_window: list[_Row]
+    # The earliest other open case of the same worker (possible duplicate).
+    duplicate: Case | None
+
+    @classmethod
+    def read(cls, case: Case, *, with_duplicates: bool) -> _EmployerCases:
+        since = _window_start(case)
+        wanted = Q(received_at__gte=since) & ~Q(status=Status.MERGED)
+        if with_duplicates:
+            wanted |= Q(worker_id=case.worker_id, status__in=OPEN_STATUSES)
+        found = Case.objects.filter(wanted, employer_id=case.employer_id).order_by()
+        # An employer has few cases in a month: sorting them here is cheaper than having
+        # the ORM compile an ORDER BY on every intake.
+        rows = sorted(
+            (_Row(*values) for values in found.values_list(*_ROW_FIELDS)),
+            key=lambda row: (row.received_at, row.pk),
+            reverse=True,
         )
-        new_group.number = f"QT{timezone.localtime(case.received_at):%Y%m%d}{new_group.pk:05d}"
-        new_group.save(update_fields=["number"])
-        group = new_group.pk
+        in_window = [
+            row for row in rows if row.received_at >= since and row.status != Status.MERGED
+        ]
+        duplicates = [
+            row
+            for row in rows
+            if row.pk != case.pk and row.worker_id == case.worker_id and row.status in OPEN_STATUSES
+        ]
+        duplicate = None
+        if with_duplicates and duplicates:
+            # What the caller shows of it, as .only("pk", "number") would load it.
+            earliest = min(duplicates, key=lambda row: row.received_at)
+            duplicate = Case.from_db(found.db, ["id", "number"], [earliest.pk, earliest.number])
+        return cls(in_window, duplicate)
+
+
+def _window_start(case: Case) -> dt.datetime:
+    return case.received_at - dt.timedelta(days=GROUP_WINDOW_DAYS)
+
+
+def _join_group(case: Case, known: _EmployerCases) -> None:
+    """Put the case, and the window's ungrouped cases, into the employer's group case,
+    opening one when several workers (or one case for several) reach the threshold."""
+    workers = {row.worker_id for row in known.in_window}
+    if case.pk is None:
+        workers.add(case.worker_id)  # the new case counts as received now, within the window
+    if len(workers) < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
+        return
+    # The group of the latest grouped case, as a query ordered newest first would find it.
+    latest = next((row for row in known.in_window if row.group_id is not None), None)
+    group = None
+    if latest is not None:
+        group = CaseGroup.from_db(
+            Case.objects.db, ["id", "number"], [latest.group_id, latest.group_number]
+        )
+    if group is None and case.employer is not None:
+        group = CaseGroup.objects.create(
+            number=next_number(GROUP_PREFIX, case.received_at, GROUP_DIGITS),
+            employer=case.employer,
+            opened_at=case.received_at,
+        )
         record_event(
             actor=None,
             action="case_group.create",
-            target=new_group,
+            target=group,
             org_unit=case.district,
             actor_label="intake",
-            after={
-                "employer": case.employer.credit_code,
-                "workers": distinct_workers,
-            },
+            after={"employer": case.employer.credit_code, "workers": len(workers)},
         )
     if group is None:
         return
-    recent.filter(group=None).update(group=group)
-    case.group_id = group
+    ungrouped = [row.pk for row in known.in_window if row.group_id is None]
+    if ungrouped:
+        Case.objects.filter(pk__in=ungrouped, group=None).update(group=group)
+    case.group = group

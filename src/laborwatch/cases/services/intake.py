@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import ApiClient, Case, Channel, RequestType
-from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
+from laborwatch.cases.numbering import CASE_DIGITS, CASE_PREFIX, next_number
+from laborwatch.cases.services.grouping import place_new_case
 from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
 from laborwatch.cases.suggest import suggest_category
-from laborwatch.core.audit import record_event
+from laborwatch.core.audit import events_batched, record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
 from laborwatch.lib.codes import normalize_code, normalize_phone
 from laborwatch.text.taxonomy import categories
-from laborwatch.workers.models import Worker
-from laborwatch.workers.services import worker_create, worker_find
+from laborwatch.workers.services import worker_for_caller
 
 MAX_DESCRIPTION = 5000
 MAX_AMOUNT = Decimal("1000000000000")
@@ -71,9 +69,9 @@ def case_intake(
     """
     if api_client is not None and external_ref:
         # Most pushes are new: ask for the key only and load the case when there is one.
-        existing = _pushed_before(api_client, external_ref).values_list("pk", flat=True).first()
+        existing = _pushed_before(api_client, external_ref)
         if existing is not None:
-            return IntakeResult(Case.objects.get(pk=existing), created=False)
+            return IntakeResult(_pushed_case(existing), created=False)
     # Every problem at once, caller and case alike, so a form shows one round of errors.
     errors: dict[str, list[str]] = {}
     try:
@@ -117,7 +115,7 @@ def case_intake(
     )
 
     def create() -> Case:
-        with transaction.atomic():
+        with transaction.atomic(), events_batched():
             return _create(
                 actor=actor,
                 channel=channel,
@@ -151,21 +149,31 @@ def case_intake(
         # a concurrent push from the same new caller created the worker first: the worker is
         # committed now, so one more attempt finds it.
         if api_client is not None and external_ref:
-            earlier = _pushed_before(api_client, external_ref).first()
+            earlier = _pushed_before(api_client, external_ref)
             if earlier is not None:
-                return IntakeResult(earlier, created=False)
+                return IntakeResult(_pushed_case(earlier), created=False)
         case = create()
     return IntakeResult(case, created=True, candidates=match.candidates)
 
 
-def _pushed_before(api_client: ApiClient, external_ref: str) -> QuerySet[Case]:
+def _pushed_before(api_client: ApiClient, external_ref: str) -> int | None:
+    """The id of the case this client pushed with this reference, if any."""
     # The unique index on (api_client, external_ref) is partial (external_ref != ""); stating
     # its condition lets SQLite use it instead of scanning every case the client ever pushed.
-    return (
+    # Unordered and sliced, not .first(): at most one row, and compiling an ORDER BY on every
+    # push costs more than the lookup.
+    found = (
         Case.objects.filter(api_client=api_client, external_ref=external_ref)
         .exclude(external_ref="")
         .order_by()
+        .values_list("pk", flat=True)[:1]
     )
+    return found[0] if found else None
+
+
+def _pushed_case(pk: int) -> Case:
+    # With the employer and group case the answer to the client names (a duplicate is rare).
+    return Case.objects.select_related("employer", "group").get(pk=pk)
 
 
 def _check(
@@ -273,18 +281,6 @@ def _check_caller(*, name: str, phone: str, id_number: str) -> None:
         raise ValidationError(errors)
 
 
-def _worker(
-    *, actor: User | None, name: str, phone: str, id_number: str, district: OrgUnit | None
-) -> Worker:
-    """The known person: by ID number when given (a phone can be shared), else by phone."""
-    worker = worker_find(id_number=id_number) if id_number else worker_find(phone=phone)
-    if worker is not None:
-        return worker
-    return worker_create(
-        actor=actor, name=name, id_number=id_number, phone=phone, district=district
-    )
-
-
 def _create(
     *,
     actor: User | None,
@@ -297,7 +293,7 @@ def _create(
 ) -> Case:
     employer = values["employer"]
     district = district or (employer.district if employer is not None else None)  # type: ignore[attr-defined]
-    worker = _worker(
+    worker, worker_is_new = worker_for_caller(
         actor=actor,
         name=caller_name,
         phone=caller_phone,
@@ -308,19 +304,16 @@ def _create(
         worker=worker,
         district=district or worker.district,
         employer_name_as_told=employer_name_as_told[:200],
-        number=uuid.uuid4().hex[:20],
         **values,
     )
     policy = policy_for(channel=case.channel, category=case.category)
     set_deadlines(case, policy)
     refresh_clock(case, policy)
     if employer is not None:
-        case.possible_duplicate_of = open_duplicate_of(case)
-    case.save()
-    case.number = f"GD{timezone.localtime(case.received_at):%Y%m%d}{case.pk:06d}"
-    Case.objects.filter(pk=case.pk).update(number=case.number)
-    if employer is not None:
-        attach_group(case)
+        place_new_case(case, worker_is_new=worker_is_new)
+    # Numbered last: the year's sequence stays locked until this transaction ends.
+    case.number = next_number(CASE_PREFIX, case.received_at, CASE_DIGITS)
+    case.save(force_insert=True)
     record_event(
         actor=actor,
         action="case.create",
