@@ -221,3 +221,58 @@ def test_merge_evidence_keeps_rules_that_stopped_firing() -> None:
         ("b", "2025-01-02"),
         ("a", "2025-01-01"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"clean_day": 3}, "只能包含"),
+        ({"clean_days": 0}, "clean_days 应为正整数"),
+        ({"acknowledge": {"purple": {"hours": 1}}}, "未知的预警等级"),
+        ({"acknowledge": {"red": {"minutes": 30}}}, "acknowledge.red 应为"),
+        ({"acknowledge": {"red": {"hours": -1}}}, "时限应为正整数"),
+    ],
+)
+def test_a_wrong_policy_override_is_named_and_fails_the_checks(settings, override, message):
+    from django.core.checks import run_checks
+
+    from laborwatch.warnings.policy import PolicyError, warning_policy
+
+    settings.LABORWATCH_WARNINGS = override
+    with pytest.raises(PolicyError, match=message):
+        warning_policy()
+    assert [e.id for e in run_checks() if e.id == "laborwatch.W001"] == ["laborwatch.W001"]
+
+
+def test_a_policy_override_changes_the_sign_for_deadline(settings) -> None:
+    from laborwatch.warnings.policy import warning_policy
+
+    settings.LABORWATCH_WARNINGS = {"acknowledge": {"red": {"hours": 1}}, "clean_days": 14}
+    policy = warning_policy()
+    routed = dt.datetime(2025, 3, 5, 10, 0, tzinfo=dt.UTC)
+    assert policy.acknowledge_due("red", routed) == routed + dt.timedelta(hours=1)
+    assert policy.acknowledge_due("orange", routed) == routed + dt.timedelta(hours=24)
+    assert policy.clean_days == 14
+
+
+def test_the_policy_override_is_read_from_the_environment(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup();"
+        "from laborwatch.warnings.policy import warning_policy;"
+        "print(warning_policy().clean_days)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "laborwatch.config.settings",
+        "LABORWATCH_DATA_DIR": str(tmp_path),
+        "LABORWATCH_WARNINGS": '{"clean_days": 21}',
+    }
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert run.stdout.strip() == "21", run.stderr
+    env["LABORWATCH_WARNINGS"] = '{"clean_days": 21'  # not JSON
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert run.returncode != 0 and "LABORWATCH_WARNINGS 不是有效的 JSON" in run.stderr

@@ -6,10 +6,12 @@ Production: PostgreSQL when DATABASE_URL is set.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from laborwatch.lib.secrets import load_or_create_secret
 
@@ -22,6 +24,12 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(DATA_DIR / "s
 FIELD_ENCRYPTION_KEY = os.environ.get("LABORWATCH_FIELD_KEY") or load_or_create_secret(
     DATA_DIR / "field_key"
 )
+# Warning policy overrides (sign-for deadline by grade, clean days before auto-resolution):
+# JSON, checked by laborwatch.warnings.policy; e.g. {"acknowledge": {"red": {"hours": 1}}}.
+try:
+    LABORWATCH_WARNINGS = json.loads(os.environ.get("LABORWATCH_WARNINGS") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"LABORWATCH_WARNINGS 不是有效的 JSON：{error}") from error
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")

@@ -8,3 +8,6 @@ class WarningsConfig(AppConfig):
     name = "laborwatch.warnings"
     label = "warnings"
     verbose_name = _("Warnings")
+
+    def ready(self) -> None:
+        from laborwatch.warnings import checks  # noqa: F401  (registers the policy check)

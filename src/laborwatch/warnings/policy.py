@@ -1,9 +1,10 @@
 """Warning policy: sign-for deadlines by grade, clean days before auto-resolution, routing.
 
 Defaults follow the issue (red 2 h, orange 24 h, yellow 3 working days); a deployment
-overrides them in settings, e.g. LABORWATCH_WARNINGS = {"clean_days": 14,
-"acknowledge": {"red": {"hours": 1}}}. The department names the rules file uses are
-mapped to org units here and nowhere else.
+overrides them with the environment variable LABORWATCH_WARNINGS (JSON, read into the
+setting of that name), e.g. {"clean_days": 14, "acknowledge": {"red": {"hours": 1}}}.
+A wrong override stops the run with a message saying which part is wrong. The department
+names the rules file uses are mapped to org units here and nowhere else.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from laborwatch.core.calendar import add_working_days
@@ -65,15 +67,47 @@ class WarningPolicy:
         return self.acknowledge[grade].due(routed_at)
 
 
+class PolicyError(ImproperlyConfigured):
+    """LABORWATCH_WARNINGS is not a valid override; the message is for users (Chinese)."""
+
+
 def warning_policy() -> WarningPolicy:
-    overrides: dict[str, Any] = getattr(settings, "LABORWATCH_WARNINGS", {}) or {}
+    overrides: Any = getattr(settings, "LABORWATCH_WARNINGS", {}) or {}
+    if not isinstance(overrides, dict) or set(overrides) - {"acknowledge", "clean_days"}:
+        raise PolicyError(
+            "LABORWATCH_WARNINGS 只能包含 acknowledge（各等级签收时限）"
+            "和 clean_days（自动解除天数）"
+        )
     acknowledge = dict(DEFAULT_ACKNOWLEDGE)
-    for grade, window in (overrides.get("acknowledge") or {}).items():
-        acknowledge[grade] = AcknowledgeWindow(**window)
-    return WarningPolicy(
-        acknowledge=acknowledge,
-        clean_days=int(overrides.get("clean_days", DEFAULT_CLEAN_DAYS)),
-    )
+    windows = overrides.get("acknowledge") or {}
+    if not isinstance(windows, dict):
+        raise PolicyError("LABORWATCH_WARNINGS.acknowledge 应为“等级 → 时限”的对象")
+    for grade, window in windows.items():
+        acknowledge[grade] = _window(grade, window)
+    clean_days = overrides.get("clean_days", DEFAULT_CLEAN_DAYS)
+    if not isinstance(clean_days, int) or isinstance(clean_days, bool) or clean_days < 1:
+        raise PolicyError(f"LABORWATCH_WARNINGS.clean_days 应为正整数，实为 {clean_days!r}")
+    return WarningPolicy(acknowledge=acknowledge, clean_days=clean_days)
+
+
+def _window(grade: str, window: Any) -> AcknowledgeWindow:
+    where = f"LABORWATCH_WARNINGS.acknowledge.{grade}"
+    if grade not in DEFAULT_ACKNOWLEDGE:
+        raise PolicyError(f"{where}：未知的预警等级，可选 {'、'.join(DEFAULT_ACKNOWLEDGE)}")
+    if (
+        not isinstance(window, dict)
+        or len(window) != 1
+        or not set(window)
+        <= {
+            "hours",
+            "working_days",
+        }
+    ):
+        raise PolicyError(f'{where} 应为 {{"hours": N}} 或 {{"working_days": N}}')
+    (value,) = window.values()
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise PolicyError(f"{where} 的时限应为正整数，实为 {value!r}")
+    return AcknowledgeWindow(**window)
 
 
 def department_unit_codes(departments: Iterable[str]) -> list[str]:
