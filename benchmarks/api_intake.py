@@ -16,11 +16,24 @@ calls again about another matter; half give an ID number.
 Baseline in the same run: the same kind of payloads handed to case_intake() directly (no
 HTTP, no schema), so the ratio shows what the API layer costs. Rates are cases per second,
 the median over batches. Goal: ≥ 200 cases/s through the API.
+
+With --processes N the API pushes come from N processes at once, as from a server running N
+worker processes, each with its own database connection (PostgreSQL is what this is for;
+SQLite lets one process write at a time). Push j goes from process j mod N, and its retry
+from the process sending push j+1, just before that push, so a retry races its original.
+The run then asserts that each reference made one case, answered 201 once and 200 once with
+the same number, and that exactly --pushes cases exist. The rate is all cases over the wall
+time from the common start to the last process's end; CPU is summed over the pushing
+processes (the database server's own CPU is not counted, in either mode).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/laborwatch_bench \\
+        .venv/bin/python benchmarks/api_intake.py --processes 2
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import shutil
@@ -56,6 +69,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--enterprises", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="write a pyinstrument HTML profile of one batch here")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="push through the API from this many processes"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch data directory")
     return parser.parse_args()
 
@@ -189,6 +205,98 @@ def run_api(token: str, items: list[dict[str, Any]], batch: int, profile: str | 
     return rates, cpu, created, retried
 
 
+def run_api_processes(token: str, items: list[dict[str, Any]], processes: int, batch: int):
+    """Push from several processes at once; returns the wall-clock rate, CPU ms per case summed
+    over the processes, each process's median batch rate, and the requests answered."""
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own connection
+    context = multiprocessing.get_context("fork")
+    ready = context.Barrier(processes)
+    results = context.Queue()
+    children = [
+        context.Process(
+            target=push_share, args=(token, items, share, processes, batch, ready, results)
+        )
+        for share in range(processes)
+    ]
+    for child in children:
+        child.start()
+    reports = [results.get() for _ in children]
+    for child in children:
+        child.join()
+        assert child.exitcode == 0, f"a pushing process failed with exit code {child.exitcode}"
+    failures = [report["error"] for report in reports if "error" in report]
+    assert not failures, failures[0]
+    started = min(report["started"] for report in reports)
+    ended = max(report["ended"] for report in reports)
+    answers = [answer for report in reports for answer in report["answers"]]
+    check_one_case_per_reference(items, answers)
+    cpu = sum(report["cpu"] for report in reports) / len(items) * 1000
+    medians = [statistics.median(report["rates"]) for report in reports if report["rates"]]
+    return len(items) / (ended - started), cpu, medians, answers
+
+
+def push_share(token, items, share, processes, batch, ready, results) -> None:
+    """One pushing process: push j when j mod N is its share, and just before it retry push
+    j-1 when that one is retried (every tenth), racing the process sending j-1."""
+    import traceback
+
+    from django.db import connection
+    from django.test import Client
+
+    sends: list[tuple[int, bool]] = []  # (which payload, whether it is the retry)
+    for number in range(len(items)):
+        if number % processes == share:
+            if number >= 1 and (number - 1) % 10 == 9:
+                sends.append((number - 1, True))  # while another process pushes it
+            sends.append((number, False))
+    last = len(items) - 1
+    if last % 10 == 9 and len(items) % processes == share:
+        sends.append((last, True))  # no push follows the last one: its retry comes at the end
+    http = Client(headers={"Authorization": f"Bearer {token}"})
+    answers, rates = [], []
+    try:
+        ready.wait()
+        started, cpu_started = time.time(), time.process_time()
+        batch_started, batch_cases = time.perf_counter(), 0
+        for number, is_retry in sends:
+            payload = items[number]
+            response = http.post("/api/v1/cases", data=payload, content_type="application/json")
+            assert response.status_code in (200, 201), (
+                response.status_code,
+                response.content[:500],
+            )
+            answers.append(
+                (payload["external_ref"], response.status_code, response.json()["number"], is_retry)
+            )
+            batch_cases += response.status_code == 201
+            if batch_cases == batch:
+                rates.append(batch_cases / (time.perf_counter() - batch_started))
+                batch_started, batch_cases = time.perf_counter(), 0
+        ended, cpu = time.time(), time.process_time() - cpu_started
+    except BaseException:
+        results.put({"error": traceback.format_exc()})
+        raise
+    finally:
+        connection.close()
+    results.put(
+        {"started": started, "ended": ended, "cpu": cpu, "rates": rates, "answers": answers}
+    )
+
+
+def check_one_case_per_reference(items: list[dict[str, Any]], answers) -> None:
+    by_reference: dict[str, list[tuple[int, str]]] = {}
+    for reference, status, number, _ in answers:
+        by_reference.setdefault(reference, []).append((status, number))
+    assert len(by_reference) == len(items), (len(by_reference), len(items))
+    for index, item in enumerate(items):
+        seen = by_reference[item["external_ref"]]
+        expected = [200, 201] if index % 10 == 9 else [201]
+        assert sorted(status for status, _ in seen) == expected, (item["external_ref"], seen)
+        assert len({number for _, number in seen}) == 1, (item["external_ref"], seen)
+
+
 def run_direct(client, items: list[dict[str, Any]], batch: int):
     from laborwatch.cases.services.intake import case_intake
 
@@ -264,6 +372,9 @@ def main() -> int:
     direct_items = list(payloads(rng, args.baseline, registry, "DIRECT"))
     direct_rates, direct_cpu = run_direct(direct_client, direct_items, args.batch)
     api_items = list(payloads(rng, args.pushes, registry, "API"))
+    if args.processes > 1:
+        direct = (len(direct_items), direct_rates, direct_cpu)
+        return report_processes(args, hotline, token, api_items, direct)
     started = time.perf_counter()
     api_rates, api_cpu, created, retried = run_api(token, api_items, args.batch, args.profile)
     wall = time.perf_counter() - started
@@ -291,6 +402,35 @@ def main() -> int:
     verdict = "met" if api >= GOAL else "MISSED"
     print(f"goal ≥ {GOAL:.0f} cases/s through the API: {verdict}")
     return 0 if api >= GOAL else 1
+
+
+def report_processes(args, hotline, token, api_items, direct) -> int:
+    from laborwatch.cases.models import Case
+
+    direct_count, direct_rates, direct_cpu = direct
+    started = time.perf_counter()
+    rate, cpu, medians, answers = run_api_processes(token, api_items, args.processes, args.batch)
+    wall = time.perf_counter() - started
+    pushed = Case.objects.filter(api_client=hotline).count()
+    assert pushed == args.pushes, f"expected {args.pushes} cases, found {pushed}"
+    retries = len(answers) - len(api_items)
+    raced = sum(1 for _, status, _, is_retry in answers if is_retry and status == 201)
+    print(f"{'run':<34}{'cases':>8}{'cases/s':>16}{'CPU ms/case':>13}")
+    print(
+        f"{'baseline: case_intake() direct':<34}{direct_count:>8,}"
+        f"{statistics.median(direct_rates):>16.0f}{statistics.median(direct_cpu):>13.1f}"
+    )
+    print(f"{f'API: {args.processes} processes at once':<34}{pushed:>8,}{rate:>16.0f}{cpu:>13.1f}")
+    print(
+        f"median batch rate of each process: {' '.join(f'{m:.0f}' for m in medians)}; "
+        f"retries answered: {retries:,} (of them {raced:,} retried pushes reached the server "
+        f"first and answered 201 in the original's place); wall time {wall:.1f} s"
+    )
+    if not args.keep:
+        shutil.rmtree(os.environ["LABORWATCH_DATA_DIR"], ignore_errors=True)
+    verdict = "met" if rate >= GOAL else "MISSED"
+    print(f"goal ≥ {GOAL:.0f} cases/s through the API ({args.processes} processes): {verdict}")
+    return 0 if rate >= GOAL else 1
 
 
 if __name__ == "__main__":

@@ -396,3 +396,6 @@ def test_two_concurrent_pushes_from_one_new_caller_make_two_cases(
         thread.join()
     assert statuses == [201, 201]
     assert Case.objects.count() == 2
+    # Each took the next number of the year while the other waited: no gap, no repeat.
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert [number[-6:] for number in numbers] == ["000001", "000002"]

@@ -13,6 +13,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from laborwatch.cases.linking import _name_candidates
 from laborwatch.cases.models import ApiClient, Case, CaseGroup, InboxItem, Milestone, SlaPolicy
 from laborwatch.cases.services import (
     InvalidTransition,
@@ -34,6 +35,7 @@ from laborwatch.cases.services import (
     sla_sweep,
 )
 from laborwatch.core.models import AuditEvent, OrgUnit
+from laborwatch.enterprises.models import Enterprise
 from laborwatch.workers.models import Worker
 from tests.factories import make_enterprise, valid_credit_code, valid_mobile
 
@@ -127,6 +129,30 @@ class TestIntake:
         assert counts() == before
 
     @time_machine.travel(T0, tick=False)
+    def test_a_pushed_case_from_a_new_caller_takes_ten_queries(
+        self, employer, django_assert_num_queries
+    ):
+        client = ApiClient.objects.create(name="12351", token_digest="x" * 64, token_hint="x")
+        intake(employer, api_client=client, external_ref="R-1")  # SLA policies now in memory
+        # Pushed before? The employer, the caller; inside a savepoint (the test's transaction
+        # stands in for the real one): the caller registered, the employer's recent cases, the
+        # number, the case, its audit events.
+        with django_assert_num_queries(10):
+            intake(employer, api_client=client, external_ref="R-2", caller_phone=valid_mobile())
+
+    @time_machine.travel(T0, tick=False)
+    def test_one_intake_writes_its_audit_events_in_order(self, employer):
+        case = intake(employer, workers_involved=12).case
+        events = list(
+            AuditEvent.objects.order_by("pk").values_list("action", "target_id", "org_unit_id")
+        )
+        assert events[-3:] == [
+            ("worker.create", str(case.worker_id), employer.district_id),
+            ("case_group.create", str(case.group_id), employer.district_id),
+            ("case.create", str(case.pk), employer.district_id),
+        ]
+
+    @time_machine.travel(T0, tick=False)
     @pytest.mark.parametrize(
         ("overrides", "field"),
         [
@@ -163,6 +189,19 @@ class TestEmployerLinking:
         assert [(c.credit_code, c.method) for c in result.candidates] == [
             (employer.credit_code, "short_name")
         ]
+
+    def test_short_names_are_checked_against_the_registry_as_it_is_now(self, employer):
+        assert [c.method for c in _name_candidates("鑫瑞泰")] == ["short_name"]
+        # Renamed by another process: this one's index still has the old short name.
+        Enterprise.objects.filter(pk=employer.pk).update(short_names=["瑞泰建筑"])
+        assert _name_candidates("鑫瑞泰") == []
+
+    def test_short_names_without_the_linker_come_from_a_registry_scan(self, employer, settings):
+        settings.LABORWATCH_TEXT_LINKING = False
+        assert [(c.credit_code, c.method) for c in _name_candidates("鑫瑞泰")] == [
+            (employer.credit_code, "short_name")
+        ]
+        assert [c.method for c in _name_candidates("青岛瑞泰建筑有限公司")] == ["former_name"]
 
     def test_typo_gives_a_fuzzy_candidate_and_anonymised_names_none(self, employer):
         fuzzy = intake(employer_name="青岛鑫瑞太建筑工程有限公司").candidates

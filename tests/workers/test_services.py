@@ -15,6 +15,7 @@ from laborwatch.workers.models import Worker
 from laborwatch.workers.services import (
     worker_create,
     worker_find,
+    worker_for_caller,
     worker_reveal,
     workers_bulk_load,
 )
@@ -262,3 +263,36 @@ def test_bulk_load_keeps_every_phone_only_worker(org_units) -> None:
     rows = [{"name": f"来电{i}", "phone": valid_mobile(100 + i)} for i in range(3)]
     assert workers_bulk_load(rows=rows) == 3
     assert Worker.objects.count() == 3
+
+
+def test_a_caller_is_found_by_id_number_else_by_phone_else_registered(org_units):
+    known = make_worker(id_number=valid_id_number(7), phone=valid_mobile(7))
+    by_id, is_new = worker_for_caller(
+        actor=None,
+        name="另一个名字",
+        id_number=valid_id_number(7),
+        phone=valid_mobile(8),
+        district=None,
+    )
+    assert (by_id, is_new) == (known, False)
+    by_phone, is_new = worker_for_caller(
+        actor=None, name="张三", phone=valid_mobile(7), district=None
+    )
+    assert (by_phone, is_new) == (known, False)
+    before = AuditEvent.objects.count()
+    new, is_new = worker_for_caller(
+        actor=None,
+        name=" 李四 ",
+        id_number=valid_id_number(9),
+        phone=valid_mobile(7),  # a shared phone: the new ID number makes a new person
+        district=org_units["shinan"],
+    )
+    assert is_new and new.pk != known.pk
+    assert (new.name, new.id_number, new.district) == (
+        "李四",
+        valid_id_number(9),
+        org_units["shinan"],
+    )
+    assert _raw(new)[0].startswith("v1:")
+    assert AuditEvent.objects.count() == before + 1
+    assert AuditEvent.objects.latest("pk").action == "worker.create"

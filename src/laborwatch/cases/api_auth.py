@@ -9,7 +9,7 @@ a second server) is obeyed within CLIENT_CACHE_SECONDS.
 from __future__ import annotations
 
 import threading
-import time
+from time import monotonic
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
@@ -38,7 +38,7 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if not token:
         return None
     token_digest = digest(token)
-    now = time.monotonic()
+    now = monotonic()
     with _lock:
         known = _clients.get(token_digest)
         generation = _generation

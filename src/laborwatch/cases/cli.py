@@ -20,6 +20,9 @@ def _django() -> None:
 
 
 ACTOR_LABEL = "cli"
+# Servers remember a recognised token this long (laborwatch.cases.api_auth), so a change made
+# here reaches them within it; kept literal so the command does not import Django to print help.
+_CACHE_SECONDS = 30
 
 
 def cmd_api_token(args: argparse.Namespace) -> int:
@@ -86,7 +89,7 @@ def _reissue(client: ApiClient) -> int:
     from laborwatch.cases.services.clients import api_client_reissue
 
     client, token = api_client_reissue(actor=None, client=client, actor_label=ACTOR_LABEL)
-    print("旧令牌已失效。")
+    print(f"旧令牌已失效（运行中的服务最迟 {_CACHE_SECONDS} 秒内拒绝它）。")
     _print_token(client.name, token)
     return 0
 
@@ -95,7 +98,9 @@ def _revoke(client: ApiClient, reason: str) -> int:
     from laborwatch.cases.services.clients import api_client_revoke
 
     api_client_revoke(actor=None, client=client, reason=reason, actor_label=ACTOR_LABEL)
-    print(f"已吊销接口客户端 {client.name} 的令牌。")
+    print(
+        f"已吊销接口客户端 {client.name} 的令牌（运行中的服务最迟 {_CACHE_SECONDS} 秒内拒绝它）。"
+    )
     return 0
 
 
@@ -135,9 +140,13 @@ def add_case_commands(subparsers: argparse._SubParsersAction) -> None:
         default="hotline_12351",
         help="该客户端推送工单的渠道代码（默认 hotline_12351；督办为 superior_assignment）",
     )
-    reissue = actions.add_parser("reissue", help="重新签发令牌（旧令牌立即失效）")
+    reissue = actions.add_parser(
+        "reissue", help=f"重新签发令牌（旧令牌失效，运行中的服务最迟 {_CACHE_SECONDS} 秒内拒绝它）"
+    )
     reissue.add_argument("name")
-    revoke = actions.add_parser("revoke", help="吊销令牌")
+    revoke = actions.add_parser(
+        "revoke", help=f"吊销令牌（运行中的服务最迟 {_CACHE_SECONDS} 秒内拒绝它）"
+    )
     revoke.add_argument("name")
     revoke.add_argument("--reason", default="", help="吊销原因（记入审计日志）")
     actions.add_parser("list", help="列出接口客户端")

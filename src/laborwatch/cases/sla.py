@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
+from time import monotonic
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,12 +63,12 @@ def _current_policies() -> list[SlaPolicy]:
     global _policies, _loaded_at
     with _lock:
         cached, loaded_at, generation = _policies, _loaded_at, _generation
-    if cached is not None and time.monotonic() - loaded_at < POLICY_CACHE_SECONDS:
+    if cached is not None and monotonic() - loaded_at < POLICY_CACHE_SECONDS:
         return cached
     fresh = list(SlaPolicy.objects.all())
     with _lock:
         if generation == _generation:
-            _policies, _loaded_at = fresh, time.monotonic()
+            _policies, _loaded_at = fresh, monotonic()
     return fresh
 
 
