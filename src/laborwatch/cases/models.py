@@ -155,6 +155,10 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
         verbose_name=_("pushed by"),
+        # Pushes are looked up by client and reference (one_case_per_external_ref). An index on
+        # the client alone tempted PostgreSQL, before its statistics caught up with a growing
+        # table, into scanning every case of the client on each push.
+        db_index=False,
     )
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     status = models.CharField(
