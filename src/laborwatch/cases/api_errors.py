@@ -22,7 +22,7 @@ SERVICE_FIELD_PATHS = {
     "caller_name": "caller.name",
     "caller_phone": "caller.phone",
     "caller_id_number": "caller.id_number",
-    # worker_create's keys, should its checks ever fire before intake's own.
+    # The worker service's keys (worker_for_caller), should its checks fire before intake's own.
     "name": "caller.name",
     "phone": "caller.phone",
     "id_number": "caller.id_number",
