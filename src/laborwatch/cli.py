@@ -20,9 +20,23 @@ def _django() -> None:
     django.setup()
 
 
+def _checks_pass() -> bool:
+    """Django's system checks (settings such as LABORWATCH_WARNINGS among them): False, with
+    the errors on stderr, when one fails, so that nothing starts on a wrong configuration."""
+    from django.core.checks import run_checks
+
+    errors = [message for message in run_checks() if message.is_serious()]
+    for message in errors:
+        print(f"配置错误 {message.id}：{message.msg}", file=sys.stderr)
+    return not errors
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
+
+    if not _checks_pass():
+        return 1
 
     call_command("migrate", interactive=False, verbosity=args.verbosity)
     from laborwatch.core.services import org_units_load
@@ -34,6 +48,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from laborwatch.config.serve import serve
+
+    if not _checks_pass():
+        return 1
 
     serve(host=args.host, port=args.port)
     return 0
@@ -80,6 +97,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from laborwatch.enterprises.models import Enterprise
     from laborwatch.synth import generate
 
+    if not _checks_pass():
+        return 1
     call_command("migrate", interactive=False, verbosity=0)
     org_units_load()
     users = ensure_demo_users()

@@ -32,12 +32,16 @@ def registry(*codes: str, industry: str = "C") -> dict:
     return {"registry": feed_frame("registry", rows)}
 
 
-def score(frames: dict, as_of: dt.date = AS_OF, config=CONFIG) -> tuple[dict, dict]:
-    """(indicator values of ACME, {risk_type: score row of ACME})."""
+def score(
+    frames: dict, as_of: dt.date = AS_OF, config=CONFIG, credit_code: str = ACME
+) -> tuple[dict, dict]:
+    """(indicator values of ACME, {risk_type: score row of ACME}), or of another code."""
     merged = {**registry(ACME, OTHER), **frames}
     values, scores = score_frames(merged, config, as_of)
-    value_row = next(row for row in values.to_pylist() if row["credit_code"] == ACME)
-    score_rows = {row["risk_type"]: row for row in scores.to_pylist() if row["credit_code"] == ACME}
+    value_row = next(row for row in values.to_pylist() if row["credit_code"] == credit_code)
+    score_rows = {
+        row["risk_type"]: row for row in scores.to_pylist() if row["credit_code"] == credit_code
+    }
     for risk_type in config.risk_types:  # no row: no points
         score_rows.setdefault(risk_type, {**NO_POINTS, "risk_type": risk_type, "as_of": as_of})
     return value_row, score_rows

@@ -42,6 +42,8 @@ def test_enterprise_key_is_a_fixed_function_of_the_code() -> None:
     keys = enterprise_keys(pa.array(["91370200MA3C8X8X5X", None, " 91370200ma3c8x8x5x "]))
     assert keys.to_pylist() == [6312520705456669705, None, 6312520705456669705]
     assert keys.type == pa.int64()
+    large = pa.array(["91370200MA3C8X8X5X"] * 3, pa.large_string())
+    assert enterprise_keys(large, normalized=True).to_pylist() == [6312520705456669705] * 3
 
 
 def test_enterprise_keys_differ_for_codes_that_differ_in_one_place() -> None:

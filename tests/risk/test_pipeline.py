@@ -12,10 +12,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from laborwatch.risk import store
 from laborwatch.risk.ingest import ingest_file
 from laborwatch.risk.pipeline import (
     KeyCollisionError,
     NoFeedsError,
+    OldStoreError,
     indicator_history,
     score_store,
 )
@@ -136,10 +138,32 @@ def test_a_store_from_before_the_enterprise_key_is_upgraded_and_scores_alike(roo
     expected = pq.read_table(score_store(root).scores_path).sort_by("credit_code")
     for path in (root / "feeds").glob("*/*.parquet"):  # as an earlier version wrote them
         pq.write_table(pq.read_table(path).drop_columns(["enterprise_key"]), path)
+    with pytest.raises(OldStoreError, match="5 个分区文件是旧版格式"):
+        score_store(root)  # scoring only reads: it names the fix
+    assert store.upgrade_store(root) == 5  # what `laborwatch score` and `ingest` do first
+    assert store.upgrade_store(root) == 0
     run = score_store(root)
     assert pq.read_table(run.scores_path).sort_by("credit_code") == expected
     for path in (root / "feeds").glob("*/*.parquet"):
         assert "enterprise_key" in pq.read_schema(path).names
+
+
+def test_a_load_waits_for_another_writer_and_says_so_when_it_gives_up(
+    root: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from filelock import FileLock
+
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    (tmp_path / "court2.csv").write_text(
+        f"filed_on,credit_code,kind,plaintiffs,amount\n2026-10-13,{OTHER},enforcement,1,500\n",
+        encoding="utf-8",
+    )
+    with FileLock(str(root / "feeds" / store.LOCK_NAME)):  # another process is writing
+        report = ingest_file(root, "court_filings", tmp_path / "court2.csv", today=TODAY)
+    assert report.status == "refused" and "占用" in report.message
+    assert ingest_file(root, "court_filings", tmp_path / "court2.csv", today=TODAY).status == (
+        "loaded"
+    )
 
 
 def test_two_registry_codes_with_one_key_stop_the_run(root: Path) -> None:

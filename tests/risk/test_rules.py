@@ -137,6 +137,36 @@ def test_wage_account_names_the_same_project_among_equally_bad_ones() -> None:
         assert values["wage_account_project"] == "P-001"
 
 
+def test_a_project_that_changed_contractor_is_its_latest_contractors() -> None:
+    # P-001 went from ACME (September) to OTHER (October), which stopped paying; twelve
+    # workers complain naming only the project. (ACME has the larger enterprise key.)
+    rows = _wage_account([(40, 2e5), (0, 0.0)])["wage_account"].to_pylist()
+    rows[1]["credit_code"] = OTHER
+    frames = {
+        "wage_account": feed_frame("wage_account", rows),
+        "work_orders": feed_frame(
+            "work_orders",
+            [
+                {
+                    "complaint_id": f"c{index}",
+                    "received_at": dt.datetime(2026, 10, 20, 10),
+                    "worker_key": f"w{index}",
+                    "project_code": "P-001",
+                    "category": "wage_arrears",
+                }
+                for index in range(12)
+            ],
+        ),
+    }
+    values, scores = score(frames, credit_code=OTHER)
+    assert values["wage_account_unpaid_months"] == 1
+    assert values["project_complaining_workers_30d"] == 12
+    assert scores["wage_arrears"]["grade"] == "red"
+    earlier, _ = score(frames)
+    assert earlier["wage_account_unpaid_months"] == 0
+    assert earlier["project_complaining_workers_30d"] == 0
+
+
 def test_wage_account_paid_below_attending_is_yellow() -> None:
     values, scores = score(_wage_account([(40, 2e5), (39, 1.9e5)]))
     assert values["wage_account_paid_shortfall"] == pytest.approx(0.025)

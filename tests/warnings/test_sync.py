@@ -227,10 +227,16 @@ def test_merge_evidence_keeps_rules_that_stopped_firing() -> None:
     ("override", "message"),
     [
         ({"clean_day": 3}, "只能包含"),
-        ({"clean_days": 0}, "clean_days 应为正整数"),
+        ({"clean_days": 0}, "clean_days 应为 1 至 365 的整数"),
+        ({"clean_days": 366}, "clean_days 应为 1 至 365 的整数"),
         ({"acknowledge": {"purple": {"hours": 1}}}, "未知的预警等级"),
         ({"acknowledge": {"red": {"minutes": 30}}}, "acknowledge.red 应为"),
-        ({"acknowledge": {"red": {"hours": -1}}}, "时限应为正整数"),
+        ({"acknowledge": {"red": {"hours": -1}}}, "时限应为 1 至 720 的整数"),
+        ({"acknowledge": {"red": {"hours": 10**12}}}, "时限应为 1 至 720 的整数"),
+        ({"acknowledge": {"blue": {"working_days": 10**8}}}, "时限应为 1 至 60 的整数"),
+        ({"acknowledge": []}, "acknowledge 应为"),
+        ([], "只能包含"),
+        (False, "只能包含"),
     ],
 )
 def test_a_wrong_policy_override_is_named_and_fails_the_checks(settings, override, message):
@@ -276,3 +282,14 @@ def test_the_policy_override_is_read_from_the_environment(tmp_path) -> None:
     env["LABORWATCH_WARNINGS"] = '{"clean_days": 21'  # not JSON
     run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert run.returncode != 0 and "LABORWATCH_WARNINGS 不是有效的 JSON" in run.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "1"], ["demo"]])
+def test_a_wrong_policy_override_stops_the_commands_that_start_things(
+    settings, capsys, command
+) -> None:
+    from laborwatch.cli import main
+
+    settings.LABORWATCH_WARNINGS = {"clean_day": 3}
+    assert main(command) == 1  # before migrating, serving or generating anything
+    assert "laborwatch.W001" in capsys.readouterr().err

@@ -264,6 +264,8 @@ def test_inbox_lists_warnings_my_unit_must_sign_for(
     for user in (owner, liaison):  # the district and the department it was routed to
         page = inbox(user)
         assert str(shinan_warning) in page and OVERDUE in page
+        assert page.count(f"<code>{shinan_warning}</code>") == 1  # one row, not in <title>
+        assert "<title>我的待办 ·" in page
         page = inbox(user, at=local(2025, 3, 5, 11, 0))
         assert str(shinan_warning) in page and OVERDUE not in page
     assert str(shinan_warning) not in inbox(outsider)

@@ -37,11 +37,21 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from error
 
 
+def _upgrade(root: Path) -> None:
+    """Bring a feed store from an earlier version up to date (once; nothing when current)."""
+    from laborwatch.risk import store
+
+    upgraded = store.upgrade_store(root)
+    if upgraded:
+        print(f"数据源库已升级：{upgraded} 个分区文件补充了企业键（enterprise_key）")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from laborwatch.risk import store
     from laborwatch.risk.ingest import ingest_file, ingest_folder
 
     root = store.data_dir()
+    _upgrade(root)
     with _progress(not args.quiet) as progress:
         if args.all:
             reports = ingest_folder(root, Path(args.all), today=args.today, progress=progress)
@@ -77,6 +87,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     try:
         with _progress(not args.quiet) as progress:
             progress.add_task("计算风险指标与评分……", total=None)
+            _upgrade(store.data_dir())
             run = score_store(store.data_dir(), as_of=args.date, config=config)
     except ScoringError as error:
         print(error, file=sys.stderr)

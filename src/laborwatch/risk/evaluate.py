@@ -190,6 +190,7 @@ def evaluate_city(
     from laborwatch.risk.ingest import ingest_folder
 
     ingest_folder(root, city_dir, progress=progress)
+    store.upgrade_store(root)  # a scratch store an earlier version loaded
     config = load_rules()
     latest = store.latest_feed_date(root)
     if latest is None:

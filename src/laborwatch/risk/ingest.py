@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from filelock import Timeout
 from rich.progress import Progress
 
 from laborwatch.risk import store
@@ -115,23 +116,32 @@ def ingest_file(
             f"明细见 {report.rejects_path}"
         )
         return report
-    if checked.valid.num_rows:
-        store.add_enterprise_keys(root, [feed])  # merged partitions must have the key too
-        store.write_batch(root, feed, checked.valid, report.batch_id)
-    report.rows_taken = checked.valid.num_rows
-    report.status = "loaded"
-    store.record_batch(
-        root,
-        {
-            "batch_id": report.batch_id,
-            "feed": feed_name,
-            "source": str(path),
-            "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "rows_read": report.rows_read,
-            "rows_taken": report.rows_taken,
-            "rows_rejected": report.rows_rejected,
-        },
-    )
+    try:
+        with store.writing(root):  # one writer at a time; the batch may have come meanwhile
+            if report.batch_id in store.loaded_batches(root):
+                report.status = "already_loaded"
+                return report
+            if checked.valid.num_rows:
+                store.write_batch(root, feed, checked.valid, report.batch_id)
+            report.rows_taken = checked.valid.num_rows
+            report.status = "loaded"
+            store.record_batch(
+                root,
+                {
+                    "batch_id": report.batch_id,
+                    "feed": feed_name,
+                    "source": str(path),
+                    "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "rows_read": report.rows_read,
+                    "rows_taken": report.rows_taken,
+                    "rows_rejected": report.rows_rejected,
+                },
+            )
+    except Timeout:
+        report.message = (
+            f"数据源库被另一个导入或评分任务占用超过 {store.LOCK_TIMEOUT_SECONDS} 秒，"
+            "本批未载入，请稍后重试"
+        )
     return report
 
 

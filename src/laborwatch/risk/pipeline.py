@@ -29,6 +29,10 @@ class NoFeedsError(ScoringError):
     """There is nothing to score: the feed store is empty."""
 
 
+class OldStoreError(ScoringError):
+    """The feed store has partitions from before the enterprise key (store.upgrade_store)."""
+
+
 class KeyCollisionError(ScoringError):
     """Two registry codes share an enterprise key (see codes.enterprise_keys): not scored."""
 
@@ -60,10 +64,12 @@ def score_store(
     if as_of is None:
         raise NoFeedsError(f"数据源库为空：{store.feeds_dir(root)}（请先运行 laborwatch ingest）")
     folder = store.scores_dir(root, as_of)
-    store.add_enterprise_keys(root)  # a store from before the key: upgraded once
     con = store.connect(memory_limit, threads)
     try:
-        used = store.create_feed_views(con, root, months_read(config, as_of))
+        try:
+            used = store.create_feed_views(con, root, months_read(config, as_of))
+        except store.StoreFormatError as error:
+            raise OldStoreError(str(error)) from error
         _check_keys(con)
         run_definitions(con, config, as_of)
         scores_path = store.copy_query_to_parquet(

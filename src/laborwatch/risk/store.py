@@ -23,7 +23,8 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +34,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+from filelock import FileLock
 
 from laborwatch.risk.codes import enterprise_keys
 from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
 
 SNAPSHOT_PARTITION = "current"
+LOCK_NAME = ".lock"
+LOCK_TIMEOUT_SECONDS = 600
+_KEYED_STORES: set[Path] = set()  # stores this process has upgraded (see `writing`)
 SNIFF_BYTES = 1 << 20
 ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
+
+
+class StoreFormatError(Exception):
+    """The store has partitions from before the enterprise key; `upgrade_store` first."""
 
 
 class SourceError(Exception):
@@ -285,25 +294,50 @@ def with_enterprise_key(feed: Feed, rows: pa.Table) -> pa.Table:
     return rows.add_column(rows.column_names.index("credit_code") + 1, ENTERPRISE_KEY, keys)
 
 
-def add_enterprise_keys(root: Path, feeds: Iterable[Feed] = FEEDS.values()) -> int:
-    """Give every stored partition written before the enterprise key its key column.
+@contextmanager
+def writing(root: Path) -> Iterator[None]:
+    """Hold the feed store for one writer at a time, across processes (a lock file in feeds/).
 
-    A one-time upgrade of a store from an earlier version, each file replaced whole (written
-    beside it, then moved over it). Returns how many files were rewritten; 0 when current.
+    The first time a process writes to a store, partitions from before the enterprise key
+    get it inside the same hold, so no load merges into an unkeyed partition and no upgrade
+    rewrites a partition a load is writing. Raises filelock.Timeout when another process
+    keeps the store for longer than LOCK_TIMEOUT_SECONDS.
     """
+    folder = feeds_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
+        marker = folder.resolve()
+        if marker not in _KEYED_STORES:
+            _add_enterprise_keys(root)
+            _KEYED_STORES.add(marker)
+        yield
+
+
+def upgrade_store(root: Path) -> int:
+    """Give every partition written before the enterprise key its key column, under the
+    writer's lock; returns how many files were rewritten (0 for a current store)."""
+    feeds_dir(root).mkdir(parents=True, exist_ok=True)
+    with FileLock(str(feeds_dir(root) / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
+        return _add_enterprise_keys(root)
+
+
+def _add_enterprise_keys(root: Path) -> int:
+    """Rewrite each unkeyed partition whole: written beside it, then moved over it. Only
+    under the writer's lock, so that no load changes a partition while it is rewritten."""
     upgraded = 0
-    for feed in feeds:
-        if ENTERPRISE_KEY not in feed.stored_columns:
-            continue
-        for path in feed_files(root, feed):
-            if ENTERPRISE_KEY in pq.read_schema(path).names:
-                continue
+    for feed in FEEDS.values():
+        for path in unkeyed_files(feed_files(root, feed)):
             keyed = with_enterprise_key(feed, pq.read_table(path))
-            staged = path.with_suffix(".parquet.tmp")
+            staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             pq.write_table(keyed, staged, row_group_size=ROW_GROUP_ROWS)
             os.replace(staged, path)
             upgraded += 1
     return upgraded
+
+
+def unkeyed_files(paths: Iterable[Path]) -> list[Path]:
+    """The partition files written before the enterprise key (they lack its column)."""
+    return [path for path in paths if ENTERPRISE_KEY not in pq.read_schema(path).names]
 
 
 def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
@@ -351,10 +385,18 @@ def create_feed_views(
     """One view per feed over its stored files in `months` (feed → first, last YYYY-MM; a
     feed not named: all its files); an empty typed view for a feed with no files, so every
     definition runs whatever was delivered. Returns the files each view reads."""
-    used: dict[str, list[Path]] = {}
+    used = {
+        feed.name: feed_files(root, feed, *months.get(feed.name, (None, None)))
+        for feed in FEEDS.values()
+    }
+    old = unkeyed_files(path for paths in used.values() for path in paths)
+    if old:
+        raise StoreFormatError(
+            f"数据源库中有 {len(old)} 个分区文件是旧版格式（缺少 {ENTERPRISE_KEY}），"
+            f"如 {old[0]}；请先运行 laborwatch score 或 laborwatch ingest 升级数据源库"
+        )
     for feed in FEEDS.values():
-        files = feed_files(root, feed, *months.get(feed.name, (None, None)))
-        used[feed.name] = files
+        files = used[feed.name]
         typed = ", ".join(
             f'CAST(NULL AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
             for column in feed.columns

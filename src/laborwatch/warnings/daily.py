@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from laborwatch.risk import store
 from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.pipeline import ScoreRun, score_store
 from laborwatch.risk.rules import RulesConfig, load_rules
@@ -39,6 +40,7 @@ def run_daily(
     """
     root = root or Path(settings.DATA_DIR)
     config = config or load_rules()
+    store.upgrade_store(root)  # a feed store from an earlier version, once
     export = export_work_orders(root, as_of=as_of)
     score = score_store(root, as_of=as_of, config=config)
     started = time.perf_counter()

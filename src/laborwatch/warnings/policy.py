@@ -41,6 +41,9 @@ DEFAULT_ACKNOWLEDGE = {
     "blue": AcknowledgeWindow(working_days=5),
 }
 DEFAULT_CLEAN_DAYS = 7
+# Bounds of an override: a month to sign for, a quarter of working days, a year of clean days.
+MAX_WINDOW = {"hours": 720, "working_days": 60}
+MAX_CLEAN_DAYS = 365
 
 # Department names of rules-v1.toml → the org units that receive the warning. Wage-account
 # rules (住建) go to housing and to labour inspection, which enforces wage payment; arbitration
@@ -72,21 +75,25 @@ class PolicyError(ImproperlyConfigured):
 
 
 def warning_policy() -> WarningPolicy:
-    overrides: Any = getattr(settings, "LABORWATCH_WARNINGS", {}) or {}
+    overrides: Any = getattr(settings, "LABORWATCH_WARNINGS", None)
+    if overrides is None:
+        overrides = {}
     if not isinstance(overrides, dict) or set(overrides) - {"acknowledge", "clean_days"}:
         raise PolicyError(
             "LABORWATCH_WARNINGS 只能包含 acknowledge（各等级签收时限）"
             "和 clean_days（自动解除天数）"
         )
     acknowledge = dict(DEFAULT_ACKNOWLEDGE)
-    windows = overrides.get("acknowledge") or {}
+    windows = overrides.get("acknowledge", {})
     if not isinstance(windows, dict):
         raise PolicyError("LABORWATCH_WARNINGS.acknowledge 应为“等级 → 时限”的对象")
     for grade, window in windows.items():
         acknowledge[grade] = _window(grade, window)
     clean_days = overrides.get("clean_days", DEFAULT_CLEAN_DAYS)
-    if not isinstance(clean_days, int) or isinstance(clean_days, bool) or clean_days < 1:
-        raise PolicyError(f"LABORWATCH_WARNINGS.clean_days 应为正整数，实为 {clean_days!r}")
+    if not _whole(clean_days, MAX_CLEAN_DAYS):
+        raise PolicyError(
+            f"LABORWATCH_WARNINGS.clean_days 应为 1 至 {MAX_CLEAN_DAYS} 的整数，实为 {clean_days!r}"
+        )
     return WarningPolicy(acknowledge=acknowledge, clean_days=clean_days)
 
 
@@ -104,10 +111,14 @@ def _window(grade: str, window: Any) -> AcknowledgeWindow:
         }
     ):
         raise PolicyError(f'{where} 应为 {{"hours": N}} 或 {{"working_days": N}}')
-    (value,) = window.values()
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise PolicyError(f"{where} 的时限应为正整数，实为 {value!r}")
+    ((unit, value),) = window.items()
+    if not _whole(value, MAX_WINDOW[unit]):
+        raise PolicyError(f"{where} 的时限应为 1 至 {MAX_WINDOW[unit]} 的整数，实为 {value!r}")
     return AcknowledgeWindow(**window)
+
+
+def _whole(value: Any, most: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= most
 
 
 def department_unit_codes(departments: Iterable[str]) -> list[str]:

@@ -79,8 +79,9 @@ def indicator_history(enterprise: Enterprise) -> list[dict[str, Any]]:
 
 def routings_to_sign(*, user: User) -> QuerySet[WarningRouting]:
     """Warnings sent to the user's own unit that nobody there has signed for yet, the
-    nearest sign-for deadline first (the inbox; the sweep escalates the overdue ones)."""
-    if user.org_unit_id is None:
+    nearest sign-for deadline first (the inbox; the sweep escalates the overdue ones).
+    Only for a user who may sign for them: read-only roles get none."""
+    if user.org_unit_id is None or not user.can_write:
         return WarningRouting.objects.none()
     return (
         WarningRouting.objects.filter(

@@ -24,7 +24,7 @@ WITH monthly AS (
 per_project AS (
     SELECT
         project_code,
-        max(enterprise_key) AS enterprise_key,
+        arg_max(enterprise_key, month_index) AS enterprise_key,  -- the latest contractor
         max(CASE WHEN month_index = $latest_index THEN is_unpaid END) AS latest_unpaid,
         max(CASE WHEN is_unpaid = 0 THEN month_index END) AS last_paid_index,
         max(CASE WHEN month_index = $latest_index AND attending_headcount > 0

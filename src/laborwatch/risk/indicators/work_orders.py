@@ -2,10 +2,10 @@
 
 Grain: one row per enterprise (key) named in work orders received in the 30 days ending $as_of.
 A work order that names no employer but a construction project is the project's
-contractor's (the contractor of the project in the wage-account feed). A group work order
-counts its workers: the complaining workers are the larger of the distinct callers and the
-largest group reported, for the enterprise and for its worst project (the provincial rule
-counts workers "of one enterprise or one project").
+contractor's (its contractor in the latest month the wage-account feed has for it). A group
+work order counts its workers: the complaining workers are the larger of the distinct callers
+and the largest group reported, for the enterprise and for its worst project (the provincial
+rule counts workers "of one enterprise or one project").
 """
 
 NAME = "work_order_indicators"
@@ -19,7 +19,8 @@ DETAILS = ("complaint_project",)
 
 SQL = """
 WITH contractors AS (
-    SELECT project_code, max(enterprise_key) AS contractor
+    -- the project's contractor of its latest month (one wage-account row per month)
+    SELECT project_code, arg_max(enterprise_key, "month") AS contractor
     FROM wage_account
     GROUP BY project_code
 ),
