@@ -225,9 +225,8 @@ def run_api_processes(token: str, items: list[dict[str, Any]], processes: int, b
     reports = [results.get() for _ in children]
     for child in children:
         child.join()
-        assert child.exitcode == 0, f"a pushing process failed with exit code {child.exitcode}"
     failures = [report["error"] for report in reports if "error" in report]
-    assert not failures, failures[0]
+    assert not failures, "a pushing process failed:\n" + failures[0]
     started = min(report["started"] for report in reports)
     ended = max(report["ended"] for report in reports)
     answers = [answer for report in reports for answer in report["answers"]]
