@@ -160,7 +160,9 @@ def test_a_load_waits_for_another_writer_and_says_so_when_it_gives_up(
     )
     with FileLock(str(root / "feeds" / store.LOCK_NAME)):  # another process is writing
         report = ingest_file(root, "court_filings", tmp_path / "court2.csv", today=TODAY)
-    assert report.status == "refused" and "占用" in report.message
+        with pytest.raises(store.StoreBusyError, match="占用"):
+            store.upgrade_store(root)
+    assert report.status == "refused" and "占用" in report.message and "未载入" in report.message
     assert ingest_file(root, "court_filings", tmp_path / "court2.csv", today=TODAY).status == (
         "loaded"
     )

@@ -37,13 +37,19 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from error
 
 
-def _upgrade(root: Path) -> None:
-    """Bring a feed store from an earlier version up to date (once; nothing when current)."""
+def _upgrade(root: Path) -> bool:
+    """Bring a feed store from an earlier version up to date (once; nothing when current).
+    False, with the reason on stderr, when another process holds the store too long."""
     from laborwatch.risk import store
 
-    upgraded = store.upgrade_store(root)
+    try:
+        upgraded = store.upgrade_store(root)
+    except store.StoreBusyError as error:
+        print(error, file=sys.stderr)
+        return False
     if upgraded:
         print(f"数据源库已升级：{upgraded} 个分区文件补充了企业键（enterprise_key）")
+    return True
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -51,7 +57,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from laborwatch.risk.ingest import ingest_file, ingest_folder
 
     root = store.data_dir()
-    _upgrade(root)
+    if not _upgrade(root):
+        return 1
     with _progress(not args.quiet) as progress:
         if args.all:
             reports = ingest_folder(root, Path(args.all), today=args.today, progress=progress)
@@ -87,7 +94,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     try:
         with _progress(not args.quiet) as progress:
             progress.add_task("计算风险指标与评分……", total=None)
-            _upgrade(store.data_dir())
+            if not _upgrade(store.data_dir()):
+                return 1
             run = score_store(store.data_dir(), as_of=args.date, config=config)
     except ScoringError as error:
         print(error, file=sys.stderr)

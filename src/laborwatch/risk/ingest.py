@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from filelock import Timeout
 from rich.progress import Progress
 
 from laborwatch.risk import store
@@ -137,11 +136,8 @@ def ingest_file(
                     "rows_rejected": report.rows_rejected,
                 },
             )
-    except Timeout:
-        report.message = (
-            f"数据源库被另一个导入或评分任务占用超过 {store.LOCK_TIMEOUT_SECONDS} 秒，"
-            "本批未载入，请稍后重试"
-        )
+    except store.StoreBusyError as error:
+        report.message = f"{error}；本批未载入"
     return report
 
 

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from laborwatch.risk.codes import enterprise_keys
 from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
@@ -49,6 +49,10 @@ ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across 
 
 class StoreFormatError(Exception):
     """The store has partitions from before the enterprise key; `upgrade_store` first."""
+
+
+class StoreBusyError(Exception):
+    """Another process held the feed store for too long; the message is for users."""
 
 
 class SourceError(Exception):
@@ -295,17 +299,33 @@ def with_enterprise_key(feed: Feed, rows: pa.Table) -> pa.Table:
 
 
 @contextmanager
+def _held(root: Path) -> Iterator[Path]:
+    """The writer's lock on the feed store (a lock file in feeds/, across processes)."""
+    folder = feeds_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS)
+        lock.acquire()
+    except Timeout as error:
+        raise StoreBusyError(
+            f"数据源库被另一个导入或评分任务占用超过 {LOCK_TIMEOUT_SECONDS} 秒，请稍后重试"
+        ) from error
+    try:
+        yield folder
+    finally:
+        lock.release()
+
+
+@contextmanager
 def writing(root: Path) -> Iterator[None]:
-    """Hold the feed store for one writer at a time, across processes (a lock file in feeds/).
+    """Hold the feed store for one writer at a time, across processes.
 
     The first time a process writes to a store, partitions from before the enterprise key
     get it inside the same hold, so no load merges into an unkeyed partition and no upgrade
-    rewrites a partition a load is writing. Raises filelock.Timeout when another process
-    keeps the store for longer than LOCK_TIMEOUT_SECONDS.
+    rewrites a partition a load is writing. Raises StoreBusyError when another process keeps
+    the store for longer than LOCK_TIMEOUT_SECONDS.
     """
-    folder = feeds_dir(root)
-    folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(folder / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
+    with _held(root) as folder:
         marker = folder.resolve()
         if marker not in _KEYED_STORES:
             _add_enterprise_keys(root)
@@ -315,9 +335,9 @@ def writing(root: Path) -> Iterator[None]:
 
 def upgrade_store(root: Path) -> int:
     """Give every partition written before the enterprise key its key column, under the
-    writer's lock; returns how many files were rewritten (0 for a current store)."""
-    feeds_dir(root).mkdir(parents=True, exist_ok=True)
-    with FileLock(str(feeds_dir(root) / LOCK_NAME), timeout=LOCK_TIMEOUT_SECONDS):
+    writer's lock; returns how many files were rewritten (0 for a current store). Raises
+    StoreBusyError as `writing` does."""
+    with _held(root):
         return _add_enterprise_keys(root)
 
 

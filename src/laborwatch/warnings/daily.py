@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from laborwatch.risk import store
 from laborwatch.risk.ingest import IngestReport
-from laborwatch.risk.pipeline import ScoreRun, score_store
+from laborwatch.risk.pipeline import ScoreRun, ScoringError, score_store
 from laborwatch.risk.rules import RulesConfig, load_rules
 from laborwatch.warnings.export import export_work_orders
 from laborwatch.warnings.scores import read_score_day
@@ -40,7 +40,10 @@ def run_daily(
     """
     root = root or Path(settings.DATA_DIR)
     config = config or load_rules()
-    store.upgrade_store(root)  # a feed store from an earlier version, once
+    try:
+        store.upgrade_store(root)  # a feed store from an earlier version, once
+    except store.StoreBusyError as error:
+        raise ScoringError(str(error)) from error
     export = export_work_orders(root, as_of=as_of)
     score = score_store(root, as_of=as_of, config=config)
     started = time.perf_counter()
