@@ -9,15 +9,15 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from laborwatch.risk.codes import enterprise_keys
 from laborwatch.risk.definitions import (
     INDICATOR_VALUES,
     RISK_SCORES,
     RULE_LEVELS,
     scoring_definitions,
 )
-from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES
+from laborwatch.risk.feeds import FEEDS, STORE_TYPES
 from laborwatch.risk.rules import RulesConfig
+from laborwatch.risk.store import with_enterprise_key
 
 ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -41,10 +41,7 @@ def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
             for column in feed.columns
         }
     )
-    if ENTERPRISE_KEY not in feed.stored_columns:
-        return table
-    keys = enterprise_keys(table.column("credit_code"))
-    return table.add_column(table.column_names.index("credit_code") + 1, ENTERPRISE_KEY, keys)
+    return with_enterprise_key(feed, table, normalized=False)
 
 
 def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Table]) -> None:

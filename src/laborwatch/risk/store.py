@@ -290,11 +290,13 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     return int(pq.read_metadata(staged).num_rows)
 
 
-def with_enterprise_key(feed: Feed, rows: pa.Table) -> pa.Table:
-    """The rows with the enterprise key of their (valid, normalised) credit code added."""
+def with_enterprise_key(feed: Feed, rows: pa.Table, *, normalized: bool = True) -> pa.Table:
+    """The rows with the enterprise key of their valid credit code added beside it
+    (`normalized`: the codes went through validation, as every stored row did)."""
     if ENTERPRISE_KEY not in feed.stored_columns or ENTERPRISE_KEY in rows.column_names:
         return rows
-    keys = enterprise_keys(rows.column("credit_code").combine_chunks(), normalized=True)
+    codes = rows.column("credit_code").combine_chunks()
+    keys = enterprise_keys(codes, normalized=normalized)
     return rows.add_column(rows.column_names.index("credit_code") + 1, ENTERPRISE_KEY, keys)
 
 
@@ -337,8 +339,10 @@ def upgrade_store(root: Path) -> int:
     """Give every partition written before the enterprise key its key column, under the
     writer's lock; returns how many files were rewritten (0 for a current store). Raises
     StoreBusyError as `writing` does."""
-    with _held(root):
-        return _add_enterprise_keys(root)
+    with _held(root) as folder:
+        upgraded = _add_enterprise_keys(root)
+        _KEYED_STORES.add(folder.resolve())  # the loads that follow need not look again
+        return upgraded
 
 
 def _add_enterprise_keys(root: Path) -> int:

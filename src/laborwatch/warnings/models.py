@@ -178,6 +178,17 @@ class WarningEvent(models.Model):
         return f"{self.on} {self.kind}"
 
 
+class WarningRoutingQuerySet(models.QuerySet["WarningRouting"]):
+    def awaiting_signature(self) -> WarningRoutingQuerySet:
+        """Not signed for, of a warning still in the loop and not inhibited by a higher one:
+        what the receiver must still sign for (the inbox) and the sweep chases."""
+        return self.filter(
+            acknowledged_at=None,
+            warning__status__in=ACTIVE_STATUSES,
+            warning__inhibited_by=None,
+        )
+
+
 class WarningRouting(models.Model):
     """The warning sent to one receiver (district union or department) who must sign for it."""
 
@@ -200,6 +211,8 @@ class WarningRouting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    objects = WarningRoutingQuerySet.as_manager()
 
     class Meta:
         ordering = ["routed_at", "pk"]

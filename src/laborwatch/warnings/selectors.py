@@ -84,12 +84,8 @@ def routings_to_sign(*, user: User) -> QuerySet[WarningRouting]:
     if user.org_unit_id is None or not user.can_write:
         return WarningRouting.objects.none()
     return (
-        WarningRouting.objects.filter(
-            org_unit_id=user.org_unit_id,
-            acknowledged_at=None,
-            warning__status__in=ACTIVE_STATUSES,
-            warning__inhibited_by=None,
-        )
+        WarningRouting.objects.awaiting_signature()
+        .filter(org_unit_id=user.org_unit_id)
         .select_related("warning__enterprise")
         .order_by("acknowledge_due", "pk")
     )

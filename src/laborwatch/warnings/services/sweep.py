@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from laborwatch.core.models import AuditEvent
-from laborwatch.warnings.models import ACTIVE_STATUSES, WarningEvent, WarningRouting
+from laborwatch.warnings.models import WarningEvent, WarningRouting
 
 
 @dataclass
@@ -27,13 +27,8 @@ def warnings_sweep(*, now: dt.datetime | None = None) -> WarningSweepResult:
     now = now or timezone.now()
     overdue = list(
         WarningRouting.objects.select_for_update(of=("self",))
-        .filter(
-            acknowledged_at=None,
-            escalated_at=None,
-            acknowledge_due__lt=now,
-            warning__status__in=ACTIVE_STATUSES,
-            warning__inhibited_by=None,
-        )
+        .awaiting_signature()
+        .filter(escalated_at=None, acknowledge_due__lt=now)
         .select_related("warning", "org_unit")
     )
     if not overdue:
