@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import transaction
 
 from laborwatch.cases.models import Case, CaseGroup, NumberSequence
-from laborwatch.cases.numbering import CASE_DIGITS, CASE_PREFIX, next_number
+from laborwatch.cases.numbering import CASE_PREFIX, next_number
 from laborwatch.cases.services import case_intake
 from tests.cases.api_support import SHANGHAI, T0
 from tests.factories import valid_mobile
@@ -59,7 +59,7 @@ def test_a_group_case_takes_the_next_group_number(api_employer):
 @time_machine.travel(T0, tick=False)
 def test_a_rolled_back_transaction_gives_its_number_back(api_employer):
     with pytest.raises(RuntimeError), transaction.atomic():
-        assert next_number(CASE_PREFIX, T0, CASE_DIGITS) == "GD20260930000001"
+        assert next_number(CASE_PREFIX, T0) == "GD20260930000001"
         raise RuntimeError("the insert failed")
     assert intake(api_employer).number == "GD20260930000001"
 

@@ -17,6 +17,7 @@ from laborwatch.cases.cli import _CACHE_SECONDS
 from laborwatch.cases.models import ApiClient, SlaPolicy
 from laborwatch.cases.services.clients import api_client_reissue, api_client_revoke
 from laborwatch.cases.sla import policy_for
+from laborwatch.lib import ttl
 from tests.cases.api_support import T0, body, push
 
 
@@ -36,8 +37,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr(api_auth, "monotonic", fake)
-    monkeypatch.setattr(sla, "monotonic", fake)
+    monkeypatch.setattr(ttl, "monotonic", fake)
     return fake
 
 

@@ -8,28 +8,25 @@ a second server) is obeyed within CLIENT_CACHE_SECONDS.
 
 from __future__ import annotations
 
-import threading
-from time import monotonic
-
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from laborwatch.cases.models import ApiClient
 from laborwatch.core.crypto import digest
+from laborwatch.lib.ttl import TtlCache
 
 CLIENT_CACHE_SECONDS = 30.0
-_lock = threading.Lock()
-# Token digest → (client, when it was read); only active clients are kept.
-_clients: dict[str, tuple[ApiClient, float]] = {}
-# Bumped by every forget, so a read that began before a revocation is not kept after it.
-_generation = 0
+# Token digest → the active client holding it.
+_clients: TtlCache[str, ApiClient] = TtlCache(CLIENT_CACHE_SECONDS)
 
 
 def forget_api_clients() -> None:
-    global _generation
-    with _lock:
-        _clients.clear()
-        _generation += 1
+    _clients.forget()
+
+
+def forget_api_clients_now_and_on_commit() -> None:
+    """After a revocation or re-issue: see TtlCache.forget_now_and_on_commit."""
+    _clients.forget_now_and_on_commit()
 
 
 def api_client_for_token(token: str) -> ApiClient | None:
@@ -38,19 +35,10 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if not token:
         return None
     token_digest = digest(token)
-    now = monotonic()
-    with _lock:
-        known = _clients.get(token_digest)
-        generation = _generation
-    if known is not None and now - known[1] < CLIENT_CACHE_SECONDS:
-        return known[0]
-    client = ApiClient.objects.filter(token_digest=token_digest, is_active=True).first()
-    with _lock:
-        if client is None:
-            _clients.pop(token_digest, None)
-        elif generation == _generation:
-            _clients[token_digest] = (client, now)
-    return client
+    return _clients.get(
+        token_digest,
+        lambda: ApiClient.objects.filter(token_digest=token_digest, is_active=True).first(),
+    )
 
 
 class ApiClientToken(HttpBearer):

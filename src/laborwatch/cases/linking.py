@@ -46,7 +46,8 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
             enterprise = by_code[0]
             return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
     name = name.strip()
-    if name and not is_anonymised(name):
+    usable = bool(name) and not is_anonymised(name)  # a real name, not "某公司"
+    if usable:
         alias = EmployerAlias.objects.select_related("enterprise__district").filter(name=name)
         known = list(alias[:1])
         if known:
@@ -57,10 +58,10 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
             return EmployerMatch(
                 exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
             )
-    candidates = _name_candidates(name) if name and not is_anonymised(name) else []
+    candidates = _name_candidates(name) if usable else []
     if not candidates:
-        candidates = _text_candidates(name, description)
-    if not candidates and name and not is_anonymised(name):
+        candidates = _text_candidates(name if usable else "", description)
+    if not candidates and usable:
         candidates = _near_misses(name)
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
         return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
@@ -102,8 +103,9 @@ def _name_candidates(name: str) -> list[Candidate]:
 
 
 def _text_candidates(name: str, description: str) -> list[Candidate]:
-    """Near misses in the told name, else enterprises the description itself names."""
-    mentions = employer_mentions(name) if name and not is_anonymised(name) else []
+    """Near misses in the told name (empty when it names nobody), else enterprises the
+    description itself names."""
+    mentions = employer_mentions(name) if name else []
     method_of = LINKER_KINDS
     if not mentions and description:
         mentions = employer_mentions(description)

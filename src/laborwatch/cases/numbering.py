@@ -20,11 +20,11 @@ from django.utils import timezone
 
 from laborwatch.cases.models import NumberSequence
 
-CASE_PREFIX, CASE_DIGITS = "GD", 6
-GROUP_PREFIX, GROUP_DIGITS = "QT", 5
+CASE_PREFIX, GROUP_PREFIX = "GD", "QT"
+DIGITS = {CASE_PREFIX: 6, GROUP_PREFIX: 5}  # of the sequence, after the date
 
 
-def next_number(prefix: str, received_at: dt.datetime, digits: int) -> str:
+def next_number(prefix: str, received_at: dt.datetime) -> str:
     """The next number of `prefix` in the local year of `received_at`; call inside the
     transaction.atomic() block that saves the numbered row."""
     local = timezone.localtime(received_at)
@@ -39,4 +39,4 @@ def next_number(prefix: str, received_at: dt.datetime, digits: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql, [prefix, local.year])
         (issued,) = cursor.fetchone()
-    return f"{prefix}{local:%Y%m%d}{issued:0{digits}d}"
+    return f"{prefix}{local:%Y%m%d}{issued:0{DIGITS[prefix]}d}"

@@ -13,14 +13,12 @@ POLICY_CACHE_SECONDS; saving or deleting one forgets them in this process at onc
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from time import monotonic
 
-from django.db import transaction
 from django.utils import timezone
 
 from laborwatch.cases.models import Case, SlaPolicy, SlaStage, Status
 from laborwatch.core.calendar import add_working_days
+from laborwatch.lib.ttl import TtlCache
 
 # Which deadline runs while a case is in each status.
 STAGE_BY_STATUS = {
@@ -39,37 +37,22 @@ DUE_FIELD = {
 
 
 POLICY_CACHE_SECONDS = 60.0
-_lock = threading.Lock()
-_policies: list[SlaPolicy] | None = None
-_loaded_at = 0.0
-_generation = 0
+_policies: TtlCache[None, list[SlaPolicy]] = TtlCache(POLICY_CACHE_SECONDS)
 
 
 def forget_policies() -> None:
-    global _policies, _generation
-    with _lock:
-        _policies = None
-        _generation += 1
+    _policies.forget()
 
 
 def policy_changed(**signal_arguments: object) -> None:
-    """Receiver of a policy's save and delete: forget the policies now, and again on commit
-    for a read another thread made meanwhile from the rows before the change."""
-    forget_policies()
-    transaction.on_commit(forget_policies)
+    """Receiver of a policy's save and delete (see TtlCache.forget_now_and_on_commit)."""
+    _policies.forget_now_and_on_commit()
 
 
 def _current_policies() -> list[SlaPolicy]:
-    global _policies, _loaded_at
-    with _lock:
-        cached, loaded_at, generation = _policies, _loaded_at, _generation
-    if cached is not None and monotonic() - loaded_at < POLICY_CACHE_SECONDS:
-        return cached
-    fresh = list(SlaPolicy.objects.all())
-    with _lock:
-        if generation == _generation:
-            _policies, _loaded_at = fresh, monotonic()
-    return fresh
+    policies = _policies.get(None, lambda: list(SlaPolicy.objects.all()))
+    assert policies is not None  # a list, kept even when empty
+    return policies
 
 
 def policy_for(*, channel: str, category: str) -> SlaPolicy:

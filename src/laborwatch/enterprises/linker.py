@@ -53,11 +53,7 @@ def _build_if_stale() -> None:
     global _linker, _other_names, _built_at
     if _linker is not None and time.monotonic() - _built_at <= REFRESH_SECONDS:
         return
-    rows = list(
-        Enterprise.objects.values("credit_code", "name", "short_names", "former_names").iterator(
-            chunk_size=5000
-        )
-    )
+    rows = list(Enterprise.objects.values("credit_code", "name", "short_names", "former_names"))
     other_names: dict[str, list[str]] = {}
     for row in rows:
         for name in dict.fromkeys([*row["former_names"], *row["short_names"]]):

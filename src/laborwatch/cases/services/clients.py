@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.api_auth import forget_api_clients
+from laborwatch.cases.api_auth import forget_api_clients_now_and_on_commit
 from laborwatch.cases.models import ApiClient, Channel
 from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest
@@ -72,7 +72,7 @@ def api_client_reissue(
     locked.token_hint = token[:TOKEN_HINT_LENGTH]
     locked.is_active = True
     locked.save(update_fields=["token_digest", "token_hint", "is_active"])
-    _forget_clients_now_and_on_commit()
+    forget_api_clients_now_and_on_commit()
     record_event(
         actor=actor,
         action="api_client.reissue",
@@ -94,7 +94,7 @@ def api_client_revoke(
         raise ValidationError(_("This API client is already revoked."), code="already_revoked")
     locked.is_active = False
     locked.save(update_fields=["is_active"])
-    _forget_clients_now_and_on_commit()
+    forget_api_clients_now_and_on_commit()
     record_event(
         actor=actor,
         action="api_client.revoke",
@@ -105,10 +105,3 @@ def api_client_revoke(
         reason=reason,
     )
     return locked
-
-
-def _forget_clients_now_and_on_commit() -> None:
-    # Now, for this thread's next request; on commit, for a request another thread answered
-    # from the old row meanwhile.
-    forget_api_clients()
-    transaction.on_commit(forget_api_clients)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from laborwatch.cases.models import OPEN_STATUSES, Case, CaseGroup, Status
-from laborwatch.cases.numbering import GROUP_DIGITS, GROUP_PREFIX, next_number
+from laborwatch.cases.numbering import GROUP_PREFIX, next_number
 from laborwatch.core.audit import record_event
 
 GROUP_WINDOW_DAYS = 30
@@ -86,13 +86,19 @@ class _EmployerCases:
         in_window = [
             row for row in rows if row.received_at >= since and row.status != Status.MERGED
         ]
-        duplicates = [
-            row
-            for row in rows
-            if row.pk != case.pk and row.worker_id == case.worker_id and row.status in OPEN_STATUSES
-        ]
+        duplicates = (
+            [
+                row
+                for row in rows
+                if row.pk != case.pk
+                and row.worker_id == case.worker_id
+                and row.status in OPEN_STATUSES
+            ]
+            if with_duplicates
+            else []
+        )
         duplicate = None
-        if with_duplicates and duplicates:
+        if duplicates:
             # What the caller shows of it, as .only("pk", "number") would load it.
             earliest = min(duplicates, key=lambda row: row.received_at)
             duplicate = Case.from_db(found.db, ["id", "number"], [earliest.pk, earliest.number])
@@ -120,7 +126,7 @@ def _join_group(case: Case, known: _EmployerCases) -> None:
         )
     if group is None and case.employer is not None:
         group = CaseGroup.objects.create(
-            number=next_number(GROUP_PREFIX, case.received_at, GROUP_DIGITS),
+            number=next_number(GROUP_PREFIX, case.received_at),
             employer=case.employer,
             opened_at=case.received_at,
         )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import ApiClient, Case, Channel, RequestType
-from laborwatch.cases.numbering import CASE_DIGITS, CASE_PREFIX, next_number
+from laborwatch.cases.numbering import CASE_PREFIX, next_number
 from laborwatch.cases.services.grouping import place_new_case
 from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
 from laborwatch.cases.suggest import suggest_category
@@ -312,7 +312,7 @@ def _create(
     if employer is not None:
         place_new_case(case, worker_is_new=worker_is_new)
     # Numbered last: the year's sequence stays locked until this transaction ends.
-    case.number = next_number(CASE_PREFIX, case.received_at, CASE_DIGITS)
+    case.number = next_number(CASE_PREFIX, case.received_at)
     case.save(force_insert=True)
     record_event(
         actor=actor,
