@@ -3,8 +3,10 @@
 Prints the median wall and CPU time of `score_store` (all indicators, scores, both output
 files) and of one plain DuckDB query over exactly the partition files the scoring opens,
 reading either the columns the scoring definitions name ("scan") or every column ("scan-all"),
-each value decoded and folded into a hash (so that no answer comes from Parquet statistics),
-their ratios, and each one's peak RSS. Every timed run is a fresh process (so RSS is its
+and of the same kind of query over every file of the feed store, every column ("store": the
+24 months of the city, where the scoring opens only the months its windows reach); each value
+decoded and folded into a hash (so that no answer comes from Parquet statistics), their
+ratios, and each one's peak RSS. Every timed run is a fresh process (so RSS is its
 own); one warm-up run of each first so all read from a warm page cache.
 
     LABORWATCH_DATA_DIR=/tmp/lw-risk-city .venv/bin/python benchmarks/risk_scoring.py
@@ -41,19 +43,21 @@ if mode == "score":
     extra = {"files": len(run.files_read), "enterprises": run.enterprises}
 else:
     # The files the scoring opens (months_read), and either every column of them ("scan-all")
-    # or the columns the definitions name for that feed ("scan"). Folding the hash of every
-    # value makes DuckDB decode each one, as the scoring does (a plain max() would be
-    # answered from the Parquet statistics without reading the column).
+    # or the columns the definitions name for that feed ("scan"); or every partition file of
+    # every feed, the whole store, every column ("store"). Folding the hash of every value
+    # makes DuckDB decode each one, as the scoring does (a plain max() would be answered from
+    # the Parquet statistics without reading the column).
     sqls = [sql for _, sql in scoring_definitions(config, day)]
     con = store.connect(threads=threads)
     parts, read = [], {}
     for feed in FEEDS.values():
-        files = store.feed_files(root, feed, *months_read(config, day).get(feed.name, (None, None)))
+        window = (None, None) if mode == "store" else months_read(config, day).get(feed.name)
+        files = store.feed_files(root, feed, *(window or (None, None)))
         if not files:
             continue
         users = [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
         columns = (
-            pq.read_schema(files[0]).names if mode == "scan-all"
+            pq.read_schema(files[0]).names if mode in ("scan-all", "store")
             else [c for c in feed.stored_columns if any(re.search(rf"\b{c}\b", s) for s in users)]
         )
         read[feed.name] = [len(files), columns]
@@ -100,7 +104,7 @@ def main() -> None:
         for path in store.feeds_dir(root).rglob("*.parquet")
     )
     print(f"feed store {root}: {stored:,} rows; scoring as of {as_of}, {args.threads} threads")
-    modes = ("score", "scan", "scan-all")
+    modes = ("score", "scan", "scan-all", "store")
     for mode in modes:  # warm-up: every mode reads from a warm page cache
         run(mode, root, as_of, args.threads)
     # Interleaved, so that load from other jobs falls on every mode alike.
@@ -113,9 +117,10 @@ def main() -> None:
     cpu = {mode: statistics.median(r["cpu"] for r in runs[mode]) for mode in modes}
     first = runs["score"][0]
     print(f"scoring: {first['enterprises']:,} enterprises, {first['files']} partition files")
-    for mode in ("scan", "scan-all"):
+    for mode in ("scan", "scan-all", "store"):
         read = runs[mode][0]["read"]
-        print(f"one {mode} pass reads {runs[mode][0]['rows']:,} rows of the same files:")
+        what = "the whole feed store" if mode == "store" else "the same files"
+        print(f"one {mode} pass reads {runs[mode][0]['rows']:,} rows of {what}:")
         for feed, (files, columns) in read.items():
             print(f"    {feed}: {files} files, columns {', '.join(columns)}")
     for mode in modes:
@@ -125,7 +130,7 @@ def main() -> None:
             f"  (runs: {[round(r['seconds'], 2) for r in runs[mode]]})"
         )
     # CPU seconds do not grow when other jobs share the cores, so they check the wall ratio.
-    for mode in ("scan", "scan-all"):
+    for mode in ("scan", "scan-all", "store"):
         print(
             f"ratio scoring / {mode}: {wall['score'] / wall[mode]:.2f} wall,"
             f" {cpu['score'] / cpu[mode]:.2f} CPU"
