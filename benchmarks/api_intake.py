@@ -201,7 +201,7 @@ def run_api(token: str, items: list[dict[str, Any]], batch: int, profile: str | 
         if profiler is not None:
             profiler.stop()
             Path(profile).write_text(profiler.output_html())  # type: ignore[arg-type]
-            print(profiler.output_text(unicode=True, color=False, show_all=False)[:6000])
+            print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL")))[:int(os.environ.get("PROFILE_CHARS", "6000"))])
     return rates, cpu, created, retried
 
 

@@ -8,14 +8,16 @@ an alias (EmployerAlias) so the same told name links at once next time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from rapidfuzz import fuzz, process
 
-from laborwatch.cases.models import EmployerAlias
+from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.linker import employer_mentions, enterprises_known_as
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
+from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames, instance
 from laborwatch.text.names import is_anonymised
 
 MAX_CANDIDATES = 5
@@ -41,38 +43,67 @@ class EmployerMatch:
 def link_employer(*, credit_code: str = "", name: str = "", description: str = "") -> EmployerMatch:
     code = normalize_code(credit_code)
     if code and credit_code_problem(code) is None:
-        by_code = list(_enterprises().filter(credit_code=code)[:1])
+        by_code = _BY_CODE.rows(code=code)
         if by_code:
-            enterprise = by_code[0]
+            enterprise = _with_district(by_code[0])
             return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
     name = name.strip()
     usable = bool(name) and not is_anonymised(name)  # a real name, not "某公司"
     if usable:
-        alias = EmployerAlias.objects.select_related("enterprise__district").filter(name=name)
-        known = list(alias[:1])
+        known = _BY_ALIAS.rows(name=name)
         if known:
-            found = known[0].enterprise
+            found = _with_district(known[0])
             return EmployerMatch(found, [Candidate(found.credit_code, found.name, "alias", 1.0)])
-        exact = list(_enterprises().filter(name=name)[:2])
+        exact = _BY_NAME.rows(name=name)
         if len(exact) == 1:
-            return EmployerMatch(
-                exact[0], [Candidate(exact[0].credit_code, exact[0].name, "name", 1.0)]
-            )
+            found = _with_district(exact[0])
+            return EmployerMatch(found, [Candidate(found.credit_code, found.name, "name", 1.0)])
     candidates = _name_candidates(name) if usable else []
     if not candidates:
         candidates = _text_candidates(name if usable else "", description)
     if not candidates and usable:
         candidates = _near_misses(name)
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
-        return EmployerMatch(_enterprises().get(credit_code=candidates[0].credit_code), candidates)
+        linked = _BY_CODE.rows(code=candidates[0].credit_code)
+        if linked:  # unless deleted since the candidates were read
+            return EmployerMatch(_with_district(linked[0]), candidates)
     return EmployerMatch(None, candidates)
 
 
-def _enterprises() -> QuerySet[Enterprise]:
-    # Intake files the case under the employer's district: fetch it in the same query.
-    # Look-ups here are by unique keys or an exact name: no ORDER BY to compile (every push
-    # pays for it), and slices rather than .first(), which would add one.
-    return Enterprise.objects.select_related("district").order_by()
+# Every pushed work order links its employer by one of these: each is built and compiled once
+# per process (lib.prepared). Intake files the case under the employer's district, so the
+# district comes in the same row. By unique keys or an exact name: no ORDER BY.
+ENTERPRISE_FIELDS = concrete_attnames(Enterprise)
+DISTRICT_FIELDS = concrete_attnames(OrgUnit)
+
+
+def _enterprise_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise, tuple[Any, ...]]:
+    district = [f"district__{name}" for name in DISTRICT_FIELDS]
+    return enterprises.order_by().values_list(*ENTERPRISE_FIELDS, *district)
+
+
+def _with_district(row: tuple[Any, ...]) -> Enterprise:
+    db = Enterprise.objects.db
+    enterprise: Enterprise = instance(
+        Enterprise, db, ENTERPRISE_FIELDS, row[: len(ENTERPRISE_FIELDS)]
+    )
+    enterprise.district = instance(OrgUnit, db, DISTRICT_FIELDS, row[len(ENTERPRISE_FIELDS) :])
+    return enterprise
+
+
+_BY_CODE = PreparedRead(
+    lambda code: _enterprise_rows(Enterprise.objects.filter(credit_code=code))[:1],
+    Param("code", "\0credit_code\0"),
+)
+_BY_ALIAS = PreparedRead(
+    lambda name: _enterprise_rows(Enterprise.objects.filter(aliases__name=name))[:1],
+    Param("name", "\0alias\0"),
+)
+# Two, to tell one match from several.
+_BY_NAME = PreparedRead(
+    lambda name: _enterprise_rows(Enterprise.objects.filter(name=name))[:2],
+    Param("name", "\0name\0"),
+)
 
 
 def _name_candidates(name: str) -> list[Candidate]:

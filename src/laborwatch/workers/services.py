@@ -15,6 +15,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_id_number, validate_phone
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code, normalize_phone
+from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames, instance
 from laborwatch.workers.access import may_reveal
 from laborwatch.workers.models import Worker
 
@@ -114,16 +115,29 @@ def _register(
 def worker_find(*, id_number: str = "", phone: str = "") -> Worker | None:
     """Exact lookup through the keyed digests; the clear value is never sent to the database."""
     if id_number:
-        # Unique: no ORDER BY to compile, which .first() would add on this hot path.
-        found = Worker.objects.filter(id_number_digest=digest(normalize_code(id_number)))
-        found = found.order_by()
+        rows = _BY_ID_DIGEST.rows(digest=digest(normalize_code(id_number)))
     elif phone:
-        # A shared phone: the person registered last, as the default ordering says.
-        found = Worker.objects.filter(phone_digest=digest(normalize_phone(phone)))
+        rows = _BY_PHONE_DIGEST.rows(digest=digest(normalize_phone(phone)))
     else:
         return None
-    rows = list(found[:1])
-    return rows[0] if rows else None
+    return instance(Worker, Worker.objects.db, WORKER_FIELDS, rows[0]) if rows else None
+
+
+# Every pushed work order looks its caller up: built and compiled once per process.
+WORKER_FIELDS = concrete_attnames(Worker)
+_DIGEST = Param("digest", "\0digest\0")
+# Unique: no ORDER BY.
+_BY_ID_DIGEST = PreparedRead(
+    lambda digest: (
+        Worker.objects.filter(id_number_digest=digest).order_by().values_list(*WORKER_FIELDS)[:1]
+    ),
+    _DIGEST,
+)
+# A shared phone: the person registered last, as the default ordering says.
+_BY_PHONE_DIGEST = PreparedRead(
+    lambda digest: Worker.objects.filter(phone_digest=digest).values_list(*WORKER_FIELDS)[:1],
+    _DIGEST,
+)
 
 
 @transaction.atomic

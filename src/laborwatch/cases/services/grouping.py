@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 
 from laborwatch.cases.models import OPEN_STATUSES, Case, CaseGroup, Status
 from laborwatch.cases.numbering import GROUP_PREFIX, next_number
 from laborwatch.core.audit import record_event
+from laborwatch.lib.prepared import Param, PreparedRead, adapt_datetime
 
 GROUP_WINDOW_DAYS = 30
 GROUP_MIN_WORKERS = 3
@@ -72,14 +74,16 @@ class _EmployerCases:
     @classmethod
     def read(cls, case: Case, *, with_duplicates: bool) -> _EmployerCases:
         since = _window_start(case)
-        wanted = Q(received_at__gte=since) & ~Q(status=Status.MERGED)
         if with_duplicates:
-            wanted |= Q(worker_id=case.worker_id, status__in=OPEN_STATUSES)
-        found = Case.objects.filter(wanted, employer_id=case.employer_id).order_by()
+            found = _WITH_WORKERS_OPEN.rows(
+                employer=case.employer_id, since=since, worker=case.worker_id
+            )
+        else:
+            found = _IN_WINDOW.rows(employer=case.employer_id, since=since)
         # An employer has few cases in a month: sorting them here is cheaper than having
-        # the ORM compile an ORDER BY on every intake.
+        # the database sort them.
         rows = sorted(
-            (_Row(*values) for values in found.values_list(*_ROW_FIELDS)),
+            (_Row(*values) for values in found),
             key=lambda row: (row.received_at, row.pk),
             reverse=True,
         )
@@ -101,8 +105,25 @@ class _EmployerCases:
         if duplicates:
             # What the caller shows of it, as .only("pk", "number") would load it.
             earliest = min(duplicates, key=lambda row: row.received_at)
-            duplicate = Case.from_db(found.db, ["id", "number"], [earliest.pk, earliest.number])
+            duplicate = Case.from_db(
+                Case.objects.db, ["id", "number"], [earliest.pk, earliest.number]
+            )
         return cls(in_window, duplicate)
+
+
+def _employer_cases(employer: int, since: dt.datetime, worker: int | None = None) -> Any:
+    wanted = Q(received_at__gte=since) & ~Q(status=Status.MERGED)
+    if worker is not None:
+        wanted |= Q(worker_id=worker, status__in=OPEN_STATUSES)
+    return Case.objects.filter(wanted, employer_id=employer).order_by().values_list(*_ROW_FIELDS)
+
+
+# Every intake naming a known employer reads one of these: built and compiled once per
+# process (lib.prepared).
+_EMPLOYER = Param("employer", -424_242_424)
+_SINCE = Param("since", dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC), adapt_datetime)
+_IN_WINDOW = PreparedRead(_employer_cases, _EMPLOYER, _SINCE)
+_WITH_WORKERS_OPEN = PreparedRead(_employer_cases, _EMPLOYER, _SINCE, Param("worker", -434_343_434))
 
 
 def _window_start(case: Case) -> dt.datetime:

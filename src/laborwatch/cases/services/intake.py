@@ -21,6 +21,7 @@ from laborwatch.core.audit import events_batched, record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
 from laborwatch.lib.codes import normalize_code, normalize_phone
+from laborwatch.lib.prepared import Param, PreparedRead
 from laborwatch.text.taxonomy import categories
 from laborwatch.workers.services import worker_for_caller
 
@@ -158,17 +159,23 @@ def case_intake(
 
 def _pushed_before(api_client: ApiClient, external_ref: str) -> int | None:
     """The id of the case this client pushed with this reference, if any."""
-    # The unique index on (api_client, external_ref) is partial (external_ref != ""); stating
-    # its condition lets SQLite use it instead of scanning every case the client ever pushed.
-    # Unordered and sliced, not .first(): at most one row, and compiling an ORDER BY on every
-    # push costs more than the lookup.
-    found = (
-        Case.objects.filter(api_client=api_client, external_ref=external_ref)
+    found = _PUSHED_BEFORE.rows(client=api_client.pk, ref=external_ref)
+    return found[0][0] if found else None
+
+
+# Every push asks it first, most of them to hear "no": built and compiled once per process.
+# The unique index on (api_client, external_ref) is partial (external_ref != ""); stating its
+# condition lets SQLite use it instead of scanning every case the client ever pushed.
+_PUSHED_BEFORE = PreparedRead(
+    lambda client, ref: (
+        Case.objects.filter(api_client_id=client, external_ref=ref)
         .exclude(external_ref="")
         .order_by()
-        .values_list("pk", flat=True)[:1]
-    )
-    return found[0] if found else None
+        .values_list("pk")[:1]
+    ),
+    Param("client", -424_242_424),
+    Param("ref", "\0external_ref\0"),
+)
 
 
 def _pushed_case(pk: int) -> Case:
