@@ -201,7 +201,10 @@ def run_api(token: str, items: list[dict[str, Any]], batch: int, profile: str | 
         if profiler is not None:
             profiler.stop()
             Path(profile).write_text(profiler.output_html())  # type: ignore[arg-type]
-            print(profiler.output_text(unicode=True, color=False, show_all=bool(os.environ.get("PROFILE_ALL")))[:int(os.environ.get("PROFILE_CHARS", "6000"))])
+            # PROFILE_ALL=1 shows library frames too; PROFILE_CHARS prints more of the tree.
+            every_frame = bool(os.environ.get("PROFILE_ALL"))
+            text = profiler.output_text(unicode=True, color=False, show_all=every_frame)
+            print(text[: int(os.environ.get("PROFILE_CHARS", "6000"))])
     return rates, cpu, created, retried
 
 

@@ -57,6 +57,7 @@ class _Compiled:
     params: tuple[Any, ...]
     places: dict[str, tuple[int, ...]]
     compiler: SQLCompiler
+    converters: dict[int, Any]  # column position → the ORM's converters for it
 
 
 class PreparedRead:
@@ -80,9 +81,9 @@ class PreparedRead:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, bound)
             fetched = cursor.fetchall()
-        if not fetched:
-            return []
-        converted = compiled.compiler.results_iter(results=[fetched], tuple_expected=True)
+        if not compiled.converters:
+            return fetched
+        converted = compiled.compiler.apply_converters(fetched, compiled.converters)
         return [tuple(row) for row in converted]
 
     def _compiled(self, using: str, connection: BaseDatabaseWrapper) -> _Compiled:
@@ -114,7 +115,12 @@ class PreparedRead:
             if not found:
                 raise ValueError(f"parameter {param.name!r} does not appear in {sql}")
             places[param.name] = found
-        return _Compiled(sql, tuple(params), places, compiler)
+        # What results_iter would work out again on every call.
+        selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise ValueError(f"composite fields are not supported: {sql}")
+        converters = compiler.get_converters(selected)
+        return _Compiled(sql, tuple(params), places, compiler, converters)
 
 
 def instance(model: type[Model], using: str, attnames: Sequence[str], row: Sequence[Any]) -> Any:
