@@ -88,9 +88,15 @@ class DemandModel:
 
     def features(self, texts: Sequence[str]) -> csr_matrix:
         """The vectorizer's TF-IDF rows for `texts`, computed for the whole batch with numpy:
-        the same numbers as `vectorizer.transform`, several times faster. Each n-gram of up
-        to three characters is packed into one integer (21 bits a code point) and looked up
-        in the sorted packed vocabulary."""
+        the same numbers as `vectorizer.transform`, several times faster."""
+        rows, columns, values = self._cells(texts)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
+        return csr_matrix((values, columns, indptr), shape=(len(texts), len(self.vectorizer.idf_)))
+
+    def _cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, column, TF-IDF value) of every non-zero feature, rows in order. Each n-gram
+        of up to three characters is packed into one integer (21 bits a code point) and looked
+        up in the sorted packed vocabulary."""
         if self._ngram_tables is None:
             self._ngram_tables = _ngram_tables(self.vectorizer.vocabulary_)
         idf = self.vectorizer.idf_
@@ -121,13 +127,17 @@ class DemandModel:
         values = ((1.0 + np.log(counts)) * idf[columns]).astype(np.float32)
         norms = np.sqrt(np.bincount(rows, weights=values**2, minlength=len(folded)))
         values /= norms[rows].astype(np.float32)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(folded)))])
-        return csr_matrix((values, columns, indptr), shape=(len(folded), width))
+        return rows, columns, values
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(texts, classes) probabilities."""
-        features = self.features(texts)
-        logits = np.asarray(features @ self.coefficients.T) + self.intercepts
+        if len(texts) == 1:
+            # One text (a pushed work order): its few non-zero features pick their columns of
+            # the coefficients; building a sparse matrix would cost more than the product.
+            _, columns, values = self._cells(texts)
+            logits = (self.coefficients[:, columns] @ values)[np.newaxis, :] + self.intercepts
+        else:
+            logits = np.asarray(self.features(texts) @ self.coefficients.T) + self.intercepts
         if len(self.classes) == 2:
             positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.column_stack([1.0 - positive, positive])
