@@ -91,6 +91,9 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "laborwatch.sqlite3",
+        # Each server thread keeps its connection (opening one and setting its pragmas on
+        # every request costs more than many a request's own queries).
+        "CONN_MAX_AGE": 600,
         "OPTIONS": {
             # WAL lets the web server read while the daily jobs write.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
