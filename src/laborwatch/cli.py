@@ -47,12 +47,25 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _django()
+    from django.utils.translation import gettext
+
     from laborwatch.config.serve import serve
 
+    if args.processes < 1:
+        message = gettext("--processes must be 1 or more, not %(count)d.")
+        print(message % {"count": args.processes}, file=sys.stderr)
+        return 2
+    if args.processes > 1 and not hasattr(os, "fork"):
+        message = gettext(
+            "Serving with several processes (--processes %(count)d) needs a POSIX host such "
+            "as Linux; Windows serves with one (--processes 1, or LABORWATCH_PROCESSES unset)."
+        )
+        print(message % {"count": args.processes}, file=sys.stderr)
+        return 1
     if not _checks_pass():
         return 1
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, processes=args.processes)
     return 0
 
 
@@ -172,6 +185,15 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--port", type=int, default=default_port)
         if name == "demo":
             command.add_argument("--seed", type=int, default=1)
+        else:
+            # Help kept literal: Django, and with it gettext, is set up only once a command runs.
+            command.add_argument(
+                "--processes",
+                type=int,
+                default=os.environ.get("LABORWATCH_PROCESSES", "1"),
+                metavar="N",
+                help="工作进程数（默认 1；大于 1 时在 Linux 上以 gunicorn 多进程服务）",
+            )
         command.set_defaults(func=func)
 
     synth = sub.add_parser("synth", help="生成合成城市（企业、职工、数据源、风险事件）")

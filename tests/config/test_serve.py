@@ -1,0 +1,169 @@
+"""`laborwatch serve --processes N`: gunicorn's configuration, and a real server with two
+workers and one sweep process that start and stop together."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+from laborwatch.config.serve import SweepProcess, gunicorn_application
+
+COMMAND = [sys.executable, "-m", "laborwatch.cli"]
+T = TypeVar("T")
+
+
+def test_gunicorn_runs_the_processes_asked_for_with_8_threads_each() -> None:
+    sweep = SweepProcess(300)
+    config = gunicorn_application(
+        host="127.0.0.1", port=8123, threads=8, processes=2, sweep=sweep
+    ).cfg
+    assert (config.workers, config.worker_class_str, config.threads) == (2, "gthread", 8)
+    assert config.bind == ["127.0.0.1:8123"]
+    assert (config.preload_app, config.graceful_timeout, config.accesslog) == (False, 30, None)
+    assert config.control_socket_disable is True
+    assert (config.when_ready, config.on_exit) == (sweep.start, sweep.stop)
+
+
+def test_an_ipv6_host_is_bound_in_brackets() -> None:
+    application = gunicorn_application(
+        host="::", port=8123, threads=8, processes=2, sweep=SweepProcess(300)
+    )
+    assert application.cfg.bind == ["[::]:8123"]
+
+
+def test_no_sweep_process_when_the_sweep_is_left_to_cron() -> None:
+    sweep = SweepProcess(0)
+    sweep.start(server=None)  # would fail on server.log had it started a process
+    assert sweep.process is None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _state(pid: int) -> str | None:
+    """The process's state letter (Z for a zombie), None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
+
+
+def _alive(pid: int) -> bool:
+    return _state(pid) not in (None, "Z")
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Live child processes of `pid` and their command lines, from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # the process ended between the listing and the reading
+        if int(parent) == pid and state != "Z":
+            found[int(stat.parent.name)] = command
+    return found
+
+
+def _open_files(pid: int) -> list[str]:
+    files = []
+    for descriptor in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            files.append(os.readlink(descriptor))
+        except FileNotFoundError:
+            continue  # closed between the listing and the reading
+    return files
+
+
+def _until(check: Callable[[], T | None], seconds: float, what: str) -> T:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"no {what} within {seconds} s")
+
+
+def _healthz(port: int) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            return json.load(response)
+    except OSError:
+        return None  # not listening yet, or no worker booted yet
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc")
+def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> None:
+    env = {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path), "LABORWATCH_SWEEP_SECONDS": "1"}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([*COMMAND, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port), "--processes", "2"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    seen: set[int] = set()
+
+    def tree() -> tuple[set[int], list[int]]:
+        """The server's workers and its sweep processes."""
+        assert server.poll() is None, log.read_text()
+        children = _children(server.pid)
+        seen.update(children)
+        sweeps = [pid for pid, command in children.items() if "run_sweep_process" in command]
+        return set(children) - set(sweeps), sweeps
+
+    def booted() -> tuple[set[int], list[int]] | None:
+        workers, sweeps = tree()
+        return (workers, sweeps) if len(workers) == 2 and sweeps else None
+
+    def swept(pid: int) -> bool:
+        """The sweep keeps its connection after its first round (CONN_MAX_AGE), so the
+        database among its open files means it has swept at least once."""
+        return any(name.endswith("laborwatch.sqlite3") for name in _open_files(pid))
+
+    try:
+        assert _until(lambda: _healthz(port), 60, "answer from /healthz") == {"status": "ok"}
+        workers, sweeps = _until(booted, 30, "2 workers and a sweep")
+        assert len(sweeps) == 1
+        _until(lambda: swept(sweeps[0]), 30, "sweep round")
+
+        # A sweep that dies after a round is logged and started again.
+        os.kill(sweeps[0], signal.SIGKILL)
+        restarted = _until(lambda: tree()[1], 10, "new sweep")
+        assert len(restarted) == 1 and restarted != sweeps
+        assert tree()[0] == workers
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        assert [pid for pid in seen if _alive(pid)] == []
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+        for pid in seen:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    text = log.read_text()
+    assert f"SLA sweep process {sweeps[0]} exited (signal 9); starting it again" in text
+    assert "SLA sweep failed" not in text and "Traceback" not in text
