@@ -172,7 +172,7 @@ def test_fast_features_equal_the_vectorizers():
 def test_one_text_gets_the_probabilities_it_gets_in_a_batch():
     """A pushed work order is classified alone, by its own path: the same numbers."""
     model = fit(curated_messages("dev"))
-    texts = [e.text for e in curated_messages("test")][:40] + ["", "😀"]
+    texts = [*(e.text for e in curated_messages("test")[:40]), "", "😀"]
     batch = model.probabilities(texts)
     alone = np.vstack([model.probabilities([text]) for text in texts])
     np.testing.assert_allclose(alone, batch, rtol=1e-5, atol=1e-7)
