@@ -19,6 +19,7 @@ from tests.factories import make_enterprise, make_worker
 pytestmark = pytest.mark.django_db
 
 NAME = Param("name", "\0name\0")
+REFUSED = r"'name' (is rewritten by a lookup|does not appear as given)"
 
 
 def _by_name(name: str):
@@ -38,7 +39,7 @@ def test_each_call_binds_its_own_values_and_builds_once(org_units) -> None:
     assert read.rows(name=first.name) == [(first.credit_code, org_units["shinan"].pk)]
     assert read.rows(name=second.name) == [(second.credit_code, org_units["licang"].pk)]
     assert read.rows(name="没有这家公司") == []
-    assert builds == ["\0name\0"]  # built with the sample only, once
+    assert builds == ["\0name\0%_\\"]  # built once, with the sample (LIKE's specials added)
 
 
 def test_rows_are_converted_as_the_queryset_converts_them(org_units) -> None:
@@ -71,6 +72,39 @@ def test_a_datetime_parameter_is_adapted_as_the_lookup_adapts_it(org_units) -> N
     assert read.rows(since=stamp + dt.timedelta(microseconds=1)) == []
 
 
+def test_a_naive_datetime_is_local_time_as_the_orm_reads_it(org_units) -> None:
+    enterprise = make_enterprise(org_units["shinan"])
+    stamp = Enterprise.objects.values_list("updated_at", flat=True).get(pk=enterprise.pk)
+    naive = timezone.make_naive(stamp, timezone.get_default_timezone())  # Beijing wall clock
+    read = PreparedRead(
+        lambda since: Enterprise.objects.filter(updated_at__gte=since).values_list("pk"),
+        Param("since", dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC), adapt_datetime),
+    )
+    assert read.rows(since=naive) == [(enterprise.pk,)]
+    assert read.rows(since=naive + dt.timedelta(microseconds=1)) == []
+
+
+def test_none_is_refused_rather_than_compared_with_null(org_units) -> None:
+    read = PreparedRead(_by_name, NAME)
+    with pytest.raises(ValueError, match="'name' is None"):
+        read.rows(name=None)
+
+
+def test_a_lookup_that_escapes_the_value_is_refused_where_it_does(org_units) -> None:
+    """iexact is LIKE with escaping on SQLite (refused: a bare '_' would match any
+    character); on PostgreSQL it is UPPER(col) = UPPER(value), which binds as it is."""
+    enterprise = make_enterprise(org_units["shinan"], name="青岛_丁公司")
+    make_enterprise(org_units["shinan"], name="青岛甲丁公司")
+    read = PreparedRead(
+        lambda name: Enterprise.objects.filter(name__iexact=name).values_list("pk"), NAME
+    )
+    if connection.vendor == "sqlite":
+        with pytest.raises(ValueError, match=REFUSED):
+            read.rows(name=enterprise.name)
+    else:
+        assert read.rows(name=enterprise.name) == [(enterprise.pk,)]
+
+
 def test_a_parameter_used_twice_is_bound_in_both_places(org_units) -> None:
     enterprise = make_enterprise(org_units["shinan"], name="青岛丙制造有限公司")
     other = make_enterprise(org_units["shinan"])
@@ -92,7 +126,7 @@ def test_a_parameter_a_lookup_rewrites_is_refused(org_units) -> None:
         lambda name: Enterprise.objects.filter(search_text__contains=name).values_list("pk"),
         NAME,
     )
-    with pytest.raises(ValueError, match="'name' is rewritten by a lookup"):
+    with pytest.raises(ValueError, match=REFUSED):
         read.rows(name="青岛")
 
 

@@ -19,9 +19,13 @@ call's values, converting the rows as the ORM would (dates, JSON, encrypted fiel
 A sample must be a value no call passes and that no constant of the query equals, so that its
 place among the compiled parameters is certain; values the database adapter rewrites (dates
 and times on SQLite) name the adapting function. Only lookups that pass the value as it is
-(exact, in, comparisons) can take a parameter: one a lookup rewrites (contains, startswith …)
-is refused when the read is compiled. The compiled read is kept per thread and
-database alias: a server thread never shares a compiler with another.
+(exact, in, comparisons) can take a parameter: one a lookup rewrites or escapes (contains,
+startswith, iexact on SQLite …) is refused when the read is compiled (string samples are
+compiled with LIKE's special characters appended, so that escaping shows). Lookups through a
+transform of the column (__date, __year …) are not for prepared reads: on PostgreSQL they
+carry the time zone of the first call. None is refused as a value (the ORM would write IS
+NULL). The compiled read is kept per thread and database alias: a server thread never shares
+a compiler with another.
 """
 
 from __future__ import annotations
@@ -31,10 +35,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 Adapt = Callable[[Any, BaseDatabaseWrapper], Any]
 
@@ -47,8 +52,16 @@ class Param:
 
 
 def adapt_datetime(value: Any, connection: BaseDatabaseWrapper) -> Any:
-    """A datetime parameter as a DateTimeField lookup sends it (a string on SQLite)."""
+    """A datetime parameter as a DateTimeField lookup sends it (a string on SQLite); a naive
+    one is local time (TIME_ZONE), as the ORM reads it."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
     return connection.ops.adapt_datetimefield_value(value)
+
+
+# Appended to string samples when compiling: a lookup that escapes LIKE's special characters
+# then changes the sample, and is refused.
+_LIKE_SPECIALS = "%_\\"
 
 
 @dataclass(frozen=True)
@@ -66,14 +79,17 @@ class PreparedRead:
         self._params = params
         self._local = threading.local()
 
-    def rows(self, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[tuple[Any, ...]]:
+    def rows(self, using: str | None = None, **values: Any) -> list[tuple[Any, ...]]:
         """The rows of the read with these values, converted as the queryset would return
-        them (the values of a values_list, in its order)."""
-        connection = connections[using]
-        compiled = self._compiled(using, connection)
+        them (the values of a values_list, in its order). `using` defaults to the database
+        the queryset itself would read (the model's, by the routers)."""
+        compiled = self._compiled(using)
+        connection = compiled.compiler.connection
         bound = list(compiled.params)
         for param in self._params:
             value = values[param.name]
+            if value is None:
+                raise ValueError(f"parameter {param.name!r} is None: the ORM would ask IS NULL")
             if param.adapt is not None:
                 value = param.adapt(value, connection)
             for place in compiled.places[param.name]:
@@ -86,20 +102,30 @@ class PreparedRead:
         converted = compiled.compiler.apply_converters(fetched, compiled.converters)
         return [tuple(row) for row in converted]
 
-    def _compiled(self, using: str, connection: BaseDatabaseWrapper) -> _Compiled:
-        cache: dict[str, _Compiled] = self._local.__dict__.setdefault("compiled", {})
+    def _samples(self) -> dict[str, Any]:
+        return {
+            param.name: param.sample + _LIKE_SPECIALS
+            if isinstance(param.sample, str)
+            else param.sample
+            for param in self._params
+        }
+
+    def _compiled(self, using: str | None) -> _Compiled:
+        cache: dict[str | None, _Compiled] = self._local.__dict__.setdefault("compiled", {})
         compiled = cache.get(using)
         if compiled is None:
-            compiled = cache[using] = self._compile(using, connection)
+            compiled = cache[using] = self._compile(using)
         return compiled
 
-    def _compile(self, using: str, connection: BaseDatabaseWrapper) -> _Compiled:
-        queryset = self._build(**{param.name: param.sample for param in self._params})
-        compiler = queryset.query.get_compiler(using=using)
+    def _compile(self, using: str | None) -> _Compiled:
+        samples = self._samples()
+        queryset = self._build(**samples)
+        connection = connections[using or queryset.db]
+        compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         places: dict[str, tuple[int, ...]] = {}
         for param in self._params:
-            sample = param.sample
+            sample = samples[param.name]
             if param.adapt is not None:
                 sample = param.adapt(sample, connection)
             found = tuple(
@@ -107,13 +133,17 @@ class PreparedRead:
                 for index, value in enumerate(params)
                 if type(value) is type(sample) and value == sample
             )
-            if isinstance(sample, str) and any(
-                isinstance(value, str) and sample in value and value != sample for value in params
+            if isinstance(param.sample, str) and any(
+                isinstance(value, str) and param.sample in value and value != sample
+                for value in params
             ):
-                # contains, startswith, iexact …: the call's value would need the same rewriting.
+                # contains, startswith …: the call's value would need the same rewriting.
                 raise ValueError(f"parameter {param.name!r} is rewritten by a lookup in {sql}")
             if not found:
-                raise ValueError(f"parameter {param.name!r} does not appear in {sql}")
+                raise ValueError(
+                    f"parameter {param.name!r} does not appear as given in {sql}"
+                    " (a lookup escapes or transforms it, or the read does not use it)"
+                )
             places[param.name] = found
         # What results_iter would work out again on every call.
         selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
