@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.prepared import Param, PreparedRead, adapt_datetime, concrete_attnames, instance
+from laborwatch.lib.prepared import Param, PreparedRead, adapt_datetime, concrete_attnames
 from laborwatch.workers.models import Worker
 from tests.factories import make_enterprise, make_worker
 
@@ -61,27 +61,19 @@ def test_rows_are_converted_as_the_queryset_converts_them(org_units) -> None:
     assert isinstance(updated, dt.datetime) and timezone.is_aware(updated)
 
 
-def test_a_datetime_parameter_is_adapted_as_the_lookup_adapts_it(org_units) -> None:
+@pytest.mark.parametrize("naive", [False, True], ids=["aware", "naive-is-local-time"])
+def test_a_datetime_parameter_is_adapted_as_the_lookup_adapts_it(org_units, naive) -> None:
+    """Aware, or naive and then Beijing wall-clock time, as the ORM reads it."""
     enterprise = make_enterprise(org_units["shinan"])
     stamp = Enterprise.objects.values_list("updated_at", flat=True).get(pk=enterprise.pk)
+    if naive:
+        stamp = timezone.make_naive(stamp, timezone.get_default_timezone())
     read = PreparedRead(
         lambda since: Enterprise.objects.filter(updated_at__gte=since).values_list("pk"),
         Param("since", dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC), adapt_datetime),
     )
     assert read.rows(since=stamp) == [(enterprise.pk,)]
     assert read.rows(since=stamp + dt.timedelta(microseconds=1)) == []
-
-
-def test_a_naive_datetime_is_local_time_as_the_orm_reads_it(org_units) -> None:
-    enterprise = make_enterprise(org_units["shinan"])
-    stamp = Enterprise.objects.values_list("updated_at", flat=True).get(pk=enterprise.pk)
-    naive = timezone.make_naive(stamp, timezone.get_default_timezone())  # Beijing wall clock
-    read = PreparedRead(
-        lambda since: Enterprise.objects.filter(updated_at__gte=since).values_list("pk"),
-        Param("since", dt.datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=dt.UTC), adapt_datetime),
-    )
-    assert read.rows(since=naive) == [(enterprise.pk,)]
-    assert read.rows(since=naive + dt.timedelta(microseconds=1)) == []
 
 
 def test_none_is_refused_rather_than_compared_with_null(org_units) -> None:
@@ -157,10 +149,10 @@ def test_an_instance_from_a_row_decrypts_and_defers_as_the_orm_does(org_units) -
         Param("digest", "\0digest\0"),
     )
     (row,) = read.rows(digest=worker.phone_digest)
-    found = instance(Worker, Worker.objects.db, fields, row)
+    found = Worker.from_db(Worker.objects.db, fields, row)
     assert (found.pk, found.phone, found.id_number) == (worker.pk, "13912345678", worker.id_number)
     assert found._state.adding is False and found._state.db == Worker.objects.db
-    partial = instance(Worker, Worker.objects.db, ["id", "name"], [worker.pk, worker.name])
+    partial = Worker.from_db(Worker.objects.db, ["id", "name"], [worker.pk, worker.name])
     assert partial.get_deferred_fields() >= {"phone", "district_id"}
     assert partial.district_id == org_units["shinan"].pk  # loaded on access
 

@@ -17,7 +17,7 @@ from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.linker import employer_mentions, enterprises_known_as
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
-from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames, instance
+from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames
 from laborwatch.text.names import is_anonymised
 
 MAX_CANDIDATES = 5
@@ -83,11 +83,9 @@ def _enterprise_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise, 
 
 
 def _with_district(row: tuple[Any, ...]) -> Enterprise:
-    db = Enterprise.objects.db
-    enterprise: Enterprise = instance(
-        Enterprise, db, ENTERPRISE_FIELDS, row[: len(ENTERPRISE_FIELDS)]
-    )
-    enterprise.district = instance(OrgUnit, db, DISTRICT_FIELDS, row[len(ENTERPRISE_FIELDS) :])
+    db, split = Enterprise.objects.db, len(ENTERPRISE_FIELDS)
+    enterprise = Enterprise.from_db(db, ENTERPRISE_FIELDS, row[:split])
+    enterprise.district = OrgUnit.from_db(db, DISTRICT_FIELDS, row[split:])
     return enterprise
 
 

@@ -31,7 +31,7 @@ a compiler with another.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,11 +153,6 @@ class PreparedRead:
         return _Compiled(sql, tuple(params), places, compiler, converters)
 
 
-def instance(model: type[Model], using: str, attnames: Sequence[str], row: Sequence[Any]) -> Any:
-    """A model instance from a converted row, as a queryset loading those fields makes it
-    (fields not among `attnames` are deferred)."""
-    return model.from_db(using, list(attnames), list(row))
-
-
 def concrete_attnames(model: type[Model]) -> tuple[str, ...]:
+    """Every column of the model, in the order Model.from_db takes the values of a full row."""
     return tuple(field.attname for field in model._meta.concrete_fields)

@@ -15,7 +15,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_id_number, validate_phone
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code, normalize_phone
-from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames, instance
+from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames
 from laborwatch.workers.access import may_reveal
 from laborwatch.workers.models import Worker
 
@@ -120,7 +120,7 @@ def worker_find(*, id_number: str = "", phone: str = "") -> Worker | None:
         rows = _BY_PHONE_DIGEST.rows(digest=digest(normalize_phone(phone)))
     else:
         return None
-    return instance(Worker, Worker.objects.db, WORKER_FIELDS, rows[0]) if rows else None
+    return Worker.from_db(Worker.objects.db, WORKER_FIELDS, rows[0]) if rows else None
 
 
 # Every pushed work order looks its caller up: built and compiled once per process.
