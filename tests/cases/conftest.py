@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from laborwatch.cases.api_auth import forget_api_clients
+from laborwatch.cases.api.auth import forget_api_clients
 from laborwatch.cases.models import ApiClient
 from laborwatch.cases.services.clients import api_client_create
 from laborwatch.cases.sla import forget_policies

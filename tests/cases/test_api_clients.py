@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from laborwatch.cases.api_auth import api_client_for_token
+from laborwatch.cases.api.auth import api_client_for_token
 from laborwatch.cases.models import ApiClient
 from laborwatch.cases.services.clients import (
     api_client_create,

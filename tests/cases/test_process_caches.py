@@ -12,7 +12,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from laborwatch.cases import api_auth, sla
+from laborwatch.cases import sla
+from laborwatch.cases.api import auth as api_auth
 from laborwatch.cases.cli import _CACHE_SECONDS
 from laborwatch.cases.models import ApiClient, SlaPolicy
 from laborwatch.cases.services.clients import api_client_reissue, api_client_revoke

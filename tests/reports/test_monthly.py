@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from laborwatch.reports.monthly import SHANGHAI, CaseRow, monthly_report
-from laborwatch.reports.monthly_emerging import significant_rises, terms
-from laborwatch.reports.monthly_sections import Heading, Text, monthly_blocks
+from laborwatch.reports.monthly.emerging import significant_rises, terms
+from laborwatch.reports.monthly.report import SHANGHAI, CaseRow, monthly_report
+from laborwatch.reports.monthly.sections import Heading, Text, monthly_blocks
 
 OCTOBER = dt.date(2026, 10, 1)
 GENERATED = dt.datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)

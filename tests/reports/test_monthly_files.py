@@ -21,7 +21,7 @@ from laborwatch.cases.services import (
     case_start_handling,
 )
 from laborwatch.cli import main
-from laborwatch.reports.monthly_fonts import FONT_NAME
+from laborwatch.reports.render.font import FONT_NAME
 from tests.factories import make_enterprise, valid_mobile
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from laborwatch.cli import main
-from laborwatch.reports.daily import daily_report
+from laborwatch.reports.daily.report import daily_report
 from tests.factories import make_enterprise
 from tests.warnings.support import DAY0, T0, signal, sync
 

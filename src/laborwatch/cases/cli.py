@@ -20,7 +20,7 @@ def _django() -> None:
 
 
 ACTOR_LABEL = "cli"
-# Servers remember a recognised token this long (laborwatch.cases.api_auth), so a change made
+# Servers remember a recognised token this long (laborwatch.cases.api.auth), so a change made
 # here reaches them within it; kept literal so the command does not import Django to print help.
 _CACHE_SECONDS = 30
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from laborwatch.cases.api import api
+from laborwatch.cases.api.endpoints import api
 from laborwatch.core import views as core_views
 
 urlpatterns = [

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from laborwatch.reports.monthly_cli import add_monthly_command
+from laborwatch.reports.monthly.cli import add_monthly_command
 
 
 def _django() -> None:
@@ -28,7 +28,8 @@ def _date(text: str) -> dt.date:
 
 def cmd_report_daily(args: argparse.Namespace) -> int:
     _django()
-    from laborwatch.reports.daily import daily_report, latest_report_day, summary, write_report
+    from laborwatch.reports.daily.output import write_report
+    from laborwatch.reports.daily.report import daily_report, latest_report_day, summary
 
     day = args.date or latest_report_day()
     if day is None:

@@ -20,8 +20,8 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import cases_visible_to
-from laborwatch.cases.views import may_take_in
-from laborwatch.cases.views_actions import show_service_errors
+from laborwatch.cases.views.actions import show_service_errors
+from laborwatch.cases.views.lists import may_take_in
 from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.enterprises.access import get_enterprise_for_user

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.api_auth import forget_api_clients_now_and_on_commit
+from laborwatch.cases.api.auth import forget_api_clients_now_and_on_commit
 from laborwatch.cases.models import ApiClient, Channel
 from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from laborwatch.cases.models import Case, Status
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Industry
-from laborwatch.reports.monthly import (
+from laborwatch.reports.monthly.report import (
     BASELINE_MONTHS,
     CaseRow,
     MonthlyReport,

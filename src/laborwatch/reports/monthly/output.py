@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from laborwatch.reports.monthly import MonthlyReport
-from laborwatch.reports.monthly_docx import render_docx
-from laborwatch.reports.monthly_html import render_html
-from laborwatch.reports.monthly_pdf import render_pdf
+from laborwatch.reports.monthly.docx import render_docx
+from laborwatch.reports.monthly.html import render_html
+from laborwatch.reports.monthly.pdf import render_pdf
+from laborwatch.reports.monthly.report import MonthlyReport
 
 RENDERERS: dict[str, Callable[[MonthlyReport, Path], Path]] = {
     "docx": render_docx,

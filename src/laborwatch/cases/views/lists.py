@@ -1,7 +1,7 @@
 """Work-order list with filters, pagination and the masked Excel export.
 
-The other pages: views_inbox (my inbox), views_detail (one case), views_actions (its
-actions), views_intake (web intake forms), views_ledger (the wage-arrears ledgers).
+The other pages: views.inbox (my inbox), views.detail (one case), views.actions (its
+actions), views.intake (web intake forms), views.ledger (the wage-arrears ledgers).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from laborwatch.reports.monthly import MonthlyReport
+    from laborwatch.reports.monthly.report import MonthlyReport
 
 # An enterprise with this many demands in one month is named for a visit (排查).
 ENTERPRISE_DEMANDS = 3

@@ -48,7 +48,7 @@ from laborwatch.cases.services import (
     referral_create,
     referral_reply,
 )
-from laborwatch.cases.views_detail import render_detail, reply_form_key
+from laborwatch.cases.views.detail import render_detail, reply_form_key
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import User
 

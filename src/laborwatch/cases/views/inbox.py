@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases.selectors import inbox
 from laborwatch.cases.services.inbox import inbox_mark_read
-from laborwatch.cases.views import intake_links, may_take_in
+from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.warnings.selectors import overdue_warning_count, routings_to_sign
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from laborwatch.reports.monthly import Emerging, MonthlyReport, Sla
-from laborwatch.reports.monthly_advice import percent
-from laborwatch.reports.monthly_charts import Chart, monthly_charts
-from laborwatch.reports.monthly_emerging import FALSE_DISCOVERY_RATE
+from laborwatch.reports.monthly.advice import percent
+from laborwatch.reports.monthly.charts import Chart, monthly_charts
+from laborwatch.reports.monthly.emerging import FALSE_DISCOVERY_RATE
+from laborwatch.reports.monthly.report import Emerging, MonthlyReport, Sla
 
 
 @dataclass(frozen=True)

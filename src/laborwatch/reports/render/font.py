@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-FONT_DIR = Path(__file__).parent / "fonts"
+FONT_DIR = Path(__file__).parent.parent / "fonts"
 FONT_FILE = "NotoSansSC-subset.ttf"
 # The name the PDF registers the font under; ReportLab embeds it as `+NotoSansCJKsc-Regular`.
 FONT_NAME = "NotoSansCJKsc"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from laborwatch.reports.monthly_advice import suggestions
-from laborwatch.reports.monthly_emerging import (
+from laborwatch.reports.monthly.advice import suggestions
+from laborwatch.reports.monthly.emerging import (
     MIN_CATEGORY_COUNT,
     MIN_TERM_COUNT,
     Rise,

@@ -17,10 +17,10 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja import Status as HttpStatus
 
-from laborwatch.cases.api_auth import ApiClientToken
-from laborwatch.cases.api_docs import ASSET_URL_NAME, LocalSwagger, asset_response
-from laborwatch.cases.api_errors import install_error_handlers, service_errors
-from laborwatch.cases.api_schemas import CaseCreatedOut, CaseIn, CaseStatusOut, ErrorOut
+from laborwatch.cases.api.auth import ApiClientToken
+from laborwatch.cases.api.docs import ASSET_URL_NAME, LocalSwagger, asset_response
+from laborwatch.cases.api.errors import install_error_handlers, service_errors
+from laborwatch.cases.api.schemas import CaseCreatedOut, CaseIn, CaseStatusOut, ErrorOut
 from laborwatch.cases.models import FINISHED_STATUSES, ApiClient, Case, Status
 from laborwatch.cases.services.intake import IntakeResult, case_intake
 

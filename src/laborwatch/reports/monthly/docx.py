@@ -11,9 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from laborwatch.reports.docx import FONT, _table
-from laborwatch.reports.monthly import MonthlyReport
-from laborwatch.reports.monthly_sections import (
+from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
     Heading,
     Image,
     Table,
@@ -21,6 +20,7 @@ from laborwatch.reports.monthly_sections import (
     monthly_blocks,
     subtitle,
 )
+from laborwatch.reports.render.docx import FONT, table
 
 CHART_WIDTH = Cm(16)
 STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
@@ -51,7 +51,7 @@ def render_docx(report: MonthlyReport, out: Path) -> Path:
         elif isinstance(block, Text):
             document.add_paragraph(block.text, style="List Bullet" if block.bullet else None)
         elif isinstance(block, Table):
-            _table(document, block.headers, block.rows)
+            table(document, block.headers, block.rows)
             document.add_paragraph()
         elif isinstance(block, Image):
             document.add_picture(io.BytesIO(block.chart.png), width=CHART_WIDTH)

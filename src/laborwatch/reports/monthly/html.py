@@ -6,8 +6,8 @@ import base64
 from html import escape
 from pathlib import Path
 
-from laborwatch.reports.monthly import MonthlyReport
-from laborwatch.reports.monthly_sections import (
+from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
     Heading,
     Image,
     Table,

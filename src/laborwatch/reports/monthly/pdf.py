@@ -18,9 +18,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import Table as PdfTable
 
-from laborwatch.reports.monthly import MonthlyReport
-from laborwatch.reports.monthly_fonts import FONT_NAME, cjk_font_file
-from laborwatch.reports.monthly_sections import (
+from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
     Block,
     Heading,
     Image,
@@ -29,6 +28,7 @@ from laborwatch.reports.monthly_sections import (
     monthly_blocks,
     subtitle,
 )
+from laborwatch.reports.render.font import FONT_NAME, cjk_font_file
 
 CHART_WIDTH = 16 * cm
 TABLE_WIDTH = 17 * cm

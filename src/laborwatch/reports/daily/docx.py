@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from laborwatch.reports.daily import (
+from laborwatch.reports.daily.report import (
     DailyReport,
     district_headers,
     grade_headers,
     summary,
     title,
 )
-
-FONT = "宋体"  # present on every Chinese Windows desktop; Word substitutes elsewhere
-
-
-def _table(document: Any, headers: list[str], rows: list[list[str]]) -> Any:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-    return table
+from laborwatch.reports.render.docx import FONT, table
 
 
 def render_docx(report: DailyReport, out: Path) -> Path:
@@ -47,7 +31,7 @@ def render_docx(report: DailyReport, out: Path) -> Path:
 
     document.add_heading("一、总体情况", level=1)
     document.add_paragraph(summary(report))
-    _table(
+    table(
         document,
         ["变化", *grade_headers(), "合计"],
         [
@@ -64,7 +48,7 @@ def render_docx(report: DailyReport, out: Path) -> Path:
     )
 
     document.add_heading("二、分区市情况", level=1)
-    _table(
+    table(
         document,
         ["区市", *district_headers()],
         [[label, *(f"{n:,}" for n in counts)] for label, counts in report.district_rows()],

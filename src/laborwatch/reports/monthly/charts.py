@@ -13,8 +13,8 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from laborwatch.reports.monthly import MonthlyReport
-from laborwatch.reports.monthly_fonts import cjk_font_file
+from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.render.font import cjk_font_file
 
 DPI = 150
 COLOURS = ["#c0392b", "#2e86c1", "#f39c12", "#27ae60", "#8e44ad", "#7f8c8d"]

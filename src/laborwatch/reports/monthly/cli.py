@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
 from pathlib import Path
@@ -28,15 +29,16 @@ def _format(args: argparse.Namespace) -> str | None:
 
 
 def cmd_report_monthly(args: argparse.Namespace) -> int:
-    from laborwatch.reports.cli import _django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laborwatch.config.settings")
+    import django
 
-    _django()
+    django.setup()
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
     from laborwatch.core.models import OrgUnit
-    from laborwatch.reports.monthly_output import write_monthly_report
-    from laborwatch.reports.monthly_selectors import city_monthly_report
+    from laborwatch.reports.monthly.output import write_monthly_report
+    from laborwatch.reports.monthly.selectors import city_monthly_report
 
     month = _month(args.month)
     if month is None:

@@ -193,7 +193,7 @@ def district_headers() -> list[str]:
 
 
 # The reports package is not a Django app: its templates are read with an engine of its own.
-TEMPLATES = Engine(dirs=[str(Path(__file__).parent / "templates")])
+TEMPLATES = Engine(dirs=[str(Path(__file__).parent.parent / "templates")])
 
 
 def render_html(report: DailyReport) -> str:
@@ -209,18 +209,3 @@ def render_html(report: DailyReport) -> str:
             }
         )
     )
-
-
-def write_report(report: DailyReport, out: Path) -> Path:
-    """Write the report as HTML or Word, by the file's suffix."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    suffix = out.suffix.lower()
-    if suffix in (".html", ".htm"):
-        out.write_text(render_html(report), encoding="utf-8")
-    elif suffix == ".docx":
-        from laborwatch.reports.docx import render_docx
-
-        render_docx(report, out)
-    else:
-        raise ValueError(f"不支持的报告格式：{out.suffix}（请用 .html 或 .docx）")
-    return out

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from laborwatch.cases.forms import WEB_INTAKE_CHANNELS, IntakeForm
 from laborwatch.cases.models import Channel
 from laborwatch.cases.services import case_intake
-from laborwatch.cases.views import intake_links, may_take_in
-from laborwatch.cases.views_actions import show_service_errors
+from laborwatch.cases.views.actions import show_service_errors
+from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.roles import Role
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from laborwatch.cases.forms import LedgerFilterForm
 from laborwatch.cases.models import Case, HandlingMethod
 from laborwatch.cases.selectors import LedgerTotals, ledger_totals, wage_arrears_ledger
-from laborwatch.cases.views import local_date
+from laborwatch.cases.views.lists import local_date
 from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.lib.paging import paginate
