@@ -1,8 +1,10 @@
 """Employer linking at intake: credit code, a confirmed alias, names, then the text engine.
 
 Returns the linked enterprise when one match is certain, else candidates for the handler to
-confirm. An unknown employer stays as told and can be linked later; each confirmation teaches
-an alias (EmployerAlias) so the same told name links at once next time.
+confirm. Everything matched in memory comes from the registry's one linking index
+(enterprises.linker) and is checked here against the registry as it is now. An unknown
+employer stays as told and can be linked later; each confirmation teaches an alias
+(EmployerAlias) so the same told name links at once next time.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from rapidfuzz import fuzz, process
 
-from laborwatch.enterprises.linker import employer_mentions, enterprises_known_as
+from laborwatch.enterprises.linker import (
+    closest_names,
+    employer_mentions,
+    enterprises_known_as,
+)
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
 from laborwatch.text.names import is_anonymised
@@ -114,12 +119,7 @@ def _text_candidates(name: str, description: str) -> list[Candidate]:
     if not mentions and description:
         mentions = employer_mentions(description)
         method_of = {kind: "text" for kind in LINKER_KINDS}
-    # The linker may be a few minutes behind the registry: keep what is registered now.
-    registered = set(
-        Enterprise.objects.filter(credit_code__in=[m.credit_code for m in mentions]).values_list(
-            "credit_code", flat=True
-        )
-    )
+    registered = _registered_now([m.credit_code for m in mentions])
     return [
         Candidate(m.credit_code, m.name, method_of.get(m.match_kind, "text"), m.confidence)
         for m in mentions
@@ -128,21 +128,20 @@ def _text_candidates(name: str, description: str) -> list[Candidate]:
 
 
 def _near_misses(name: str) -> list[Candidate]:
-    """Last resort: fuzzy-compare with names sharing a two-character piece of the told name.
-
-    Catches what the linker's distinctiveness filter skips in a small registry; bounded to a
-    few hundred names per piece so it stays cheap on a large one.
-    """
-    pool: dict[str, str] = {}
-    for start in range(0, max(len(name) - 1, 1), 2):
-        piece = name[start : start + 2]
-        if len(piece) < 2:
-            continue
-        rows = Enterprise.objects.filter(name__contains=piece).values_list("credit_code", "name")
-        pool.update(rows[:200])
-    matches = process.extract(
-        name, pool, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=FUZZY_MIN_SCORE
-    )
+    """Last resort: the registered names the told name most resembles."""
+    matches = closest_names(name, limit=MAX_CANDIDATES, min_score=FUZZY_MIN_SCORE)
+    registered = _registered_now([code for code, _, _ in matches])
     return [
-        Candidate(code, full, "fuzzy", round(score / 100 * 0.9, 3)) for full, score, code in matches
+        Candidate(code, full, "fuzzy", round(score / 100 * 0.9, 3))
+        for code, full, score in matches
+        if code in registered
     ]
+
+
+def _registered_now(codes: list[str]) -> set[str]:
+    """The linking index may be a few minutes behind the registry: keep what is registered now."""
+    if not codes:
+        return set()
+    return set(
+        Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
+    )
