@@ -9,8 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import get_enterprise_for_user
 from laborwatch.enterprises.forms import EnterpriseCreateForm, EnterpriseFilterForm
 from laborwatch.enterprises.selectors import EnterpriseFilters, enterprise_search
@@ -38,11 +38,11 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     rows = enterprise_search(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
-        record_event(
+        audit_export(
             actor=request.user,
             action="enterprise.export",
             target_type="enterprises.enterprise",
-            after={"rows": min(rows.count(), EXPORT_LIMIT)},
+            rows=min(rows.count(), EXPORT_LIMIT),
         )
         return xlsx_response(
             filename="企业名录.xlsx",

@@ -27,6 +27,11 @@ def indicator_label(name: str) -> str:
 
 
 @register.filter
+def rule_label(rule_id: str) -> str:
+    return labels.rule_label(rule_id)
+
+
+@register.filter
 def indicator_value(value: Any, name: str) -> str:
     return labels.format_value(name, value)
 
