@@ -1,6 +1,8 @@
-"""Chinese labels of the risk engine's codes (rules, risk types, indicators, units) for pages,
-exports and reports. The engine is pure and knows no language; the rules file carries the
-indicator labels, this module the rules' names (checked complete by tests/warnings/test_labels.py)."""
+"""Chinese labels of the risk engine's codes (rules, risk types, indicators, units).
+
+For pages, exports and reports. The engine is pure and knows no language: the rules file
+carries the indicator labels, this module the rules' names (tests/warnings/test_labels.py
+checks that every rule has one)."""
 
 from __future__ import annotations
 
