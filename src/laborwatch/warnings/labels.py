@@ -10,9 +10,11 @@ from functools import cache
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.risk.rules import RulesConfig, load_rules
+from laborwatch.risk.rules import GRADE_LEVEL, NO_GRADE, RulesConfig, load_rules
+from laborwatch.warnings.models import Grade
 
 # The rules of data/rules-v1.toml by id: what each one watches.
 RULE_LABELS: dict[str, Promise] = {
@@ -76,3 +78,49 @@ def format_value(name: str, value: Any) -> str:
 
 def indicator_names() -> list[str]:
     return list(rules_config().indicators)
+
+
+def grade_basis(grade: str, score: float, evidence: list[dict[str, Any]]) -> str:
+    """One sentence saying where a warning's grade comes from.
+
+    The grade is the higher of the score's grade and the floor a grade-setting rule puts
+    under it (rules-v1.toml, `sets_grade`): a red warning may score 40 when its wage account
+    paid nothing, while an orange one scores 62.5 on points alone. `evidence`: the rules
+    firing on the last signalled day.
+    """
+    config = rules_config()
+    by_score = config.grade_of(score)
+    values = {"score": f"{score:g}", "grade": Grade(grade).label}
+    if by_score != NO_GRADE and GRADE_LEVEL[by_score] >= GRADE_LEVEL[grade]:
+        line = f"{config.grades[grade]:g}"
+        return gettext("The score %(score)s reaches the %(grade)s line (%(line)s).") % {
+            **values,
+            "line": line,
+        }
+    rules = {rule.id: rule for rule in config.rules}
+    setters = [
+        rule_label(entry["rule"])
+        for entry in evidence
+        if (rule := rules.get(entry["rule"])) is not None
+        and rule.sets_grade
+        and GRADE_LEVEL.get(entry.get("level", ""), 0) >= max(GRADE_LEVEL[grade], rule.floor_level)
+    ]
+    return gettext(
+        "The score %(score)s alone gives %(by_score)s; %(rules)s sets the grade at %(grade)s "
+        "(a rule that sets the grade whatever the score)."
+    ) % {
+        **values,
+        "by_score": Grade(by_score).label if by_score != NO_GRADE else gettext("no grade"),
+        "rules": "、".join(setters) or gettext("a grade-setting rule"),
+    }
+
+
+def grade_rule_note() -> str:
+    """The rule behind every grade on the board, with the score lines of the rules file."""
+    lines = "、".join(
+        f"{Grade(grade).label} {low:g}" for grade, low in reversed(rules_config().grades.items())
+    )
+    return gettext(
+        "A warning's grade is the higher of its score's grade (%(lines)s) and the grade a "
+        "grade-setting rule reached, so a red warning may score less than an orange one."
+    ) % {"lines": lines}
