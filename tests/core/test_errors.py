@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 
 from laborwatch.core.models import AuditEvent
@@ -15,34 +16,36 @@ ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
 NAVIGATION = '<nav class="mainnav">'
 
 
+def error_page(response: HttpResponse, status: int) -> str:
+    """The page's text, after checking its status and that no English default page slipped in."""
+    assert response.status_code == status
+    page = response.content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "Not Found" not in page and "Forbidden" not in page and "Server Error" not in page
+    return page
+
+
 @pytest.mark.parametrize("persona", ALL_PERSONAS)
 def test_404_is_chinese_in_the_frame_for_every_persona(
     request, client_for, registry, persona
 ) -> None:
     client = client_for(request.getfixturevalue(persona))
-    response = client.get("/warnings/999999/", **ENGLISH_BROWSER)
-    page = response.content.decode()
-    assert response.status_code == 404
+    page = error_page(client.get("/warnings/999999/", **ENGLISH_BROWSER), 404)
     assert "<h1>页面不存在</h1>" in page
     assert "不在您所在区市或部门的范围内" in page
     assert NAVIGATION in page
     assert 'href="/cases/inbox/">打开我的待办</a>' in page
-    assert "Not Found" not in page
 
 
 def test_404_for_a_visitor_offers_sign_in() -> None:
-    response = Client().get("/no-such-page/")
-    page = response.content.decode()
-    assert response.status_code == 404
+    page = error_page(Client().get("/no-such-page/"), 404)
     assert "<h1>页面不存在</h1>" in page
     assert 'href="/login/">登录</a>' in page
     assert NAVIGATION not in page
 
 
 def test_audit_log_refused_to_a_district_user_is_a_framed_chinese_404(client_for, owner) -> None:
-    response = client_for(owner).get("/audit/")
-    assert response.status_code == 404
-    assert "<h1>页面不存在</h1>" in response.content.decode()
+    assert "<h1>页面不存在</h1>" in error_page(client_for(owner).get("/audit/"), 404)
 
 
 def test_403_is_chinese_in_the_frame(client_for, leader, registry) -> None:
@@ -50,9 +53,7 @@ def test_403_is_chinese_in_the_frame(client_for, leader, registry) -> None:
     sync(DAY0, signal(registry.shinan_enterprise, "orange"))
     warning = only_warning(enterprise=registry.shinan_enterprise)
     events = AuditEvent.objects.count()
-    response = client_for(leader).post(f"/warnings/{warning.pk}/acknowledge/")
-    page = response.content.decode()
-    assert response.status_code == 403
+    page = error_page(client_for(leader).post(f"/warnings/{warning.pk}/acknowledge/"), 403)
     assert "<h1>无权操作</h1>" in page
     assert "请联系系统管理员" in page
     assert NAVIGATION in page
@@ -63,9 +64,7 @@ def test_403_is_chinese_in_the_frame(client_for, leader, registry) -> None:
 def test_500_is_chinese_in_the_frame(centre_staff) -> None:
     client = Client(raise_request_exception=False)
     client.force_login(centre_staff)
-    response = client.get("/fail/", **ENGLISH_BROWSER)
-    page = response.content.decode()
-    assert response.status_code == 500
+    page = error_page(client.get("/fail/", **ENGLISH_BROWSER), 500)
     assert "<h1>系统出错了</h1>" in page
     assert "请稍后重试" in page
     assert NAVIGATION in page
@@ -75,9 +74,7 @@ def test_csrf_failure_is_chinese(centre_staff) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(centre_staff)
     events = AuditEvent.objects.count()
-    response = client.post("/workers/new/", {"name": "张伟"})
-    page = response.content.decode()
-    assert response.status_code == 403
+    page = error_page(client.post("/workers/new/", {"name": "张伟"}), 403)
     assert "<h1>表单已过期</h1>" in page
     assert "请刷新页面后重新提交" in page
     assert AuditEvent.objects.count() == events

@@ -67,21 +67,19 @@ def test_every_link_on_a_reachable_page_opens(request, client_for, city, persona
     assert dead == []
 
 
-def test_a_liaison_reads_the_enterprise_of_a_routed_warning_without_a_link(
-    client_for, liaison, city, registry
+@pytest.mark.parametrize(
+    ("persona", "linked"), [("liaison", False), ("owner", True), ("leader", True)]
+)
+def test_the_enterprise_of_a_warning_is_linked_for_those_who_may_open_it(
+    request, client_for, city, registry, persona, linked
 ) -> None:
-    page = client_for(liaison).get(city["warning"]).content.decode()
+    """人社局 reads the name of the enterprise of a warning routed to it, with no link."""
+    page = client_for(request.getfixturevalue(persona)).get(city["warning"]).content.decode()
     code = registry.shinan_enterprise.credit_code
-    assert f"<dd>青岛海岸电子有限公司 <code>{code}</code></dd>" in page
-    assert f"/warnings/enterprises/{code}/" not in page
-
-
-def test_district_staff_follow_the_enterprise_of_their_warning(
-    client_for, owner, city, registry
-) -> None:
-    page = client_for(owner).get(city["warning"]).content.decode()
-    code = registry.shinan_enterprise.credit_code
-    assert f'<a href="/warnings/enterprises/{code}/">青岛海岸电子有限公司</a>' in page
+    name = "青岛海岸电子有限公司"
+    shown = f'<a href="/warnings/enterprises/{code}/">{name}</a>' if linked else name
+    assert f"<dd>{shown} <code>{code}</code></dd>" in page
+    assert (f"/warnings/enterprises/{code}/" in page) is linked
 
 
 def test_a_worker_employed_in_another_district_names_the_employer_without_a_link(

@@ -6,9 +6,15 @@ Not a family itself: tax.py and utilities.py each produce their view from it.
 """
 
 
-def drop_sql(*, feed: str, column: str, drop: str, sustained_drop: str, min_trailing: str) -> str:
-    """The family's SQL: `drop` and `sustained_drop` computed from `feed`.`column`, zero
-    unless the trailing average reaches the parameter `min_trailing`."""
+def drop_indicators(prefix: str) -> tuple[str, str]:
+    """The family's two indicators: `<prefix>_drop` and `<prefix>_sustained_drop`."""
+    return f"{prefix}_drop", f"{prefix}_sustained_drop"
+
+
+def drop_sql(*, feed: str, column: str, prefix: str, min_trailing: str) -> str:
+    """The family's SQL: its two indicators (`drop_indicators(prefix)`) from `feed`.`column`,
+    zero unless the trailing average reaches the parameter `min_trailing`."""
+    drop, sustained_drop = drop_indicators(prefix)
     return f"""
 WITH per_enterprise AS (
     SELECT

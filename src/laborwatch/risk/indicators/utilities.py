@@ -3,16 +3,11 @@
 Grain: one row per enterprise (key) with utility readings in the lookback window, as of $as_of.
 """
 
-from laborwatch.risk.indicators.monthly_drop import drop_sql
+from laborwatch.risk.indicators.monthly_drop import drop_indicators, drop_sql
 
 NAME = "utility_indicators"
-INDICATORS = ("utility_drop", "utility_sustained_drop")
+INDICATORS = drop_indicators("utility")
 DETAILS = ()
-
 SQL = drop_sql(
-    feed="utilities",
-    column="electricity_kwh",
-    drop="utility_drop",
-    sustained_drop="utility_sustained_drop",
-    min_trailing="min_trailing_kwh",
+    feed="utilities", column="electricity_kwh", prefix="utility", min_trailing="min_trailing_kwh"
 )
