@@ -70,6 +70,22 @@ def test_500_is_chinese_in_the_frame(centre_staff) -> None:
     assert NAVIGATION in page
 
 
+@pytest.mark.urls("tests.core.error_urls")
+def test_500_page_still_answers_when_its_frame_fails(settings, centre_staff, caplog) -> None:
+    engine = settings.TEMPLATES[0]
+    processors = [*engine["OPTIONS"]["context_processors"], "tests.core.error_urls.broken_frame"]
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}
+    ]
+    client = Client(raise_request_exception=False)
+    client.force_login(centre_staff)
+    page = error_page(client.get("/fail/"), 500)
+    assert "<h1>系统出错了</h1>" in page
+    assert NAVIGATION not in page
+    assert 'href="/login/">登录</a>' in page
+    assert "the error page could not be rendered with the request" in caplog.text
+
+
 def test_csrf_failure_is_chinese(centre_staff) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(centre_staff)
