@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from laborwatch.enterprises.linker import (
     closest_names,
@@ -29,12 +31,29 @@ AUTO_LINK_CONFIDENCE = 0.95
 LINKER_KINDS = {"full": "name", "former": "former_name", "short": "short_name", "fuzzy": "fuzzy"}
 
 
+# How a candidate was found (Candidate.method), as the handler confirming it reads it.
+MATCH_METHOD_LABELS: dict[str, Promise] = {
+    "credit_code": _("Credit code"),
+    "alias": _("Name confirmed before"),
+    "name": _("Full name"),
+    "former_name": _("Former name"),
+    "short_name": _("Short name"),
+    "fuzzy": _("Similar name"),
+    "text": _("Named in the description"),
+}
+
+
 @dataclass(frozen=True)
 class Candidate:
     credit_code: str
     name: str
-    method: str  # credit_code / alias / name / former_name / short_name / fuzzy / text
+    method: str  # a key of MATCH_METHOD_LABELS
     confidence: float
+
+    @property
+    def method_label(self) -> str:
+        label = MATCH_METHOD_LABELS.get(self.method)
+        return str(label) if label is not None else self.method
 
 
 @dataclass
