@@ -9,9 +9,10 @@ import random
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -145,47 +146,57 @@ class DemandModel:
         exponentials = np.exp(logits)
         return exponentials / exponentials.sum(axis=1, keepdims=True)
 
+    def arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The model as named arrays, for np.savez (another model's file may hold it too)."""
+        vocabulary = sorted(self.vectorizer.vocabulary_.items(), key=lambda item: item[1])
+        return {
+            f"{prefix}terms": np.array([term for term, _ in vocabulary]),
+            f"{prefix}idf": self.vectorizer.idf_.astype(np.float32),
+            f"{prefix}coefficients": self.coefficients.astype(np.float32),
+            f"{prefix}intercepts": self.intercepts.astype(np.float32),
+            f"{prefix}classes": np.array(self.classes),
+            f"{prefix}meta": np.array(json.dumps({"trained_on": self.trained_on, **self.info})),
+        }
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        vocabulary = sorted(self.vectorizer.vocabulary_.items(), key=lambda item: item[1])
+        arrays: dict[str, Any] = self.arrays()
         with path.open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                terms=np.array([term for term, _ in vocabulary]),
-                idf=self.vectorizer.idf_.astype(np.float32),
-                coefficients=self.coefficients.astype(np.float32),
-                intercepts=self.intercepts.astype(np.float32),
-                classes=np.array(self.classes),
-                meta=np.array(json.dumps({"trained_on": self.trained_on, **self.info})),
-            )
+            np.savez_compressed(handle, **arrays)
+
+    @classmethod
+    def from_arrays(cls, stored: Mapping[str, np.ndarray], prefix: str = "") -> DemandModel:
+        terms = [str(term) for term in stored[f"{prefix}terms"]]
+        vectorizer = TfidfVectorizer(
+            **_VECTORIZER_PARAMS, vocabulary={term: i for i, term in enumerate(terms)}
+        )
+        vectorizer.idf_ = stored[f"{prefix}idf"]
+        meta = json.loads(str(stored[f"{prefix}meta"]))
+        return cls(
+            vectorizer=vectorizer,
+            coefficients=stored[f"{prefix}coefficients"],
+            intercepts=stored[f"{prefix}intercepts"],
+            classes=[str(label) for label in stored[f"{prefix}classes"]],
+            trained_on=int(meta.pop("trained_on")),
+            info=meta,
+        )
 
     @classmethod
     def load(cls, path: Path) -> DemandModel:
         with np.load(path, allow_pickle=False) as stored:
-            terms = [str(term) for term in stored["terms"]]
-            vectorizer = TfidfVectorizer(
-                **_VECTORIZER_PARAMS, vocabulary={term: i for i, term in enumerate(terms)}
-            )
-            vectorizer.idf_ = stored["idf"]
-            meta = json.loads(str(stored["meta"]))
-            return cls(
-                vectorizer=vectorizer,
-                coefficients=stored["coefficients"],
-                intercepts=stored["intercepts"],
-                classes=[str(label) for label in stored["classes"]],
-                trained_on=int(meta.pop("trained_on")),
-                info=meta,
-            )
+            return cls.from_arrays(stored)
 
 
-def fit(examples: Sequence[LabelledText]) -> DemandModel:
+def fit(examples: Sequence[LabelledText], regularisation: float = 20.0) -> DemandModel:
+    """TF-IDF of character 1-3-grams and a class-balanced logistic regression; `regularisation`
+    is scikit-learn's C (larger: less regularised)."""
     labels = sorted({example.category for example in examples})
     if len(labels) < 2:
         raise ValueError("training needs cases of at least two categories")
     vectorizer = TfidfVectorizer(**_VECTORIZER_PARAMS, max_features=300_000)
     features = vectorizer.fit_transform([model_input(e.text, e.title) for e in examples])
     regression = LogisticRegression(
-        C=20.0, max_iter=2000, class_weight="balanced", random_state=SEED
+        C=regularisation, max_iter=2000, class_weight="balanced", random_state=SEED
     )
     with warnings.catch_warnings():
         # Few cases per category is the normal start of a deployment, not a mistake.
