@@ -1,7 +1,7 @@
 """Labour triage (劳动类识别): is a message a labour matter at all? A character n-gram logistic
 regression learnt from real public text (government message boards, legal consultations,
 news, reviews) and the curated messages, stacked with the lexicon's labour score, its output
-calibrated on a dev split (isotonic) and cut at a threshold chosen there.
+calibrated on a dev split (Platt scaling) and cut at a threshold chosen there.
 
 Stored as plain arrays (no pickle) beside the demand model; loads without Django.
 """

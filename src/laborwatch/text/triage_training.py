@@ -3,18 +3,18 @@ calibration and threshold on dev, and the held-out figures per source."""
 
 from __future__ import annotations
 
+import csv
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
 from laborwatch.text.classifier_training import curated_messages
 from laborwatch.text.demand_model import SEED, LabelledText, fit
-from laborwatch.text.lexicon import leaf_scores
+from laborwatch.text.lexicon import LEXICON_FILE, leaf_scores
 from laborwatch.text.taxonomy import categories
 from laborwatch.text.triage import (
     LABOUR,
@@ -41,9 +41,11 @@ from laborwatch.text.triage_corpus import (
 # scikit-learn's C for the character model: chosen on dev among 1, 4 and 16.
 TEXT_REGULARISATION = 4.0
 STACK_FOLDS = 5
+CALIBRATION_POINTS = 512
 # News headlines outnumber everything else; a sample keeps them from drowning the rest.
 SOURCE_CAPS = {"fewclue/tnews": 1500}
 WRITTEN = "written-here"
+LEXICON = "lexicon-written-here"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,15 @@ def written_examples(split: str) -> list[TriageExample]:
     ]
 
 
+def lexicon_examples() -> list[TriageExample]:
+    """The curated lexicon's cue terms as one-phrase examples (written here): short messages
+    (老板欠薪两个月) carry little else for the character model to learn from."""
+    known = categories()
+    with LEXICON_FILE.open(encoding="utf-8", newline="") as handle:
+        terms = {row["term"]: known[row["code"]].is_labor for row in csv.DictReader(handle)}
+    return [TriageExample(term, None, is_labor, LEXICON) for term, is_labor in terms.items()]
+
+
 def _labelled(examples: Sequence[TriageExample]) -> list[LabelledText]:
     return [
         LabelledText(text=e.text, category=LABOUR if e.is_labor else OTHER, title=e.title)
@@ -172,14 +183,25 @@ def best_threshold(probabilities: np.ndarray, outcomes: np.ndarray) -> float:
     return best
 
 
+def platt_calibration(raw: np.ndarray, outcomes: np.ndarray) -> Calibration:
+    """A sigmoid of the raw score fitted on dev (Platt scaling), kept as points on a fine grid.
+    Dev holds few labour texts: a two-parameter sigmoid is steadier there than isotonic steps."""
+    platt = LogisticRegression(C=1e4, max_iter=1000).fit(raw.reshape(-1, 1), outcomes)
+    grid = np.linspace(float(raw.min()) - 10.0, float(raw.max()) + 10.0, CALIBRATION_POINTS)
+    return Calibration(grid, platt.predict_proba(grid.reshape(-1, 1))[:, 1])
+
+
 def train_triage(
     training: Sequence[TriageExample], dev: Sequence[TriageExample], info: dict | None = None
 ) -> LaborTriage:
     """Character model on `training`; stacker on its out-of-fold logits and the rule scores;
-    isotonic calibration and the threshold on `dev`."""
-    outcomes = np.array([e.is_labor for e in training])
+    calibration and the threshold on `dev`."""
+    # The stacker learns from messages, not from the lexicon's one-phrase examples.
+    messages = np.array([e.source != LEXICON for e in training])
+    outcomes = np.array([e.is_labor for e in training])[messages]
+    inputs = _stack_inputs(_out_of_fold_logits(training), training)[messages]
     stacker = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-    stacker.fit(_stack_inputs(_out_of_fold_logits(training), training), outcomes)
+    stacker.fit(inputs, outcomes)
     text_model = fit(_labelled(training), regularisation=TEXT_REGULARISATION)
     triage = LaborTriage(
         text_model=text_model,
@@ -191,11 +213,7 @@ def train_triage(
     )
     dev_outcomes = np.array([e.is_labor for e in dev], dtype=float)
     raw = triage.raw_scores([(e.text, e.title) for e in dev])
-    isotonic = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(raw, dev_outcomes)
-    triage.calibration = Calibration(
-        np.asarray(isotonic.X_thresholds_, dtype=np.float64),
-        np.asarray(isotonic.y_thresholds_, dtype=np.float64),
-    )
+    triage.calibration = platt_calibration(raw, dev_outcomes)
     triage.threshold = best_threshold(triage.calibration(raw), dev_outcomes.astype(bool))
     return triage
 
@@ -261,7 +279,7 @@ def train_and_save(corpus: Path, out: Path, manifest: Path | None = None) -> dic
     """Fit on the train split (real text and the curated dev messages), calibrate and set the
     threshold on the dev split, save the model and (if given) the manifest of hashes."""
     dataset = build_dataset(corpus)
-    training = dataset.examples("train") + written_examples("dev")
+    training = dataset.examples("train") + written_examples("dev") + lexicon_examples()
     dev = dataset.examples("dev")
     triage = train_triage(
         training,
