@@ -143,7 +143,7 @@ class DemandClassifier:
         confidence P(labour) times the category's share of the labour mass."""
         assert self.triage is not None
         probability = round(labour_probability, 3)
-        labour_shares = {c: s for c, s in distribution.items() if categories()[c].is_labor}
+        labour_shares = {c: s for c, s in distribution.items() if c in _labour_codes()}
         labour_mass = sum(labour_shares.values())
         if labour_probability < self.triage.threshold or labour_mass <= 0.0:
             # Without any labour category in view there is nothing to suggest but non-labour.
@@ -156,6 +156,11 @@ class DemandClassifier:
             _prediction(code, labour_probability * share / labour_mass, source),
             labor_probability=probability,
         )
+
+
+@cache
+def _labour_codes() -> frozenset[str]:
+    return frozenset(code for code, category in categories().items() if category.is_labor)
 
 
 def _top(distribution: dict[str, float]) -> tuple[str, float]:

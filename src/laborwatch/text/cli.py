@@ -78,16 +78,19 @@ def cmd_train_triage(args: argparse.Namespace) -> int:
     from laborwatch.text.triage_corpus import MANIFEST_FILE
     from laborwatch.text.triage_training import train_and_save
 
-    report = train_and_save(args.corpus, args.out or TRIAGE_MODEL_FILE, MANIFEST_FILE)
+    out = args.out or TRIAGE_MODEL_FILE
+    report = train_and_save(args.corpus, out, args.manifest or MANIFEST_FILE)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
 
 def cmd_evaluate_triage(args: argparse.Namespace) -> int:
     from laborwatch.text.triage import TRIAGE_MODEL_FILE
+    from laborwatch.text.triage_corpus import MANIFEST_FILE
     from laborwatch.text.triage_training import evaluate
 
-    report = evaluate(args.corpus, args.model or TRIAGE_MODEL_FILE, args.checks)
+    model = args.model or TRIAGE_MODEL_FILE
+    report = evaluate(args.corpus, model, args.manifest or MANIFEST_FILE, args.checks)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
@@ -169,6 +172,7 @@ def add_text_commands(subparsers: Any) -> None:
     )
     train_triage.add_argument("--corpus", type=Path, required=True, help=corpus_help)
     train_triage.add_argument("--out", type=Path, help="默认写入随包发布的模型文件")
+    train_triage.add_argument("--manifest", type=Path, help="文本哈希清单，默认随包发布的清单")
     train_triage.set_defaults(func=_run(cmd_train_triage))
 
     evaluate_triage = commands.add_parser(
@@ -176,6 +180,7 @@ def add_text_commands(subparsers: Any) -> None:
     )
     evaluate_triage.add_argument("--corpus", type=Path, required=True, help=corpus_help)
     evaluate_triage.add_argument("--model", type=Path, help="默认随包发布的模型文件")
+    evaluate_triage.add_argument("--manifest", type=Path, help="文本哈希清单，默认随包发布的清单")
     evaluate_triage.add_argument(
         "--checks", action="store_true", help="同时报告独立检查所用的数据集（从未用于训练）"
     )

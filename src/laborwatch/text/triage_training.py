@@ -275,9 +275,9 @@ def source_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
 # --- the commands --------------------------------------------------------------------------
 
 
-def train_and_save(corpus: Path, out: Path, manifest: Path | None = None) -> dict:
-    """Fit on the train split (real text and the curated dev messages), calibrate and set the
-    threshold on the dev split, save the model and (if given) the manifest of hashes."""
+def train_and_save(corpus: Path, out: Path, manifest: Path) -> dict:
+    """Fit on the train split (real text, the curated dev messages, the lexicon's terms),
+    calibrate and set the threshold on the dev split; save the model and the manifest."""
     dataset = build_dataset(corpus)
     training = dataset.examples("train") + written_examples("dev") + lexicon_examples()
     dev = dataset.examples("dev")
@@ -291,8 +291,7 @@ def train_and_save(corpus: Path, out: Path, manifest: Path | None = None) -> dic
         },
     )
     triage.save(out)
-    if manifest is not None:
-        write_manifest(dataset.manifest(), manifest)
+    write_manifest(dataset.manifest(), manifest)
     return {
         "model": str(out),
         "trained_on": len(training),
@@ -337,7 +336,7 @@ def checks_sets(corpus: Path) -> dict[str, list[TriageExample]]:
     return sets
 
 
-def evaluate(corpus: Path, model: Path, include_checks: bool = False) -> dict:
+def evaluate(corpus: Path, model: Path, manifest_file: Path, include_checks: bool = False) -> dict:
     """Held-out figures: is_labor per source on the real test split, calibration there, the
     overlap check against training, and the written messages' test split (labelled so)."""
     from laborwatch.text.classify import DemandClassifier
@@ -350,7 +349,7 @@ def evaluate(corpus: Path, model: Path, include_checks: bool = False) -> dict:
     trained += [e.text for e in written_examples("dev")]
     written = written_examples("test")
     classifier = DemandClassifier.from_model_file(default_model_file(), model)
-    manifest = {(row.source, row.key): row.split for row in read_manifest()}
+    manifest = {(row.source, row.key): row.split for row in read_manifest(manifest_file)}
     moved = sum(
         manifest.get((t.source, t.key), s) != s
         for t, s in zip(dataset.real, dataset.splits, strict=True)
