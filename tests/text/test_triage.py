@@ -233,6 +233,7 @@ PEOPLE = ["我", "我爸", "我妈", "我哥", "我姐", "我弟", "我妹", "�
 LABOUR_MATTERS = ["被拖欠工资半年", "被公司无故辞退", "上班受伤工伤认定被拒", "加班费一直不给"]
 OTHER_MATTERS = ["二手车有质量问题", "和邻居因宅基地吵架", "网购衣服退货被拒", "离婚后抚养费不给"]
 PLACES = ["城阳", "黄岛", "即墨", "胶州", "平度"]
+CHECKED = "母亲突然离家出走不管孩子，孩子的抚养问题应该由谁来起诉？"
 
 
 def _toy_corpus(root: Path) -> None:
@@ -248,8 +249,11 @@ def _toy_corpus(root: Path) -> None:
                     "answer": "依据《劳动合同法》第三十条" if is_labour else "依据《民法典》",
                 }
             )
+    # The independent check's set: a corpus text that repeats one of its texts is dropped.
+    consultations.append({"question": CHECKED, "answer": "依据《民法典》"})
     zero_shot = root / "lawbench" / "data" / "zero_shot"
     _write_json(zero_shot / "3-8.json", consultations)
+    _write_json(zero_shot / "2-4.json", [{"question": CHECKED + "谢谢", "answer": "婚姻家庭"}])
     for task in ("2-2", "2-3", "3-1"):
         _write_json(zero_shot / f"{task}.json", [])
     headlines = [
@@ -277,7 +281,9 @@ def test_train_and_evaluate_triage_on_a_corpus_folder(tmp_path: Path, monkeypatc
     trained = _run(["text", "train-triage", *common, "--out", str(model)], monkeypatch, capsys)
     rows = read_manifest(manifest)
     assert trained["model"] == str(model)
+    assert trained["dropped_as_check_texts"] == 1
     assert len(rows) == 100
+    assert text_hash(CHECKED) not in {row.text_hash for row in rows}
     assert trained["dev"] == sum(row.split == "dev" for row in rows)
     assert 0.0 < trained["threshold"] < 1.0
 

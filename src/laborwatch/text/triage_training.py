@@ -4,6 +4,7 @@ calibration and threshold on dev, and the held-out figures per source."""
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,22 +63,12 @@ def _example(item: RealText) -> TriageExample:
 
 
 def checks_held_out(corpus: Path) -> list[str]:
-    """Texts of the independent checks' sets, where a copy sits in the corpus folder: LawBench
-    task 2-4 and the 495 labelled board messages (附件2). Never trained on."""
-    import json
-
-    import openpyxl
-
-    texts: list[str] = []
-    topics = corpus / "lawbench" / "data" / "zero_shot" / "2-4.json"
-    if topics.exists():
-        texts.extend(str(r["question"]) for r in json.loads(topics.read_text(encoding="utf-8")))
-    board = corpus / "gov" / "附件2.xlsx"
-    if board.exists():
-        rows = openpyxl.load_workbook(board, read_only=True).active.iter_rows(values_only=True)
-        next(rows)
-        texts.extend(f"{r[2]}\n{' '.join(str(r[4]).split())}" for r in rows if r[2] and r[4])
-    return texts
+    """Texts of the independent checks' sets (see checks_sets). Never trained on."""
+    return [
+        f"{example.title}\n{example.text}" if example.title else example.text
+        for examples in checks_sets(corpus).values()
+        for example in examples
+    ]
 
 
 @dataclass
@@ -311,9 +302,8 @@ def _category_accuracy(classifier, examples: Sequence[TriageExample]) -> float:
 
 
 def checks_sets(corpus: Path) -> dict[str, list[TriageExample]]:
-    """The independent checks' sets, with their own labels, where copies sit in the corpus."""
-    import json
-
+    """The independent checks' sets, with their own labels, where copies sit in the corpus
+    folder: LawBench task 2-4 and the 495 labelled board messages (附件2)."""
     import openpyxl
 
     sets: dict[str, list[TriageExample]] = {}
