@@ -13,6 +13,7 @@ import numpy as np
 
 from laborwatch.text.demand_model import DemandModel, default_model_file, model_input
 from laborwatch.text.lexicon import leaf_scores
+from laborwatch.text.ngram_counts import Cells, SharedTable
 from laborwatch.text.taxonomy import NON_LABOR, categories, label
 from laborwatch.text.triage import LaborTriage, default_triage_file, rule_features
 
@@ -95,6 +96,12 @@ class DemandClassifier:
             unknown = [code for code in model.classes if code not in known]
             if unknown:
                 raise ValueError(f"model has categories not in the taxonomy: {unknown}")
+        # Both models read character n-grams: one table counts a batch once for the two.
+        self._shared = (
+            SharedTable([model.ngram_table(), triage.text_model.ngram_table()])
+            if model is not None and triage is not None
+            else None
+        )
 
     @classmethod
     def from_model_file(
@@ -111,8 +118,16 @@ class DemandClassifier:
     def classify_many(self, items: Sequence[tuple[str, str | None]]) -> list[Prediction]:
         scores = [leaf_scores(text, title)[0] for text, title in items]
         shares = [_shares_of(item) for item in scores]
+        inputs = [model_input(text, title) for text, title in items]
+        model_counts: Cells | None = None
+        triage_counts: Cells | None = None
+        if self._shared is not None:
+            model_counts, triage_counts = self._shared.count_cells(inputs)
         if self.model is not None and self.model_weight > 0.0:
-            rows = self.model.probabilities([model_input(t, title) for t, title in items])
+            if model_counts is None:
+                rows = self.model.probabilities(inputs)
+            else:
+                rows = self.model.probabilities_of_counts(model_counts, len(inputs))
             shares = [
                 self._blend(distribution, row)
                 for distribution, row in zip(shares, rows, strict=True)
@@ -120,7 +135,11 @@ class DemandClassifier:
         source = "rules" if self.model is None or self.model_weight == 0.0 else "rules+model"
         if self.triage is None:
             return [_prediction(*_top(distribution), source) for distribution in shares]
-        labour = self.triage.probabilities(items, [rule_features(item) for item in scores])
+        labour = self.triage.probabilities(
+            items,
+            [rule_features(item) for item in scores],
+            triage_counts,
+        )
         return [
             self._triaged(distribution, float(probability), f"{source}+triage")
             for distribution, probability in zip(shares, labour, strict=True)

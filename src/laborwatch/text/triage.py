@@ -18,6 +18,7 @@ import numpy as np
 
 from laborwatch.text.demand_model import DemandModel
 from laborwatch.text.lexicon import leaf_scores
+from laborwatch.text.ngram_counts import Cells
 from laborwatch.text.taxonomy import NON_LABOR
 
 TRIAGE_MODEL_FILE = Path(__file__).resolve().parent / "models" / "labor_triage.npz"
@@ -57,11 +58,15 @@ class LaborTriage:
         self,
         items: Sequence[tuple[str, str | None]],
         rules: Sequence[tuple[float, float]] | None = None,
+        counts: Cells | None = None,
     ) -> np.ndarray:
-        """The stacked, uncalibrated score of each (text, title); `rules` are their
-        rule_features where the caller has scored them already."""
-        texts = [f"{title}\n{text}" if title else text for text, title in items]
-        probabilities = self.text_model.probabilities(texts)
+        """The stacked, uncalibrated score of each (text, title). `rules` (their rule_features)
+        and `counts` (the text model's n-gram counts) where the caller has them already."""
+        if counts is None:
+            texts = [f"{title}\n{text}" if title else text for text, title in items]
+            probabilities = self.text_model.probabilities(texts)
+        else:
+            probabilities = self.text_model.probabilities_of_counts(counts, len(items))
         column = self.text_model.classes.index(LABOUR)
         labour = np.clip(probabilities[:, column], 1e-6, 1 - 1e-6)
         logits = np.log(labour / (1 - labour))
@@ -75,11 +80,12 @@ class LaborTriage:
         self,
         items: Sequence[tuple[str, str | None]],
         rules: Sequence[tuple[float, float]] | None = None,
+        counts: Cells | None = None,
     ) -> np.ndarray:
         """Calibrated P(labour) of each (text, title)."""
         if not items:
             return np.zeros(0)
-        return self.calibration(self.raw_scores(items, rules))
+        return self.calibration(self.raw_scores(items, rules, counts))
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
