@@ -63,11 +63,16 @@ def _shares_of(scores: dict[str, float]) -> dict[str, float]:
     return {code: value / total for code, value in scores.items()}
 
 
+@cache
+def _label(code: str) -> str:
+    return label(code)
+
+
 def _prediction(code: str, confidence: float, source: str) -> Prediction:
     category = categories()[code]
     return Prediction(
         category=code,
-        category_label=label(code),
+        category_label=_label(code),
         is_labor=category.is_labor,
         confidence=round(float(confidence), 3),
         source=source,

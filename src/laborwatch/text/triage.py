@@ -9,6 +9,7 @@ Stored as plain arrays (no pickle) beside the demand model; loads without Django
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ def rule_features(scores: dict[str, float]) -> tuple[float, float]:
     """From the lexicon's scores by category (lexicon.leaf_scores): the strongest labour score
     and the non-labour score, log-scaled."""
     labour = max((value for code, value in scores.items() if code != NON_LABOR), default=0.0)
-    return float(np.log1p(labour)), float(np.log1p(scores.get(NON_LABOR, 0.0)))
+    return math.log1p(labour), math.log1p(scores.get(NON_LABOR, 0.0))
 
 
 @dataclass(frozen=True)
