@@ -1,7 +1,8 @@
 """Benchmark: demand classification throughput on long, chatty messages.
 
-Times the rules alone, rules + the trained model (batched, as `laborwatch text classify`
-runs), and a plain keyword-count baseline (count each lexicon term with str.count, pick the
+Times the rules alone, rules + the trained model, rules + model + the labour triage (batched,
+as `laborwatch text classify` runs; the triage is what it runs by default), and a plain
+keyword-count baseline (count each lexicon term with str.count, pick the
 category with most), on the same texts in the same run; prints medians.
 
     .venv/bin/python benchmarks/text_classify.py [--texts 4000] [--repeats 5]
@@ -20,6 +21,7 @@ from laborwatch.text.classifier_training import curated_messages
 from laborwatch.text.classify import DemandClassifier
 from laborwatch.text.demand_model import SEED_MODEL_FILE, DemandModel
 from laborwatch.text.lexicon import LEXICON_FILE
+from laborwatch.text.triage import TRIAGE_MODEL_FILE, LaborTriage
 
 SEED = 11
 CHATTER = (
@@ -81,9 +83,13 @@ def main() -> None:
     print(f"{len(messages)} messages, mean {mean_length:.0f} characters")
     rules = DemandClassifier(None)
     blended = DemandClassifier(DemandModel.load(SEED_MODEL_FILE))
+    triaged = DemandClassifier(
+        DemandModel.load(SEED_MODEL_FILE), triage=LaborTriage.load(TRIAGE_MODEL_FILE)
+    )
     baseline = keyword_baseline()
     rules.classify_many(messages[:10])  # build the automaton outside the timing
     blended.classify_many(messages[:10])
+    triaged.classify_many(messages[:10])
 
     def batched(classifier: DemandClassifier):
         def run() -> None:
@@ -96,6 +102,9 @@ def main() -> None:
         "rules (Aho-Corasick lexicon)": median_rate(batched(rules), len(messages), args.repeats),
         "rules + model (batches of 512)": median_rate(
             batched(blended), len(messages), args.repeats
+        ),
+        "rules + model + labour triage (batches of 512)": median_rate(
+            batched(triaged), len(messages), args.repeats
         ),
         "baseline: str.count per lexicon term": median_rate(
             lambda: [baseline(text) for text, _ in messages], len(messages), args.repeats

@@ -1,10 +1,11 @@
 """Demand classification (诉求分类): lexicon rules from day one, blended with a model trained
-on the centre's own labelled cases as they accumulate."""
+on the centre's own labelled cases as they accumulate; where a labour triage model is given, it
+decides labour or not (calibrated on real public text) and the blend picks the category."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import numpy as np
 
 from laborwatch.text.demand_model import DemandModel, default_model_file, model_input
 from laborwatch.text.lexicon import leaf_scores
+from laborwatch.text.ngram_counts import Cells, SharedTable
 from laborwatch.text.taxonomy import NON_LABOR, categories, label
+from laborwatch.text.triage import LaborTriage, default_triage_file, rule_features
 
 # Below this lexicon score no labour matter is clearly raised: the message is not labour.
 MIN_LABOR_SCORE = 2.0
@@ -29,20 +32,30 @@ class Prediction:
     category_label: str
     is_labor: bool
     confidence: float
-    source: str  # "rules" or "rules+model"
+    source: str  # "rules" or "rules+model", "+triage" when the triage decided labour or not
+    # Calibrated P(labour) from the triage; None without one.
+    labor_probability: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        fields: dict[str, object] = {
             "category": self.category,
             "category_label": self.category_label,
             "is_labor": self.is_labor,
             "confidence": self.confidence,
         }
+        if self.labor_probability is not None:
+            fields["labor_probability"] = self.labor_probability
+        return fields
 
 
 def rule_distribution(text: str, title: str | None = None) -> dict[str, float]:
     """Lexicon scores turned into shares, NON_LABOR standing in when nothing labour is said."""
     scores, _ = leaf_scores(text, title)
+    return _shares_of(scores)
+
+
+def _shares_of(scores: dict[str, float]) -> dict[str, float]:
+    scores = dict(scores)
     labour = max((value for code, value in scores.items() if code != NON_LABOR), default=0.0)
     if labour < MIN_LABOR_SCORE:
         scores[NON_LABOR] = scores.get(NON_LABOR, 0.0) + MIN_LABOR_SCORE
@@ -50,11 +63,16 @@ def rule_distribution(text: str, title: str | None = None) -> dict[str, float]:
     return {code: value / total for code, value in scores.items()}
 
 
+@cache
+def _label(code: str) -> str:
+    return label(code)
+
+
 def _prediction(code: str, confidence: float, source: str) -> Prediction:
     category = categories()[code]
     return Prediction(
         category=code,
-        category_label=label(code),
+        category_label=_label(code),
         is_labor=category.is_labor,
         confidence=round(float(confidence), 3),
         source=source,
@@ -62,8 +80,14 @@ def _prediction(code: str, confidence: float, source: str) -> Prediction:
 
 
 class DemandClassifier:
-    def __init__(self, model: DemandModel | None = None, model_weight: float | None = None):
+    def __init__(
+        self,
+        model: DemandModel | None = None,
+        model_weight: float | None = None,
+        triage: LaborTriage | None = None,
+    ):
         self.model = model
+        self.triage = triage
         if model is None:
             self.model_weight = 0.0
         elif model_weight is None:
@@ -77,50 +101,99 @@ class DemandClassifier:
             unknown = [code for code in model.classes if code not in known]
             if unknown:
                 raise ValueError(f"model has categories not in the taxonomy: {unknown}")
+        # Both models read character n-grams: one table counts a batch once for the two.
+        self._shared = (
+            SharedTable([model.ngram_table(), triage.text_model.ngram_table()])
+            if model is not None and triage is not None
+            else None
+        )
 
     @classmethod
-    def from_model_file(cls, path: Path | None) -> DemandClassifier:
-        return cls(DemandModel.load(path) if path is not None else None)
+    def from_model_file(
+        cls, path: Path | None, triage_path: Path | None = None
+    ) -> DemandClassifier:
+        return cls(
+            DemandModel.load(path) if path is not None else None,
+            triage=LaborTriage.load(triage_path) if triage_path is not None else None,
+        )
 
     def classify(self, text: str, title: str | None = None) -> Prediction:
         return self.classify_many([(text, title)])[0]
 
     def classify_many(self, items: Sequence[tuple[str, str | None]]) -> list[Prediction]:
-        rules = [rule_distribution(text, title) for text, title in items]
-        if self.model is None or self.model_weight == 0.0:
-            return [self._rules_only(distribution) for distribution in rules]
-        probabilities = self.model.probabilities([model_input(t, title) for t, title in items])
+        scores = [leaf_scores(text, title)[0] for text, title in items]
+        shares = [_shares_of(item) for item in scores]
+        inputs = [model_input(text, title) for text, title in items]
+        model_counts: Cells | None = None
+        triage_counts: Cells | None = None
+        if self._shared is not None:
+            model_counts, triage_counts = self._shared.count_cells(inputs)
+        if self.model is not None and self.model_weight > 0.0:
+            if model_counts is None:
+                rows = self.model.probabilities(inputs)
+            else:
+                rows = self.model.probabilities_of_counts(model_counts, len(inputs))
+            shares = [
+                self._blend(distribution, row)
+                for distribution, row in zip(shares, rows, strict=True)
+            ]
+        source = "rules" if self.model is None or self.model_weight == 0.0 else "rules+model"
+        if self.triage is None:
+            return [_prediction(*_top(distribution), source) for distribution in shares]
+        labour = self.triage.probabilities(
+            items,
+            [rule_features(item) for item in scores],
+            triage_counts,
+        )
         return [
-            self._blend(distribution, row)
-            for distribution, row in zip(rules, probabilities, strict=True)
+            self._triaged(distribution, float(probability), f"{source}+triage")
+            for distribution, probability in zip(shares, labour, strict=True)
         ]
 
-    def _rules_only(self, distribution: dict[str, float]) -> Prediction:
-        code, share = max(distribution.items(), key=lambda item: (item[1], item[0]))
-        return _prediction(code, share, "rules")
-
-    def _blend(self, distribution: dict[str, float], model_row: np.ndarray) -> Prediction:
+    def _blend(self, distribution: dict[str, float], model_row: np.ndarray) -> dict[str, float]:
+        """Rule shares and model probabilities mixed by the model's weight; rule categories
+        the model never saw keep their (down-weighted) rule share."""
         assert self.model is not None
         weight = self.model_weight
-        blended = weight * model_row
-        outside: dict[str, float] = {}  # rule categories the model never saw
+        blended = {code: weight * float(model_row[i]) for code, i in self._columns.items()}
         for code, share in distribution.items():
-            column = self._columns.get(code)
-            if column is None:
-                outside[code] = (1.0 - weight) * share
-            else:
-                blended[column] += (1.0 - weight) * share
-        best = int(np.argmax(blended))
-        code, share = self.model.classes[best], float(blended[best])
-        for other, other_share in outside.items():
-            if other_share > share:
-                code, share = other, other_share
-        return _prediction(code, share, "rules+model")
+            blended[code] = blended.get(code, 0.0) + (1.0 - weight) * share
+        return blended
+
+    def _triaged(
+        self, distribution: dict[str, float], labour_probability: float, source: str
+    ) -> Prediction:
+        """The triage says labour or not; among labour categories the blend says which, its
+        confidence P(labour) times the category's share of the labour mass."""
+        assert self.triage is not None
+        probability = round(labour_probability, 3)
+        labour_shares = {c: s for c, s in distribution.items() if c in _labour_codes()}
+        labour_mass = sum(labour_shares.values())
+        if labour_probability < self.triage.threshold or labour_mass <= 0.0:
+            # Without any labour category in view there is nothing to suggest but non-labour.
+            return replace(
+                _prediction(NON_LABOR, 1.0 - labour_probability, source),
+                labor_probability=probability,
+            )
+        code, share = _top(labour_shares)
+        return replace(
+            _prediction(code, labour_probability * share / labour_mass, source),
+            labor_probability=probability,
+        )
+
+
+@cache
+def _labour_codes() -> frozenset[str]:
+    return frozenset(code for code, category in categories().items() if category.is_labor)
+
+
+def _top(distribution: dict[str, float]) -> tuple[str, float]:
+    return max(distribution.items(), key=lambda item: (item[1], item[0]))
 
 
 @cache
 def default_classifier() -> DemandClassifier:
-    return DemandClassifier.from_model_file(default_model_file())
+    return DemandClassifier.from_model_file(default_model_file(), default_triage_file())
 
 
 def classify(text: str, title: str | None = None) -> Prediction:

@@ -23,9 +23,11 @@ def _batches(records: Iterator[dict[str, Any]], size: int = BATCH):
 def cmd_classify(args: argparse.Namespace) -> int:
     from laborwatch.text.classify import DemandClassifier
     from laborwatch.text.demand_model import default_model_file
+    from laborwatch.text.triage import default_triage_file
 
     model_file = None if args.rules_only else (args.model or default_model_file())
-    classifier = DemandClassifier.from_model_file(model_file)
+    triage_file = None if args.rules_only else (args.triage or default_triage_file())
+    classifier = DemandClassifier.from_model_file(model_file, triage_file)
     for batch in _batches(read_records(sys.stdin)):
         items = [(record["text"], record.get("title")) for record in batch]
         for record, prediction in zip(batch, classifier.classify_many(items), strict=True):
@@ -71,6 +73,28 @@ def cmd_train_classifier(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_triage(args: argparse.Namespace) -> int:
+    from laborwatch.text.triage import TRIAGE_MODEL_FILE
+    from laborwatch.text.triage_corpus import MANIFEST_FILE
+    from laborwatch.text.triage_training import train_and_save
+
+    out = args.out or TRIAGE_MODEL_FILE
+    report = train_and_save(args.corpus, out, args.manifest or MANIFEST_FILE)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_evaluate_triage(args: argparse.Namespace) -> int:
+    from laborwatch.text.triage import TRIAGE_MODEL_FILE
+    from laborwatch.text.triage_corpus import MANIFEST_FILE
+    from laborwatch.text.triage_training import evaluate
+
+    model = args.model or TRIAGE_MODEL_FILE
+    report = evaluate(args.corpus, model, args.manifest or MANIFEST_FILE, args.checks)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_train_orgs(args: argparse.Namespace) -> int:
     from rich.progress import Progress
 
@@ -107,6 +131,7 @@ def add_text_commands(subparsers: Any) -> None:
         "classify", help='诉求分类：标准输入每行 {"id","title"?,"text"}，每行输出类别'
     )
     classify.add_argument("--model", type=Path, help="训练好的模型文件（.npz）")
+    classify.add_argument("--triage", type=Path, help="劳动类识别模型文件（.npz）")
     classify.add_argument("--rules-only", action="store_true", help="只用词表规则，不用模型")
     classify.set_defaults(func=_run(cmd_classify))
 
@@ -140,6 +165,26 @@ def add_text_commands(subparsers: Any) -> None:
         "--include-curated", action="store_true", help="同时使用随包发布的示例留言"
     )
     train_classifier.set_defaults(func=_run(cmd_train_classifier))
+
+    corpus_help = "真实公开文本目录：lawbench/、fewclue/、gov/（来源见 text/data/README.md）"
+    train_triage = commands.add_parser(
+        "train-triage", help="用真实公开文本训练劳动类识别模型，在验证集上校准并定阈值"
+    )
+    train_triage.add_argument("--corpus", type=Path, required=True, help=corpus_help)
+    train_triage.add_argument("--out", type=Path, help="默认写入随包发布的模型文件")
+    train_triage.add_argument("--manifest", type=Path, help="文本哈希清单，默认随包发布的清单")
+    train_triage.set_defaults(func=_run(cmd_train_triage))
+
+    evaluate_triage = commands.add_parser(
+        "evaluate-triage", help="在留出的真实公开文本上评估劳动类识别：分来源 P/R/F1、校准"
+    )
+    evaluate_triage.add_argument("--corpus", type=Path, required=True, help=corpus_help)
+    evaluate_triage.add_argument("--model", type=Path, help="默认随包发布的模型文件")
+    evaluate_triage.add_argument("--manifest", type=Path, help="文本哈希清单，默认随包发布的清单")
+    evaluate_triage.add_argument(
+        "--checks", action="store_true", help="同时报告独立检查所用的数据集（从未用于训练）"
+    )
+    evaluate_triage.set_defaults(func=_run(cmd_evaluate_triage))
 
     train_orgs = commands.add_parser(
         "train-orgs", help="用 CLUENER2020 格式的数据训练机构名识别模型"

@@ -81,6 +81,11 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str], float], ...]:
     return tuple(patterns)
 
 
+@cache
+def _any_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in _patterns()))
+
+
 def _longest_hits(sentence: str) -> list[tuple[str, tuple[tuple[str, float], ...], float]]:
     """Terms in `sentence` with the share they count for. A term inside a longer one is not
     counted (欠薪 in 农民工欠薪…); one inside a firm's name (XX劳务派遣有限公司) barely."""
@@ -117,7 +122,9 @@ def score(text: str, title: str | None = None) -> RuleScores:
             for code, term_weight in entries:
                 from_terms[code] += term_weight * share
                 hits[code].append(term)
-        for code, pattern, pattern_weight in _patterns():
+        # Most sentences match no pattern: one search for all of them says so.
+        patterns = _patterns() if _any_pattern().search(piece) else ()
+        for code, pattern, pattern_weight in patterns:
             # A pattern and the terms may say the same thing: count the stronger, not both.
             if pattern_weight > from_terms.get(code, 0.0):
                 match = pattern.search(piece)

@@ -1,0 +1,342 @@
+"""Real public text for labour triage (劳动类识别): readers for each source, labour / not-labour
+labels mapped from the source's own labels, and train / dev / test splits that keep a text and
+its near-duplicates on one side.
+
+The texts are not shipped: each source is read from a local copy (see data/README.md for where
+each comes from and at which commit); only hashes of their normalised texts are kept, in
+data/triage_manifest.csv, so that anyone can check that no test text was trained on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MANIFEST_FILE = DATA_DIR / "triage_manifest.csv"
+GOV_LABELS_FILE = DATA_DIR / "triage_gov_labels.csv"
+SPLITS = ("train", "dev", "test")
+# Shares of the near-duplicate groups given to train and dev; the rest is test.
+TRAIN_SHARE = 0.70
+DEV_SHARE = 0.15
+SHINGLE = 5
+# Two texts sharing this share of their 5-character shingles are one text for splitting.
+NEAR_DUPLICATE_JACCARD = 0.5
+# Shingles found in more texts than this are boilerplate (您好，我想咨询一下), not evidence.
+COMMON_SHINGLE_TEXTS = 50
+
+_PUNCTUATION_AND_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class RealText:
+    """One real public text with its labour label, mapped from the source's own label."""
+
+    source: str
+    key: str  # the record's identity inside its source
+    text: str
+    is_labor: bool
+    source_label: str
+
+
+def normalised(text: str) -> str:
+    """What stays of a text once width, case, punctuation, spaces and numbers are set aside."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _DIGITS.sub("0", _PUNCTUATION_AND_SPACE.sub("", folded))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(normalised(text).encode("utf-8")).hexdigest()[:16]
+
+
+def shingles(text: str) -> set[str]:
+    core = normalised(text)
+    if len(core) <= SHINGLE:
+        return {core}
+    return {core[i : i + SHINGLE] for i in range(len(core) - SHINGLE + 1)}
+
+
+def near_duplicate_pairs(
+    texts: Sequence[str], others: Sequence[str] | None = None, threshold: float = 0.5
+) -> list[tuple[int, int, float]]:
+    """(i, j, Jaccard) for texts[i] and others[j] (or texts[j], i < j) sharing at least
+    `threshold` of their shingles; shingles common to many texts are not used to find pairs."""
+    left = [shingles(text) for text in texts]
+    right = left if others is None else [shingles(text) for text in others]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, grams in enumerate(right):
+        for gram in grams:
+            postings[gram].append(index)
+    pairs = []
+    for i, grams in enumerate(left):
+        shared: dict[int, int] = defaultdict(int)
+        for gram in grams:
+            holders = postings.get(gram, ())
+            if len(holders) > COMMON_SHINGLE_TEXTS:
+                continue
+            for j in holders:
+                if others is not None or j > i:
+                    shared[j] += 1
+        for j, count in shared.items():
+            union = len(grams) + len(right[j]) - count
+            jaccard = count / union if union else 1.0
+            if jaccard >= threshold:
+                pairs.append((i, j, jaccard))
+    return pairs
+
+
+def duplicate_groups(texts: Sequence[str]) -> list[int]:
+    """A group number for each text: texts with the same normalised form or near-duplicates
+    (directly or through others) share one."""
+    parent = list(range(len(texts)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    def join(a: int, b: int) -> None:
+        parent[root(a)] = root(b)
+
+    first_of: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        join(index, first_of.setdefault(text_hash(text), index))
+    for i, j, _ in near_duplicate_pairs(texts, threshold=NEAR_DUPLICATE_JACCARD):
+        join(i, j)
+    return [root(index) for index in range(len(texts))]
+
+
+def split_of(group_key: str) -> str:
+    """A stable split from a hash, so adding a source never moves another's texts."""
+    fraction = int(hashlib.sha1(group_key.encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    if fraction < TRAIN_SHARE:
+        return "train"
+    return "dev" if fraction < TRAIN_SHARE + DEV_SHARE else "test"
+
+
+def assign_splits(texts: Sequence[RealText]) -> list[str]:
+    """Each text's split; a near-duplicate group goes whole to the split of its smallest hash."""
+    groups = duplicate_groups([item.text for item in texts])
+    members: dict[int, list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        members[group].append(index)
+    splits = [""] * len(texts)
+    for indices in members.values():
+        split = split_of(min(text_hash(texts[index].text) for index in indices))
+        for index in indices:
+            splits[index] = split
+    return splits
+
+
+# --- sources -------------------------------------------------------------------------------
+
+# A lawyer's answer citing one of these is an answer about labour law.
+_LABOUR_STATUTES = re.compile(
+    r"劳动合同法|《劳动法》|中华人民共和国劳动法|劳动争议调解仲裁法|工伤保险条例|社会保险法|"
+    r"工资支付|带薪年休假|女职工劳动保护|农民工工资|住房公积金管理条例|失业保险条例|"
+    r"劳动保障监察条例|最低工资规定|劳务派遣暂行规定|职工患病或非因工负伤"
+)
+# Criminal law articles on labour matters: refusing to pay wages (276-1), workplace safety.
+_LABOUR_CRIME_ARTICLES = re.compile(r"刑法第(276|134|135|136|137|139)条")
+# News and reviews are not requests; those that speak of labour matters are left out rather
+# than taught as "not labour".
+_LABOUR_NEWS_WORDS = re.compile(
+    r"工资|薪|社保|养老|退休|公积金|工伤|劳动|就业|失业|招聘|裁员|加班|农民工|员工|职工|"
+    r"辞退|离职|打工|上班|骑手|快递员|外卖小哥"
+)
+LAWBENCH_FILES = {
+    # task: what its texts are
+    "3-8": "consultation",
+    "2-2": "judgment sentence",
+    "2-3": "judgment sentence",
+    "3-1": "criminal facts",
+}
+
+
+def _json_records(path: Path) -> Iterator[dict]:
+    """A JSON array file, or JSON lines."""
+    content = path.read_text(encoding="utf-8")
+    if content.lstrip().startswith("["):
+        yield from json.loads(content)
+        return
+    for line in content.splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+def _question_of(record: dict) -> str:
+    question = str(record["question"])
+    for prefix in ("句子:", "句子：", "事实:", "事实："):
+        if question.startswith(prefix):
+            question = question[len(prefix) :]
+    # 3-1 appends the charges after the facts: keep only what a person would write.
+    return question.split("\n罪名:")[0].split("\n罪名：")[0].strip()
+
+
+def read_lawbench(root: Path) -> Iterator[RealText]:
+    """LawBench zero-shot tasks: legal consultations (3-8), sentences of civil judgments
+    (2-2 disputes, 2-3 marriage) and criminal facts (3-1). Task 2-4 (consultation topics) is
+    never read: it is the independent check's held-out set."""
+    for task, kind in LAWBENCH_FILES.items():
+        records = _json_records(root / "data" / "zero_shot" / f"{task}.json")
+        for number, record in enumerate(records):
+            answer = str(record.get("answer", ""))
+            if task == "3-8":
+                is_labor = bool(_LABOUR_STATUTES.search(answer))
+                source_label = "劳动法律依据" if is_labor else "其他法律依据"
+            elif task == "3-1":
+                if _LABOUR_CRIME_ARTICLES.search(answer):
+                    continue
+                is_labor, source_label = False, "刑事"
+            else:
+                is_labor, source_label = False, kind
+            yield RealText(
+                source=f"lawbench/{task}",
+                key=str(number),
+                text=_question_of(record),
+                is_labor=is_labor,
+                source_label=source_label,
+            )
+
+
+def read_fewclue(root: Path) -> Iterator[RealText]:
+    """FewCLUE: TNEWS news headlines (15 sections) and EPRSTMT shop reviews; all not labour,
+    except the few that speak of labour matters, which are left out."""
+    files = {
+        "tnews": ["train_few_all.json", "dev_few_all.json", "test_public.json"],
+        "eprstmt": ["train_few_all.json", "dev_few_all.json", "test_public.json"],
+    }
+    for dataset, names in files.items():
+        seen: set[str] = set()
+        for name in names:
+            path = root / "datasets" / dataset / name
+            if not path.exists():
+                continue
+            for record in _json_records(path):
+                text = str(record.get("sentence", "")).strip()
+                key = f"{name.removesuffix('.json')}:{record.get('id', text)}"
+                if not text or text in seen or _LABOUR_NEWS_WORDS.search(text):
+                    continue
+                seen.add(text)
+                label_name = str(record.get("label_desc", record.get("label", "")))
+                yield RealText(f"fewclue/{dataset}", key, text, False, label_name)
+
+
+def read_government_board(root: Path) -> Iterator[RealText]:
+    """Messages to a city's online board (附件3 and 附件4 of the 2020 TipDM contest as copied in
+    a public repository): labour or not assigned here, message by message, following the board's
+    own taxonomy (附件1: what it files under 劳动和社会保障 is labour); see
+    data/triage_gov_labels.csv. 附件2, the labelled set, is never read: it is the independent
+    check's held-out set."""
+    labels = government_labels()
+    import openpyxl
+
+    for name in ("附件3.xlsx", "附件4.xlsx"):
+        workbook = openpyxl.load_workbook(root / name, read_only=True)
+        rows = workbook.active.iter_rows(values_only=True)
+        header = [str(cell) for cell in next(rows)]
+        number, title, detail = (header.index(c) for c in ("留言编号", "留言主题", "留言详情"))
+        for row in rows:
+            if row[number] is None:
+                continue
+            key = str(row[number])
+            label_of = labels.get(key)
+            if label_of is None:  # left unlabelled: the board's taxonomy does not settle it
+                continue
+            body = " ".join(str(row[detail] or "").split())
+            text = f"{str(row[title] or '').strip()}\n{body}"
+            yield RealText("gov/tipdm-a", key, text, label_of == "labour", label_of)
+
+
+def government_labels() -> dict[str, str]:
+    with GOV_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
+        return {row["message"]: row["label"] for row in csv.DictReader(handle)}
+
+
+# Where each corpus folder comes from: the public repository, the commit read, its licence.
+SOURCES: dict[str, dict[str, str]] = {
+    "lawbench": {
+        "url": "https://github.com/open-compass/LawBench",
+        "commit": "e30981bb3ff54c41571f222e0b23e92d27375388",
+        "licence": "Apache-2.0",
+        "read": "data/zero_shot/3-8.json, 2-2.json, 2-3.json, 3-1.json",
+    },
+    "fewclue": {
+        "url": "https://github.com/CLUEbenchmark/FewCLUE",
+        "commit": "62a02c6f31cf32814cfe522f78ef088228840f8d",
+        "licence": "none stated (README: 正在添加中); only derived weights are kept",
+        "read": "datasets/{tnews,eprstmt}/{train_few_all,dev_few_all,test_public}.json",
+    },
+    "gov": {
+        "url": "https://github.com/694035434/Natural-language-processing-and-text-mining",
+        "commit": "b55669f6add2117eac7c924bb6652e215c4516eb",
+        "licence": "none stated; only derived weights and labels assigned here are kept",
+        "read": "附件3.xlsx, 附件4.xlsx (附件1.xlsx: the board's taxonomy, for labelling)",
+    },
+}
+
+READERS: dict[str, Callable[[Path], Iterable[RealText]]] = {
+    "lawbench": read_lawbench,
+    "fewclue": read_fewclue,
+    "gov": read_government_board,
+}
+
+
+def read_corpus(corpus: Path) -> list[RealText]:
+    """Every source found under `corpus` (a folder per reader: lawbench/, fewclue/, gov/)."""
+    texts: list[RealText] = []
+    for folder, reader in READERS.items():
+        if (corpus / folder).is_dir():
+            texts.extend(reader(corpus / folder))
+    if not texts:
+        raise FileNotFoundError(f"{corpus}: none of {sorted(READERS)} found")
+    return texts
+
+
+# --- manifest ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    source: str
+    key: str
+    split: str
+    is_labor: bool
+    text_hash: str
+
+
+def write_manifest(rows: Iterable[ManifestRow], path: Path = MANIFEST_FILE) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source", "key", "split", "is_labor", "text_hash"])
+        for row in rows:
+            writer.writerow([row.source, row.key, row.split, int(row.is_labor), row.text_hash])
+
+
+def read_manifest(path: Path = MANIFEST_FILE) -> list[ManifestRow]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            ManifestRow(
+                source=row["source"],
+                key=row["key"],
+                split=row["split"],
+                is_labor=row["is_labor"] == "1",
+                text_hash=row["text_hash"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def trained_hashes(path: Path = MANIFEST_FILE) -> set[str]:
+    """Normalised-text hashes of every text the shipped triage model was fitted or tuned on:
+    an outside evaluation drops its texts found here."""
+    return {row.text_hash for row in read_manifest(path) if row.split in ("train", "dev")}
