@@ -9,7 +9,9 @@ Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
                                               each row also carries enterprise_key, the
                                               integer of its credit code (codes.py)
     feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
-    feeds/_rejects/<feed>/<batch>.csv         rejected rows with row number and reason
+    feeds/_rejects/<feed>/<batch>.csv         the batch's row report: rows not stored and rows
+                                              stored with a remark, with row number, outcome
+                                              and reason, then the file's own cells
     scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type with points
     scores/<YYYY-MM-DD>/indicators.parquet    one row per enterprise: every indicator value
 """
@@ -268,8 +270,18 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
 
 
 def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:
-    """Write the stored partition with the new rows in it (new rows win on the key)."""
+    """Write the stored partition with the new rows in it (new rows win on the key).
+
+    A column the feed gained since the partition was written is empty in its old rows."""
     columns = ", ".join(f'"{name}"' for name in feed.stored_columns) + ", _batch_id"
+    stored = set(pq.read_schema(target).names)
+    old_columns = ", ".join(
+        f'"{name}"' if name in stored else f'CAST(NULL AS {_store_type(feed, name)}) AS "{name}"'
+        for name in feed.stored_columns
+    )
+    old_columns += (
+        ", _batch_id" if "_batch_id" in stored else ", CAST(NULL AS VARCHAR) AS _batch_id"
+    )
     key = ", ".join(f'"{name}"' for name in feed.key)
     con = duckdb.connect()
     try:
@@ -279,7 +291,7 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
                 SELECT {columns} FROM (
                     SELECT {columns}, 1 AS _new FROM new_rows
                     UNION ALL
-                    SELECT {columns}, 0 AS _new FROM read_parquet('{target}')
+                    SELECT {old_columns}, 0 AS _new FROM read_parquet('{target}')
                 )
                 QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1
                 ORDER BY {key}
@@ -288,6 +300,10 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     finally:
         con.close()
     return int(pq.read_metadata(staged).num_rows)
+
+
+def _store_type(feed: Feed, name: str) -> str:
+    return "BIGINT" if name == ENTERPRISE_KEY else STORE_TYPES[feed.column(name).kind]
 
 
 def with_enterprise_key(feed: Feed, rows: pa.Table, *, normalized: bool = True) -> pa.Table:
@@ -364,11 +380,17 @@ def unkeyed_files(paths: Iterable[Path]) -> list[Path]:
     return [path for path in paths if ENTERPRISE_KEY not in pq.read_schema(path).names]
 
 
-def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
+def registry_file(root: Path) -> Path | None:
+    """The stored registry snapshot, which names are linked against; None before one."""
+    path = partition_path(root, FEEDS["registry"], SNAPSHOT_PARTITION)
+    return path if path.exists() else None
+
+
+def write_row_report(root: Path, feed: Feed, batch_id: str, lines: pa.Table) -> Path:
     path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    pcsv.write_csv(rejects, buffer)
+    pcsv.write_csv(lines, buffer)
     # A BOM so that Excel opens the Chinese reasons as UTF-8.
     path.write_bytes(codecs.BOM_UTF8 + buffer.getvalue())
     return path
