@@ -140,6 +140,12 @@ class _CountingReader(io.RawIOBase):
 
 def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
     first = _sniff_encoding(path)
+    misshapen: list[pcsv.InvalidRow] = []
+
+    def misshapen_row(row: pcsv.InvalidRow) -> str:
+        misshapen.append(row)
+        return "error"
+
     for encoding in dict.fromkeys((first, "gb18030")):
         try:
             with path.open("rb") as handle:
@@ -154,9 +160,17 @@ def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
                 return pcsv.read_csv(
                     raw,
                     read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+                    parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_row),
                     convert_options=options,
                 )
         except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+            if misshapen:
+                # Cells shifted by an unquoted comma cannot be told apart: not row by row.
+                row = misshapen[0]
+                raise SourceError(
+                    f"文件中有列数不符的行（应为 {row.expected_columns} 列，实为"
+                    f" {row.actual_columns} 列）：{row.text}；含逗号的单元格须加引号"
+                ) from error
             last_error: Exception = error
     raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
 
