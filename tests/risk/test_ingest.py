@@ -68,12 +68,14 @@ def test_same_rows_in_another_file_are_not_doubled(tmp_path: Path) -> None:
     ingest_file(
         root, "social_insurance", _write_csv(tmp_path / "a.csv", [HEADER, _si_line(1)]), today=TODAY
     )
-    ingest_file(
+    again = ingest_file(
         root,
         "social_insurance",
         _write_csv(tmp_path / "b.csv", [HEADER, _si_line(1, arrears="5"), _si_line(2)]),
         today=TODAY,
     )
+    assert again.rows_replaced == 1
+    assert again.summary().endswith("拒收 0 行，替换此前已入库的同键行 1 行")
     rows = _stored(root, "social_insurance")
     assert sorted((r["credit_code"], r["arrears"]) for r in rows) == [
         (code(1), 5.0),

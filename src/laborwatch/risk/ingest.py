@@ -5,8 +5,10 @@ stored (bad, a duplicate, a conflict) or is stored with a remark (combined with 
 the feed's rule, linked to an enterprise by name) gets a line of the batch's row report
 (行号, 处理结果, 原因, then the file's own cells), and the summary says how many of each and
 why. However many rows are bad, the valid ones are stored: a weekly batch is not thrown away
-for its bad rows. Only a file that is not the feed at all is refused whole: it cannot be
-read, or lacks a required column. The same file loaded again changes nothing.
+for its bad rows. A stored row with the key of a new one is replaced by it (a file sent again,
+corrected), and the summary counts such rows. Only a file that is not the feed at all is
+refused whole: it cannot be read, or lacks a required column. The same file loaded again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class IngestReport:
     rows_duplicate: int = 0  # of the rejected: the same as an earlier row in every column
     rows_combined: int = 0  # rows added into another row by the feed's rule
     rows_unlinked: int = 0  # rows stored without a credit code, their name not linked
+    rows_replaced: int = 0  # rows stored before with the same key, replaced by this batch
     reasons: Counter[str] = field(default_factory=Counter)
     message: str = ""
     rejects_path: str = ""  # the row report (rows not stored, and rows stored with a remark)
@@ -67,14 +70,14 @@ class IngestReport:
             text += f"，合计入其他行 {self.rows_combined:,} 行"
         if self.rows_unlinked:
             text += f"，未关联到企业 {self.rows_unlinked:,} 行"
+        if self.rows_replaced:
+            text += f"，替换此前已入库的同键行 {self.rows_replaced:,} 行"
         if self.reasons:
             text += "；原因：" + "，".join(f"{k} {v:,} 行" for k, v in self.reasons.most_common())
         if self.ignored_columns:
             text += "；忽略的列：" + "、".join(self.ignored_columns)
         for remark in self.remarks:
             text += f"；{remark}"
-        if self.rejects_path:
-            text += f"；逐行明细：{self.rejects_path}"
         return head + text
 
 
@@ -124,11 +127,8 @@ def ingest_file(
     report.rows_rejected = checked.rejects.num_rows
     report.rows_duplicate = checked.duplicates
     report.rows_combined = checked.combined
-    report.rows_unlinked = (
-        sum(1 for code in valid.column("credit_code").to_pylist() if code is None)
-        if feed.name_column
-        else 0
-    )
+    if feed.name_column is not None:
+        report.rows_unlinked = valid.column("credit_code").null_count
     report.reasons = checked.reasons
     report.ignored_columns = checked.ignored_columns
     report.remarks = checked.remarks
@@ -145,7 +145,7 @@ def ingest_file(
                 report.status = "already_loaded"
                 return report
             if valid.num_rows:
-                store.write_batch(root, feed, valid, report.batch_id)
+                report.rows_replaced = store.write_batch(root, feed, valid, report.batch_id)
             report.rows_taken = valid.num_rows
             report.status = "loaded"
             store.record_batch(
@@ -161,6 +161,7 @@ def ingest_file(
                     "rows_duplicate": report.rows_duplicate,
                     "rows_combined": report.rows_combined,
                     "rows_unlinked": report.rows_unlinked,
+                    "rows_replaced": report.rows_replaced,
                 },
             )
     except store.StoreBusyError as error:

@@ -246,13 +246,14 @@ def partition_labels(feed: Feed, rows: pa.Table) -> tuple[np.ndarray, list[str]]
     return numbers.reshape(-1), [str(month) for month in months]
 
 
-def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[str, int]:
-    """Merge valid rows into their partitions; a row replaces a stored row with its key.
+def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> int:
+    """Merge valid rows into their partitions; a row replaces a stored row with its key
+    (a department's file sent again, corrected, supersedes the earlier one).
 
     A new partition is written as the rows came (they are unique by key already); one that
     exists is merged by key in DuckDB. Every partition is written to a staging folder first
     and moved into place only when all are written, so a failure leaves the store as it was.
-    Returns rows per partition.
+    Returns how many stored rows were replaced, for the batch's report.
     """
     staging = feeds_dir(root) / feed.name / f".staging-{batch_id}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -262,7 +263,7 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
     batch = batch.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
     numbers, names = partition_labels(feed, rows)
     moves: list[tuple[Path, Path]] = []
-    counts: dict[str, int] = {}
+    replaced = 0
     try:
         for number, partition in enumerate(names):
             target = partition_path(root, feed, partition)
@@ -270,17 +271,17 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
             in_partition = numbers == number
             part = batch if in_partition.all() else batch.filter(pa.array(in_partition))
             if target.exists():
-                counts[partition] = _merge_partition(feed, part, target, staged)
+                before = pq.read_metadata(target).num_rows
+                replaced += before + part.num_rows - _merge_partition(feed, part, target, staged)
             else:
                 pq.write_table(part, staged, row_group_size=ROW_GROUP_ROWS)
-                counts[partition] = part.num_rows
             moves.append((staged, target))
         for staged, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return counts
+    return replaced
 
 
 def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:

@@ -240,7 +240,7 @@ def _reasons(column: Column, today: dt.date, present: str) -> list[str]:
     return checks
 
 
-def _checked_value(feed: Feed, column: Column, present: frozenset[str]) -> str:
+def _checked_value(column: Column) -> str:
     """The column's value in the checked table: as parsed, or derived where it may be."""
     value = f'"_value_{column.name}"'
     if column.shortfall_of is not None:
@@ -306,9 +306,7 @@ def validate_rows(
             f" THEN '缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'"
             " END"
         )
-    checked_columns = ", ".join(
-        f'{_checked_value(feed, c, matched.present)} AS "{c.name}"' for c in columns
-    )
+    checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
     con = duckdb.connect()
     try:
         # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
