@@ -15,7 +15,8 @@ from laborwatch.risk import store
 from laborwatch.risk.feeds import FEEDS
 from laborwatch.risk.ingest import IngestReport, ingest_file
 from laborwatch.risk.mappings import EVERY_FEED, header_variants, value_codes
-from tests.risk.helpers import code
+from laborwatch.risk.scoring import feed_frame, score_frames
+from tests.risk.helpers import ACME, AS_OF, CONFIG, OTHER, code, registry
 
 TODAY = dt.date(2026, 11, 26)
 SI_RULE = "按险种合计：金额相加，参保人数取各险种最大值"
@@ -391,3 +392,27 @@ def test_mapping_tables_name_real_columns_and_codes() -> None:
         assert set(codes.values()) <= set(FEEDS[feed_name].column(column_name).allowed)
     assert "纳税人识别号" in FEEDS["tax"].column("credit_code").aliases
     assert dict(FEEDS["court_filings"].column("kind").codes)["首次执行"] == "enforcement"
+
+
+def test_unlinked_opinion_events_count_for_no_enterprise() -> None:
+    rows = [
+        {
+            "event_id": "E1",
+            "first_seen_on": dt.date(2026, 10, 20),
+            "credit_code": ACME,
+            "heat": 45.0,
+        },
+        {
+            "event_id": "E2",
+            "first_seen_on": dt.date(2026, 10, 21),
+            "credit_code": None,
+            "enterprise_name": "青岛某某餐饮有限公司",
+            "heat": 70.0,
+        },
+    ]
+    frames = {**registry(ACME, OTHER), "opinion_events": feed_frame("opinion_events", rows)}
+    values, _ = score_frames(frames, CONFIG, AS_OF)
+    assert [(row["credit_code"], row["opinion_heat_30d"]) for row in values.to_pylist()] == [
+        (ACME, 45.0),
+        (OTHER, 0.0),
+    ]
