@@ -26,7 +26,8 @@ from rich.progress import Progress
 from laborwatch.risk import store
 from laborwatch.risk.feeds import FEEDS, SYNTH_FILES
 from laborwatch.risk.linking import link_by_name
-from laborwatch.risk.validate import ColumnsError, match_columns, row_report, validate_rows
+from laborwatch.risk.row_report import row_report
+from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
 
 FEED_SUFFIXES = (".parquet", ".csv", ".xlsx")
 
