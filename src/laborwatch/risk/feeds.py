@@ -6,10 +6,11 @@ counts that are numbers within their range, allowed values, and repeated keys.
 
 The headers and written values departments use beside the declared ones come from the
 mapping tables in data/ (`mappings`). What a repeated key means is declared per feed: rows
-that repeat a key with the same cells are duplicates (dropped, each one reported); rows that
-repeat it with other values are added up by the feed's `Rollup` where it has one (one row per
-险种, one row per bank batch), and are otherwise a conflict (every row of the key reported,
-none stored). Nothing is dropped without a line in the row report.
+that repeat a key and are the same in every column the feed reads are duplicates (dropped,
+each one reported); rows that repeat it with other values are added up by the feed's
+`Rollup` where it has one (one row per 险种, one row per bank batch), and are otherwise a
+conflict (every row of the key reported, none stored). Nothing is dropped without a line in
+the row report.
 """
 
 from __future__ import annotations
