@@ -111,13 +111,12 @@ def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
             f"regexp_replace(translate(text, {_quote(FULL_WIDTH[0])}, {_quote(FULL_WIDTH[1])}),"
             f" {_quote(NUMBER_NOISE)}, '', 'g')"
         )
+        # An expression, not a subquery: a subquery is planned as a join over every row.
+        number = f"regexp_extract({cleaned}, {_quote(pattern)}, 1)"
+        unit = f"regexp_extract({cleaned}, {_quote(pattern)}, 2)"
         con.execute(f"""
-            CREATE MACRO "_number_{kind}"(text) AS (
-                SELECT TRY_CAST(regexp_extract(cleaned, {_quote(pattern)}, 1) AS DOUBLE)
-                    * CASE regexp_extract(cleaned, {_quote(pattern)}, 2)
-                        WHEN '' THEN 1 {factors} END
-                FROM (SELECT {cleaned} AS cleaned)
-            )
+            CREATE MACRO "_number_{kind}"(text) AS
+                TRY_CAST({number} AS DOUBLE) * CASE {unit} WHEN '' THEN 1 {factors} END
         """)
 
 
@@ -148,8 +147,10 @@ def _parsed(column: Column, is_text: bool) -> str:
     if kind in ("count", "amount"):
         if not is_text:
             return f"TRY_CAST({cell} AS DOUBLE)"
-        # The plain number is one cheap cast; the units and separators only for the rest.
-        return f'COALESCE(TRY_CAST({text} AS DOUBLE), "_number_{kind}"({text}))'
+        # The plain number is one cheap cast; the units and separators only for the rest
+        # (a CASE, which DuckDB evaluates lazily per row, where COALESCE measured not to).
+        plain = f"TRY_CAST({text} AS DOUBLE)"
+        return f'CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE "_number_{kind}"({text}) END'
 
     if kind == "date":
         if not is_text:
