@@ -24,7 +24,7 @@ import pyarrow as pa
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.feeds import FEEDS, SYNTH_FILES
+from laborwatch.risk.feeds import FEEDS, SYNTH_FILES, Feed
 from laborwatch.risk.linking import link_by_name
 from laborwatch.risk.row_report import row_report
 from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
@@ -122,24 +122,7 @@ def ingest_file(
     finally:
         if progress is not None and task is not None:
             progress.update(task, completed=path.stat().st_size)
-    checked = validate_rows(feed, raw, today=today, first_row_number=first_row)
-    valid, link_notes = link_by_name(feed, checked.valid, store.registry_file(root))
-    report.rows_read = raw.num_rows
-    report.rows_rejected = checked.rejects.num_rows
-    report.rows_duplicate = checked.duplicates
-    report.rows_combined = checked.combined
-    if feed.name_column is not None:
-        report.rows_unlinked = valid.column("credit_code").null_count
-    report.reasons = checked.reasons
-    report.ignored_columns = checked.ignored_columns
-    report.remarks = checked.remarks
-    notes = checked.notes
-    if link_notes:
-        linked = pa.table({"行号": [r for r, _ in link_notes], "原因": [t for _, t in link_notes]})
-        notes = pa.concat_tables([notes, linked.cast(notes.schema)])
-    details = row_report(raw, first_row, checked.rejects, notes)
-    if details.num_rows:
-        report.rejects_path = str(store.write_row_report(root, feed, report.batch_id, details))
+    valid = _check(root, feed, raw, first_row, today, report)
     try:
         with store.writing(root):  # one writer at a time; the batch may have come meanwhile
             if report.batch_id in store.loaded_batches(root):
@@ -168,6 +151,31 @@ def ingest_file(
     except store.StoreBusyError as error:
         report.message = f"{error}；本批未载入"
     return report
+
+
+def _check(
+    root: Path, feed: Feed, raw: pa.Table, first_row: int, today: dt.date, report: IngestReport
+) -> pa.Table:
+    """The batch's rows to store; its counts, reasons and row report on `report`."""
+    checked = validate_rows(feed, raw, today=today, first_row_number=first_row)
+    valid, link_notes = link_by_name(feed, checked.valid, store.registry_file(root))
+    report.rows_read = raw.num_rows
+    report.rows_rejected = checked.rejects.num_rows
+    report.rows_duplicate = checked.duplicates
+    report.rows_combined = checked.combined
+    if feed.name_column is not None:
+        report.rows_unlinked = valid.column("credit_code").null_count
+    report.reasons = checked.reasons
+    report.ignored_columns = checked.ignored_columns
+    report.remarks = checked.remarks
+    notes = checked.notes
+    if link_notes:
+        linked = pa.table({"行号": [r for r, _ in link_notes], "原因": [t for _, t in link_notes]})
+        notes = pa.concat_tables([notes, linked.cast(notes.schema)])
+    details = row_report(raw, first_row, checked.rejects, notes)
+    if details.num_rows:
+        report.rejects_path = str(store.write_row_report(root, feed, report.batch_id, details))
+    return valid
 
 
 def feed_files_in(folder: Path) -> Iterator[tuple[str, Path]]:
