@@ -68,12 +68,14 @@ def test_same_rows_in_another_file_are_not_doubled(tmp_path: Path) -> None:
     ingest_file(
         root, "social_insurance", _write_csv(tmp_path / "a.csv", [HEADER, _si_line(1)]), today=TODAY
     )
-    ingest_file(
+    again = ingest_file(
         root,
         "social_insurance",
         _write_csv(tmp_path / "b.csv", [HEADER, _si_line(1, arrears="5"), _si_line(2)]),
         today=TODAY,
     )
+    assert again.rows_replaced == 1
+    assert again.summary().endswith("拒收 0 行，替换此前已入库的同键行 1 行")
     rows = _stored(root, "social_insurance")
     assert sorted((r["credit_code"], r["arrears"]) for r in rows) == [
         (code(1), 5.0),
@@ -135,25 +137,32 @@ def test_bad_rows_are_rejected_with_row_number_and_reason(tmp_path: Path) -> Non
         "统一社会信用代码校验位错误": 1,
         "实缴金额为负数": 1,
         "月份晚于本月": 1,
-        "重复行（与第N行重复）": 1,
+        "重复行（与第N行完全相同）": 1,
     }
+    assert report.rows_duplicate == 1
     rejects = pa.csv.read_csv(report.rejects_path).to_pylist()
-    assert [(r["行号"], r["拒收原因"]) for r in rejects] == [
-        (7, "统一社会信用代码校验位错误"),
-        (8, "实缴金额为负数"),
-        (9, "月份晚于本月"),
-        (10, "重复行（与第2行重复）"),
+    assert [(r["行号"], r["处理结果"], r["原因"], r["credit_code"]) for r in rejects] == [
+        (7, "未入库", "统一社会信用代码校验位错误", bad_check),
+        (8, "未入库", "实缴金额为负数", code(7)),
+        (9, "未入库", "月份晚于本月", code(8)),
+        (10, "未入库", "重复行（与第2行完全相同）", code(1)),
     ]
 
 
-def test_mostly_bad_file_is_refused_whole(tmp_path: Path) -> None:
+def test_mostly_bad_file_keeps_its_valid_rows(tmp_path: Path) -> None:
     lines = [HEADER, _si_line(1), "2026-09,bad,10,1000,1000,0", "2026-09,bad2,x,1000,1000,0"]
     report = ingest_file(
         tmp_path / "var", "social_insurance", _write_csv(tmp_path / "si.csv", lines), today=TODAY
     )
-    assert report.status == "refused"
-    assert report.rows_rejected == 2
-    assert store.feed_files(tmp_path / "var", FEEDS["social_insurance"]) == []
+    assert (report.status, report.rows_taken, report.rows_rejected) == ("loaded", 1, 2)
+    assert [row["credit_code"] for row in _stored(tmp_path / "var", "social_insurance")] == [
+        code(1)
+    ]
+    rejects = pa.csv.read_csv(report.rejects_path).to_pylist()
+    assert [(r["行号"], r["原因"]) for r in rejects] == [
+        (3, "统一社会信用代码长度不是18位"),
+        (4, "统一社会信用代码长度不是18位；参保人数格式错误"),
+    ]
 
 
 def test_future_event_date_is_rejected(tmp_path: Path) -> None:

@@ -1,9 +1,14 @@
 """`laborwatch ingest`: load feed files into the feed store, each batch whole or not at all.
 
-A batch is one file. Its valid rows are merged into the store by key, its bad rows go to a
-rejection file with row number and reason, and the report says how many of each and why.
-A file that cannot be read, lacks a required column, or whose rows are mostly bad is
-refused whole. The same file loaded again changes nothing.
+A batch is one file. Its valid rows are merged into the store by key; every row that is not
+stored (bad, a duplicate, a conflict) or is stored with a remark (combined with others by
+the feed's rule, linked to an enterprise by name) gets a line of the batch's row report
+(行号, 处理结果, 原因, then the file's own cells), and the summary says how many of each and
+why. However many rows are bad, the valid ones are stored: a weekly batch is not thrown away
+for its bad rows. A stored row with the key of a new one is replaced by it (a file sent again,
+corrected), and the summary counts such rows. Only a file that is not the feed at all is
+refused whole: it cannot be read, or lacks a required column. The same file loaded again
+changes nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import pyarrow as pa
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.feeds import FEEDS, SYNTH_FILES
+from laborwatch.risk.feeds import FEEDS, SYNTH_FILES, Feed
+from laborwatch.risk.linking import link_by_name
+from laborwatch.risk.row_report import row_report
 from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
 
-# More bad rows than this share means a mis-mapped or broken file, not a few typos.
-MAX_REJECTED_SHARE = 0.5
 FEED_SUFFIXES = (".parquet", ".csv", ".xlsx")
 
 Status = Literal["loaded", "already_loaded", "refused"]
@@ -35,12 +41,17 @@ class IngestReport:
     status: Status
     batch_id: str = ""
     rows_read: int = 0
-    rows_taken: int = 0
-    rows_rejected: int = 0
+    rows_taken: int = 0  # rows stored (a combined group is one row)
+    rows_rejected: int = 0  # rows not stored, duplicates included; each in the row report
+    rows_duplicate: int = 0  # of the rejected: the same as an earlier row in every column
+    rows_combined: int = 0  # rows added into another row by the feed's rule
+    rows_unlinked: int = 0  # rows stored without a credit code, their name not linked
+    rows_replaced: int = 0  # rows stored before with the same key, replaced by this batch
     reasons: Counter[str] = field(default_factory=Counter)
     message: str = ""
-    rejects_path: str = ""
+    rejects_path: str = ""  # the row report (rows not stored, and rows stored with a remark)
     ignored_columns: tuple[str, ...] = ()
+    remarks: tuple[str, ...] = ()  # about the whole file
 
     def summary(self) -> str:
         """One line in Chinese for the console and the log."""
@@ -54,10 +65,20 @@ class IngestReport:
             f"读入 {self.rows_read:,} 行，接收 {self.rows_taken:,} 行，"
             f"拒收 {self.rows_rejected:,} 行"
         )
+        if self.rows_duplicate:
+            text += f"（其中重复行 {self.rows_duplicate:,} 行）"
+        if self.rows_combined:
+            text += f"，合计入其他行 {self.rows_combined:,} 行"
+        if self.rows_unlinked:
+            text += f"，未关联到企业 {self.rows_unlinked:,} 行"
+        if self.rows_replaced:
+            text += f"，替换此前已入库的同键行 {self.rows_replaced:,} 行"
         if self.reasons:
             text += "；原因：" + "，".join(f"{k} {v:,} 行" for k, v in self.reasons.most_common())
         if self.ignored_columns:
             text += "；忽略的列：" + "、".join(self.ignored_columns)
+        for remark in self.remarks:
+            text += f"；{remark}"
         return head + text
 
 
@@ -94,35 +115,22 @@ def ingest_file(
 
     try:
         raw, first_row = store.read_source(path, on_bytes=advance)
-        matched, _ = match_columns(feed, raw)
+        match_columns(feed, raw)
     except (store.SourceError, ColumnsError) as error:
         report.message = str(error)
         return report
     finally:
         if progress is not None and task is not None:
             progress.update(task, completed=path.stat().st_size)
-    checked = validate_rows(feed, raw, today=today, first_row_number=first_row)
-    report.rows_read = matched.num_rows
-    report.rows_rejected = checked.rejects.num_rows
-    report.reasons = checked.reasons
-    report.ignored_columns = checked.ignored_columns
-    if checked.rejects.num_rows:
-        report.rejects_path = str(store.write_rejects(root, feed, report.batch_id, checked.rejects))
-    if report.rows_read and report.rows_rejected > MAX_REJECTED_SHARE * report.rows_read:
-        share = report.rows_rejected / report.rows_read
-        report.message = (
-            f"拒收行占 {share:.0%}，超过 {MAX_REJECTED_SHARE:.0%}，疑为文件错配；"
-            f"明细见 {report.rejects_path}"
-        )
-        return report
+    valid = _check(root, feed, raw, first_row, today, report)
     try:
         with store.writing(root):  # one writer at a time; the batch may have come meanwhile
             if report.batch_id in store.loaded_batches(root):
                 report.status = "already_loaded"
                 return report
-            if checked.valid.num_rows:
-                store.write_batch(root, feed, checked.valid, report.batch_id)
-            report.rows_taken = checked.valid.num_rows
+            if valid.num_rows:
+                report.rows_replaced = store.write_batch(root, feed, valid, report.batch_id)
+            report.rows_taken = valid.num_rows
             report.status = "loaded"
             store.record_batch(
                 root,
@@ -134,11 +142,40 @@ def ingest_file(
                     "rows_read": report.rows_read,
                     "rows_taken": report.rows_taken,
                     "rows_rejected": report.rows_rejected,
+                    "rows_duplicate": report.rows_duplicate,
+                    "rows_combined": report.rows_combined,
+                    "rows_unlinked": report.rows_unlinked,
+                    "rows_replaced": report.rows_replaced,
                 },
             )
     except store.StoreBusyError as error:
         report.message = f"{error}；本批未载入"
     return report
+
+
+def _check(
+    root: Path, feed: Feed, raw: pa.Table, first_row: int, today: dt.date, report: IngestReport
+) -> pa.Table:
+    """The batch's rows to store; its counts, reasons and row report on `report`."""
+    checked = validate_rows(feed, raw, today=today, first_row_number=first_row)
+    valid, link_notes = link_by_name(feed, checked.valid, store.registry_file(root))
+    report.rows_read = raw.num_rows
+    report.rows_rejected = checked.rejects.num_rows
+    report.rows_duplicate = checked.duplicates
+    report.rows_combined = checked.combined
+    if feed.name_column is not None:
+        report.rows_unlinked = valid.column("credit_code").null_count
+    report.reasons = checked.reasons
+    report.ignored_columns = checked.ignored_columns
+    report.remarks = checked.remarks
+    notes = checked.notes
+    if link_notes:
+        linked = pa.table({"行号": [r for r, _ in link_notes], "原因": [t for _, t in link_notes]})
+        notes = pa.concat_tables([notes, linked.cast(notes.schema)])
+    details = row_report(raw, first_row, checked.rejects, notes)
+    if details.num_rows:
+        report.rejects_path = str(store.write_row_report(root, feed, report.batch_id, details))
+    return valid
 
 
 def feed_files_in(folder: Path) -> Iterator[tuple[str, Path]]:

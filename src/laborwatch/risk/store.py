@@ -9,7 +9,9 @@ Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
                                               each row also carries enterprise_key, the
                                               integer of its credit code (codes.py)
     feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
-    feeds/_rejects/<feed>/<batch>.csv         rejected rows with row number and reason
+    feeds/_rejects/<feed>/<batch>.csv         the batch's row report: rows not stored and rows
+                                              stored with a remark, with row number, outcome
+                                              and reason, then the file's own cells
     scores/<YYYY-MM-DD>/scores.parquet        one row per enterprise × risk type with points
     scores/<YYYY-MM-DD>/indicators.parquet    one row per enterprise: every indicator value
 """
@@ -138,6 +140,12 @@ class _CountingReader(io.RawIOBase):
 
 def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
     first = _sniff_encoding(path)
+    misshapen: list[pcsv.InvalidRow] = []
+
+    def misshapen_row(row: pcsv.InvalidRow) -> str:
+        misshapen.append(row)
+        return "error"
+
     for encoding in dict.fromkeys((first, "gb18030")):
         try:
             with path.open("rb") as handle:
@@ -152,9 +160,17 @@ def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
                 return pcsv.read_csv(
                     raw,
                     read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 22),
+                    parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_row),
                     convert_options=options,
                 )
         except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+            if misshapen:
+                # Cells shifted by an unquoted comma cannot be told apart: not row by row.
+                row = misshapen[0]
+                raise SourceError(
+                    f"文件中有列数不符的行（应为 {row.expected_columns} 列，实为"
+                    f" {row.actual_columns} 列）：{row.text}；含逗号的单元格须加引号"
+                ) from error
             last_error: Exception = error
     raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
 
@@ -230,13 +246,14 @@ def partition_labels(feed: Feed, rows: pa.Table) -> tuple[np.ndarray, list[str]]
     return numbers.reshape(-1), [str(month) for month in months]
 
 
-def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[str, int]:
-    """Merge valid rows into their partitions; a row replaces a stored row with its key.
+def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> int:
+    """Merge valid rows into their partitions; a row replaces a stored row with its key
+    (a department's file sent again, corrected, supersedes the earlier one).
 
     A new partition is written as the rows came (they are unique by key already); one that
     exists is merged by key in DuckDB. Every partition is written to a staging folder first
     and moved into place only when all are written, so a failure leaves the store as it was.
-    Returns rows per partition.
+    Returns how many stored rows were replaced, for the batch's report.
     """
     staging = feeds_dir(root) / feed.name / f".staging-{batch_id}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -246,7 +263,7 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
     batch = batch.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
     numbers, names = partition_labels(feed, rows)
     moves: list[tuple[Path, Path]] = []
-    counts: dict[str, int] = {}
+    replaced = 0
     try:
         for number, partition in enumerate(names):
             target = partition_path(root, feed, partition)
@@ -254,22 +271,32 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> dict[s
             in_partition = numbers == number
             part = batch if in_partition.all() else batch.filter(pa.array(in_partition))
             if target.exists():
-                counts[partition] = _merge_partition(feed, part, target, staged)
+                before = pq.read_metadata(target).num_rows
+                replaced += before + part.num_rows - _merge_partition(feed, part, target, staged)
             else:
                 pq.write_table(part, staged, row_group_size=ROW_GROUP_ROWS)
-                counts[partition] = part.num_rows
             moves.append((staged, target))
         for staged, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return counts
+    return replaced
 
 
 def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:
-    """Write the stored partition with the new rows in it (new rows win on the key)."""
+    """Write the stored partition with the new rows in it (new rows win on the key).
+
+    A column the feed gained since the partition was written is empty in its old rows."""
     columns = ", ".join(f'"{name}"' for name in feed.stored_columns) + ", _batch_id"
+    stored = set(pq.read_schema(target).names)
+    old_columns = ", ".join(
+        f'"{name}"' if name in stored else f'CAST(NULL AS {_store_type(feed, name)}) AS "{name}"'
+        for name in feed.stored_columns
+    )
+    old_columns += (
+        ", _batch_id" if "_batch_id" in stored else ", CAST(NULL AS VARCHAR) AS _batch_id"
+    )
     key = ", ".join(f'"{name}"' for name in feed.key)
     con = duckdb.connect()
     try:
@@ -279,7 +306,7 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
                 SELECT {columns} FROM (
                     SELECT {columns}, 1 AS _new FROM new_rows
                     UNION ALL
-                    SELECT {columns}, 0 AS _new FROM read_parquet('{target}')
+                    SELECT {old_columns}, 0 AS _new FROM read_parquet('{target}')
                 )
                 QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1
                 ORDER BY {key}
@@ -288,6 +315,10 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     finally:
         con.close()
     return int(pq.read_metadata(staged).num_rows)
+
+
+def _store_type(feed: Feed, name: str) -> str:
+    return "BIGINT" if name == ENTERPRISE_KEY else STORE_TYPES[feed.column(name).kind]
 
 
 def with_enterprise_key(feed: Feed, rows: pa.Table, *, normalized: bool = True) -> pa.Table:
@@ -364,11 +395,17 @@ def unkeyed_files(paths: Iterable[Path]) -> list[Path]:
     return [path for path in paths if ENTERPRISE_KEY not in pq.read_schema(path).names]
 
 
-def write_rejects(root: Path, feed: Feed, batch_id: str, rejects: pa.Table) -> Path:
+def registry_file(root: Path) -> Path | None:
+    """The stored registry snapshot, which names are linked against; None before one."""
+    path = partition_path(root, FEEDS["registry"], SNAPSHOT_PARTITION)
+    return path if path.exists() else None
+
+
+def write_row_report(root: Path, feed: Feed, batch_id: str, lines: pa.Table) -> Path:
     path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    pcsv.write_csv(rejects, buffer)
+    pcsv.write_csv(lines, buffer)
     # A BOM so that Excel opens the Chinese reasons as UTF-8.
     path.write_bytes(codecs.BOM_UTF8 + buffer.getvalue())
     return path

@@ -1,8 +1,11 @@
 """Checking a feed batch against its declared schema: one vectorised pass, no row loop.
 
-`match_columns` maps a file's headers onto the schema (English names, Chinese labels,
-aliases) and refuses a file that lacks a required column. `validate_rows` types every cell
-and gives each bad row its reasons; duplicated keys keep the first row.
+`match_columns` maps a file's headers onto the schema (English names, Chinese labels, the
+variants of data/headers.csv) and refuses a file that lacks a required column: such a file
+is not the feed. `validate_rows` types every cell as departments write it (16,457元, 1.2万元,
+full-width digits, 首次执行 for a coded value), gives each bad row its reasons, and settles
+repeated keys by the feed's declaration (`repeats`). Every row that is not stored, or is
+stored combined with others, gets a line of the row report.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import pyarrow as pa
 
 from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, normalize_codes
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
+from laborwatch.risk.mappings import number_units
+from laborwatch.risk.repeats import ROW_NUMBERS, settle_repeats
 
 REASON_SEPARATOR = "；"
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -30,6 +35,10 @@ CODE_PROBLEM_TEXT = {
 DATE_FORMATS = "['%Y-%m-%d', '%Y/%m/%d', '%Y%m%d', '%Y年%m月%d日', '%Y.%m.%d']"
 MONTH_FORMATS = "['%Y-%m', '%Y/%m', '%Y%m', '%Y年%m月', '%Y.%m']"
 TIMESTAMP_FORMATS = "['%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S']"
+FULL_WIDTH = ("０１２３４５６７８９．，－＋ｅＥ", "0123456789.,-+eE")
+# Written around a number and meaning nothing: spaces, thousands separators, currency signs.
+NUMBER_NOISE = r"[\s,￥¥]|^(RMB|人民币)"
+NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 class ColumnsError(Exception):
@@ -38,20 +47,33 @@ class ColumnsError(Exception):
 
 @dataclass(frozen=True)
 class Validation:
-    valid: pa.Table  # typed as the store keeps it, in source order
-    rejects: pa.Table  # 行号 (row number), 拒收原因 (reasons), then the original cells as text
+    # Typed as the store keeps it, in source order, and _source_row: the file's row number
+    # (of the first row, for rows combined by the feed's rollup).
+    valid: pa.Table
+    rejects: pa.Table  # 行号 (row number), 原因 (reasons): rows not stored
+    notes: pa.Table  # 行号, 原因: rows stored combined with others, and why
     reasons: Counter[str]
     ignored_columns: tuple[str, ...]
+    duplicates: int  # rows dropped as the same as an earlier row (each also in `rejects`)
+    combined: int  # rows added into an earlier row by the feed's rollup (each in `notes`)
+    remarks: tuple[str, ...]  # about the whole file, e.g. a column derived from others
+
+
+@dataclass(frozen=True)
+class Matched:
+    table: pa.Table  # the read columns of the feed, in order (missing optional ones null)
+    ignored: tuple[str, ...]  # headers of the file that are not the feed's
+    present: frozenset[str]  # the feed's columns the file has
 
 
 def _header_key(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def match_columns(feed: Feed, table: pa.Table) -> tuple[pa.Table, tuple[str, ...]]:
+def match_columns(feed: Feed, table: pa.Table) -> Matched:
     """The table renamed to the schema's columns (missing optional ones as nulls)."""
     wanted: dict[str, str] = {}
-    for column in feed.columns:
+    for column in feed.read_columns:
         for header in (column.name, column.label, *column.aliases):
             wanted[_header_key(header)] = column.name
     found: dict[str, int] = {}
@@ -70,9 +92,32 @@ def match_columns(feed: Feed, table: pa.Table) -> tuple[pa.Table, tuple[str, ...
         column.name: table.column(found[column.name])
         if column.name in found
         else pa.nulls(table.num_rows, pa.string())
-        for column in feed.columns
+        for column in feed.read_columns
     }
-    return pa.table(arrays), tuple(ignored)
+    return Matched(pa.table(arrays), tuple(ignored), frozenset(found))
+
+
+def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """`_number_<kind>(text)`: a number as departments write it, NULL when it is not one.
+
+    Full-width digits are folded, separators and currency signs dropped, and a unit of
+    data/units.csv after the number multiplies it (1.2万元 is 12,000).
+    """
+    for kind, units in number_units().items():
+        ordered = sorted(units, key=len, reverse=True)  # 万元 before 万
+        pattern = f"^({NUMBER})({'|'.join(ordered)})?$"
+        factors = " ".join(f"WHEN {_quote(unit)} THEN {factor!r}" for unit, factor in units.items())
+        cleaned = (
+            f"regexp_replace(translate(text, {_quote(FULL_WIDTH[0])}, {_quote(FULL_WIDTH[1])}),"
+            f" {_quote(NUMBER_NOISE)}, '', 'g')"
+        )
+        # An expression, not a subquery: a subquery is planned as a join over every row.
+        number = f"regexp_extract({cleaned}, {_quote(pattern)}, 1)"
+        unit = f"regexp_extract({cleaned}, {_quote(pattern)}, 2)"
+        con.execute(f"""
+            CREATE MACRO "_number_{kind}"(text) AS
+                TRY_CAST({number} AS DOUBLE) * CASE {unit} WHEN '' THEN 1 {factors} END
+        """)
 
 
 def _is_text(table: pa.Table, name: str) -> bool:
@@ -93,13 +138,20 @@ def _parsed(column: Column, is_text: bool) -> str:
     text = _text_of(column)
     kind = column.kind
     if kind == "string":
-        return text
+        if not column.codes:
+            return text
+        written = " ".join(f"WHEN {_quote(w)} THEN {_quote(code)}" for w, code in column.codes)
+        return f"CASE {text} {written} ELSE {text} END"
     if kind == "code":
         return "cells._code"  # normalised with the check, in `codes.normalize_codes`
     if kind in ("count", "amount"):
         if not is_text:
             return f"TRY_CAST({cell} AS DOUBLE)"
-        return f"TRY_CAST(replace({text}, ',', '') AS DOUBLE)"
+        # The plain number is one cheap cast; the units and separators only for the rest
+        # (a CASE, which DuckDB evaluates lazily per row, where COALESCE measured not to).
+        plain = f"TRY_CAST({text} AS DOUBLE)"
+        return f'CASE WHEN {plain} IS NOT NULL THEN {plain} ELSE "_number_{kind}"({text}) END'
+
     if kind == "date":
         if not is_text:
             return f"TRY_CAST({cell} AS DATE)"
@@ -132,12 +184,17 @@ def _needs_text(column: Column, is_text: bool) -> bool:
     return is_text or column.kind == "string"
 
 
-def _reasons(column: Column, today: dt.date, is_text: bool) -> list[str]:
-    """SQL CASE expressions, each NULL or one reason for this column."""
+def _present(column: Column, is_text: bool, is_float: bool) -> str:
+    """SQL true where the file has a value for the column (NaN in Parquet is no value)."""
     if _needs_text(column, is_text):
-        present = f"{_text_of(column)} IS NOT NULL"
-    else:
-        present = f'cells."{column.name}" IS NOT NULL'
+        return f"{_text_of(column)} IS NOT NULL"
+    if is_float:
+        return f'(cells."{column.name}" IS NOT NULL AND NOT isnan(cells."{column.name}"))'
+    return f'cells."{column.name}" IS NOT NULL'
+
+
+def _reasons(column: Column, today: dt.date, present: str) -> list[str]:
+    """SQL CASE expressions, each NULL or one reason for this column."""
     value = f'cells."_value_{column.name}"'
     label = column.label
     checks: list[str] = []
@@ -154,8 +211,16 @@ def _reasons(column: Column, today: dt.date, is_text: bool) -> list[str]:
         checks.append(f"CASE WHEN {present} AND {value} IS NULL THEN '{label}格式错误' END")
     if column.kind in ("count", "amount"):
         checks.append(f"CASE WHEN {value} < 0 THEN '{label}为负数' END")
+        # NOT (x <= bound) is also true for NaN and infinity (1e400 in a file).
+        checks.append(
+            f"CASE WHEN {value} >= 0 AND NOT ({value} <= {column.upper_bound!r})"
+            f" THEN '{label}超出合理范围（不超过{column.upper_bound:,.0f}）' END"
+        )
     if column.kind == "count":
-        checks.append(f"CASE WHEN {value} <> floor({value}) THEN '{label}不是整数' END")
+        checks.append(
+            f"CASE WHEN {value} <= {column.upper_bound!r} AND {value} <> floor({value})"
+            f" THEN '{label}不是整数' END"
+        )
     today_sql = f"DATE '{today.isoformat()}'"
     if column.kind in ("date", "timestamp"):
         checks.append(f"CASE WHEN CAST({value} AS DATE) > {today_sql} THEN '{label}晚于今天' END")
@@ -172,85 +237,109 @@ def _reasons(column: Column, today: dt.date, is_text: bool) -> list[str]:
     return checks
 
 
+def _checked_value(column: Column) -> str:
+    """The column's value in the checked table: as parsed, or derived where it may be."""
+    value = f'"_value_{column.name}"'
+    if column.shortfall_of is not None:
+        whole, part = column.shortfall_of
+        return f'COALESCE({value}, greatest("_value_{whole}" - "_value_{part}", 0))'
+    return value
+
+
+def _file_remarks(feed: Feed, present: frozenset[str]) -> tuple[str, ...]:
+    remarks = []
+    for column in feed.columns:
+        if column.shortfall_of is not None and column.name not in present:
+            whole, part = (feed.column(name).label for name in column.shortfall_of)
+            remarks.append(f"文件无{column.label}列，按{whole}−{part}计算（不低于0）")
+    return tuple(remarks)
+
+
 def validate_rows(
     feed: Feed, table: pa.Table, *, today: dt.date, first_row_number: int = 1
 ) -> Validation:
-    """Split a batch (already matched to the schema) into typed valid rows and rejections.
+    """Split a batch into typed valid rows, rejections and notes (the row report).
 
-    One pass types every cell and gives each row its reasons; duplicated keys are found by
-    a grouping that is empty for a clean batch; only rejected rows are joined back to their
-    original cells. Valid rows keep the source order.
+    One pass types every cell and gives each row its reasons; repeated keys are found by a
+    grouping that is empty for a clean batch, and only then settled (`repeats`). Valid rows
+    keep the source order.
     """
-    table, ignored = match_columns(feed, table)
+    matched = match_columns(feed, table)
+    columns = feed.read_columns
+    table = matched.table
     rows = np.arange(first_row_number, first_row_number + table.num_rows, dtype=np.int64)
     table = table.append_column("_source_row", pa.array(rows))
-    codes = normalize_codes(table.column("credit_code"))
-    problems = credit_code_problem_indices(codes, normalized=True)
+    if "credit_code" in table.column_names:
+        codes = normalize_codes(table.column("credit_code"))
+        problems = credit_code_problem_indices(codes, normalized=True)
+    else:
+        codes = pa.nulls(table.num_rows, pa.string())
+        problems = np.zeros(table.num_rows, dtype=np.int8)
     table = table.append_column("_code", codes)
     table = table.append_column("_code_problem", pa.array(problems, pa.int8()))
-    is_text = {column.name: _is_text(table, column.name) for column in feed.columns}
+    is_text = {column.name: _is_text(table, column.name) for column in columns}
+    presence = {
+        column.name: _present(
+            column,
+            is_text[column.name],
+            pa.types.is_floating(table.schema.field(column.name).type),
+        )
+        for column in columns
+    }
     cell_texts = "".join(
         f', NULLIF(trim(CAST(raw."{column.name}" AS VARCHAR)), \'\') AS "_text_{column.name}"'
-        for column in feed.columns
+        for column in columns
         if _needs_text(column, is_text[column.name])
     )
     values = ", ".join(
-        f'{_parsed(column, is_text[column.name])} AS "_value_{column.name}"'
-        for column in feed.columns
+        f'{_parsed(column, is_text[column.name])} AS "_value_{column.name}"' for column in columns
     )
-    reason_checks = ", ".join(
-        check for column in feed.columns for check in _reasons(column, today, is_text[column.name])
-    )
-    checked_columns = ", ".join(f'"_value_{c.name}" AS "{c.name}"' for c in feed.columns)
-    key = ", ".join(f'"{name}"' for name in feed.key)
+    checks = [
+        check for column in columns for check in _reasons(column, today, presence[column.name])
+    ]
+    if feed.name_column is not None:
+        checks.append(
+            f"CASE WHEN cells._code IS NULL AND NOT ({presence[feed.name_column]})"
+            f" THEN '缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'"
+            " END"
+        )
+    checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
     con = duckdb.connect()
     try:
         # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
         con.execute("SET TimeZone = 'Asia/Shanghai'")
+        _number_macros(con)
         con.register("raw", table)
         con.execute(f"""
             CREATE TEMP TABLE checked AS
             WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
             cells AS (SELECT cells.*, {values} FROM texts AS cells)
             SELECT _source_row, {checked_columns},
-                NULLIF(concat_ws('{REASON_SEPARATOR}', {reason_checks}), '') AS _reason
+                NULLIF(concat_ws('{REASON_SEPARATOR}', {", ".join(checks)}), '') AS _reason,
+                false AS _folded
             FROM cells
         """)
-        con.execute(f"""
-            CREATE TEMP TABLE duplicated AS
-            SELECT {key}, min(_source_row) AS _first_row FROM checked
-            WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1
-        """)
-        if _count(con, "duplicated"):
-            same_key = " AND ".join(
-                f'checked."{name}" IS NOT DISTINCT FROM duplicated."{name}"' for name in feed.key
-            )
-            con.execute(f"""
-                UPDATE checked SET _reason = '重复行（与第' || duplicated._first_row || '行重复）'
-                FROM duplicated
-                WHERE checked._reason IS NULL AND {same_key}
-                    AND checked._source_row <> duplicated._first_row
-            """)
+        settled = settle_repeats(con, feed, present=matched.present)
         typed = ", ".join(
             f'CAST("{column.name}" AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
             for column in feed.columns
         )
-        # Insertion order is kept by a filtered scan: the valid rows stay in source order.
-        valid = con.sql(f"SELECT {typed} FROM checked WHERE _reason IS NULL").to_arrow_table()
-        con.execute("CREATE TEMP TABLE rejected AS SELECT * FROM checked WHERE _reason IS NOT NULL")
-        raw_text = ", ".join(
-            f'CAST(raw."{column.name}" AS VARCHAR) AS "{column.name}"' for column in feed.columns
-        )
-        rejects = con.sql(f"""
-            SELECT rejected._source_row AS "行号", rejected._reason AS "拒收原因", {raw_text}
-            FROM rejected JOIN raw USING (_source_row)
-            ORDER BY rejected._source_row
+        # Insertion order is kept by a filtered scan: the valid rows stay in source order
+        # (combined rows were appended, so only then is the order restored by sorting).
+        order = " ORDER BY _source_row" if settled.combined else ""
+        valid = con.sql(
+            f"SELECT {typed}, _source_row FROM checked WHERE _reason IS NULL{order}"
+        ).to_arrow_table()
+        rejects = con.sql("""
+            SELECT _source_row AS "行号", _reason AS "原因"
+            FROM checked WHERE _reason IS NOT NULL AND NOT _folded
+            ORDER BY _source_row
         """).to_arrow_table()
         reason_rows = con.sql(f"""
             SELECT item, count(*) FROM (
-                SELECT unnest(string_split(regexp_replace(_reason, '第\\d+行', '第N行', 'g'),
+                SELECT unnest(string_split(regexp_replace(_reason, '{ROW_NUMBERS}', '第N行', 'g'),
                                            '{REASON_SEPARATOR}')) AS item
-                FROM rejected
+                FROM checked WHERE _reason IS NOT NULL AND NOT _folded
             ) GROUP BY item
         """).fetchall()
     finally:
@@ -258,8 +347,12 @@ def validate_rows(
     return Validation(
         valid=valid,
         rejects=rejects,
+        notes=settled.notes,
         reasons=Counter({str(item): int(count) for item, count in reason_rows}),
-        ignored_columns=ignored,
+        ignored_columns=matched.ignored,
+        duplicates=settled.duplicates,
+        combined=settled.combined,
+        remarks=_file_remarks(feed, matched.present),
     )
 
 
