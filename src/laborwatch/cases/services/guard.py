@@ -1,0 +1,24 @@
+"""Every action on a work order starts here: lock the row, check the version the user saw,
+then ask the transition table (cases/transitions.py) whether this user may act now."""
+
+from __future__ import annotations
+
+from laborwatch.cases import transitions
+from laborwatch.cases.errors import StaleCase
+from laborwatch.cases.models import Case
+from laborwatch.core.models import User
+
+
+def lock_case(*, case: Case, action: str, actor: User, expected_version: int | None) -> Case:
+    """The case's row, locked until the caller's transaction ends, once the action is allowed.
+
+    Call it inside the action's transaction. A stale version raises StaleCase; the table's
+    refusal raises PermissionDenied (who), InvalidTransition (status) or ValidationError.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleCase()
+    refused = transitions.refusal(locked, action, actor)
+    if refused is not None:
+        raise refused
+    return locked
