@@ -172,7 +172,11 @@ TRANSITIONS: dict[str, Transition] = {
         gettext_lazy("worked on by its plan"), OPEN_STATUSES, None, HANDLERS
     ),
     "referral_acknowledge": Transition(
-        gettext_lazy("signed for"), LIVE_STATUSES, None, RECEIVERS, _referral_awaits_signature
+        gettext_lazy("signed for by its receiver"),
+        LIVE_STATUSES,
+        None,
+        RECEIVERS,
+        _referral_awaits_signature,
     ),
     "referral_reply": Transition(gettext_lazy("answered"), LIVE_STATUSES, None, RECEIVERS),
 }

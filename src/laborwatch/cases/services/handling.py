@@ -484,10 +484,6 @@ def case_merge(
     if not reason.strip():
         raise ValidationError({"reason": [_("Merging needs a reason.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.merged_into = target
-        return {"merged_into": target.number}
-
     with transaction.atomic():
         # Both rows, in key order so that two merges of the same pair cannot deadlock.
         rows = {
@@ -497,10 +493,16 @@ def case_merge(
             .order_by("pk")
         }
         target = rows[target.pk]
-        if target.status == Status.MERGED:
-            raise ValidationError({"target": [_("The target case has itself been merged.")]})
-        if not parties(target, actor) & HANDLERS:
-            raise ValidationError({"target": [_("No such work order that you may handle.")]})
+
+        def apply(c: Case) -> dict[str, object]:
+            # Once the table has let the actor merge the source: the target must take it.
+            if target.status == Status.MERGED:
+                raise ValidationError({"target": [_("The target case has itself been merged.")]})
+            if not parties(target, actor) & HANDLERS:
+                raise ValidationError({"target": [_("No such work order that you may handle.")]})
+            c.merged_into = target
+            return {"merged_into": target.number}
+
         merged = _transition(
             case=source,
             actor=actor,
