@@ -19,13 +19,10 @@ referrals is still unanswered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.utils.functional import Promise
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,6 +34,7 @@ from laborwatch.cases.statuses import (
     Status,
 )
 from laborwatch.core.roles import Role
+from laborwatch.lib.transitions import Table, Transition
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -54,21 +52,8 @@ HANDLERS = frozenset({Party.CENTRE, Party.DISTRICT})
 CENTRE = frozenset({Party.CENTRE})
 RECEIVERS = frozenset({Party.RECEIVER})
 
-# A condition beyond status and party: the reason (in Chinese) it fails, or None.
-Condition = Callable[["Case", "User", frozenset[Party]], str | None]
 
-
-@dataclass(frozen=True)
-class Transition:
-    # Completes "A work order in status … cannot be …" when the status does not allow it.
-    label: str | Promise
-    from_statuses: frozenset[str]
-    to_status: str | None  # None: the status stays (or the service decides, as contact does)
-    by: frozenset[Party]
-    condition: Condition | None = None
-
-
-def _no_open_referral(case: Case, user: User, parties: frozenset[Party]) -> str | None:
+def _no_open_referral(case: Case, user: User, parties: frozenset[str]) -> str | None:
     waiting = case.referrals.exclude(state="replied").select_related("to_unit").first()
     if waiting is None:
         return None
@@ -77,7 +62,7 @@ def _no_open_referral(case: Case, user: User, parties: frozenset[Party]) -> str 
     }
 
 
-def _not_a_centre_case(case: Case, user: User, parties: frozenset[Party]) -> str | None:
+def _not_a_centre_case(case: Case, user: User, parties: frozenset[str]) -> str | None:
     if Party.CENTRE in parties or case.handler_id is None:
         return None
     handler = case.handler
@@ -86,13 +71,13 @@ def _not_a_centre_case(case: Case, user: User, parties: frozenset[Party]) -> str
     return None
 
 
-def _employer_unknown(case: Case, user: User, parties: frozenset[Party]) -> str | None:
+def _employer_unknown(case: Case, user: User, parties: frozenset[str]) -> str | None:
     if case.employer_id is None:
         return None
     return _("The employer of this work order is already confirmed.")
 
 
-def _no_plan_yet(case: Case, user: User, parties: frozenset[Party]) -> str | None:
+def _no_plan_yet(case: Case, user: User, parties: frozenset[str]) -> str | None:
     try:
         case.plan  # noqa: B018 (the reverse one-to-one raises when there is none)
     except ObjectDoesNotExist:
@@ -100,85 +85,82 @@ def _no_plan_yet(case: Case, user: User, parties: frozenset[Party]) -> str | Non
     return _("This work order already has a plan.")
 
 
-def _referral_awaits_signature(case: Case, user: User, parties: frozenset[Party]) -> str | None:
+def _referral_awaits_signature(case: Case, user: User, parties: frozenset[str]) -> str | None:
     if case.referrals.filter(to_unit_id=user.org_unit_id, state="sent").exists():
         return None
     return _("This referral has already been signed for.")
 
 
-# In the order the work-order page offers them.
-TRANSITIONS: dict[str, Transition] = {
+# In the order the work-order page offers them. A label completes "A work order in status
+# … cannot be …"; `to_status` None: the status stays (or the service decides, as contact does).
+TRANSITIONS: dict[str, Transition[Case]] = {
     "accept": Transition(
-        gettext_lazy("accepted"), frozenset({Status.RECEIVED}), Status.ACCEPTED, HANDLERS
+        gettext_lazy("accepted"), frozenset({Status.RECEIVED}), HANDLERS, Status.ACCEPTED
     ),
     "contact": Transition(
         gettext_lazy("contacted"),
         frozenset({Status.ACCEPTED, Status.CONTACTED}),
-        Status.CONTACTED,
         HANDLERS,
+        Status.CONTACTED,
     ),
     "feedback": Transition(
         gettext_lazy("given feedback"),
         frozenset({Status.CONTACTED}),
-        Status.FEEDBACK_GIVEN,
         HANDLERS,
+        Status.FEEDBACK_GIVEN,
     ),
     "handle": Transition(
         gettext_lazy("put in handling"),
         frozenset({Status.FEEDBACK_GIVEN, Status.IN_HANDLING}),
-        Status.IN_HANDLING,
         HANDLERS,
+        Status.IN_HANDLING,
     ),
     "resolve": Transition(
         gettext_lazy("resolved"),
         frozenset({Status.IN_HANDLING}),
-        Status.RESOLVED,
         HANDLERS,
+        Status.RESOLVED,
         _no_open_referral,
     ),
-    "close": Transition(gettext_lazy("closed"), OPEN_STATUSES, Status.CLOSED, CENTRE),
+    "close": Transition(gettext_lazy("closed"), OPEN_STATUSES, CENTRE, Status.CLOSED),
     "call_back": Transition(
         gettext_lazy("called back"),
         frozenset({Status.RESOLVED, Status.CLOSED}),
-        Status.CALLED_BACK,
         CENTRE,
+        Status.CALLED_BACK,
     ),
     "archive": Transition(
-        gettext_lazy("archived"), frozenset({Status.CALLED_BACK}), Status.ARCHIVED, CENTRE
+        gettext_lazy("archived"), frozenset({Status.CALLED_BACK}), CENTRE, Status.ARCHIVED
     ),
     "reopen": Transition(
         gettext_lazy("reopened"),
         frozenset({Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK}),
-        Status.IN_HANDLING,
         CENTRE,
+        Status.IN_HANDLING,
     ),
     "assign": Transition(
-        gettext_lazy("assigned"), OPEN_STATUSES, None, HANDLERS, _not_a_centre_case
+        gettext_lazy("assigned"), OPEN_STATUSES, HANDLERS, condition=_not_a_centre_case
     ),
-    "note": Transition(gettext_lazy("annotated"), LIVE_STATUSES, None, HANDLERS),
-    "recategorise": Transition(gettext_lazy("recategorised"), CORRECTABLE_STATUSES, None, HANDLERS),
+    "note": Transition(gettext_lazy("annotated"), LIVE_STATUSES, HANDLERS),
+    "recategorise": Transition(gettext_lazy("recategorised"), CORRECTABLE_STATUSES, HANDLERS),
     "link_employer": Transition(
         gettext_lazy("linked to an employer"),
         CORRECTABLE_STATUSES,
-        None,
         HANDLERS,
-        _employer_unknown,
+        condition=_employer_unknown,
     ),
     # Also a duplicate the system did not flag: the handler may know better.
-    "merge": Transition(gettext_lazy("merged"), OPEN_STATUSES, Status.MERGED, HANDLERS),
-    "plan": Transition(gettext_lazy("planned"), OPEN_STATUSES, None, HANDLERS, _no_plan_yet),
-    "refer": Transition(gettext_lazy("referred"), OPEN_STATUSES, None, HANDLERS),
-    "milestone_done": Transition(
-        gettext_lazy("worked on by its plan"), OPEN_STATUSES, None, HANDLERS
-    ),
+    "merge": Transition(gettext_lazy("merged"), OPEN_STATUSES, HANDLERS, Status.MERGED),
+    "plan": Transition(gettext_lazy("planned"), OPEN_STATUSES, HANDLERS, condition=_no_plan_yet),
+    "refer": Transition(gettext_lazy("referred"), OPEN_STATUSES, HANDLERS),
+    "milestone_done": Transition(gettext_lazy("worked on by its plan"), OPEN_STATUSES, HANDLERS),
     "referral_acknowledge": Transition(
         gettext_lazy("signed for by its receiver"),
         LIVE_STATUSES,
-        None,
         RECEIVERS,
-        _referral_awaits_signature,
+        condition=_referral_awaits_signature,
     ),
-    "referral_reply": Transition(gettext_lazy("answered"), LIVE_STATUSES, None, RECEIVERS),
+    "referral_reply": Transition(gettext_lazy("answered"), LIVE_STATUSES, RECEIVERS),
 }
 
 
@@ -220,30 +202,13 @@ def may_be_assigned(case: Case, handler: User, *, by: User) -> bool:
     return district_staff
 
 
-def may_take(case: Case, action: str, user: User) -> bool:
-    """Whether the user is one who may take the action on this case, whatever its status."""
-    return bool(TRANSITIONS[action].by & parties(case, user))
-
-
-def refusal(case: Case, action: str, user: User) -> ValidationError | PermissionDenied | None:
-    """Why the user may not take the action on the case now, as the error to raise; None if
-    they may. Who comes first (PermissionDenied), then the status, then the condition."""
-    transition = TRANSITIONS[action]
-    standing = parties(case, user)
-    if not transition.by & standing:
-        return PermissionDenied(_("You may not act on this work order in this way."))
-    if case.status not in transition.from_statuses:
-        return InvalidTransition(case.get_status_display(), str(transition.label))
-    reason = transition.condition(case, user, standing) if transition.condition else None
-    if reason is not None:
-        return ValidationError(reason, code="not_now")
-    return None
-
-
-def can(case: Case, action: str, user: User) -> bool:
-    return refusal(case, action, user) is None
-
-
-def actions_for(case: Case, user: User) -> list[str]:
-    """The actions the user may take on the case now, in the table's order."""
-    return [action for action in TRANSITIONS if can(case, action, user)]
+TABLE: Table[Case] = Table(
+    transitions=TRANSITIONS,
+    parties=parties,
+    wrong_status=InvalidTransition,
+    denied=gettext_lazy("You may not act on this work order in this way."),
+)
+refusal = TABLE.refusal
+may_take = TABLE.may_take
+can = TABLE.can
+actions_for = TABLE.actions_for

@@ -19,17 +19,14 @@ verification as true to handling, as not true (by the lead) to closed; closure t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import Role
+from laborwatch.lib.transitions import Table, Transition
 from laborwatch.warnings.errors import StepNotAllowed
 from laborwatch.warnings.statuses import (
     MEASURE_STATUSES,
@@ -52,20 +49,8 @@ LEAD = frozenset({Party.LEAD})
 LEAD_AND_DEPARTMENTS = frozenset({Party.LEAD, Party.DEPARTMENT})
 RECEIVERS = frozenset({Party.RECEIVER})
 
-Condition = Callable[["Warning", "User", frozenset[Party]], str | None]
 
-
-@dataclass(frozen=True)
-class Transition:
-    label: str | Promise  # the step's name in "cannot take the step …"
-    from_statuses: frozenset[str]
-    by: frozenset[Party]
-    condition: Condition | None = None
-
-
-def _signed_by_the_department(
-    warning: Warning, user: User, parties: frozenset[Party]
-) -> str | None:
+def _signed_by_the_department(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
     """A department acts on a warning once it has signed for it (the lead need not)."""
     if Party.LEAD in parties:
         return None
@@ -73,7 +58,7 @@ def _signed_by_the_department(
     return None if signed.exists() else _("Sign for the warning first.")
 
 
-def _no_work_order_yet(warning: Warning, user: User, parties: frozenset[Party]) -> str | None:
+def _no_work_order_yet(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
     if warning.case_id is None:
         return None
     return _("This warning already opened work order %(number)s.") % {
@@ -81,26 +66,30 @@ def _no_work_order_yet(warning: Warning, user: User, parties: frozenset[Party]) 
     }
 
 
-# The step kinds (WarningStep.Kind) and the two other actions, in the order the page offers.
-TRANSITIONS: dict[str, Transition] = {
+# The step kinds (WarningStep.Kind) and the two other actions, in the order the page offers;
+# a label names the step in "cannot take the step …". Where each leads is the service's.
+TRANSITIONS: dict[str, Transition[Warning]] = {
     "acknowledge": Transition(gettext_lazy("Sign for"), NOT_CLOSED_STATUSES, RECEIVERS),
     "verification": Transition(
         gettext_lazy("Verification"),
         UNVERIFIED_STATUSES,
         LEAD_AND_DEPARTMENTS,
-        _signed_by_the_department,
+        condition=_signed_by_the_department,
     ),
     "joint_handling": Transition(
         gettext_lazy("Joint handling"),
         MEASURE_STATUSES,
         LEAD_AND_DEPARTMENTS,
-        _signed_by_the_department,
+        condition=_signed_by_the_department,
     ),
     "service": Transition(gettext_lazy("Service matching"), MEASURE_STATUSES, LEAD),
     "root_cause": Transition(gettext_lazy("Root-cause measure"), MEASURE_STATUSES, LEAD),
     "closure": Transition(gettext_lazy("Closure"), MEASURE_STATUSES, LEAD),
     "open_case": Transition(
-        gettext_lazy("Open a work order"), NOT_CLOSED_STATUSES, LEAD, _no_work_order_yet
+        gettext_lazy("Open a work order"),
+        NOT_CLOSED_STATUSES,
+        LEAD,
+        condition=_no_work_order_yet,
     ),
 }
 STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")
@@ -126,32 +115,16 @@ def parties(warning: Warning, user: User) -> frozenset[Party]:
     return frozenset(found)
 
 
-def refusal(warning: Warning, action: str, user: User) -> ValidationError | PermissionDenied | None:
-    """Why the user may not take the action on the warning now, as the error to raise; None
-    if they may. Who comes first (PermissionDenied), then the status, then the condition."""
-    transition = TRANSITIONS[action]
-    standing = parties(warning, user)
-    if not transition.by & standing:
-        return PermissionDenied(_("You may not act on this warning in this way."))
-    if warning.status not in transition.from_statuses:
-        return StepNotAllowed(warning.get_status_display(), str(transition.label))
-    reason = transition.condition(warning, user, standing) if transition.condition else None
-    if reason is not None:
-        return ValidationError(reason, code="not_now")
-    return None
-
-
-def may_take(warning: Warning, action: str, user: User) -> bool:
-    """Whether the user is one who may take the action on this warning, whatever its status."""
-    return bool(TRANSITIONS[action].by & parties(warning, user))
-
-
-def can(warning: Warning, action: str, user: User) -> bool:
-    return refusal(warning, action, user) is None
-
-
-def actions_for(warning: Warning, user: User) -> list[str]:
-    return [action for action in TRANSITIONS if can(warning, action, user)]
+TABLE: Table[Warning] = Table(
+    transitions=TRANSITIONS,
+    parties=parties,
+    wrong_status=StepNotAllowed,
+    denied=gettext_lazy("You may not act on this warning in this way."),
+)
+refusal = TABLE.refusal
+may_take = TABLE.may_take
+can = TABLE.can
+actions_for = TABLE.actions_for
 
 
 def steps_for(warning: Warning, user: User) -> list[str]:

@@ -3,10 +3,11 @@ then ask the transition table (cases/transitions.py) whether this user may act n
 
 from __future__ import annotations
 
-from laborwatch.cases import transitions
 from laborwatch.cases.errors import StaleCase
 from laborwatch.cases.models import Case
+from laborwatch.cases.transitions import TABLE
 from laborwatch.core.models import User
+from laborwatch.lib.transitions import lock_for
 
 
 def lock_case(*, case: Case, action: str, actor: User, expected_version: int | None) -> Case:
@@ -15,10 +16,12 @@ def lock_case(*, case: Case, action: str, actor: User, expected_version: int | N
     Call it inside the action's transaction. A stale version raises StaleCase; the table's
     refusal raises PermissionDenied (who), InvalidTransition (status) or ValidationError.
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleCase()
-    refused = transitions.refusal(locked, action, actor)
-    if refused is not None:
-        raise refused
-    return locked
+    return lock_for(
+        Case,
+        case.pk,
+        table=TABLE,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        stale=StaleCase,
+    )

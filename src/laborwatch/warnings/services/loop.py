@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
+from laborwatch.lib.transitions import lock_for
 from laborwatch.warnings import transitions
 from laborwatch.warnings.errors import StaleWarning
 from laborwatch.warnings.models import (
@@ -38,13 +39,15 @@ def lock_warning(
 ) -> Warning:
     """The warning's row, locked until the transaction ends, once the version the user saw
     is current and the transition table lets the actor take the action now."""
-    locked = Warning.objects.select_for_update().get(pk=warning.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleWarning()
-    refused = transitions.refusal(locked, action, actor)
-    if refused is not None:
-        raise refused
-    return locked
+    return lock_for(
+        Warning,
+        warning.pk,
+        table=transitions.TABLE,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        stale=StaleWarning,
+    )
 
 
 @transaction.atomic
