@@ -306,11 +306,11 @@ class Case(models.Model):
 
     def can(self, action: str, user: User) -> bool:
         """Whether the user may take the action on the case now (cases/transitions.py)."""
-        return transitions.can(self, action, user)
+        return transitions.TABLE.can(self, action, user)
 
     def actions_for(self, user: User) -> list[str]:
         """The actions the user may take on the case now, in the order the page offers them."""
-        return transitions.actions_for(self, user)
+        return transitions.TABLE.actions_for(self, user)
 
     @property
     def is_wage_arrears(self) -> bool:

@@ -208,7 +208,3 @@ TABLE: Table[Case] = Table(
     wrong_status=InvalidTransition,
     denied=gettext_lazy("You may not act on this work order in this way."),
 )
-refusal = TABLE.refusal
-may_take = TABLE.may_take
-can = TABLE.can
-actions_for = TABLE.actions_for

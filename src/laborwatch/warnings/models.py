@@ -126,11 +126,11 @@ class Warning(models.Model):
 
     def can(self, action: str, user: User) -> bool:
         """Whether the user may take the action now (warnings/transitions.py)."""
-        return transitions.can(self, action, user)
+        return transitions.TABLE.can(self, action, user)
 
     def actions_for(self, user: User) -> list[str]:
         """The actions the user may take on the warning now, in the order the page offers."""
-        return transitions.actions_for(self, user)
+        return transitions.TABLE.actions_for(self, user)
 
     @property
     def level(self) -> int:

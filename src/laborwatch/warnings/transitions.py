@@ -121,12 +121,3 @@ TABLE: Table[Warning] = Table(
     wrong_status=StepNotAllowed,
     denied=gettext_lazy("You may not act on this warning in this way."),
 )
-refusal = TABLE.refusal
-may_take = TABLE.may_take
-can = TABLE.can
-actions_for = TABLE.actions_for
-
-
-def steps_for(warning: Warning, user: User) -> list[str]:
-    """The loop steps (WarningStep kinds) the user may record on the warning now."""
-    return [action for action in actions_for(warning, user) if action in STEP_ACTIONS]

@@ -44,7 +44,7 @@ from laborwatch.warnings.services import (
     warning_open_case,
     warning_record_step,
 )
-from laborwatch.warnings.transitions import STEP_ACTIONS, may_take
+from laborwatch.warnings.transitions import STEP_ACTIONS, TABLE
 
 EXPORT_LIMIT = 50_000
 
@@ -190,7 +190,7 @@ def warning_acknowledge_view(request: AuthenticatedRequest, pk: int) -> HttpResp
 def warning_step_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     warning = get_warning_for_user(request.user, pk)
     # Every step this user may ever take here; the service asks the table about the status.
-    kinds = [kind for kind in STEP_ACTIONS if may_take(warning, kind, request.user)]
+    kinds = [kind for kind in STEP_ACTIONS if TABLE.may_take(warning, kind, request.user)]
     if not kinds:
         raise PermissionDenied
     form = StepForm(request.POST, kinds=kinds)
@@ -243,7 +243,7 @@ def work_order_initial(warning: Warning) -> dict[str, Any]:
 @login_required
 def warning_case_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     warning = get_warning_for_user(request.user, pk)
-    if not may_take(warning, "open_case", request.user):
+    if not TABLE.may_take(warning, "open_case", request.user):
         raise PermissionDenied
     if warning.case_id is not None:
         raise Http404

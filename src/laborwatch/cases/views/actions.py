@@ -48,7 +48,7 @@ from laborwatch.cases.services import (
     referral_create,
     referral_reply,
 )
-from laborwatch.cases.transitions import may_take
+from laborwatch.cases.transitions import TABLE
 from laborwatch.cases.views.detail import render_detail, reply_form_key
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import User
@@ -157,7 +157,7 @@ def case_action(request: AuthenticatedRequest, number: str, action: str) -> Http
     if perform is None:
         raise Http404
     case = get_case_for_user(request.user, number)
-    if not may_take(case, action, request.user):
+    if not TABLE.may_take(case, action, request.user):
         raise PermissionDenied
     form = ACTION_FORMS[action].form(request.POST, case=case, user=request.user, name=action)
     if not form.is_valid():
@@ -178,7 +178,7 @@ def case_action(request: AuthenticatedRequest, number: str, action: str) -> Http
 @require_POST
 def milestone_done(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, number)
-    if not may_take(case, "milestone_done", request.user):
+    if not TABLE.may_take(case, "milestone_done", request.user):
         raise PermissionDenied
     milestone = get_object_or_404(Milestone, pk=pk, plan__case=case)
     form = MilestoneDoneForm(request.POST)
