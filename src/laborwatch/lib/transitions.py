@@ -53,10 +53,13 @@ class Table(Generic[T]):
     wrong_status: Callable[[str, str], ValidationError]
     denied: str | Promise
 
-    def refusal(self, obj: T, action: str, user: User) -> ValidationError | PermissionDenied | None:
-        """Why the user may not take the action on the object now; None if they may."""
+    def refusal(
+        self, obj: T, action: str, user: User, standing: frozenset[str] | None = None
+    ) -> ValidationError | PermissionDenied | None:
+        """Why the user may not take the action on the object now; None if they may.
+        `standing` is the user's parties when the caller has them already."""
         transition = self.transitions[action]
-        standing = self.parties(obj, user)
+        standing = self.parties(obj, user) if standing is None else standing
         if not transition.by & standing:
             return PermissionDenied(str(self.denied))
         if obj.status not in transition.from_statuses:
@@ -75,7 +78,8 @@ class Table(Generic[T]):
 
     def actions_for(self, obj: T, user: User) -> list[str]:
         """The actions the user may take on the object now, in the table's order."""
-        return [action for action in self.transitions if self.can(obj, action, user)]
+        standing = self.parties(obj, user)
+        return [a for a in self.transitions if self.refusal(obj, a, user, standing) is None]
 
 
 def lock_for(
