@@ -33,12 +33,10 @@ from tests.cases.views_support import (
     post_action,
     snapshot,
 )
+from tests.personas import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ALL_PERSONAS = [
-    "owner", "colleague", "outsider", "liaison", "centre_staff", "leader", "auditor", "admin_user",
-]  # fmt: skip
 HANDLERS = {"owner", "colleague", "centre_staff", "admin_user"}
 CENTRE = {"centre_staff", "admin_user"}
 READ_ONLY = {"leader", "auditor"}

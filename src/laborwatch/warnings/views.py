@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.views.actions import show_service_errors
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import get_enterprise_for_user
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
@@ -71,12 +71,12 @@ def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Warning]) -> HttpResponse:
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(
+    audit_export(
         actor=request.user,
         action="warning.export",
         target_type="warnings.warning",
         target_label=str(len(selected)),
-        after={"rows": len(selected)},
+        rows=len(selected),
     )
     return xlsx_response(
         filename=_("warnings") + ".xlsx",

@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
 from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
@@ -28,34 +27,6 @@ from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.text.orgs import extract_orgs
 from laborwatch.workers.access import may_reveal, workers_visible_to
-
-# Chinese labels of the audit actions a work order's timeline shows.
-EVENT_LABELS: dict[str, str | Promise] = {
-    "case.create": _("Registered"),
-    "case.accept": _("Accepted"),
-    "case.contact": _("Parties contacted"),
-    "case.feedback": _("Feedback given to the worker"),
-    "case.handle": _("Handling started"),
-    "case.resolve": _("Resolved"),
-    "case.close": _("Closed"),
-    "case.call_back": _("Called back"),
-    "case.archive": _("Archived"),
-    "case.reopen": _("Reopened"),
-    "case.assign": _("Handler assigned"),
-    "case.note": _("Note"),
-    "case.link_employer": _("Employer confirmed"),
-    "case.recategorise": _("Category corrected"),
-    "case.merge": _("Merged into another work order"),
-    "case.absorb": _("Absorbed a duplicate"),
-    "case.plan": _("Plan made"),
-    "case.milestone_done": _("Milestone completed"),
-    "case.refer": _("Referred"),
-    "case.referral_acknowledge": _("Referral signed for"),
-    "case.referral_reply": _("Referral answered"),
-    "case.referral_escalate": _("Unsigned referral escalated"),
-    "case.urge": _("Urged"),
-    "case.escalate": _("Escalated as overdue"),
-}
 
 # Each SLA clock: its deadline field and the fields recording when its stage was done.
 SLA_CLOCKS = (
@@ -113,7 +84,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 actor=event.actor_label,
-                label=EVENT_LABELS.get(event.action, event.action),
+                label=event.action_label,
                 status=Status(str(after)).label if moved else "",
                 reason=event.reason,
             )
