@@ -324,3 +324,26 @@ def test_the_buttons_offered_match_case_can(
     text = page.content.decode()
     for name in ACTION_FORMS:
         assert (f"/cases/{case.number}/act/{name}/" in text) is (name in offered), name
+
+
+@time_machine.travel(T0, tick=False)
+def test_a_merged_cases_referral_is_no_longer_offered_or_taken(
+    registry, org_units, centre_staff, liaison, client_for
+):
+    first = make_case(registry.shinan_enterprise)
+    second = make_case(registry.shinan_enterprise, description="再次反映")
+    referral = referral_create(
+        case=second, actor=centre_staff, to_unit=org_units["hrss-inspection"], request="请核查"
+    )
+    page = client_for(liaison).get(f"/cases/{second.number}/")
+    (shown,) = page.context["referrals"]
+    assert (shown.can_acknowledge, shown.reply_form is not None) == (True, True)
+    case_merge(source=fresh(second), target=first, actor=centre_staff, reason="重复")
+    page = client_for(liaison).get(f"/cases/{second.number}/")
+    (shown,) = page.context["referrals"]
+    assert (shown.can_acknowledge, shown.reply_form) == (False, None)
+    before = snapshot(second)
+    with pytest.raises(ValidationError) as error:
+        referral_acknowledge(referral=referral, actor=liaison)
+    assert error.value.messages == ["处于“已合并”状态的工单不能签收转办。"]
+    assert snapshot(second) == before

@@ -151,15 +151,19 @@ def reply_form_key(referral_id: int) -> str:
 
 
 def referral_views(user: User, case: Case, bound: dict[str, Form]) -> list[ReferralView]:
-    """Every referral of the case, with sign-for and reply forms where the user receives it."""
+    """Every referral of the case, with sign-for and reply forms where the user receives it
+    (the transition table says whether the user may now; each referral whether it is theirs)."""
     receivable = (
         set(referrals_for(user, case).values_list("pk", flat=True)) if user.can_write else set()
     )
+    may_sign = bool(receivable) and case.can("referral_acknowledge", user)
+    may_reply = bool(receivable) and case.can("referral_reply", user)
     views = []
     for referral in case.referrals.select_related("to_unit").order_by("sent_at", "pk"):
-        can_acknowledge = referral.pk in receivable and referral.state == Referral.State.SENT
+        mine = referral.pk in receivable
+        can_acknowledge = may_sign and mine and referral.state == Referral.State.SENT
         reply_form = None
-        if referral.pk in receivable and referral.state != Referral.State.REPLIED:
+        if may_reply and mine and referral.state != Referral.State.REPLIED:
             reply_form = bound.get(reply_form_key(referral.pk)) or ReferralReplyForm(
                 auto_id=f"reply{referral.pk}-%s"
             )
