@@ -117,7 +117,7 @@ def test_liaison_sees_routed_warnings_only(registry, shinan_warning, liaison, cl
     assert client.get(pages(shinan_warning)[2]).status_code == 404
     before = snapshot()
     assert client.post(*posts(shinan_warning)[2]).status_code == 403
-    # A liaison records joint handling only.
+    # A liaison verifies only once its department has signed for the warning.
     assert client.post(*posts(shinan_warning)[1]).status_code == 400
     assert snapshot() == before
 

@@ -118,6 +118,8 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
     """Move the case as far as its age allows, with realistic, occasionally late, delays."""
     clock = case.received_at
     handler = staff.handler_for(case, rng)
+    # Closing, the call-back and archiving are the centre's (cases/transitions.py).
+    centre = rng.choice(staff.centre)
 
     def step(minutes: float) -> bool:
         nonlocal clock
@@ -150,7 +152,7 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
             with time_machine.travel(clock, tick=False):
                 services.case_close(
                     case=case,
-                    actor=handler,
+                    actor=centre,
                     reason_code=rng.choice(["unsubstantiated", "withdrawn"]),
                     note="经核实，职工已与单位自行协商解决，撤回诉求",
                 )
@@ -177,7 +179,7 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
     for referral in referrals:
         liaisons = list(referral.to_unit.users.filter(is_active=True))
         if not liaisons:
-            continue  # nobody of that unit signs in to the demo: the referral stays unsigned
+            return  # nobody of that unit signs in to the demo: unanswered, it stays in handling
         if not step(rng.uniform(30, 1800)):
             return
         with time_machine.travel(clock, tick=False):
@@ -209,10 +211,10 @@ def _advance(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> 
     with time_machine.travel(clock, tick=False):
         case = services.case_call_back(
             case=case,
-            actor=handler,
+            actor=centre,
             satisfaction=rng.choices([5, 4, 3, 2], [70, 20, 7, 3])[0],
             note="回访职工，对处理结果表示满意",
         )
     if step(30 * 24 * 60):
         with time_machine.travel(clock, tick=False):
-            services.case_archive(case=case, actor=handler)
+            services.case_archive(case=case, actor=centre)

@@ -17,7 +17,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from laborwatch.cases.models import Case, SlaPolicy, SlaStage, Status
+from laborwatch.cases.models import Case, Channel, SlaPolicy, SlaStage, Status
 from laborwatch.core.calendar import add_working_days
 from laborwatch.lib.process_cache import ProcessCache
 
@@ -75,8 +75,17 @@ def end_of_working_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
+# Channels where the worker is met in person: first contact is made as the case is taken in.
+CONTACTED_AT_INTAKE = frozenset({Channel.WALK_IN})
+
+
 def set_deadlines(case: Case, policy: SlaPolicy) -> None:
+    """The deadlines of a new case. A walk-in worker is at the desk: first contact is made
+    at intake, so it is recorded then and no first-contact clock runs (acceptance moves the
+    case straight on to feedback)."""
     received = case.received_at
+    if case.channel in CONTACTED_AT_INTAKE:
+        case.worker_contacted_at = received
     case.accept_due = received + dt.timedelta(minutes=policy.accept_minutes)
     case.contact_due = received + dt.timedelta(minutes=policy.contact_minutes)
     case.feedback_due = received + dt.timedelta(hours=policy.feedback_hours)

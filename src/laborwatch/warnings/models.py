@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.warnings import transitions
+from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
 
 
 class Grade(models.TextChoices):
@@ -31,17 +34,6 @@ class RiskType(models.TextChoices):
     WAGE_ARREARS = "wage_arrears", _("Wage-arrears risk")
     COLLECTIVE_DISPUTE = "collective_dispute", _("Collective-dispute risk")
     MASS_LAYOFF = "mass_layoff", _("Mass-layoff risk")
-
-
-class WarningStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("warning", "Open")
-    VERIFYING = "verifying", pgettext_lazy("warning", "Verifying")
-    HANDLING = "handling", pgettext_lazy("warning", "Handling")
-    RESOLVED = "resolved", pgettext_lazy("warning", "Resolved")
-    CLOSED = "closed", pgettext_lazy("warning", "Closed")
-
-
-ACTIVE_STATUSES = frozenset({WarningStatus.OPEN, WarningStatus.VERIFYING, WarningStatus.HANDLING})
 
 
 # The glossary's name; it shadows Python's builtin Warning class, which this app never uses.
@@ -100,8 +92,9 @@ class Warning(models.Model):
         related_name="warnings",
         verbose_name=_("work order"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by the services from their `now` (not auto_now), so a replayed history keeps its times.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -130,6 +123,14 @@ class Warning(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def can(self, action: str, user: User) -> bool:
+        """Whether the user may take the action now (warnings/transitions.py)."""
+        return transitions.TABLE.can(self, action, user)
+
+    def actions_for(self, user: User) -> list[str]:
+        """The actions the user may take on the warning now, in the order the page offers."""
+        return transitions.TABLE.actions_for(self, user)
 
     @property
     def level(self) -> int:
@@ -160,7 +161,7 @@ class WarningEvent(models.Model):
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     on = models.DateField(_("date"), db_index=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     grade_before = models.CharField(max_length=10, blank=True)
     grade_after = models.CharField(max_length=10, blank=True)
     score = models.FloatField(null=True, blank=True)

@@ -2,13 +2,16 @@
 
 received → accepted → contacted → feedback_given → in_handling → resolved → called_back →
 archived; open cases may be closed (unsubstantiated / withdrawn / transferred); a resolved or
-closed case may be reopened with a reason. Each call locks the row, checks the version the
-user saw, records a missed deadline, moves the SLA clock and writes an audit event.
+closed case may be reopened with a reason. Which statuses each action runs from, where it
+leads and who may take it is the transition table's (cases/transitions.py). Each call locks
+the row, checks the version the user saw, asks the table, records a missed deadline, moves
+the SLA clock and writes an audit event, all in one transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import (
-    OPEN_STATUSES,
     Case,
     CategoryLabel,
     ClosureReason,
@@ -26,9 +28,16 @@ from laborwatch.cases.models import (
     Status,
     UnionRole,
 )
-from laborwatch.cases.services.errors import InvalidTransition, StaleCase
 from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
+from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.sla import end_of_working_day, policy_for, record_breach, refresh_clock
+from laborwatch.cases.transitions import (
+    HANDLERS,
+    TRANSITIONS,
+    may_be_assigned,
+    parties,
+    same_desk,
+)
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
@@ -42,20 +51,17 @@ def _transition(
     case: Case,
     actor: User,
     action: str,
-    action_label: str,
-    allowed_from: Iterable[str],
-    to_status: str | None,
     expected_version: int | None,
+    now: dt.datetime,
     reason: str = "",
     apply: Callable[[Case], dict[str, object]] | None = None,
+    leads_to: Callable[[Case], str | None] | None = None,
 ) -> Case:
+    """Take one action of the table on the locked case. The status it leads to is the
+    table's, unless `leads_to` decides from the locked case (None: the status stays)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleCase()
-        if locked.status not in set(allowed_from):
-            raise InvalidTransition(locked.get_status_display(), action_label)
-        now = timezone.now()
+        locked = lock_case(case=case, action=action, actor=actor, expected_version=expected_version)
+        to_status = leads_to(locked) if leads_to else TRANSITIONS[action].to_status
         before = {"status": locked.status}
         if to_status is not None and to_status != locked.status:
             record_breach(locked, now)
@@ -73,25 +79,37 @@ def _transition(
             before=before,
             after={"status": locked.status, **details},
             reason=reason,
+            at=now,
         )
     return locked
 
 
-def case_accept(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+def case_accept(
+    *,
+    case: Case,
+    actor: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
-        c.accepted_at = timezone.now()
+        c.accepted_at = now
         c.handler = c.handler or actor
         return {"handler": c.handler.get_username()}
+
+    def leads_to(c: Case) -> str:
+        # A worker already reached (a walk-in, at the desk) needs no first-contact step.
+        return Status.CONTACTED if c.worker_contacted_at is not None else Status.ACCEPTED
 
     return _transition(
         case=case,
         actor=actor,
         action="accept",
-        action_label=_("accepted"),
-        allowed_from=[Status.RECEIVED],
-        to_status=Status.ACCEPTED,
         expected_version=expected_version,
+        now=now,
         apply=apply,
+        leads_to=leads_to,
     )
 
 
@@ -103,13 +121,14 @@ def case_contact(
     employer_reached: bool,
     note: str = "",
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Record contact with the parties; the case moves on once the worker has been reached."""
+    now = now or timezone.now()
     if not worker_reached and not employer_reached:
         raise ValidationError({"worker_reached": [_("Record at least one party contacted.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        now = timezone.now()
         if worker_reached and c.worker_contacted_at is None:
             c.worker_contacted_at = now
         if employer_reached and c.employer_contacted_at is None:
@@ -120,57 +139,65 @@ def case_contact(
         case=case,
         actor=actor,
         action="contact",
-        action_label=_("contacted"),
-        allowed_from=[Status.ACCEPTED, Status.CONTACTED],
-        to_status=Status.CONTACTED if worker_reached else None,
+        leads_to=lambda c: Status.CONTACTED if worker_reached else None,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_give_feedback(
-    *, case: Case, actor: User, note: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("Say what the worker was told.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.feedback_at = timezone.now()
+        c.feedback_at = now
         return {}
 
     return _transition(
         case=case,
         actor=actor,
         action="feedback",
-        action_label=_("given feedback"),
-        allowed_from=[Status.CONTACTED],
-        to_status=Status.FEEDBACK_GIVEN,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_start_handling(
-    *, case: Case, actor: User, method: str, note: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    method: str,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if method not in HandlingMethod.values:
         raise ValidationError({"method": [_("Choose a handling method.")]})
 
     def apply(c: Case) -> dict[str, object]:
         c.handling_method = method
-        c.handling_started_at = c.handling_started_at or timezone.now()
+        c.handling_started_at = c.handling_started_at or now
         return {"method": method}
 
     return _transition(
         case=case,
         actor=actor,
         action="handle",
-        action_label=_("put in handling"),
-        allowed_from=[Status.FEEDBACK_GIVEN, Status.IN_HANDLING],
-        to_status=Status.IN_HANDLING,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
@@ -186,7 +213,9 @@ def case_resolve(
     union_role: str,
     note: str,
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if wages_recovered < 0:
         errors["wages_recovered"] = [_("Amount cannot be negative.")]
@@ -202,42 +231,52 @@ def case_resolve(
         raise ValidationError(errors)
 
     def apply(c: Case) -> dict[str, object]:
-        c.resolved_at = timezone.now()
+        c.resolved_at = now
         c.wages_recovered = wages_recovered
         c.workers_covered = workers_covered
         c.resolved_by_method = method
         c.union_role = union_role
         c.outcome_note = note
+        previous = c.handler
+        if previous is None or not same_desk(previous, actor):
+            c.handler = actor  # who resolved it handled it: the page names the right unit
         return {
             "wages_recovered": str(wages_recovered),
             "workers_covered": workers_covered,
             "method": method,
             "union_role": union_role,
+            "handler": actor.get_username(),
+            "previous_handler": previous.get_username() if previous else None,
         }
 
     return _transition(
         case=case,
         actor=actor,
         action="resolve",
-        action_label=_("resolved"),
-        allowed_from=[Status.IN_HANDLING],
-        to_status=Status.RESOLVED,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_close(
-    *, case: Case, actor: User, reason_code: str, note: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason_code: str,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if reason_code not in ClosureReason.values:
         raise ValidationError({"reason_code": [_("Choose why the case is closed.")]})
     if not note.strip():
         raise ValidationError({"note": [_("Explain the closure.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.closed_at = timezone.now()
+        c.closed_at = now
         c.closure_reason = reason_code
         c.outcome_note = note
         return {"closure_reason": reason_code}
@@ -246,10 +285,8 @@ def case_close(
         case=case,
         actor=actor,
         action="close",
-        action_label=_("closed"),
-        allowed_from=OPEN_STATUSES,
-        to_status=Status.CLOSED,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
@@ -262,12 +299,14 @@ def case_call_back(
     satisfaction: int,
     note: str = "",
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": [_("Satisfaction is from 1 to 5.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.called_back_at = timezone.now()
+        c.called_back_at = now
         c.satisfaction = satisfaction
         c.callback_note = note
         return {"satisfaction": satisfaction}
@@ -276,35 +315,45 @@ def case_call_back(
         case=case,
         actor=actor,
         action="call_back",
-        action_label=_("called back"),
-        allowed_from=[Status.RESOLVED, Status.CLOSED],
-        to_status=Status.CALLED_BACK,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
-def case_archive(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+def case_archive(
+    *,
+    case: Case,
+    actor: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
-        c.archived_at = timezone.now()
+        c.archived_at = now
         return {}
 
     return _transition(
         case=case,
         actor=actor,
         action="archive",
-        action_label=_("archived"),
-        allowed_from=[Status.CALLED_BACK],
-        to_status=Status.ARCHIVED,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )
 
 
 def case_reopen(
-    *, case: Case, actor: User, reason: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Reopening needs a reason.")]})
 
@@ -313,11 +362,11 @@ def case_reopen(
         c.closed_at = None
         c.called_back_at = None
         c.closure_reason = ""
-        c.handling_started_at = c.handling_started_at or timezone.now()
+        c.handling_started_at = c.handling_started_at or now
         # A reopened case gets a fresh resolution window from today, not from its receipt.
         policy = policy_for(channel=c.channel, category=c.category)
         c.resolve_due = end_of_working_day(
-            add_working_days(timezone.localdate(), policy.resolve_working_days)
+            add_working_days(timezone.localtime(now).date(), policy.resolve_working_days)
         )
         c.urged_stage = c.escalated_stage = ""
         return {"resolve_due": c.resolve_due.isoformat()}
@@ -326,19 +375,26 @@ def case_reopen(
         case=case,
         actor=actor,
         action="reopen",
-        action_label=_("reopened"),
-        allowed_from=[Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK],
-        to_status=Status.IN_HANDLING,
         expected_version=expected_version,
+        now=now,
         reason=reason,
         apply=apply,
     )
 
 
 def case_assign(
-    *, case: Case, actor: User, handler: User, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    handler: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
+        if not may_be_assigned(c, handler, by=actor):
+            raise ValidationError({"handler": [_("This person may not handle this work order.")]})
         previous = c.handler.get_username() if c.handler else None
         c.handler = handler
         return {"handler": handler.get_username(), "previous_handler": previous}
@@ -347,43 +403,62 @@ def case_assign(
         case=case,
         actor=actor,
         action="assign",
-        action_label=_("assigned"),
-        allowed_from=OPEN_STATUSES,
-        to_status=None,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )
 
 
-def case_add_note(*, case: Case, actor: User, note: str) -> None:
+@transaction.atomic
+def case_add_note(
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """A note on the case's timeline; it changes nothing on the case, so no new version."""
+    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("The note is empty.")]})
-    record_event(actor=actor, action="case.note", target=case, org_unit=case.district, reason=note)
+    locked = lock_case(case=case, action="note", actor=actor, expected_version=expected_version)
+    record_event(
+        actor=actor,
+        action="case.note",
+        target=locked,
+        org_unit=locked.district,
+        reason=note,
+        at=now,
+    )
 
 
 def case_link_employer(
-    *, case: Case, actor: User, enterprise: Enterprise, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    enterprise: Enterprise,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Confirm the employer (a candidate or a later link of an unknown employer)."""
+    now = now or timezone.now()
 
     def apply(c: Case) -> dict[str, object]:
         c.employer = enterprise
         c.district = c.district or enterprise.district
         return {"employer": enterprise.credit_code}
 
-    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
     with transaction.atomic():
         linked = _transition(
             case=case,
             actor=actor,
             action="link_employer",
-            action_label=_("linked to an employer"),
-            allowed_from=allowed,
-            to_status=None,
             expected_version=expected_version,
+            now=now,
             apply=apply,
         )
-        _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor)
+        _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor, now=now)
         # The checks intake could not make without an employer.
         duplicate = open_duplicate_of(linked) if linked.is_open else None
         if duplicate is not None and linked.possible_duplicate_of_id is None:
@@ -394,43 +469,62 @@ def case_link_employer(
 
 
 def case_merge(
-    *, source: Case, target: Case, actor: User, reason: str, expected_version: int | None = None
+    *,
+    source: Case,
+    target: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Merge a duplicate into another case. Irreversible; the history of both stays."""
+    now = now or timezone.now()
     if source.pk == target.pk:
         raise ValidationError({"target": [_("A case cannot be merged into itself.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Merging needs a reason.")]})
-    if target.status == Status.MERGED:
-        raise ValidationError({"target": [_("The target case has itself been merged.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.merged_into = target
-        return {"merged_into": target.number}
+    with transaction.atomic():
+        # Both rows, in key order so that two merges of the same pair cannot deadlock.
+        rows = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        target = rows[target.pk]
 
-    merged = _transition(
-        case=source,
-        actor=actor,
-        action="merge",
-        action_label=_("merged"),
-        allowed_from=OPEN_STATUSES,
-        to_status=Status.MERGED,
-        expected_version=expected_version,
-        reason=reason,
-        apply=apply,
-    )
-    record_event(
-        actor=actor,
-        action="case.absorb",
-        target=target,
-        org_unit=target.district,
-        after={"absorbed": source.number},
-        reason=reason,
-    )
+        def apply(c: Case) -> dict[str, object]:
+            # Once the table has let the actor merge the source: the target must take it.
+            if target.status == Status.MERGED:
+                raise ValidationError({"target": [_("The target case has itself been merged.")]})
+            if not parties(target, actor) & HANDLERS:
+                raise ValidationError({"target": [_("No such work order that you may handle.")]})
+            c.merged_into = target
+            return {"merged_into": target.number}
+
+        merged = _transition(
+            case=source,
+            actor=actor,
+            action="merge",
+            expected_version=expected_version,
+            now=now,
+            reason=reason,
+            apply=apply,
+        )
+        record_event(
+            actor=actor,
+            action="case.absorb",
+            target=target,
+            org_unit=target.district,
+            after={"absorbed": source.number},
+            reason=reason,
+            at=now,
+        )
     return merged
 
 
-def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
+def _learn_alias(*, told: str, enterprise: Enterprise, actor: User, now: dt.datetime) -> None:
     """Remember a told name that is none of the registered names, so it links next time."""
     told = told.strip()
     registered = {
@@ -442,7 +536,8 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
     if not told or told in registered or is_anonymised(told):
         return
     alias, created = EmployerAlias.objects.get_or_create(
-        name=told[:200], defaults={"enterprise": enterprise, "confirmed_by": actor}
+        name=told[:200],
+        defaults={"enterprise": enterprise, "confirmed_by": actor, "confirmed_at": now},
     )
     if created:
         record_event(
@@ -451,13 +546,20 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
             target=enterprise,
             org_unit=enterprise.district,
             after={"alias": alias.name},
+            at=now,
         )
 
 
 def case_recategorise(
-    *, case: Case, actor: User, category: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    category: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Correct the demand category; the correction is kept as training data (CategoryLabel)."""
+    now = now or timezone.now()
     if category not in categories():
         raise ValidationError(
             {"category": [_("Unknown demand category %(code)s.") % {"code": category}]}
@@ -472,17 +574,15 @@ def case_recategorise(
             category=category,
             previous_category=previous,
             labelled_by=actor,
+            labelled_at=now,
         )
         return {"category": category, "previous_category": previous}
 
-    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
     return _transition(
         case=case,
         actor=actor,
         action="recategorise",
-        action_label=_("recategorised"),
-        allowed_from=allowed,
-        to_status=None,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )

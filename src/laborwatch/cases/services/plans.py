@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, CasePlan, HandlingMethod, Milestone
+from laborwatch.cases.services.guard import lock_case
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import subtract_working_days
 from laborwatch.core.models import User
@@ -55,19 +56,24 @@ def plan_create(
     goal: str,
     deadline: dt.date,
     steps: list[tuple[str, User, int]] | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> CasePlan:
     """Create the plan; each step is (title, owner, working days before the deadline)."""
-    if CasePlan.objects.filter(case=case).exists():
-        raise ValidationError(_("This work order already has a plan."))
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    # The table refuses a second plan; the lock makes two planners wait for each other.
+    case = lock_case(case=case, action="plan", actor=actor, expected_version=expected_version)
     if not goal.strip():
         raise ValidationError({"goal": [_("State the goal of the plan.")]})
-    if deadline < timezone.localdate():
+    if deadline < today:
         raise ValidationError({"deadline": [_("The deadline has already passed.")]})
     if steps is None:
         template = TEMPLATES.get(case.handling_method or HandlingMethod.MEDIATION, [])
         steps = [(step.title, actor, step.working_days_before_deadline) for step in template]
-    plan = CasePlan.objects.create(case=case, goal=goal, deadline=deadline, created_by=actor)
-    today = timezone.localdate()
+    plan = CasePlan.objects.create(
+        case=case, goal=goal, deadline=deadline, created_by=actor, created_at=now
+    )
     Milestone.objects.bulk_create(
         Milestone(
             plan=plan,
@@ -85,27 +91,36 @@ def plan_create(
         org_unit=case.district,
         after={"deadline": deadline.isoformat(), "milestones": len(steps)},
         reason=goal,
+        at=now,
     )
     return plan
 
 
 @transaction.atomic
-def milestone_complete(*, milestone: Milestone, actor: User, note: str = "") -> Milestone:
+def milestone_complete(
+    *, milestone: Milestone, actor: User, note: str = "", now: dt.datetime | None = None
+) -> Milestone:
+    now = now or timezone.now()
     locked = (
         Milestone.objects.select_for_update(of=("self",))
         .select_related("plan__case")
         .get(pk=milestone.pk)
     )
+    lock_case(case=locked.plan.case, action="milestone_done", actor=actor, expected_version=None)
     if locked.done_at is not None:
         raise ValidationError(_("This milestone is already done."))
-    locked.done_at = timezone.now()
+    locked.done_at = now
     locked.save(update_fields=["done_at"])
     record_event(
         actor=actor,
         action="case.milestone_done",
         target=locked.plan.case,
         org_unit=locked.plan.case.district,
-        after={"milestone": locked.title, "overdue": locked.due_on < timezone.localdate()},
+        after={
+            "milestone": locked.title,
+            "overdue": locked.due_on < timezone.localtime(now).date(),
+        },
         reason=note,
+        at=now,
     )
     return locked
