@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from laborwatch.core.models import AuditEvent, OrgUnit, User
 
@@ -24,8 +26,11 @@ def record_event(
     after: dict[str, Any] | None = None,
     reason: str = "",
     actor_label: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
     """Append one audit row. `actor=None` means the system; give `actor_label` (e.g. a command).
+
+    `at` is the time of the change: a service passes its `now`.
 
     Inside `events_batched()` the row is written with the batch's others when it closes.
     """
@@ -33,6 +38,7 @@ def record_event(
         target_type = target_type or target._meta.label_lower
         target_label = target_label or str(target)
     event = AuditEvent(
+        at=at or timezone.now(),
         actor=actor,
         actor_label=actor_label or (actor.get_username() if actor else "system"),
         action=action,

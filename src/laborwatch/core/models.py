@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.roles import (
@@ -127,7 +128,8 @@ class User(AbstractUser):
 class AuditEvent(models.Model):
     """One state change or sensitive read: who, when, what, before and after. Never updated."""
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Given by the service (its `now`), so a replayed history keeps its own times.
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         User,
         on_delete=models.PROTECT,

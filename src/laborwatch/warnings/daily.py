@@ -33,18 +33,22 @@ def run_daily(
     as_of: dt.date | None = None,
     config: RulesConfig | None = None,
     actor_label: str = "score",
+    now: dt.datetime | None = None,
 ) -> DailyRun:
     """One day of the pipeline; `as_of` defaults to the latest date in the feeds.
 
+    `now` is when the run happens: the time its warnings, routings and events carry.
+
     Raises risk.pipeline.ScoringError when it cannot score (an empty feed store, say).
     """
+    now = now or timezone.now()
     root = root or Path(settings.DATA_DIR)
     config = config or load_rules()
     try:
         store.upgrade_store(root)  # a feed store from an earlier version, once
     except store.StoreBusyError as error:
         raise ScoringError(str(error)) from error
-    export = export_work_orders(root, as_of=as_of)
+    export = export_work_orders(root, as_of=as_of, now=now)
     score = score_store(root, as_of=as_of, config=config)
     started = time.perf_counter()
     day = read_score_day(score.scores_path)
@@ -53,6 +57,7 @@ def run_daily(
         as_of=score.as_of,
         config_version=score.config_version,
         actor_label=actor_label,
+        now=now,
     )
     return DailyRun(export, score, sync, time.perf_counter() - started)
 

@@ -75,19 +75,22 @@ def work_order_rows(*, since: dt.datetime, until: dt.datetime) -> pa.Table:
     )
 
 
-def export_work_orders(root: Path, *, as_of: dt.date | None = None) -> IngestReport | None:
+def export_work_orders(
+    root: Path, *, as_of: dt.date | None = None, now: dt.datetime | None = None
+) -> IngestReport | None:
     """Write the work orders of the export window to a file and ingest it into the feed store.
 
-    The window ends with `as_of` (or now); None when there is no work order to export.
+    The window ends with `as_of` (or `now`); None when there is no work order to export.
     """
+    now = now or timezone.now()
     if as_of is not None:
         until = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
     else:
-        until = timezone.now()
+        until = now
     table = work_order_rows(since=until - dt.timedelta(days=EXPORT_DAYS), until=until)
     if table.num_rows == 0:
         return None
     stamp = timezone.localtime(until).strftime("%Y%m%d-%H%M%S")
     path = root / "exports" / "work_orders" / f"work-orders-{stamp}.parquet"
     store.write_table(table, path)
-    return ingest_file(root, "work_orders", path, today=timezone.localdate())
+    return ingest_file(root, "work_orders", path, today=timezone.localtime(now).date())

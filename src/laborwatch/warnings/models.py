@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -100,8 +101,9 @@ class Warning(models.Model):
         related_name="warnings",
         verbose_name=_("work order"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by the services from their `now` (not auto_now), so a replayed history keeps its times.
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -160,7 +162,7 @@ class WarningEvent(models.Model):
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     on = models.DateField(_("date"), db_index=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
     grade_before = models.CharField(max_length=10, blank=True)
     grade_after = models.CharField(max_length=10, blank=True)
     score = models.FloatField(null=True, blank=True)

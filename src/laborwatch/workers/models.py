@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.crypto import EncryptedTextField
@@ -37,7 +38,7 @@ class Worker(models.Model):
         limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
         verbose_name=_("district"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

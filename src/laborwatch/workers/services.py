@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.core.audit import record_event
@@ -66,7 +68,13 @@ def worker_create(
 
 
 def worker_for_caller(
-    *, actor: User | None, name: str, id_number: str = "", phone: str = "", district: OrgUnit | None
+    *,
+    actor: User | None,
+    name: str,
+    id_number: str = "",
+    phone: str = "",
+    district: OrgUnit | None,
+    now: dt.datetime | None = None,
 ) -> tuple[Worker, bool]:
     """The known person, by ID number when given (a phone can be shared), else by phone;
     registered when new. Returns the worker and whether it was registered now.
@@ -79,7 +87,13 @@ def worker_for_caller(
         return known, False
     name, id_number, phone = _prepared(name=name, id_number=id_number, phone=phone)
     worker = _register(
-        actor=actor, name=name, id_number=id_number, phone=phone, employer=None, district=district
+        actor=actor,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        employer=None,
+        district=district,
+        now=now,
     )
     return worker, True
 
@@ -92,7 +106,9 @@ def _register(
     phone: str,
     employer: Enterprise | None,
     district: OrgUnit | None,
+    now: dt.datetime | None = None,
 ) -> Worker:
+    now = now or timezone.now()
     worker = Worker.objects.create(
         name=name,
         id_number=id_number,
@@ -101,6 +117,7 @@ def _register(
         phone_digest=digest(phone) if phone else "",
         employer=employer,
         district=district or (employer.district if employer else None),
+        created_at=now,
     )
     record_event(
         actor=actor,
@@ -108,6 +125,7 @@ def _register(
         target=worker,
         org_unit=worker.district,
         after={"name": name, "employer": employer.credit_code if employer else None},
+        at=now,
     )
     return worker
 

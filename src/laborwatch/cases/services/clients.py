@@ -6,10 +6,12 @@ The clear token is returned once and never stored: the table keeps the keyed dig
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.api.auth import forget_api_clients_now_and_on_commit
@@ -28,9 +30,15 @@ def _new_token() -> str:
 
 @transaction.atomic
 def api_client_create(
-    *, actor: User | None, name: str, channel: str = Channel.HOTLINE, actor_label: str = ""
+    *,
+    actor: User | None,
+    name: str,
+    channel: str = Channel.HOTLINE,
+    actor_label: str = "",
+    now: dt.datetime | None = None,
 ) -> tuple[ApiClient, str]:
     """Register a client system; returns it with its clear token (shown once, never stored)."""
+    now = now or timezone.now()
     name = name.strip()
     errors: dict[str, list[str]] = {}
     if not name:
@@ -49,6 +57,7 @@ def api_client_create(
         channel=channel,
         token_digest=digest(token),
         token_hint=token[:TOKEN_HINT_LENGTH],
+        created_at=now,
     )
     record_event(
         actor=actor,
@@ -56,15 +65,21 @@ def api_client_create(
         target=client,
         actor_label=actor_label,
         after={"name": name, "channel": channel, "token_hint": client.token_hint},
+        at=now,
     )
     return client, token
 
 
 @transaction.atomic
 def api_client_reissue(
-    *, actor: User | None, client: ApiClient, actor_label: str = ""
+    *,
+    actor: User | None,
+    client: ApiClient,
+    actor_label: str = "",
+    now: dt.datetime | None = None,
 ) -> tuple[ApiClient, str]:
     """A new token for the client (the old one stops working at once); reactivates it."""
+    now = now or timezone.now()
     locked = ApiClient.objects.select_for_update().get(pk=client.pk)
     before = {"token_hint": locked.token_hint, "is_active": locked.is_active}
     token = _new_token()
@@ -80,15 +95,22 @@ def api_client_reissue(
         actor_label=actor_label,
         before=before,
         after={"token_hint": locked.token_hint, "is_active": True},
+        at=now,
     )
     return locked, token
 
 
 @transaction.atomic
 def api_client_revoke(
-    *, actor: User | None, client: ApiClient, reason: str = "", actor_label: str = ""
+    *,
+    actor: User | None,
+    client: ApiClient,
+    reason: str = "",
+    actor_label: str = "",
+    now: dt.datetime | None = None,
 ) -> ApiClient:
     """Stop accepting the client's token. Its cases stay; a new token can be issued later."""
+    now = now or timezone.now()
     locked = ApiClient.objects.select_for_update().get(pk=client.pk)
     if not locked.is_active:
         raise ValidationError(_("This API client is already revoked."), code="already_revoked")
@@ -103,5 +125,6 @@ def api_client_revoke(
         before={"is_active": True},
         after={"is_active": False, "token_hint": locked.token_hint},
         reason=reason,
+        at=now,
     )
     return locked

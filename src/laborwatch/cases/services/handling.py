@@ -8,6 +8,7 @@ user saw, records a missed deadline, moves the SLA clock and writes an audit eve
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -46,6 +47,7 @@ def _transition(
     allowed_from: Iterable[str],
     to_status: str | None,
     expected_version: int | None,
+    now: dt.datetime,
     reason: str = "",
     apply: Callable[[Case], dict[str, object]] | None = None,
 ) -> Case:
@@ -55,7 +57,6 @@ def _transition(
             raise StaleCase()
         if locked.status not in set(allowed_from):
             raise InvalidTransition(locked.get_status_display(), action_label)
-        now = timezone.now()
         before = {"status": locked.status}
         if to_status is not None and to_status != locked.status:
             record_breach(locked, now)
@@ -73,13 +74,22 @@ def _transition(
             before=before,
             after={"status": locked.status, **details},
             reason=reason,
+            at=now,
         )
     return locked
 
 
-def case_accept(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+def case_accept(
+    *,
+    case: Case,
+    actor: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
-        c.accepted_at = timezone.now()
+        c.accepted_at = now
         c.handler = c.handler or actor
         return {"handler": c.handler.get_username()}
 
@@ -91,6 +101,7 @@ def case_accept(*, case: Case, actor: User, expected_version: int | None = None)
         allowed_from=[Status.RECEIVED],
         to_status=Status.ACCEPTED,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )
 
@@ -103,13 +114,14 @@ def case_contact(
     employer_reached: bool,
     note: str = "",
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Record contact with the parties; the case moves on once the worker has been reached."""
+    now = now or timezone.now()
     if not worker_reached and not employer_reached:
         raise ValidationError({"worker_reached": [_("Record at least one party contacted.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        now = timezone.now()
         if worker_reached and c.worker_contacted_at is None:
             c.worker_contacted_at = now
         if employer_reached and c.employer_contacted_at is None:
@@ -124,19 +136,26 @@ def case_contact(
         allowed_from=[Status.ACCEPTED, Status.CONTACTED],
         to_status=Status.CONTACTED if worker_reached else None,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_give_feedback(
-    *, case: Case, actor: User, note: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("Say what the worker was told.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.feedback_at = timezone.now()
+        c.feedback_at = now
         return {}
 
     return _transition(
@@ -147,20 +166,28 @@ def case_give_feedback(
         allowed_from=[Status.CONTACTED],
         to_status=Status.FEEDBACK_GIVEN,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_start_handling(
-    *, case: Case, actor: User, method: str, note: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    method: str,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if method not in HandlingMethod.values:
         raise ValidationError({"method": [_("Choose a handling method.")]})
 
     def apply(c: Case) -> dict[str, object]:
         c.handling_method = method
-        c.handling_started_at = c.handling_started_at or timezone.now()
+        c.handling_started_at = c.handling_started_at or now
         return {"method": method}
 
     return _transition(
@@ -171,6 +198,7 @@ def case_start_handling(
         allowed_from=[Status.FEEDBACK_GIVEN, Status.IN_HANDLING],
         to_status=Status.IN_HANDLING,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
@@ -186,7 +214,9 @@ def case_resolve(
     union_role: str,
     note: str,
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if wages_recovered < 0:
         errors["wages_recovered"] = [_("Amount cannot be negative.")]
@@ -202,7 +232,7 @@ def case_resolve(
         raise ValidationError(errors)
 
     def apply(c: Case) -> dict[str, object]:
-        c.resolved_at = timezone.now()
+        c.resolved_at = now
         c.wages_recovered = wages_recovered
         c.workers_covered = workers_covered
         c.resolved_by_method = method
@@ -223,21 +253,29 @@ def case_resolve(
         allowed_from=[Status.IN_HANDLING],
         to_status=Status.RESOLVED,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
 def case_close(
-    *, case: Case, actor: User, reason_code: str, note: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason_code: str,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if reason_code not in ClosureReason.values:
         raise ValidationError({"reason_code": [_("Choose why the case is closed.")]})
     if not note.strip():
         raise ValidationError({"note": [_("Explain the closure.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.closed_at = timezone.now()
+        c.closed_at = now
         c.closure_reason = reason_code
         c.outcome_note = note
         return {"closure_reason": reason_code}
@@ -250,6 +288,7 @@ def case_close(
         allowed_from=OPEN_STATUSES,
         to_status=Status.CLOSED,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
@@ -262,12 +301,14 @@ def case_call_back(
     satisfaction: int,
     note: str = "",
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": [_("Satisfaction is from 1 to 5.")]})
 
     def apply(c: Case) -> dict[str, object]:
-        c.called_back_at = timezone.now()
+        c.called_back_at = now
         c.satisfaction = satisfaction
         c.callback_note = note
         return {"satisfaction": satisfaction}
@@ -280,14 +321,23 @@ def case_call_back(
         allowed_from=[Status.RESOLVED, Status.CLOSED],
         to_status=Status.CALLED_BACK,
         expected_version=expected_version,
+        now=now,
         reason=note,
         apply=apply,
     )
 
 
-def case_archive(*, case: Case, actor: User, expected_version: int | None = None) -> Case:
+def case_archive(
+    *,
+    case: Case,
+    actor: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
-        c.archived_at = timezone.now()
+        c.archived_at = now
         return {}
 
     return _transition(
@@ -298,13 +348,20 @@ def case_archive(*, case: Case, actor: User, expected_version: int | None = None
         allowed_from=[Status.CALLED_BACK],
         to_status=Status.ARCHIVED,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )
 
 
 def case_reopen(
-    *, case: Case, actor: User, reason: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Reopening needs a reason.")]})
 
@@ -313,11 +370,11 @@ def case_reopen(
         c.closed_at = None
         c.called_back_at = None
         c.closure_reason = ""
-        c.handling_started_at = c.handling_started_at or timezone.now()
+        c.handling_started_at = c.handling_started_at or now
         # A reopened case gets a fresh resolution window from today, not from its receipt.
         policy = policy_for(channel=c.channel, category=c.category)
         c.resolve_due = end_of_working_day(
-            add_working_days(timezone.localdate(), policy.resolve_working_days)
+            add_working_days(timezone.localtime(now).date(), policy.resolve_working_days)
         )
         c.urged_stage = c.escalated_stage = ""
         return {"resolve_due": c.resolve_due.isoformat()}
@@ -330,14 +387,22 @@ def case_reopen(
         allowed_from=[Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK],
         to_status=Status.IN_HANDLING,
         expected_version=expected_version,
+        now=now,
         reason=reason,
         apply=apply,
     )
 
 
 def case_assign(
-    *, case: Case, actor: User, handler: User, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    handler: User,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
+
     def apply(c: Case) -> dict[str, object]:
         previous = c.handler.get_username() if c.handler else None
         c.handler = handler
@@ -351,20 +416,30 @@ def case_assign(
         allowed_from=OPEN_STATUSES,
         to_status=None,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )
 
 
-def case_add_note(*, case: Case, actor: User, note: str) -> None:
+def case_add_note(*, case: Case, actor: User, note: str, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("The note is empty.")]})
-    record_event(actor=actor, action="case.note", target=case, org_unit=case.district, reason=note)
+    record_event(
+        actor=actor, action="case.note", target=case, org_unit=case.district, reason=note, at=now
+    )
 
 
 def case_link_employer(
-    *, case: Case, actor: User, enterprise: Enterprise, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    enterprise: Enterprise,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Confirm the employer (a candidate or a later link of an unknown employer)."""
+    now = now or timezone.now()
 
     def apply(c: Case) -> dict[str, object]:
         c.employer = enterprise
@@ -381,9 +456,10 @@ def case_link_employer(
             allowed_from=allowed,
             to_status=None,
             expected_version=expected_version,
+            now=now,
             apply=apply,
         )
-        _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor)
+        _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor, now=now)
         # The checks intake could not make without an employer.
         duplicate = open_duplicate_of(linked) if linked.is_open else None
         if duplicate is not None and linked.possible_duplicate_of_id is None:
@@ -394,9 +470,16 @@ def case_link_employer(
 
 
 def case_merge(
-    *, source: Case, target: Case, actor: User, reason: str, expected_version: int | None = None
+    *,
+    source: Case,
+    target: Case,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Merge a duplicate into another case. Irreversible; the history of both stays."""
+    now = now or timezone.now()
     if source.pk == target.pk:
         raise ValidationError({"target": [_("A case cannot be merged into itself.")]})
     if not reason.strip():
@@ -416,6 +499,7 @@ def case_merge(
         allowed_from=OPEN_STATUSES,
         to_status=Status.MERGED,
         expected_version=expected_version,
+        now=now,
         reason=reason,
         apply=apply,
     )
@@ -426,11 +510,12 @@ def case_merge(
         org_unit=target.district,
         after={"absorbed": source.number},
         reason=reason,
+        at=now,
     )
     return merged
 
 
-def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
+def _learn_alias(*, told: str, enterprise: Enterprise, actor: User, now: dt.datetime) -> None:
     """Remember a told name that is none of the registered names, so it links next time."""
     told = told.strip()
     registered = {
@@ -442,7 +527,8 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
     if not told or told in registered or is_anonymised(told):
         return
     alias, created = EmployerAlias.objects.get_or_create(
-        name=told[:200], defaults={"enterprise": enterprise, "confirmed_by": actor}
+        name=told[:200],
+        defaults={"enterprise": enterprise, "confirmed_by": actor, "confirmed_at": now},
     )
     if created:
         record_event(
@@ -451,13 +537,20 @@ def _learn_alias(*, told: str, enterprise: Enterprise, actor: User) -> None:
             target=enterprise,
             org_unit=enterprise.district,
             after={"alias": alias.name},
+            at=now,
         )
 
 
 def case_recategorise(
-    *, case: Case, actor: User, category: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor: User,
+    category: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Correct the demand category; the correction is kept as training data (CategoryLabel)."""
+    now = now or timezone.now()
     if category not in categories():
         raise ValidationError(
             {"category": [_("Unknown demand category %(code)s.") % {"code": category}]}
@@ -472,6 +565,7 @@ def case_recategorise(
             category=category,
             previous_category=previous,
             labelled_by=actor,
+            labelled_at=now,
         )
         return {"category": category, "previous_category": previous}
 
@@ -484,5 +578,6 @@ def case_recategorise(
         allowed_from=allowed,
         to_status=None,
         expected_version=expected_version,
+        now=now,
         apply=apply,
     )

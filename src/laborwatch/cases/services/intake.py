@@ -62,12 +62,15 @@ def case_intake(
     assigned_by: str = "",
     superior_deadline: dt.datetime | None = None,
     district: OrgUnit | None = None,
+    now: dt.datetime | None = None,
 ) -> IntakeResult:
     """Create a work order, or return the one an earlier push with the same reference made.
 
     An empty `category` takes the text engine's suggestion; the suggestion is kept on the
-    case either way, so a handler's correction can teach the classifier.
+    case either way, so a handler's correction can teach the classifier. `received_at`
+    defaults to `now`, the time of the intake.
     """
+    now = now or timezone.now()
     if api_client is not None and external_ref:
         # Most pushes are new: ask for the key only and load the case when there is one.
         existing = _pushed_before(api_client, external_ref)
@@ -102,6 +105,7 @@ def case_intake(
             superior_deadline=superior_deadline,
             employer_credit_code=employer_credit_code,
             employer_name=employer_name,
+            now=now,
         )
     except ValidationError as error:
         errors.update(error.message_dict)
@@ -137,10 +141,11 @@ def case_intake(
                 request_type=request_type,
                 api_client=api_client,
                 external_ref=external_ref,
-                received_at=received_at or timezone.now(),
+                received_at=received_at or now,
                 assigned_by=assigned_by,
                 superior_deadline=superior_deadline,
                 district=district,
+                now=now,
             )
 
     try:
@@ -200,10 +205,10 @@ def _check(
     superior_deadline: dt.datetime | None,
     employer_credit_code: str,
     employer_name: str,
+    now: dt.datetime,
 ) -> None:
     errors: dict[str, list[str]] = {}
-    now = timezone.now()
-    today = timezone.localdate()
+    today = timezone.localtime(now).date()
 
     def add(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
@@ -296,6 +301,7 @@ def _create(
     caller_id_number: str,
     employer_name_as_told: str,
     district: OrgUnit | None,
+    now: dt.datetime,
     **values: object,
 ) -> Case:
     employer = values["employer"]
@@ -306,6 +312,7 @@ def _create(
         phone=caller_phone,
         id_number=caller_id_number,
         district=district,
+        now=now,
     )
     case = Case(
         worker=worker,
@@ -334,5 +341,6 @@ def _create(
             "employer": employer.credit_code if employer is not None else None,  # type: ignore[attr-defined]
             "possible_duplicate_of": case.possible_duplicate_of_id,
         },
+        at=now,
     )
     return case

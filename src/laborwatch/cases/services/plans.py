@@ -55,19 +55,23 @@ def plan_create(
     goal: str,
     deadline: dt.date,
     steps: list[tuple[str, User, int]] | None = None,
+    now: dt.datetime | None = None,
 ) -> CasePlan:
     """Create the plan; each step is (title, owner, working days before the deadline)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
     if CasePlan.objects.filter(case=case).exists():
         raise ValidationError(_("This work order already has a plan."))
     if not goal.strip():
         raise ValidationError({"goal": [_("State the goal of the plan.")]})
-    if deadline < timezone.localdate():
+    if deadline < today:
         raise ValidationError({"deadline": [_("The deadline has already passed.")]})
     if steps is None:
         template = TEMPLATES.get(case.handling_method or HandlingMethod.MEDIATION, [])
         steps = [(step.title, actor, step.working_days_before_deadline) for step in template]
-    plan = CasePlan.objects.create(case=case, goal=goal, deadline=deadline, created_by=actor)
-    today = timezone.localdate()
+    plan = CasePlan.objects.create(
+        case=case, goal=goal, deadline=deadline, created_by=actor, created_at=now
+    )
     Milestone.objects.bulk_create(
         Milestone(
             plan=plan,
@@ -85,12 +89,16 @@ def plan_create(
         org_unit=case.district,
         after={"deadline": deadline.isoformat(), "milestones": len(steps)},
         reason=goal,
+        at=now,
     )
     return plan
 
 
 @transaction.atomic
-def milestone_complete(*, milestone: Milestone, actor: User, note: str = "") -> Milestone:
+def milestone_complete(
+    *, milestone: Milestone, actor: User, note: str = "", now: dt.datetime | None = None
+) -> Milestone:
+    now = now or timezone.now()
     locked = (
         Milestone.objects.select_for_update(of=("self",))
         .select_related("plan__case")
@@ -98,14 +106,18 @@ def milestone_complete(*, milestone: Milestone, actor: User, note: str = "") -> 
     )
     if locked.done_at is not None:
         raise ValidationError(_("This milestone is already done."))
-    locked.done_at = timezone.now()
+    locked.done_at = now
     locked.save(update_fields=["done_at"])
     record_event(
         actor=actor,
         action="case.milestone_done",
         target=locked.plan.case,
         org_unit=locked.plan.case.district,
-        after={"milestone": locked.title, "overdue": locked.due_on < timezone.localdate()},
+        after={
+            "milestone": locked.title,
+            "overdue": locked.due_on < timezone.localtime(now).date(),
+        },
         reason=note,
+        at=now,
     )
     return locked

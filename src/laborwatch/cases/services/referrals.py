@@ -27,7 +27,9 @@ def referral_create(
     to_unit: OrgUnit,
     request: str,
     reply_working_days: int = REPLY_WORKING_DAYS,
+    now: dt.datetime | None = None,
 ) -> Referral:
+    now = now or timezone.now()
     if to_unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT):
         raise ValidationError({"to_unit": [_("Refer to a department or a district union.")]})
     if case.status not in OPEN_STATUSES:
@@ -42,9 +44,10 @@ def referral_create(
         raise ValidationError(
             {"to_unit": [_("This unit already has an open referral of the case.")]}
         )
-    today = timezone.localdate()
+    today = timezone.localtime(now).date()
     referral = Referral.objects.create(
         case=case,
+        sent_at=now,
         to_unit=to_unit,
         request=request,
         sent_by=actor,
@@ -56,7 +59,9 @@ def referral_create(
         "unit": to_unit.label,
     }
     InboxItem.objects.bulk_create(
-        InboxItem(user=user, case=case, kind=InboxItem.Kind.REFERRAL, message=message)
+        InboxItem(
+            user=user, case=case, kind=InboxItem.Kind.REFERRAL, message=message, created_at=now
+        )
         for user in to_unit.users.filter(is_active=True)
     )
     record_event(
@@ -66,6 +71,7 @@ def referral_create(
         org_unit=case.district,
         after={"to_unit": to_unit.code, "reply_due": referral.reply_due.isoformat()},
         reason=request,
+        at=now,
     )
     return referral
 
@@ -76,13 +82,16 @@ def _own(referral: Referral, actor: User) -> None:
 
 
 @transaction.atomic
-def referral_acknowledge(*, referral: Referral, actor: User) -> Referral:
+def referral_acknowledge(
+    *, referral: Referral, actor: User, now: dt.datetime | None = None
+) -> Referral:
+    now = now or timezone.now()
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _own(locked, actor)
     if locked.state != Referral.State.SENT:
         raise ValidationError(_("This referral has already been signed for."))
     locked.state = Referral.State.ACKNOWLEDGED
-    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_at = now
     locked.acknowledged_by = actor
     locked.save()
     InboxItem.objects.filter(
@@ -93,20 +102,23 @@ def referral_acknowledge(*, referral: Referral, actor: User) -> Referral:
         action="case.referral_acknowledge",
         target=locked.case,
         org_unit=locked.case.district,
-        after={"to_unit": locked.to_unit.code, "late": _late(locked.acknowledge_due)},
+        after={"to_unit": locked.to_unit.code, "late": now > locked.acknowledge_due},
+        at=now,
     )
     return locked
 
 
 @transaction.atomic
-def referral_reply(*, referral: Referral, actor: User, reply: str) -> Referral:
+def referral_reply(
+    *, referral: Referral, actor: User, reply: str, now: dt.datetime | None = None
+) -> Referral:
+    now = now or timezone.now()
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _own(locked, actor)
     if not reply.strip():
         raise ValidationError({"reply": [_("The reply is empty.")]})
     if locked.state == Referral.State.REPLIED:
         raise ValidationError(_("This referral has already been answered."))
-    now = timezone.now()
     if locked.acknowledged_at is None:
         locked.acknowledged_at, locked.acknowledged_by = now, actor
     locked.state = Referral.State.REPLIED
@@ -117,6 +129,7 @@ def referral_reply(*, referral: Referral, actor: User, reply: str) -> Referral:
             user=locked.case.handler,
             case=locked.case,
             kind=InboxItem.Kind.REFERRAL,
+            created_at=now,
             message=_("%(unit)s replied on work order %(number)s.")
             % {"unit": locked.to_unit.label, "number": locked.case.number},
         )
@@ -125,11 +138,8 @@ def referral_reply(*, referral: Referral, actor: User, reply: str) -> Referral:
         action="case.referral_reply",
         target=locked.case,
         org_unit=locked.case.district,
-        after={"to_unit": locked.to_unit.code, "late": _late(locked.reply_due)},
+        after={"to_unit": locked.to_unit.code, "late": now > locked.reply_due},
         reason=reply,
+        at=now,
     )
     return locked
-
-
-def _late(due: dt.datetime) -> bool:
-    return timezone.now() > due

@@ -85,6 +85,7 @@ def _urge(case: Case, now: dt.datetime) -> None:
         target=case,
         org_unit=case.district,
         actor_label="sla-sweep",
+        at=now,
         after={"stage": case.sla_stage, "recipients": [u.get_username() for u in recipients]},
     )
 
@@ -108,6 +109,7 @@ def _escalate(case: Case, heads: list[User], now: dt.datetime) -> None:
         target=case,
         org_unit=case.district,
         actor_label="sla-sweep",
+        at=now,
         after={"stage": case.sla_stage, "recipients": [u.get_username() for u in heads]},
     )
 
@@ -142,6 +144,7 @@ def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
                 target=referral.case,
                 org_unit=referral.case.district,
                 actor_label="sla-sweep",
+                at=now,
                 after={"to_unit": referral.to_unit.code},
             )
         count += 1

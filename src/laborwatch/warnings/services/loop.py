@@ -8,6 +8,8 @@ locks the warning, checks the version the user saw and writes an audit event.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -45,15 +47,17 @@ def lock_warning(warning: Warning, expected_version: int | None) -> Warning:
 
 
 @transaction.atomic
-def warning_acknowledge(*, routing: WarningRouting, actor: User) -> WarningRouting:
+def warning_acknowledge(
+    *, routing: WarningRouting, actor: User, now: dt.datetime | None = None
+) -> WarningRouting:
     """签收: the receiving unit signs for the warning; the first signature starts verification."""
+    now = now or timezone.now()
     if not actor.can_write or actor.org_unit_id != routing.org_unit_id:
         raise PermissionDenied
     locked_routing = WarningRouting.objects.select_for_update().get(pk=routing.pk)
     if locked_routing.acknowledged_at is not None:
         raise ValidationError(_("This warning has already been signed for."), code="signed")
     warning = lock_warning(locked_routing.warning, None)
-    now = timezone.now()
     locked_routing.acknowledged_at = now
     locked_routing.acknowledged_by = actor
     locked_routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -61,6 +65,7 @@ def warning_acknowledge(*, routing: WarningRouting, actor: User) -> WarningRouti
     if warning.status == WarningStatus.OPEN:
         warning.status = WarningStatus.VERIFYING
     warning.version += 1
+    warning.updated_at = now
     warning.save(update_fields=["status", "version", "updated_at"])
     record_event(
         actor=actor,
@@ -73,6 +78,7 @@ def warning_acknowledge(*, routing: WarningRouting, actor: User) -> WarningRouti
             "unit": locked_routing.org_unit.code,
             "late": now > locked_routing.acknowledge_due,
         },
+        at=now,
     )
     return locked_routing
 
@@ -86,8 +92,10 @@ def warning_record_step(
     note: str,
     outcome: str = "",
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> WarningStep:
     """Record one loop step; verification and closure move the warning's status."""
+    now = now or timezone.now()
     errors: dict[str, list[str]] = {}
     if kind not in STEP_OUTCOMES:
         raise ValidationError({"kind": [_("Unknown step.")]})
@@ -110,6 +118,7 @@ def warning_record_step(
     elif kind == Step.CLOSURE:
         locked.status = WarningStatus.CLOSED
     locked.version += 1
+    locked.updated_at = now
     locked.save(update_fields=["status", "verified", "version", "updated_at"])
     step = WarningStep.objects.create(
         warning=locked,
@@ -117,7 +126,7 @@ def warning_record_step(
         outcome=outcome,
         note=note.strip(),
         actor=actor,
-        at=timezone.now(),
+        at=now,
     )
     record_event(
         actor=actor,
@@ -127,5 +136,6 @@ def warning_record_step(
         before=before,
         after={"status": locked.status, "outcome": outcome},
         reason=note.strip(),
+        at=now,
     )
     return step

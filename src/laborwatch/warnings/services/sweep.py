@@ -42,6 +42,7 @@ def warnings_sweep(*, now: dt.datetime | None = None) -> WarningSweepResult:
             warning=r.warning,
             kind=WarningEvent.Kind.OVERDUE,
             on=today,
+            at=now,
             grade_before=r.warning.grade,
             grade_after=r.warning.grade,
             score=r.warning.score,
@@ -52,6 +53,7 @@ def warnings_sweep(*, now: dt.datetime | None = None) -> WarningSweepResult:
     )
     AuditEvent.objects.bulk_create(
         AuditEvent(
+            at=now,
             actor=None,
             actor_label="sla-sweep",
             action="warning.overdue",

@@ -227,7 +227,7 @@ def warnings_sync(
             quiet.append(warning)
 
     created = _open_new(
-        pending, finished_today, enterprises, by_code, as_of, config_version, changes, result
+        pending, finished_today, enterprises, by_code, as_of, config_version, changes, result, now
     )
     still_active = [w for w in active if w.status in ACTIVE_STATUSES] + created
     _inhibit(still_active, changes, result, touched)
@@ -334,6 +334,7 @@ def _open_new(
     config_version: str,
     changes: list[_Change],
     result: SyncResult,
+    now: dt.datetime,
 ) -> list[Warning]:
     districts = {pk: district for pk, district in enterprises.values()}
     fresh: list[Warning] = []
@@ -359,6 +360,8 @@ def _open_new(
                 last_seen_on=as_of,
                 synced_on=as_of,
                 config_version=config_version,
+                created_at=now,
+                updated_at=now,
             )
         )
     created = Warning.objects.bulk_create(fresh, batch_size=BATCH)
@@ -471,6 +474,7 @@ def _write_events(
                 warning_id=warning.pk,
                 kind=change.kind,
                 on=as_of,
+                at=now,
                 grade_before=change.grade_before,
                 grade_after=warning.grade,
                 score=warning.score,
@@ -480,6 +484,7 @@ def _write_events(
         )
         audits.append(
             AuditEvent(
+                at=now,
                 actor=None,
                 actor_label=actor_label,
                 action=AUDIT_ACTIONS[Kind(change.kind)],

@@ -6,10 +6,12 @@ the workers' representative) met during verification. The category follows the r
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, Channel
@@ -41,7 +43,9 @@ def warning_open_case(
     workers_involved: int = 1,
     amount_claimed: Decimal = Decimal("0"),
     expected_version: int | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
+    now = now or timezone.now()
     locked = lock_warning(warning, expected_version)
     if locked.case_id is not None:
         raise ValidationError(
@@ -61,9 +65,11 @@ def warning_open_case(
         workers_involved=workers_involved,
         amount_claimed=amount_claimed,
         district=locked.district,
+        now=now,
     )
     locked.case = result.case
     locked.version += 1
+    locked.updated_at = now
     locked.save(update_fields=["case", "version", "updated_at"])
     record_event(
         actor=actor,
@@ -71,5 +77,6 @@ def warning_open_case(
         target=locked,
         org_unit=locked.district,
         after={"case": result.case.number},
+        at=now,
     )
     return result.case
