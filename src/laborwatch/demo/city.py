@@ -2,9 +2,10 @@
 
 The city ends with the month before today, so its department feeds reach the present. The
 replay covers DEMO_HISTORY_MONTHS whole months and the current one, as the monthly report's
-13-month trend and its year-on-year column need. It takes every complaint of a risk episode
-(what the warnings are about) and a seeded sample of the rest, which keeps the start of the
-demo short.
+13-month trend and its year-on-year column need. It takes a seeded sample of the risk
+episodes, each with all its complaints (so what the warnings see of an employer stays whole),
+and a seeded sample of the other complaints: about 150 work orders a month, which keeps the
+start of the demo short.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from laborwatch.reports.monthly.report import add_months, month_bounds
 from laborwatch.synth import generate
 
 DEMO_HISTORY_MONTHS = 13
-# The share of complaints outside any risk episode that the replay takes.
+# The shares of risk episodes and of the complaints outside any episode that the replay takes.
+EPISODE_SHARE = 0.6
 BACKGROUND_SHARE = 0.3
 # The newest complaint arrives this long before the demo starts.
 NEWEST_COMPLAINT_AGE = dt.timedelta(hours=2)
@@ -54,8 +56,9 @@ def history_complaints(
     *,
     now: dt.datetime,
     months: int = DEMO_HISTORY_MONTHS,
-    background_share: float = BACKGROUND_SHARE,
     seed: int = 1,
+    episode_share: float = EPISODE_SHARE,
+    background_share: float = BACKGROUND_SHARE,
 ) -> list[dict[str, Any]]:
     """The complaints to replay, oldest first, with the caller's name, phone and ID number.
 
@@ -63,19 +66,21 @@ def history_complaints(
     those moved to before the first day of the month `months` months before now's are left
     out.
     """
-    complaints = pq.read_table(folder / "complaints.parquet").sort_by("complaint_id")
-    if complaints.num_rows == 0:
+    complaints = pq.read_table(folder / "complaints.parquet").sort_by("complaint_id").to_pylist()
+    if not complaints:
         return []
-    newest = max(complaints.column("received_at").to_pylist())
-    shift = now - NEWEST_COMPLAINT_AGE - newest
+    shift = now - NEWEST_COMPLAINT_AGE - max(row["received_at"] for row in complaints)
     this_month = timezone.localtime(now).date().replace(day=1)
     start, _ = month_bounds(add_months(this_month, -months))
     rng = random.Random(seed)
+    episodes = sorted({row["episode_id"] for row in complaints if row["episode_id"] is not None})
+    kept_episodes = {episode for episode in episodes if rng.random() < episode_share}
     chosen = []
-    for row in complaints.to_pylist():
+    for row in complaints:
         sampled = rng.random() < background_share
+        kept = row["episode_id"] in kept_episodes if row["episode_id"] is not None else sampled
         received = row["received_at"] + shift
-        if received >= start and (row["episode_id"] is not None or sampled):
+        if kept and received >= start:
             chosen.append({**row, "received_at": received})
     chosen.sort(key=lambda row: (row["received_at"], row["complaint_id"]))
     return _with_callers(chosen, pq.read_table(folder / "workers.parquet"))

@@ -66,9 +66,7 @@ class Staff:
 
     @classmethod
     def load(cls) -> Staff:
-        centre = list(
-            User.objects.filter(role=Role.CENTRE_STAFF, is_active=True).order_by("pk")
-        )
+        centre = list(User.objects.filter(role=Role.CENTRE_STAFF, is_active=True).order_by("pk"))
         if not centre:
             raise MissingStaff(_("The demo history needs at least one centre staff account."))
         by_unit: dict[int, User] = {}
@@ -82,9 +80,7 @@ class Staff:
         return cls(centre, by_unit, units)
 
 
-def replay_history(
-    folder: Path, *, now: dt.datetime, seed: int = 1, progress: bool = True
-) -> int:
+def replay_history(folder: Path, *, now: dt.datetime, seed: int = 1, progress: bool = True) -> int:
     """Replay the demo city's complaints of the past DEMO_HISTORY_MONTHS months (and this
     one) as work orders; returns the number of cases created."""
     complaints = history_complaints(folder, now=now, seed=seed)
@@ -311,4 +307,3 @@ def _reply(unit: OrgUnit) -> str:
 
 def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
     return dt.timedelta(hours=rng.uniform(low, high))
-

@@ -68,4 +68,6 @@ def _units_without_staff() -> list[OrgUnit]:
         kind=OrgUnit.Kind.DEPARTMENT, code__in=_receiving_department_codes()
     )
     staffed = User.objects.filter(is_active=True, org_unit__isnull=False).values("org_unit")
-    return list(receiving.filter(is_active=True).exclude(pk__in=staffed).order_by("sort_order", "code"))
+    return list(
+        receiving.filter(is_active=True).exclude(pk__in=staffed).order_by("sort_order", "code")
+    )

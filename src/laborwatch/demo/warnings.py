@@ -78,8 +78,13 @@ def prepare_warnings(
 def run_times(now: dt.datetime, months: int) -> list[dt.datetime]:
     """The mornings of the last `months` month ends, then the latest morning before `now`."""
     today = timezone.localtime(now).date()
-    month_ends = [add_months(today.replace(day=1), -back) - dt.timedelta(days=1) for back in range(months - 1, -1, -1)]
-    latest = _morning(today) if _morning(today) < now else _morning(today - dt.timedelta(days=1))
+    first = today.replace(day=1)
+    month_ends = [
+        add_months(first, -back) - dt.timedelta(days=1) for back in range(months - 1, -1, -1)
+    ]
+    latest = _morning(today)
+    if latest >= now:
+        latest = _morning(today - dt.timedelta(days=1))
     return [_morning(day) for day in month_ends if _morning(day) < latest] + [latest]
 
 
@@ -128,6 +133,7 @@ class _Units:
             acknowledged_at__isnull=False,
         )
         for routing in signed.select_related("warning").order_by("pk"):
+            assert routing.acknowledged_at is not None  # filtered above
             verified = max(routing.acknowledged_at, since) + _days(self.rng, 1, 5)
             if verified >= until:
                 continue
