@@ -49,8 +49,10 @@ def test_the_choice_is_seeded(small_city: Path) -> None:
 def test_an_episode_is_replayed_whole_or_not_at_all(small_city: Path) -> None:
     rows = history_complaints(small_city, now=NOW)
     start = min(row["received_at"] for row in rows)
-    shift = NOW - NEWEST_COMPLAINT_AGE - max(
-        pq.read_table(small_city / "complaints.parquet").column("received_at").to_pylist()
+    shift = (
+        NOW
+        - NEWEST_COMPLAINT_AGE
+        - max(pq.read_table(small_city / "complaints.parquet").column("received_at").to_pylist())
     )
     in_window: dict[int, set[int]] = defaultdict(set)
     for row in pq.read_table(small_city / "complaints.parquet").to_pylist():

@@ -60,4 +60,3 @@ def run_daily(
         now=now,
     )
     return DailyRun(export, score, sync, time.perf_counter() - started)
-
