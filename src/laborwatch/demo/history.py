@@ -30,7 +30,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.demo.city import history_complaints
 from laborwatch.demo.pace import when_done
-from laborwatch.demo.users import REFERRAL_DEPARTMENTS
+from laborwatch.demo.users import REFERRAL_DEPARTMENTS, unit_staff
 from laborwatch.text.taxonomy import categories
 
 # The hotline's mix: most callers ask for help, some only consult or complain.
@@ -69,15 +69,8 @@ class Staff:
         centre = list(User.objects.filter(role=Role.CENTRE_STAFF, is_active=True).order_by("pk"))
         if not centre:
             raise MissingStaff(_("The demo history needs at least one centre staff account."))
-        by_unit: dict[int, User] = {}
-        receiving = User.objects.filter(
-            is_active=True, role__in=[Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON]
-        )
-        for user in receiving.order_by("pk"):
-            if user.org_unit_id is not None:
-                by_unit.setdefault(user.org_unit_id, user)
         units = {unit.code: unit for unit in OrgUnit.objects.all()}
-        return cls(centre, by_unit, units)
+        return cls(centre, unit_staff(), units)
 
 
 def replay_history(folder: Path, *, now: dt.datetime, seed: int = 1, progress: bool = True) -> int:

@@ -71,3 +71,15 @@ def _units_without_staff() -> list[OrgUnit]:
     return list(
         receiving.filter(is_active=True).exclude(pk__in=staffed).order_by("sort_order", "code")
     )
+
+
+def unit_staff() -> dict[int, User]:
+    """The staff member who acts for each district union and department, by org-unit id."""
+    staff: dict[int, User] = {}
+    receiving = User.objects.filter(
+        is_active=True, role__in=[Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON]
+    )
+    for user in receiving.order_by("pk"):
+        if user.org_unit_id is not None:
+            staff.setdefault(user.org_unit_id, user)
+    return staff

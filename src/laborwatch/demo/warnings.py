@@ -18,9 +18,8 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from laborwatch.core.models import User
-from laborwatch.core.roles import Role
 from laborwatch.demo.pace import when_done
+from laborwatch.demo.users import unit_staff
 from laborwatch.reports.monthly.report import add_months
 from laborwatch.risk.ingest import IngestReport, feed_files_in, ingest_file
 from laborwatch.warnings.daily import DailyRun, run_daily
@@ -97,13 +96,7 @@ class _Units:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        receiving = User.objects.filter(
-            is_active=True, role__in=[Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON]
-        )
-        self.staff: dict[int, User] = {}
-        for user in receiving.order_by("pk"):
-            if user.org_unit_id is not None:
-                self.staff.setdefault(user.org_unit_id, user)
+        self.staff = unit_staff()
 
     def answer(self, since: dt.datetime, until: dt.datetime) -> None:
         """Every step due between the run at `since` and the next run (or now) at `until`."""
