@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from rich.progress import Progress
 
 from laborwatch.cases import services
-from laborwatch.cases.models import Case, HandlingMethod, Milestone
+from laborwatch.cases.models import Case, HandlingMethod, InboxItem, Milestone
+from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.sla import end_of_working_day
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
@@ -232,6 +233,11 @@ class _Handling:
             union_role=rng.choices(["led", "joined", "none"], weights=[70, 24, 6])[0],
             note="经调解，用人单位同意支付拖欠工资，职工已确认到账",
             now=resolved,
+        )
+        # The handler has read the units' replies by the time the case is resolved.
+        notices = InboxItem.objects.filter(user=self.handler, case=case, read_at=None)
+        inbox_mark_read(
+            user=self.handler, item_ids=list(notices.values_list("pk", flat=True)), now=resolved
         )
         self._follow_up(case, resolved)
 

@@ -1,11 +1,11 @@
-"""The demo's warnings: the city's feeds in, a year of month-end runs, and units that answer.
+"""The demo's warnings: the city's feeds in, month-end runs, and units that answer in time.
 
 The daily pipeline runs at each of the last DEMO_WARNING_MONTHS month ends and on the morning
 of the demo's day, each run at its own time (`now=`). Between runs the units the warnings are
 routed to sign for them, most within their deadline and a few late (demo.pace); the district
 union verifies what it signed for, handles what it found true, and closes the warning once
 the signal is gone. So the board shows warnings of every age and stage, the risk profile has
-a year's history, and what is still unsigned is recent.
+half a year's history, and what is still unsigned is recent.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from laborwatch.warnings.daily import DailyRun, run_daily
 from laborwatch.warnings.models import Warning, WarningRouting, WarningStatus, WarningStep
 from laborwatch.warnings.services import warning_acknowledge, warning_record_step
 
-DEMO_WARNING_MONTHS = 12
+# Each run scores the whole city; six month ends give the risk profiles half a year of history.
+DEMO_WARNING_MONTHS = 6
 RUN_TIME = dt.time(8, 30)
 # Share of verified warnings the district union finds not true (不属实).
 UNFOUNDED_SHARE = 0.2
