@@ -25,11 +25,14 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_registry_linker() -> None:
-    """The per-process text linker must not carry one test's registry into the next."""
-    from laborwatch.enterprises.linker import forget_registry
+def _fresh_process_caches():
+    """What a process keeps (the linking index, clients, policies, the calendar) must not
+    carry one test's rolled-back rows into the next."""
+    from laborwatch.lib.process_cache import forget_all
 
-    forget_registry()
+    forget_all()
+    yield
+    forget_all()
 
 
 @pytest.fixture

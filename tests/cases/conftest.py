@@ -8,23 +8,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from laborwatch.cases.api.auth import forget_api_clients
 from laborwatch.cases.models import ApiClient
 from laborwatch.cases.services.clients import api_client_create
-from laborwatch.cases.sla import forget_policies
 from laborwatch.enterprises.models import Enterprise
 from tests.cases.api_support import T0
 from tests.factories import make_enterprise
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    """A test's rolled-back policies and clients must not outlive it in the process caches."""
-    forget_policies()
-    forget_api_clients()
-    yield
-    forget_policies()
-    forget_api_clients()
 
 
 @dataclass

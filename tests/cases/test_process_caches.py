@@ -1,4 +1,5 @@
-"""What each process remembers between pushes: recognised client tokens and the SLA policies.
+"""What each process remembers between pushes (lib.process_cache): recognised client tokens and
+the SLA policies.
 
 Both are forgotten at once when changed through this process, and re-read after their time
 when changed by another process (simulated here by a write that bypasses the services)."""
@@ -18,7 +19,7 @@ from laborwatch.cases.cli import _CACHE_SECONDS
 from laborwatch.cases.models import ApiClient, SlaPolicy
 from laborwatch.cases.services.clients import api_client_reissue, api_client_revoke
 from laborwatch.cases.sla import policy_for
-from laborwatch.lib import ttl
+from laborwatch.lib import process_cache
 from tests.cases.api_support import T0, body, push
 
 
@@ -38,7 +39,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr(ttl, "monotonic", fake)
+    monkeypatch.setattr(process_cache, "monotonic", fake)
     return fake
 
 

@@ -40,7 +40,9 @@ def case_events(case: Case) -> list[str]:
     )
 
 
-def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units, client_for):
+def test_walk_in_case_from_intake_to_archive(
+    registry, owner, liaison, centre_staff, org_units, client_for
+):
     client = client_for(owner)
     shinan = registry.shinan_enterprise
     with time_machine.travel(T0, tick=False) as clock:
@@ -64,9 +66,12 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
         assert f"工单 {case.number} 已登记。" in text
         assert [c.credit_code for c in detail.context["candidates"]] == [shinan.credit_code]
         assert "青岛海岸电子有限公司" in text
+        # The district's staff: closing is the centre's.
         assert set(detail.context["forms"]) == {
-            "accept", "close", "assign", "note", "link_employer", "refer", "plan", "recategorise"
+            "accept", "assign", "note", "link_employer", "merge", "refer", "plan", "recategorise"
         }  # fmt: skip
+        # The worker is at the desk: first contact is made at intake, no contact clock runs.
+        assert case.worker_contacted_at == T0
 
         # Confirm the candidate.
         response = post_action(client, case, "link_employer", credit_code=shinan.credit_code)
@@ -77,10 +82,12 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
         clock.shift(dt.timedelta(minutes=10))
         assert post_action(client, case, "accept").status_code == 302
         case = fresh(case)
-        assert (case.status, case.handler, case.accepted_at) == (
-            "accepted",
+        # Accepted with the worker already reached: straight on to the feedback clock.
+        assert (case.status, case.handler, case.accepted_at, case.sla_stage) == (
+            "contacted",
             owner,
             T0 + dt.timedelta(minutes=10),
+            "feedback",
         )
 
         clock.shift(dt.timedelta(minutes=10))
@@ -90,8 +97,9 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
         assert response.status_code == 302
         case = fresh(case)
         assert case.status == "contacted"
-        assert (
-            case.worker_contacted_at == case.employer_contacted_at == T0 + dt.timedelta(minutes=20)
+        assert (case.worker_contacted_at, case.employer_contacted_at) == (
+            T0,
+            T0 + dt.timedelta(minutes=20),
         )
 
         clock.shift(dt.timedelta(hours=2))
@@ -166,12 +174,15 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
             "resolved", Decimal("18600.00"), "led", []
         )  # fmt: skip
 
+        # The centre calls the worker back on the district's resolution, and archives.
         clock.shift(dt.timedelta(days=1))
-        post_action(client, case, "call_back", satisfaction="5", note="职工满意")
+        assert post_action(client, case, "call_back", satisfaction="5").status_code == 403
+        centre = client_for(centre_staff)
+        post_action(centre, case, "call_back", satisfaction="5", note="职工满意")
         case = fresh(case)
         assert (case.status, case.satisfaction) == ("called_back", 5)
 
-        post_action(client, case, "archive")
+        post_action(centre, case, "archive")
         case = fresh(case)
         assert case.status == "archived"
         assert case.version == 9  # one per transition, plus the employer link
@@ -194,8 +205,8 @@ def test_walk_in_case_from_intake_to_archive(registry, owner, liaison, org_units
     assert "18,600.00" in text
 
 
-def test_close_call_back_and_reopen(registry, owner, client_for):
-    client = client_for(owner)
+def test_close_call_back_and_reopen(registry, centre_staff, client_for):
+    client = client_for(centre_staff)
     with time_machine.travel(T0, tick=False):
         case = make_case(registry.shinan_enterprise)
         post_action(client, case, "accept")
@@ -218,8 +229,10 @@ def test_assign_and_note(registry, owner, colleague, centre_staff, outsider, cli
     case = make_case(registry.shinan_enterprise)
     page = client.get(f"/cases/{case.number}/")
     choices = {str(label) for _, label in page.context["forms"]["assign"].fields["handler"].choices}
-    assert {"owner", "colleague", "centre"} <= choices
+    # A district hands its cases to its own staff; the centre hands to anyone who may handle.
+    assert {"owner", "colleague"} <= choices
     assert "outsider" not in choices
+    assert "centre" not in choices
     assert post_action(client, case, "assign", handler=colleague.pk).status_code == 302
     assert fresh(case).handler == colleague
     response = post_action(client, fresh(case), "note", note="职工补充了考勤记录")

@@ -10,12 +10,10 @@ from laborwatch.cases.models import Case
 from laborwatch.core.models import AuditEvent
 from laborwatch.workers.models import Worker
 from tests.cases.views_support import T0
+from tests.personas import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ALL_PERSONAS = [
-    "owner", "colleague", "outsider", "liaison", "centre_staff", "leader", "auditor", "admin_user",
-]  # fmt: skip
 MAY_TAKE_IN = {"owner", "colleague", "outsider", "centre_staff", "admin_user"}
 
 VALID = {

@@ -1,4 +1,4 @@
-"""Loading the org units and creating users."""
+"""Loading the org units, creating users, auditing exports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.translation import override
 
 from laborwatch.core.models import AuditEvent, OrgUnit, User
 from laborwatch.core.roles import Role
-from laborwatch.core.services import org_units_load, user_create
+from laborwatch.core.services import audit_export, org_units_load, user_create
 from tests.conftest import PASSWORD
 
 DISTRICT_CODES = [
@@ -156,3 +156,28 @@ def test_audit_events_are_append_only() -> None:
         event.save()
     event.refresh_from_db()
     assert event.reason == ""
+
+
+def test_audit_export_records_who_exported_what(auditor) -> None:
+    event = audit_export(
+        actor=auditor,
+        action="worker.reveal_export",
+        target_type="workers.worker",
+        target_label="3",
+        rows=3,
+        details={"revealed": True},
+        reason="仲裁材料",
+    )
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor, stored.actor_label, stored.action) == (
+        auditor,
+        "auditor",
+        "worker.reveal_export",
+    )
+    assert (stored.target_type, stored.target_id, stored.target_label) == (
+        "workers.worker",
+        "",
+        "3",
+    )
+    assert stored.after == {"rows": 3, "revealed": True}
+    assert stored.reason == "仲裁材料"

@@ -151,6 +151,10 @@ def test_audit_log_for_auditor_and_admin(request, registry, client_for, persona)
         "青岛海岸电子有限公司",
     ]
     assert all(event.action == "enterprise.create" for event in events)
+    page = response.content.decode()
+    assert "<td>登记企业</td><td>企业 青岛海岸电子有限公司</td>" in page
+    assert '<option value="enterprise.create" selected>登记企业</option>' in page
+    assert "enterprise.create</" not in page
 
 
 def test_audit_log_filter_by_actor(registry, client_for, auditor) -> None:
@@ -166,8 +170,8 @@ def test_audit_log_export(registry, client_for, auditor) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("时间", "操作人", "操作", "对象类型", "对象", "单位", "原因")
     assert sorted((row[1], row[2], row[3], row[4], row[5]) for row in rows[1:]) == [
-        ("system", "worker.create", "workers.worker", "张伟", "市南区"),
-        ("system", "worker.create", "workers.worker", "王芳", "黄岛区"),
+        ("system", "登记职工", "职工", "张伟", "市南区"),
+        ("system", "登记职工", "职工", "王芳", "黄岛区"),
     ]
 
 

@@ -11,17 +11,8 @@ from laborwatch.core.models import AuditEvent
 from laborwatch.enterprises.models import Enterprise
 from tests.conftest import HUANGDAO_ID_NUMBER, SHINAN_ID_NUMBER, SHINAN_PHONE
 from tests.factories import valid_credit_code
+from tests.personas import ALL_PERSONAS
 
-ALL_PERSONAS = [
-    "owner",
-    "colleague",
-    "outsider",
-    "liaison",
-    "centre_staff",
-    "leader",
-    "auditor",
-    "admin_user",
-]
 SEES_SHINAN = {"owner", "colleague", "centre_staff", "leader", "auditor", "admin_user"}
 CITY_WIDE = ["centre_staff", "leader", "auditor", "admin_user"]
 SHINAN = "青岛海岸电子有限公司"

@@ -22,8 +22,8 @@ def at(month: int, day: int = 10, hour: int = 10, year: int = 2026) -> dt.dateti
 
 def row(number: str, received_at: dt.datetime, **values: object) -> CaseRow:
     defaults: dict[str, object] = {
-        "request_type": "help",
-        "channel": "hotline_12351",
+        "request_type": "求助",
+        "channel": "12351热线",
         "category": "WAGE.ARREARS.MIGRANT",
         "district": "市南区",
     }
@@ -32,15 +32,22 @@ def row(number: str, received_at: dt.datetime, **values: object) -> CaseRow:
 
 
 def report_of(rows: list[CaseRow]):
-    return monthly_report(rows, month=OCTOBER, scope="全市", generated_at=GENERATED)
+    return monthly_report(
+        rows,
+        month=OCTOBER,
+        scope="全市",
+        generated_at=GENERATED,
+        request_types=["求助", "咨询", "投诉", "建议"],
+        channels=["12351热线", "上级督办", "舆情监测", "来访", "网上", "其他部门转来"],
+    )
 
 
 def test_volume_and_mix_with_month_on_month_and_year_on_year() -> None:
     october = [
-        row("A1", at(10), request_type="consultation"),
-        row("A2", at(10), request_type="consultation", channel="online"),
-        row("A3", at(10), request_type="help"),
-        row("A4", at(10), request_type="suggestion", channel="walk_in"),
+        row("A1", at(10), request_type="咨询"),
+        row("A2", at(10), request_type="咨询", channel="网上"),
+        row("A3", at(10), request_type="求助"),
+        row("A4", at(10), request_type="建议", channel="来访"),
         # 1 October 00:30 in Shanghai is still 30 September in UTC: it counts for October.
         row("A5", dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.UTC)),
     ]
@@ -51,8 +58,8 @@ def test_volume_and_mix_with_month_on_month_and_year_on_year() -> None:
     assert report.month_on_month == pytest.approx(0.25)
     assert report.year_on_year == pytest.approx(-0.5)
     assert [(c.label, c.count) for c in report.request_types] == [
-        ("咨询", 2),
         ("求助", 2),
+        ("咨询", 2),
         ("建议", 1),
     ]
     assert report.request_types[0].share == pytest.approx(0.4)

@@ -130,6 +130,10 @@ def test_docx_html_and_pdf(two_months, tmp_path: Path, capsys) -> None:
     assert figures["追回工资（元）"] == ["36,000.00", "36,000.00"]
     types = {row.cells[0].text: row.cells[1].text for row in table_with(document, "诉求类型").rows}
     assert types == {"诉求类型": "件数", "求助": "4", "咨询": "1"}
+    channels = {
+        row.cells[0].text: row.cells[1].text for row in table_with(document, "受理渠道").rows
+    }
+    assert channels == {"受理渠道": "件数", "12351热线": "5"}  # the work order's own labels
     enterprise = table_with(document, "企业").rows[1].cells
     assert [c.text for c in enterprise[:5]] == [
         "青岛鑫瑞泰建筑工程有限公司",

@@ -179,3 +179,30 @@ def test_trade_words_common_in_the_registry_are_not_a_name():
     text = "我在青岛马锋通信技术有限公司上班"
     assert all(c.credit_code != "91370200MA3D000001" for c in linker.link(text))
     assert linker.link("在中华通信技术有限公司上班")[0].credit_code == "91370200MA3D000001"
+
+
+def test_former_and_short_names_lead_to_every_enterprise_bearing_them():
+    linker = Linker.from_rows(
+        [
+            {"credit_code": "A", "name": "海尔集团公司", "short_names": ["海尔"]},
+            {"credit_code": "B", "name": "海信集团有限公司", "short_names": ["海信", "海尔"]},
+            {"credit_code": "C", "name": "青岛新厂", "former_names": ["青岛电冰箱总厂"]},
+        ]
+    )
+    assert linker.known_as("海尔") == ["A", "B"]
+    assert linker.known_as("青岛电冰箱总厂") == ["C"]
+    assert linker.known_as("海尔集团公司") == []  # the registered name is not another name
+
+
+def test_closest_names_compares_names_sharing_a_piece_of_the_told_one():
+    linker = Linker.from_rows(
+        [
+            {"credit_code": "A", "name": "青岛鑫瑞泰建筑工程有限公司"},
+            {"credit_code": "B", "name": "青岛海澜服饰有限公司"},
+            {"credit_code": "C", "name": "北京宏远物流有限公司"},
+        ]
+    )
+    found = linker.closest_names("青岛鑫瑞太建筑工程有限公司", limit=5, min_score=80)
+    assert [(code, name) for code, name, _ in found] == [("A", "青岛鑫瑞泰建筑工程有限公司")]
+    assert found[0][2] == pytest.approx(92.3, abs=0.1)
+    assert linker.closest_names("毫不相干", limit=5, min_score=80) == []

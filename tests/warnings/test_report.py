@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from laborwatch.cli import main
-from laborwatch.reports.daily.report import daily_report
+from laborwatch.reports.daily.report import daily_report, summary
 from tests.factories import make_enterprise
 from tests.warnings.support import DAY0, T0, signal, sync
 
@@ -46,7 +46,7 @@ def test_daily_figures(two_days) -> None:
         ("新发", [0, 0, 0, 1], 1),
         ("升级", [1, 0, 0, 0], 1),
         ("降级", [0, 1, 0, 0], 1),
-        ("解除", [0, 1, 0, 0], 1),
+        ("自动解除", [0, 1, 0, 0], 1),
     ]
     assert report.active == {"red": 1, "orange": 1, "yellow": 0, "blue": 1}
     rows = dict(report.district_rows())
@@ -56,13 +56,35 @@ def test_daily_figures(two_days) -> None:
     assert report.top[0].evidence[0].startswith("社保连续欠缴月数：2 月（人社）")
 
 
+def test_figures_after_a_gap_say_the_days_they_cover(registry, settings) -> None:
+    """Score days a month apart: a warning silent on one resolves on the next, with every
+    other that fell silent in between, and the report says its figures are the month's."""
+    settings.LABORWATCH_WARNINGS = {"clean_days": 7}
+    day30, day60 = DAY0 + dt.timedelta(days=30), DAY0 + dt.timedelta(days=60)
+    shipyard = signal(registry.huangdao_enterprise, "blue")
+    with time_machine.travel(T0, tick=False):
+        sync(DAY0, signal(registry.shinan_enterprise, "yellow"))
+        sync(day30, shipyard)  # 市南区's signal stops: one clean day so far
+        sync(day60, shipyard)  # 30 days later: 30 days without a signal
+        report = daily_report(day60)
+    assert report.previous_day == day30
+    assert report.change_rows()[3] == ("自动解除", [0, 0, 1, 0], 1)
+    assert (
+        "自动解除 1 条。自动解除指连续 7 天无预警信号的预警。"
+        "上一评分日为 2025年04月04日，以上为其后 30 天的累计变化。"
+    ) in summary(report)
+
+
 def test_report_files(two_days, tmp_path: Path, capsys) -> None:
     html_path, docx_path = tmp_path / "daily.html", tmp_path / "daily.docx"
     with time_machine.travel(T0, tick=False):
         assert main(["report", "daily", "--date", "2025-03-06", "--out", str(html_path)]) == 0
         assert main(["report", "daily", "--out", str(docx_path)]) == 0  # latest day by default
     out = capsys.readouterr().out
-    assert "2025年03月06日，全市新发预警 1 条，升级 1 条，降级 1 条，解除 1 条" in out
+    assert (
+        "2025年03月06日，全市新发预警 1 条，升级 1 条，降级 1 条，自动解除 1 条。"
+        "自动解除指连续 1 天无预警信号的预警。截至当日在办预警 3 条"
+    ) in out
 
     html = html_path.read_text(encoding="utf-8")
     assert "<title>企业风险预警日报（2025年03月06日）</title>" in html

@@ -157,6 +157,33 @@ def test_higher_grade_inhibits_a_lower_duplicate(registry) -> None:
     assert routed_units(yellow) == ["hrss-inspection", "shinan"]
 
 
+def test_a_warning_released_on_a_clean_day_is_routed_when_its_signal_returns(
+    registry, settings
+) -> None:
+    """Released from inhibition on a day without its own signal, a warning asks no unit to
+    sign for it; it is routed the day its signal comes back."""
+    settings.LABORWATCH_WARNINGS = {"clean_days": 2}
+    firm = registry.shinan_enterprise
+    dispute = signal(firm, "yellow", "collective_complaints", risk_type="collective_dispute")
+    sync(DAY0, signal(firm, "red", "si_arrears"), dispute)
+    sync(DAY1, dispute)  # the red one goes clean
+    result = sync(DAY2)  # the red one resolves; the yellow one is clean today
+    red = only_warning(risk_type="wage_arrears")
+    yellow = only_warning(risk_type="collective_dispute")
+    assert (red.status, yellow.status, yellow.clean_since) == ("resolved", "open", DAY2)
+    assert yellow.inhibited_by_id is None
+    assert event_kinds(yellow) == ["opened", "inhibited", "released"]
+    assert (result.released, result.routings) == (1, 0)
+    assert routed_units(yellow) == []
+    day3 = DAY2 + dt.timedelta(days=1)
+    result = sync(day3, dispute, now=local(2025, 3, 8, 6, 0))
+    yellow.refresh_from_db()
+    assert (yellow.clean_since, yellow.last_seen_on) == (None, day3)
+    assert result.routings == 2
+    assert routed_units(yellow) == ["hrss-inspection", "shinan"]
+    assert set(yellow.routings.values_list("routed_at", flat=True)) == {local(2025, 3, 8, 6, 0)}
+
+
 def test_routing_by_district_and_department(registry) -> None:
     sync(
         DAY0,

@@ -3,6 +3,7 @@ opening a work order, the enterprise risk profile."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -116,7 +117,7 @@ def test_liaison_sees_routed_warnings_only(registry, shinan_warning, liaison, cl
     assert client.get(pages(shinan_warning)[2]).status_code == 404
     before = snapshot()
     assert client.post(*posts(shinan_warning)[2]).status_code == 403
-    # A liaison records joint handling only.
+    # A liaison verifies only once its department has signed for the warning.
     assert client.post(*posts(shinan_warning)[1]).status_code == 400
     assert snapshot() == before
 
@@ -275,3 +276,49 @@ def test_inbox_lists_warnings_my_unit_must_sign_for(
         client_for(colleague).post(f"/warnings/{shinan_warning.pk}/acknowledge/")
     assert str(shinan_warning) not in inbox(owner)  # a colleague signed for the unit
     assert str(shinan_warning) in inbox(liaison)  # the department has not
+
+
+# --- words that explain the numbers -------------------------------------------------------
+
+
+def test_a_red_warning_scoring_40_says_which_rule_set_its_grade(
+    registry, client_for, owner
+) -> None:
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "red", "wage_account_unpaid", score=40.0))
+    page = client_for(owner).get(f"/warnings/{only_warning(enterprise=firm).pk}/").content.decode()
+    assert "仅按分数 40 为黄色；“工资专户未发放”达到红色档，该规则不论分数直接定级为红色。" in page
+
+
+def test_an_orange_warning_on_points_says_the_line_it_reached(registry, client_for, owner) -> None:
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "orange", "si_arrears", score=62.5))
+    page = client_for(owner).get(f"/warnings/{only_warning(enterprise=firm).pk}/").content.decode()
+    assert "分数 62.5 达到橙色线（60 分）。" in page
+
+
+def test_a_blue_warning_on_one_yellow_rule_explains_rule_levels(
+    registry, client_for, owner
+) -> None:
+    firm = registry.shinan_enterprise
+    evidence = signal(firm, "yellow", "revenue_drop_wages")
+    blue = signal(firm, "blue", score=25.0)
+    sync(DAY0, dataclasses.replace(blue, evidence=evidence.evidence))
+    page = client_for(owner).get(f"/warnings/{only_warning(enterprise=firm).pk}/").content.decode()
+    assert "<th>单项档位</th>" in page
+    assert "因此单项为黄档的预警可能只是蓝色预警" in page
+    assert "<td>应税收入下降（欠薪）</td>" in page
+    assert "revenue_drop_wages" not in page
+    assert "分数 25 达到蓝色线（20 分）。" in page
+
+
+def test_signal_days_are_counted_in_all_not_as_consecutive(registry, client_for, owner) -> None:
+    firm = registry.shinan_enterprise
+    for offset in (0, 31, 61):
+        sync(DAY0 + dt.timedelta(days=offset), signal(firm, "orange"))
+    page = client_for(owner).get(f"/warnings/{only_warning(enterprise=firm).pk}/").content.decode()
+    assert "累计 3 个评分日有信号" in page
+    assert "连续预警" not in page
+    board = client_for(owner).get("/warnings/").content.decode()
+    assert '<th class="num">有信号评分日</th>' in board
+    assert "预警等级取分数对应的等级（红色 80、橙色 60、黄色 40、蓝色 20 分起）" in board

@@ -10,17 +10,8 @@ import pytest
 from laborwatch.core.models import AuditEvent
 from laborwatch.workers.models import Worker
 from tests.conftest import HUANGDAO_ID_NUMBER, HUANGDAO_PHONE, SHINAN_ID_NUMBER, SHINAN_PHONE
+from tests.personas import ALL_PERSONAS
 
-ALL_PERSONAS = [
-    "owner",
-    "colleague",
-    "outsider",
-    "liaison",
-    "centre_staff",
-    "leader",
-    "auditor",
-    "admin_user",
-]
 SEES_SHINAN = {"owner", "colleague", "centre_staff", "leader", "auditor", "admin_user"}
 MAY_REVEAL = {"owner", "colleague", "centre_staff", "admin_user"}
 CLEAR_VALUES = [SHINAN_ID_NUMBER, SHINAN_PHONE, HUANGDAO_ID_NUMBER, HUANGDAO_PHONE]

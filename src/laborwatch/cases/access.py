@@ -2,8 +2,10 @@
 
 City-wide roles see every case. District staff see their district's cases and the cases
 referred to their district union. Department liaisons see only cases referred to their
-department. Writes: admin and centre staff on every case, district staff on their own
-district's cases; liaisons only sign for and reply to referrals; leaders and auditors read.
+department. Who may do what to a case is the transition table's (cases/transitions.py):
+admin and centre staff on every case, district staff on their own district's cases (less
+what only the centre does); receiving units only sign for and reply to their referrals;
+leaders and auditors read.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from laborwatch.cases.models import Case, Referral
+from laborwatch.cases.transitions import HANDLERS, parties
 from laborwatch.core.access import scope_q
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
@@ -44,12 +47,8 @@ def get_case_for_user(user: User, number: str) -> Case:
 
 
 def can_handle(user: User, case: Case) -> bool:
-    """May move the case through its loop (accept, contact, resolve, refer …)."""
-    if not user.can_write:
-        return False
-    if user.role in (Role.ADMIN, Role.CENTRE_STAFF):
-        return True
-    return user.role == Role.DISTRICT_STAFF and case.district_id == user.org_unit_id
+    """Is one of the case's handlers (the centre, or the district union it belongs to)."""
+    return bool(parties(case, user) & HANDLERS)
 
 
 def referrals_for(user: User, case: Case) -> QuerySet[Referral]:

@@ -7,7 +7,6 @@ what a closure or a resolution needs and answer with errors keyed by these field
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,15 +16,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to
-from laborwatch.cases.models import (
-    OPEN_STATUSES,
-    Case,
-    CasePlan,
-    ClosureReason,
-    HandlingMethod,
-    Status,
-    UnionRole,
-)
+from laborwatch.cases.models import Case, ClosureReason, HandlingMethod, UnionRole
+from laborwatch.cases.transitions import may_be_assigned
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.access import enterprises_visible_to
@@ -115,12 +107,15 @@ class AssignForm(CaseActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Whoever may handle the case: city-wide writers and the staff of its district.
-        may_handle = Q(role__in=[Role.ADMIN, Role.CENTRE_STAFF])
-        if self.case.district_id is not None:
-            may_handle |= Q(role=Role.DISTRICT_STAFF, org_unit_id=self.case.district_id)
+        # Whom this user may hand the case to (the service asks the same question).
+        candidates = User.objects.filter(
+            Q(role__in=[Role.ADMIN, Role.CENTRE_STAFF])
+            | Q(role=Role.DISTRICT_STAFF, org_unit_id=self.case.district_id),
+            is_active=True,
+        ).order_by("username")
+        allowed = [u.pk for u in candidates if may_be_assigned(self.case, u, by=self.user)]
         field: forms.ModelChoiceField = self.fields["handler"]  # type: ignore[assignment]
-        field.queryset = User.objects.filter(may_handle, is_active=True).order_by("username")
+        field.queryset = candidates.filter(pk__in=allowed)
         field.initial = self.case.handler_id
 
 
@@ -199,84 +194,43 @@ class ActionForm:
     form: type[CaseActionForm]
     title: str | Promise
     button: str | Promise
-    shown: Callable[[Case], bool]
     # Where the detail page puts the form: the action panel or the section it belongs to.
     section: str = "panel"
 
 
-def _in(*statuses: str) -> Callable[[Case], bool]:
-    allowed = frozenset(statuses)
-    return lambda case: case.status in allowed
-
-
-def _has_plan(case: Case) -> bool:
-    return CasePlan.objects.filter(case=case).exists()
-
-
-# Resolved, closed or called back: may be reopened, and still linked to its employer.
-REOPENABLE = (Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK)
-
-# In the order the panel shows them; the services enforce the same statuses.
+# The form of each action the page offers; when it is offered is the transition table's
+# (Case.actions_for), in the table's order.
 ACTION_FORMS: dict[str, ActionForm] = {
-    "accept": ActionForm(AcceptForm, _("Accept"), _("Accept"), _in(Status.RECEIVED)),
-    "contact": ActionForm(
-        ContactForm,
-        _("Contact the parties"),
-        _("Record contact"),
-        _in(Status.ACCEPTED, Status.CONTACTED),
-    ),
-    "feedback": ActionForm(
-        FeedbackForm, _("Feedback to the worker"), _("Record feedback"), _in(Status.CONTACTED)
-    ),
-    "handle": ActionForm(
-        StartHandlingForm,
-        _("Start handling"),
-        _("Start handling"),
-        _in(Status.FEEDBACK_GIVEN, Status.IN_HANDLING),
-    ),
-    "resolve": ActionForm(ResolveForm, _("Resolve"), _("Resolve"), _in(Status.IN_HANDLING)),
-    "close": ActionForm(CloseForm, _("Close"), _("Close"), _in(*OPEN_STATUSES)),
-    "call_back": ActionForm(
-        CallBackForm, _("Call back"), _("Record call-back"), _in(Status.RESOLVED, Status.CLOSED)
-    ),
-    "archive": ActionForm(ArchiveForm, _("Archive"), _("Archive"), _in(Status.CALLED_BACK)),
-    "reopen": ActionForm(ReopenForm, _("Reopen"), _("Reopen"), _in(*REOPENABLE)),
-    "assign": ActionForm(AssignForm, _("Assign handler"), _("Assign"), _in(*OPEN_STATUSES)),
-    "note": ActionForm(
-        NoteForm, _("Add a note"), _("Add note"), lambda case: case.status != Status.MERGED
-    ),
-    "recategorise": ActionForm(
-        RecategoriseForm,
-        _("Correct the category"),
-        _("Correct"),
-        _in(*OPEN_STATUSES, *REOPENABLE),
-    ),
+    "accept": ActionForm(AcceptForm, _("Accept"), _("Accept")),
+    "contact": ActionForm(ContactForm, _("Contact the parties"), _("Record contact")),
+    "feedback": ActionForm(FeedbackForm, _("Feedback to the worker"), _("Record feedback")),
+    "handle": ActionForm(StartHandlingForm, _("Start handling"), _("Start handling")),
+    "resolve": ActionForm(ResolveForm, _("Resolve"), _("Resolve")),
+    "close": ActionForm(CloseForm, _("Close"), _("Close")),
+    "call_back": ActionForm(CallBackForm, _("Call back"), _("Record call-back")),
+    "archive": ActionForm(ArchiveForm, _("Archive"), _("Archive")),
+    "reopen": ActionForm(ReopenForm, _("Reopen"), _("Reopen")),
+    "assign": ActionForm(AssignForm, _("Assign handler"), _("Assign")),
+    "note": ActionForm(NoteForm, _("Add a note"), _("Add note")),
+    "recategorise": ActionForm(RecategoriseForm, _("Correct the category"), _("Correct")),
     "link_employer": ActionForm(
-        LinkEmployerForm,
-        _("Confirm the employer"),
-        _("Confirm"),
-        lambda case: case.employer_id is None and case.status in {*OPEN_STATUSES, *REOPENABLE},
-        section="employer",
+        LinkEmployerForm, _("Confirm the employer"), _("Confirm"), section="employer"
     ),
     "merge": ActionForm(
-        MergeForm,
-        _("Merge as a duplicate"),
-        _("Merge (irreversible)"),
-        lambda case: case.possible_duplicate_of_id is not None and case.status in OPEN_STATUSES,
-        section="duplicate",
+        MergeForm, _("Merge as a duplicate"), _("Merge (irreversible)"), section="duplicate"
     ),
     "plan": ActionForm(
-        PlanForm,
-        _("Make the plan"),
-        _("Create plan from template"),
-        lambda case: case.status in OPEN_STATUSES and not _has_plan(case),
-        section="plan",
+        PlanForm, _("Make the plan"), _("Create plan from template"), section="plan"
     ),
     "refer": ActionForm(
         ReferralForm,
         _("Refer to a department or district union"),
         _("Refer"),
-        _in(*OPEN_STATUSES),
         section="referrals",
     ),
 }
+
+
+def offered_forms(case: Case, user: User) -> list[str]:
+    """The actions whose form the page offers this user now: the table decides."""
+    return [action for action in case.actions_for(user) if action in ACTION_FORMS]

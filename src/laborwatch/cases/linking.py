@@ -1,8 +1,10 @@
 """Employer linking at intake: credit code, a confirmed alias, names, then the text engine.
 
 Returns the linked enterprise when one match is certain, else candidates for the handler to
-confirm. An unknown employer stays as told and can be linked later; each confirmation teaches
-an alias (EmployerAlias) so the same told name links at once next time.
+confirm. Everything matched in memory comes from the registry's one linking index
+(enterprises.linker) and is checked here against the registry as it is now. An unknown
+employer stays as told and can be linked later; each confirmation teaches an alias
+(EmployerAlias) so the same told name links at once next time.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from rapidfuzz import fuzz, process
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from laborwatch.core.models import OrgUnit
-from laborwatch.enterprises.linker import employer_mentions, enterprises_known_as
+from laborwatch.enterprises.linker import (
+    closest_names,
+    employer_mentions,
+    enterprises_known_as,
+)
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import credit_code_problem, normalize_code
-from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames
 from laborwatch.text.names import is_anonymised
 
 MAX_CANDIDATES = 5
@@ -26,12 +31,29 @@ AUTO_LINK_CONFIDENCE = 0.95
 LINKER_KINDS = {"full": "name", "former": "former_name", "short": "short_name", "fuzzy": "fuzzy"}
 
 
+# How a candidate was found (Candidate.method), as the handler confirming it reads it.
+MATCH_METHOD_LABELS: dict[str, Promise] = {
+    "credit_code": _("Credit code"),
+    "alias": _("Name confirmed before"),
+    "name": _("Full name"),
+    "former_name": _("Former name"),
+    "short_name": _("Short name"),
+    "fuzzy": _("Similar name"),
+    "text": _("Named in the description"),
+}
+
+
 @dataclass(frozen=True)
 class Candidate:
     credit_code: str
     name: str
-    method: str  # credit_code / alias / name / former_name / short_name / fuzzy / text
+    method: str  # a key of MATCH_METHOD_LABELS
     confidence: float
+
+    @property
+    def method_label(self) -> str:
+        label = MATCH_METHOD_LABELS.get(self.method)
+        return str(label) if label is not None else self.method
 
 
 @dataclass
@@ -43,20 +65,19 @@ class EmployerMatch:
 def link_employer(*, credit_code: str = "", name: str = "", description: str = "") -> EmployerMatch:
     code = normalize_code(credit_code)
     if code and credit_code_problem(code) is None:
-        by_code = _BY_CODE.rows(code=code)
-        if by_code:
-            enterprise = _with_district(by_code[0])
-            return EmployerMatch(enterprise, [Candidate(code, enterprise.name, "credit_code", 1.0)])
+        by_code = _first(credit_code=code)
+        if by_code is not None:
+            return EmployerMatch(by_code, [Candidate(code, by_code.name, "credit_code", 1.0)])
     name = name.strip()
     usable = bool(name) and not is_anonymised(name)  # a real name, not "某公司"
     if usable:
-        known = _BY_ALIAS.rows(name=name)
-        if known:
-            found = _with_district(known[0])
-            return EmployerMatch(found, [Candidate(found.credit_code, found.name, "alias", 1.0)])
-        exact = _BY_NAME.rows(name=name)
+        known = _first(aliases__name=name)
+        if known is not None:
+            return EmployerMatch(known, [Candidate(known.credit_code, known.name, "alias", 1.0)])
+        # Two, to tell one match from several.
+        exact = list(_enterprises(name=name)[:2])
         if len(exact) == 1:
-            found = _with_district(exact[0])
+            found = exact[0]
             return EmployerMatch(found, [Candidate(found.credit_code, found.name, "name", 1.0)])
     candidates = _name_candidates(name) if usable else []
     if not candidates:
@@ -64,44 +85,22 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
     if not candidates and usable:
         candidates = _near_misses(name)
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
-        linked = _BY_CODE.rows(code=candidates[0].credit_code)
-        if linked:  # unless deleted since the candidates were read
-            return EmployerMatch(_with_district(linked[0]), candidates)
+        linked = _first(credit_code=candidates[0].credit_code)
+        if linked is not None:  # unless deleted since the candidates were read
+            return EmployerMatch(linked, candidates)
     return EmployerMatch(None, candidates)
 
 
-# Every pushed work order links its employer by one of these: each is built and compiled once
-# per process (lib.prepared). Intake files the case under the employer's district, so the
-# district comes in the same row. By unique keys or an exact name: no ORDER BY.
-ENTERPRISE_FIELDS = concrete_attnames(Enterprise)
-DISTRICT_FIELDS = concrete_attnames(OrgUnit)
+def _enterprises(**lookups: Any) -> QuerySet[Enterprise]:
+    """Enterprises matching exact lookups, with the district intake files the case under.
+
+    By unique keys or an exact name: no ORDER BY.
+    """
+    return Enterprise.objects.select_related("district").filter(**lookups).order_by()
 
 
-def _enterprise_rows(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise, tuple[Any, ...]]:
-    district = [f"district__{name}" for name in DISTRICT_FIELDS]
-    return enterprises.order_by().values_list(*ENTERPRISE_FIELDS, *district)
-
-
-def _with_district(row: tuple[Any, ...]) -> Enterprise:
-    db, split = Enterprise.objects.db, len(ENTERPRISE_FIELDS)
-    enterprise = Enterprise.from_db(db, ENTERPRISE_FIELDS, row[:split])
-    enterprise.district = OrgUnit.from_db(db, DISTRICT_FIELDS, row[split:])
-    return enterprise
-
-
-_BY_CODE = PreparedRead(
-    lambda code: _enterprise_rows(Enterprise.objects.filter(credit_code=code))[:1],
-    Param("code", "\0credit_code\0"),
-)
-_BY_ALIAS = PreparedRead(
-    lambda name: _enterprise_rows(Enterprise.objects.filter(aliases__name=name))[:1],
-    Param("name", "\0alias\0"),
-)
-# Two, to tell one match from several.
-_BY_NAME = PreparedRead(
-    lambda name: _enterprise_rows(Enterprise.objects.filter(name=name))[:2],
-    Param("name", "\0name\0"),
-)
+def _first(**lookups: Any) -> Enterprise | None:
+    return next(iter(_enterprises(**lookups)[:1]), None)
 
 
 def _name_candidates(name: str) -> list[Candidate]:
@@ -139,12 +138,7 @@ def _text_candidates(name: str, description: str) -> list[Candidate]:
     if not mentions and description:
         mentions = employer_mentions(description)
         method_of = {kind: "text" for kind in LINKER_KINDS}
-    # The linker may be a few minutes behind the registry: keep what is registered now.
-    registered = set(
-        Enterprise.objects.filter(credit_code__in=[m.credit_code for m in mentions]).values_list(
-            "credit_code", flat=True
-        )
-    )
+    registered = _registered_now([m.credit_code for m in mentions])
     return [
         Candidate(m.credit_code, m.name, method_of.get(m.match_kind, "text"), m.confidence)
         for m in mentions
@@ -153,21 +147,20 @@ def _text_candidates(name: str, description: str) -> list[Candidate]:
 
 
 def _near_misses(name: str) -> list[Candidate]:
-    """Last resort: fuzzy-compare with names sharing a two-character piece of the told name.
-
-    Catches what the linker's distinctiveness filter skips in a small registry; bounded to a
-    few hundred names per piece so it stays cheap on a large one.
-    """
-    pool: dict[str, str] = {}
-    for start in range(0, max(len(name) - 1, 1), 2):
-        piece = name[start : start + 2]
-        if len(piece) < 2:
-            continue
-        rows = Enterprise.objects.filter(name__contains=piece).values_list("credit_code", "name")
-        pool.update(rows[:200])
-    matches = process.extract(
-        name, pool, scorer=fuzz.WRatio, limit=MAX_CANDIDATES, score_cutoff=FUZZY_MIN_SCORE
-    )
+    """Last resort: the registered names the told name most resembles."""
+    matches = closest_names(name, limit=MAX_CANDIDATES, min_score=FUZZY_MIN_SCORE)
+    registered = _registered_now([code for code, _, _ in matches])
     return [
-        Candidate(code, full, "fuzzy", round(score / 100 * 0.9, 3)) for full, score, code in matches
+        Candidate(code, full, "fuzzy", round(score / 100 * 0.9, 3))
+        for code, full, score in matches
+        if code in registered
     ]
+
+
+def _registered_now(codes: list[str]) -> set[str]:
+    """The linking index may be a few minutes behind the registry: keep what is registered now."""
+    if not codes:
+        return set()
+    return set(
+        Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
+    )

@@ -10,7 +10,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.core.models import OrgUnit
+from laborwatch.cases import transitions
+from laborwatch.cases.statuses import OPEN_STATUSES, Status
+from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.text.taxonomy import WAGE_ARREARS, is_within
 from laborwatch.workers.models import Worker
@@ -30,25 +32,6 @@ class RequestType(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation")
     COMPLAINT = "complaint", _("Complaint")
     SUGGESTION = "suggestion", _("Suggestion")
-
-
-class Status(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
-    CONTACTED = "contacted", _("Parties contacted")
-    FEEDBACK_GIVEN = "feedback_given", _("Feedback given")
-    IN_HANDLING = "in_handling", _("In handling")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    CALLED_BACK = "called_back", _("Called back")
-    ARCHIVED = "archived", _("Archived")
-    MERGED = "merged", _("Merged")
-
-
-OPEN_STATUSES = frozenset(
-    {Status.RECEIVED, Status.ACCEPTED, Status.CONTACTED, Status.FEEDBACK_GIVEN, Status.IN_HANDLING}
-)
-FINISHED_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK, Status.ARCHIVED})
 
 
 class HandlingMethod(models.TextChoices):
@@ -320,6 +303,14 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def can(self, action: str, user: User) -> bool:
+        """Whether the user may take the action on the case now (cases/transitions.py)."""
+        return transitions.TABLE.can(self, action, user)
+
+    def actions_for(self, user: User) -> list[str]:
+        """The actions the user may take on the case now, in the order the page offers them."""
+        return transitions.TABLE.actions_for(self, user)
 
     @property
     def is_wage_arrears(self) -> bool:

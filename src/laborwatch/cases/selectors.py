@@ -10,14 +10,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from laborwatch.cases.access import cases_visible_to
-from laborwatch.cases.models import (
-    FINISHED_STATUSES,
-    OPEN_STATUSES,
-    Case,
-    InboxItem,
-    Milestone,
-    Referral,
-)
+from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
+from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
 from laborwatch.text.taxonomy import WAGE_ARREARS

@@ -6,8 +6,9 @@ own deadline for a 督办 case. The light is yellow once a share of the window h
 red once the deadline has passed.
 
 Policies change rarely and every intake needs them, so each process keeps them for
-POLICY_CACHE_SECONDS; saving or deleting one forgets them in this process at once
-(`policy_changed`, connected in the app config), so another process follows within that time.
+POLICY_CACHE_SECONDS (lib.process_cache); saving or deleting one forgets them in this process
+at once (`policy_changed`, connected in the app config), and every other process follows
+within that time: a policy sets the deadlines of cases received afterwards.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import datetime as dt
 
 from django.utils import timezone
 
-from laborwatch.cases.models import Case, SlaPolicy, SlaStage, Status
+from laborwatch.cases.models import Case, Channel, SlaPolicy, SlaStage, Status
 from laborwatch.core.calendar import add_working_days
-from laborwatch.lib.ttl import TtlCache
+from laborwatch.lib.process_cache import ProcessCache
 
 # Which deadline runs while a case is in each status.
 STAGE_BY_STATUS = {
@@ -37,22 +38,18 @@ DUE_FIELD = {
 
 
 POLICY_CACHE_SECONDS = 60.0
-_policies: TtlCache[None, list[SlaPolicy]] = TtlCache(POLICY_CACHE_SECONDS)
-
-
-def forget_policies() -> None:
-    _policies.forget()
+_policies: ProcessCache[None, list[SlaPolicy]] = ProcessCache(
+    "SLA policies", seconds=POLICY_CACHE_SECONDS
+)
 
 
 def policy_changed(**signal_arguments: object) -> None:
-    """Receiver of a policy's save and delete (see TtlCache.forget_now_and_on_commit)."""
-    _policies.forget_now_and_on_commit()
+    """Receiver of a policy's save and delete (see ProcessCache.forget)."""
+    _policies.forget()
 
 
 def _current_policies() -> list[SlaPolicy]:
-    policies = _policies.get(None, lambda: list(SlaPolicy.objects.all()))
-    assert policies is not None  # a list, kept even when empty
-    return policies
+    return _policies.get(None, lambda: list(SlaPolicy.objects.all()))
 
 
 def policy_for(*, channel: str, category: str) -> SlaPolicy:
@@ -78,8 +75,17 @@ def end_of_working_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
+# Channels where the worker is met in person: first contact is made as the case is taken in.
+CONTACTED_AT_INTAKE = frozenset({Channel.WALK_IN})
+
+
 def set_deadlines(case: Case, policy: SlaPolicy) -> None:
+    """The deadlines of a new case. A walk-in worker is at the desk: first contact is made
+    at intake, so it is recorded then and no first-contact clock runs (acceptance moves the
+    case straight on to feedback)."""
     received = case.received_at
+    if case.channel in CONTACTED_AT_INTAKE:
+        case.worker_contacted_at = received
     case.accept_due = received + dt.timedelta(minutes=policy.accept_minutes)
     case.contact_due = received + dt.timedelta(minutes=policy.contact_minutes)
     case.feedback_due = received + dt.timedelta(hours=policy.feedback_hours)

@@ -21,3 +21,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "laborwatch.core.errors.permission_denied"
+handler404 = "laborwatch.core.errors.page_not_found"
+handler500 = "laborwatch.core.errors.server_error"

@@ -1,6 +1,7 @@
 """Core app: org units, users and roles, audit events, validators, masking."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,14 @@ class CoreConfig(AppConfig):
     name = "laborwatch.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Cache upkeep, not domain flow: the admin edits overrides directly, and the change
+        # must reach the per-process calendar the deadlines are counted on.
+        from laborwatch.core.calendar import overrides_changed
+        from laborwatch.core.models import CalendarOverride
+
+        post_save.connect(overrides_changed, sender=CalendarOverride, dispatch_uid="calendar-save")
+        post_delete.connect(
+            overrides_changed, sender=CalendarOverride, dispatch_uid="calendar-delete"
+        )

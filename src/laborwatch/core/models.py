@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.core.audit_actions import audit_action_label, target_type_label
 from laborwatch.core.roles import (
     AUDIT_LOG_ROLES,
     CITY_WIDE_ROLES,
@@ -169,6 +170,14 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise ValueError("audit events are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
+
+    @property
+    def target_type_label(self) -> str:
+        return target_type_label(self.target_type)
 
 
 class CalendarOverride(models.Model):

@@ -1,4 +1,4 @@
-"""Writes for the core app: loading a city's org units, creating users."""
+"""Writes for the core app: loading a city's org units, creating users, auditing exports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from laborwatch.core.audit import record_event
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import AuditEvent, OrgUnit, User
 from laborwatch.core.roles import Role
 
 DEFAULT_CITY_FILE = Path(__file__).resolve().parent / "data" / "qingdao.json"
@@ -92,3 +92,27 @@ def user_create(
         actor_label="" if actor else "setup",
     )
     return user
+
+
+@transaction.atomic
+def audit_export(
+    *,
+    actor: User,
+    action: str,
+    target_type: str,
+    rows: int,
+    target_label: str = "",
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Record that `actor` exported `rows` rows of `target_type`: a bulk read is audited as a
+    reveal is. `details` (the filters, whether personal data went out in clear) join the row
+    count in the event's `after`."""
+    return record_event(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_label=target_label,
+        after={"rows": rows, **(details or {})},
+        reason=reason,
+    )

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from laborwatch.core.audit import record_event
+from laborwatch.core.audit_actions import AUDIT_ACTION_LABELS
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent
+from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
@@ -64,11 +65,12 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     if actor:
         events = events.filter(actor_label=actor)
     if request.GET.get("format") == "xlsx":
-        record_event(
+        audit_export(
             actor=request.user,
             action="audit.export",
             target_type="core.auditevent",
-            after={"action": action, "actor": actor, "rows": min(events.count(), 100_000)},
+            rows=min(events.count(), 100_000),
+            details={"action": action, "actor": actor},
         )
         return xlsx_response(
             filename="审计日志.xlsx",
@@ -78,8 +80,8 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
                 [
                     timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
                     e.actor_label,
-                    e.action,
-                    e.target_type,
+                    e.action_label,
+                    e.target_type_label,
                     e.target_label,
                     e.org_unit.label if e.org_unit else "",
                     e.reason,
@@ -96,5 +98,9 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
             "query_string": query_string,
             "action": action,
             "actor": actor,
+            "actions": sorted(
+                ((code, str(label)) for code, label in AUDIT_ACTION_LABELS.items()),
+                key=lambda choice: choice[1],
+            ),
         },
     )

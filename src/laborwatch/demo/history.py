@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from rich.progress import Progress
 
 from laborwatch.cases import services
-from laborwatch.cases.models import Case, HandlingMethod, InboxItem, Milestone
+from laborwatch.cases.models import Case, HandlingMethod, InboxItem, Milestone, Status
 from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.sla import end_of_working_day
 from laborwatch.core.models import OrgUnit, User
@@ -151,17 +151,21 @@ class _Handling:
             case=case, actor=self.handler, handler=self.handler, now=accepted
         )
         case = services.case_accept(case=case, actor=self.handler, now=accepted)
-        contacted = when_done(accepted, case.contact_due, rng, without_due=dt.timedelta(hours=1))
-        if contacted >= self.now:
-            return
-        case = services.case_contact(
-            case=case,
-            actor=self.handler,
-            worker_reached=True,
-            employer_reached=case.employer_id is not None,
-            note="电话联系职工，了解诉求；联系用人单位核实情况",
-            now=contacted,
-        )
+        contacted = accepted  # a walk-in, at the desk, is contacted once accepted
+        if case.status == Status.ACCEPTED:
+            contacted = when_done(
+                accepted, case.contact_due, rng, without_due=dt.timedelta(hours=1)
+            )
+            if contacted >= self.now:
+                return
+            case = services.case_contact(
+                case=case,
+                actor=self.handler,
+                worker_reached=True,
+                employer_reached=case.employer_id is not None,
+                note="电话联系职工，了解诉求；联系用人单位核实情况",
+                now=contacted,
+            )
         fed_back = when_done(contacted, case.feedback_due, rng, without_due=dt.timedelta(hours=4))
         if fed_back >= self.now:
             return

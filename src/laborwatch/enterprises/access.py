@@ -14,6 +14,11 @@ def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:
     return Enterprise.objects.filter(scope_q(user, district_field="district"))
 
 
+def may_register_enterprise(user: User) -> bool:
+    """The registry is kept city-wide: administrators and centre staff add to it."""
+    return user.can_write and user.is_city_wide
+
+
 def get_enterprise_for_user(user: User, credit_code: str) -> Enterprise:
     """The enterprise if it exists and the user may see it; 404 for both other cases."""
     enterprise = (

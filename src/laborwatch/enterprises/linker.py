@@ -1,67 +1,59 @@
-"""The registry linker of the text engine, built once per process from the enterprise registry,
-with an index of former and short names beside it.
+"""The registry's linking index: one text-engine `Linker` per process, built from the enterprise
+registry, through which the application links every employer name and text.
 
-Rebuilt when the registry changes through a service here (`forget_registry`) or after
-REFRESH_SECONDS, so another process's change is seen too.
+Kept for INDEX_CACHE_SECONDS (lib.process_cache) and forgotten by the registry's services
+when they change an enterprise (`forget_registry`), so the process that made the change sees
+it at once and every other process within that time. The index only proposes: callers check
+each proposal against the registry as it is now (see cases.linking), so a process still
+holding an older index may miss a new name for a while but never links a removed enterprise.
+
+With LABORWATCH_TEXT_LINKING off no index is built: nothing is found in texts or by
+resemblance, and intake finds former and short names by a scan of the registry.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-
 from django.conf import settings
 
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.process_cache import ProcessCache
 from laborwatch.text.link import Candidate, Linker
 
-REFRESH_SECONDS = 600
-_lock = threading.Lock()
-_linker: Linker | None = None
-# A former or short name, exactly as registered → credit codes of the enterprises bearing it.
-_other_names: dict[str, list[str]] = {}
-_built_at = 0.0
+INDEX_CACHE_SECONDS = 600.0
+_index: ProcessCache[None, Linker] = ProcessCache(
+    "registry linking index", seconds=INDEX_CACHE_SECONDS
+)
 
 
 def forget_registry() -> None:
-    global _linker
-    with _lock:
-        _linker = None
+    """After a change to the registry (see ProcessCache.forget)."""
+    _index.forget()
 
 
 def registry_linker() -> Linker | None:
     """The linker over the whole registry, or None when text linking is switched off."""
     if not getattr(settings, "LABORWATCH_TEXT_LINKING", True):
         return None
-    with _lock:
-        _build_if_stale()
-        return _linker
+    return _index.get(
+        None,
+        lambda: Linker.from_rows(
+            Enterprise.objects.values("credit_code", "name", "short_names", "former_names")
+        ),
+    )
 
 
 def enterprises_known_as(name: str) -> list[str] | None:
     """Credit codes of enterprises with `name` among their former or short names, as of the
-    last build; None when text linking (and so the index) is switched off."""
-    if not getattr(settings, "LABORWATCH_TEXT_LINKING", True):
-        return None
-    with _lock:
-        _build_if_stale()
-        return list(_other_names.get(name, ()))
+    index; None when text linking (and so the index) is switched off."""
+    linker = registry_linker()
+    return None if linker is None else linker.known_as(name)
 
 
-def _build_if_stale() -> None:
-    """Build the linker and the name index; the caller holds the lock."""
-    global _linker, _other_names, _built_at
-    if _linker is not None and time.monotonic() - _built_at <= REFRESH_SECONDS:
-        return
-    rows = list(Enterprise.objects.values("credit_code", "name", "short_names", "former_names"))
-    other_names: dict[str, list[str]] = {}
-    for row in rows:
-        for name in dict.fromkeys([*row["former_names"], *row["short_names"]]):
-            if isinstance(name, str):
-                other_names.setdefault(name, []).append(row["credit_code"])
-    _linker = Linker.from_rows(rows)
-    _other_names = other_names
-    _built_at = time.monotonic()
+def closest_names(name: str, *, limit: int, min_score: float) -> list[tuple[str, str, float]]:
+    """(credit code, name, score 0–100) of the registered names most like a told name, best
+    first; none when text linking is switched off."""
+    linker = registry_linker()
+    return [] if linker is None else linker.closest_names(name, limit=limit, min_score=min_score)
 
 
 def employer_mentions(text: str, *, limit: int = 5) -> list[Candidate]:

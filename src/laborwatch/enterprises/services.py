@@ -65,7 +65,7 @@ def enterprise_create(
     enterprise.full_clean()
     enterprise.save()
     # The text linker of this process must see the change (see enterprises.linker).
-    transaction.on_commit(forget_registry)
+    forget_registry()
     record_event(
         actor=actor,
         action="enterprise.create",
@@ -95,7 +95,7 @@ def enterprise_update(*, actor: User | None, enterprise: Enterprise, **values: A
     locked.full_clean()
     locked.save()
     # The text linker of this process must see the change (see enterprises.linker).
-    transaction.on_commit(forget_registry)
+    forget_registry()
     record_event(
         actor=actor,
         action="enterprise.update",
@@ -163,7 +163,7 @@ def enterprises_bulk_load(
         Enterprise.objects.bulk_create(pending, batch_size=batch_size)
         result.created = len(pending)
         # The text linker of this process must see the change (see enterprises.linker).
-        transaction.on_commit(forget_registry)
+        forget_registry()
         record_event(
             actor=actor,
             action="enterprise.bulk_load",

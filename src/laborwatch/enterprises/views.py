@@ -9,9 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
-from laborwatch.enterprises.access import get_enterprise_for_user
+from laborwatch.core.services import audit_export
+from laborwatch.enterprises.access import get_enterprise_for_user, may_register_enterprise
 from laborwatch.enterprises.forms import EnterpriseCreateForm, EnterpriseFilterForm
 from laborwatch.enterprises.selectors import EnterpriseFilters, enterprise_search
 from laborwatch.enterprises.services import enterprise_create
@@ -38,11 +38,11 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     rows = enterprise_search(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
-        record_event(
+        audit_export(
             actor=request.user,
             action="enterprise.export",
             target_type="enterprises.enterprise",
-            after={"rows": min(rows.count(), EXPORT_LIMIT)},
+            rows=min(rows.count(), EXPORT_LIMIT),
         )
         return xlsx_response(
             filename="企业名录.xlsx",
@@ -87,7 +87,7 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": query_string,
-            "can_create": request.user.can_write and request.user.is_city_wide,
+            "can_create": may_register_enterprise(request.user),
         },
     )
 
@@ -108,7 +108,7 @@ def enterprise_detail(request: AuthenticatedRequest, credit_code: str) -> HttpRe
 
 @login_required
 def enterprise_new(request: AuthenticatedRequest) -> HttpResponse:
-    if not (request.user.can_write and request.user.is_city_wide):
+    if not may_register_enterprise(request.user):
         raise Http404
     form = EnterpriseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,10 @@ Exact forms (the name, the name without its region, former names, short names, t
 without its legal form) are found in one pass of an Aho-Corasick automaton; mentions ending in
 a legal form that no exact form explains (typos) are matched with rapidfuzz against the few
 registry names that share rare character pairs with them.
+
+The `Linker` is the one index of the registry the application links with: besides texts, it
+answers which enterprises bear a former or short name (`known_as`) and which registered names
+a told name most resembles (`closest_names`, the last resort when nothing else matched).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import ahocorasick
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -36,6 +40,9 @@ from laborwatch.text.registry import RegistryEntry, entry_from_row, read_registr
 FULL, FORMER, SHORT, FUZZY = "full", "former", "short", "fuzzy"
 MAX_CANDIDATES = 10
 FUZZY_MIN_SCORE = 85.0
+# A told name is compared with at most this many registered names per two-character piece, so
+# that the last resort stays cheap on a large registry.
+NAMES_PER_PIECE = 200
 # After a short name these make it likelier a company is meant: 海尔的工地, 海尔公司.
 _COMPANY_CONTEXT = re.compile(r"^(?:的)?(?:公司|集团|厂|店|工地|项目|门店|总部|超市|老板|工厂)")
 _ANCHOR = re.compile(r"有限责任公司|股份有限公司|有限公司|集团|公司|厂")
@@ -167,6 +174,7 @@ class Linker:
         self._automaton = ahocorasick.Automaton()
         self._build_automaton()
         self._build_fuzzy_index()
+        self._build_name_indexes()
 
     @classmethod
     def from_rows(cls, rows: Iterable[Mapping[str, Any]]) -> Linker:
@@ -231,6 +239,50 @@ class Linker:
         except ValueError:  # every character is common: too uniform a registry to fuzz
             return
         self._pairs_to_names = matrix.T.tocsr()
+
+    def _build_name_indexes(self) -> None:
+        """Former and short names exactly as registered → credit codes of the enterprises
+        bearing them; each two-character piece → the first NAMES_PER_PIECE registered names
+        holding it, by name."""
+        self._known_as: dict[str, list[str]] = {}
+        self._names_with_piece: dict[str, list[int]] = {}
+        for entry in self.entries:
+            for other in dict.fromkeys([*entry.former_names, *entry.short_names]):
+                self._known_as.setdefault(other, []).append(entry.credit_code)
+        by_name = sorted(range(len(self.entries)), key=lambda index: self.entries[index].name)
+        for index in by_name:
+            name = self.entries[index].name
+            for piece in {name[start : start + 2] for start in range(len(name) - 1)}:
+                holders = self._names_with_piece.setdefault(piece, [])
+                if len(holders) < NAMES_PER_PIECE:
+                    holders.append(index)
+
+    # --- names ---------------------------------------------------------------------------
+
+    def known_as(self, name: str) -> list[str]:
+        """Credit codes of the enterprises with `name`, exactly, among their former or short
+        names (their registered name is not looked at)."""
+        return list(self._known_as.get(name, ()))
+
+    def closest_names(
+        self, name: str, *, limit: int, min_score: float
+    ) -> list[tuple[str, str, float]]:
+        """(credit code, registered name, score 0–100) of the registered names most like a
+        told name, best first: compared whole (rapidfuzz WRatio) with the names sharing one of
+        its two-character pieces. Catches what `link`'s distinctiveness filter skips in a small
+        registry."""
+        pool: dict[str, str] = {}
+        for start in range(0, max(len(name) - 1, 1), 2):
+            piece = name[start : start + 2]
+            if len(piece) < 2:
+                continue
+            for index in self._names_with_piece.get(piece, ()):
+                entry = self.entries[index]
+                pool[entry.credit_code] = entry.name
+        matches = process.extract(
+            name, pool, scorer=fuzz.WRatio, limit=limit, score_cutoff=min_score
+        )
+        return [(code, registered, score) for registered, score, code in matches]
 
     # --- linking -------------------------------------------------------------------------
 

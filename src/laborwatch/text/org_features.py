@@ -3,11 +3,9 @@ and how far the nearest organisation suffix (公司, 局, 协会 …) lies ahead
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import cache
 
-import jieba
+from laborwatch.text.tokenize import tokenizer
 
 # Suffixes that close an organisation name, by the kind they usually close. The tagger learns
 # how much to trust each; listing them lets it see a suffix several characters ahead.
@@ -105,14 +103,6 @@ _LOOKAHEAD = 12
 _BREAK = re.compile(r"[，。！？；：、,.!?;:\s（）()《》“”\"']")
 
 
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def _char_class(char: str) -> str:
     if "\u4e00" <= char <= "\u9fff":
         return "han"
@@ -154,7 +144,7 @@ def _suffix_marks(text: str) -> list[list[str]]:
 def _word_shape(text: str) -> list[tuple[str, str, int]]:
     """(B/M/E/S position in jieba's word, the word, word length) per character."""
     shape: list[tuple[str, str, int]] = [("S", char, 1) for char in text]
-    for word, start, end in _tokenizer().tokenize(text, HMM=True):
+    for word, start, end in tokenizer().tokenize(text, HMM=True):
         length = end - start
         if length == 1:
             continue

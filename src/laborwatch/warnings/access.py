@@ -2,9 +2,11 @@
 
 City-wide roles see every warning. District staff see the warnings of their district.
 Department liaisons see the warnings routed to their department. "Missing" and "not yours"
-both end in 404. Acting: a receiving unit's members sign for their routing; the district's
+both end in 404. Who may do what, at which status, is the transition table's
+(warnings/transitions.py): a receiving unit's members sign for their routing; the district's
 staff, the centre staff and administrators take the loop steps and open work orders;
-liaisons of a routed department record joint handling; leaders and auditors read.
+liaisons of a routed department, once signed for, verify and report joint handling; leaders
+and auditors read.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.http import Http404
 
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
-from laborwatch.warnings.models import Warning, WarningRouting, WarningStep
+from laborwatch.warnings.models import Warning, WarningRouting
 
 
 def warnings_visible_to(user: User) -> QuerySet[Warning]:
@@ -41,27 +43,6 @@ def get_warning_for_user(user: User, pk: int) -> Warning:
     if warning is None:
         raise Http404
     return warning
-
-
-def can_handle(user: User, warning: Warning) -> bool:
-    """May take the loop steps and open a work order."""
-    if not user.can_write:
-        return False
-    if user.role in (Role.ADMIN, Role.CENTRE_STAFF):
-        return True
-    return user.role == Role.DISTRICT_STAFF and warning.district_id == user.org_unit_id
-
-
-def allowed_steps(user: User, warning: Warning) -> list[str]:
-    """The step kinds this user may record on the warning (status rules are the service's)."""
-    if can_handle(user, warning):
-        return list(WarningStep.Kind.values)
-    routed = (
-        user.can_write
-        and user.role == Role.DEPARTMENT_LIAISON
-        and warning.routings.filter(org_unit_id=user.org_unit_id).exists()
-    )
-    return [WarningStep.Kind.JOINT_HANDLING] if routed else []
 
 
 def routing_for(user: User, warning: Warning) -> WarningRouting | None:

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.warnings import transitions
+from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
 
 
 class Grade(models.TextChoices):
@@ -32,17 +34,6 @@ class RiskType(models.TextChoices):
     WAGE_ARREARS = "wage_arrears", _("Wage-arrears risk")
     COLLECTIVE_DISPUTE = "collective_dispute", _("Collective-dispute risk")
     MASS_LAYOFF = "mass_layoff", _("Mass-layoff risk")
-
-
-class WarningStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("warning", "Open")
-    VERIFYING = "verifying", pgettext_lazy("warning", "Verifying")
-    HANDLING = "handling", pgettext_lazy("warning", "Handling")
-    RESOLVED = "resolved", pgettext_lazy("warning", "Resolved")
-    CLOSED = "closed", pgettext_lazy("warning", "Closed")
-
-
-ACTIVE_STATUSES = frozenset({WarningStatus.OPEN, WarningStatus.VERIFYING, WarningStatus.HANDLING})
 
 
 # The glossary's name; it shadows Python's builtin Warning class, which this app never uses.
@@ -132,6 +123,14 @@ class Warning(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    def can(self, action: str, user: User) -> bool:
+        """Whether the user may take the action now (warnings/transitions.py)."""
+        return transitions.TABLE.can(self, action, user)
+
+    def actions_for(self, user: User) -> list[str]:
+        """The actions the user may take on the warning now, in the order the page offers."""
+        return transitions.TABLE.actions_for(self, user)
 
     @property
     def level(self) -> int:

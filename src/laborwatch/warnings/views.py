@@ -21,20 +21,13 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.views.actions import show_service_errors
-from laborwatch.cases.views.lists import may_take_in
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import get_enterprise_for_user
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.warnings import labels
-from laborwatch.warnings.access import (
-    allowed_steps,
-    can_handle,
-    get_warning_for_user,
-    routing_for,
-    warnings_visible_to,
-)
+from laborwatch.warnings.access import get_warning_for_user, routing_for, warnings_visible_to
 from laborwatch.warnings.forms import StepForm, WarningFilterForm, WorkOrderForm
 from laborwatch.warnings.models import (
     GRADES_HIGH_FIRST,
@@ -51,6 +44,7 @@ from laborwatch.warnings.services import (
     warning_open_case,
     warning_record_step,
 )
+from laborwatch.warnings.transitions import STEP_ACTIONS, TABLE
 
 EXPORT_LIMIT = 50_000
 
@@ -77,12 +71,12 @@ def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Warning]) -> HttpResponse:
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(
+    audit_export(
         actor=request.user,
         action="warning.export",
         target_type="warnings.warning",
         target_label=str(len(selected)),
-        after={"rows": len(selected)},
+        rows=len(selected),
     )
     return xlsx_response(
         filename=_("warnings") + ".xlsx",
@@ -137,12 +131,12 @@ def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str
     user = request.user
     day = warning.evidence_on.isoformat()
     mine = routing_for(user, warning)
-    kinds = allowed_steps(user, warning)
+    actions = warning.actions_for(user)
     return {
         "warning": warning,
         "evidence": [{**e, "current": e.get("last_seen_on") == day} for e in warning.evidence],
         "routings": warning.routings.select_related("org_unit", "acknowledged_by"),
-        "my_routing": mine if mine is not None and not mine.is_signed else None,
+        "my_routing": mine if mine is not None and "acknowledge" in actions else None,
         "events": warning.events.order_by("on", "pk"),
         "steps": warning.steps.select_related("actor"),
         "inhibits": warning.inhibits.filter(pk__in=warnings_visible_to(user).values("pk")),
@@ -150,10 +144,8 @@ def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str
         and warnings_visible_to(user).filter(pk=warning.inhibited_by_id).exists(),
         "case_visible": warning.case_id is not None
         and cases_visible_to(user).filter(pk=warning.case_id).exists(),
-        "step_kinds": kinds,
-        "may_open_case": warning.case_id is None
-        and can_handle(user, warning)
-        and may_take_in(user),
+        "step_kinds": [action for action in actions if action in STEP_ACTIONS],
+        "may_open_case": "open_case" in actions,
         "now": timezone.now(),
     }
 
@@ -197,7 +189,8 @@ def warning_acknowledge_view(request: AuthenticatedRequest, pk: int) -> HttpResp
 @require_POST
 def warning_step_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     warning = get_warning_for_user(request.user, pk)
-    kinds = allowed_steps(request.user, warning)
+    # Every step this user may ever take here; the service asks the table about the status.
+    kinds = [kind for kind in STEP_ACTIONS if TABLE.may_take(warning, kind, request.user)]
     if not kinds:
         raise PermissionDenied
     form = StepForm(request.POST, kinds=kinds)
@@ -250,7 +243,7 @@ def work_order_initial(warning: Warning) -> dict[str, Any]:
 @login_required
 def warning_case_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     warning = get_warning_for_user(request.user, pk)
-    if not (can_handle(request.user, warning) and may_take_in(request.user)):
+    if not TABLE.may_take(warning, "open_case", request.user):
         raise PermissionDenied
     if warning.case_id is not None:
         raise Http404

@@ -17,12 +17,11 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_id_number, validate_phone
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code, normalize_phone
-from laborwatch.lib.prepared import Param, PreparedRead, concrete_attnames
 from laborwatch.workers.access import may_reveal
 from laborwatch.workers.models import Worker
 
 
-def _prepared(*, name: str, id_number: str, phone: str) -> tuple[str, str, str]:
+def _validated(*, name: str, id_number: str, phone: str) -> tuple[str, str, str]:
     """Normalise and validate; raise one ValidationError naming every bad field."""
     name, id_number, phone = name.strip(), normalize_code(id_number), normalize_phone(phone)
     errors: dict[str, list[str]] = {}
@@ -54,7 +53,7 @@ def worker_create(
     employer: Enterprise | None = None,
     district: OrgUnit | None = None,
 ) -> Worker:
-    name, id_number, phone = _prepared(name=name, id_number=id_number, phone=phone)
+    name, id_number, phone = _validated(name=name, id_number=id_number, phone=phone)
     if id_number and Worker.objects.filter(id_number_digest=digest(id_number)).exists():
         raise ValidationError({"id_number": [_("A worker with this ID number already exists.")]})
     return _register(
@@ -85,7 +84,7 @@ def worker_for_caller(
     known = worker_find(id_number=id_number) if id_number else worker_find(phone=phone)
     if known is not None:
         return known, False
-    name, id_number, phone = _prepared(name=name, id_number=id_number, phone=phone)
+    name, id_number, phone = _validated(name=name, id_number=id_number, phone=phone)
     worker = _register(
         actor=actor,
         name=name,
@@ -133,29 +132,14 @@ def _register(
 def worker_find(*, id_number: str = "", phone: str = "") -> Worker | None:
     """Exact lookup through the keyed digests; the clear value is never sent to the database."""
     if id_number:
-        rows = _BY_ID_DIGEST.rows(digest=digest(normalize_code(id_number)))
+        # Unique: no ORDER BY.
+        found = Worker.objects.filter(id_number_digest=digest(normalize_code(id_number))).order_by()
     elif phone:
-        rows = _BY_PHONE_DIGEST.rows(digest=digest(normalize_phone(phone)))
+        # A shared phone: the person registered last, as the default ordering says.
+        found = Worker.objects.filter(phone_digest=digest(normalize_phone(phone)))
     else:
         return None
-    return Worker.from_db(Worker.objects.db, WORKER_FIELDS, rows[0]) if rows else None
-
-
-# Every pushed work order looks its caller up: built and compiled once per process.
-WORKER_FIELDS = concrete_attnames(Worker)
-_DIGEST = Param("digest", "\0digest\0")
-# Unique: no ORDER BY.
-_BY_ID_DIGEST = PreparedRead(
-    lambda digest: (
-        Worker.objects.filter(id_number_digest=digest).order_by().values_list(*WORKER_FIELDS)[:1]
-    ),
-    _DIGEST,
-)
-# A shared phone: the person registered last, as the default ordering says.
-_BY_PHONE_DIGEST = PreparedRead(
-    lambda digest: Worker.objects.filter(phone_digest=digest).values_list(*WORKER_FIELDS)[:1],
-    _DIGEST,
-)
+    return next(iter(found[:1]), None)
 
 
 @transaction.atomic
@@ -187,7 +171,7 @@ def workers_bulk_load(
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
         try:
-            name, id_number, phone = _prepared(
+            name, id_number, phone = _validated(
                 name=row["name"], id_number=row.get("id_number") or "", phone=row.get("phone") or ""
             )
         except ValidationError as error:

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_id_number, mask_phone
+from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.codes import normalize_code, normalize_phone
 from laborwatch.lib.paging import paginate
@@ -88,12 +88,13 @@ def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpRespon
         # A clear export is a bulk reveal: like a single reveal it must say why.
         return HttpResponse(_("Give the reason for exporting personal data in clear."), status=400)
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(
+    audit_export(
         actor=request.user,
         action="worker.reveal_export" if reveal else "worker.export",
         target_type="workers.worker",
         target_label=str(len(selected)),
-        after={"rows": len(selected), "revealed": reveal},
+        rows=len(selected),
+        details={"revealed": reveal},
         reason=reason,
     )
     return xlsx_response(

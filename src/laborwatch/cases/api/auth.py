@@ -1,9 +1,10 @@
 """Bearer-token authentication of client systems on the intake API.
 
 A client system pushes many work orders a second with the same token, so each process keeps
-the clients it has recognised for CLIENT_CACHE_SECONDS. Revoking or re-issuing a token in this
-process forgets them at once (`forget_api_clients`); another process (the `api-token` command,
-a second server) is obeyed within CLIENT_CACHE_SECONDS.
+the clients it has recognised for CLIENT_CACHE_SECONDS (lib.process_cache). Revoking or
+re-issuing a token forgets them at once in the process that does it (`forget_api_clients`);
+every other process (the servers, when the `api-token` command revokes) refuses the token
+within CLIENT_CACHE_SECONDS.
 """
 
 from __future__ import annotations
@@ -13,20 +14,18 @@ from ninja.security import HttpBearer
 
 from laborwatch.cases.models import ApiClient
 from laborwatch.core.crypto import digest
-from laborwatch.lib.ttl import TtlCache
+from laborwatch.lib.process_cache import ProcessCache
 
 CLIENT_CACHE_SECONDS = 30.0
 # Token digest → the active client holding it.
-_clients: TtlCache[str, ApiClient] = TtlCache(CLIENT_CACHE_SECONDS)
+_clients: ProcessCache[str, ApiClient | None] = ProcessCache(
+    "API clients", seconds=CLIENT_CACHE_SECONDS
+)
 
 
 def forget_api_clients() -> None:
+    """After a revocation or re-issue (see ProcessCache.forget)."""
     _clients.forget()
-
-
-def forget_api_clients_now_and_on_commit() -> None:
-    """After a revocation or re-issue: see TtlCache.forget_now_and_on_commit."""
-    _clients.forget_now_and_on_commit()
 
 
 def api_client_for_token(token: str) -> ApiClient | None:

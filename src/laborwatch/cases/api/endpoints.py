@@ -21,8 +21,9 @@ from laborwatch.cases.api.auth import ApiClientToken
 from laborwatch.cases.api.docs import ASSET_URL_NAME, LocalSwagger, asset_response
 from laborwatch.cases.api.errors import install_error_handlers, service_errors
 from laborwatch.cases.api.schemas import CaseCreatedOut, CaseIn, CaseStatusOut, ErrorOut
-from laborwatch.cases.models import FINISHED_STATUSES, ApiClient, Case, Status
+from laborwatch.cases.models import ApiClient, Case, Status
 from laborwatch.cases.services.intake import IntakeResult, case_intake
+from laborwatch.cases.statuses import FINISHED_STATUSES
 
 DESCRIPTION = """
 12351 热线等外部系统推送工单的接口。

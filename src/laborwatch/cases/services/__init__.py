@@ -1,6 +1,6 @@
 """Writes for work orders; every change is a service call that leaves an audit event."""
 
-from laborwatch.cases.services.errors import InvalidTransition, StaleCase
+from laborwatch.cases.errors import InvalidTransition, StaleCase
 from laborwatch.cases.services.handling import (
     case_accept,
     case_add_note,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.api.auth import forget_api_clients_now_and_on_commit
+from laborwatch.cases.api.auth import forget_api_clients
 from laborwatch.cases.models import ApiClient, Channel
 from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest
@@ -87,7 +87,7 @@ def api_client_reissue(
     locked.token_hint = token[:TOKEN_HINT_LENGTH]
     locked.is_active = True
     locked.save(update_fields=["token_digest", "token_hint", "is_active"])
-    forget_api_clients_now_and_on_commit()
+    forget_api_clients()
     record_event(
         actor=actor,
         action="api_client.reissue",
@@ -116,7 +116,7 @@ def api_client_revoke(
         raise ValidationError(_("This API client is already revoked."), code="already_revoked")
     locked.is_active = False
     locked.save(update_fields=["is_active"])
-    forget_api_clients_now_and_on_commit()
+    forget_api_clients()
     record_event(
         actor=actor,
         action="api_client.revoke",

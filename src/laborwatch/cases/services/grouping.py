@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
 from laborwatch.cases.models import OPEN_STATUSES, Case, CaseGroup, Status
 from laborwatch.cases.numbering import GROUP_PREFIX, next_number
 from laborwatch.core.audit import record_event
-from laborwatch.lib.prepared import Param, PreparedRead, adapt_datetime
 
 GROUP_WINDOW_DAYS = 30
 GROUP_MIN_WORKERS = 3
@@ -45,85 +43,44 @@ def place_new_case(case: Case, *, worker_is_new: bool) -> None:
     _join_group(case, known)
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One case as grouping and duplicate checks read it."""
-
-    pk: int
-    number: str
-    worker_id: int
-    status: str
-    received_at: dt.datetime
-    group_id: int | None
-    group_number: str | None
-
-
-_ROW_FIELDS = ("pk", "number", "worker_id", "status", "received_at", "group_id", "group__number")
-
-
 @dataclass
 class _EmployerCases:
     """The cases of the case's employer that grouping and duplicate checks look at."""
 
     # Not merged and received within the window (the case itself once saved), newest first:
     # grouping counts their workers and takes the group case of the latest grouped one.
-    in_window: list[_Row]
+    in_window: list[Case]
     # The earliest other open case of the same worker (possible duplicate).
     duplicate: Case | None
 
     @classmethod
     def read(cls, case: Case, *, with_duplicates: bool) -> _EmployerCases:
         since = _window_start(case)
+        wanted = Q(received_at__gte=since) & ~Q(status=Status.MERGED)
         if with_duplicates:
-            found = _WITH_WORKERS_OPEN.rows(
-                employer=case.employer_id, since=since, worker=case.worker_id
-            )
-        else:
-            found = _IN_WINDOW.rows(employer=case.employer_id, since=since)
+            wanted |= Q(worker_id=case.worker_id, status__in=OPEN_STATUSES)
+        found = (
+            Case.objects.filter(wanted, employer_id=case.employer_id)
+            .select_related("group")
+            .only("number", "worker", "status", "received_at", "group__number")
+            .order_by()
+        )
         # An employer has few cases in a month: sorting them here is cheaper than having
         # the database sort them.
-        rows = sorted(
-            (_Row(*values) for values in found),
-            key=lambda row: (row.received_at, row.pk),
-            reverse=True,
-        )
+        rows = sorted(found, key=lambda row: (row.received_at, row.pk), reverse=True)
         in_window = [
             row for row in rows if row.received_at >= since and row.status != Status.MERGED
         ]
-        duplicates = (
-            [
-                row
-                for row in rows
-                if row.pk != case.pk
-                and row.worker_id == case.worker_id
-                and row.status in OPEN_STATUSES
-            ]
+        duplicates = [
+            row
+            for row in rows
             if with_duplicates
-            else []
-        )
-        duplicate = None
-        if duplicates:
-            # What the caller shows of it, as .only("pk", "number") would load it.
-            earliest = min(duplicates, key=lambda row: row.received_at)
-            duplicate = Case.from_db(
-                Case.objects.db, ["id", "number"], [earliest.pk, earliest.number]
-            )
+            and row.pk != case.pk
+            and row.worker_id == case.worker_id
+            and row.status in OPEN_STATUSES
+        ]
+        duplicate = min(duplicates, key=lambda row: row.received_at) if duplicates else None
         return cls(in_window, duplicate)
-
-
-def _employer_cases(employer: int, since: dt.datetime, worker: int | None = None) -> Any:
-    wanted = Q(received_at__gte=since) & ~Q(status=Status.MERGED)
-    if worker is not None:
-        wanted |= Q(worker_id=worker, status__in=OPEN_STATUSES)
-    return Case.objects.filter(wanted, employer_id=employer).order_by().values_list(*_ROW_FIELDS)
-
-
-# Every intake naming a known employer reads one of these: built and compiled once per
-# process (lib.prepared).
-_EMPLOYER = Param("employer", -424_242_424)
-_SINCE = Param("since", dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC), adapt_datetime)
-_IN_WINDOW = PreparedRead(_employer_cases, _EMPLOYER, _SINCE)
-_WITH_WORKERS_OPEN = PreparedRead(_employer_cases, _EMPLOYER, _SINCE, Param("worker", -434_343_434))
 
 
 def _window_start(case: Case) -> dt.datetime:
@@ -140,11 +97,7 @@ def _join_group(case: Case, known: _EmployerCases) -> None:
         return
     # The group of the latest grouped case, as a query ordered newest first would find it.
     latest = next((row for row in known.in_window if row.group_id is not None), None)
-    group = None
-    if latest is not None:
-        group = CaseGroup.from_db(
-            Case.objects.db, ["id", "number"], [latest.group_id, latest.group_number]
-        )
+    group = latest.group if latest is not None else None
     if group is None and case.employer is not None:
         group = CaseGroup.objects.create(
             number=next_number(GROUP_PREFIX, case.received_at),

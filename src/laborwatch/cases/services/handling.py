@@ -2,14 +2,16 @@
 
 received → accepted → contacted → feedback_given → in_handling → resolved → called_back →
 archived; open cases may be closed (unsubstantiated / withdrawn / transferred); a resolved or
-closed case may be reopened with a reason. Each call locks the row, checks the version the
-user saw, records a missed deadline, moves the SLA clock and writes an audit event.
+closed case may be reopened with a reason. Which statuses each action runs from, where it
+leads and who may take it is the transition table's (cases/transitions.py). Each call locks
+the row, checks the version the user saw, asks the table, records a missed deadline, moves
+the SLA clock and writes an audit event, all in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import (
-    OPEN_STATUSES,
     Case,
     CategoryLabel,
     ClosureReason,
@@ -27,9 +28,16 @@ from laborwatch.cases.models import (
     Status,
     UnionRole,
 )
-from laborwatch.cases.services.errors import InvalidTransition, StaleCase
 from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
+from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.sla import end_of_working_day, policy_for, record_breach, refresh_clock
+from laborwatch.cases.transitions import (
+    HANDLERS,
+    TRANSITIONS,
+    may_be_assigned,
+    parties,
+    same_desk,
+)
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
@@ -43,20 +51,17 @@ def _transition(
     case: Case,
     actor: User,
     action: str,
-    action_label: str,
-    allowed_from: Iterable[str],
-    to_status: str | None,
     expected_version: int | None,
     now: dt.datetime,
     reason: str = "",
     apply: Callable[[Case], dict[str, object]] | None = None,
+    leads_to: Callable[[Case], str | None] | None = None,
 ) -> Case:
+    """Take one action of the table on the locked case. The status it leads to is the
+    table's, unless `leads_to` decides from the locked case (None: the status stays)."""
     with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleCase()
-        if locked.status not in set(allowed_from):
-            raise InvalidTransition(locked.get_status_display(), action_label)
+        locked = lock_case(case=case, action=action, actor=actor, expected_version=expected_version)
+        to_status = leads_to(locked) if leads_to else TRANSITIONS[action].to_status
         before = {"status": locked.status}
         if to_status is not None and to_status != locked.status:
             record_breach(locked, now)
@@ -93,16 +98,18 @@ def case_accept(
         c.handler = c.handler or actor
         return {"handler": c.handler.get_username()}
 
+    def leads_to(c: Case) -> str:
+        # A worker already reached (a walk-in, at the desk) needs no first-contact step.
+        return Status.CONTACTED if c.worker_contacted_at is not None else Status.ACCEPTED
+
     return _transition(
         case=case,
         actor=actor,
         action="accept",
-        action_label=_("accepted"),
-        allowed_from=[Status.RECEIVED],
-        to_status=Status.ACCEPTED,
         expected_version=expected_version,
         now=now,
         apply=apply,
+        leads_to=leads_to,
     )
 
 
@@ -132,9 +139,7 @@ def case_contact(
         case=case,
         actor=actor,
         action="contact",
-        action_label=_("contacted"),
-        allowed_from=[Status.ACCEPTED, Status.CONTACTED],
-        to_status=Status.CONTACTED if worker_reached else None,
+        leads_to=lambda c: Status.CONTACTED if worker_reached else None,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -162,9 +167,6 @@ def case_give_feedback(
         case=case,
         actor=actor,
         action="feedback",
-        action_label=_("given feedback"),
-        allowed_from=[Status.CONTACTED],
-        to_status=Status.FEEDBACK_GIVEN,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -194,9 +196,6 @@ def case_start_handling(
         case=case,
         actor=actor,
         action="handle",
-        action_label=_("put in handling"),
-        allowed_from=[Status.FEEDBACK_GIVEN, Status.IN_HANDLING],
-        to_status=Status.IN_HANDLING,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -238,20 +237,22 @@ def case_resolve(
         c.resolved_by_method = method
         c.union_role = union_role
         c.outcome_note = note
+        previous = c.handler
+        if previous is None or not same_desk(previous, actor):
+            c.handler = actor  # who resolved it handled it: the page names the right unit
         return {
             "wages_recovered": str(wages_recovered),
             "workers_covered": workers_covered,
             "method": method,
             "union_role": union_role,
+            "handler": actor.get_username(),
+            "previous_handler": previous.get_username() if previous else None,
         }
 
     return _transition(
         case=case,
         actor=actor,
         action="resolve",
-        action_label=_("resolved"),
-        allowed_from=[Status.IN_HANDLING],
-        to_status=Status.RESOLVED,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -284,9 +285,6 @@ def case_close(
         case=case,
         actor=actor,
         action="close",
-        action_label=_("closed"),
-        allowed_from=OPEN_STATUSES,
-        to_status=Status.CLOSED,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -317,9 +315,6 @@ def case_call_back(
         case=case,
         actor=actor,
         action="call_back",
-        action_label=_("called back"),
-        allowed_from=[Status.RESOLVED, Status.CLOSED],
-        to_status=Status.CALLED_BACK,
         expected_version=expected_version,
         now=now,
         reason=note,
@@ -344,9 +339,6 @@ def case_archive(
         case=case,
         actor=actor,
         action="archive",
-        action_label=_("archived"),
-        allowed_from=[Status.CALLED_BACK],
-        to_status=Status.ARCHIVED,
         expected_version=expected_version,
         now=now,
         apply=apply,
@@ -383,9 +375,6 @@ def case_reopen(
         case=case,
         actor=actor,
         action="reopen",
-        action_label=_("reopened"),
-        allowed_from=[Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK],
-        to_status=Status.IN_HANDLING,
         expected_version=expected_version,
         now=now,
         reason=reason,
@@ -404,6 +393,8 @@ def case_assign(
     now = now or timezone.now()
 
     def apply(c: Case) -> dict[str, object]:
+        if not may_be_assigned(c, handler, by=actor):
+            raise ValidationError({"handler": [_("This person may not handle this work order.")]})
         previous = c.handler.get_username() if c.handler else None
         c.handler = handler
         return {"handler": handler.get_username(), "previous_handler": previous}
@@ -412,21 +403,33 @@ def case_assign(
         case=case,
         actor=actor,
         action="assign",
-        action_label=_("assigned"),
-        allowed_from=OPEN_STATUSES,
-        to_status=None,
         expected_version=expected_version,
         now=now,
         apply=apply,
     )
 
 
-def case_add_note(*, case: Case, actor: User, note: str, now: dt.datetime | None = None) -> None:
+@transaction.atomic
+def case_add_note(
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """A note on the case's timeline; it changes nothing on the case, so no new version."""
     now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("The note is empty.")]})
+    locked = lock_case(case=case, action="note", actor=actor, expected_version=expected_version)
     record_event(
-        actor=actor, action="case.note", target=case, org_unit=case.district, reason=note, at=now
+        actor=actor,
+        action="case.note",
+        target=locked,
+        org_unit=locked.district,
+        reason=note,
+        at=now,
     )
 
 
@@ -446,15 +449,11 @@ def case_link_employer(
         c.district = c.district or enterprise.district
         return {"employer": enterprise.credit_code}
 
-    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
     with transaction.atomic():
         linked = _transition(
             case=case,
             actor=actor,
             action="link_employer",
-            action_label=_("linked to an employer"),
-            allowed_from=allowed,
-            to_status=None,
             expected_version=expected_version,
             now=now,
             apply=apply,
@@ -484,34 +483,44 @@ def case_merge(
         raise ValidationError({"target": [_("A case cannot be merged into itself.")]})
     if not reason.strip():
         raise ValidationError({"reason": [_("Merging needs a reason.")]})
-    if target.status == Status.MERGED:
-        raise ValidationError({"target": [_("The target case has itself been merged.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.merged_into = target
-        return {"merged_into": target.number}
+    with transaction.atomic():
+        # Both rows, in key order so that two merges of the same pair cannot deadlock.
+        rows = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        target = rows[target.pk]
 
-    merged = _transition(
-        case=source,
-        actor=actor,
-        action="merge",
-        action_label=_("merged"),
-        allowed_from=OPEN_STATUSES,
-        to_status=Status.MERGED,
-        expected_version=expected_version,
-        now=now,
-        reason=reason,
-        apply=apply,
-    )
-    record_event(
-        actor=actor,
-        action="case.absorb",
-        target=target,
-        org_unit=target.district,
-        after={"absorbed": source.number},
-        reason=reason,
-        at=now,
-    )
+        def apply(c: Case) -> dict[str, object]:
+            # Once the table has let the actor merge the source: the target must take it.
+            if target.status == Status.MERGED:
+                raise ValidationError({"target": [_("The target case has itself been merged.")]})
+            if not parties(target, actor) & HANDLERS:
+                raise ValidationError({"target": [_("No such work order that you may handle.")]})
+            c.merged_into = target
+            return {"merged_into": target.number}
+
+        merged = _transition(
+            case=source,
+            actor=actor,
+            action="merge",
+            expected_version=expected_version,
+            now=now,
+            reason=reason,
+            apply=apply,
+        )
+        record_event(
+            actor=actor,
+            action="case.absorb",
+            target=target,
+            org_unit=target.district,
+            after={"absorbed": source.number},
+            reason=reason,
+            at=now,
+        )
     return merged
 
 
@@ -569,14 +578,10 @@ def case_recategorise(
         )
         return {"category": category, "previous_category": previous}
 
-    allowed = [*OPEN_STATUSES, Status.RESOLVED, Status.CLOSED, Status.CALLED_BACK]
     return _transition(
         case=case,
         actor=actor,
         action="recategorise",
-        action_label=_("recategorised"),
-        allowed_from=allowed,
-        to_status=None,
         expected_version=expected_version,
         now=now,
         apply=apply,

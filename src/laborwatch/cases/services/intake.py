@@ -21,7 +21,6 @@ from laborwatch.core.audit import events_batched, record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
 from laborwatch.lib.codes import normalize_code, normalize_phone
-from laborwatch.lib.prepared import Param, PreparedRead
 from laborwatch.text.taxonomy import categories
 from laborwatch.workers.services import worker_for_caller
 
@@ -72,10 +71,9 @@ def case_intake(
     """
     now = now or timezone.now()
     if api_client is not None and external_ref:
-        # Most pushes are new: ask for the key only and load the case when there is one.
         existing = _pushed_before(api_client, external_ref)
         if existing is not None:
-            return IntakeResult(_pushed_case(existing), created=False)
+            return IntakeResult(existing, created=False)
     # Every problem at once, caller and case alike, so a form shows one round of errors.
     errors: dict[str, list[str]] = {}
     try:
@@ -157,34 +155,29 @@ def case_intake(
         if api_client is not None and external_ref:
             earlier = _pushed_before(api_client, external_ref)
             if earlier is not None:
-                return IntakeResult(_pushed_case(earlier), created=False)
+                return IntakeResult(earlier, created=False)
         case = create()
     return IntakeResult(case, created=True, candidates=match.candidates)
 
 
-def _pushed_before(api_client: ApiClient, external_ref: str) -> int | None:
-    """The id of the case this client pushed with this reference, if any."""
-    found = _PUSHED_BEFORE.rows(client=api_client.pk, ref=external_ref)
-    return found[0][0] if found else None
+def _pushed_before(api_client: ApiClient, external_ref: str) -> Case | None:
+    """The case this client pushed with this reference, if any, with the employer and group
+    case the answer to the client names.
 
-
-# Every push asks it first, most of them to hear "no": built and compiled once per process.
-# The unique index on (api_client, external_ref) is partial (external_ref != ""); stating its
-# condition lets SQLite use it instead of scanning every case the client ever pushed.
-_PUSHED_BEFORE = PreparedRead(
-    lambda client, ref: (
-        Case.objects.filter(api_client_id=client, external_ref=ref)
+    Most pushes are new: ask for the key only (a read of the index alone) and load the case
+    when there is one. The unique index on (api_client, external_ref) is partial
+    (external_ref != ""); stating its condition lets SQLite use it instead of scanning every
+    case the client ever pushed.
+    """
+    pushed = (
+        Case.objects.filter(api_client=api_client, external_ref=external_ref)
         .exclude(external_ref="")
         .order_by()
-        .values_list("pk")[:1]
-    ),
-    Param("client", -424_242_424),
-    Param("ref", "\0external_ref\0"),
-)
-
-
-def _pushed_case(pk: int) -> Case:
-    # With the employer and group case the answer to the client names (a duplicate is rare).
+        .values_list("pk", flat=True)
+    )
+    pk = next(iter(pushed[:1]), None)
+    if pk is None:
+        return None
     return Case.objects.select_related("employer", "group").get(pk=pk)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, CasePlan, HandlingMethod, Milestone
+from laborwatch.cases.services.guard import lock_case
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import subtract_working_days
 from laborwatch.core.models import User
@@ -55,13 +56,14 @@ def plan_create(
     goal: str,
     deadline: dt.date,
     steps: list[tuple[str, User, int]] | None = None,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> CasePlan:
     """Create the plan; each step is (title, owner, working days before the deadline)."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    if CasePlan.objects.filter(case=case).exists():
-        raise ValidationError(_("This work order already has a plan."))
+    # The table refuses a second plan; the lock makes two planners wait for each other.
+    case = lock_case(case=case, action="plan", actor=actor, expected_version=expected_version)
     if not goal.strip():
         raise ValidationError({"goal": [_("State the goal of the plan.")]})
     if deadline < today:
@@ -104,6 +106,7 @@ def milestone_complete(
         .select_related("plan__case")
         .get(pk=milestone.pk)
     )
+    lock_case(case=locked.plan.case, action="milestone_done", actor=actor, expected_version=None)
     if locked.done_at is not None:
         raise ValidationError(_("This milestone is already done."))
     locked.done_at = now

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.models import OPEN_STATUSES, Case, InboxItem, Referral
+from laborwatch.cases.models import Case, InboxItem, Referral
+from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.sla import end_of_working_day
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
@@ -27,13 +28,13 @@ def referral_create(
     to_unit: OrgUnit,
     request: str,
     reply_working_days: int = REPLY_WORKING_DAYS,
+    expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Referral:
     now = now or timezone.now()
     if to_unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT):
         raise ValidationError({"to_unit": [_("Refer to a department or a district union.")]})
-    if case.status not in OPEN_STATUSES:
-        raise ValidationError({"to_unit": [_("Only open work orders can be referred.")]})
+    case = lock_case(case=case, action="refer", actor=actor, expected_version=expected_version)
     if not request.strip():
         raise ValidationError({"request": [_("Say what the receiver is asked to do.")]})
     if (
@@ -88,6 +89,7 @@ def referral_acknowledge(
     now = now or timezone.now()
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _own(locked, actor)
+    lock_case(case=locked.case, action="referral_acknowledge", actor=actor, expected_version=None)
     if locked.state != Referral.State.SENT:
         raise ValidationError(_("This referral has already been signed for."))
     locked.state = Referral.State.ACKNOWLEDGED
@@ -115,10 +117,11 @@ def referral_reply(
     now = now or timezone.now()
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     _own(locked, actor)
-    if not reply.strip():
-        raise ValidationError({"reply": [_("The reply is empty.")]})
     if locked.state == Referral.State.REPLIED:
         raise ValidationError(_("This referral has already been answered."))
+    lock_case(case=locked.case, action="referral_reply", actor=actor, expected_version=None)
+    if not reply.strip():
+        raise ValidationError({"reply": [_("The reply is empty.")]})
     if locked.acknowledged_at is None:
         locked.acknowledged_at, locked.acknowledged_by = now, actor
     locked.state = Referral.State.REPLIED

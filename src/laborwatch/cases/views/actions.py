@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laborwatch.cases.access import can_handle, get_case_for_user, referrals_for
+from laborwatch.cases.access import get_case_for_user, referrals_for
 from laborwatch.cases.forms_actions import (
     ACTION_FORMS,
     MilestoneDoneForm,
@@ -48,44 +48,12 @@ from laborwatch.cases.services import (
     referral_create,
     referral_reply,
 )
+from laborwatch.cases.transitions import TABLE
 from laborwatch.cases.views.detail import render_detail, reply_form_key
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import User
 
 Perform = Callable[[Case, User, dict[str, Any]], object]
-
-
-def _unchanged_since_loaded(case: Case, data: dict[str, Any]) -> None:
-    """For services without expected_version: refuse when the page shown is out of date."""
-    if case.version != data["version"]:
-        raise StaleCase()
-
-
-def _merge(case: Case, actor: User, data: dict[str, Any]) -> object:
-    _unchanged_since_loaded(case, data)
-    return case_merge(source=case, target=data["target"], actor=actor, reason=data["reason"])
-
-
-def _plan(case: Case, actor: User, data: dict[str, Any]) -> object:
-    _unchanged_since_loaded(case, data)
-    return plan_create(case=case, actor=actor, goal=data["goal"], deadline=data["deadline"])
-
-
-def _refer(case: Case, actor: User, data: dict[str, Any]) -> object:
-    _unchanged_since_loaded(case, data)
-    return referral_create(
-        case=case,
-        actor=actor,
-        to_unit=data["to_unit"],
-        request=data["request"],
-        reply_working_days=data["reply_working_days"],
-    )
-
-
-def _note(case: Case, actor: User, data: dict[str, Any]) -> object:
-    _unchanged_since_loaded(case, data)
-    case_add_note(case=case, actor=actor, note=data["note"])
-    return None
 
 
 PERFORM: dict[str, Perform] = {
@@ -145,10 +113,31 @@ PERFORM: dict[str, Perform] = {
     "link_employer": lambda case, actor, d: case_link_employer(
         case=case, actor=actor, enterprise=d["credit_code"], expected_version=d["version"]
     ),
-    "merge": _merge,
-    "plan": _plan,
-    "refer": _refer,
-    "note": _note,
+    "merge": lambda case, actor, d: case_merge(
+        source=case,
+        target=d["target"],
+        actor=actor,
+        reason=d["reason"],
+        expected_version=d["version"],
+    ),
+    "plan": lambda case, actor, d: plan_create(
+        case=case,
+        actor=actor,
+        goal=d["goal"],
+        deadline=d["deadline"],
+        expected_version=d["version"],
+    ),
+    "refer": lambda case, actor, d: referral_create(
+        case=case,
+        actor=actor,
+        to_unit=d["to_unit"],
+        request=d["request"],
+        reply_working_days=d["reply_working_days"],
+        expected_version=d["version"],
+    ),
+    "note": lambda case, actor, d: case_add_note(
+        case=case, actor=actor, note=d["note"], expected_version=d["version"]
+    ),
 }
 
 
@@ -168,7 +157,7 @@ def case_action(request: AuthenticatedRequest, number: str, action: str) -> Http
     if perform is None:
         raise Http404
     case = get_case_for_user(request.user, number)
-    if not can_handle(request.user, case):
+    if not TABLE.may_take(case, action, request.user):
         raise PermissionDenied
     form = ACTION_FORMS[action].form(request.POST, case=case, user=request.user, name=action)
     if not form.is_valid():
@@ -189,7 +178,7 @@ def case_action(request: AuthenticatedRequest, number: str, action: str) -> Http
 @require_POST
 def milestone_done(request: AuthenticatedRequest, number: str, pk: int) -> HttpResponse:
     case = get_case_for_user(request.user, number)
-    if not can_handle(request.user, case):
+    if not TABLE.may_take(case, "milestone_done", request.user):
         raise PermissionDenied
     milestone = get_object_or_404(Milestone, pk=pk, plan__case=case)
     form = MilestoneDoneForm(request.POST)

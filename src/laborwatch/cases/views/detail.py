@@ -17,10 +17,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
-from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm
+from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
 from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
 from laborwatch.core.http import AuthenticatedRequest
@@ -28,34 +27,6 @@ from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.text.orgs import extract_orgs
 from laborwatch.workers.access import may_reveal, workers_visible_to
-
-# Chinese labels of the audit actions a work order's timeline shows.
-EVENT_LABELS: dict[str, str | Promise] = {
-    "case.create": _("Registered"),
-    "case.accept": _("Accepted"),
-    "case.contact": _("Parties contacted"),
-    "case.feedback": _("Feedback given to the worker"),
-    "case.handle": _("Handling started"),
-    "case.resolve": _("Resolved"),
-    "case.close": _("Closed"),
-    "case.call_back": _("Called back"),
-    "case.archive": _("Archived"),
-    "case.reopen": _("Reopened"),
-    "case.assign": _("Handler assigned"),
-    "case.note": _("Note"),
-    "case.link_employer": _("Employer confirmed"),
-    "case.recategorise": _("Category corrected"),
-    "case.merge": _("Merged into another work order"),
-    "case.absorb": _("Absorbed a duplicate"),
-    "case.plan": _("Plan made"),
-    "case.milestone_done": _("Milestone completed"),
-    "case.refer": _("Referred"),
-    "case.referral_acknowledge": _("Referral signed for"),
-    "case.referral_reply": _("Referral answered"),
-    "case.referral_escalate": _("Unsigned referral escalated"),
-    "case.urge": _("Urged"),
-    "case.escalate": _("Escalated as overdue"),
-}
 
 # Each SLA clock: its deadline field and the fields recording when its stage was done.
 SLA_CLOCKS = (
@@ -113,7 +84,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 actor=event.actor_label,
-                label=EVENT_LABELS.get(event.action, event.action),
+                label=event.action_label,
                 status=Status(str(after)).label if moved else "",
                 reason=event.reason,
             )
@@ -180,15 +151,19 @@ def reply_form_key(referral_id: int) -> str:
 
 
 def referral_views(user: User, case: Case, bound: dict[str, Form]) -> list[ReferralView]:
-    """Every referral of the case, with sign-for and reply forms where the user receives it."""
+    """Every referral of the case, with sign-for and reply forms where the user receives it
+    (the transition table says whether the user may now; each referral whether it is theirs)."""
     receivable = (
         set(referrals_for(user, case).values_list("pk", flat=True)) if user.can_write else set()
     )
+    may_sign = bool(receivable) and case.can("referral_acknowledge", user)
+    may_reply = bool(receivable) and case.can("referral_reply", user)
     views = []
     for referral in case.referrals.select_related("to_unit").order_by("sent_at", "pk"):
-        can_acknowledge = referral.pk in receivable and referral.state == Referral.State.SENT
+        mine = referral.pk in receivable
+        can_acknowledge = may_sign and mine and referral.state == Referral.State.SENT
         reply_form = None
-        if referral.pk in receivable and referral.state != Referral.State.REPLIED:
+        if may_reply and mine and referral.state != Referral.State.REPLIED:
             reply_form = bound.get(reply_form_key(referral.pk)) or ReferralReplyForm(
                 auto_id=f"reply{referral.pk}-%s"
             )
@@ -197,14 +172,14 @@ def referral_views(user: User, case: Case, bound: dict[str, Form]) -> list[Refer
 
 
 def action_forms(user: User, case: Case, bound: dict[str, Form]) -> dict[str, Form]:
-    """The forms this user may use on the case in its status (a bound one keeps its errors)."""
-    if not can_handle(user, case):
-        return {}
+    """The forms of the actions this user may take on the case now, as the transition table
+    says; a bound form (a refused submission) stays, with its errors."""
+    offered = offered_forms(case, user)
     forms: dict[str, Form] = {}
     for name, action in ACTION_FORMS.items():
         if name in bound:
             forms[name] = bound[name]
-        elif action.shown(case):
+        elif name in offered:
             forms[name] = action.form(case=case, user=user, name=name)
     return forms
 
@@ -221,10 +196,16 @@ def render_detail(
     bound = bound or {}
     now = timezone.now()
     forms = action_forms(user, case, bound)
+    duplicate = (
+        cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()
+        if case.possible_duplicate_of_id
+        else None
+    )
+    # Merging shows beside a flagged duplicate; without one, in the panel with the rest.
     panel = [
         (name, ACTION_FORMS[name], form)
         for name, form in forms.items()
-        if ACTION_FORMS[name].section == "panel"
+        if ACTION_FORMS[name].section == "panel" or (name == "merge" and duplicate is None)
     ]
     plan = CasePlan.objects.filter(case=case).first()
     context = {
@@ -233,6 +214,7 @@ def render_detail(
         "light": case.sla_light(now),
         "sla_rows": sla_rows(case, now),
         "can_handle": can_handle(user, case),
+        "may_complete_milestones": case.can("milestone_done", user),
         "worker_visible": workers_visible_to(user).filter(pk=case.worker_id).exists(),
         "may_reveal": may_reveal(user),
         "employer_visible": case.employer_id is not None
@@ -240,9 +222,7 @@ def render_detail(
         "candidates": employer_candidates(case, user) if "link_employer" in forms else [],
         # Organisations the text engine reads in the description (the contractor, the site…).
         "mentioned_orgs": extract_orgs(case.description) if "link_employer" in forms else [],
-        "duplicate": cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()
-        if case.possible_duplicate_of_id
-        else None,
+        "duplicate": duplicate,
         "group": group_view(user, case),
         "plan": plan,
         "milestones": plan.milestones.select_related("owner") if plan else [],

@@ -20,8 +20,8 @@ from laborwatch.cases.forms import LedgerFilterForm
 from laborwatch.cases.models import Case, HandlingMethod
 from laborwatch.cases.selectors import LedgerTotals, ledger_totals, wage_arrears_ledger
 from laborwatch.cases.views.lists import local_date
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.core.services import audit_export
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
 
@@ -107,12 +107,12 @@ def _export(
     request: AuthenticatedRequest, rows: QuerySet[Case], totals: LedgerTotals, *, title: str
 ) -> HttpResponse:
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(
+    audit_export(
         actor=request.user,
         action="case.ledger_export",
         target_type="cases.case",
         target_label=title,
-        after={"rows": len(selected)},
+        rows=len(selected),
     )
     body: list[Sequence[Any]] = [ledger_row(i, case) for i, case in enumerate(selected, 1)]
     return xlsx_response(

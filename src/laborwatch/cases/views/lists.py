@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from laborwatch.cases.forms import LIGHT_CHOICES, WEB_INTAKE_CHANNELS, CaseFilterForm
 from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.selectors import case_list
-from laborwatch.core.audit import record_event
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_phone
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.core.services import audit_export
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.text.taxonomy import label as category_label
@@ -65,12 +65,12 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
 def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse:
     """Worker names stay; phones are masked (clear values only through the audited reveal)."""
     selected = list(rows[:EXPORT_LIMIT])
-    record_event(
+    audit_export(
         actor=request.user,
         action="case.export",
         target_type="cases.case",
         target_label=str(len(selected)),
-        after={"rows": len(selected)},
+        rows=len(selected),
     )
     now = timezone.now()
     return xlsx_response(

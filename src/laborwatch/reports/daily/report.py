@@ -27,6 +27,7 @@ from laborwatch.warnings.models import (
     WarningEvent,
     WarningRouting,
 )
+from laborwatch.warnings.policy import DEFAULT_CLEAN_DAYS, warning_policy
 from laborwatch.warnings.selectors import grade_rank
 
 TOP_ENTERPRISES = 10
@@ -36,7 +37,7 @@ CHANGES = (
     (Kind.OPENED, "新发"),
     (Kind.ESCALATED, "升级"),
     (Kind.DE_ESCALATED, "降级"),
-    (Kind.RESOLVED, "解除"),
+    (Kind.RESOLVED, "自动解除"),
 )
 GRADE_NAMES = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 
@@ -65,6 +66,10 @@ class DailyReport:
     active: dict[str, int]
     overdue_unsigned: int
     top: list[TopWarning] = field(default_factory=list)
+    # The score day before this one with any change: the figures cover the days since.
+    previous_day: dt.date | None = None
+    # A warning resolves itself after this many days without a signal (the policy).
+    clean_days: int = DEFAULT_CLEAN_DAYS
 
     @property
     def change_totals(self) -> dict[str, int]:
@@ -129,6 +134,8 @@ def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
         active={g: active.get(g, 0) for g in GRADES_HIGH_FIRST},
         overdue_unsigned=overdue,
         top=_top(active_rows, top),
+        previous_day=WarningEvent.objects.filter(on__lt=day).aggregate(day=Max("on"))["day"],
+        clean_days=warning_policy().clean_days,
     )
 
 
@@ -179,9 +186,23 @@ def summary(report: DailyReport) -> str:
     return (
         f"{report.day:%Y年%m月%d日}，全市新发预警 {totals[Kind.OPENED]:,} 条，"
         f"升级 {totals[Kind.ESCALATED]:,} 条，降级 {totals[Kind.DE_ESCALATED]:,} 条，"
-        f"解除 {totals[Kind.RESOLVED]:,} 条。截至当日在办预警 {report.active_total:,} 条"
+        f"自动解除 {totals[Kind.RESOLVED]:,} 条。{period_note(report)}"
+        f"截至当日在办预警 {report.active_total:,} 条"
         f"（{active}），其中超时未签收 {report.overdue_unsigned:,} 条。"
     )
+
+
+def period_note(report: DailyReport) -> str:
+    """Why a day's figures can be large: the days they cover, and what resolves a warning.
+
+    A warning resolves itself after `clean_days` days without a signal, counted in days, so
+    when score days are weeks apart every warning that fell silent in between resolves on
+    the same score day."""
+    note = f"自动解除指连续 {report.clean_days} 天无预警信号的预警。"
+    if report.previous_day is not None and (report.day - report.previous_day).days > 1:
+        gap = (report.day - report.previous_day).days
+        note += f"上一评分日为 {report.previous_day:%Y年%m月%d日}，以上为其后 {gap} 天的累计变化。"
+    return note
 
 
 def grade_headers() -> list[str]:

@@ -9,15 +9,14 @@ and of the baseline months. One-sided p-values, Benjamini–Hochberg q-values pe
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 
-import jieba
 from scipy.stats import binomtest, false_discovery_control
+
+from laborwatch.text.tokenize import tokenizer
 
 FALSE_DISCOVERY_RATE = 0.05
 MIN_CATEGORY_COUNT = 3
@@ -94,14 +93,6 @@ def significant_rises(
     )
 
 
-@cache
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def terms(text: str, *, names: Iterable[str] = ()) -> set[str]:
     """The distinct content words of one demand; employer names are taken out first, since
     who the demand is about is counted in the enterprise table, not as an issue."""
@@ -110,7 +101,7 @@ def terms(text: str, *, names: Iterable[str] = ()) -> set[str]:
             text = text.replace(name, " ")
     return {
         word
-        for word in _tokenizer().lcut(text)
+        for word in tokenizer().lcut(text)
         if len(word) >= 2
         and _HAN.search(word)
         and not _DIGITS.fullmatch(word)

@@ -32,20 +32,6 @@ BASELINE_MONTHS = 6
 MIN_BASELINE_MONTHS = 2
 FEEDBACK_WINDOW = dt.timedelta(hours=24)
 TOP_ENTERPRISES = 10
-REQUEST_TYPES = {
-    "consultation": "咨询",
-    "help": "求助",
-    "complaint": "投诉",
-    "suggestion": "建议",
-}
-CHANNELS = {
-    "hotline_12351": "12351热线",
-    "superior_assignment": "上级交办",
-    "public_opinion": "舆情监测",
-    "walk_in": "来访",
-    "online": "网上",
-    "department": "部门转来",
-}
 UNKNOWN = "未明确"
 
 
@@ -381,9 +367,18 @@ def _emerging(
 
 
 def monthly_report(
-    rows: Iterable[CaseRow], *, month: dt.date, scope: str = "", generated_at: dt.datetime
+    rows: Iterable[CaseRow],
+    *,
+    month: dt.date,
+    scope: str = "",
+    generated_at: dt.datetime,
+    request_types: Sequence[str] = (),
+    channels: Sequence[str] = (),
 ) -> MonthlyReport:
-    """The report of `month` from rows covering it, its six months before and a year earlier."""
+    """The report of `month` from rows covering it, its six months before and a year earlier.
+
+    `request_types` and `channels`: the labels in the order the report lists them (the work
+    order's choices, given by the caller); others follow by count."""
     by_month: dict[dt.date, list[CaseRow]] = defaultdict(list)
     resolved: dict[dt.date, list[CaseRow]] = defaultdict(list)
     for row in rows:
@@ -405,14 +400,8 @@ def monthly_report(
         total=len(this),
         previous_total=len(previous),
         last_year_total=len(last_year),
-        request_types=[
-            Count(REQUEST_TYPES.get(c.label, c.label), c.count, c.share)
-            for c in _counts((row.request_type for row in this), list(REQUEST_TYPES))
-        ],
-        channels=[
-            Count(CHANNELS.get(c.label, c.label), c.count, c.share)
-            for c in _counts((row.channel for row in this), list(CHANNELS))
-        ],
+        request_types=_counts((row.request_type for row in this), request_types),
+        channels=_counts((row.channel for row in this), channels),
         categories=_category_changes(this, previous, last_year),
         districts=_district_rows(
             this, previous, resolved.get(month, []), resolved.get(previous_month, [])

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Choices, Q
 from django.utils import timezone, translation
 
-from laborwatch.cases.models import Case, Status
+from laborwatch.cases.models import Case, Channel, RequestType, Status
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Industry
 from laborwatch.reports.monthly.report import (
@@ -43,9 +43,10 @@ FIELDS = (
 )
 
 
-def _industry_labels() -> dict[str, str]:
+def _labels(choices: type[Choices]) -> dict[str, str]:
+    """The Chinese label of each value of a model's choices, in their order."""
     with translation.override("zh-hans"):
-        return {str(value): str(name) for value, name in Industry.choices}
+        return {str(value): str(name) for value, name in choices.choices}
 
 
 def monthly_rows(*, month: dt.date, district: OrgUnit | None = None) -> Iterator[CaseRow]:
@@ -61,13 +62,14 @@ def monthly_rows(*, month: dt.date, district: OrgUnit | None = None) -> Iterator
     )
     if district is not None:
         rows = rows.filter(district=district)
-    industries = _industry_labels()
+    industries = _labels(Industry)
+    request_types, channels = _labels(RequestType), _labels(Channel)
     for values in rows.order_by("received_at", "pk").values(*FIELDS).iterator(chunk_size=2000):
         yield CaseRow(
             number=values["number"],
             received_at=values["received_at"],
-            request_type=values["request_type"],
-            channel=values["channel"],
+            request_type=request_types.get(values["request_type"], values["request_type"]),
+            channel=channels.get(values["channel"], values["channel"]),
             category=values["category"],
             district=values["district__short_name"] or values["district__name"] or "",
             employer=values["employer__name"] or "",
@@ -91,4 +93,6 @@ def city_monthly_report(*, month: dt.date, district: OrgUnit | None = None) -> M
         month=month,
         scope=scope,
         generated_at=timezone.localtime(),
+        request_types=list(_labels(RequestType).values()),
+        channels=list(_labels(Channel).values()),
     )

@@ -1,6 +1,6 @@
 """Writes for warnings; every change is a service call that leaves an audit event."""
 
-from laborwatch.warnings.services.errors import StaleWarning, StepNotAllowed
+from laborwatch.warnings.errors import StaleWarning, StepNotAllowed
 from laborwatch.warnings.services.loop import warning_acknowledge, warning_record_step
 from laborwatch.warnings.services.sweep import WarningSweepResult, warnings_sweep
 from laborwatch.warnings.services.sync import SyncResult, merge_evidence, warnings_sync

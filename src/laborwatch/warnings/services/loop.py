@@ -2,8 +2,10 @@
 service matching (服务对接), root-cause measures (源头治理) and closure (办结).
 
 open → verifying (first sign-for) → handling (verified as true) → closed; verified as not
-true closes at once; an auto-resolved warning may still take measures and be closed. Each call
-locks the warning, checks the version the user saw and writes an audit event.
+true by the lead closes at once; an auto-resolved warning may still take measures and be
+closed. Who may take which step at which status is the transition table's
+(warnings/transitions.py). Each call locks the warning, checks the version the user saw, asks
+the table and writes an audit event, in one transaction.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
+from laborwatch.lib.transitions import lock_for
+from laborwatch.warnings import transitions
+from laborwatch.warnings.errors import StaleWarning
 from laborwatch.warnings.models import (
     STEP_OUTCOMES,
     Warning,
@@ -24,26 +29,25 @@ from laborwatch.warnings.models import (
     WarningStatus,
     WarningStep,
 )
-from laborwatch.warnings.services.errors import StaleWarning, StepNotAllowed
 
 Step = WarningStep.Kind
 Outcome = WarningStep.Outcome
 
-# Statuses each step may be taken from, and the status it leads to (None: unchanged).
-STEP_FROM: dict[str, frozenset[str]] = {
-    Step.VERIFICATION: frozenset({WarningStatus.OPEN, WarningStatus.VERIFYING}),
-    Step.JOINT_HANDLING: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
-    Step.SERVICE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
-    Step.ROOT_CAUSE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
-    Step.CLOSURE: frozenset({WarningStatus.HANDLING, WarningStatus.RESOLVED}),
-}
 
-
-def lock_warning(warning: Warning, expected_version: int | None) -> Warning:
-    locked = Warning.objects.select_for_update().get(pk=warning.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleWarning()
-    return locked
+def lock_warning(
+    warning: Warning, expected_version: int | None, *, action: str, actor: User
+) -> Warning:
+    """The warning's row, locked until the transaction ends, once the version the user saw
+    is current and the transition table lets the actor take the action now."""
+    return lock_for(
+        Warning,
+        warning.pk,
+        table=transitions.TABLE,
+        action=action,
+        actor=actor,
+        expected_version=expected_version,
+        stale=StaleWarning,
+    )
 
 
 @transaction.atomic
@@ -57,7 +61,7 @@ def warning_acknowledge(
     locked_routing = WarningRouting.objects.select_for_update().get(pk=routing.pk)
     if locked_routing.acknowledged_at is not None:
         raise ValidationError(_("This warning has already been signed for."), code="signed")
-    warning = lock_warning(locked_routing.warning, None)
+    warning = lock_warning(locked_routing.warning, None, action="acknowledge", actor=actor)
     locked_routing.acknowledged_at = now
     locked_routing.acknowledged_by = actor
     locked_routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
@@ -108,13 +112,16 @@ def warning_record_step(
         errors["note"] = [_("Describe what was done.")]
     if errors:
         raise ValidationError(errors)
-    locked = lock_warning(warning, expected_version)
-    if locked.status not in STEP_FROM[kind]:
-        raise StepNotAllowed(locked.get_status_display(), str(Step(kind).label))
+    locked = lock_warning(warning, expected_version, action=kind, actor=actor)
     before = {"status": locked.status}
-    if kind == Step.VERIFICATION:
-        locked.verified = outcome == Outcome.CONFIRMED
-        locked.status = WarningStatus.HANDLING if locked.verified else WarningStatus.CLOSED
+    if kind == Step.VERIFICATION and outcome == Outcome.CONFIRMED:
+        locked.verified = True
+        locked.status = WarningStatus.HANDLING
+    elif kind == Step.VERIFICATION and transitions.Party.LEAD in transitions.parties(locked, actor):
+        # Not true, as the lead finds: the loop closes. A department's finding is its
+        # report; the warning stays in verification for the lead to conclude.
+        locked.verified = False
+        locked.status = WarningStatus.CLOSED
     elif kind == Step.CLOSURE:
         locked.status = WarningStatus.CLOSED
     locked.version += 1

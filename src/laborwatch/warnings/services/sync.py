@@ -5,7 +5,8 @@ into the warning; a grade change is an escalation or de-escalation event; a warn
 signal for `clean_days` consecutive score days resolves itself; among one enterprise's active
 warnings the highest grade inhibits the lower ones (they are kept but not routed). Active,
 uninhibited warnings are routed to the enterprise's district union and to the departments of
-the fired rules, each with a sign-for deadline set by the grade.
+the fired rules, each with a sign-for deadline set by the grade — but only on a day they have
+a signal: a warning released from inhibition on a clean day waits for its signal to return.
 
 Set-based: a constant number of queries whatever the number of warnings (bulk inserts and
 updates, audit events included), all in one transaction. Running a day twice changes
@@ -211,6 +212,7 @@ def warnings_sync(
     changes: list[_Change] = []
     touched: list[Warning] = []
     quiet: list[Warning] = []  # repeated signals with nothing new: one set-based update
+    returned: list[Warning] = []  # signalled again after clean days: routed if never was
     for warning in active:
         key = (warning.enterprise_id, warning.risk_type)
         signal = pending.pop(key, None)
@@ -221,7 +223,10 @@ def warnings_sync(
         if signal is None:
             _clean_day(warning, as_of, policy, changes, result)
             touched.append(warning)
-        elif _repeat(warning, signal, as_of, config_version, changes, result):
+            continue
+        if warning.clean_since is not None:
+            returned.append(warning)
+        if _repeat(warning, signal, as_of, config_version, changes, result):
             touched.append(warning)
         else:
             quiet.append(warning)
@@ -244,7 +249,7 @@ def warnings_sync(
             signal_count=F("signal_count") + 1,
             updated_at=now,
         )
-    result.routings = _route(changes, now, policy)
+    result.routings = _route([c.warning for c in changes] + returned, changes, now, policy)
     _write_events(changes, as_of, now, actor_label)
     return result
 
@@ -400,13 +405,19 @@ def _inhibit(
                 touched_ids.add(warning.pk)
 
 
-def _route(changes: list[_Change], now: dt.datetime, policy: WarningPolicy) -> int:
-    """Route every changed, active, uninhibited warning to the units it still lacks, and pull
-    the deadline of unsigned routings forward when the grade rose."""
+def _route(
+    candidates: list[Warning], changes: list[_Change], now: dt.datetime, policy: WarningPolicy
+) -> int:
+    """Route every candidate that is active, uninhibited and signalled today to the units it
+    still lacks, and pull the deadline of unsigned routings forward when the grade rose.
+
+    A warning without today's signal (`clean_since` set) is not routed: no unit is asked to
+    sign for a risk the data stopped showing. Its routing waits for the signal's return.
+    """
     to_route = {
-        c.warning.pk: c.warning
-        for c in changes
-        if c.warning.is_active and c.warning.inhibited_by_id is None
+        warning.pk: warning
+        for warning in candidates
+        if warning.is_active and warning.inhibited_by_id is None and warning.clean_since is None
     }
     if not to_route:
         return 0

@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.services import case_intake
@@ -46,13 +44,7 @@ def warning_open_case(
     now: dt.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    locked = lock_warning(warning, expected_version)
-    if locked.case_id is not None:
-        raise ValidationError(
-            _("This warning already opened work order %(number)s.")
-            % {"number": locked.case.number if locked.case else ""},
-            code="has_case",
-        )
+    locked = lock_warning(warning, expected_version, action="open_case", actor=actor)
     result = case_intake(
         actor=actor,
         channel=WARNING_CHANNEL,

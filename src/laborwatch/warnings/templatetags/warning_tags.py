@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from laborwatch.warnings import labels
-from laborwatch.warnings.models import Grade
+from laborwatch.warnings.models import Grade, Warning
 
 register = template.Library()
 
@@ -27,8 +27,23 @@ def indicator_label(name: str) -> str:
 
 
 @register.filter
+def rule_label(rule_id: str) -> str:
+    return labels.rule_label(rule_id)
+
+
+@register.filter
 def indicator_value(value: Any, name: str) -> str:
     return labels.format_value(name, value)
+
+
+@register.simple_tag
+def grade_basis(warning: Warning) -> str:
+    return labels.grade_basis(warning.grade, warning.score, warning.current_evidence())
+
+
+@register.simple_tag
+def grade_rule_note() -> str:
+    return labels.grade_rule_note()
 
 
 @register.filter

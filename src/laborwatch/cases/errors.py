@@ -1,4 +1,4 @@
-"""Errors the case services raise; views turn them into Chinese messages."""
+"""Errors the case services and the transition table raise; views show them in Chinese."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Errors the warning services raise; views turn them into Chinese messages."""
+"""Errors the warning services and the transition table raise; views show them in Chinese."""
 
 from __future__ import annotations
 

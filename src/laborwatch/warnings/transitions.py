@@ -1,0 +1,123 @@
+"""The warning's one transition table: for each action of the risk loop, the statuses it may
+run from and who may take it, read by the services (inside the row lock), the step form and
+the page alike (`Warning.can`, `Warning.actions_for`).
+
+Who is said relative to the warning:
+
+- the lead: centre staff and administrators, and the staff of the warning's district union;
+  they verify, take every measure, close the loop and open a work order;
+- a department: liaisons of a department the warning is routed to. Once they have signed
+  for it they verify (核实) against their own records and report joint handling (联动处置);
+  their "true" starts the handling, their "not true" is a report that leaves the closing to
+  the lead;
+- a receiver: any unit the warning is routed to, until it has signed for it (签收);
+- leaders and auditors read only.
+
+Where the status leads: the first signature moves an open warning to verifying; a
+verification as true to handling, as not true (by the lead) to closed; closure to closed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from laborwatch.core.roles import Role
+from laborwatch.lib.transitions import Table, Transition
+from laborwatch.warnings.errors import StepNotAllowed
+from laborwatch.warnings.statuses import (
+    MEASURE_STATUSES,
+    NOT_CLOSED_STATUSES,
+    UNVERIFIED_STATUSES,
+)
+
+if TYPE_CHECKING:
+    from laborwatch.core.models import User
+    from laborwatch.warnings.models import Warning
+
+
+class Party(StrEnum):
+    LEAD = "lead"
+    DEPARTMENT = "department"
+    RECEIVER = "receiver"
+
+
+LEAD = frozenset({Party.LEAD})
+LEAD_AND_DEPARTMENTS = frozenset({Party.LEAD, Party.DEPARTMENT})
+RECEIVERS = frozenset({Party.RECEIVER})
+
+
+def _signed_by_the_department(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+    """A department acts on a warning once it has signed for it (the lead need not)."""
+    if Party.LEAD in parties:
+        return None
+    signed = warning.routings.filter(org_unit_id=user.org_unit_id, acknowledged_at__isnull=False)
+    return None if signed.exists() else _("Sign for the warning first.")
+
+
+def _no_work_order_yet(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+    if warning.case_id is None:
+        return None
+    return _("This warning already opened work order %(number)s.") % {
+        "number": warning.case.number if warning.case else ""
+    }
+
+
+# The step kinds (WarningStep.Kind) and the two other actions, in the order the page offers;
+# a label names the step in "cannot take the step …". Where each leads is the service's.
+TRANSITIONS: dict[str, Transition[Warning]] = {
+    "acknowledge": Transition(gettext_lazy("Sign for"), NOT_CLOSED_STATUSES, RECEIVERS),
+    "verification": Transition(
+        gettext_lazy("Verification"),
+        UNVERIFIED_STATUSES,
+        LEAD_AND_DEPARTMENTS,
+        condition=_signed_by_the_department,
+    ),
+    "joint_handling": Transition(
+        gettext_lazy("Joint handling"),
+        MEASURE_STATUSES,
+        LEAD_AND_DEPARTMENTS,
+        condition=_signed_by_the_department,
+    ),
+    "service": Transition(gettext_lazy("Service matching"), MEASURE_STATUSES, LEAD),
+    "root_cause": Transition(gettext_lazy("Root-cause measure"), MEASURE_STATUSES, LEAD),
+    "closure": Transition(gettext_lazy("Closure"), MEASURE_STATUSES, LEAD),
+    "open_case": Transition(
+        gettext_lazy("Open a work order"),
+        NOT_CLOSED_STATUSES,
+        LEAD,
+        condition=_no_work_order_yet,
+    ),
+}
+STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")
+
+
+def parties(warning: Warning, user: User) -> frozenset[Party]:
+    """How the user stands to the warning; empty for those who only read."""
+    if not user.is_authenticated or not user.is_active or not user.can_write:
+        return frozenset()
+    found: set[Party] = set()
+    unit = user.org_unit_id
+    if user.role in (Role.ADMIN, Role.CENTRE_STAFF):
+        found.add(Party.LEAD)
+    if user.role == Role.DISTRICT_STAFF and unit is not None and warning.district_id == unit:
+        found.add(Party.LEAD)
+    if unit is None:
+        return frozenset(found)
+    routings = warning.routings.filter(org_unit_id=unit)
+    if user.role == Role.DEPARTMENT_LIAISON and routings.exists():
+        found.add(Party.DEPARTMENT)
+    if routings.filter(acknowledged_at=None).exists():
+        found.add(Party.RECEIVER)
+    return frozenset(found)
+
+
+TABLE: Table[Warning] = Table(
+    transitions=TRANSITIONS,
+    parties=parties,
+    wrong_status=StepNotAllowed,
+    denied=gettext_lazy("You may not act on this warning in this way."),
+)
