@@ -4,8 +4,8 @@ The city ends with the month before today, so its department feeds reach the pre
 replay covers DEMO_HISTORY_MONTHS whole months and the current one, as the monthly report's
 13-month trend and its year-on-year column need. It takes a seeded sample of the risk
 episodes, each with all its complaints (so what the warnings see of an employer stays whole),
-and a seeded sample of the other complaints: about 90 work orders a month, fewer in all than
-the four months the demo used to replay, which keeps its start short.
+and a seeded sample of the other complaints: about 150 work orders a month, which keeps the
+first start of the demo near two minutes.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from laborwatch.synth import generate
 
 DEMO_HISTORY_MONTHS = 13
 # The shares of risk episodes and of the complaints outside any episode that the replay takes.
-EPISODE_SHARE = 0.35
-BACKGROUND_SHARE = 0.2
+EPISODE_SHARE = 0.6
+BACKGROUND_SHARE = 0.3
 # The newest complaint arrives this long before the demo starts.
 NEWEST_COMPLAINT_AGE = dt.timedelta(hours=2)
 
