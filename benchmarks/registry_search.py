@@ -35,8 +35,8 @@ def main() -> int:
     from django.test import Client
 
     from laborwatch.city_load import load_city
-    from laborwatch.core.demo import ensure_demo_users
     from laborwatch.core.services import org_units_load
+    from laborwatch.demo.users import ensure_demo_users
     from laborwatch.enterprises.models import Enterprise
     from laborwatch.synth import generate
 

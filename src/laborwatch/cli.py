@@ -91,52 +91,32 @@ def cmd_load(args: argparse.Namespace) -> int:
     from laborwatch.city_load import load_city
 
     summary = load_city(Path(args.dir), progress=not args.quiet)
-    print(
-        f"已载入：企业 {summary['enterprises']:,} 家，职工 {summary['workers']:,} 人，"
-        f"工单 {summary['cases']:,} 件"
-    )
+    print(f"已载入：企业 {summary['enterprises']:,} 家，职工 {summary['workers']:,} 人")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
-    from django.conf import settings
     from django.core.management import call_command
 
-    from laborwatch.city_load import load_city
+    from laborwatch import demo
     from laborwatch.config.serve import serve
-    from laborwatch.core.demo import DEMO_PASSWORD, ensure_demo_users
     from laborwatch.core.services import org_units_load
-    from laborwatch.enterprises.models import Enterprise
-    from laborwatch.synth import generate
 
     if not _checks_pass():
         return 1
     call_command("migrate", interactive=False, verbosity=0)
     org_units_load()
-    users = ensure_demo_users()
-    city_dir = Path(settings.DATA_DIR) / "synth" / f"demo-seed{args.seed}"
-    if not Enterprise.objects.exists():
-        if not (city_dir / "manifest.json").exists():
-            print("正在生成演示城市……")
-            generate(city_dir, scale="demo", seed=args.seed, progress=True)
-        print("正在载入演示城市……")
-        load_city(city_dir, progress=True)
-    from laborwatch.warnings.models import Warning
-
-    if not Warning.objects.exists() and (city_dir / "manifest.json").exists():
+    prepared = demo.prepare(seed=args.seed, say=print)
+    if prepared.daily is not None:
         from laborwatch.warnings.cli import format_daily
-        from laborwatch.warnings.daily import prepare_demo_warnings
 
-        print("正在载入演示数据源并运行每日预警流水线……")
-        daily = prepare_demo_warnings(city_dir)
-        if daily is not None:
-            print(format_daily(daily))
+        print(format_daily(prepared.daily))
     port = args.port
     print()
     print(f"LaborWatch 演示已启动：http://{args.host}:{port}/")
-    print(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-    for user in users:
+    print(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
+    for user in prepared.users:
         scope = user.org_unit.label if user.org_unit else "全市"
         print(f"  {user.username:<12} {user.get_role_display()}（{scope}）")
     sys.stdout.flush()

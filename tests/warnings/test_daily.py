@@ -36,7 +36,7 @@ def city_root(tiny_city: Path, tmp_path: Path, org_units, settings) -> Path:
     """A feed store with the tiny city's feeds and the city's registry in the app."""
     root = tmp_path / "data"
     ingest_folder(root, tiny_city, today=dt.date(2026, 11, 1))
-    load_city(tiny_city, progress=False, history_cases=0)
+    load_city(tiny_city, progress=False)
     settings.DATA_DIR = root
     return root
 
@@ -93,29 +93,3 @@ def test_score_without_feeds_says_so(tmp_path: Path, org_units, settings, capsys
     settings.DATA_DIR = tmp_path
     assert main(["score"]) == 1
     assert "数据源库为空" in capsys.readouterr().err
-
-
-def test_demo_backfill_gives_warnings_of_every_age(
-    tiny_city: Path, tmp_path: Path, org_units, settings
-) -> None:
-    from laborwatch.core.demo import ensure_demo_users
-    from laborwatch.warnings.daily import prepare_demo_warnings
-    from laborwatch.warnings.models import WarningRouting
-
-    settings.DATA_DIR = tmp_path / "demo"
-    ensure_demo_users()
-    load_city(tiny_city, progress=False, history_cases=0)
-    with time_machine.travel(NOW, tick=False):
-        today = prepare_demo_warnings(tiny_city, backfill_months=2)
-        assert today is not None
-        assert prepare_demo_warnings(tiny_city) is None  # only once
-    runs = sorted(p.name for p in (tmp_path / "demo" / "scores").iterdir())
-    # Today's run takes the latest feed date: the city's feeds end with October.
-    assert runs == ["2026-09-30", "2026-10-31"]
-    first_seen = set(Warning.objects.values_list("first_seen_on", flat=True))
-    assert dt.date(2026, 9, 30) in first_seen
-    signed = WarningRouting.objects.exclude(acknowledged_at=None)
-    assert signed.exists()
-    # Signed by the demo's own units, at the demo time of the backfilled run.
-    assert {r.acknowledged_by.username for r in signed} <= {"shinan", "huangdao", "hrss"}
-    assert min(r.acknowledged_at.date() for r in signed) == dt.date(2026, 9, 30)
