@@ -1,0 +1,113 @@
+"""What the `laborwatch` management commands share: the base command, argument types for
+dates and months, the configuration check before starting anything, and the progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.core.checks import run_checks
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# Exit code of a command given wrong arguments (argparse's own), apart from 1 for a failure.
+USAGE_ERROR = 2
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class LaborwatchCommand(BaseCommand):
+    """A `laborwatch` command: help in the active language (zh-hans by default), Django's own
+    options left out of it, and a user error printed as its message alone with its exit code,
+    never as a traceback or under an English class name."""
+
+    # Checks that matter before starting something run through `require_sound_configuration`.
+    requires_system_checks: list[str] = []
+    suppressed_base_arguments = {
+        "--version",
+        "-v",
+        "--verbosity",
+        "--settings",
+        "--pythonpath",
+        "--traceback",
+        "--no-color",
+        "--force-color",
+        "--skip-checks",
+    }
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # `help` is lazy in the class; argparse needs a plain string when it formats.
+        parser.description = str(self.help) or None
+        return parser
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        if "--traceback" in argv:
+            super().run_from_argv(argv)
+            return
+        try:
+            # With --traceback Django raises a CommandError instead of printing its class name.
+            super().run_from_argv([*argv[:2], "--traceback", *argv[2:]])
+        except CommandError as error:
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        message = _("Write the date as YYYY-MM-DD: %(value)s") % {"value": text}
+        raise argparse.ArgumentTypeError(message) from error
+
+
+def month_argument(text: str) -> dt.date:
+    """An argparse type: a month written YYYY-MM, as the date of its first day."""
+    match = _MONTH.fullmatch(text.strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        message = _("Write the month as YYYY-MM, e.g. 2026-10: %(value)s") % {"value": text}
+        raise argparse.ArgumentTypeError(message)
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def existing_file(text: str) -> Path:
+    """An argparse type: the path of a file that exists."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(_("No file at %(path)s") % {"path": text})
+    return path
+
+
+def require_sound_configuration() -> None:
+    """Django's system checks (settings such as LABORWATCH_WARNINGS among them), so that
+    nothing starts on a wrong configuration: a CommandError listing the errors."""
+    errors = [message for message in run_checks() if message.is_serious()]
+    if errors:
+        raise CommandError(
+            "\n".join(
+                _("Configuration error %(id)s: %(message)s")
+                % {"id": message.id, "message": message.msg}
+                for message in errors
+            )
+        )
+
+
+def progress_bar(*, enabled: bool) -> Progress:
+    """The bar long work shows on the console (nothing when `enabled` is False)."""
+    # Imported here: commands that show no progress start without rich.
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        disable=not enabled,
+    )
