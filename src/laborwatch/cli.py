@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.utils import translation
 
     django.setup()
-    translation.activate(settings.LANGUAGE_CODE)
     try:
-        return _dispatch(argv)
+        # zh-hans (LANGUAGE_CODE), whatever the shell's locale or a caller had active.
+        with translation.override(settings.LANGUAGE_CODE):
+            return _dispatch(argv)
     except SystemExit as exit:
         return exit.code if isinstance(exit.code, int) else int(exit.code is not None)
 

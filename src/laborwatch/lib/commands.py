@@ -3,7 +3,6 @@ dates and months, the configuration check before starting anything, and the prog
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import sys
@@ -59,13 +58,18 @@ class LaborwatchCommand(BaseCommand):
             sys.exit(error.returncode)
 
 
+# The argument types below refuse a value with a CommandError, not argparse's
+# ArgumentTypeError: argparse lets any other exception through, so the user reads the Chinese
+# message alone (exit code 2) rather than inside argparse's English "usage: … error: argument".
+
+
 def date_argument(text: str) -> dt.date:
     """An argparse type: a date written YYYY-MM-DD."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         message = _("Write the date as YYYY-MM-DD: %(value)s") % {"value": text}
-        raise argparse.ArgumentTypeError(message) from error
+        raise CommandError(message, returncode=USAGE_ERROR) from error
 
 
 def month_argument(text: str) -> dt.date:
@@ -73,7 +77,7 @@ def month_argument(text: str) -> dt.date:
     match = _MONTH.fullmatch(text.strip())
     if match is None or not 1 <= int(match[2]) <= 12:
         message = _("Write the month as YYYY-MM, e.g. 2026-10: %(value)s") % {"value": text}
-        raise argparse.ArgumentTypeError(message)
+        raise CommandError(message, returncode=USAGE_ERROR)
     return dt.date(int(match[1]), int(match[2]), 1)
 
 
@@ -81,7 +85,8 @@ def existing_file(text: str) -> Path:
     """An argparse type: the path of a file that exists."""
     path = Path(text)
     if not path.is_file():
-        raise argparse.ArgumentTypeError(_("No file at %(path)s") % {"path": text})
+        message = _("No file at %(path)s") % {"path": text}
+        raise CommandError(message, returncode=USAGE_ERROR)
     return path
 
 

@@ -30,9 +30,7 @@ def _within_cache_time() -> str:
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
-        "Manage the API tokens of external systems (the 12351 hotline and others)."
-    )
+    help = gettext_lazy("Manage the API tokens of external systems (the 12351 hotline and others).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(
@@ -111,7 +109,9 @@ class Command(LaborwatchCommand):
 
     def reissue(self, client: ApiClient) -> None:
         client, token = api_client_reissue(actor=None, client=client, actor_label=ACTOR_LABEL)
-        self.stdout.write(_("The old token no longer works (%(when)s).") % {"when": _within_cache_time()})
+        self.stdout.write(
+            _("The old token no longer works (%(when)s).") % {"when": _within_cache_time()}
+        )
         self.print_token(client.name, token)
 
     def revoke(self, client: ApiClient, reason: str) -> None:
@@ -123,7 +123,6 @@ class Command(LaborwatchCommand):
 
     def print_token(self, name: str, token: str) -> None:
         self.stdout.write(
-            _("Token of API client %(name)s (shown this once only; keep it safe):")
-            % {"name": name}
+            _("Token of API client %(name)s (shown this once only; keep it safe):") % {"name": name}
         )
         self.stdout.write(token)

@@ -23,6 +23,7 @@ INPUT_PROBLEMS = {
     "not_json": gettext_lazy("line %(line)d of the input is not JSON (%(detail)s)"),
     "no_text": gettext_lazy('line %(line)d of the input is not an object with a string "text"'),
     "title_not_string": gettext_lazy('line %(line)d of the input has a "title" that is not text'),
+    "unknown_category": gettext_lazy("line %(line)d names an unknown category: %(detail)s"),
 }
 
 
@@ -46,9 +47,7 @@ class Command(LaborwatchCommand):
             "classify",
             help=_('Classify demands: each input line {"id","title"?,"text"}, one category out.'),
         )
-        classify.add_argument(
-            "--model", type=existing_file, help=_("A trained model file (.npz).")
-        )
+        classify.add_argument("--model", type=existing_file, help=_("A trained model file (.npz)."))
         classify.add_argument(
             "--rules-only", action="store_true", help=_("Use the word-list rules only, no model.")
         )
@@ -166,16 +165,16 @@ class Command(LaborwatchCommand):
         from laborwatch.text.classifier_training import curated_messages, read_labelled, retrain
         from laborwatch.text.demand_model import site_model_file
 
+        with source.open(encoding="utf-8") as handle:
+            examples = read_labelled(handle)
+        if include_curated:
+            examples = curated_messages() + examples
+        out = out or site_model_file()
         try:
-            with source.open(encoding="utf-8") as handle:
-                examples = read_labelled(handle, str(source))
-            if include_curated:
-                examples = curated_messages() + examples
-            out = out or site_model_file()
             _model, report = retrain(examples, out)
-        except (ValueError, KeyError) as error:
-            message = _("Cannot train on %(path)s: %(error)s")
-            raise CommandError(message % {"path": source, "error": error}) from error
+        except ValueError as error:  # fewer than two categories
+            message = _("Cannot train on %(path)s: it needs cases of at least two categories.")
+            raise CommandError(message % {"path": source}, returncode=USAGE_ERROR) from error
         self.stdout.write(
             json.dumps({"model": str(out), **report.as_dict()}, ensure_ascii=False, indent=2)
         )

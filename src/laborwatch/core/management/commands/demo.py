@@ -33,9 +33,7 @@ class Command(LaborwatchCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_address_arguments(parser)
-        parser.add_argument(
-            "--seed", type=int, default=1, help=_("Random seed of the demo city.")
-        )
+        parser.add_argument("--seed", type=int, default=1, help=_("Random seed of the demo city."))
 
     def handle(self, *args: Any, host: str, port: int, seed: int, **options: Any) -> None:
         require_sound_configuration()
@@ -59,14 +57,17 @@ class Command(LaborwatchCommand):
             _("LaborWatch demo running at http://%(host)s:%(port)d/") % {"host": host, "port": port}
         )
         self.stdout.write(
-            _("Demo accounts (the password of each is %(password)s):")
-            % {"password": DEMO_PASSWORD}
+            _("Demo accounts (the password of each is %(password)s):") % {"password": DEMO_PASSWORD}
         )
         for user in users:
             scope = user.org_unit.label if user.org_unit else _("whole city")
             self.stdout.write(
                 _("  %(username)s %(role)s (%(scope)s)")
-                % {"username": f"{user.username:<12}", "role": user.get_role_display(), "scope": scope}
+                % {
+                    "username": f"{user.username:<12}",
+                    "role": user.get_role_display(),
+                    "scope": scope,
+                }
             )
         self.stdout.flush()
         serve.serve(host=host, port=port)

@@ -46,25 +46,24 @@ class Command(LaborwatchCommand):
         quiet: bool,
         **options: Any,
     ) -> None:
+        if folder is None and (source is None or path is None):
+            raise CommandError(
+                _("Usage: laborwatch ingest SOURCE PATH, or laborwatch ingest --all DIR"),
+                returncode=USAGE_ERROR,
+            )
         if folder is not None and not folder.is_dir():
             raise CommandError(_("%(path)s is not a directory.") % {"path": folder})
         root = open_feed_store(self.stdout)
         with progress_bar(enabled=not quiet) as progress:
             if folder is not None:
                 reports = ingest_folder(root, folder, today=today, progress=progress)
-            elif source is not None and path is not None:
-                reports = [ingest_file(root, source, path, today=today, progress=progress)]
             else:
-                raise CommandError(
-                    _("Usage: laborwatch ingest SOURCE PATH, or laborwatch ingest --all DIR"),
-                    returncode=USAGE_ERROR,
-                )
+                assert source is not None and path is not None  # checked above
+                reports = [ingest_file(root, source, path, today=today, progress=progress)]
         for report in reports:
             self.stdout.write(report.summary())
             if report.rejects_path:
-                self.stdout.write(
-                    _("  Rejected rows: %(path)s") % {"path": report.rejects_path}
-                )
+                self.stdout.write(_("  Rejected rows: %(path)s") % {"path": report.rejects_path})
         refused = [report for report in reports if report.status == "refused"]
         self.stdout.write(
             _(
