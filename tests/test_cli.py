@@ -447,8 +447,8 @@ def test_date_and_month_argument_types() -> None:
 
     assert date_argument("2026-10-31") == dt.date(2026, 10, 31)
     assert month_argument(" 2026-10 ") == dt.date(2026, 10, 1)
-    with pytest.raises(CommandError, match="^日期格式应为 YYYY-MM-DD：2026-10$") as caught:
+    with pytest.raises(CommandError, match=r"^日期格式应为 YYYY-MM-DD：2026-10$") as caught:
         date_argument("2026-10")
     assert caught.value.returncode == 2
-    with pytest.raises(CommandError, match="^月份格式应为 YYYY-MM，例如 2026-10：2026-00$"):
+    with pytest.raises(CommandError, match=r"^月份格式应为 YYYY-MM，例如 2026-10：2026-00$"):
         month_argument("2026-00")

@@ -77,11 +77,15 @@ def management_name(typed: str) -> str:
 def _command_list() -> str:
     from django.core.management import get_commands, load_command_class
 
+    from laborwatch.lib.commands import LaborwatchCommand
+
     commands = get_commands()
     lines = []
     for typed in COMMANDS:
         name = management_name(typed)
-        lines.append(f"  {typed:<14}{load_command_class(commands[name], name).help}")
+        command = load_command_class(commands[name], name)
+        assert isinstance(command, LaborwatchCommand)  # each of COMMANDS is one
+        lines.append(f"  {typed:<14}{command.summary}")
     return "\n".join(lines)
 
 

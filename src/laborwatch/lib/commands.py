@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
     from rich.progress import Progress
 
 # Exit code of a command given wrong arguments (argparse's own), apart from 1 for a failure.
@@ -26,6 +27,9 @@ class LaborwatchCommand(BaseCommand):
     options left out of it, and a user error printed as its message alone with its exit code,
     never as a traceback or under an English class name."""
 
+    # What the command does, in a line: lazily translated, so Django's `help` (a plain str) is
+    # left empty and the parser shows this in the active language instead.
+    summary: StrOrPromise = ""
     # Checks that matter before starting something run through `require_sound_configuration`.
     requires_system_checks: list[str] = []
     suppressed_base_arguments = {
@@ -42,8 +46,7 @@ class LaborwatchCommand(BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # `help` is lazy in the class; argparse needs a plain string when it formats.
-        parser.description = str(self.help) or None
+        parser.description = str(self.summary) or None
         return parser
 
     def run_from_argv(self, argv: list[str]) -> None:

@@ -30,7 +30,9 @@ def _within_cache_time() -> str:
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy("Manage the API tokens of external systems (the 12351 hotline and others).")
+    summary = gettext_lazy(
+        "Manage the API tokens of external systems (the 12351 hotline and others)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(
@@ -99,7 +101,10 @@ class Command(LaborwatchCommand):
         if not table.row_count:
             self.stdout.write(_("No API clients yet."))
             return
-        Console(file=self.stdout).print(table)
+        console = Console()
+        with console.capture() as captured:
+            console.print(table)
+        self.stdout.write(captured.get(), ending="")
 
     def create(self, name: str, channel: str) -> None:
         client, token = api_client_create(

@@ -16,7 +16,7 @@ from laborwatch.lib.commands import LaborwatchCommand
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "Export the demand categories handlers corrected (JSON lines), to retrain the classifier."
     )
 

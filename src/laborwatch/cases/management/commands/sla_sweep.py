@@ -14,7 +14,7 @@ from laborwatch.warnings.services import warnings_sweep
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "Deadline sweep: urge at yellow, escalate at red, chase unsigned referrals and warnings "
         "(can run from cron)."
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ def _batches(records: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[l
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "The Chinese text engine: demand classification, organisation names, enterprise linking."
     )
 
@@ -112,15 +112,15 @@ class Command(LaborwatchCommand):
         )
 
     def handle(self, *args: Any, text_command: str, **options: Any) -> None:
-        run = {
+        runners: dict[str, Callable[..., None]] = {
             "classify": self.classify,
             "orgs": self.orgs,
             "link": self.link,
             "train-classifier": self.train_classifier,
             "train-orgs": self.train_orgs,
-        }[text_command]
+        }
         try:
-            run(**options)
+            runners[text_command](**options)
         except InputError as error:
             message = INPUT_PROBLEMS[error.problem] % {"line": error.line, "detail": error.detail}
             raise CommandError(message, returncode=USAGE_ERROR) from error

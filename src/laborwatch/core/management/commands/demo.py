@@ -26,7 +26,7 @@ from laborwatch.warnings.models import Warning
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "One-step demo: the database, demo accounts, a demo city with history and warnings, "
         "then the web app."
     )

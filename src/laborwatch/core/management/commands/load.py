@@ -28,7 +28,7 @@ CITY_FILES = ("enterprises.parquet", "workers.parquet", "complaints.parquet")
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "Load a synthetic city into the database: the enterprise registry, the workers who "
         "called, and a replayed work-order history."
     )

@@ -15,7 +15,7 @@ from laborwatch.lib.commands import LaborwatchCommand, require_sound_configurati
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy("Create or upgrade the database, and load the city's org units.")
+    summary = gettext_lazy("Create or upgrade the database, and load the city's org units.")
 
     def add_arguments(self, parser):
         parser.add_argument(

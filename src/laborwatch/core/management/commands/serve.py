@@ -29,7 +29,7 @@ def add_address_arguments(parser: CommandParser) -> None:
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy("Serve the web app.")
+    summary = gettext_lazy("Serve the web app.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_address_arguments(parser)

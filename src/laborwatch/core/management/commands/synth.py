@@ -14,7 +14,7 @@ from laborwatch.synth import SCALES, generate
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "Generate a synthetic city (enterprises, workers, data feeds, risk episodes)."
     )
 

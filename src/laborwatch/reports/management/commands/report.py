@@ -23,7 +23,9 @@ MONTHLY_FORMATS = ("docx", "html", "pdf")
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy("Write a report: the daily early-warning report or the monthly analysis.")
+    summary = gettext_lazy(
+        "Write a report: the daily early-warning report or the monthly analysis."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True, metavar="{daily,monthly}")

@@ -17,7 +17,7 @@ from laborwatch.warnings.management.risk_engine import open_feed_store
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy("Load data-feed files (CSV, XLSX, Parquet) into the feed store.")
+    summary = gettext_lazy("Load data-feed files (CSV, XLSX, Parquet) into the feed store.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", nargs="?", choices=sorted(FEEDS), help=_("Data feed."))

@@ -17,7 +17,7 @@ from laborwatch.warnings.management.risk_engine import open_feed_store
 
 
 class Command(LaborwatchCommand):
-    help = gettext_lazy(
+    summary = gettext_lazy(
         "Test the warnings against the risk episodes a synthetic city injected: precision, "
         "recall, days of warning ahead."
     )
