@@ -163,6 +163,17 @@ def test_synth_refuses_a_directory_holding_other_files(tmp_path: Path, capsys) -
     assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_synth_where_it_cannot_write(tmp_path: Path, capsys) -> None:
+    file = tmp_path / "file"
+    file.write_text("", encoding="utf-8")
+    code, stdout, err = run(capsys, "synth", *TINY_CITY, "--out", str(file))
+    assert (code, stdout, err) == (1, "", f"{file} 是文件，不是目录。\n")
+    out = file / "city"
+    code, stdout, err = run(capsys, "synth", *TINY_CITY, "--out", str(out))
+    assert (code, stdout) == (1, "")
+    assert err == f"无法写入 {out}：请检查其所在目录是否存在、是否可写。\n"
+
+
 # migrate, serve, sla-sweep
 
 

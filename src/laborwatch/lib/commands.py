@@ -93,6 +93,13 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def cannot_write(path: Path) -> CommandError:
+    """The error of a command that could not write its output file or directory (the
+    system's reason is in English, so the message says what to check instead)."""
+    message = _("Cannot write %(path)s: check that its folder exists and may be written to.")
+    return CommandError(message % {"path": path})
+
+
 def require_sound_configuration() -> None:
     """Django's system checks (settings such as LABORWATCH_WARNINGS among them), so that
     nothing starts on a wrong configuration: a CommandError listing the errors."""

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.cases.models import Case, CategoryLabel
-from laborwatch.lib.commands import LaborwatchCommand
+from laborwatch.lib.commands import LaborwatchCommand, cannot_write
 
 
 class Command(LaborwatchCommand):
@@ -39,8 +39,7 @@ class Command(LaborwatchCommand):
                 for row in rows.values():
                     handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         except OSError as error:
-            message = _("Cannot write %(path)s: %(error)s")
-            raise CommandError(message % {"path": out, "error": error}) from error
+            raise cannot_write(out) from error
         self.stdout.write(
             _("Exported %(count)s category decisions of handlers: %(path)s")
             % {"count": f"{len(rows):,}", "path": out}

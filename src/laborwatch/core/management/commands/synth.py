@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand
+from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, cannot_write
 from laborwatch.synth import SCALES, generate
 
 
@@ -45,19 +45,20 @@ class Command(LaborwatchCommand):
         if enterprises is not None and enterprises < 1:
             message = _("--enterprises must be 1 or more, not %(count)d.")
             raise CommandError(message % {"count": enterprises}, returncode=USAGE_ERROR)
+        if out.exists() and not out.is_dir():
+            raise CommandError(_("%(path)s is a file, not a directory.") % {"path": out})
         try:
             manifest = generate(
                 out, scale=scale, seed=seed, enterprises=enterprises, progress=not quiet
             )
-        except NotADirectoryError as error:
-            message = _("%(path)s is a file, not a directory.")
-            raise CommandError(message % {"path": out}) from error
         except FileExistsError as error:
             message = _(
                 "%(path)s is not empty and holds no synthetic city: choose a new or empty "
                 "directory."
             )
             raise CommandError(message % {"path": out}) from error
+        except OSError as error:
+            raise cannot_write(out) from error
         self.stdout.write(
             _("Synthetic city written to %(path)s (seed %(seed)d, scale %(scale)s)")
             % {"path": out, "seed": seed, "scale": scale}

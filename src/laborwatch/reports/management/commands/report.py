@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.core.models import OrgUnit
-from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, date_argument, month_argument
+from laborwatch.lib.commands import (
+    USAGE_ERROR,
+    LaborwatchCommand,
+    cannot_write,
+    date_argument,
+    month_argument,
+)
 from laborwatch.reports.daily.output import write_report
 from laborwatch.reports.daily.report import daily_report, latest_report_day, summary
 from laborwatch.reports.monthly.output import write_monthly_report
@@ -77,6 +83,8 @@ class Command(LaborwatchCommand):
             path = write_report(report, out)
         except ValueError as error:
             raise CommandError(str(error), returncode=USAGE_ERROR) from error
+        except OSError as error:
+            raise cannot_write(out) from error
         self.stdout.write(summary(report))
         self.stdout.write(_("Daily report written to %(path)s") % {"path": path})
 
@@ -104,8 +112,7 @@ class Command(LaborwatchCommand):
         try:
             path = write_monthly_report(report, out, file_format)
         except OSError as error:
-            message = _("Cannot write %(path)s: %(error)s")
-            raise CommandError(message % {"path": out, "error": error}) from error
+            raise cannot_write(out) from error
         self.stdout.write(
             _(
                 "%(title)s: %(total)d demands, %(emerging)d emerging issues, "
