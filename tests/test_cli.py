@@ -109,9 +109,22 @@ def test_messages_are_chinese_whatever_language_was_active(capsys) -> None:
 def test_help_of_a_command_is_chinese(capsys) -> None:
     code, out, _ = run(capsys, "load", "--help")
     assert code == 0
+    assert out.startswith("用法：laborwatch load [-h] [--registry-only] [--quiet] DIR\n")
     assert "把合成城市载入数据库：企业名录、来电职工和回放的工单历史" in out
+    assert "\n位置参数:\n" in out and "\n选项:\n" in out
+    assert "  -h, --help       显示本帮助并退出\n" in out
     assert "只载入企业名录和来电职工，不回放工单历史" in out
     assert "--traceback" not in out and "--settings" not in out  # Django's own, left out
+
+
+def test_help_of_a_sub_command_is_chinese(capsys) -> None:
+    code, out, _ = run(capsys, "report", "daily", "--help")
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "用法：laborwatch report daily [-h] [--date DATE] --out OUT",
+        "",
+        "选项:",
+    ]
 
 
 def test_wrong_arguments_exit_2(capsys) -> None:

@@ -3,6 +3,7 @@ dates and months, the configuration check before starting anything, and the prog
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
 import sys
@@ -10,8 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.core.checks import run_checks
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    CommandParser,
+    DjangoHelpFormatter,
+)
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -20,6 +27,31 @@ if TYPE_CHECKING:
 # Exit code of a command given wrong arguments (argparse's own), apart from 1 for a failure.
 USAGE_ERROR = 2
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
+# argparse's own words in --help (it translates them through Python's gettext, which follows
+# the shell's locale and has no Chinese catalogue), by argparse's English.
+ARGPARSE_WORDS = {
+    "positional arguments": gettext_lazy("positional arguments"),
+    "options": gettext_lazy("options"),
+    "show this help message and exit": gettext_lazy("show this help message and exit"),
+}
+
+
+class HelpFormatter(DjangoHelpFormatter):
+    """Django's --help layout, with argparse's own words in the active language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse passes "" for a sub-command's name, None for the usage line.
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_argparse_word(heading))
+
+    def _get_help_string(self, action):
+        return _argparse_word(super()._get_help_string(action))
+
+
+def _argparse_word(text: str | None) -> str | None:
+    return str(ARGPARSE_WORDS[text]) if text in ARGPARSE_WORDS else text
 
 
 class LaborwatchCommand(BaseCommand):
@@ -45,7 +77,9 @@ class LaborwatchCommand(BaseCommand):
     }
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        kwargs.setdefault("formatter_class", HelpFormatter)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
+        _format_subcommands_alike(parser)
         parser.description = str(self.summary) or None
         return parser
 
@@ -59,6 +93,16 @@ class LaborwatchCommand(BaseCommand):
         except CommandError as error:
             self.stderr.write(str(error))
             sys.exit(error.returncode)
+
+
+def _format_subcommands_alike(parser: argparse.ArgumentParser) -> None:
+    """Sub-commands (`report daily`) are made by argparse with its plain formatter; they get the
+    command's (walking the parser as Django's call_command does)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                subparser.formatter_class = parser.formatter_class
+                _format_subcommands_alike(subparser)
 
 
 # The argument types below refuse a value with a CommandError, not argparse's
