@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from laborwatch.core.models import OrgUnit, User
@@ -22,6 +23,14 @@ PASSWORD = "test-password-123"
 def _fast_password_hashing(settings) -> None:
     """PBKDF2 with Django's default iterations costs ~0.3 s a user; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _commands_leave_the_test_connection_open(monkeypatch) -> None:
+    """A `laborwatch` command closes the database connections when it ends (Django's
+    BaseCommand.run_from_argv), as a process about to exit may. In a test the connection holds
+    the test's transaction (PostgreSQL would lose it), so it stays open."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 
 from laborwatch.cases import sla
 from laborwatch.cases.api import auth as api_auth
-from laborwatch.cases.cli import _CACHE_SECONDS
 from laborwatch.cases.models import ApiClient, SlaPolicy
 from laborwatch.cases.services.clients import api_client_reissue, api_client_revoke
 from laborwatch.cases.sla import policy_for
@@ -76,9 +75,6 @@ class TestClientTokens:
         clock.advance(1)
         assert push(hotline, body(api_employer, external_ref="R-3")).status_code == 401
         assert push(hotline, body(api_employer, external_ref="R-4")).status_code == 401
-
-    def test_the_command_states_the_servers_cache_time(self):
-        assert api_auth.CLIENT_CACHE_SECONDS == _CACHE_SECONDS
 
 
 class TestSlaPolicies:

@@ -21,7 +21,7 @@ from laborwatch.risk.pipeline import (
     indicator_history,
     score_store,
 )
-from tests.risk.helpers import ACME, OTHER, code
+from tests.risk.helpers import ACME, OTHER
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -95,28 +95,10 @@ def test_empty_store(tmp_path: Path) -> None:
         score_store(tmp_path)
 
 
-def test_cli_ingest_and_score(tmp_path: Path, root: Path) -> None:
-    import argparse
-
-    from laborwatch.risk.cli import add_risk_commands
-
-    parser = argparse.ArgumentParser()
-    add_risk_commands(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["risk-score", "--date", "2026-10-12", "--quiet"])
-    assert args.date == dt.date(2026, 10, 12)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(
-        f"month,credit_code,taxable_revenue,tax_paid\n2026-09,{code(5)},-1,0\n", encoding="utf-8"
-    )
-    args = parser.parse_args(["ingest", "tax", str(bad), "--quiet"])
-    assert (args.source, args.path) == ("tax", str(bad))
-
-
 def test_engine_never_imports_django() -> None:
     modules = [
         "laborwatch.risk." + name
         for name in (
-            "cli",
             "ingest",
             "pipeline",
             "evaluate",

@@ -11,6 +11,7 @@ import pytest
 from laborwatch.text.classifier_training import curated_messages, read_labelled, retrain
 from laborwatch.text.classify import DemandClassifier, classify
 from laborwatch.text.demand_model import DemandModel, LabelledText, fit, held_out_split, k_fold
+from laborwatch.text.jsonl import InputError
 from laborwatch.text.lexicon import score
 from laborwatch.text.taxonomy import NON_LABOR
 
@@ -154,8 +155,13 @@ def test_k_fold_uses_every_case_once():
 
 
 def test_labelled_input_with_unknown_category_is_refused():
-    with pytest.raises(ValueError, match="unknown category 'WAGES'"):
-        read_labelled(['{"text": "欠薪", "category": "WAGES"}'])
+    with pytest.raises(InputError, match=r"^line 2: unknown category \(WAGES\)$") as caught:
+        read_labelled(["", '{"text": "欠薪", "category": "WAGES"}'])
+    assert (caught.value.line, caught.value.problem, caught.value.detail) == (
+        2,
+        "unknown_category",
+        "WAGES",
+    )
 
 
 def test_fast_features_equal_the_vectorizers():

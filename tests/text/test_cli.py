@@ -1,8 +1,7 @@
-"""`laborwatch text …` on JSON lines, through the argparse wiring the main command uses."""
+"""`laborwatch text …` on JSON lines, through the `laborwatch` command."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import subprocess
@@ -11,15 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from laborwatch.text.cli import add_text_commands
+from laborwatch.cli import main
 
 
 def run(argv: list[str], stdin: str, monkeypatch, capsys) -> tuple[int, list[dict], str]:
-    parser = argparse.ArgumentParser(prog="laborwatch")
-    add_text_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = args.func(args)
+    code = main(argv)
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.out.splitlines() if line.strip()]
     return code, lines, captured.err
@@ -53,7 +49,25 @@ def test_classify_reports_bad_input_with_its_line_number(monkeypatch, capsys):
     stdin = jsonl({"id": "a", "text": "欠薪"}) + "not json\n"
     code, _, err = run(["text", "classify", "--rules-only"], stdin, monkeypatch, capsys)
     assert code == 2
-    assert "line 2: not JSON" in err
+    assert err == "输入第 2 行不是 JSON（Expecting value）\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('["a list"]', '输入第 1 行应为含文本字段 "text" 的 JSON 对象'),
+        ('{"text": "欠薪", "title": 3}', '输入第 1 行的 "title" 不是文本'),
+    ],
+)
+def test_input_that_is_not_a_demand_exits_2(monkeypatch, capsys, line: str, message: str):
+    code, lines, err = run(["text", "classify", "--rules-only"], line + "\n", monkeypatch, capsys)
+    assert (code, lines, err) == (2, [], message + "\n")
+
+
+def test_a_missing_model_file_exits_2(tmp_path: Path, monkeypatch, capsys):
+    model = tmp_path / "none.npz"
+    code, lines, err = run(["text", "classify", "--model", str(model)], "", monkeypatch, capsys)
+    assert (code, lines, err) == (2, [], f"找不到文件：{model}\n")
 
 
 def test_orgs_gives_python_slice_spans(monkeypatch, capsys):
@@ -94,10 +108,7 @@ def test_train_classifier_writes_a_model_and_reports_accuracy(tmp_path: Path, ca
     ]
     cases.write_text(jsonl(*records), encoding="utf-8")
     out = tmp_path / "model.npz"
-    parser = argparse.ArgumentParser()
-    add_text_commands(parser.add_subparsers())
-    args = parser.parse_args(["text", "train-classifier", "--from", str(cases), "--out", str(out)])
-    assert args.func(args) == 0
+    assert main(["text", "train-classifier", "--from", str(cases), "--out", str(out)]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["trained_on"] == 24
     assert report["held_out"] == 6
@@ -109,8 +120,28 @@ def test_unknown_registry_format_is_an_error(tmp_path: Path, monkeypatch, capsys
     path = tmp_path / "registry.txt"
     path.write_text("x", encoding="utf-8")
     code, _, err = run(["text", "link", "--registry", str(path)], "", monkeypatch, capsys)
-    assert code == 2
-    assert ".parquet, .csv or .xlsx" in err
+    assert (code, err) == (2, f"企业名录应为 .parquet、.csv 或 .xlsx 文件：{path}\n")
+
+
+def test_training_on_an_unknown_category_exits_2(tmp_path: Path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(jsonl({"text": "欠薪", "category": "NOPE"}), encoding="utf-8")
+    out = tmp_path / "model.npz"
+    assert main(["text", "train-classifier", "--from", str(cases), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == "输入第 1 行的诉求类别不存在：NOPE\n"
+    assert not out.exists()
+
+
+def test_training_on_one_category_exits_2(tmp_path: Path, capsys):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text(
+        jsonl(*({"text": f"公积金没交，第{n}次", "category": "HOUSING_FUND"} for n in range(10))),
+        encoding="utf-8",
+    )
+    out = tmp_path / "model.npz"
+    assert main(["text", "train-classifier", "--from", str(cases), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"无法用 {cases} 训练：至少需要两个类别的案件。\n"
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(
@@ -119,7 +150,6 @@ def test_unknown_registry_format_is_an_error(tmp_path: Path, monkeypatch, capsys
         "laborwatch.text.classify",
         "laborwatch.text.link",
         "laborwatch.text.orgs",
-        "laborwatch.text.cli",
         "laborwatch.text.classifier_training",
     ],
 )

@@ -7,7 +7,6 @@ The messages below are written here, in the form of the real ones the triage lea
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 import sys
@@ -17,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from laborwatch.cli import main
 from laborwatch.text.classify import DemandClassifier, classify
-from laborwatch.text.cli import add_text_commands
 from laborwatch.text.demand_model import SEED_MODEL_FILE, DemandModel
 from laborwatch.text.taxonomy import NON_LABOR
 from laborwatch.text.triage import (
@@ -266,11 +265,8 @@ def _toy_corpus(root: Path) -> None:
 
 
 def _run(argv: list[str], monkeypatch, capsys) -> dict:
-    parser = argparse.ArgumentParser(prog="laborwatch")
-    add_text_commands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    assert args.func(args) == 0
+    assert main(argv) == 0
     return json.loads(capsys.readouterr().out)
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "laborwatch.workers",
     "laborwatch.cases",
     "laborwatch.warnings",
+    "laborwatch.reports",
 ]
 
 MIDDLEWARE = [

@@ -277,7 +277,11 @@ class _Handling:
         receiver = self.staff.by_unit.get(unit.pk)
         signed = when_done(sent, referral.acknowledge_due, self.rng)
         replied = when_done(signed, referral.reply_due, self.rng)
-        if receiver is None or signed >= self.now:
+        if receiver is None:
+            # Nobody acts for the unit (a city without its account): the referral stays
+            # unanswered, so the case stays in handling.
+            return self.now
+        if signed >= self.now:
             return replied
         referral = services.referral_acknowledge(referral=referral, actor=receiver, now=signed)
         if replied < self.now:

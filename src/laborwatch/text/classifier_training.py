@@ -16,22 +16,24 @@ from laborwatch.text.demand_model import (
     held_out_split,
     k_fold,
 )
+from laborwatch.text.jsonl import InputError, parse_record
 from laborwatch.text.taxonomy import categories
 
 CURATED_MESSAGES = Path(__file__).resolve().parent / "data" / "worker_messages.jsonl"
 
 
-def read_labelled(lines: Iterable[str], source: str = "<input>") -> list[LabelledText]:
-    """JSON lines of {"text", "category", "title"?}; unknown categories are an error."""
+def read_labelled(lines: Iterable[str]) -> list[LabelledText]:
+    """JSON lines of {"text", "category", "title"?}; an InputError for a line that is not one
+    or names an unknown category."""
     known = categories()
     examples = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        record = json.loads(line)
+        record = parse_record(line, number)
         category = record.get("category")
         if category not in known:
-            raise ValueError(f"{source}:{number}: unknown category {category!r}")
+            raise InputError(number, "unknown_category", str(category))
         examples.append(
             LabelledText(text=record["text"], category=category, title=record.get("title"))
         )
@@ -43,7 +45,7 @@ def curated_messages(split: str | None = None) -> list[LabelledText]:
     file's README note in docs): `split` "dev" or "test" or None for all."""
     with CURATED_MESSAGES.open(encoding="utf-8") as handle:
         lines = [line for line in handle if split is None or json.loads(line).get("split") == split]
-    return read_labelled(lines, str(CURATED_MESSAGES))
+    return read_labelled(lines)
 
 
 def _predict_with(classifier: DemandClassifier):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from laborwatch.reports.daily.docx import render_docx
 from laborwatch.reports.daily.report import DailyReport, render_html
 
@@ -16,5 +18,6 @@ def write_report(report: DailyReport, out: Path) -> Path:
     elif suffix == ".docx":
         render_docx(report, out)
     else:
-        raise ValueError(f"不支持的报告格式：{out.suffix}（请用 .html 或 .docx）")
+        message = _("Unsupported report format %(suffix)s: write .html or .docx.")
+        raise ValueError(message % {"suffix": out.suffix or out.name})
     return out

@@ -1,0 +1,83 @@
+"""The risk engine as the commands use it: the feed store, brought up to date from an earlier
+version, the rules file, and the commands that score."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import CommandError, CommandParser, OutputWrapper
+from django.utils.translation import gettext as _
+
+from laborwatch.lib.commands import LaborwatchCommand, date_argument, progress_bar
+from laborwatch.risk import store
+from laborwatch.risk.pipeline import ScoringError
+from laborwatch.risk.rules import RulesConfig, RulesError, load_rules
+
+
+def open_feed_store(stdout: OutputWrapper) -> Path:
+    """The store under LABORWATCH_DATA_DIR, upgraded once if an earlier version wrote it; a
+    CommandError when another process holds it too long."""
+    root = Path(settings.DATA_DIR)
+    try:
+        upgraded = store.upgrade_store(root)
+    except store.StoreBusyError as error:
+        raise CommandError(str(error)) from error
+    if upgraded:
+        stdout.write(
+            _("Feed store upgraded: %(count)d partition files given the enterprise key")
+            % {"count": upgraded}
+        )
+    return root
+
+
+def rules_from(path: Path | None) -> RulesConfig:
+    """The rules in `path` (default: the shipped rules); a CommandError when they cannot be
+    read or are not valid."""
+    try:
+        return load_rules(path)
+    except (OSError, tomllib.TOMLDecodeError, RulesError, KeyError, ValueError) as error:
+        message = _("Cannot use the rules file %(path)s: %(error)s")
+        raise CommandError(message % {"path": path, "error": error}) from error
+
+
+@contextmanager
+def scoring(description: str, *, quiet: bool) -> Iterator[None]:
+    """A bar saying what runs (none when `quiet`); a ScoringError (an empty feed store, say)
+    as a CommandError with its message."""
+    try:
+        with progress_bar(enabled=not quiet) as progress:
+            progress.add_task(description, total=None)
+            yield
+    except ScoringError as error:
+        raise CommandError(str(error)) from error
+
+
+class ScoringCommand(LaborwatchCommand):
+    """A command that scores the feed store (`score`, `risk-score`): --date, --rules, --quiet."""
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            type=date_argument,
+            help=_("Scoring day, YYYY-MM-DD (default: the latest date in the data feeds)."),
+        )
+        parser.add_argument(
+            "--rules", type=Path, help=_("Rules file (default: the shipped rules-v1.toml).")
+        )
+        parser.add_argument(
+            "--quiet", action="store_true", help=_("Show no progress, only the summary.")
+        )
+
+    def handle(
+        self, *args: Any, date: dt.date | None, rules: Path | None, quiet: bool, **options: Any
+    ) -> None:
+        self.score(as_of=date, config=rules_from(rules), quiet=quiet)
+
+    def score(self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool) -> None:
+        raise NotImplementedError
