@@ -34,6 +34,7 @@ from laborwatch.cases.services import (
     referral_reply,
     sla_sweep,
 )
+from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.core.models import AuditEvent, OrgUnit
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.workers.models import Worker
@@ -578,3 +579,16 @@ def test_export_labels_writes_handler_decisions(employer, centre_staff, tmp_path
     assert main(["export-labels", "--out", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert rows == [{"text": "公司一直不给我们交社保", "category": "INSURANCE.PENSION"}]
+
+
+@pytest.mark.django_db
+def test_inbox_notify_leaves_one_unread_notice_per_user(employer, owner, colleague) -> None:
+    case = intake(employer).case
+    inbox_notify(
+        users=[owner, colleague], case=case, kind=InboxItem.Kind.URGE, message="催办", now=T0
+    )
+    notices = InboxItem.objects.filter(case=case, kind="urge").order_by("user__username")
+    assert [(n.user, n.message, n.created_at, n.read_at) for n in notices] == [
+        (colleague, "催办", T0, None),
+        (owner, "催办", T0, None),
+    ]

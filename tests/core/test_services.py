@@ -8,8 +8,10 @@ from django.utils.translation import override
 
 from laborwatch.core.models import AuditEvent, OrgUnit, User
 from laborwatch.core.roles import Role
-from laborwatch.core.services import audit_export, org_units_load, user_create
+from laborwatch.core.services import audit_export, audit_export_rows, org_units_load, user_create
+from laborwatch.enterprises.models import Enterprise
 from tests.conftest import PASSWORD
+from tests.factories import make_enterprise
 
 DISTRICT_CODES = [
     "shinan",
@@ -181,3 +183,23 @@ def test_audit_export_records_who_exported_what(auditor) -> None:
     )
     assert stored.after == {"rows": 3, "revealed": True}
     assert stored.reason == "仲裁材料"
+
+
+@pytest.mark.django_db
+def test_audit_export_rows_reads_at_most_the_limit_and_audits_the_count(auditor, org_units) -> None:
+    first, second, _third = (make_enterprise(org_units["shinan"]) for _ in range(3))
+    selected = audit_export_rows(
+        actor=auditor,
+        rows=Enterprise.objects.order_by("pk"),
+        limit=2,
+        action="enterprise.export",
+        target_type="enterprises.enterprise",
+    )
+    assert selected == [first, second]
+    stored = AuditEvent.objects.get(action="enterprise.export")
+    assert (stored.actor, stored.target_type, stored.target_label) == (
+        auditor,
+        "enterprises.enterprise",
+        "2",
+    )
+    assert (stored.after, stored.reason) == ({"rows": 2}, "")

@@ -19,6 +19,7 @@ from laborwatch.warnings.services import (
     warning_record_step,
     warnings_sweep,
 )
+from laborwatch.warnings.services.loop import save_warning_change
 from tests.warnings.support import DAY0, T0, local, only_warning, signal, sync
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,17 @@ def test_sign_for_moves_open_to_verifying(registry, owner, liaison) -> None:
         routing=warning.routings.get(org_unit__code="hrss-inspection"), actor=liaison
     )
     assert AuditEvent.objects.filter(action="warning.acknowledge").count() == 2
+
+
+def test_a_saved_change_moves_the_version_on_and_saves_only_its_fields(registry) -> None:
+    warning = open_warning(registry)
+    assert (warning.status, warning.grade, warning.version) == ("open", "orange", 1)
+    warning.status = "verifying"
+    warning.grade = "red"  # changed in memory but not named: stays as stored
+    save_warning_change(warning, fields=["status"], now=local(2025, 3, 5, 11, 0))
+    warning.refresh_from_db()
+    assert (warning.status, warning.grade, warning.version) == ("verifying", "orange", 2)
+    assert warning.updated_at == local(2025, 3, 5, 11, 0)
 
 
 def test_the_loop_from_verification_to_closure(registry, owner) -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import AuditEvent, OrgUnit, User
 from laborwatch.core.roles import Role
+
+ExportedRow = TypeVar("ExportedRow", bound=models.Model)
 
 DEFAULT_CITY_FILE = Path(__file__).resolve().parent / "data" / "qingdao.json"
 
@@ -116,3 +118,29 @@ def audit_export(
         after={"rows": rows, **(details or {})},
         reason=reason,
     )
+
+
+@transaction.atomic
+def audit_export_rows(
+    *,
+    actor: User,
+    rows: models.QuerySet[ExportedRow],
+    limit: int,
+    action: str,
+    target_type: str,
+    details: dict[str, Any] | None = None,
+    reason: str = "",
+) -> list[ExportedRow]:
+    """The first `limit` of `rows`, read for an export that is audited (see `audit_export`)
+    with the number of rows as the event's target label."""
+    selected = list(rows[:limit])
+    audit_export(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_label=str(len(selected)),
+        rows=len(selected),
+        details=details,
+        reason=reason,
+    )
+    return selected

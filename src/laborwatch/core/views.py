@@ -16,7 +16,7 @@ from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent
 from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.lib.paging import paginate
+from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.access import workers_visible_to
 
@@ -89,13 +89,11 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
                 for e in events[:100_000]
             ),
         )
-    page, query_string = paginate(request, events)
-    return render(
+    return render_list_page(
         request,
         "core/audit_log.html",
+        events,
         {
-            "page": page,
-            "query_string": query_string,
             "action": action,
             "actor": actor,
             "actions": sorted(

@@ -15,7 +15,7 @@ from laborwatch.enterprises.access import get_enterprise_for_user, may_register_
 from laborwatch.enterprises.forms import EnterpriseCreateForm, EnterpriseFilterForm
 from laborwatch.enterprises.selectors import EnterpriseFilters, enterprise_search
 from laborwatch.enterprises.services import enterprise_create
-from laborwatch.lib.paging import paginate
+from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.access import workers_visible_to
 
@@ -79,14 +79,12 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
                 for e in rows[:EXPORT_LIMIT].iterator(chunk_size=2000)
             ),
         )
-    page, query_string = paginate(request, rows)
-    return render(
+    return render_list_page(
         request,
         "enterprises/list.html",
+        rows,
         {
             "form": form,
-            "page": page,
-            "query_string": query_string,
             "can_create": may_register_enterprise(request.user),
         },
     )

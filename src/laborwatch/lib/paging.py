@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 PAGE_SIZE = 50
 
@@ -17,3 +20,12 @@ def paginate(
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
+
+
+def render_list_page(
+    request: HttpRequest, template: str, rows: QuerySet, context: dict[str, Any]
+) -> HttpResponse:
+    """A list page: the requested page of `rows` as `page`, the filters its links keep as
+    `query_string`, and the page's own `context`."""
+    page, query_string = paginate(request, rows)
+    return render(request, template, {"page": page, "query_string": query_string, **context})

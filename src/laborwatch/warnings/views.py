@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.views.actions import show_service_errors
 from laborwatch.core.http import AuthenticatedRequest
-from laborwatch.core.services import audit_export
+from laborwatch.core.services import audit_export_rows
 from laborwatch.enterprises.access import get_enterprise_for_user
-from laborwatch.lib.paging import paginate
+from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.warnings import labels
 from laborwatch.warnings.access import get_warning_for_user, routing_for, warnings_visible_to
@@ -56,27 +56,24 @@ def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     counts = dict(rows.order_by().values_list("grade").annotate(n=Count("pk")))
-    page, query_string = paginate(request, rows)
-    return render(
+    return render_list_page(
         request,
         "warnings/board.html",
+        rows,
         {
             "form": form,
-            "page": page,
-            "query_string": query_string,
             "grade_counts": [(grade, counts.get(grade, 0)) for grade in GRADES_HIGH_FIRST],
         },
     )
 
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Warning]) -> HttpResponse:
-    selected = list(rows[:EXPORT_LIMIT])
-    audit_export(
+    selected = audit_export_rows(
         actor=request.user,
+        rows=rows,
+        limit=EXPORT_LIMIT,
         action="warning.export",
         target_type="warnings.warning",
-        target_label=str(len(selected)),
-        rows=len(selected),
     )
     return xlsx_response(
         filename=_("warnings") + ".xlsx",

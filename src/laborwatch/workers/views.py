@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from laborwatch.core.crypto import digest
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_id_number, mask_phone
-from laborwatch.core.services import audit_export
+from laborwatch.core.services import audit_export_rows
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.codes import normalize_code, normalize_phone
-from laborwatch.lib.paging import paginate
+from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.access import (
     get_worker_for_user,
@@ -67,14 +67,12 @@ def worker_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
-    page, query_string = paginate(request, rows)
-    return render(
+    return render_list_page(
         request,
         "workers/list.html",
+        rows,
         {
             "form": form,
-            "page": page,
-            "query_string": query_string,
             "can_create": may_register(request.user),
             "can_reveal": may_reveal(request.user),
         },
@@ -87,13 +85,12 @@ def _export(request: AuthenticatedRequest, rows: QuerySet[Worker]) -> HttpRespon
     if reveal and not reason:
         # A clear export is a bulk reveal: like a single reveal it must say why.
         return HttpResponse(_("Give the reason for exporting personal data in clear."), status=400)
-    selected = list(rows[:EXPORT_LIMIT])
-    audit_export(
+    selected = audit_export_rows(
         actor=request.user,
+        rows=rows,
+        limit=EXPORT_LIMIT,
         action="worker.reveal_export" if reveal else "worker.export",
         target_type="workers.worker",
-        target_label=str(len(selected)),
-        rows=len(selected),
         details={"revealed": reveal},
         reason=reason,
     )

@@ -1,6 +1,7 @@
-"""The personal inbox: marking one's own notices read.
+"""The personal inbox: sending notices about a work order, marking one's own notices read.
 
-No audit event: reading a notice changes no work order, and the notice rows keep read_at.
+No audit event here: the service that sends a notice audits what it did, reading a notice
+changes no work order, and the notice rows keep read_at.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from laborwatch.cases.models import InboxItem
+from laborwatch.cases.models import Case, InboxItem
 from laborwatch.core.models import User
 
 
@@ -23,3 +24,13 @@ def inbox_mark_read(
     if item_ids is not None:
         items = items.filter(pk__in=list(item_ids))
     return items.update(read_at=now)
+
+
+def inbox_notify(
+    *, users: Iterable[User], case: Case, kind: str, message: str, now: dt.datetime
+) -> None:
+    """One unread notice of `kind` about the case for each user, all saying `message`."""
+    InboxItem.objects.bulk_create(
+        InboxItem(user=user, case=case, kind=kind, message=message, created_at=now)
+        for user in users
+    )

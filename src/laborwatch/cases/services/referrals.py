@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, InboxItem, Referral
 from laborwatch.cases.services.guard import lock_case
+from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.cases.sla import end_of_working_day
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
@@ -59,11 +60,12 @@ def referral_create(
         "number": case.number,
         "unit": to_unit.label,
     }
-    InboxItem.objects.bulk_create(
-        InboxItem(
-            user=user, case=case, kind=InboxItem.Kind.REFERRAL, message=message, created_at=now
-        )
-        for user in to_unit.users.filter(is_active=True)
+    inbox_notify(
+        users=to_unit.users.filter(is_active=True),
+        case=case,
+        kind=InboxItem.Kind.REFERRAL,
+        message=message,
+        now=now,
     )
     record_event(
         actor=actor,
@@ -77,9 +79,13 @@ def referral_create(
     return referral
 
 
-def _own(referral: Referral, actor: User) -> None:
-    if actor.org_unit_id != referral.to_unit_id or not actor.can_write:
+def _lock_for_receiver(referral: Referral, actor: User) -> Referral:
+    """The referral's row, locked until the transaction ends, once the actor is shown to act
+    for its receiving unit."""
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if actor.org_unit_id != locked.to_unit_id or not actor.can_write:
         raise PermissionDenied(_("Only the receiving unit can act on this referral."))
+    return locked
 
 
 @transaction.atomic
@@ -87,8 +93,7 @@ def referral_acknowledge(
     *, referral: Referral, actor: User, now: dt.datetime | None = None
 ) -> Referral:
     now = now or timezone.now()
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    _own(locked, actor)
+    locked = _lock_for_receiver(referral, actor)
     lock_case(case=locked.case, action="referral_acknowledge", actor=actor, expected_version=None)
     if locked.state != Referral.State.SENT:
         raise ValidationError(_("This referral has already been signed for."))
@@ -115,8 +120,7 @@ def referral_reply(
     *, referral: Referral, actor: User, reply: str, now: dt.datetime | None = None
 ) -> Referral:
     now = now or timezone.now()
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
-    _own(locked, actor)
+    locked = _lock_for_receiver(referral, actor)
     if locked.state == Referral.State.REPLIED:
         raise ValidationError(_("This referral has already been answered."))
     lock_case(case=locked.case, action="referral_reply", actor=actor, expected_version=None)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import OPEN_STATUSES, Case, InboxItem, Milestone, Referral
+from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
@@ -67,26 +68,19 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
 
 
 def _urge(case: Case, now: dt.datetime) -> None:
-    recipients = [case.handler] if case.handler else _centre_staff()
     message = _("Urge: work order %(number)s — %(stage)s due %(due)s.") % {
         "number": case.number,
         "stage": case.get_sla_stage_display(),
         "due": timezone.localtime(case.next_due_at).strftime("%m-%d %H:%M"),
     }
-    InboxItem.objects.bulk_create(
-        InboxItem(user=user, case=case, kind=InboxItem.Kind.URGE, message=message, created_at=now)
-        for user in recipients
-    )
-    case.urged_stage = case.sla_stage
-    case.save(update_fields=["urged_stage"])
-    record_event(
-        actor=None,
+    _notify_stage(
+        case,
+        recipients=[case.handler] if case.handler else _centre_staff(),
+        kind=InboxItem.Kind.URGE,
+        message=message,
+        stage_field="urged_stage",
         action="case.urge",
-        target=case,
-        org_unit=case.district,
-        actor_label="sla-sweep",
-        at=now,
-        after={"stage": case.sla_stage, "recipients": [u.get_username() for u in recipients]},
+        now=now,
     )
 
 
@@ -95,22 +89,40 @@ def _escalate(case: Case, heads: list[User], now: dt.datetime) -> None:
         "number": case.number,
         "stage": case.get_sla_stage_display(),
     }
-    InboxItem.objects.bulk_create(
-        InboxItem(
-            user=user, case=case, kind=InboxItem.Kind.ESCALATION, message=message, created_at=now
-        )
-        for user in heads
+    _notify_stage(
+        case,
+        recipients=heads,
+        kind=InboxItem.Kind.ESCALATION,
+        message=message,
+        stage_field="escalated_stage",
+        action="case.escalate",
+        now=now,
     )
-    case.escalated_stage = case.sla_stage
-    case.save(update_fields=["escalated_stage"])
+
+
+def _notify_stage(
+    case: Case,
+    *,
+    recipients: list[User],
+    kind: str,
+    message: str,
+    stage_field: str,
+    action: str,
+    now: dt.datetime,
+) -> None:
+    """Send the case's SLA-stage notice, remember in `stage_field` that this stage had it (so
+    it goes once) and audit it."""
+    inbox_notify(users=recipients, case=case, kind=kind, message=message, now=now)
+    setattr(case, stage_field, case.sla_stage)
+    case.save(update_fields=[stage_field])
     record_event(
         actor=None,
-        action="case.escalate",
+        action=action,
         target=case,
         org_unit=case.district,
         actor_label="sla-sweep",
         at=now,
-        after={"stage": case.sla_stage, "recipients": [u.get_username() for u in heads]},
+        after={"stage": case.sla_stage, "recipients": [u.get_username() for u in recipients]},
     )
 
 
@@ -126,15 +138,12 @@ def _sweep_referrals(heads: list[User], now: dt.datetime) -> int:
             "number": referral.case.number,
         }
         with transaction.atomic():
-            InboxItem.objects.bulk_create(
-                InboxItem(
-                    user=user,
-                    case=referral.case,
-                    kind=InboxItem.Kind.ESCALATION,
-                    message=message,
-                    created_at=now,
-                )
-                for user in heads
+            inbox_notify(
+                users=heads,
+                case=referral.case,
+                kind=InboxItem.Kind.ESCALATION,
+                message=message,
+                now=now,
             )
             referral.escalated_at = now
             referral.save(update_fields=["escalated_at"])

@@ -56,60 +56,31 @@ from laborwatch.core.models import User
 Perform = Callable[[Case, User, dict[str, Any]], object]
 
 
+def _with_fields(service: Callable[..., object], *fields: str) -> Perform:
+    """Call `service` on the case for the actor with the version the user saw and the form's
+    `fields`, each under the same name."""
+    return lambda case, actor, data: service(
+        case=case,
+        actor=actor,
+        expected_version=data["version"],
+        **{name: data[name] for name in fields},
+    )
+
+
 PERFORM: dict[str, Perform] = {
-    "accept": lambda case, actor, d: case_accept(
-        case=case, actor=actor, expected_version=d["version"]
+    "accept": _with_fields(case_accept),
+    "contact": _with_fields(case_contact, "worker_reached", "employer_reached", "note"),
+    "feedback": _with_fields(case_give_feedback, "note"),
+    "handle": _with_fields(case_start_handling, "method", "note"),
+    "resolve": _with_fields(
+        case_resolve, "wages_recovered", "workers_covered", "method", "union_role", "note"
     ),
-    "contact": lambda case, actor, d: case_contact(
-        case=case,
-        actor=actor,
-        worker_reached=d["worker_reached"],
-        employer_reached=d["employer_reached"],
-        note=d["note"],
-        expected_version=d["version"],
-    ),
-    "feedback": lambda case, actor, d: case_give_feedback(
-        case=case, actor=actor, note=d["note"], expected_version=d["version"]
-    ),
-    "handle": lambda case, actor, d: case_start_handling(
-        case=case, actor=actor, method=d["method"], note=d["note"], expected_version=d["version"]
-    ),
-    "resolve": lambda case, actor, d: case_resolve(
-        case=case,
-        actor=actor,
-        wages_recovered=d["wages_recovered"],
-        workers_covered=d["workers_covered"],
-        method=d["method"],
-        union_role=d["union_role"],
-        note=d["note"],
-        expected_version=d["version"],
-    ),
-    "close": lambda case, actor, d: case_close(
-        case=case,
-        actor=actor,
-        reason_code=d["reason_code"],
-        note=d["note"],
-        expected_version=d["version"],
-    ),
-    "call_back": lambda case, actor, d: case_call_back(
-        case=case,
-        actor=actor,
-        satisfaction=d["satisfaction"],
-        note=d["note"],
-        expected_version=d["version"],
-    ),
-    "archive": lambda case, actor, d: case_archive(
-        case=case, actor=actor, expected_version=d["version"]
-    ),
-    "reopen": lambda case, actor, d: case_reopen(
-        case=case, actor=actor, reason=d["reason"], expected_version=d["version"]
-    ),
-    "assign": lambda case, actor, d: case_assign(
-        case=case, actor=actor, handler=d["handler"], expected_version=d["version"]
-    ),
-    "recategorise": lambda case, actor, d: case_recategorise(
-        case=case, actor=actor, category=d["category"], expected_version=d["version"]
-    ),
+    "close": _with_fields(case_close, "reason_code", "note"),
+    "call_back": _with_fields(case_call_back, "satisfaction", "note"),
+    "archive": _with_fields(case_archive),
+    "reopen": _with_fields(case_reopen, "reason"),
+    "assign": _with_fields(case_assign, "handler"),
+    "recategorise": _with_fields(case_recategorise, "category"),
     "link_employer": lambda case, actor, d: case_link_employer(
         case=case, actor=actor, enterprise=d["credit_code"], expected_version=d["version"]
     ),
@@ -120,24 +91,9 @@ PERFORM: dict[str, Perform] = {
         reason=d["reason"],
         expected_version=d["version"],
     ),
-    "plan": lambda case, actor, d: plan_create(
-        case=case,
-        actor=actor,
-        goal=d["goal"],
-        deadline=d["deadline"],
-        expected_version=d["version"],
-    ),
-    "refer": lambda case, actor, d: referral_create(
-        case=case,
-        actor=actor,
-        to_unit=d["to_unit"],
-        request=d["request"],
-        reply_working_days=d["reply_working_days"],
-        expected_version=d["version"],
-    ),
-    "note": lambda case, actor, d: case_add_note(
-        case=case, actor=actor, note=d["note"], expected_version=d["version"]
-    ),
+    "plan": _with_fields(plan_create, "goal", "deadline"),
+    "refer": _with_fields(referral_create, "to_unit", "request", "reply_working_days"),
+    "note": _with_fields(case_add_note, "note"),
 }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,8 +19,8 @@ from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_phone
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
-from laborwatch.core.services import audit_export
-from laborwatch.lib.paging import paginate
+from laborwatch.core.services import audit_export_rows
+from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.text.taxonomy import label as category_label
 
@@ -48,14 +47,12 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
     rows = case_list(user=request.user, filters=form.filters())
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
-    page, query_string = paginate(request, rows)
-    return render(
+    return render_list_page(
         request,
         "cases/list.html",
+        rows,
         {
             "form": form,
-            "page": page,
-            "query_string": query_string,
             "now": timezone.now(),
             "intake_links": intake_links() if may_take_in(request.user) else [],
         },
@@ -64,13 +61,12 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse:
     """Worker names stay; phones are masked (clear values only through the audited reveal)."""
-    selected = list(rows[:EXPORT_LIMIT])
-    audit_export(
+    selected = audit_export_rows(
         actor=request.user,
+        rows=rows,
+        limit=EXPORT_LIMIT,
         action="case.export",
         target_type="cases.case",
-        target_label=str(len(selected)),
-        rows=len(selected),
     )
     now = timezone.now()
     return xlsx_response(

@@ -9,7 +9,13 @@ from decimal import Decimal
 from laborwatch.reports.monthly.advice import percent
 from laborwatch.reports.monthly.charts import Chart, monthly_charts
 from laborwatch.reports.monthly.emerging import FALSE_DISCOVERY_RATE
-from laborwatch.reports.monthly.report import Emerging, MonthlyReport, Sla
+from laborwatch.reports.monthly.report import (
+    CategoryChange,
+    DistrictRow,
+    Emerging,
+    MonthlyReport,
+    Sla,
+)
 
 
 @dataclass(frozen=True)
@@ -89,19 +95,17 @@ def _categories(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
         Table(
             ["诉求类别", "本月", "上月", "环比", "去年同月", "同比"],
             [
-                [
-                    row.label,
-                    str(row.count),
-                    str(row.previous),
-                    signed(row.month_on_month),
-                    str(row.last_year),
-                    signed(row.year_on_year),
-                ]
+                [*_month_on_month_cells(row), str(row.last_year), signed(row.year_on_year)]
                 for row in report.categories
             ],
         ),
         Image(charts["categories"]),
     ]
+
+
+def _month_on_month_cells(row: CategoryChange | DistrictRow) -> list[str]:
+    """The leading columns of a comparison table: what, this month, last month, the change."""
+    return [row.label, str(row.count), str(row.previous), signed(row.month_on_month)]
 
 
 def _places(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
@@ -111,10 +115,7 @@ def _places(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
             ["区（市）", "本月", "上月", "环比", "按时办结率", "上月按时办结率"],
             [
                 [
-                    row.label,
-                    str(row.count),
-                    str(row.previous),
-                    signed(row.month_on_month),
+                    *_month_on_month_cells(row),
                     percent(row.on_time_rate),
                     percent(row.previous_on_time_rate),
                 ]

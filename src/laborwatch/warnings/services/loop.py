@@ -50,6 +50,14 @@ def lock_warning(
     )
 
 
+def save_warning_change(warning: Warning, *, fields: list[str], now: dt.datetime) -> None:
+    """Save a user's change to a locked warning: its version moves on, so a page loaded before
+    the change is stale, and `updated_at` is `now`."""
+    warning.version += 1
+    warning.updated_at = now
+    warning.save(update_fields=[*fields, "version", "updated_at"])
+
+
 @transaction.atomic
 def warning_acknowledge(
     *, routing: WarningRouting, actor: User, now: dt.datetime | None = None
@@ -68,9 +76,7 @@ def warning_acknowledge(
     before = {"status": warning.status}
     if warning.status == WarningStatus.OPEN:
         warning.status = WarningStatus.VERIFYING
-    warning.version += 1
-    warning.updated_at = now
-    warning.save(update_fields=["status", "version", "updated_at"])
+    save_warning_change(warning, fields=["status"], now=now)
     record_event(
         actor=actor,
         action="warning.acknowledge",
@@ -124,9 +130,7 @@ def warning_record_step(
         locked.status = WarningStatus.CLOSED
     elif kind == Step.CLOSURE:
         locked.status = WarningStatus.CLOSED
-    locked.version += 1
-    locked.updated_at = now
-    locked.save(update_fields=["status", "verified", "version", "updated_at"])
+    save_warning_change(locked, fields=["status", "verified"], now=now)
     step = WarningStep.objects.create(
         warning=locked,
         kind=kind,

@@ -17,7 +17,7 @@ from laborwatch.cases.services import case_intake
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.warnings.models import RiskType, Warning
-from laborwatch.warnings.services.loop import lock_warning
+from laborwatch.warnings.services.loop import lock_warning, save_warning_change
 
 CATEGORY_BY_RISK = {
     RiskType.WAGE_ARREARS: "WAGE.ARREARS",
@@ -60,9 +60,7 @@ def warning_open_case(
         now=now,
     )
     locked.case = result.case
-    locked.version += 1
-    locked.updated_at = now
-    locked.save(update_fields=["case", "version", "updated_at"])
+    save_warning_change(locked, fields=["case"], now=now)
     record_event(
         actor=actor,
         action="warning.open_case",
