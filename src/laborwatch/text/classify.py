@@ -15,7 +15,7 @@ from laborwatch.text.demand_model import DemandModel, default_model_file, model_
 from laborwatch.text.lexicon import leaf_scores
 from laborwatch.text.ngram_counts import Cells, SharedTable
 from laborwatch.text.taxonomy import NON_LABOR, categories, label
-from laborwatch.text.triage import LaborTriage, default_triage_file, rule_features
+from laborwatch.text.triage import LaborTriage, rule_features
 
 # Below this lexicon score no labour matter is clearly raised: the message is not labour.
 MIN_LABOR_SCORE = 2.0
@@ -193,7 +193,11 @@ def _top(distribution: dict[str, float]) -> tuple[str, float]:
 
 @cache
 def default_classifier() -> DemandClassifier:
-    return DemandClassifier.from_model_file(default_model_file(), default_triage_file())
+    """The rules blended with the demand model. The labour triage (text/triage.py) is not in
+    the default: on hotline text it refuses plain wage-arrears messages (自2026年8月起工资一直
+    未发放 reads 0.19 against its threshold 0.32) and on a city message board it finds half the
+    labour messages, so it is used only when asked for (`laborwatch text classify --triage`)."""
+    return DemandClassifier.from_model_file(default_model_file())
 
 
 def classify(text: str, title: str | None = None) -> Prediction:

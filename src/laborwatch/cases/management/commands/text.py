@@ -50,7 +50,9 @@ class Command(LaborwatchCommand):
         )
         classify.add_argument("--model", type=existing_file, help=_("A trained model file (.npz)."))
         classify.add_argument(
-            "--triage", type=existing_file, help=_("A labour triage model file (.npz).")
+            "--triage",
+            type=existing_file,
+            help=_("Decide labour or not with this labour triage model (.npz); off by default."),
         )
         classify.add_argument(
             "--rules-only", action="store_true", help=_("Use the word-list rules only, no model.")
@@ -171,10 +173,9 @@ class Command(LaborwatchCommand):
     ) -> None:
         from laborwatch.text.classify import DemandClassifier
         from laborwatch.text.demand_model import default_model_file
-        from laborwatch.text.triage import default_triage_file
 
         model_file = None if rules_only else (model or default_model_file())
-        triage_file = None if rules_only else (triage or default_triage_file())
+        triage_file = None if rules_only else triage
         classifier = DemandClassifier.from_model_file(model_file, triage_file)
         for batch in _batches(read_records(sys.stdin)):
             items = [(record["text"], record.get("title")) for record in batch]
