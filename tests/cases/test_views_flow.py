@@ -143,6 +143,9 @@ def test_walk_in_case_from_intake_to_archive(
         assert page.status_code == 200
         assert page.context["forms"] == {}
         assert page.context["referrals"][0].can_acknowledge is True
+        # The liaison acts on its referral: the page does not call it read-only.
+        assert page.context["answers_referral"] is True
+        assert "但不能办理" not in page.content.decode()
         clock.shift(dt.timedelta(hours=1))
         url = f"/cases/{case.number}/referrals/{referral.pk}/"
         assert liaison_client.post(url + "acknowledge/").status_code == 302

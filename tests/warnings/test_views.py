@@ -111,7 +111,10 @@ def test_liaison_sees_routed_warnings_only(registry, shinan_warning, liaison, cl
     client = client_for(liaison)
     board = client.get("/warnings/").content.decode()
     assert str(shinan_warning) in board and str(not_routed) not in board
-    assert client.get(f"/warnings/{shinan_warning.pk}/").status_code == 200
+    page = client.get(f"/warnings/{shinan_warning.pk}/")
+    assert page.status_code == 200
+    # Its department must sign for it: the page offers that and does not call it read-only.
+    assert "签收" in page.content.decode() and "但不能办理" not in page.content.decode()
     assert client.get(f"/warnings/{not_routed.pk}/").status_code == 404
     # The enterprise registry stays closed to liaisons, and so does opening a work order.
     assert client.get(pages(shinan_warning)[2]).status_code == 404

@@ -208,6 +208,7 @@ def render_detail(
         if ACTION_FORMS[name].section == "panel" or (name == "merge" and duplicate is None)
     ]
     plan = CasePlan.objects.filter(case=case).first()
+    referrals = referral_views(user, case, bound)
     context = {
         "case": case,
         "now": now,
@@ -226,7 +227,11 @@ def render_detail(
         "group": group_view(user, case),
         "plan": plan,
         "milestones": plan.milestones.select_related("owner") if plan else [],
-        "referrals": referral_views(user, case, bound),
+        "referrals": referrals,
+        # A unit a case is referred to acts on its referral, not through the action panel.
+        "answers_referral": any(
+            view.can_acknowledge or view.reply_form is not None for view in referrals
+        ),
         "timeline": timeline(case),
         "forms": forms,
         "panel": panel,
