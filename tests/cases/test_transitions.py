@@ -116,8 +116,15 @@ def setup_actor(make_user) -> User:
     return make_user("setup", "centre_staff")
 
 
-def prepare(action: str, registry, org_units, actor: User) -> Case:
-    """A 市南区 case in the status the action needs, moved there by the centre."""
+@pytest.fixture
+def desk(make_user) -> User:
+    """The 市南区 staff member the prepared open cases are handed to."""
+    return make_user("desk", "district_staff", "shinan")
+
+
+def prepare(action: str, registry, org_units, actor: User, desk: User | None = None) -> Case:
+    """A 市南区 case in the status the action needs, moved there by the centre and, while open,
+    handed to `desk` (a district handles only what no centre staff handle)."""
     status = CALLS[action][0]
     employer = registry.shinan_enterprise
     if action == "link_employer":
@@ -130,6 +137,8 @@ def prepare(action: str, registry, org_units, actor: User) -> Case:
             break
         case = step(case, actor)
     assert case.status == status
+    if desk is not None and case.is_open:
+        case = case_assign(case=case, actor=actor, handler=desk)
     return fresh(case)
 
 
@@ -142,9 +151,9 @@ def test_the_forms_are_actions_of_the_table() -> None:
 @pytest.mark.parametrize("persona", PERSONAS)
 @time_machine.travel(T0, tick=False)
 def test_every_service_by_every_persona(
-    request, registry, org_units, setup_actor, colleague, persona, action
+    request, registry, org_units, setup_actor, desk, colleague, persona, action
 ):
-    case = prepare(action, registry, org_units, setup_actor)
+    case = prepare(action, registry, org_units, setup_actor, desk)
     actor = request.getfixturevalue(persona)
     allowed = CENTRE if action in CENTRE_ONLY else HANDLERS
     assert case.can(action, actor) is (persona in allowed)
@@ -178,15 +187,23 @@ def test_a_stale_version_is_refused_inside_the_lock(
 
 
 @time_machine.travel(T0, tick=False)
-def test_a_district_does_not_reassign_a_case_the_centre_handles(
+def test_a_district_does_not_act_on_a_case_the_centre_handles(
     registry, owner, colleague, centre_staff
 ):
     case = case_accept(case=make_case(registry.shinan_enterprise), actor=centre_staff)
-    assert not case.can("assign", owner)
+    case = case_contact(case=case, actor=centre_staff, worker_reached=True, employer_reached=False)
+    case = case_give_feedback(case=case, actor=centre_staff, note="已反馈")
+    case = case_start_handling(case=case, actor=centre_staff, method="mediation")
+    assert case.actions_for(owner) == []
     before = snapshot(case)
-    with pytest.raises(ValidationError) as error:
-        case_assign(case=case, actor=owner, handler=colleague)
-    assert error.value.messages == ["该工单由中心办理，只有中心可以改派。"]
+    for perform in (
+        lambda: case_assign(case=case, actor=owner, handler=colleague),
+        lambda: case_start_handling(case=case, actor=owner, method="legal_aid"),
+        lambda: case_recategorise(case=case, actor=owner, category="WAGE.ARREARS"),
+        lambda: resolve(case, owner),
+    ):
+        with pytest.raises(PermissionDenied):
+            perform()
     assert snapshot(case) == before
     # Its own case it hands to its own staff, never to the centre.
     mine = case_accept(case=make_case(registry.shinan_enterprise, caller_phone="13912340099"),
@@ -237,18 +254,18 @@ def test_no_resolution_while_a_referral_is_only_signed_for(registry, org_units, 
 
 
 @time_machine.travel(T0, tick=False)
-def test_the_district_that_resolves_becomes_the_handler(registry, owner, setup_actor):
+def test_the_centre_that_resolves_a_district_case_becomes_the_handler(registry, owner, setup_actor):
     case = make_case(registry.shinan_enterprise)
     for step in CHAIN[:4]:
-        case = step(case, setup_actor)
-    assert case.handler == setup_actor
-    resolved = resolve(case, owner)
-    assert (resolved.handler, fresh(resolved).handler) == (owner, owner)
+        case = step(case, owner)
+    assert case.handler == owner
+    resolved = resolve(case, setup_actor)
+    assert (resolved.handler, fresh(resolved).handler) == (setup_actor, setup_actor)
     event = AuditEvent.objects.get(action="case.resolve")
     assert (event.actor, event.after["handler"], event.after["previous_handler"]) == (
-        owner,
-        "owner",
+        setup_actor,
         "setup",
+        "owner",
     )
 
 

@@ -84,8 +84,17 @@ def setup_actor(make_user):
     return make_user("setup", "centre_staff")
 
 
-def prepare(action: str, registry, org_units, actor, colleague) -> tuple[Case, dict[str, Any]]:
-    """A 市南区 case in the state the action needs, and form data that makes it succeed."""
+@pytest.fixture
+def desk(make_user):
+    """The 市南区 staff member the prepared open cases are handed to."""
+    return make_user("desk", "district_staff", "shinan")
+
+
+def prepare(
+    action: str, registry, org_units, actor, colleague, desk=None
+) -> tuple[Case, dict[str, Any]]:
+    """A 市南区 case in the state the action needs, and form data that makes it succeed; while
+    open, handed to `desk` (a district handles only what no centre staff handle)."""
     status, data = ACTIONS[action]
     employer = registry.shinan_enterprise
     first = None
@@ -101,6 +110,8 @@ def prepare(action: str, registry, org_units, actor, colleague) -> tuple[Case, d
             break
         case = step(case, actor)
         assert case.status == reached
+    if desk is not None and case.is_open:
+        case = case_assign(case=case, actor=actor, handler=desk)
     values = {
         "colleague": colleague.pk,
         "credit_code": employer.credit_code,
@@ -115,9 +126,9 @@ def prepare(action: str, registry, org_units, actor, colleague) -> tuple[Case, d
 @pytest.mark.parametrize("persona", ALL_PERSONAS)
 @time_machine.travel(T0, tick=False)
 def test_every_action_by_every_persona(
-    request, registry, org_units, setup_actor, colleague, client_for, persona, action
+    request, registry, org_units, setup_actor, desk, colleague, client_for, persona, action
 ):
-    case, data = prepare(action, registry, org_units, setup_actor, colleague)
+    case, data = prepare(action, registry, org_units, setup_actor, colleague, desk)
     client = client_for(request.getfixturevalue(persona))
     before = snapshot(case)
     response = post_action(client, case, action, **data)
@@ -318,11 +329,11 @@ def test_stale_version_reloads_and_changes_nothing(registry, centre_staff, colle
 @pytest.mark.parametrize("action", ["merge", "plan", "refer", "note", "link_employer", "assign"])
 @time_machine.travel(T0, tick=False)
 def test_stale_version_on_every_kind_of_form(
-    registry, org_units, setup_actor, colleague, owner, client_for, action
+    registry, org_units, setup_actor, desk, colleague, owner, client_for, action
 ):
-    case, data = prepare(action, registry, org_units, setup_actor, colleague)
+    case, data = prepare(action, registry, org_units, setup_actor, colleague, desk)
     shown = case.version
-    case_assign(case=case, actor=setup_actor, handler=setup_actor)  # someone else's change
+    case_assign(case=case, actor=setup_actor, handler=colleague)  # someone else's change
     before = snapshot(case)
     response = post_action(client_for(owner), case, action, **{**data, "version": shown})
     assert response.status_code == 409

@@ -6,15 +6,18 @@ to offer what may be done now (`Case.can`, `Case.actions_for`). Who is said rela
 case:
 
 - the centre: centre staff and administrators, on every case;
-- the district: staff of the district union the case belongs to (its handling unit there);
+- the district: staff of the district union the case belongs to, while no centre staff
+  handle it (a case the centre handles is the centre's: its district reads it and answers
+  what the centre refers to it);
 - a receiver: a unit (department or another district union) with an unanswered referral of
   the case, which signs for and answers it and does nothing else;
 - leaders and auditors read only, as does everyone else who may see the case.
 
 Decisions the table encodes: closing, reopening, the call-back (回访) and archiving are the
-centre's (the centre answers to the hotline and checks the districts' work); a district may
-assign a case only while no centre staff handles it; a case is not resolved while one of its
-referrals is still unanswered.
+centre's (the centre answers to the hotline and checks the districts' work); a district acts
+on a case of its district only while no centre staff handles it (it does not change the
+method, merge, recategorise, refer or tick the plan of the centre's case) and assigns only to
+its own staff; a case is not resolved while one of its referrals is still unanswered.
 """
 
 from __future__ import annotations
@@ -60,15 +63,6 @@ def _no_open_referral(case: Case, user: User, parties: frozenset[str]) -> str | 
     return _("%(unit)s has not answered its referral yet: resolve the work order after it has.") % {
         "unit": waiting.to_unit.label
     }
-
-
-def _not_a_centre_case(case: Case, user: User, parties: frozenset[str]) -> str | None:
-    if Party.CENTRE in parties or case.handler_id is None:
-        return None
-    handler = case.handler
-    if handler is not None and handler.role in CENTRE_ROLES:
-        return _("The centre handles this work order: only the centre may reassign it.")
-    return None
 
 
 def _employer_unknown(case: Case, user: User, parties: frozenset[str]) -> str | None:
@@ -138,9 +132,7 @@ TRANSITIONS: dict[str, Transition[Case]] = {
         CENTRE,
         Status.IN_HANDLING,
     ),
-    "assign": Transition(
-        gettext_lazy("assigned"), OPEN_STATUSES, HANDLERS, condition=_not_a_centre_case
-    ),
+    "assign": Transition(gettext_lazy("assigned"), OPEN_STATUSES, HANDLERS),
     "note": Transition(gettext_lazy("annotated"), LIVE_STATUSES, HANDLERS),
     "recategorise": Transition(gettext_lazy("recategorised"), CORRECTABLE_STATUSES, HANDLERS),
     "link_employer": Transition(
@@ -172,12 +164,23 @@ def parties(case: Case, user: User) -> frozenset[Party]:
     if user.role in CENTRE_ROLES:
         found.add(Party.CENTRE)
     unit = user.org_unit_id
-    if user.role == Role.DISTRICT_STAFF and unit is not None and case.district_id == unit:
+    if (
+        user.role == Role.DISTRICT_STAFF
+        and unit is not None
+        and case.district_id == unit
+        and not _centre_handles(case)
+    ):
         found.add(Party.DISTRICT)
     receives = user.role in (Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON) and unit is not None
     if receives and case.referrals.filter(to_unit_id=unit).exclude(state="replied").exists():
         found.add(Party.RECEIVER)
     return frozenset(found)
+
+
+def _centre_handles(case: Case) -> bool:
+    """Centre staff handle the case: its district reads it, and answers what is referred to it."""
+    handler = case.handler if case.handler_id is not None else None
+    return handler is not None and handler.role in CENTRE_ROLES
 
 
 def same_desk(handler: User, actor: User) -> bool:
