@@ -37,7 +37,7 @@ from laborwatch.cases.statuses import (
     Status,
 )
 from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition
+from laborwatch.lib.transitions import Table, Transition, may_act
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -158,7 +158,7 @@ TRANSITIONS: dict[str, Transition[Case]] = {
 
 def parties(case: Case, user: User) -> frozenset[Party]:
     """How the user stands to the case; empty for those who only read (or do not see it)."""
-    if not user.is_authenticated or not user.is_active or not user.can_write:
+    if not may_act(user):
         return frozenset()
     found: set[Party] = set()
     if user.role in CENTRE_ROLES:

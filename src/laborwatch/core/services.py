@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,6 +107,7 @@ def audit_export(
     target_label: str = "",
     details: dict[str, Any] | None = None,
     reason: str = "",
+    now: dt.datetime | None = None,
 ) -> AuditEvent:
     """Record that `actor` exported `rows` rows of `target_type`: a bulk read is audited as a
     reveal is. `details` (the filters, whether personal data went out in clear) join the row
@@ -117,6 +119,7 @@ def audit_export(
         target_label=target_label,
         after={"rows": rows, **(details or {})},
         reason=reason,
+        at=now,
     )
 
 

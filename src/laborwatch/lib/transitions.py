@@ -45,6 +45,12 @@ class Transition(Generic[T]):
     condition: Condition[T] | None = None
 
 
+def may_act(user: User) -> bool:
+    """Signed in, active and of a role that writes: the only users a table's `parties` gives
+    any standing (leaders and auditors read only)."""
+    return bool(user.is_authenticated and user.is_active and user.can_write)
+
+
 @dataclass(frozen=True)
 class Table(Generic[T]):
     transitions: dict[str, Transition[T]]

@@ -118,10 +118,6 @@ class LaborTriage:
             )
 
 
-def default_triage_file() -> Path | None:
-    return TRIAGE_MODEL_FILE if TRIAGE_MODEL_FILE.exists() else None
-
-
 # --- calibration measures ------------------------------------------------------------------
 
 

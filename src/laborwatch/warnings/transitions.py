@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition
+from laborwatch.lib.transitions import Table, Transition, may_act
 from laborwatch.warnings.errors import StepNotAllowed
 from laborwatch.warnings.statuses import (
     MEASURE_STATUSES,
@@ -97,7 +97,7 @@ STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "clos
 
 def parties(warning: Warning, user: User) -> frozenset[Party]:
     """How the user stands to the warning; empty for those who only read."""
-    if not user.is_authenticated or not user.is_active or not user.can_write:
+    if not may_act(user):
         return frozenset()
     found: set[Party] = set()
     unit = user.org_unit_id
