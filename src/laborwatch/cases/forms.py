@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.models import Channel, RequestType, Status
 from laborwatch.cases.selectors import CaseFilters
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.forms import ListFilterForm
 from laborwatch.text.taxonomy import WAGE_ARREARS, categories, is_within, label
 
 LIGHT_CHOICES = [
@@ -32,17 +32,24 @@ DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-def district_choices() -> list[tuple[str, object]]:
-    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
-    return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
-
-
 def category_choices(*, within: str = "") -> list[tuple[str, str]]:
     """Taxonomy codes labelled with their Chinese path (工资报酬 / 拖欠工资 / …)."""
     return [(code, label(code)) for code in categories() if not within or is_within(code, within)]
 
 
-class CaseFilterForm(forms.Form):
+def amount_claimed_field() -> forms.DecimalField:
+    return forms.DecimalField(
+        label=_("Amount claimed (yuan)"),
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        initial=Decimal("0"),
+    )
+
+
+class CaseFilterForm(ListFilterForm):
+    filters_class = CaseFilters
+
     q = forms.CharField(label=_("Number, employer or worker"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -61,26 +68,11 @@ class CaseFilterForm(forms.Form):
     category_within = ""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = district_choices()  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
         self.fields["category"].choices = [  # type: ignore[attr-defined]
             ("", _("All categories")),
             *category_choices(within=self.category_within),
         ]
-
-    def filters(self) -> CaseFilters:
-        """The selector's filters; an invalid form filters nothing rather than failing."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return CaseFilters(
-            status=data.get("status", ""),
-            channel=data.get("channel", ""),
-            category=data.get("category", ""),
-            district_code=data.get("district", ""),
-            light=data.get("light", ""),
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
-            query=data.get("q", ""),
-        )
 
 
 class LedgerFilterForm(CaseFilterForm):
@@ -108,13 +100,7 @@ class IntakeForm(forms.Form):
         label=_("Request type"), choices=RequestType.choices, initial=RequestType.HELP
     )
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
-    amount_claimed = forms.DecimalField(
-        label=_("Amount claimed (yuan)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        initial=Decimal("0"),
-    )
+    amount_claimed = amount_claimed_field()
     workers_involved = forms.IntegerField(label=_("Workers involved"), initial=1)
     arrears_from = forms.DateField(label=_("Arrears from"), required=False, widget=DATE_INPUT)
     arrears_to = forms.DateField(label=_("Arrears to"), required=False, widget=DATE_INPUT)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.core.forms import ListFilterForm
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
+from laborwatch.enterprises.selectors import EnterpriseFilters
 
 
-def _district_choices() -> list[tuple[str, object]]:
-    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
-    return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
+class EnterpriseFilterForm(ListFilterForm):
+    filters_class = EnterpriseFilters
 
-
-class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("District"), required=False)
     industry = forms.ChoiceField(
@@ -28,10 +27,6 @@ class EnterpriseFilterForm(forms.Form):
         required=False,
         choices=[("", _("All statuses")), *EnterpriseStatus.choices],
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = _district_choices()  # type: ignore[attr-defined]
 
 
 class EnterpriseCreateForm(forms.Form):

@@ -13,7 +13,7 @@ from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import get_enterprise_for_user, may_register_enterprise
 from laborwatch.enterprises.forms import EnterpriseCreateForm, EnterpriseFilterForm
-from laborwatch.enterprises.selectors import EnterpriseFilters, enterprise_search
+from laborwatch.enterprises.selectors import enterprise_search
 from laborwatch.enterprises.services import enterprise_create
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
@@ -25,17 +25,7 @@ EXPORT_LIMIT = 100_000
 @login_required
 def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     form = EnterpriseFilterForm(request.GET or None)
-    data: dict = {}
-    if form.is_bound:
-        form.is_valid()  # an invalid filter is reported on the form; the valid ones still apply
-        data = form.cleaned_data
-    filters = EnterpriseFilters(
-        query=data.get("q", ""),
-        district_code=data.get("district", ""),
-        industry=data.get("industry", ""),
-        size_band=data.get("size_band", ""),
-        status=data.get("status", ""),
-    )
+    filters = form.filters()
     rows = enterprise_search(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
         audit_export(

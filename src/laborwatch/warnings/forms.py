@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.cases.forms import category_choices, district_choices
+from laborwatch.cases.forms import amount_claimed_field, category_choices
+from laborwatch.core.forms import ListFilterForm
 from laborwatch.enterprises.models import Industry
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
 from laborwatch.warnings.selectors import WarningFilters
@@ -19,7 +18,9 @@ STATUS_CHOICES = [
 ]
 
 
-class WarningFilterForm(forms.Form):
+class WarningFilterForm(ListFilterForm):
+    filters_class = WarningFilters
+
     q = forms.CharField(label=_("Enterprise or credit code"), required=False, max_length=100)
     grade = forms.ChoiceField(
         label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
@@ -37,23 +38,6 @@ class WarningFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["district"].choices = district_choices()  # type: ignore[attr-defined]
-
-    def filters(self) -> WarningFilters:
-        """The selector's filters; an invalid form filters nothing rather than failing."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return WarningFilters(
-            grade=data.get("grade", ""),
-            district_code=data.get("district", ""),
-            industry=data.get("industry", ""),
-            risk_type=data.get("risk_type", ""),
-            status=data.get("status", ""),
-            overdue=bool(data.get("overdue")),
-            query=data.get("q", ""),
-        )
 
 
 class StepForm(forms.Form):
@@ -84,13 +68,7 @@ class WorkOrderForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
     workers_involved = forms.IntegerField(label=_("Workers involved"), initial=1, min_value=1)
-    amount_claimed = forms.DecimalField(
-        label=_("Amount claimed (yuan)"),
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        initial=Decimal("0"),
-    )
+    amount_claimed = amount_claimed_field()
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

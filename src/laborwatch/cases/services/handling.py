@@ -47,12 +47,13 @@ from laborwatch.text.taxonomy import categories
 
 
 def _transition(
-    *,
     case: Case,
     actor: User,
     action: str,
     expected_version: int | None,
     now: dt.datetime,
+    /,
+    *,
     reason: str = "",
     apply: Callable[[Case], dict[str, object]] | None = None,
     leads_to: Callable[[Case], str | None] | None = None,
@@ -102,15 +103,7 @@ def case_accept(
         # A worker already reached (a walk-in, at the desk) needs no first-contact step.
         return Status.CONTACTED if c.worker_contacted_at is not None else Status.ACCEPTED
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="accept",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-        leads_to=leads_to,
-    )
+    return _transition(case, actor, "accept", expected_version, now, apply=apply, leads_to=leads_to)
 
 
 def case_contact(
@@ -135,15 +128,11 @@ def case_contact(
             c.employer_contacted_at = now
         return {"worker_reached": worker_reached, "employer_reached": employer_reached}
 
+    def leads_to(c: Case) -> str | None:
+        return Status.CONTACTED if worker_reached else None
+
     return _transition(
-        case=case,
-        actor=actor,
-        action="contact",
-        leads_to=lambda c: Status.CONTACTED if worker_reached else None,
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
+        case, actor, "contact", expected_version, now, reason=note, apply=apply, leads_to=leads_to
     )
 
 
@@ -163,15 +152,7 @@ def case_give_feedback(
         c.feedback_at = now
         return {}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="feedback",
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
-    )
+    return _transition(case, actor, "feedback", expected_version, now, reason=note, apply=apply)
 
 
 def case_start_handling(
@@ -192,15 +173,7 @@ def case_start_handling(
         c.handling_started_at = c.handling_started_at or now
         return {"method": method}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="handle",
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
-    )
+    return _transition(case, actor, "handle", expected_version, now, reason=note, apply=apply)
 
 
 def case_resolve(
@@ -249,15 +222,7 @@ def case_resolve(
             "previous_handler": previous.get_username() if previous else None,
         }
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="resolve",
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
-    )
+    return _transition(case, actor, "resolve", expected_version, now, reason=note, apply=apply)
 
 
 def case_close(
@@ -281,15 +246,7 @@ def case_close(
         c.outcome_note = note
         return {"closure_reason": reason_code}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="close",
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
-    )
+    return _transition(case, actor, "close", expected_version, now, reason=note, apply=apply)
 
 
 def case_call_back(
@@ -311,15 +268,7 @@ def case_call_back(
         c.callback_note = note
         return {"satisfaction": satisfaction}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="call_back",
-        expected_version=expected_version,
-        now=now,
-        reason=note,
-        apply=apply,
-    )
+    return _transition(case, actor, "call_back", expected_version, now, reason=note, apply=apply)
 
 
 def case_archive(
@@ -335,14 +284,7 @@ def case_archive(
         c.archived_at = now
         return {}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="archive",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return _transition(case, actor, "archive", expected_version, now, apply=apply)
 
 
 def case_reopen(
@@ -371,15 +313,7 @@ def case_reopen(
         c.urged_stage = c.escalated_stage = ""
         return {"resolve_due": c.resolve_due.isoformat()}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="reopen",
-        expected_version=expected_version,
-        now=now,
-        reason=reason,
-        apply=apply,
-    )
+    return _transition(case, actor, "reopen", expected_version, now, reason=reason, apply=apply)
 
 
 def case_assign(
@@ -399,14 +333,7 @@ def case_assign(
         c.handler = handler
         return {"handler": handler.get_username(), "previous_handler": previous}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="assign",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return _transition(case, actor, "assign", expected_version, now, apply=apply)
 
 
 @transaction.atomic
@@ -450,14 +377,7 @@ def case_link_employer(
         return {"employer": enterprise.credit_code}
 
     with transaction.atomic():
-        linked = _transition(
-            case=case,
-            actor=actor,
-            action="link_employer",
-            expected_version=expected_version,
-            now=now,
-            apply=apply,
-        )
+        linked = _transition(case, actor, "link_employer", expected_version, now, apply=apply)
         _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor, now=now)
         # The checks intake could not make without an employer.
         duplicate = open_duplicate_of(linked) if linked.is_open else None
@@ -504,13 +424,7 @@ def case_merge(
             return {"merged_into": target.number}
 
         merged = _transition(
-            case=source,
-            actor=actor,
-            action="merge",
-            expected_version=expected_version,
-            now=now,
-            reason=reason,
-            apply=apply,
+            source, actor, "merge", expected_version, now, reason=reason, apply=apply
         )
         record_event(
             actor=actor,
@@ -578,11 +492,4 @@ def case_recategorise(
         )
         return {"category": category, "previous_category": previous}
 
-    return _transition(
-        case=case,
-        actor=actor,
-        action="recategorise",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return _transition(case, actor, "recategorise", expected_version, now, apply=apply)

@@ -16,38 +16,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laborwatch.cases import services
 from laborwatch.cases.access import get_case_for_user, referrals_for
+from laborwatch.cases.errors import StaleCase
 from laborwatch.cases.forms_actions import (
     ACTION_FORMS,
     MilestoneDoneForm,
     ReferralReplyForm,
 )
 from laborwatch.cases.models import Case, Milestone
-from laborwatch.cases.services import (
-    StaleCase,
-    case_accept,
-    case_add_note,
-    case_archive,
-    case_assign,
-    case_call_back,
-    case_close,
-    case_contact,
-    case_give_feedback,
-    case_link_employer,
-    case_merge,
-    case_recategorise,
-    case_reopen,
-    case_resolve,
-    case_start_handling,
-    milestone_complete,
-    plan_create,
-    referral_acknowledge,
-    referral_create,
-    referral_reply,
-)
 from laborwatch.cases.transitions import TABLE
 from laborwatch.cases.views.detail import render_detail, reply_form_key
 from laborwatch.core.http import AuthenticatedRequest
@@ -63,37 +44,43 @@ def _with_fields(service: Callable[..., object], *fields: str) -> Perform:
         case=case,
         actor=actor,
         expected_version=data["version"],
+        now=timezone.now(),
         **{name: data[name] for name in fields},
     )
 
 
 PERFORM: dict[str, Perform] = {
-    "accept": _with_fields(case_accept),
-    "contact": _with_fields(case_contact, "worker_reached", "employer_reached", "note"),
-    "feedback": _with_fields(case_give_feedback, "note"),
-    "handle": _with_fields(case_start_handling, "method", "note"),
+    "accept": _with_fields(services.case_accept),
+    "contact": _with_fields(services.case_contact, "worker_reached", "employer_reached", "note"),
+    "feedback": _with_fields(services.case_give_feedback, "note"),
+    "handle": _with_fields(services.case_start_handling, "method", "note"),
     "resolve": _with_fields(
-        case_resolve, "wages_recovered", "workers_covered", "method", "union_role", "note"
+        services.case_resolve, "wages_recovered", "workers_covered", "method", "union_role", "note"
     ),
-    "close": _with_fields(case_close, "reason_code", "note"),
-    "call_back": _with_fields(case_call_back, "satisfaction", "note"),
-    "archive": _with_fields(case_archive),
-    "reopen": _with_fields(case_reopen, "reason"),
-    "assign": _with_fields(case_assign, "handler"),
-    "recategorise": _with_fields(case_recategorise, "category"),
-    "link_employer": lambda case, actor, d: case_link_employer(
-        case=case, actor=actor, enterprise=d["credit_code"], expected_version=d["version"]
+    "close": _with_fields(services.case_close, "reason_code", "note"),
+    "call_back": _with_fields(services.case_call_back, "satisfaction", "note"),
+    "archive": _with_fields(services.case_archive),
+    "reopen": _with_fields(services.case_reopen, "reason"),
+    "assign": _with_fields(services.case_assign, "handler"),
+    "recategorise": _with_fields(services.case_recategorise, "category"),
+    "link_employer": lambda case, actor, d: services.case_link_employer(
+        case=case,
+        actor=actor,
+        enterprise=d["credit_code"],
+        expected_version=d["version"],
+        now=timezone.now(),
     ),
-    "merge": lambda case, actor, d: case_merge(
+    "merge": lambda case, actor, d: services.case_merge(
         source=case,
         target=d["target"],
         actor=actor,
         reason=d["reason"],
         expected_version=d["version"],
+        now=timezone.now(),
     ),
-    "plan": _with_fields(plan_create, "goal", "deadline"),
-    "refer": _with_fields(referral_create, "to_unit", "request", "reply_working_days"),
-    "note": _with_fields(case_add_note, "note"),
+    "plan": _with_fields(services.plan_create, "goal", "deadline"),
+    "refer": _with_fields(services.referral_create, "to_unit", "request", "reply_working_days"),
+    "note": _with_fields(services.case_add_note, "note"),
 }
 
 
@@ -142,7 +129,12 @@ def milestone_done(request: AuthenticatedRequest, number: str, pk: int) -> HttpR
         messages.error(request, form.errors.as_text())
         return render_detail(request, case, status=400)
     try:
-        milestone_complete(milestone=milestone, actor=request.user, note=form.cleaned_data["note"])
+        services.milestone_complete(
+            milestone=milestone,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            now=timezone.now(),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return render_detail(request, case, status=400)
@@ -156,7 +148,7 @@ def referral_acknowledge_view(request: AuthenticatedRequest, number: str, pk: in
     case = get_case_for_user(request.user, number)
     referral = get_object_or_404(referrals_for(request.user, case), pk=pk)
     try:
-        referral_acknowledge(referral=referral, actor=request.user)
+        services.referral_acknowledge(referral=referral, actor=request.user, now=timezone.now())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return render_detail(request, case, status=400)
@@ -172,7 +164,9 @@ def referral_reply_view(request: AuthenticatedRequest, number: str, pk: int) -> 
     form = ReferralReplyForm(request.POST, auto_id=f"reply{pk}-%s")
     reply = form.cleaned_data["reply"] if form.is_valid() else ""
     try:
-        referral_reply(referral=referral, actor=request.user, reply=reply)
+        services.referral_reply(
+            referral=referral, actor=request.user, reply=reply, now=timezone.now()
+        )
     except ValidationError as error:
         show_service_errors(form, error)
         return render_detail(request, case, bound={reply_form_key(pk): form}, status=400)
