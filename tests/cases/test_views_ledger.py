@@ -97,34 +97,34 @@ def ledger_cases(registry, centre_staff):
     return {key: Case.objects.get(pk=case.pk) for key, case in cases.items()}
 
 
-def expected_totals(cases: list[Case]) -> tuple[int, int, Decimal, Decimal]:
-    return (
-        len(cases),
-        sum(c.workers_involved for c in cases),
-        sum((c.amount_claimed for c in cases), Decimal("0")),
-        sum((c.wages_recovered for c in cases), Decimal("0")),
-    )
-
-
 def page_totals(response) -> tuple[int, int, Decimal, Decimal]:
     totals = response.context["totals"]
     return totals.cases, totals.workers, totals.amount_claimed, totals.wages_recovered
 
 
 @pytest.mark.parametrize(
-    ("closed", "persona", "keys"),
+    ("closed", "persona", "keys", "totals"),
     [
-        (False, "centre_staff", ["open_shinan", "open_huangdao"]),
-        (True, "centre_staff", ["resolved_shinan", "closed_huangdao", "called_back_huangdao"]),
-        (False, "owner", ["open_shinan"]),
-        (True, "owner", ["resolved_shinan"]),
-        (False, "outsider", ["open_huangdao"]),
-        (True, "liaison", []),
+        (False, "centre_staff", ["open_shinan", "open_huangdao"], (2, 4, "21933.33", "0")),
+        # 丙 (2 workers, ¥5,000, withdrawn) and 丁 (1 worker, ¥7,000 recovered) called about
+        # one employer in one window: one group case, counted once in each measure.
+        (
+            True,
+            "centre_staff",
+            ["resolved_shinan", "closed_huangdao", "called_back_huangdao"],
+            (3, 3, "19000.50", "17000.25"),
+        ),
+        (False, "owner", ["open_shinan"], (1, 3, "18600", "0")),
+        (True, "owner", ["resolved_shinan"], (1, 1, "12000.50", "10000.25")),
+        (False, "outsider", ["open_huangdao"], (1, 1, "3333.33", "0")),
+        (True, "liaison", [], (0, 0, "0", "0")),
     ],
 )
 def test_ledger_page_and_excel_match_the_cases(
-    request, ledger_cases, client_for, closed, persona, keys
+    request, ledger_cases, client_for, closed, persona, keys, totals
 ):
+    count, workers, claimed, recovered = totals
+    totals = (count, workers, Decimal(claimed), Decimal(recovered))
     client = client_for(request.getfixturevalue(persona))
     url = "/cases/ledger/closed/" if closed else "/cases/ledger/"
     expected = [ledger_cases[key] for key in keys]
@@ -133,26 +133,21 @@ def test_ledger_page_and_excel_match_the_cases(
         workbook = client.get(url, {"format": "xlsx"})
     assert response.status_code == 200
     assert [case for case, _ in response.context["rows"]] == expected
-    assert page_totals(response) == expected_totals(expected)
+    assert page_totals(response) == totals
     assert response.context["title"] == ("已办结欠薪线索台账" if closed else "欠薪线索台账")
 
     assert workbook.status_code == 200
     rows = read_xlsx(workbook.content)
     assert rows[0] == LEDGER_HEADERS
-    body, totals = rows[1:-1], rows[-1]
+    body, last = rows[1:-1], rows[-1]
     assert [row[0] for row in body] == list(range(1, len(expected) + 1))
     assert [row[3] for row in body] == [c.worker.name for c in expected]
     assert [row[5] for row in body] == [c.employer.credit_code for c in expected]
     assert [row[6] for row in body] == [c.workers_involved for c in expected]
     assert [as_decimal(row[7]) for row in body] == [c.amount_claimed for c in expected]
     assert [as_decimal(row[13]) for row in body] == [c.wages_recovered for c in expected]
-    assert totals[:2] == ["合计", f"{len(expected)} 件"]
-    assert (len(expected), totals[6], as_decimal(totals[7]), as_decimal(totals[13])) == (
-        expected_totals(expected)
-    )
-    # The totals row adds up the rows above it.
-    assert totals[6] == sum(row[6] for row in body)
-    assert as_decimal(totals[7]) == sum((as_decimal(row[7]) for row in body), Decimal("0"))
+    assert last[:2] == ["合计", f"{len(expected)} 件，群体性案件只计一次"]
+    assert (len(expected), last[6], as_decimal(last[7]), as_decimal(last[13])) == totals
     event = AuditEvent.objects.filter(action="case.ledger_export").get()
     assert (event.actor_label, event.after) == (
         persona.replace("_staff", ""),
@@ -182,13 +177,14 @@ def test_ledger_filters(ledger_cases, centre_staff, client_for):
         assert [c for c, _ in by_district.context["rows"]] == [
             ledger_cases["closed_huangdao"], ledger_cases["called_back_huangdao"]
         ]  # fmt: skip
-        assert page_totals(by_district) == (3 - 1, 3, Decimal("12000.00"), Decimal("7000.00"))
+        # One group case (丙 and 丁), counted once.
+        assert page_totals(by_district) == (2, 2, Decimal("7000.00"), Decimal("7000.00"))
         by_date = client.get("/cases/ledger/", {"received_from": "2025-03-04"})
         assert [c for c, _ in by_date.context["rows"]] == [ledger_cases["open_huangdao"]]
         migrant = client.get("/cases/ledger/", {"category": "WAGE.ARREARS.MIGRANT"})
         assert [c for c, _ in migrant.context["rows"]] == [ledger_cases["open_shinan"]]
         text = by_district.content.decode()
-        assert "12,000.00" in text and "7,000.00" in text
+        assert "5,000.00" in text and "7,000.00" in text  # the rows, and the totals
         # The category filter offers the wage-arrears branch only.
         codes = [code for code, _ in by_district.context["form"].fields["category"].choices]
         assert codes == ["", "WAGE.ARREARS", "WAGE.ARREARS.MIGRANT", "WAGE.ARREARS.STAFF"]

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from laborwatch.cases.access import cases_visible_to
+from laborwatch.cases.figures import Reported, counted_once
 from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
@@ -129,15 +130,18 @@ class LedgerTotals:
 
 
 def ledger_totals(rows: QuerySet[Case]) -> LedgerTotals:
-    totals = rows.order_by().aggregate(
-        cases=Count("pk"),
-        workers=Sum("workers_involved"),
-        amount=Sum("amount_claimed"),
-        recovered=Sum("wages_recovered"),
+    """The ledger's totals, a group case counted once (see cases/figures.py)."""
+    values = rows.order_by().values_list(
+        "group_id", "workers_involved", "amount_claimed", "wages_recovered"
     )
+    reports = [
+        Reported(group, workers, amount or Decimal("0"), recovered or Decimal("0"))
+        for group, workers, amount, recovered in values.iterator()
+    ]
+    counted = counted_once(reports)
     return LedgerTotals(
-        cases=totals["cases"] or 0,
-        workers=totals["workers"] or 0,
-        amount_claimed=totals["amount"] or Decimal("0"),
-        wages_recovered=totals["recovered"] or Decimal("0"),
+        cases=len(reports),
+        workers=counted.workers,
+        amount_claimed=counted.amount,
+        wages_recovered=counted.recovered,
     )

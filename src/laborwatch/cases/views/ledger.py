@@ -69,7 +69,7 @@ def totals_row(totals: LedgerTotals) -> list[Any]:
     blank = [""] * len(LEDGER_COLUMNS)
     row: list[Any] = list(blank)
     row[0] = _("Total")
-    row[1] = _("%(count)d cases") % {"count": totals.cases}
+    row[1] = _("%(count)d cases; a group case counts once") % {"count": totals.cases}
     row[6] = totals.workers
     row[7] = totals.amount_claimed
     row[13] = totals.wages_recovered

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from laborwatch.cases.figures import Reported, counted_once
 from laborwatch.reports.monthly.advice import suggestions
 from laborwatch.reports.monthly.emerging import (
     MIN_CATEGORY_COUNT,
@@ -233,6 +234,10 @@ def sla_of(month_rows: Sequence[CaseRow], resolved_rows: Sequence[CaseRow]) -> S
     if days:
         middle = len(days) // 2
         median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    recovered = counted_once(
+        Reported(row.group or None, row.workers_covered, recovered=row.wages_recovered)
+        for row in resolved_rows
+    )
     return Sla(
         received=len(month_rows),
         feedback_in_24h=sum(
@@ -248,8 +253,8 @@ def sla_of(month_rows: Sequence[CaseRow], resolved_rows: Sequence[CaseRow]) -> S
             and row.resolve_due is not None
             and row.resolved_at <= row.resolve_due
         ),
-        wages_recovered=sum((row.wages_recovered for row in resolved_rows), Decimal("0")),
-        workers_covered=sum(row.workers_covered for row in resolved_rows),
+        wages_recovered=recovered.recovered,
+        workers_covered=recovered.workers,
         median_days_to_resolve=median,
     )
 
@@ -291,7 +296,7 @@ def _enterprise_rows(this: Sequence[CaseRow]) -> list[EnterpriseRow]:
             by_employer[row.employer].append(row)
     ranked = sorted(
         by_employer.items(),
-        key=lambda item: (-len(item[1]), -sum(r.workers_involved for r in item[1]), item[0]),
+        key=lambda item: (-len(item[1]), -_workers(item[1]), item[0]),
     )
     return [
         EnterpriseRow(
@@ -299,7 +304,7 @@ def _enterprise_rows(this: Sequence[CaseRow]) -> list[EnterpriseRow]:
             district=rows[0].district or UNKNOWN,
             industry=rows[0].industry or UNKNOWN,
             cases=len(rows),
-            workers=sum(row.workers_involved for row in rows),
+            workers=_workers(rows),
             group_cases=len({row.group for row in rows if row.group}),
             top_category=label(
                 Counter(category_group(row.category) for row in rows).most_common(1)[0][0]
@@ -307,6 +312,11 @@ def _enterprise_rows(this: Sequence[CaseRow]) -> list[EnterpriseRow]:
         )
         for name, rows in ranked[:TOP_ENTERPRISES]
     ]
+
+
+def _workers(rows: Sequence[CaseRow]) -> int:
+    """Workers behind these work orders, a group case counted once."""
+    return counted_once(Reported(row.group or None, row.workers_involved) for row in rows).workers
 
 
 def _group_rows(this: Sequence[CaseRow]) -> list[GroupRow]:
@@ -323,7 +333,7 @@ def _group_rows(this: Sequence[CaseRow]) -> list[GroupRow]:
                 Counter(category_group(row.category) for row in rows).most_common(1)[0][0]
             ),
             cases=len(rows),
-            workers=sum(row.workers_involved for row in rows),
+            workers=_workers(rows),
         )
         for number, rows in by_group.items()
     ]
