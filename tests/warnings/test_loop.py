@@ -31,6 +31,14 @@ def open_warning(registry, grade: str = "orange", *rules: str) -> Warning:
     return only_warning(enterprise=registry.shinan_enterprise)
 
 
+def signed_for(warning: Warning, district_staff) -> Warning:
+    """The district union signs for its warning before it acts on it."""
+    warning_acknowledge(
+        routing=warning.routings.get(org_unit=district_staff.org_unit), actor=district_staff
+    )
+    return only_warning(pk=warning.pk)
+
+
 @pytest.mark.parametrize(
     ("grade", "due"),
     [
@@ -104,14 +112,14 @@ def test_a_saved_change_moves_the_version_on_and_saves_only_its_fields(registry)
 
 
 def test_the_loop_from_verification_to_closure(registry, owner) -> None:
-    warning = open_warning(registry)
+    warning = signed_for(open_warning(registry), owner)
     step = warning_record_step(
         warning=warning,
         actor=owner,
         kind="verification",
         outcome="confirmed",
         note="走访企业，确认拖欠两个月工资",
-        expected_version=1,
+        expected_version=warning.version,
     )
     warning.refresh_from_db()
     assert (warning.status, warning.verified, step.outcome) == ("handling", True, "confirmed")
@@ -132,11 +140,24 @@ def test_the_loop_from_verification_to_closure(registry, owner) -> None:
         ("closure", ""),
     ]
     actions = AuditEvent.objects.filter(target_id=str(warning.pk), actor=owner)
-    assert actions.count() == 5
+    assert actions.count() == 6  # the signature and five steps
+
+
+@pytest.mark.parametrize(
+    ("kind", "outcome"), [("verification", "unfounded"), ("verification", "confirmed")]
+)
+def test_a_district_acts_on_its_warning_only_once_signed_for(registry, owner, kind, outcome):
+    warning = open_warning(registry)
+    with pytest.raises(ValidationError) as error:
+        warning_record_step(warning=warning, actor=owner, kind=kind, outcome=outcome, note="核实")
+    assert error.value.messages == ["请先签收该预警。"]
+    assert warning.can(kind, owner) is False
+    unchanged = only_warning(pk=warning.pk)
+    assert (unchanged.status, unchanged.version, unchanged.steps.count()) == ("open", 1, 0)
 
 
 def test_unfounded_verification_closes_the_warning(registry, owner) -> None:
-    warning = open_warning(registry)
+    warning = signed_for(open_warning(registry), owner)
     warning_record_step(
         warning=warning, actor=owner, kind="verification", outcome="unfounded", note="数据有误"
     )
@@ -165,7 +186,7 @@ def test_step_rules(registry, owner) -> None:
 
 
 def test_warning_opens_a_linked_work_order(registry, owner) -> None:
-    warning = open_warning(registry, "red", "si_arrears")
+    warning = signed_for(open_warning(registry, "red", "si_arrears"), owner)
     case = warning_open_case(
         warning=warning,
         actor=owner,
@@ -174,7 +195,7 @@ def test_warning_opens_a_linked_work_order(registry, owner) -> None:
         description="预警核实：企业拖欠12名职工两个月工资",
         workers_involved=12,
         amount_claimed=Decimal("96000"),
-        expected_version=1,
+        expected_version=warning.version,
     )
     warning.refresh_from_db()
     assert warning.case == case
@@ -205,7 +226,7 @@ def test_layoff_warning_opens_a_layoff_work_order(registry, owner) -> None:
             DAY0,
             signal(registry.shinan_enterprise, "orange", "layoff_size", risk_type="mass_layoff"),
         )
-    warning = only_warning(risk_type="mass_layoff")
+    warning = signed_for(only_warning(risk_type="mass_layoff"), owner)
     case = warning_open_case(
         warning=warning,
         actor=owner,

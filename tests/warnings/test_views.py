@@ -89,6 +89,7 @@ def test_missing_warning_is_404(shinan_warning, owner, client_for) -> None:
 
 
 def test_owner_and_colleague_see_and_act(shinan_warning, owner, colleague, client_for) -> None:
+    assert client_for(owner).post(posts(shinan_warning)[0][0]).status_code == 302  # signed for
     for user in (owner, colleague):
         client = client_for(user)
         for url in pages(shinan_warning):
@@ -146,18 +147,25 @@ def test_sign_for_from_the_page(shinan_warning, owner, client_for) -> None:
 def test_loop_steps_from_the_page(shinan_warning, owner, client_for) -> None:
     client = client_for(owner)
     url = f"/warnings/{shinan_warning.pk}/steps/"
-    response = client.post(
-        url, {"kind": "verification", "outcome": "confirmed", "note": "走访核实属实", "version": 1}
-    )
+    verify = {"kind": "verification", "outcome": "confirmed", "note": "走访核实属实", "version": 1}
+    before_signing = client.post(url, verify)
+    assert before_signing.status_code == 400
+    assert "请先签收该预警" in before_signing.content.decode()
+    assert client.post(posts(shinan_warning)[0][0]).status_code == 302
+    signed = only_warning(pk=shinan_warning.pk).version
+    response = client.post(url, {**verify, "version": signed})
     assert response.status_code == 302
     stale = client.post(
-        url, {"kind": "service", "outcome": "legal_aid", "note": "援助", "version": 1}
+        url, {"kind": "service", "outcome": "legal_aid", "note": "援助", "version": signed}
     )
     assert stale.status_code == 409
     assert "此预警已被修改" in stale.content.decode()
-    missing = client.post(url, {"kind": "service", "outcome": "", "note": "", "version": 2})
+    now = signed + 1
+    missing = client.post(url, {"kind": "service", "outcome": "", "note": "", "version": now})
     assert missing.status_code == 400
-    ok = client.post(url, {"kind": "service", "outcome": "legal_aid", "note": "援助", "version": 2})
+    ok = client.post(
+        url, {"kind": "service", "outcome": "legal_aid", "note": "援助", "version": now}
+    )
     assert ok.status_code == 302
     assert list(WarningStep.objects.values_list("kind", "outcome")) == [
         ("verification", "confirmed"),
@@ -169,9 +177,15 @@ def test_loop_steps_from_the_page(shinan_warning, owner, client_for) -> None:
 
 def test_open_a_work_order_from_the_page(shinan_warning, owner, client_for) -> None:
     client = client_for(owner)
+    unsigned = client.get(f"/warnings/{shinan_warning.pk}/work-order/", follow=True)
+    assert unsigned.redirect_chain == [(f"/warnings/{shinan_warning.pk}/", 302)]
+    assert "请先签收该预警" in unsigned.content.decode()
+    assert client.post(posts(shinan_warning)[0][0]).status_code == 302  # signed for first
     form = client.get(f"/warnings/{shinan_warning.pk}/work-order/").content.decode()
     assert "社保连续欠缴月数 2 月" in form  # the description is prefilled from the evidence
-    response = client.post(*posts(shinan_warning)[2])
+    path, data = posts(shinan_warning)[2]
+    version = only_warning(pk=shinan_warning.pk).version
+    response = client.post(path, {**data, "version": version})
     assert response.status_code == 302
     case = Case.objects.get()
     assert response["Location"] == f"/cases/{case.number}/"

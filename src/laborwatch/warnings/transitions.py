@@ -5,7 +5,8 @@ the page alike (`Warning.can`, `Warning.actions_for`).
 Who is said relative to the warning:
 
 - the lead: centre staff and administrators, and the staff of the warning's district union;
-  they verify, take every measure, close the loop and open a work order;
+  they verify, take every measure, close the loop and open a work order (a district union
+  once it has signed for the warning);
 - a department: liaisons of a department the warning is routed to. Once they have signed
   for it they verify (核实) against their own records and report joint handling (联动处置);
   their "true" starts the handling, their "not true" is a report that leaves the closing to
@@ -50,15 +51,18 @@ LEAD_AND_DEPARTMENTS = frozenset({Party.LEAD, Party.DEPARTMENT})
 RECEIVERS = frozenset({Party.RECEIVER})
 
 
-def _signed_by_the_department(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
-    """A department acts on a warning once it has signed for it (the lead need not)."""
-    if Party.LEAD in parties:
-        return None
-    signed = warning.routings.filter(org_unit_id=user.org_unit_id, acknowledged_at__isnull=False)
-    return None if signed.exists() else _("Sign for the warning first.")
+def _signed_for_first(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+    """A unit the warning is routed to acts on it once it has signed for it: a district union
+    does not find a warning untrue before it has even taken it in. Centre staff, to whom
+    nothing is routed, act at once."""
+    return _("Sign for the warning first.") if Party.RECEIVER in parties else None
 
 
-def _no_work_order_yet(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+def _signed_and_no_work_order_yet(
+    warning: Warning, user: User, parties: frozenset[str]
+) -> str | None:
+    if refusal := _signed_for_first(warning, user, parties):
+        return refusal
     if warning.case_id is None:
         return None
     return _("This warning already opened work order %(number)s.") % {
@@ -74,22 +78,28 @@ TRANSITIONS: dict[str, Transition[Warning]] = {
         gettext_lazy("Verification"),
         UNVERIFIED_STATUSES,
         LEAD_AND_DEPARTMENTS,
-        condition=_signed_by_the_department,
+        condition=_signed_for_first,
     ),
     "joint_handling": Transition(
         gettext_lazy("Joint handling"),
         MEASURE_STATUSES,
         LEAD_AND_DEPARTMENTS,
-        condition=_signed_by_the_department,
+        condition=_signed_for_first,
     ),
-    "service": Transition(gettext_lazy("Service matching"), MEASURE_STATUSES, LEAD),
-    "root_cause": Transition(gettext_lazy("Root-cause measure"), MEASURE_STATUSES, LEAD),
-    "closure": Transition(gettext_lazy("Closure"), MEASURE_STATUSES, LEAD),
+    "service": Transition(
+        gettext_lazy("Service matching"), MEASURE_STATUSES, LEAD, condition=_signed_for_first
+    ),
+    "root_cause": Transition(
+        gettext_lazy("Root-cause measure"), MEASURE_STATUSES, LEAD, condition=_signed_for_first
+    ),
+    "closure": Transition(
+        gettext_lazy("Closure"), MEASURE_STATUSES, LEAD, condition=_signed_for_first
+    ),
     "open_case": Transition(
         gettext_lazy("Open a work order"),
         NOT_CLOSED_STATUSES,
         LEAD,
-        condition=_no_work_order_yet,
+        condition=_signed_and_no_work_order_yet,
     ),
 }
 STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")

@@ -244,6 +244,10 @@ def warning_case_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if warning.case_id is not None:
         raise Http404
+    refusal = TABLE.refusal(warning, "open_case", request.user)
+    if isinstance(refusal, ValidationError):  # e.g. not signed for yet: say so on the warning
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("warnings:detail", pk=warning.pk)
     form = WorkOrderForm(request.POST or None, initial=work_order_initial(warning))
     status = 200
     if request.method == "POST" and form.is_valid():
