@@ -320,3 +320,25 @@ def test_a_wrong_policy_override_stops_the_commands_that_start_things(
     settings.LABORWATCH_WARNINGS = {"clean_day": 3}
     assert main(command) == 1  # before migrating, serving or generating anything
     assert "laborwatch.W001" in capsys.readouterr().err
+
+
+def test_an_inhibited_warning_is_off_the_board_and_offers_no_step(registry, centre_staff):
+    from laborwatch.warnings.selectors import WarningFilters, warning_board
+
+    firm = registry.shinan_enterprise
+    sync(
+        DAY0,
+        signal(firm, "red", "si_arrears"),
+        signal(firm, "yellow", "collective_complaints", risk_type="collective_dispute"),
+    )
+    red = only_warning(risk_type="wage_arrears")
+    yellow = only_warning(risk_type="collective_dispute")
+    assert list(warning_board(user=centre_staff, filters=WarningFilters())) == [red]
+    all_rows = warning_board(user=centre_staff, filters=WarningFilters(status="all"))
+    assert set(all_rows) == {red, yellow}
+    assert yellow.actions_for(centre_staff) == []
+    assert "verification" in red.actions_for(centre_staff)
+    from laborwatch.warnings.transitions import TABLE
+
+    refusal = TABLE.refusal(yellow, "verification", centre_staff)
+    assert refusal.messages == [f"更高等级的预警{red}已代表本预警，请在该预警上办理。"]

@@ -30,7 +30,8 @@ class WarningFilters:
 def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
     rows = warnings_visible_to(user).select_related("enterprise", "district")
     if filters.status in ("", "active"):
-        rows = rows.filter(status__in=ACTIVE_STATUSES)
+        # An inhibited warning is worked through the higher one that stands for it.
+        rows = rows.filter(status__in=ACTIVE_STATUSES, inhibited_by=None)
     elif filters.status != "all":
         rows = rows.filter(status=filters.status)
     if filters.grade:

@@ -51,10 +51,22 @@ LEAD_AND_DEPARTMENTS = frozenset({Party.LEAD, Party.DEPARTMENT})
 RECEIVERS = frozenset({Party.RECEIVER})
 
 
+def _not_inhibited(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+    """A warning that a higher-grade warning of the same enterprise stands for is handled
+    through that one: it is neither signed for nor worked on by itself."""
+    if warning.inhibited_by_id is None:
+        return None
+    return _("The higher-grade warning %(number)s stands for this one: act on that one.") % {
+        "number": warning.inhibited_by
+    }
+
+
 def _signed_for_first(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
     """A unit the warning is routed to acts on it once it has signed for it: a district union
     does not find a warning untrue before it has even taken it in. Centre staff, to whom
     nothing is routed, act at once."""
+    if refusal := _not_inhibited(warning, user, parties):
+        return refusal
     return _("Sign for the warning first.") if Party.RECEIVER in parties else None
 
 
@@ -73,7 +85,9 @@ def _signed_and_no_work_order_yet(
 # The step kinds (WarningStep.Kind) and the two other actions, in the order the page offers;
 # a label names the step in "cannot take the step …". Where each leads is the service's.
 TRANSITIONS: dict[str, Transition[Warning]] = {
-    "acknowledge": Transition(gettext_lazy("Sign for"), NOT_CLOSED_STATUSES, RECEIVERS),
+    "acknowledge": Transition(
+        gettext_lazy("Sign for"), NOT_CLOSED_STATUSES, RECEIVERS, condition=_not_inhibited
+    ),
     "verification": Transition(
         gettext_lazy("Verification"),
         UNVERIFIED_STATUSES,
