@@ -342,3 +342,14 @@ def test_an_inhibited_warning_is_off_the_board_and_offers_no_step(registry, cent
 
     refusal = TABLE.refusal(yellow, "verification", centre_staff)
     assert refusal.messages == [f"更高等级的预警{red}已代表本预警，请在该预警上办理。"]
+
+
+def test_a_repeated_signal_keeps_the_evidence_in_the_export(registry) -> None:
+    from laborwatch.warnings.views import evidence_text
+
+    firm = registry.shinan_enterprise
+    sync(DAY0, signal(firm, "orange", "si_arrears"))
+    sync(DAY0 + dt.timedelta(days=1), signal(firm, "orange", "si_arrears"))
+    warning = only_warning(enterprise=firm)
+    assert (warning.evidence_on, warning.last_seen_on) == (DAY0, DAY0 + dt.timedelta(days=1))
+    assert evidence_text(warning) == "社保连续欠缴月数 2 月"

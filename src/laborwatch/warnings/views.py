@@ -113,14 +113,14 @@ def _export(request: AuthenticatedRequest, rows: QuerySet[Warning]) -> HttpRespo
 
 
 def evidence_text(warning: Warning) -> str:
-    """The fired indicators of the warning's last signal, in one line of Chinese."""
-    day = warning.last_seen_on.isoformat()
+    """The indicators firing in the warning's current evidence, in one line of Chinese (the
+    evidence stays current while a signal repeats it unchanged, so it is not the evidence of
+    the last day seen alone)."""
     return "；".join(
         labels.indicator_label(e["indicator"])
         + " "
         + labels.format_value(e["indicator"], e["value"])
-        for e in warning.evidence
-        if e.get("last_seen_on") == day
+        for e in warning.current_evidence()
     )
 
 
