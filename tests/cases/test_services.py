@@ -253,6 +253,18 @@ class TestDuplicatesAndGroups:
         case = intake(employer, workers_involved=12).case
         assert case.group is not None
 
+    def test_a_group_case_is_of_one_kind_of_demand(self, employer):
+        wages = intake(employer, workers_involved=12).case
+        contract = intake(
+            employer,
+            caller_phone=valid_mobile(),
+            category="CONTRACT.UNSIGNED",
+            description="未签合同",
+        ).case
+        more_wages = intake(employer, caller_phone=valid_mobile(), category="WAGE.ARREARS").case
+        assert contract.group_id is None
+        assert wages.group_id == more_wages.group_id is not None
+
 
 def walk_to_handling(case, actor):
     case = case_accept(case=case, actor=actor)

@@ -15,6 +15,12 @@ GROUP_WINDOW_DAYS = 30
 GROUP_MIN_WORKERS = 3
 
 
+def demand_kind(category: str) -> str:
+    """The first level of the category (WAGE of WAGE.ARREARS.MIGRANT): twelve workers owed
+    wages and one without a contract are not one group case."""
+    return category.split(".", 1)[0]
+
+
 def open_duplicate_of(case: Case) -> Case | None:
     """The earliest other open case of the same worker against the same employer."""
     return (
@@ -29,7 +35,8 @@ def open_duplicate_of(case: Case) -> Case | None:
 
 
 def attach_group(case: Case) -> None:
-    """Several workers against one employer within the window make a group case (群体性)."""
+    """Several workers with one kind of demand (the category's first level: wages, contracts,
+    injuries …) against one employer within the window make a group case (群体性)."""
     _join_group(case, _EmployerCases.read(case, with_duplicates=False))
 
 
@@ -47,8 +54,9 @@ def place_new_case(case: Case, *, worker_is_new: bool) -> None:
 class _EmployerCases:
     """The cases of the case's employer that grouping and duplicate checks look at."""
 
-    # Not merged and received within the window (the case itself once saved), newest first:
-    # grouping counts their workers and takes the group case of the latest grouped one.
+    # Not merged, received within the window and of the case's kind of demand (the case itself
+    # once saved), newest first: grouping counts their workers and takes the group case of the
+    # latest grouped one.
     in_window: list[Case]
     # The earliest other open case of the same worker (possible duplicate).
     duplicate: Case | None
@@ -62,14 +70,19 @@ class _EmployerCases:
         found = (
             Case.objects.filter(wanted, employer_id=case.employer_id)
             .select_related("group")
-            .only("number", "worker", "status", "received_at", "group__number")
+            .only("number", "worker", "status", "received_at", "category", "group__number")
             .order_by()
         )
         # An employer has few cases in a month: sorting them here is cheaper than having
         # the database sort them.
         rows = sorted(found, key=lambda row: (row.received_at, row.pk), reverse=True)
+        kind = demand_kind(case.category)
         in_window = [
-            row for row in rows if row.received_at >= since and row.status != Status.MERGED
+            row
+            for row in rows
+            if row.received_at >= since
+            and row.status != Status.MERGED
+            and demand_kind(row.category) == kind
         ]
         duplicates = [
             row
@@ -88,15 +101,21 @@ def _window_start(case: Case) -> dt.datetime:
 
 
 def _join_group(case: Case, known: _EmployerCases) -> None:
-    """Put the case, and the window's ungrouped cases, into the employer's group case,
-    opening one when several workers (or one case for several) reach the threshold."""
+    """Put the case, and the window's ungrouped cases, into the employer's group case, opening
+    one when several workers (or one case for several) reach the threshold; a case joins the
+    group of a grouped case in its window."""
     workers = {row.worker_id for row in known.in_window}
     if case.pk is None:
         workers.add(case.worker_id)  # the new case counts as received now, within the window
-    if len(workers) < GROUP_MIN_WORKERS and case.workers_involved < GROUP_MIN_WORKERS:
-        return
-    # The group of the latest grouped case, as a query ordered newest first would find it.
+    # The group of the latest grouped case, as a query ordered newest first would find it: a
+    # worker calling while the group's window is open joins it.
     latest = next((row for row in known.in_window if row.group_id is not None), None)
+    if (
+        latest is None
+        and len(workers) < GROUP_MIN_WORKERS
+        and case.workers_involved < GROUP_MIN_WORKERS
+    ):
+        return
     group = latest.group if latest is not None else None
     if group is None and case.employer is not None:
         group = CaseGroup.objects.create(
