@@ -28,7 +28,8 @@ def actions_in_source() -> set[str]:
     """Every action a service can record, read from the code itself.
 
     - `action="x.y"` keywords anywhere (conditional expressions included);
-    - `f"case.{action}"` completed with the `action=` of every `_transition(...)` call;
+    - `f"case.{action}"` completed with the action (third argument) of every `_transition(...)`
+      call;
     - `f"warning.{kind}"` completed with the loop's step kinds;
     - the daily sync's table of event kinds to actions.
     A new f-string prefix fails the test: say here how it is completed.
@@ -46,9 +47,8 @@ def actions_in_source() -> set[str]:
                 else:
                     found |= {s for s in _strings(node.value) if "." in s}
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_transition":
-                transitions |= {
-                    s for k in node.keywords if k.arg == "action" for s in _strings(k.value)
-                }
+                # _transition(case, actor, "action", expected_version, now, ...)
+                transitions |= _strings(node.args[2])
     assert prefixes == DYNAMIC_PREFIXES, "a new computed audit action: complete it here"
     found |= {f"case.{action}" for action in transitions}
     found |= {f"warning.{kind}" for kind in WarningStep.Kind.values}

@@ -79,6 +79,23 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
 }
 
 
+# Who acted when no person did: the label the service wrote, named for a reader.
+SYSTEM_ACTOR_LABELS: dict[str, Promise] = {
+    "system": _("System"),
+    "intake": _("Intake (automatic)"),
+    "sla-sweep": _("Deadline sweep"),
+    "load": _("Data load"),
+    "setup": _("Setup"),
+}
+
+
+def system_actor_label(actor_label: str) -> str:
+    """A system actor's Chinese name; an external system (the hotline's API client) shows by
+    the name it was registered under."""
+    label = SYSTEM_ACTOR_LABELS.get(actor_label)
+    return str(label) if label is not None else actor_label
+
+
 def audit_action_label(action: str) -> str:
     """The Chinese name of an action; an action without one shows as recorded."""
     label = AUDIT_ACTION_LABELS.get(action)

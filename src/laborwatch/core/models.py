@@ -10,7 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.core.audit_actions import audit_action_label, target_type_label
+from laborwatch.core.audit_actions import (
+    audit_action_label,
+    system_actor_label,
+    target_type_label,
+)
 from laborwatch.core.roles import (
     AUDIT_LOG_ROLES,
     CITY_WIDE_ROLES,
@@ -174,6 +178,15 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return audit_action_label(self.action)
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, as a colleague reading a work order's timeline would name them: the
+        person and their unit, or the system that acted (the audit log shows the account)."""
+        if self.actor is None:
+            return system_actor_label(self.actor_label)
+        unit = self.actor.org_unit
+        return f"{self.actor}（{unit.label}）" if unit is not None else str(self.actor)
 
     @property
     def target_type_label(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -22,6 +22,7 @@ from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_u
 from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
 from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
+from laborwatch.cases.selectors import ledger_totals
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
@@ -74,7 +75,9 @@ class TimelineEntry:
 
 def timeline(case: Case) -> list[TimelineEntry]:
     """The case's audit events, oldest first, with Chinese labels and the status reached."""
-    events = AuditEvent.objects.filter(target_type="cases.case", target_id=str(case.pk))
+    events = AuditEvent.objects.filter(
+        target_type="cases.case", target_id=str(case.pk)
+    ).select_related("actor__org_unit")
     entries = []
     for event in events.order_by("at", "pk"):
         before = (event.before or {}).get("status")
@@ -83,7 +86,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 at=event.at,
-                actor=event.actor_label,
+                actor=event.actor_display,
                 label=event.action_label,
                 status=Status(str(after)).label if moved else "",
                 reason=event.reason,
@@ -111,14 +114,12 @@ def group_view(user: User, case: Case) -> GroupView | None:
         .select_related("worker")
         .order_by("received_at", "pk")
     )
-    totals = members.order_by().aggregate(
-        cases=Count("pk"), workers=Sum("workers_involved"), amount=Sum("amount_claimed")
-    )
+    totals = ledger_totals(members)  # a caller speaking for the group counts once
     return GroupView(
         members=members,
-        cases=totals["cases"] or 0,
-        workers=totals["workers"] or 0,
-        amount_claimed=totals["amount"] or Decimal("0"),
+        cases=totals.cases,
+        workers=totals.workers,
+        amount_claimed=totals.amount_claimed,
     )
 
 
