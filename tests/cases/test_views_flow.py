@@ -107,7 +107,13 @@ def test_walk_in_case_from_intake_to_archive(
         case = fresh(case)
         assert (case.status, case.feedback_at) == ("feedback_given", T0 + dt.timedelta(minutes=140))
 
-        post_action(client, case, "handle", method="mediation", note="组织调解")
+        assert (
+            post_action(client, case, "handle", method="legal_aid", note="拟法律援助").status_code
+            == 302
+        )
+        page = client.get(f"/cases/{case.number}/").content.decode()
+        assert "变更办理方式" in page and "变更方式" in page  # no second "开始办理"
+        post_action(client, fresh(case), "handle", method="mediation", note="组织调解")
         case = fresh(case)
         assert (case.status, case.handling_method) == ("in_handling", "mediation")
 
@@ -188,11 +194,11 @@ def test_walk_in_case_from_intake_to_archive(
         post_action(centre, case, "archive")
         case = fresh(case)
         assert case.status == "archived"
-        assert case.version == 9  # one per transition, plus the employer link
+        assert case.version == 10  # one per transition, plus the employer link
 
     assert case_events(case) == [
         "case.create", "case.link_employer", "case.accept", "case.contact", "case.feedback",
-        "case.handle", "case.plan", "case.milestone_done", "case.refer",
+        "case.handle", "case.handle", "case.plan", "case.milestone_done", "case.refer",
         "case.referral_acknowledge", "case.referral_reply", "case.resolve", "case.call_back",
         "case.archive",
     ]  # fmt: skip
@@ -200,7 +206,8 @@ def test_walk_in_case_from_intake_to_archive(
     labels = [str(entry.label) for entry in page.context["timeline"]]
     assert labels == [
         "登记", "确认用人单位", "已受理", "已联系当事方", "已向职工反馈", "开始办理",
-        "制定方案", "完成节点", "转办", "签收转办", "转办回复", "已办结", "已回访", "已归档",
+        "变更办理方式", "制定方案", "完成节点", "转办", "签收转办", "转办回复", "已办结",
+        "已回访", "已归档",
     ]  # fmt: skip
     # People by name and unit (not their login), the system by what it is.
     actors = [entry.actor for entry in page.context["timeline"]]

@@ -87,9 +87,15 @@ class CloseForm(CaseActionForm):
 
 class CallBackForm(CaseActionForm):
     satisfaction = forms.TypedChoiceField(
-        label=_("Satisfaction (1-5)"),
+        label=_("Satisfaction"),
         coerce=int,
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[
+            (5, _("5 · very satisfied")),
+            (4, _("4 · satisfied")),
+            (3, _("3 · neither")),
+            (2, _("2 · dissatisfied")),
+            (1, _("1 · very dissatisfied")),
+        ],
     )
     note = forms.CharField(label=_("Call-back note"), required=False, widget=NOTE_INPUT)
 
@@ -103,7 +109,9 @@ class ReopenForm(CaseActionForm):
 
 
 class AssignForm(CaseActionForm):
-    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), queryset=User.objects.none(), empty_label=_("Choose a handler")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,6 +182,7 @@ class ReferralForm(CaseActionForm):
         queryset=OrgUnit.objects.filter(
             kind__in=[OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT], is_active=True
         ).order_by("kind", "sort_order"),
+        empty_label=_("Choose a unit"),
     )
     request = forms.CharField(label=_("Request"), required=False, widget=NOTE_INPUT)
     reply_working_days = forms.IntegerField(

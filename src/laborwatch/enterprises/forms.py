@@ -39,7 +39,9 @@ class EnterpriseCreateForm(forms.Form):
         help_text=_("Separate several short names with commas."),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+        label=_("District"),
+        queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT),
+        empty_label=_("Choose a district"),
     )
     industry = forms.ChoiceField(label=_("Industry"), choices=Industry.choices)
     size_band = forms.ChoiceField(label=_("Size"), choices=SizeBand.choices)

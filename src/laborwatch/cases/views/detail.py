@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
 from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
@@ -87,7 +88,11 @@ def timeline(case: Case) -> list[TimelineEntry]:
             TimelineEntry(
                 at=event.at,
                 actor=event.actor_display,
-                label=event.action_label,
+                label=(
+                    _("Handling method changed")
+                    if event.action == "case.handle" and before == Status.IN_HANDLING
+                    else event.action_label
+                ),
                 status=Status(str(after)).label if moved else "",
                 reason=event.reason,
             )
