@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 LEDGER_HEADERS = [
     "序号", "受理日期", "来源渠道", "职工", "用人单位", "统一社会信用代码", "涉及人数", "金额",
-    "办理方式", "进展", "责任人", "时限", "办结日期", "追回金额",
+    "办理方式", "进展", "责任人", "时限", "办结日期", "追回金额", "工单编号",
 ]  # fmt: skip
 
 
@@ -142,6 +142,7 @@ def test_ledger_page_and_excel_match_the_cases(
     body, last = rows[1:-1], rows[-1]
     assert [row[0] for row in body] == list(range(1, len(expected) + 1))
     assert [row[3] for row in body] == [c.worker.name for c in expected]
+    assert [row[14] for row in body] == [c.number for c in expected]
     assert [row[5] for row in body] == [c.employer.credit_code for c in expected]
     assert [row[6] for row in body] == [c.workers_involved for c in expected]
     assert [as_decimal(row[7]) for row in body] == [c.amount_claimed for c in expected]
@@ -163,6 +164,7 @@ def test_ledger_row_layout(ledger_cases, centre_staff, client_for):
     assert rows[1] == [
         1, "2025-03-03", "12351热线", "乙", "青岛海岸电子有限公司", resolved.employer.credit_code,
         1, 12000.5, "介入调解", "已办结", "centre", "2025-03-24", "2025-03-03", 10000.25,
+        resolved.number,
     ]  # fmt: skip
     closed = rows[2]
     assert closed[8:10] == [None, "已关闭"]  # never handled: no method

@@ -42,6 +42,7 @@ LEDGER_COLUMNS = [
     gettext_lazy("Time limit"),
     gettext_lazy("Closed on"),
     gettext_lazy("Wages recovered"),
+    gettext_lazy("Work-order number"),
 ]
 
 
@@ -62,6 +63,7 @@ def ledger_row(index: int, case: Case) -> list[Any]:
         local_date(case.resolve_due),
         local_date(case.resolved_at or case.closed_at),
         case.wages_recovered,
+        case.number,
     ]
 
 
