@@ -49,8 +49,12 @@ def amount_claimed_field() -> forms.DecimalField:
 
 class CaseFilterForm(ListFilterForm):
     filters_class = CaseFilters
+    # A search by ID number or phone arrives as its digest (workers/lookup.py).
+    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
-    q = forms.CharField(label=_("Number, employer or worker"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Number, employer, worker, phone or ID number"), required=False, max_length=100
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -28,6 +28,7 @@ class CaseFilters:
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     query: str = ""
+    worker_key: str = ""  # the keyed digest of the worker's ID number or phone
 
 
 def light_q(light: str, now: dt.datetime) -> Q:
@@ -60,12 +61,22 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         rows = rows.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
         rows = rows.filter(received_at__date__lte=filters.received_to)
-    if filters.query:
+    if filters.worker_key:
+        key = filters.worker_key
+        rows = rows.filter(Q(worker__id_number_digest=key) | Q(worker__phone_digest=key))
+    query = filters.query.strip()
+    if query:
+        # A number is found from any part of it that says something (GD2026…, its last digits).
+        number = (
+            Q(number__icontains=query)
+            if len(query) >= 4 and query.isascii() and query.isalnum()
+            else Q(number=query)
+        )
         rows = rows.filter(
-            Q(number=filters.query.strip())
-            | Q(employer__name__contains=filters.query)
-            | Q(employer_name_as_told__contains=filters.query)
-            | Q(worker__name=filters.query.strip())
+            number
+            | Q(employer__name__contains=query)
+            | Q(employer_name_as_told__contains=query)
+            | Q(worker__name=query)
         )
     return rows.order_by("-received_at", "-pk")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from laborwatch.core.models import OrgUnit
 
 # The form's field for a selector filter where the two names differ.
-FORM_FIELD = {"district_code": "district", "query": "q"}
+FORM_FIELD = {"district_code": "district", "query": "q", "worker_key": "key"}
 
 
 def district_choices() -> list[tuple[str, object]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,12 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from laborwatch.core.crypto import digest
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_id_number, mask_phone
 from laborwatch.core.services import audit_export_rows
 from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.lib.codes import normalize_code, normalize_phone
+from laborwatch.lib.codes import normalize_code
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.access import (
@@ -28,21 +25,11 @@ from laborwatch.workers.access import (
     workers_visible_to,
 )
 from laborwatch.workers.forms import RevealForm, WorkerCreateForm, WorkerSearchForm
+from laborwatch.workers.lookup import redirect_to_key
 from laborwatch.workers.models import Worker
 from laborwatch.workers.services import worker_create, worker_reveal
 
 EXPORT_LIMIT = 50_000
-
-
-def _lookup_key(query: str) -> str | None:
-    """The keyed digest for a query that is an ID number or a phone, else None."""
-    code = normalize_code(query)
-    if len(code) == 18 and code[:17].isdigit():
-        return digest(code)
-    phone = normalize_phone(query)
-    if phone.isdigit() and len(phone) >= 7:
-        return digest(phone)
-    return None
 
 
 def _search(rows: QuerySet[Worker], *, query: str, key: str) -> QuerySet[Worker]:
@@ -56,10 +43,8 @@ def _search(rows: QuerySet[Worker], *, query: str, key: str) -> QuerySet[Worker]
 def worker_list(request: AuthenticatedRequest) -> HttpResponse:
     form = WorkerSearchForm(request.GET or None)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    key = _lookup_key(query) if query else None
-    if key is not None:
-        # Never keep a clear ID number or phone in URLs, logs and browser history.
-        return redirect(f"{request.path}?{urlencode({'key': key})}")
+    if (to_key := redirect_to_key(request)) is not None:
+        return to_key
     rows = _search(
         workers_visible_to(request.user).select_related("employer", "district"),
         query=query,

@@ -24,6 +24,7 @@ from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.services import audit_export
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.workers.lookup import redirect_to_key
 
 EXPORT_LIMIT = 100_000
 # The ledger's columns, in the order of the paper ledger.
@@ -79,6 +80,8 @@ def totals_row(totals: LedgerTotals) -> list[Any]:
 
 
 def _ledger(request: AuthenticatedRequest, *, closed: bool) -> HttpResponse:
+    if (to_key := redirect_to_key(request)) is not None:
+        return to_key
     form = LedgerFilterForm(request.GET or None, closed=closed)
     rows = wage_arrears_ledger(user=request.user, closed=closed, filters=form.filters())
     rows = rows.select_related("worker", "employer", "handler")

@@ -23,6 +23,7 @@ from laborwatch.core.services import audit_export_rows
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.text.taxonomy import label as category_label
+from laborwatch.workers.lookup import redirect_to_key
 
 EXPORT_LIMIT = 50_000
 LIGHT_LABELS = dict(LIGHT_CHOICES) | {"": ""}  # no clock runs: no light
@@ -43,6 +44,8 @@ def intake_links() -> list[tuple[str, str]]:
 
 @login_required
 def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    if (to_key := redirect_to_key(request)) is not None:
+        return to_key
     form = CaseFilterForm(request.GET or None)
     rows = case_list(user=request.user, filters=form.filters())
     if request.GET.get("format") == "xlsx":
