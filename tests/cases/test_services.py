@@ -253,6 +253,12 @@ class TestDuplicatesAndGroups:
         case = intake(employer, workers_involved=12).case
         assert case.group is not None
 
+    def test_a_new_caller_is_registered_with_the_employer_named(self, employer):
+        case = intake(employer, caller_phone=valid_mobile()).case
+        assert case.worker.employer == employer
+        unknown = intake(caller_phone=valid_mobile(), employer_name="某不知名公司").case
+        assert unknown.worker.employer is None
+
     def test_a_group_case_is_of_one_kind_of_demand(self, employer):
         wages = intake(employer, workers_involved=12).case
         contract = intake(

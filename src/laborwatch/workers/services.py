@@ -73,10 +73,12 @@ def worker_for_caller(
     id_number: str = "",
     phone: str = "",
     district: OrgUnit | None,
+    employer: Enterprise | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Worker, bool]:
     """The known person, by ID number when given (a phone can be shared), else by phone;
-    registered when new. Returns the worker and whether it was registered now.
+    registered when new, with the employer the work order names. Returns the worker and
+    whether it was registered now.
 
     Call it inside the caller's transaction: a concurrent registration of the same ID number
     surfaces as an IntegrityError there, to be retried (intake does).
@@ -90,7 +92,7 @@ def worker_for_caller(
         name=name,
         id_number=id_number,
         phone=phone,
-        employer=None,
+        employer=employer,
         district=district,
         now=now,
     )

@@ -305,6 +305,7 @@ def _create(
         phone=caller_phone,
         id_number=caller_id_number,
         district=district,
+        employer=employer,  # type: ignore[arg-type]
         now=now,
     )
     case = Case(
