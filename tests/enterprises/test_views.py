@@ -228,3 +228,10 @@ def test_registry_export_is_audited(registry, client_for, owner) -> None:
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="enterprise.export")
     assert (event.actor, event.after) == (owner, {"rows": 1})
+
+
+def test_an_empty_list_offers_no_export(registry, centre_staff, client_for) -> None:
+    client = client_for(centre_staff)
+    assert "format=xlsx" in client.get("/enterprises/").content.decode()
+    assert "format=xlsx" not in client.get("/enterprises/", {"q": "不存在的企业"}).content.decode()
+    assert "format=xlsx" not in client.get("/workers/", {"q": "无此人"}).content.decode()
