@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.models import Channel, RequestType, Status
 from laborwatch.cases.selectors import CaseFilters
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit
 from laborwatch.text.taxonomy import WAGE_ARREARS, categories, is_within, label
 
@@ -42,7 +43,7 @@ def category_choices(*, within: str = "") -> list[tuple[str, str]]:
     return [(code, label(code)) for code in categories() if not within or is_within(code, within)]
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(CheckedForm):
     q = forms.CharField(label=_("Number, employer or worker"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -95,7 +96,7 @@ class LedgerFilterForm(CaseFilterForm):
             del self.fields["light"]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CheckedForm):
     caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=60)
     caller_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=30)
     caller_id_number = forms.CharField(label=_("Caller's ID number"), required=False, max_length=30)

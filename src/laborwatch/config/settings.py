@@ -134,9 +134,17 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "laborwatch.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
+# Tracebacks without exception messages and phones and ID numbers masked: no personal data in
+# a log (laborwatch.core.log_format says why).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "safe": {
+            "()": "laborwatch.core.log_format.PersonalDataSafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

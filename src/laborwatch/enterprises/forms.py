@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
 
@@ -14,7 +15,7 @@ def _district_choices() -> list[tuple[str, object]]:
     return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(CheckedForm):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("District"), required=False)
     industry = forms.ChoiceField(
@@ -34,7 +35,7 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["district"].choices = _district_choices()  # type: ignore[attr-defined]
 
 
-class EnterpriseCreateForm(forms.Form):
+class EnterpriseCreateForm(CheckedForm):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
     short_names = forms.CharField(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.forms import category_choices, district_choices
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.enterprises.models import Industry
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
 from laborwatch.warnings.selectors import WarningFilters
@@ -19,7 +20,7 @@ STATUS_CHOICES = [
 ]
 
 
-class WarningFilterForm(forms.Form):
+class WarningFilterForm(CheckedForm):
     q = forms.CharField(label=_("Enterprise or credit code"), required=False, max_length=100)
     grade = forms.ChoiceField(
         label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
@@ -56,7 +57,7 @@ class WarningFilterForm(forms.Form):
         )
 
 
-class StepForm(forms.Form):
+class StepForm(CheckedForm):
     kind = forms.ChoiceField(label=_("Step"))
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -75,7 +76,7 @@ class StepForm(forms.Form):
         ]
 
 
-class WorkOrderForm(forms.Form):
+class WorkOrderForm(CheckedForm):
     caller_name = forms.CharField(
         label=_("Worker or workers' representative"), required=False, max_length=60
     )
