@@ -22,9 +22,11 @@ def server_log():
     """What the configured console handler writes (the server's stderr)."""
     (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped by hand: setStream() would flush the previous stream, which pytest's capture of
+    # an earlier test may have closed.
+    previous, handler.stream = handler.stream, stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def test_the_console_handler_uses_the_safe_format() -> None:

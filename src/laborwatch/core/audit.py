@@ -86,12 +86,12 @@ def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> tuple[
     for field, value in new_values.items():
         old = getattr(instance, field)
         if old != value:
-            before[field] = _jsonable(old)
-            after[field] = _jsonable(value)
+            before[field] = jsonable(old)
+            after[field] = jsonable(value)
     return before, after
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, (str, int, float, bool, type(None), list, dict)):

@@ -21,10 +21,10 @@ _CONTEXT = "During handling of the above exception, another exception occurred:"
 
 
 class PersonalDataSafeFormatter(logging.Formatter):
-    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+    def formatMessage(self, record: logging.LogRecord) -> str:
         return mask_personal_data_in_text(super().formatMessage(record))
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei: Any) -> str:
         error = ei[1]
         return "" if error is None else "\n".join(traceback_lines(error))
 

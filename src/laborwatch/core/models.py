@@ -62,8 +62,10 @@ class OrgUnit(models.Model):
 class User(AbstractUser):
     """A person who signs in: a role decides what they may do, the org unit where."""
 
+    # No role by default: a new account sees nothing until it is given one (the admin site's
+    # "add user" used to make whole-city centre staff who may reveal personal data).
     role = models.CharField(
-        _("role"), max_length=30, choices=Role.choices, default=Role.CENTRE_STAFF
+        _("role"), max_length=30, choices=Role.choices, default=Role.NONE, blank=True
     )
     org_unit = models.ForeignKey(
         OrgUnit,

@@ -14,9 +14,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, Validati
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.parser import Parser
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 
 # case_intake's error keys → the API's field paths.
 SERVICE_FIELD_PATHS = {
