@@ -24,7 +24,7 @@ from tests.warnings.support import DAY0, signal, sync
 LINK = '=HYPERLINK("http://evil.example/x","点这里")'
 EMPLOYER_LINK = '=HYPERLINK("http://evil.example/e","单位")'
 ADDRESS = "@SUM(1+1)*cmd|' /C calc'!A0"
-REASON = "+HYPERLINK(\"http://evil.example/r\")"
+REASON = '+HYPERLINK("http://evil.example/r")'
 
 EXPORTS = {
     "cases": "/cases/?format=xlsx",
