@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 
 from laborwatch.cases.models import Case
-
 from tests.cases.api_support import (
     CHINESE,
     DELETE,

@@ -154,7 +154,7 @@ def test_org_unit_changes_and_calendar_deletions_are_audited(org_units, admin_us
     override = CalendarOverride.objects.create(day=dt.date(2026, 10, 9), is_working_day=False)
     response = client.post(f"/admin/core/calendaroverride/{override.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    ((actor, label, before, after),) = events("admin.delete")
+    ((actor, _label, before, after),) = events("admin.delete")
     assert (actor, before["day"], before["is_working_day"], after) == (
         "admin",
         "2026-10-09",
