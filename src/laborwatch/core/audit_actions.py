@@ -48,6 +48,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "case.reopen": _("Reopened"),
     "case.assign": _("Handler assigned"),
     "case.note": _("Note"),
+    "case.text_reveal": _("Texts viewed as typed (personal data in clear)"),
     "case.link_employer": _("Employer confirmed"),
     "case.recategorise": _("Category corrected"),
     "case.merge": _("Merged into another work order"),

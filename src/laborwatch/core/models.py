@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.audit_actions import audit_action_label, target_type_label
+from laborwatch.core.crypto import EncryptedTextField
 from laborwatch.core.roles import (
     AUDIT_LOG_ROLES,
     CITY_WIDE_ROLES,
@@ -180,6 +181,32 @@ class AuditEvent(models.Model):
     @property
     def target_type_label(self) -> str:
         return target_type_label(self.target_type)
+
+
+class PersonalTextOriginal(models.Model):
+    """The text a user typed into a free-text field (a description, a note, a reply) when it
+    held an ID number or a phone: that field stores the text masked, this row the original,
+    encrypted like the structured fields. Only a role that may reveal reads it, audited.
+
+    Why masked-plus-original and not the whole field encrypted: pages, exports, reports,
+    the text engine and search keep reading the field as before and can show nothing in clear
+    by mistake, while the handler who needs the number gets it through the audited reveal.
+    """
+
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    field = models.CharField(max_length=40)
+    text = EncryptedTextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "field"], name="one_original_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} {self.field}"
 
 
 class CalendarOverride(models.Model):
