@@ -84,6 +84,7 @@ def test_a_user_made_in_the_admin_has_no_role_and_sees_nothing(registry, admin_u
     assert (newcomer.role, newcomer.is_staff, newcomer.is_superuser) == ("", False, False)
     assert events("user.create")[-1] == ("admin", "newcomer", None, {"role": "", "org_unit": None})
     client = client_for(newcomer)
+    assert "您的账号尚未分配角色" in client.get("/").content.decode()
     for url in ("/cases/", "/workers/", "/enterprises/", "/warnings/", "/cases/ledger/"):
         page = client.get(url)
         assert page.status_code == 200, url
