@@ -26,6 +26,13 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings) -> None:
+    """Tests travel days ahead with one signed-in client; the 8-hour idle timeout (tested in
+    tests/core/test_sign_in.py) would sign it out on the way."""
+    settings.SESSION_COOKIE_AGE = 20 * 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
 def _commands_leave_the_test_connection_open(monkeypatch) -> None:
     """A `laborwatch` command closes the database connections when it ends (Django's
     BaseCommand.run_from_argv), as a process about to exit may. In a test the connection holds

@@ -80,7 +80,9 @@ def make_worker(
     return worker_create(
         actor=None,
         name=name or f"测试职工{seq}",
-        id_number=valid_id_number(seq) if id_number is None else id_number,
+        # Born on another day than the fixed registry workers (tests/conftest.py), whose ID
+        # numbers a serial of 123 would otherwise repeat once enough workers were made.
+        id_number=valid_id_number(seq, birth="19880808") if id_number is None else id_number,
         phone=valid_mobile(seq) if phone is None else phone,
         employer=employer,
         district=district,

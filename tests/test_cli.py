@@ -46,6 +46,8 @@ def test_every_command_has_its_management_command() -> None:
         "demo",
         "migrate_city",
         "serve",
+        "backup",
+        "restore",
         "synth",
         "load",
         "sla_sweep",
@@ -62,6 +64,8 @@ def test_every_command_has_its_management_command() -> None:
         "demo": "laborwatch.core",
         "migrate_city": "laborwatch.core",
         "serve": "laborwatch.core",
+        "backup": "laborwatch.core",
+        "restore": "laborwatch.core",
         "synth": "laborwatch.core",
         "load": "laborwatch.core",
         "sla_sweep": "laborwatch.cases",
@@ -427,6 +431,65 @@ def test_ingest_a_city_then_score_it(tiny_city: Path, tmp_path: Path, settings, 
     assert out.startswith("评分日期 2026-10-31（规则 ")
     assert "：企业 120 家，读取 " in out.splitlines()[0]
     assert f"  评分表：{tmp_path / 'scores' / '2026-10-31' / 'scores.parquet'}" in out
+
+
+def _store_contents(root: Path) -> dict[str, list[tuple]]:
+    """Every feed partition's rows, sorted, by file (the ledger without its load times)."""
+    import pyarrow.parquet as pq
+
+    contents: dict[str, list[tuple]] = {}
+    for path in sorted((root / "feeds").rglob("*.parquet")):
+        table = pq.read_table(path)
+        rows = zip(*(table.column(n).to_pylist() for n in table.column_names), strict=True)
+        contents[str(path.relative_to(root))] = sorted(rows, key=repr)
+    ledger = [
+        json.loads(line) for line in (root / "feeds" / "_batches.jsonl").read_text().splitlines()
+    ]
+    contents["_batches"] = sorted(
+        (entry["batch_id"], entry["feed"], entry["rows_taken"]) for entry in ledger
+    )
+    return contents
+
+
+def test_ingest_killed_again_and_again_ends_as_a_clean_load(
+    tiny_city: Path, tmp_path: Path
+) -> None:
+    """The probe's kill -9s during `ingest --all`: the store, once a run finishes, is the one a
+    clean load makes (each file's batch lands whole or not at all)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [
+        sys.executable, "-c", "import sys; from laborwatch.cli import main; sys.exit(main())",
+        "ingest", "--all", str(tiny_city), "--today", "2026-11-01",
+    ]  # fmt: skip
+
+    def environment(name: str) -> dict[str, str]:
+        return {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path / name)}
+
+    started = time.monotonic()
+    subprocess.run(command, env=environment("clean"), check=True, capture_output=True)
+    whole = time.monotonic() - started
+    kills = 0
+    # Kill at points spread over a run; on a loaded machine a run's length varies, so a run
+    # that finished before its kill is tried again earlier, until five runs were killed.
+    shares = [0.3, 0.45, 0.6, 0.75, 0.9, 0.2, 0.5, 0.1, 0.35, 0.05, 0.25, 0.15]
+    for share in shares:
+        process = subprocess.Popen(
+            command, env=environment("killed"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(whole * share)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        if kills == 5:
+            break
+    assert kills >= 3
+    subprocess.run(command, env=environment("killed"), check=True, capture_output=True)
+    assert _store_contents(tmp_path / "killed") == _store_contents(tmp_path / "clean")
 
 
 def test_ingest_a_refused_file_exits_1(tmp_path: Path, settings, capsys) -> None:

@@ -16,6 +16,8 @@ COMMANDS = (
     "demo",
     "migrate",
     "serve",
+    "backup",
+    "restore",
     "synth",
     "load",
     "sla-sweep",

@@ -305,7 +305,7 @@ class TestDocuments:
         document = response.json()
         assert set(document["paths"]) == {"/api/v1/cases", "/api/v1/cases/{number}"}
         post = document["paths"]["/api/v1/cases"]["post"]
-        assert set(post["responses"]) == {"200", "201", "400", "401", "422"}
+        assert set(post["responses"]) == {"200", "201", "400", "401", "413", "415", "422"}
         assert post["security"] == [{"ApiClientToken": []}]
         assert document["components"]["securitySchemes"]["ApiClientToken"] == {
             "type": "http",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
 
+import pytest
+from django.test import Client
+
+from laborwatch.cases.models import Case
 from tests.cases.api_support import (
     CHINESE,
     DELETE,
@@ -68,6 +73,17 @@ BAD_PUSHES = [
     ("missing external_ref", {"external_ref": DELETE}, 422, ["external_ref"]),
     ("oversized project", {"project_name": "项" * 201}, 422, ["project_name"]),
     ("oversized caller name", {"caller.name": "名" * 61}, 422, ["caller.name"]),
+    # Control characters: none in a single line, tab and line breaks only in a description.
+    ("escape in caller name", {"caller.name": "X\x1b\x0bY"}, 422, ["caller.name"]),
+    ("NUL in external_ref", {"external_ref": "R-\x001"}, 422, ["external_ref"]),
+    ("NUL in description", {"description": "欠薪\x00三个月"}, 422, ["description"]),
+    ("bell in employer name", {"employer.name": "鑫瑞泰\x07"}, 422, ["employer.name"]),
+    ("C1 control in project", {"project_name": "项目\x85"}, 422, ["project_name"]),
+    ("tab in caller name", {"caller.name": "张\t三"}, 422, ["caller.name"]),
+    ("blank caller name", {"caller.name": "  "}, 422, ["caller.name"]),
+    ("empty caller name", {"caller.name": ""}, 422, ["caller.name"]),
+    ("empty description", {"description": ""}, 422, ["description"]),
+    ("blank employer", {"employer": {"credit_code": "", "name": " "}}, 422, ["employer"]),
     (
         "several wrong types at once",
         {"caller.phone": 13812345678, "workers_involved": "x", "amount_claimed": [1]},
@@ -161,3 +177,78 @@ class TestBadPushes:
                 {"field": "", "code": "malformed_json", "message": "请求体不是有效的 JSON。"}
             ]
         }
+
+
+@pytest.mark.usefixtures("frozen")
+class TestControlCharactersAndMediaType:
+    def test_control_character_message_names_it_and_where(self, hotline, api_employer):
+        response = push(hotline, body(api_employer, **{"caller.name": "X\x1b\x0bY"}))
+        assert response.json()["detail"] == [
+            {
+                "field": "caller.name",
+                "code": "control_character",
+                "message": "含有控制字符（第 2 个字符，U+001B），请删除后重试。",
+            }
+        ]
+
+    def test_tab_and_line_breaks_are_allowed_in_a_description(self, hotline, api_employer):
+        text = "公司拖欠工资。\n\t三个月共18600元。\r\n请帮忙。"
+        response = push(hotline, body(api_employer, description=text))
+        assert response.status_code == 201
+        assert Case.objects.get(number=response.json()["number"]).description == text
+
+    @pytest.mark.parametrize(
+        "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"]
+    )
+    def test_a_json_body_sent_as_another_type_is_415(self, hotline, api_employer, content_type):
+        before = row_counts()
+        raw = json.dumps(body(api_employer))
+        response = hotline.http.post(URL, data=raw, content_type=content_type)
+        assert response.status_code == 415
+        assert response.json()["detail"] == [
+            {
+                "field": "",
+                "code": "unsupported_media_type",
+                "message": "请求体必须是 JSON，并以 Content-Type: application/json 发送。",
+            }
+        ]
+        assert row_counts() == before
+
+    def test_json_with_a_charset_is_accepted(self, hotline, api_employer):
+        raw = json.dumps(body(api_employer))
+        response = hotline.http.post(URL, data=raw, content_type="application/json; charset=utf-8")
+        assert response.status_code == 201
+
+
+class TestSchemaStatesWhatIsEnforced:
+    """The OpenAPI document refuses what the server refuses (schemathesis ST202 found the
+    empty caller name, phone, description and employer allowed by the schema)."""
+
+    @pytest.fixture
+    def schemas(self, db):
+        return Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    def test_required_texts_may_not_be_empty_or_blank_or_carry_controls(self, schemas):
+        caller = schemas["CallerIn"]["properties"]
+        for prop in (
+            caller["name"],
+            caller["phone"],
+            schemas["CaseIn"]["properties"]["description"],
+        ):
+            assert prop["minLength"] == 1
+            pattern = re.compile(prop["pattern"])
+            assert pattern.match("张三")
+            assert not pattern.match("")
+            assert not pattern.match("   ")
+            assert not pattern.match("X\x1bY")
+        description = re.compile(schemas["CaseIn"]["properties"]["description"]["pattern"])
+        assert description.match("第一行\n\t第二行")
+        assert not re.compile(caller["name"]["pattern"]).match("张\t三")
+
+    def test_employer_needs_a_filled_code_or_name(self, schemas):
+        alternatives = schemas["EmployerIn"]["anyOf"]
+        assert [a["required"] for a in alternatives] == [["credit_code"], ["name"]]
+        for alternative in alternatives:
+            (prop,) = alternative["properties"].values()
+            assert prop["type"] == "string"
+            assert not re.compile(prop["pattern"]).match(" ")

@@ -20,7 +20,11 @@ def _read(rows):
 
 def test_formula_like_text_is_written_as_quoted_text() -> None:
     rows = _read(
-        [['=HYPERLINK("http://evil.example","x")', "+86 123", "@SUM(A1)"], ["-5", "\t=1", "a=b"]]
+        [
+            ['=HYPERLINK("http://evil.example","x")', "+86 123", "@SUM(A1)"],
+            ["-5", "\t=1", "a=b"],
+            ["\n=1+1", "\r=1", "1=1"],
+        ]
     )
     assert rows == [
         [
@@ -29,6 +33,7 @@ def test_formula_like_text_is_written_as_quoted_text() -> None:
             ("@SUM(A1)", "s", True),
         ],
         [("-5", "s", True), ("\t=1", "s", True), ("a=b", "s", False)],
+        [("\n=1+1", "s", True), ("\r=1", "s", True), ("1=1", "s", False)],
     ]
 
 

@@ -416,3 +416,64 @@ def test_unlinked_opinion_events_count_for_no_enterprise() -> None:
         (ACME, 45.0),
         (OTHER, 0.0),
     ]
+
+
+def test_a_short_csv_line_is_named_not_an_encoding_problem(tmp_path: Path) -> None:
+    """The probe: one short row was refused as "文件编码无法识别"."""
+    lines = [
+        "月份,统一社会信用代码,应税收入,实缴税额",
+        f"2026-09,{code(1)},16457,5",
+        f"2026-09,{code(2)},16457",
+    ]
+    for name, write in (("gbk.csv", _gbk_csv), ("utf8.csv", _utf8_csv)):
+        report = ingest_file(tmp_path / "var", "tax", write(tmp_path / name, lines), today=TODAY)
+        assert (report.status, report.message) == (
+            "refused",
+            f"文件中有列数不符的行（应为 4 列，实为 3 列）：2026-09,{code(2)},16457；"
+            "每行须有表头的全部列，空单元格也要留出逗号",
+        )
+
+
+def _utf8_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _sparse(path: Path, size: int, head: bytes = b"") -> Path:
+    """A file of `size` bytes that takes no disk: `head`, then NUL bytes (the probe's 2 GB)."""
+    with path.open("wb") as handle:
+        handle.write(head)
+        handle.truncate(size)
+    return path
+
+
+def test_a_huge_all_nul_file_is_refused_from_its_first_bytes(tmp_path: Path) -> None:
+    path = _sparse(tmp_path / "zeros.csv", 2 << 30)
+    report = ingest_file(tmp_path / "var", "tax", path, today=TODAY)
+    assert (report.status, report.message) == (
+        "refused",
+        "文件不是文本 CSV：zeros.csv 第 1 个字节是 NUL 字符（应为 UTF-8 或 GBK 编码的文本）",
+    )
+
+
+def test_a_file_without_a_header_line_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "one-line.csv"
+    path.write_bytes(b"x" * (store.MAX_HEADER_BYTES + 10))
+    report = ingest_file(tmp_path / "var", "tax", path, today=TODAY)
+    assert report.message == (
+        "文件首行超过 64 KB 仍未换行：one-line.csv 不是每行一条记录的 CSV 文件（首行应为表头）"
+    )
+
+
+def test_a_line_longer_than_a_read_block_is_named(tmp_path: Path) -> None:
+    """Valid rows for longer than the first megabyte the encoding is sniffed from, then NUL
+    bytes without a line break: refused in Chinese, naming the cause."""
+    rows = [f"2026-{1 + i // 10000 % 12:02d},{code(i % 10000 + 1)},16457,5" for i in range(30000)]
+    path = _utf8_csv(tmp_path / "tail.csv", ["月份,统一社会信用代码,应税收入,实缴税额", *rows])
+    with path.open("r+b") as handle:
+        handle.truncate(16 << 20)
+    report = ingest_file(tmp_path / "var", "tax", path, today=TODAY)
+    assert (report.status, report.message) == (
+        "refused",
+        "文件中有超过 4 MB 的一行：tail.csv（不是每行一条记录的 CSV 文件，或有未闭合的引号）",
+    )

@@ -19,19 +19,7 @@ from laborwatch.cases.services.clients import (
     api_client_reissue,
     api_client_revoke,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by services only; the admin lists and shows them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from laborwatch.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Case)
@@ -60,7 +48,7 @@ class ReferralAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdmin):
     list_display = (
         "channel",
         "category_prefix",

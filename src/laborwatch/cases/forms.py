@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.models import Channel, RequestType, Status
 from laborwatch.cases.selectors import CaseFilters
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm
 from laborwatch.text.taxonomy import WAGE_ARREARS, categories, is_within, label
 
@@ -91,7 +92,7 @@ class LedgerFilterForm(CaseFilterForm):
             del self.fields["light"]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(CheckedForm):
     caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=60)
     caller_phone = forms.CharField(label=_("Caller's phone"), required=False, max_length=30)
     caller_id_number = forms.CharField(label=_("Caller's ID number"), required=False, max_length=30)

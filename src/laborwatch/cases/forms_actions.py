@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from laborwatch.cases.access import can_handle, cases_visible_to
 from laborwatch.cases.models import Case, ClosureReason, HandlingMethod, UnionRole
 from laborwatch.cases.transitions import may_be_assigned
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.access import enterprises_visible_to
@@ -32,7 +33,7 @@ def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-class CaseActionForm(forms.Form):
+class CaseActionForm(CheckedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args: Any, case: Case, user: User, name: str, **kwargs: Any) -> None:
@@ -190,11 +191,11 @@ class ReferralForm(CaseActionForm):
     )
 
 
-class MilestoneDoneForm(forms.Form):
+class MilestoneDoneForm(CheckedForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class ReferralReplyForm(forms.Form):
+class ReferralReplyForm(CheckedForm):
     reply = forms.CharField(label=_("Reply"), required=False, widget=NOTE_INPUT)
 
 

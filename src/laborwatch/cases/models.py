@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from laborwatch.cases import transitions
 from laborwatch.cases.statuses import OPEN_STATUSES, Status
 from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.text.taxonomy import WAGE_ARREARS, is_within
 from laborwatch.workers.models import Worker
@@ -121,7 +122,9 @@ class ApiClient(models.Model):
         return self.name
 
 
-class Case(models.Model):
+class Case(PersonalTextMixin, models.Model):
+    personal_text_fields = ("description", "outcome_note", "callback_note")
+
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
     request_type = models.CharField(
@@ -352,8 +355,10 @@ class CaseGroup(models.Model):
         return self.number
 
 
-class CasePlan(models.Model):
+class CasePlan(PersonalTextMixin, models.Model):
     """一案一策: the plan for one case, its milestones scheduled back from the deadline."""
+
+    personal_text_fields = ("goal",)
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
     goal = models.TextField(_("goal"))
@@ -398,8 +403,10 @@ class Milestone(models.Model):
         return self.done_at is None and self.due_on < timezone.localdate()
 
 
-class Referral(models.Model):
+class Referral(PersonalTextMixin, models.Model):
     """转办 / 联动: the case handed to a department or district union, with its own deadlines."""
+
+    personal_text_fields = ("request", "reply")
 
     class State(models.TextChoices):
         SENT = "sent", _("Sent")

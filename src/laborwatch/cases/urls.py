@@ -12,6 +12,7 @@ urlpatterns = [
     path("ledger/closed/", ledger.ledger_closed, name="ledger_closed"),
     path("<str:number>/", detail.case_detail, name="detail"),
     path("<str:number>/act/<slug:action>/", actions.case_action, name="action"),
+    path("<str:number>/reveal-text/", detail.case_text_reveal_view, name="text_reveal"),
     path(
         "<str:number>/milestones/<int:pk>/done/",
         actions.milestone_done,

@@ -6,6 +6,7 @@ Production: PostgreSQL when DATABASE_URL is set.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "laborwatch.core",
     "laborwatch.enterprises",
     "laborwatch.workers",
@@ -62,6 +65,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "laborwatch.core.middleware.NoStoreMiddleware",
+    "laborwatch.core.middleware.SessionKeptAliveMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "laborwatch.config.urls"
@@ -112,8 +121,41 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "laborwatch.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before the password is
+    # checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw.strip() else default
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} 必须是整数：{raw!r}") from error
+
+
+# Sign-in throttling (django-axes): after LABORWATCH_LOGIN_FAILURES wrong passwords for one
+# account, or from one address, both are refused for LABORWATCH_LOGIN_LOCKOUT_MINUTES. Failures
+# during the lock do not prolong it, so nobody can keep the real user out for good; an
+# administrator unlocks at once (admin → 访问尝试, or `laborwatch django axes_reset_username`).
+AXES_FAILURE_LIMIT = _int("LABORWATCH_LOGIN_FAILURES", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_int("LABORWATCH_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "laborwatch.core.views.login_locked_out"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -131,12 +173,62 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# Signed out after LABORWATCH_SESSION_HOURS without a request (SessionKeptAliveMiddleware
+# renews the session as it is used).
+SESSION_COOKIE_AGE = _int("LABORWATCH_SESSION_HOURS", 8) * 3600
+# HTTPS deployments (README "Security settings"): Secure cookies, HSTS, and the header a
+# TLS-terminating proxy sets. The default is a laptop on plain http://127.0.0.1.
+HTTPS = os.environ.get("LABORWATCH_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = _int("LABORWATCH_HSTS_SECONDS", 0) if HTTPS else 0
+SECURE_SSL_REDIRECT = HTTPS and os.environ.get("LABORWATCH_SSL_REDIRECT", "") == "1"
+if os.environ.get("LABORWATCH_PROXY_HTTPS_HEADER", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Everything the pages load is served by the app itself, and no page runs inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page uses a device or a browser feature of this kind.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 CSRF_FAILURE_VIEW = "laborwatch.core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
+# Tracebacks without exception messages and phones and ID numbers masked: no personal data in
+# a log (laborwatch.core.log_format says why).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "safe": {
+            "()": "laborwatch.core.log_format.PersonalDataSafeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "safe"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

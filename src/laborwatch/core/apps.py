@@ -20,3 +20,9 @@ class CoreConfig(AppConfig):
         post_delete.connect(
             overrides_changed, sender=CalendarOverride, dispatch_uid="calendar-delete"
         )
+        # django-axes tells of a lock only through its signal; the audit log must have it.
+        from axes.signals import user_locked_out
+
+        from laborwatch.core.views import login_locked_out_audited
+
+        user_locked_out.connect(login_locked_out_audited, dispatch_uid="audit-login-lock")

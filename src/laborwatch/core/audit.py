@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from laborwatch.core.models import AuditEvent, OrgUnit, User
+from laborwatch.core.personal_text import keep_originals, masked_with_original
 
 
 def record_event(
@@ -37,6 +38,9 @@ def record_event(
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_label = target_label or str(target)
+    # A note or a reason may hold an ID number or a phone: stored masked, the original kept
+    # encrypted for an audited reveal (core.personal_text).
+    reason, original = masked_with_original(reason)
     event = AuditEvent(
         at=at or timezone.now(),
         actor=actor,
@@ -50,12 +54,22 @@ def record_event(
         after=after,
         reason=reason,
     )
+    if original is not None:
+        event._original_reason = original  # type: ignore[attr-defined]
     pending = _batch.get()
     if pending is None:
         event.save(force_insert=True)
+        _keep_original_reasons([event])
     else:
         pending.append(event)
     return event
+
+
+def _keep_original_reasons(events: list[AuditEvent]) -> None:
+    for event in events:
+        original = getattr(event, "_original_reason", None)
+        if original is not None:
+            keep_originals(event, {"reason": original})
 
 
 _batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_batch", default=None)
@@ -77,6 +91,7 @@ def events_batched() -> Iterator[None]:
         _batch.reset(token)
     if pending:
         AuditEvent.objects.bulk_create(pending)
+        _keep_original_reasons(pending)
 
 
 def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> tuple[dict, dict]:
@@ -86,12 +101,12 @@ def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> tuple[
     for field, value in new_values.items():
         old = getattr(instance, field)
         if old != value:
-            before[field] = _jsonable(old)
-            after[field] = _jsonable(value)
+            before[field] = jsonable(old)
+            after[field] = jsonable(value)
     return before, after
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value.pk)
     if isinstance(value, (str, int, float, bool, type(None), list, dict)):

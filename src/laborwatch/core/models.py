@@ -15,6 +15,7 @@ from laborwatch.core.audit_actions import (
     system_actor_label,
     target_type_label,
 )
+from laborwatch.core.crypto import EncryptedTextField
 from laborwatch.core.roles import (
     AUDIT_LOG_ROLES,
     CITY_WIDE_ROLES,
@@ -66,8 +67,10 @@ class OrgUnit(models.Model):
 class User(AbstractUser):
     """A person who signs in: a role decides what they may do, the org unit where."""
 
+    # No role by default: a new account sees nothing until it is given one (the admin site's
+    # "add user" used to make whole-city centre staff who may reveal personal data).
     role = models.CharField(
-        _("role"), max_length=30, choices=Role.choices, default=Role.CENTRE_STAFF
+        _("role"), max_length=30, choices=Role.choices, default=Role.NONE, blank=True
     )
     org_unit = models.ForeignKey(
         OrgUnit,
@@ -191,6 +194,32 @@ class AuditEvent(models.Model):
     @property
     def target_type_label(self) -> str:
         return target_type_label(self.target_type)
+
+
+class PersonalTextOriginal(models.Model):
+    """The text a user typed into a free-text field (a description, a note, a reply) when it
+    held an ID number or a phone: that field stores the text masked, this row the original,
+    encrypted like the structured fields. Only a role that may reveal reads it, audited.
+
+    Why masked-plus-original and not the whole field encrypted: pages, exports, reports,
+    the text engine and search keep reading the field as before and can show nothing in clear
+    by mistake, while the handler who needs the number gets it through the audited reveal.
+    """
+
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=64)
+    field = models.CharField(max_length=40)
+    text = EncryptedTextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id", "field"], name="one_original_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id} {self.field}"
 
 
 class CalendarOverride(models.Model):

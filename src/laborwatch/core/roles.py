@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    # An account made in the admin site: it sees nothing until an administrator gives a role.
+    NONE = "", _("No role yet")
     ADMIN = "admin", _("Administrator")
     CENTRE_STAFF = "centre_staff", _("Centre staff")
     DISTRICT_STAFF = "district_staff", _("District union staff")
@@ -18,5 +20,5 @@ class Role(models.TextChoices):
 CITY_WIDE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.LEADER, Role.AUDITOR})
 # Roles whose work needs the clear ID number and phone (calling the worker, filing papers).
 REVEAL_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISTRICT_STAFF})
-READ_ONLY_ROLES = frozenset({Role.LEADER, Role.AUDITOR})
+READ_ONLY_ROLES = frozenset({Role.NONE, Role.LEADER, Role.AUDITOR})
 AUDIT_LOG_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})

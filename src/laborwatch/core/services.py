@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
+from django.utils import timezone
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import AuditEvent, OrgUnit, User
@@ -84,17 +86,69 @@ def user_create(
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
+    # Django's validators (settings.AUTH_PASSWORD_VALIDATORS): at least 10 characters, not a
+    # common password, not all digits, not like the user name.
+    validate_password(password, user)
     user.set_password(password)
     user.full_clean()
     user.save()
-    record_event(
+    user_created_record(actor=actor, user=user, now=timezone.now())
+    return user
+
+
+def user_created_record(*, actor: User | None, user: User, now: dt.datetime) -> AuditEvent:
+    """The audit event of a new account, made here or in the admin site."""
+    return record_event(
         actor=actor,
         action="user.create",
         target=user,
-        after={"role": role, "org_unit": org_unit.code if org_unit else None},
+        org_unit=user.org_unit,
+        after={"role": user.role, "org_unit": user.org_unit.code if user.org_unit else None},
         actor_label="" if actor else "setup",
+        at=now,
     )
-    return user
+
+
+@transaction.atomic
+def login_lockout_record(
+    *, username: str, ip_address: str, cool_off: dt.timedelta, now: dt.datetime
+) -> AuditEvent | None:
+    """Record that sign-in was locked for an account or an address (django-axes decided it),
+    once per lock: attempts during the lock answer the same page without another event."""
+    label = username[:150]
+    earlier = AuditEvent.objects.filter(
+        action="login.lock", target_label=label, at__gt=now - cool_off
+    )
+    if any(event.after and event.after.get("ip_address") == ip_address for event in earlier):
+        return None
+    user = User.objects.filter(username=username).first() if username else None
+    return record_event(
+        actor=None,
+        actor_label="axes",
+        action="login.lock",
+        target=user,
+        target_type="core.user",
+        target_label=label,
+        org_unit=user.org_unit if user is not None else None,
+        after={"ip_address": ip_address, "minutes": int(cool_off.total_seconds() // 60)},
+        at=now,
+    )
+
+
+@transaction.atomic
+def login_unlock(*, actor: User, username: str, ip_address: str, now: dt.datetime) -> AuditEvent:
+    """Record that an administrator lifted a sign-in lock (the admin deletes axes' record)."""
+    user = User.objects.filter(username=username).first() if username else None
+    return record_event(
+        actor=actor,
+        action="login.unlock",
+        target=user,
+        target_type="core.user",
+        target_label=username[:150] or ip_address,
+        org_unit=user.org_unit if user is not None else None,
+        after={"ip_address": ip_address},
+        at=now,
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.lib import codes
+from laborwatch.lib.control_characters import code_point, first_control_character
 
 
 def validate_credit_code(value: str) -> None:
@@ -65,3 +66,28 @@ def validate_phone(value: str) -> None:
             ),
             code="phone_format",
         )
+
+
+def _refuse_control_characters(value: str, *, multiline: bool) -> None:
+    found = first_control_character(value, multiline=multiline)
+    if found is None:
+        return
+    position, character = found
+    raise ValidationError(
+        _(
+            "Contains a control character (%(code)s at character %(position)d); remove it and "
+            "try again."
+        )
+        % {"code": code_point(character), "position": position},
+        code="control_character",
+    )
+
+
+def validate_single_line(value: str) -> None:
+    """Names, codes, numbers: no control character at all."""
+    _refuse_control_characters(value, multiline=False)
+
+
+def validate_multiline(value: str) -> None:
+    """Descriptions, notes, replies: tab and line breaks allowed, other control characters not."""
+    _refuse_control_characters(value, multiline=True)

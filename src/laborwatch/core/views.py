@@ -1,8 +1,12 @@
-"""Home page, health check and the audit log."""
+"""Home page, health check, the audit log, and the answer to a locked sign-in."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,11 +18,36 @@ from django.views.decorators.http import require_GET
 from laborwatch.core.audit_actions import AUDIT_ACTION_LABELS
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent
-from laborwatch.core.services import audit_export
+from laborwatch.core.services import audit_export, login_lockout_record
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.access import workers_visible_to
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """django-axes' answer to a locked sign-in (AXES_LOCKOUT_CALLABLE): the sign-in page with a
+    Chinese message saying for how long, and who can lift it; HTTP 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/login.html",
+        {"form": AuthenticationForm(request), "locked_out_minutes": minutes},
+        status=429,
+    )
+
+
+def login_locked_out_audited(
+    sender: Any, *, request: HttpRequest, username: str | None, ip_address: str, **kwargs: Any
+) -> None:
+    login_lockout_record(
+        username=username or "",
+        ip_address=ip_address or "",
+        cool_off=settings.AXES_COOLOFF_TIME,
+        now=timezone.now(),
+    )
 
 
 @require_GET

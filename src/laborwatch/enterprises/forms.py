@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
@@ -29,7 +30,7 @@ class EnterpriseFilterForm(ListFilterForm):
     )
 
 
-class EnterpriseCreateForm(forms.Form):
+class EnterpriseCreateForm(CheckedForm):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
     short_names = forms.CharField(

@@ -24,8 +24,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The control characters an XML 1.0 document cannot contain (openpyxl refuses them).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# A spreadsheet reads a cell starting with one of these as a formula (or a DDE call).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with one of these as a formula (or a DDE call); the
+# leading tab, CR and LF are OWASP's CSV-injection list too (they hide a formula after them).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def xlsx_response(

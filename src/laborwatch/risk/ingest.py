@@ -99,6 +99,14 @@ def ingest_file(
     if not path.is_file():
         report.message = f"文件不存在：{path}"
         return report
+    if path.suffix.lower() in (".csv", ".txt"):
+        # What is not a text file is refused from its first bytes, before the whole file is
+        # read to hash it.
+        try:
+            store.sniff_encoding(path)
+        except store.SourceError as error:
+            report.message = str(error)
+            return report
     report.batch_id = store.batch_id_of(feed_name, path)
     if report.batch_id in store.loaded_batches(root):
         report.status = "already_loaded"

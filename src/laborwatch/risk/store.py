@@ -46,6 +46,9 @@ LOCK_NAME = ".lock"
 LOCK_TIMEOUT_SECONDS = 600
 _KEYED_STORES: set[Path] = set()  # stores this process has upgraded (see `writing`)
 SNIFF_BYTES = 1 << 20
+# A CSV's header line must end within this many bytes: a file that is not one record a line is
+# refused before it is read into memory.
+MAX_HEADER_BYTES = 1 << 16
 ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
 
 
@@ -105,9 +108,23 @@ def read_source(path: Path, on_bytes: Callable[[int], None] | None = None) -> tu
     raise SourceError(f"不支持的文件格式：{path.name}（支持 CSV、XLSX、Parquet）")
 
 
-def _sniff_encoding(path: Path) -> str:
+def sniff_encoding(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        # UTF-16 or a binary file (the probe's all-NUL file would have been read whole while
+        # looking for the end of its header line).
+        raise SourceError(
+            f"文件不是文本 CSV：{path.name} 第 {nul + 1:,} 个字节是 NUL 字符"
+            "（应为 UTF-8 或 GBK 编码的文本）"
+        )
+    first_line_end = head.find(b"\n", 0, MAX_HEADER_BYTES)
+    if first_line_end < 0 and len(head) > MAX_HEADER_BYTES:
+        raise SourceError(
+            f"文件首行超过 {MAX_HEADER_BYTES // 1024} KB 仍未换行：{path.name} 不是每行一条记录的"
+            " CSV 文件（首行应为表头）"
+        )
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(head, final=False)
@@ -139,7 +156,7 @@ class _CountingReader(io.RawIOBase):
 
 
 def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
-    first = _sniff_encoding(path)
+    first = sniff_encoding(path)
     misshapen: list[pcsv.InvalidRow] = []
 
     def misshapen_row(row: pcsv.InvalidRow) -> str:
@@ -149,7 +166,7 @@ def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
     for encoding in dict.fromkeys((first, "gb18030")):
         try:
             with path.open("rb") as handle:
-                header = io.TextIOWrapper(handle, encoding=encoding).readline()
+                header = handle.readline(MAX_HEADER_BYTES).decode(encoding)
             names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
             options = pcsv.ConvertOptions(
                 column_types={name: pa.string() for name in names},
@@ -163,16 +180,36 @@ def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
                     parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_row),
                     convert_options=options,
                 )
-        except (UnicodeDecodeError, pa.ArrowInvalid) as error:
+        except UnicodeDecodeError as error:
+            last_error: Exception = error
+        except pa.ArrowInvalid as error:
             if misshapen:
                 # Cells shifted by an unquoted comma cannot be told apart: not row by row.
                 row = misshapen[0]
+                hint = (
+                    "含逗号的单元格须加引号"
+                    if row.actual_columns > row.expected_columns
+                    else "每行须有表头的全部列，空单元格也要留出逗号"
+                )
                 raise SourceError(
                     f"文件中有列数不符的行（应为 {row.expected_columns} 列，实为"
-                    f" {row.actual_columns} 列）：{row.text}；含逗号的单元格须加引号"
+                    f" {row.actual_columns} 列）：{_shown(row.text)}；{hint}"
                 ) from error
-            last_error: Exception = error
+            if "straddling" in str(error):
+                raise SourceError(
+                    f"文件中有超过 4 MB 的一行：{path.name}（不是每行一条记录的 CSV 文件，"
+                    "或有未闭合的引号）"
+                ) from error
+            if "decode" not in str(error).lower() and "utf" not in str(error).lower():
+                raise SourceError(f"文件不是有效的 CSV：{path.name}（{error}）") from error
+            last_error = error
     raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
+
+
+def _shown(text: str | None, limit: int = 200) -> str:
+    """A line of the file as a message quotes it: at most `limit` characters."""
+    text = text or ""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _read_xlsx(path: Path) -> pa.Table:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.forms import amount_claimed_field, category_choices
+from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm
 from laborwatch.enterprises.models import Industry
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
@@ -40,7 +41,7 @@ class WarningFilterForm(ListFilterForm):
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
 
 
-class StepForm(forms.Form):
+class StepForm(CheckedForm):
     kind = forms.ChoiceField(label=_("Step"))
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -59,7 +60,7 @@ class StepForm(forms.Form):
         ]
 
 
-class WorkOrderForm(forms.Form):
+class WorkOrderForm(CheckedForm):
     caller_name = forms.CharField(
         label=_("Worker or workers' representative"), required=False, max_length=60
     )

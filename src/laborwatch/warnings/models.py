@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
@@ -231,8 +232,10 @@ class WarningRouting(models.Model):
         return self.acknowledged_at is not None
 
 
-class WarningStep(models.Model):
+class WarningStep(PersonalTextMixin, models.Model):
     """One step of the risk loop recorded on a warning: 核实, 联动处置, 服务对接, 源头治理, 办结."""
+
+    personal_text_fields = ("note",)
 
     class Kind(models.TextChoices):
         VERIFICATION = "verification", _("Verification")

@@ -1,14 +1,16 @@
+"""Admin of workers: read-only. Workers are registered through the pages and the services
+(encrypted, audited); personal data stays masked here, clear only through the audited reveal."""
+
 from django.contrib import admin
 
+from laborwatch.core.admin_audit import ReadOnlyAdmin
 from laborwatch.workers.models import Worker
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
-    # Personal data stays masked here too; clear values only through the audited reveal page.
+class WorkerAdmin(ReadOnlyAdmin):
     list_display = ("name", "id_number_masked", "phone_masked", "employer", "district")
     list_filter = ("district",)
     search_fields = ("name",)
     exclude = ("id_number", "phone")
     readonly_fields = ("id_number_masked", "phone_masked")
-    raw_id_fields = ("employer",)

@@ -19,7 +19,7 @@ from ninja import Status as HttpStatus
 
 from laborwatch.cases.api.auth import ApiClientToken
 from laborwatch.cases.api.docs import ASSET_URL_NAME, LocalSwagger, asset_response
-from laborwatch.cases.api.errors import install_error_handlers, service_errors
+from laborwatch.cases.api.errors import JsonOnlyParser, install_error_handlers, service_errors
 from laborwatch.cases.api.schemas import CaseCreatedOut, CaseIn, CaseStatusOut, ErrorOut
 from laborwatch.cases.models import ApiClient, Case, Status
 from laborwatch.cases.services.intake import IntakeResult, case_intake
@@ -35,7 +35,8 @@ DESCRIPTION = """
 * 诉求类别：省略 `category` 时由文本引擎按诉求内容自动分类；无论是否填写，工单都记下
   分类建议及其置信度，经办人更正后的类别作为分类器的训练数据。
 * 错误：`{"detail": [{"field": "caller.phone", "code": "...", "message": "..."}]}`，
-  `field` 为请求体中的字段路径；格式错误 422，JSON 无法解析 400，未认证 401。
+  `field` 为请求体中的字段路径；格式错误 422，JSON 无法解析 400，
+  请求体不是 `application/json` 415，未认证 401。
 """
 
 api = NinjaAPI(
@@ -45,10 +46,11 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=ApiClientToken(),
     docs=LocalSwagger(),
+    parser=JsonOnlyParser(),
 )
 install_error_handlers(api)
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut}
 
 
 def _client(request: HttpRequest) -> ApiClient:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
+from ninja.parser import Parser
 
 # case_intake's error keys → the API's field paths.
 SERVICE_FIELD_PATHS = {
@@ -31,6 +32,20 @@ SERVICE_FIELD_PATHS = {
     "employer_name": "employer",
     NON_FIELD_ERRORS: "",
 }
+
+
+class NotJsonBody(Exception):
+    """The body was sent with a content type other than JSON (text/plain, a form, none)."""
+
+
+class JsonOnlyParser(Parser):
+    """Reads a request body only when it is declared as JSON: a text/plain or form body that
+    happens to parse as JSON is still not what the client meant to send."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.content_type != "application/json":
+            raise NotJsonBody(request.content_type)
+        return super().parse_body(request)
 
 
 def error_item(field: str, code: str, message: str) -> dict[str, str]:
@@ -75,8 +90,13 @@ def _schema_message(error: dict[str, Any], path: str) -> str:
         return _("This field is required.") if path else _("The request body is empty.")
     if kind in ("string_type", "string_unicode"):
         return _("Must be text.")
-    if kind == "string_too_short":
+    if kind in ("string_too_short", "blank"):
         return _("Must not be empty.")
+    if kind == "control_character":
+        return _(
+            "Contains a control character (%(code)s at character %(position)d); remove it and "
+            "try again."
+        ) % {"code": context.get("code", ""), "position": context.get("position", 0)}
     if kind == "string_too_long":
         return _("At most %(n)d characters.") % {"n": context.get("max_length", 0)}
     if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
@@ -122,6 +142,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, NotJsonBody):
+            message = _("The request body must be JSON, sent as Content-Type: application/json.")
+            item = error_item("", "unsupported_media_type", message)
+            return error_response(api, request, [item], 415)
         if isinstance(exc.__cause__, ValueError):
             # ninja wraps what the JSON parser raised (bad JSON, bad UTF-8: ValueErrors) in a 400.
             item = error_item("", "malformed_json", _("The request body is not valid JSON."))

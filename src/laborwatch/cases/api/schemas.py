@@ -11,10 +11,11 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from laborwatch.cases.models import RequestType
+from laborwatch.lib.control_characters import code_point, first_control_character
 
 # Dates outside this range are typing mistakes; far ones would also overflow the deadline
 # arithmetic (a year-1 call minus the 30-day group window).
@@ -36,33 +37,131 @@ def _plausible(value: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_plausible)]
 Moment = Annotated[dt.datetime, AfterValidator(_plausible)]
 
+# The same rules as JSON Schema patterns, so the OpenAPI document states what is enforced: no
+# control character (a multi-line text allows tab, LF and CR) and, where required, not blank.
+_LINE_CHAR = r"[^\u0000-\u001f\u007f-\u009f]"
+_TEXT_CHAR = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
+LINE_PATTERN = f"^{_LINE_CHAR}*$"
+FILLED_LINE_PATTERN = rf"^{_LINE_CHAR}*[^\s\u0000-\u001f\u007f-\u009f]{_LINE_CHAR}*$"
+FILLED_TEXT_PATTERN = rf"^{_TEXT_CHAR}*[^\s\u0000-\u001f\u007f-\u009f]{_TEXT_CHAR}*$"
+
+
+def _no_control_characters(*, multiline: bool, filled: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        found = first_control_character(value, multiline=multiline)
+        if found is not None:
+            raise PydanticCustomError(
+                "control_character",
+                "control character {code} at character {position}",
+                {"code": code_point(found[1]), "position": found[0]},
+            )
+        if filled and not value.strip():
+            raise PydanticCustomError("blank", "must not be blank")
+        return value
+
+    return AfterValidator(check)
+
+
+def _documented(*, max_length: int, pattern: str, filled: bool = False) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": max_length,
+            **({"minLength": 1} if filled else {}),
+            "pattern": pattern,
+        }
+    )
+
+
+_LINE = _no_control_characters(multiline=False, filled=False)
+_FILLED_LINE = _no_control_characters(multiline=False, filled=True)
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=60),
+    _FILLED_LINE,
+    _documented(max_length=60, pattern=FILLED_LINE_PATTERN, filled=True),
+]
+Phone = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=30),
+    _FILLED_LINE,
+    _documented(max_length=30, pattern=FILLED_LINE_PATTERN, filled=True),
+]
+Code = Annotated[
+    str,
+    StringConstraints(max_length=30),
+    _LINE,
+    _documented(max_length=30, pattern=LINE_PATTERN),
+]
+EmployerName = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    _LINE,
+    _documented(max_length=200, pattern=LINE_PATTERN),
+]
+Description = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000),
+    _no_control_characters(multiline=True, filled=True),
+    _documented(max_length=5000, pattern=FILLED_TEXT_PATTERN, filled=True),
+]
+Category = Annotated[
+    str,
+    StringConstraints(max_length=60),
+    _LINE,
+    _documented(max_length=60, pattern=LINE_PATTERN),
+]
+ProjectName = EmployerName
+AssigningBody = Annotated[
+    str,
+    StringConstraints(max_length=100),
+    _LINE,
+    _documented(max_length=100, pattern=LINE_PATTERN),
+]
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    _FILLED_LINE,
+    _documented(max_length=64, pattern=FILLED_LINE_PATTERN, filled=True),
+]
+
 
 class CallerIn(BaseModel):
-    name: str = Field(max_length=60, description="来电人姓名")
-    phone: str = Field(max_length=30, description="手机号或带区号的固定电话，如 0532-88886666")
-    id_number: str | None = Field(None, max_length=30, description="公民身份号码（可选）")
+    name: Name = Field(description="来电人姓名")
+    phone: Phone = Field(description="手机号或带区号的固定电话，如 0532-88886666")
+    id_number: Code | None = Field(None, description="公民身份号码（可选）")
 
 
 class EmployerIn(BaseModel):
     """Give the credit code, the name, or both."""
 
-    credit_code: str | None = Field(None, max_length=30, description="统一社会信用代码")
-    name: str | None = Field(None, max_length=200, description="用人单位名称（来电人所述）")
+    # The server refuses an employer with neither; the document says so.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": [field],
+                    "properties": {field: {"type": "string", "pattern": FILLED_LINE_PATTERN}},
+                }
+                for field in ("credit_code", "name")
+            ]
+        }
+    )
+
+    credit_code: Code | None = Field(None, description="统一社会信用代码")
+    name: EmployerName | None = Field(None, description="用人单位名称（来电人所述）")
 
 
 class CaseIn(BaseModel):
-    external_ref: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
-    ] = Field(description="热线系统的工单编号；同一编号重复推送只建一件工单")
+    external_ref: Reference = Field(description="热线系统的工单编号；同一编号重复推送只建一件工单")
     received_at: Moment | None = Field(
         None, description="来电时间（不得晚于当前时间）；不带时区时按北京时间"
     )
     caller: CallerIn
     employer: EmployerIn
-    description: str = Field(max_length=5000, description="诉求内容")
-    category: str | None = Field(
+    description: Description = Field(description="诉求内容")
+    category: Category | None = Field(
         None,
-        max_length=60,
         description=(
             "诉求类别代码（如 WAGE.ARREARS）。省略时按规则推断：诉求内容提到工资、欠薪或拖欠"
             "则为 WAGE.ARREARS，否则为 CONTRACT.PERFORMANCE"
@@ -75,9 +174,9 @@ class CaseIn(BaseModel):
     workers_involved: int = Field(1, ge=1, le=100_000, description="涉及人数")
     arrears_from: Day | None = Field(None, description="欠薪起始日期（不得晚于今天）")
     arrears_to: Day | None = Field(None, description="欠薪截止日期（不得晚于今天）")
-    project_name: str | None = Field(None, max_length=200, description="工程项目名称")
-    assigned_by: str | None = Field(
-        None, max_length=100, description="督办单位（仅督办渠道的客户端必填）"
+    project_name: ProjectName | None = Field(None, description="工程项目名称")
+    assigned_by: AssigningBody | None = Field(
+        None, description="督办单位（仅督办渠道的客户端必填）"
     )
     superior_deadline: Moment | None = Field(None, description="督办时限（仅督办渠道的客户端必填）")
 

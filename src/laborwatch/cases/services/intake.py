@@ -19,7 +19,13 @@ from laborwatch.cases.sla import policy_for, refresh_clock, set_deadlines
 from laborwatch.cases.suggest import suggest_category
 from laborwatch.core.audit import events_batched, record_event
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.core.validators import validate_credit_code, validate_id_number, validate_phone
+from laborwatch.core.validators import (
+    validate_credit_code,
+    validate_id_number,
+    validate_multiline,
+    validate_phone,
+    validate_single_line,
+)
 from laborwatch.lib.codes import normalize_code, normalize_phone
 from laborwatch.text.taxonomy import categories
 from laborwatch.workers.services import worker_for_caller
@@ -79,7 +85,8 @@ def case_intake(
     try:
         _check_caller(name=caller_name, phone=caller_phone, id_number=caller_id_number)
     except ValidationError as error:
-        errors.update(error.message_dict)
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     try:
         _check(
             category_given=bool(category),
@@ -90,6 +97,17 @@ def case_intake(
                 "employer_name": (employer_name, 200),
                 "project_name": (project_name, 200),
                 "assigned_by": (assigned_by, 100),
+            },
+            single_lines={
+                "external_ref": external_ref,
+                "caller_name": caller_name,
+                "caller_phone": caller_phone,
+                "caller_id_number": caller_id_number,
+                "employer_credit_code": employer_credit_code,
+                "employer_name": employer_name,
+                "category": category,
+                "project_name": project_name,
+                "assigned_by": assigned_by,
             },
             channel=channel,
             category=category,
@@ -106,7 +124,8 @@ def case_intake(
             now=now,
         )
     except ValidationError as error:
-        errors.update(error.message_dict)
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
     received_at = _aware(received_at) if received_at is not None else None
@@ -186,6 +205,7 @@ def _check(
     category_given: bool,
     request_type: str,
     lengths: dict[str, tuple[str, int]],
+    single_lines: dict[str, str],
     channel: str,
     category: str,
     description: str,
@@ -206,6 +226,14 @@ def _check(
     def add(field_name: str, message: str) -> None:
         errors.setdefault(field_name, []).append(message)
 
+    for field_name, text in [*single_lines.items(), ("description", description)]:
+        try:
+            if field_name == "description":
+                validate_multiline(text)
+            else:
+                validate_single_line(text)
+        except ValidationError as error:
+            errors.setdefault(field_name, []).extend(error.messages)
     if channel not in Channel.values:
         add("channel", _("Unknown channel."))
     if request_type not in RequestType.values:

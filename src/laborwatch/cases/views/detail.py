@@ -13,22 +13,25 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
 from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
 from laborwatch.cases.linking import Candidate, link_employer
 from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
 from laborwatch.cases.selectors import ledger_totals
+from laborwatch.cases.services.reveal import OriginalText, case_has_originals, case_text_reveal
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.text.orgs import extract_orgs
 from laborwatch.workers.access import may_reveal, workers_visible_to
+from laborwatch.workers.forms import RevealForm
 
 # Each SLA clock: its deadline field and the fields recording when its stage was done.
 SLA_CLOCKS = (
@@ -196,8 +199,10 @@ def render_detail(
     *,
     bound: dict[str, Form] | None = None,
     status: int = 200,
+    originals: list[OriginalText] | None = None,
 ) -> HttpResponse:
-    """The page; `bound` holds a submitted form by action name (or reply_form_key)."""
+    """The page; `bound` holds a submitted form by action name (or reply_form_key);
+    `originals` the free texts as typed, just revealed."""
     user = request.user
     bound = bound or {}
     now = timezone.now()
@@ -241,6 +246,13 @@ def render_detail(
         "timeline": timeline(case),
         "forms": forms,
         "panel": panel,
+        # Free text stored masked: a role that may reveal reads it as typed, audited.
+        "originals": originals,
+        "text_reveal_form": (
+            bound.get("text_reveal") or RevealForm(auto_id="text-reveal-%s")
+            if originals is None and may_reveal(user) and case_has_originals(case)
+            else None
+        ),
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -249,3 +261,18 @@ def render_detail(
 def case_detail(request: AuthenticatedRequest, number: str) -> HttpResponse:
     case = get_case_for_user(request.user, number)
     return render_detail(request, case)
+
+
+@login_required
+@require_POST
+def case_text_reveal_view(request: AuthenticatedRequest, number: str) -> HttpResponse:
+    case = get_case_for_user(request.user, number)
+    if not may_reveal(request.user):
+        raise Http404
+    form = RevealForm(request.POST, auto_id="text-reveal-%s")
+    if not form.is_valid():
+        return render_detail(request, case, bound={"text_reveal": form}, status=400)
+    originals = case_text_reveal(
+        actor=request.user, case=case, reason=form.cleaned_data["reason"], now=timezone.now()
+    )
+    return render_detail(request, case, originals=originals)
