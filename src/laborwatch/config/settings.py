@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "laborwatch.cases",
     "laborwatch.warnings",
     "laborwatch.reports",
+    "laborwatch.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.cases.forms import category_choices, district_choices
+from laborwatch.cases.forms import DATE_INPUT, category_choices, district_choices, figure_period
 from laborwatch.enterprises.models import Industry
+from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
 from laborwatch.warnings.selectors import WarningFilters
 
@@ -37,6 +38,19 @@ class WarningFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
+    # A dashboard figure and its period: the warnings behind the figure (warnings/figures.py).
+    figure = forms.ChoiceField(
+        label=_("Figure"),
+        required=False,
+        choices=[("", _("No figure")), *((f.key, f.label) for f in WARNING_FIGURES.values())],
+    )
+    period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
+    period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
+    peak_grade = forms.ChoiceField(
+        label=_("Highest grade reached"),
+        required=False,
+        choices=[("", _("All grades")), *Grade.choices],
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -53,6 +67,9 @@ class WarningFilterForm(forms.Form):
             status=data.get("status", ""),
             overdue=bool(data.get("overdue")),
             query=data.get("q", ""),
+            figure=data.get("figure", ""),
+            period=figure_period(data),
+            peak_grade=data.get("peak_grade", ""),
         )
 
 

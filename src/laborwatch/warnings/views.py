@@ -28,6 +28,7 @@ from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.warnings import labels
 from laborwatch.warnings.access import get_warning_for_user, routing_for, warnings_visible_to
+from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.forms import StepForm, WarningFilterForm, WorkOrderForm
 from laborwatch.warnings.models import (
     GRADES_HIGH_FIRST,
@@ -52,7 +53,8 @@ EXPORT_LIMIT = 50_000
 @login_required
 def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
     form = WarningFilterForm(request.GET or None)
-    rows = warning_board(user=request.user, filters=form.filters())
+    filters = form.filters()
+    rows = warning_board(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     counts = dict(rows.order_by().values_list("grade").annotate(n=Count("pk")))
@@ -63,6 +65,8 @@ def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "grade_counts": [(grade, counts.get(grade, 0)) for grade in GRADES_HIGH_FIRST],
+            "figure": WARNING_FIGURES.get(filters.figure) if filters.period else None,
+            "figure_period": filters.period,
         },
     )
 

@@ -1,0 +1,26 @@
+/* The command dashboard's charts: each container names its ECharts option in the page's
+   JSON; a click on a bar, point or funnel stage opens the list it counts. SVG rendering, so a
+   printed page is sharp; the charts are laid out again for print and back. */
+(function () {
+  "use strict";
+  var options = JSON.parse(document.getElementById("dashboard-charts").textContent);
+  var charts = [];
+  document.querySelectorAll("[data-chart]").forEach(function (element) {
+    var option = options[element.getAttribute("data-chart")];
+    if (!option) { return; }
+    var chart = echarts.init(element, null, { renderer: "svg" });
+    chart.setOption(option);
+    chart.on("click", function (params) {
+      if (params.data && params.data.url) { window.location.href = params.data.url; }
+    });
+    element.setAttribute("aria-label", option.title && option.title.text || "");
+    charts.push(chart);
+  });
+  function resize() { charts.forEach(function (chart) { chart.resize(); }); }
+  window.addEventListener("resize", resize);
+  window.addEventListener("beforeprint", resize);
+  window.addEventListener("afterprint", resize);
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", resize);
+  }
+})();
