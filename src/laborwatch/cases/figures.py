@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +109,18 @@ def figure_rows(rows: QuerySet[Case], figure: CaseFigure, period: Period) -> Que
 def live(rows: QuerySet[Case]) -> QuerySet[Case]:
     """Every case but the merged ones, which live on in the case they were merged into."""
     return rows.exclude(status=Status.MERGED)
+
+
+def counts(rows: QuerySet[Case], periods: dict[str, Period]) -> dict[str, Any]:
+    """Every figure of every named period over `rows`, in one query: `<figure>_<name>` the
+    count, `amount_<name>` and `workers_<name>` the wages recovered and the workers they
+    reached, `covered_<name>` the workers covered by all cases resolved."""
+    aggregates: dict[str, Any] = {}
+    for name, period in periods.items():
+        for figure in CASE_FIGURES.values():
+            aggregates[f"{figure.key}_{name}"] = Count("pk", filter=figure.q(period))
+        wages = WAGES_RECOVERED.q(period)
+        aggregates[f"amount_{name}"] = Sum("wages_recovered", filter=wages)
+        aggregates[f"workers_{name}"] = Sum("workers_covered", filter=wages)
+        aggregates[f"covered_{name}"] = Sum("workers_covered", filter=RESOLVED.q(period))
+    return live(rows).aggregate(**aggregates)

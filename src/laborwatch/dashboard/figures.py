@@ -21,15 +21,6 @@ from laborwatch.lib.periods import Period
 from laborwatch.warnings import figures as warning_figures
 from laborwatch.warnings.models import GRADES_HIGH_FIRST, Grade
 
-CASE_COUNTS = (
-    case_figures.RECEIVED,
-    case_figures.FEEDBACK_IN_24H,
-    case_figures.RESOLVED,
-    case_figures.RESOLVED_ON_TIME,
-    case_figures.UNION_MEDIATED,
-    case_figures.WAGES_RECOVERED,
-)
-
 
 @dataclass(frozen=True)
 class Part:
@@ -51,19 +42,6 @@ class Tile:
     change: str = ""
     direction: str = ""  # up / down / ""
     parts: list[Part] = field(default_factory=list)
-
-
-def case_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
-    """`<figure>_<period name>` → count for every case figure, plus the wages and workers of
-    the wages-recovered figure, in one query."""
-    aggregates: dict[str, Any] = {}
-    for name, period in periods.items():
-        for figure in CASE_COUNTS:
-            aggregates[f"{figure.key}_{name}"] = Count("pk", filter=figure.q(period))
-        wages = case_figures.WAGES_RECOVERED.q(period)
-        aggregates[f"amount_{name}"] = Sum("wages_recovered", filter=wages)
-        aggregates[f"workers_{name}"] = Sum("workers_covered", filter=wages)
-    return case_figures.live(scope.cases()).aggregate(**aggregates)
 
 
 def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:

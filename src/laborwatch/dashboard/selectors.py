@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from laborwatch.cases import figures as case_figures
 from laborwatch.dashboard import charts, figures
 from laborwatch.dashboard.figures import Tile
 from laborwatch.dashboard.scope import Scope
@@ -25,7 +26,7 @@ class Dashboard:
 def command_dashboard(*, scope: Scope, period: Period) -> Dashboard:
     previous = period.previous()
     periods = {"now": period, "before": previous}
-    case_counts = figures.case_counts(scope, periods)
+    case_counts = case_figures.counts(scope.cases(), periods)
     warning_counts = figures.warning_counts(scope, periods)
     chosen: dict[str, dict[str, Any]] = {
         "trend": charts.trend_chart(scope, period),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 BASELINE_MONTHS = 6
 # Fewer baseline months with any demand than this, and no rise is claimed.
 MIN_BASELINE_MONTHS = 2
-FEEDBACK_WINDOW = dt.timedelta(hours=24)
 TOP_ENTERPRISES = 10
 UNKNOWN = "未明确"
 
@@ -150,7 +149,7 @@ class Sla:
     resolved_on_time: int
     wages_recovered: Decimal
     workers_covered: int
-    median_days_to_resolve: float | None
+    median_days_to_resolve: float | None = None
 
     @property
     def feedback_rate(self) -> float | None:
@@ -222,63 +221,33 @@ def _counts(values: Iterable[str], order: Sequence[str] = ()) -> list[Count]:
     return [Count(key, counted[key], counted[key] / total) for key in keys]
 
 
-def sla_of(month_rows: Sequence[CaseRow], resolved_rows: Sequence[CaseRow]) -> Sla:
-    """Feedback within 24 h of the month's demands; on-time resolution of those resolved in it."""
+def median_days(resolved_rows: Sequence[CaseRow]) -> float | None:
+    """The median time from receipt to resolution, in days."""
     days = sorted(
         (row.resolved_at - row.received_at).total_seconds() / 86400
         for row in resolved_rows
         if row.resolved_at is not None
     )
-    median = None
-    if days:
-        middle = len(days) // 2
-        median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-    return Sla(
-        received=len(month_rows),
-        feedback_in_24h=sum(
-            1
-            for row in month_rows
-            if row.feedback_at is not None and row.feedback_at - row.received_at <= FEEDBACK_WINDOW
-        ),
-        resolved=len(resolved_rows),
-        resolved_on_time=sum(
-            1
-            for row in resolved_rows
-            if row.resolved_at is not None
-            and row.resolve_due is not None
-            and row.resolved_at <= row.resolve_due
-        ),
-        wages_recovered=sum((row.wages_recovered for row in resolved_rows), Decimal("0")),
-        workers_covered=sum(row.workers_covered for row in resolved_rows),
-        median_days_to_resolve=median,
-    )
-
-
-def _resolved_in(rows: Sequence[CaseRow], month: dt.date) -> list[CaseRow]:
-    return [row for row in rows if row.resolved_at and month_start(row.resolved_at) == month]
+    if not days:
+        return None
+    middle = len(days) // 2
+    return days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
 
 
 def _district_rows(
     this: Sequence[CaseRow],
     previous: Sequence[CaseRow],
-    resolved_now: Sequence[CaseRow],
-    resolved_before: Sequence[CaseRow],
+    on_time: Mapping[str, tuple[float | None, float | None]],
 ) -> list[DistrictRow]:
     now = Counter(row.district or UNKNOWN for row in this)
     before = Counter(row.district or UNKNOWN for row in previous)
-
-    def on_time(rows: Sequence[CaseRow], district: str) -> float | None:
-        return sla_of(
-            [], [row for row in rows if (row.district or UNKNOWN) == district]
-        ).on_time_rate
-
     return [
         DistrictRow(
             label=district,
             count=now[district],
             previous=before[district],
-            on_time_rate=on_time(resolved_now, district),
-            previous_on_time_rate=on_time(resolved_before, district),
+            on_time_rate=on_time.get(district, (None, None))[0],
+            previous_on_time_rate=on_time.get(district, (None, None))[1],
         )
         for district in sorted(now, key=lambda district: (-now[district], district))
     ]
@@ -372,13 +341,19 @@ def monthly_report(
     month: dt.date,
     scope: str = "",
     generated_at: dt.datetime,
+    sla: Sla,
+    previous_sla: Sla,
+    district_on_time: Mapping[str, tuple[float | None, float | None]] | None = None,
     request_types: Sequence[str] = (),
     channels: Sequence[str] = (),
 ) -> MonthlyReport:
     """The report of `month` from rows covering it, its six months before and a year earlier.
 
-    `request_types` and `channels`: the labels in the order the report lists them (the work
-    order's choices, given by the caller); others follow by count."""
+    `sla` and `previous_sla`: the timeliness figures of the month and the month before, and
+    `district_on_time` each district's on-time rate in both, counted by the caller with the
+    dashboard's own definitions (cases/figures.py); the median time to resolution is taken
+    here from the rows. `request_types` and `channels`: the labels in the order the report
+    lists them (the work order's choices, given by the caller); others follow by count."""
     by_month: dict[dt.date, list[CaseRow]] = defaultdict(list)
     resolved: dict[dt.date, list[CaseRow]] = defaultdict(list)
     for row in rows:
@@ -403,14 +378,14 @@ def monthly_report(
         request_types=_counts((row.request_type for row in this), request_types),
         channels=_counts((row.channel for row in this), channels),
         categories=_category_changes(this, previous, last_year),
-        districts=_district_rows(
-            this, previous, resolved.get(month, []), resolved.get(previous_month, [])
-        ),
+        districts=_district_rows(this, previous, district_on_time or {}),
         industries=_counts(row.industry or UNKNOWN for row in this if row.employer),
         enterprises=_enterprise_rows(this),
         groups=_group_rows(this),
-        sla=sla_of(this, resolved.get(month, [])),
-        previous_sla=sla_of(previous, resolved.get(previous_month, [])),
+        sla=replace(sla, median_days_to_resolve=median_days(resolved.get(month, []))),
+        previous_sla=replace(
+            previous_sla, median_days_to_resolve=median_days(resolved.get(previous_month, []))
+        ),
         trend=[
             (add_months(month, -back), len(by_month.get(add_months(month, -back), [])))
             for back in range(12, -1, -1)
