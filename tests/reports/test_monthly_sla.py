@@ -30,7 +30,9 @@ def october(org_units) -> None:
     def case(employer, at: dt.datetime, phone: str) -> Case:
         return make_case(employer, caller_phone=phone, received_at=at, now=at)
 
-    exactly, minute_late, none, early = (case(shinan, received, f"1390000000{i}") for i in range(4))
+    exactly, minute_late, _no_feedback, early = (
+        case(shinan, received, f"1390000000{i}") for i in range(4)
+    )
     update(exactly, feedback_at=received + dt.timedelta(hours=24))
     update(minute_late, feedback_at=received + dt.timedelta(hours=24, minutes=1))
     update(early, feedback_at=received + dt.timedelta(hours=2))
