@@ -10,6 +10,7 @@ into and are never counted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,16 +112,35 @@ def live(rows: QuerySet[Case]) -> QuerySet[Case]:
     return rows.exclude(status=Status.MERGED)
 
 
-def counts(rows: QuerySet[Case], periods: dict[str, Period]) -> dict[str, Any]:
-    """Every figure of every named period over `rows`, in one query: `<figure>_<name>` the
-    count, `amount_<name>` and `workers_<name>` the wages recovered and the workers they
-    reached, `covered_<name>` the workers covered by all cases resolved."""
+def counts(
+    rows: QuerySet[Case],
+    periods: dict[str, Period],
+    *,
+    only: Iterable[CaseFigure] | None = None,
+) -> dict[str, Any]:
+    """Every figure (or those `only` names) of every named period over `rows`, in one query:
+    `<figure>_<name>` the count; unless `only` is given, `amount_<name>` and `workers_<name>`
+    the wages recovered and the workers they reached, `covered_<name>` the workers covered by
+    all cases resolved."""
     aggregates: dict[str, Any] = {}
     for name, period in periods.items():
-        for figure in CASE_FIGURES.values():
+        for figure in CASE_FIGURES.values() if only is None else only:
             aggregates[f"{figure.key}_{name}"] = Count("pk", filter=figure.q(period))
+        if only is not None:
+            continue
         wages = WAGES_RECOVERED.q(period)
         aggregates[f"amount_{name}"] = Sum("wages_recovered", filter=wages)
         aggregates[f"workers_{name}"] = Sum("workers_covered", filter=wages)
         aggregates[f"covered_{name}"] = Sum("workers_covered", filter=RESOLVED.q(period))
-    return live(rows).aggregate(**aggregates)
+    return live(rows).filter(_any_date_within(periods.values())).aggregate(**aggregates)
+
+
+def _any_date_within(periods: Iterable[Period]) -> Q:
+    """Cases received or resolved within one of the periods: all the figures can count,
+    so the aggregate reads those rows only."""
+    within = Q(pk__in=[])
+    for period in periods:
+        start, end = period.bounds()
+        within |= Q(received_at__gte=start, received_at__lt=end)
+        within |= Q(resolved_at__gte=start, resolved_at__lt=end)
+    return within

@@ -14,13 +14,12 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.core.models import OrgUnit
 from laborwatch.dashboard.scope import Scope
-from laborwatch.lib.periods import SHANGHAI, Period, add_months
+from laborwatch.lib.periods import Period, add_months
 from laborwatch.reports.monthly.report import category_group
 from laborwatch.text.taxonomy import label as category_label
 from laborwatch.warnings import figures as warning_figures
@@ -54,29 +53,17 @@ def trend_months(period: Period) -> list[Period]:
 
 def trend_chart(scope: Scope, period: Period) -> dict[str, Any]:
     """Work orders received and resolved, warnings issued: the twelve months to the period's
-    end, month by month."""
+    end, month by month (each month counted with the figure's own definition)."""
     months = trend_months(period)
-    span = Period(months[0].start, months[-1].end)
-    counts: dict[str, Counter[Any]] = {}
-    for figure in (case_figures.RECEIVED, case_figures.RESOLVED):
-        rows = case_figures.figure_rows(scope.cases(), figure, span)
-        counts[figure.key] = Counter(
-            {
-                row["month"].date(): row["count"]
-                for row in rows.annotate(month=TruncMonth(figure.date_field, tzinfo=SHANGHAI))
-                .order_by()
-                .values("month")
-                .annotate(count=Count("pk"))
-            }
-        )
-    issued = warning_figures.figure_rows(scope.warnings(), warning_figures.ISSUED, span)
-    counts["issued"] = Counter(
-        {
-            row["month"]: row["count"]
-            for row in issued.annotate(month=TruncMonth("first_seen_on"))
-            .order_by()
-            .values("month")
-            .annotate(count=Count("pk"))
+    named = {f"m{index}": month for index, month in enumerate(months)}
+    shown = (case_figures.RECEIVED, case_figures.RESOLVED)
+    cases = case_figures.counts(scope.cases(), named, only=shown)
+    issued = warning_figures.figure_rows(
+        scope.warnings(), warning_figures.ISSUED, Period(months[0].start, months[-1].end)
+    ).aggregate(
+        **{
+            f"issued_{name}": Count("pk", filter=warning_figures.ISSUED.q(month))
+            for name, month in named.items()
         }
     )
     option = _base(_("Month by month"))
@@ -93,27 +80,25 @@ def trend_chart(scope: Scope, period: Period) -> dict[str, Any]:
     option["series"] = [
         {
             "type": "bar",
-            "name": str(case_figures.RECEIVED.label),
+            "name": str(figure.label),
             "data": [
-                _point(counts["received"][m.start], scope.case_list("received", m)) for m in months
+                _point(cases[f"{figure.key}_{name}"], scope.case_list(figure.key, month))
+                for name, month in named.items()
             ],
-        },
-        {
-            "type": "bar",
-            "name": str(case_figures.RESOLVED.label),
-            "data": [
-                _point(counts["resolved"][m.start], scope.case_list("resolved", m)) for m in months
-            ],
-        },
+        }
+        for figure in shown
+    ]
+    option["series"].append(
         {
             "type": "line",
             "name": str(warning_figures.ISSUED.label),
             "yAxisIndex": 1,
             "data": [
-                _point(counts["issued"][m.start], scope.warning_board("issued", m)) for m in months
+                _point(issued[f"issued_{name}"], scope.warning_board("issued", month))
+                for name, month in named.items()
             ],
-        },
-    ]
+        }
+    )
     return option
 
 

@@ -57,7 +57,11 @@ def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
         defused = warning_figures.MAJOR_DEFUSED.q(period)
         aggregates[f"major_defused_{name}"] = Count("pk", filter=defused)
         aggregates[f"major_workers_{name}"] = Sum("enterprise__employee_count", filter=defused)
-    return scope.warnings().aggregate(**aggregates)
+    return (
+        scope.warnings()
+        .filter(warning_figures.any_within(periods.values()))
+        .aggregate(**aggregates)
+    )
 
 
 def percent(numerator: int, denominator: int) -> float | None:

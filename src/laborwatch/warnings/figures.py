@@ -10,7 +10,7 @@ it, whenever they did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -128,6 +128,15 @@ FUNNEL = (ISSUED, SIGNED, VERIFIED, HANDLED, CLOSED)
 WARNING_FIGURES: dict[str, WarningFigure] = {
     figure.key: figure for figure in (*FUNNEL, MAJOR_DEFUSED)
 }
+
+
+def any_within(periods: Iterable[Period]) -> Q:
+    """A cheap superset of what the figures count in the periods (issued or resolved in one
+    of them, or closed while signalled), so an aggregate reads those rows only."""
+    within = Q(resolved_on=None, status=WarningStatus.CLOSED)
+    for period in periods:
+        within |= _issued(period) | Q(resolved_on__gte=period.start, resolved_on__lte=period.end)
+    return within
 
 
 def figure_rows(
