@@ -136,11 +136,10 @@ def counts(
 
 
 def _any_date_within(periods: Iterable[Period]) -> Q:
-    """Cases received or resolved within one of the periods: all the figures can count,
-    so the aggregate reads those rows only."""
-    within = Q(pk__in=[])
-    for period in periods:
-        start, end = period.bounds()
-        within |= Q(received_at__gte=start, received_at__lt=end)
-        within |= Q(resolved_at__gte=start, resolved_at__lt=end)
-    return within
+    """Cases received or resolved from the first period's start to the last one's end: all
+    the figures can count, so the aggregate reads those rows only."""
+    bounds = [period.bounds() for period in periods]
+    start, end = min(b[0] for b in bounds), max(b[1] for b in bounds)
+    return Q(received_at__gte=start, received_at__lt=end) | Q(
+        resolved_at__gte=start, resolved_at__lt=end
+    )

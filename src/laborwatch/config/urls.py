@@ -19,6 +19,7 @@ urlpatterns = [
     path("workers/", include("laborwatch.workers.urls")),
     path("cases/", include("laborwatch.cases.urls")),
     path("warnings/", include("laborwatch.warnings.urls")),
+    path("reports/", include("laborwatch.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from laborwatch.reports.monthly.sections import (
     subtitle,
 )
 from laborwatch.reports.render.docx import FONT, table
+from laborwatch.reports.render.issue import IssueMark, add_mark_docx, add_page_numbers_docx
 
 CHART_WIDTH = Cm(16)
 STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
@@ -39,11 +40,13 @@ def _east_asian_font(document: Any) -> None:
     document.styles["Normal"].font.size = Pt(11)
 
 
-def render_docx(report: MonthlyReport, out: Path) -> Path:
+def render_docx(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
     document = Document()
     _east_asian_font(document)
+    add_page_numbers_docx(document)
     heading = document.add_heading(report.title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_mark_docx(document, mark)
     document.add_paragraph(subtitle(report)).alignment = WD_ALIGN_PARAGRAPH.CENTER
     for block in monthly_blocks(report):
         if isinstance(block, Heading):

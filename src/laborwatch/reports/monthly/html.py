@@ -15,6 +15,7 @@ from laborwatch.reports.monthly.sections import (
     monthly_blocks,
     subtitle,
 )
+from laborwatch.reports.render.issue import HTML_PAGE_CSS, IssueMark, mark_html
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
@@ -28,6 +29,8 @@ th { background: #f3e5e3; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; }
 figcaption { color: #555; font-size: .9em; }
+.issue-mark { text-align: center; color: #444; font-size: .9em; }
+.issue-mark p { margin: .2em 0; }
 """
 
 
@@ -56,13 +59,13 @@ def _block_html(block: Heading | Text | Table | Image) -> str:
     )
 
 
-def render_html(report: MonthlyReport, out: Path) -> Path:
+def render_html(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
     body = "\n".join(_block_html(block) for block in monthly_blocks(report))
     out.write_text(
         "<!doctype html>\n"
         f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(report.title)}</title>'
-        f"<style>{STYLE}</style></head><body>"
-        f"<h1>{escape(report.title)}</h1>"
+        f"<style>{STYLE}{HTML_PAGE_CSS}</style></head><body>"
+        f"<h1>{escape(report.title)}</h1>{mark_html(mark)}"
         f'<p class="subtitle">{escape(subtitle(report))}</p>\n{body}\n</body></html>\n',
         encoding="utf-8",
     )

@@ -14,6 +14,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import Table as PdfTable
@@ -29,6 +30,7 @@ from laborwatch.reports.monthly.sections import (
     subtitle,
 )
 from laborwatch.reports.render.font import FONT_NAME, cjk_font_file
+from laborwatch.reports.render.issue import IssueMark
 
 CHART_WIDTH = 16 * cm
 TABLE_WIDTH = 17 * cm
@@ -77,10 +79,13 @@ def _table(block: Table, style: ParagraphStyle) -> PdfTable:
     return table
 
 
-def _flowables(report: MonthlyReport, blocks: list[Block]) -> list[Flowable]:
+def _flowables(
+    report: MonthlyReport, blocks: list[Block], mark: IssueMark | None
+) -> list[Flowable]:
     styles = _styles()
     story: list[Flowable] = [
         Paragraph(escape(report.title), styles["title"]),
+        *(Paragraph(escape(line), styles["subtitle"]) for line in (mark.lines() if mark else [])),
         Paragraph(escape(subtitle(report)), styles["subtitle"]),
         Spacer(1, 8),
     ]
@@ -108,7 +113,14 @@ def _register_font() -> None:
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(cjk_font_file())))
 
 
-def render_pdf(report: MonthlyReport, out: Path) -> Path:
+def _page_number(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont(FONT_NAME, 9)
+    canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"第 {document.page} 页")
+    canvas.restoreState()
+
+
+def render_pdf(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
     blocks = monthly_blocks(report)
     _register_font()
     document = SimpleDocTemplate(
@@ -120,5 +132,7 @@ def render_pdf(report: MonthlyReport, out: Path) -> Path:
         topMargin=2 * cm,
         bottomMargin=2 * cm,
     )
-    document.build(_flowables(report, blocks))
+    document.build(
+        _flowables(report, blocks, mark), onFirstPage=_page_number, onLaterPages=_page_number
+    )
     return out
