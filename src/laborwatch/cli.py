@@ -19,6 +19,7 @@ COMMANDS = (
     "synth",
     "load",
     "sla-sweep",
+    "run-jobs",
     "api-token",
     "ingest",
     "score",

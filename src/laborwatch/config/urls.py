@@ -20,6 +20,8 @@ urlpatterns = [
     path("cases/", include("laborwatch.cases.urls")),
     path("warnings/", include("laborwatch.warnings.urls")),
     path("reports/", include("laborwatch.reports.urls")),
+    path("notifications/", include("laborwatch.notifications.urls")),
+    path("runs/", include("laborwatch.schedule.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.reports.access import may_read_reports
+from laborwatch.schedule.views import RUN_LOG_ROLES
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,6 +29,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if not may_read_reports(user):
         items = [item for item in items if item["key"] != "reports"]
+    if user.role in RUN_LOG_ROLES:
+        items.append({"label": _("Run log"), "url": reverse("schedule:runs"), "key": "runs"})
     if user.can_read_audit_log:
         items.append({"label": _("Audit log"), "url": reverse("audit_log"), "key": "audit"})
     path = request.path

@@ -20,6 +20,9 @@ from django.utils.translation import gettext as _
 from laborwatch.cases.numbering import take_sequence
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.roles import Role
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import centre_users, notify
 from laborwatch.reports.access import may_issue
 from laborwatch.reports.daily.output import write_report
 from laborwatch.reports.daily.report import daily_report, summary
@@ -92,6 +95,29 @@ def _render(
         return title, text, html, (files / "report.docx").read_bytes(), pdf
 
 
+def _notify_readers(report: IssuedReport, now: dt.datetime) -> None:
+    """A district's report to its district union; the city's to the centre and the leaders."""
+    message = _("Report issued: %(title)s (%(number)s).") % {
+        "title": report.title,
+        "number": report.number,
+    }
+    units: list[OrgUnit] = []
+    users: list[User] = []
+    if report.district is not None:
+        units = [report.district]
+    else:
+        users = [*centre_users(), *User.objects.filter(is_active=True, role=Role.LEADER)]
+    notify(
+        kind=Notification.Kind.REPORT,
+        message=message,
+        key=f"report:{report.pk}",
+        url=f"/reports/{report.pk}/",
+        org_units=units,
+        users=users,
+        now=now,
+    )
+
+
 @transaction.atomic
 def report_issue(
     *,
@@ -162,6 +188,7 @@ def report_issue(
         docx=docx,
         pdf=pdf,
     )
+    _notify_readers(report, now)
     record_event(
         actor=actor,
         action="report.correct" if original is not None else "report.issue",
