@@ -15,7 +15,7 @@ from laborwatch.notifications.models import Notice, Notification
 from laborwatch.notifications.services import notifications_deliver, notify
 from laborwatch.reports.services import report_issue
 from tests.conftest import PASSWORD
-from tests.dashboard.conftest import NOW, city  # noqa: F401 - the dashboard's small city
+from tests.dashboard.city import NOW
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
@@ -66,7 +66,7 @@ def test_the_dashboard_draws_its_charts(
     clock,
     persona,
     charts,
-    received,  # noqa: F811
+    received,
 ) -> None:
     user = request.getfixturevalue(persona)
     page = signed_in(browser, live_server, user.username)
@@ -88,7 +88,7 @@ def test_the_dashboard_prints_on_one_a4_landscape_page(
     live_server,
     browser,
     clock,
-    leader,  # noqa: F811
+    leader,
 ) -> None:
     page = signed_in(browser, live_server, leader.username)
     page.wait_for_function("document.querySelectorAll('[data-chart] svg').length >= 5")
@@ -98,7 +98,7 @@ def test_the_dashboard_prints_on_one_a4_landscape_page(
     assert pages == 1
 
 
-def test_a_notification_is_read(city, live_server, browser, clock, owner, org_units) -> None:  # noqa: F811
+def test_a_notification_is_read(city, live_server, browser, clock, owner, org_units) -> None:
     notify(
         kind=Notification.Kind.REFERRAL,
         message="工单 GD20250320000009 转办至市南区总工会，请签收。",
@@ -120,7 +120,7 @@ def test_a_notification_is_read(city, live_server, browser, clock, owner, org_un
     assert "已读" in page.locator("#notices tr", has_text="转办至市南区总工会").inner_text()
 
 
-def test_a_report_is_downloaded(city, live_server, browser, clock, leader) -> None:  # noqa: F811
+def test_a_report_is_downloaded(city, live_server, browser, clock, leader) -> None:
     report = report_issue(kind="monthly", period_start=dt.date(2025, 2, 1), actor=None, now=NOW)
     page = signed_in(browser, live_server, leader.username)
     page.click("nav.mainnav >> text=报告")

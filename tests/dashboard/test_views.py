@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
-from tests.dashboard.conftest import NOW
+from tests.dashboard.city import NOW
 from tests.personas import ALL_PERSONAS
 
 CITY_WIDE = ["centre_staff", "leader", "auditor", "admin_user"]

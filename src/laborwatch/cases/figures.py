@@ -80,7 +80,7 @@ UNION_MEDIATED = CaseFigure(
 )
 WAGES_RECOVERED = CaseFigure(
     "wages_recovered",
-    _("Wages recovered"),
+    _("Wage arrears recovered"),
     _(
         "Work orders resolved in the period with wages recovered: the amount recovered and "
         "the workers it reached, as recorded at resolution."

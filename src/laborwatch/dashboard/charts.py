@@ -40,7 +40,7 @@ def _base(title: str) -> dict[str, Any]:
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "grid": {"left": 40, "right": 40, "top": 50, "bottom": 28, "containLabel": True},
+        "grid": {"left": 40, "right": 40, "top": 62, "bottom": 20, "containLabel": True},
         "color": SERIES_COLOURS,
         "animation": False,
     }
@@ -67,7 +67,7 @@ def trend_chart(scope: Scope, period: Period) -> dict[str, Any]:
         }
     )
     option = _base(_("Month by month"))
-    option["legend"] = {"top": 22, "textStyle": {"fontSize": 11}}
+    option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {
         "type": "category",
         "data": [f"{m.start:%Y-%m}" for m in months],
@@ -122,7 +122,7 @@ def districts_chart(scope: Scope, period: Period) -> dict[str, Any]:
         .annotate(count=Count("pk"))
     )
     option = _base(_("Districts side by side"))
-    option["legend"] = {"top": 22, "textStyle": {"fontSize": 11}}
+    option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {
         "type": "category",
         "data": [unit.label for unit in districts],
@@ -169,7 +169,7 @@ def risk_ranking_chart(scope: Scope) -> dict[str, Any]:
         key=lambda unit: tuple(-counts.get(unit.pk, Counter())[g] for g in GRADES_HIGH_FIRST),
     )[::-1]  # the chart draws its first category at the bottom
     option = _base(_("Districts by active risk"))
-    option["legend"] = {"top": 22, "textStyle": {"fontSize": 11}}
+    option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["grid"]["left"] = 10
     option["xAxis"] = {"type": "value", "minInterval": 1}
     option["yAxis"] = {"type": "category", "data": [unit.label for unit in ranked]}

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,6 +119,13 @@ def _notify_readers(report: IssuedReport, now: dt.datetime) -> None:
 
 
 @transaction.atomic
+def _take_number(kind: str, now: dt.datetime) -> str:
+    local = timezone.localtime(now)
+    sequence = take_sequence(NUMBER_PREFIX[ReportKind(kind)], local.year)
+    # A document number, part of the Chinese document like its other marks.
+    return f"{NUMBER_WORDS[ReportKind(kind)]}〔{local.year}〕{sequence}号"
+
+
 def report_issue(
     *,
     kind: str,
@@ -129,7 +136,13 @@ def report_issue(
     now: dt.datetime | None = None,
 ) -> IssuedReport:
     """Issue the report of a period (`actor` None: the schedule). A period already issued
-    takes a correction with its reason; without one the call is refused."""
+    takes a correction with its reason; without one the call is refused.
+
+    Rendering a monthly report with its charts takes seconds, so it runs between two short
+    transactions, not inside one: the number is taken first (a report that then fails to
+    render leaves a gap in the numbers), and the report, its notifications and its audit event
+    are written together at the end. On SQLite a long write transaction would hold every other
+    writer (a sign-in, an intake) for its whole length."""
     now = now or timezone.now()
     if actor is not None and not may_issue(actor):
         raise PermissionDenied
@@ -137,66 +150,75 @@ def report_issue(
         raise ValidationError({"kind": [_("Unknown report kind.")]})
     _check_period(kind, period_start, now)
     scope_code = district.code if district is not None else "city"
-    original = (
-        IssuedReport.objects.select_for_update()
-        .filter(kind=kind, period_start=period_start, scope_code=scope_code, corrects=None)
-        .first()
-    )
+    original = IssuedReport.objects.filter(
+        kind=kind, period_start=period_start, scope_code=scope_code, corrects=None
+    ).first()
     correction_note = correction_note.strip()
     if original is not None and not correction_note:
-        raise ValidationError(
-            {
-                "correction_note": [
-                    _(
-                        "%(number)s already reports this period: say what a correction "
-                        "changes to issue one."
-                    )
-                    % {"number": original.number}
-                ]
-            }
-        )
-    local = timezone.localtime(now)
-    sequence = take_sequence(NUMBER_PREFIX[ReportKind(kind)], local.year)
-    # A document number, part of the Chinese document like its other marks.
-    number = f"{NUMBER_WORDS[ReportKind(kind)]}〔{local.year}〕{sequence}号"
+        raise _already_issued(original)
+    number = _take_number(kind, now)
     if original is not None:
         number += "（更正）"
     mark = IssueMark(
         unit=issuing_unit(),
         number=number,
-        issued_at=local,
+        issued_at=timezone.localtime(now),
         closed_note=closed_note(kind, period_start, now),
         correction=(
             f"本报告更正{original.number}：{correction_note}" if original is not None else ""
         ),
     )
     title, text, html, docx, pdf = _render(kind, period_start, district, mark, now)
-    report = IssuedReport.objects.create(
-        kind=kind,
-        period_start=period_start,
-        district=district,
-        scope_code=scope_code,
-        number=number,
-        issuing_unit=mark.unit,
-        title=title,
-        summary=text,
-        issued_at=now,
-        issued_by=actor,
-        corrects=original,
-        correction_note=correction_note if original is not None else "",
-        html=html,
-        docx=docx,
-        pdf=pdf,
-    )
-    _notify_readers(report, now)
-    record_event(
-        actor=actor,
-        action="report.correct" if original is not None else "report.issue",
-        target=report,
-        org_unit=district,
-        actor_label="" if actor is not None else "schedule",
-        after={"kind": kind, "period": report.period_label, "number": number},
-        reason=correction_note,
-        at=now,
-    )
+    try:
+        with transaction.atomic():
+            report = IssuedReport.objects.create(
+                kind=kind,
+                period_start=period_start,
+                district=district,
+                scope_code=scope_code,
+                number=number,
+                issuing_unit=mark.unit,
+                title=title,
+                summary=text,
+                issued_at=now,
+                issued_by=actor,
+                corrects=original,
+                correction_note=correction_note if original is not None else "",
+                html=html,
+                docx=docx,
+                pdf=pdf,
+            )
+            _notify_readers(report, now)
+            record_event(
+                actor=actor,
+                action="report.correct" if original is not None else "report.issue",
+                target=report,
+                org_unit=district,
+                actor_label="" if actor is not None else "schedule",
+                after={"kind": kind, "period": report.period_label, "number": number},
+                reason=correction_note,
+                at=now,
+            )
+    except IntegrityError as error:
+        # Someone issued the period's original while this one rendered.
+        raced = IssuedReport.objects.filter(
+            kind=kind, period_start=period_start, scope_code=scope_code, corrects=None
+        ).first()
+        if raced is None:
+            raise
+        raise _already_issued(raced) from error
     return report
+
+
+def _already_issued(original: IssuedReport) -> ValidationError:
+    return ValidationError(
+        {
+            "correction_note": [
+                _(
+                    "%(number)s already reports this period: say what a correction "
+                    "changes to issue one."
+                )
+                % {"number": original.number}
+            ]
+        }
+    )

@@ -16,11 +16,20 @@
     element.setAttribute("aria-label", option.title && option.title.text || "");
     charts.push(chart);
   });
+  // The print layout's chart size (92 mm × 62 mm at 96 px an inch, dashboard.css): the
+  // printed page is laid out at the paper's width, so the charts are drawn at that size
+  // before printing rather than at the size of their containers on screen.
+  var PRINT = { width: 347, height: 234 };
   function resize() { charts.forEach(function (chart) { chart.resize(); }); }
+  function printing(isPrint) {
+    charts.forEach(function (chart) { chart.resize(isPrint ? PRINT : undefined); });
+  }
   window.addEventListener("resize", resize);
-  window.addEventListener("beforeprint", resize);
-  window.addEventListener("afterprint", resize);
+  window.addEventListener("beforeprint", function () { printing(true); });
+  window.addEventListener("afterprint", function () { printing(false); });
   if (window.matchMedia) {
-    window.matchMedia("print").addEventListener("change", resize);
+    window.matchMedia("print").addEventListener("change", function (query) {
+      printing(query.matches);
+    });
   }
 })();
