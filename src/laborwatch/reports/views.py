@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -58,7 +58,10 @@ def _rows(request: AuthenticatedRequest, form: ReportFilterForm) -> QuerySet[Iss
         rows = rows.filter(period_start__gte=data["start"])
     if data.get("end"):
         rows = rows.filter(period_start__lte=data["end"])
-    return rows.defer("html", "docx", "pdf")
+    # The city's report first, then the districts in the city's order.
+    return rows.defer("html", "docx", "pdf").order_by(
+        "-period_start", "kind", F("district__sort_order").asc(nulls_first=True), "-issued_at"
+    )
 
 
 @login_required
