@@ -10,7 +10,7 @@ import pytest
 
 from laborwatch.reports.monthly.emerging import significant_rises, terms
 from laborwatch.reports.monthly.report import SHANGHAI, CaseRow, Sla, monthly_report
-from laborwatch.reports.monthly.sections import Heading, Text, monthly_blocks
+from laborwatch.reports.monthly.sections import Heading, Table, Text, monthly_blocks
 
 OCTOBER = dt.date(2026, 10, 1)
 GENERATED = dt.datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
@@ -212,3 +212,25 @@ def test_a_month_without_cases_says_so() -> None:
     assert headings == ["一、总体情况", "二、办理时效与成效"]
     texts = [block.text for block in blocks if isinstance(block, Text)]
     assert "2026年10月全市未受理职工诉求，本月无统计数据。" in texts
+
+
+def test_leaders_read_the_mediation_rate_and_a_comment_on_large_changes() -> None:
+    """调处率 beside the other rates; a month 30% or more off the last is commented on, naming
+    the demand that moved most; groups under ten workers are not group cases."""
+    october = [row(f"A{i}", at(10), group="QT9", workers_involved=2) for i in range(4)]
+    october += [row(f"B{i}", at(10), category="INSURANCE.PENSION") for i in range(4)]
+    september = [row(f"S{i}", at(9)) for i in range(4)]
+    report = report_of(october + september, Sla(8, 6, 4, 3, Decimal("0"), 0, None, 3))
+    blocks = monthly_blocks(report)
+    texts = [block.text for block in blocks if isinstance(block, Text)]
+    assert "工会牵头或参与调处率75.0%" in texts[0]
+    assert texts[1] == (
+        "本月诉求量较上月增加100%，变化较大，其中“社会保险 / 职工养老保险”增加最多"
+        "（本月4件，上月0件），建议关注其成因。"
+    )
+    assert report.groups == []  # 4 cases of 2 workers: 8 workers, under the threshold
+    assert "本月无群体性案件（同一用人单位涉及职工10人及以上）。" in texts
+    sla_table = next(
+        block for block in blocks if isinstance(block, Table) and block.headers[0] == "指标"
+    )
+    assert ["工会牵头或参与调处率", "75.0%", "—"] in sla_table.rows

@@ -31,6 +31,9 @@ BASELINE_MONTHS = 6
 # Fewer baseline months with any demand than this, and no rise is claimed.
 MIN_BASELINE_MONTHS = 2
 TOP_ENTERPRISES = 10
+# A group case (群体性案件) involves at least this many workers, as the provincial rules count
+# them (≥10 workers from one employer); smaller groups are listed as the enterprise's demands.
+GROUP_CASE_WORKERS = 10
 UNKNOWN = "未明确"
 
 
@@ -150,6 +153,8 @@ class Sla:
     wages_recovered: Decimal
     workers_covered: int
     median_days_to_resolve: float | None = None
+    # Resolved with the union leading or joining the mediation (调处).
+    union_mediated: int = 0
 
     @property
     def feedback_rate(self) -> float | None:
@@ -158,6 +163,10 @@ class Sla:
     @property
     def on_time_rate(self) -> float | None:
         return rate(self.resolved_on_time, self.resolved)
+
+    @property
+    def mediation_rate(self) -> float | None:
+        return rate(self.union_mediated, self.resolved)
 
 
 @dataclass(frozen=True)
@@ -296,7 +305,8 @@ def _group_rows(this: Sequence[CaseRow]) -> list[GroupRow]:
         )
         for number, rows in by_group.items()
     ]
-    return sorted(groups, key=lambda group: (-group.workers, -group.cases, group.number))
+    large = [group for group in groups if group.workers >= GROUP_CASE_WORKERS]
+    return sorted(large, key=lambda group: (-group.workers, -group.cases, group.number))
 
 
 def _category_changes(

@@ -105,6 +105,7 @@ def month_sla(rows: QuerySet[Case], month: dt.date) -> tuple[Sla, Sla]:
             resolved_on_time=counted[f"resolved_on_time_{name}"],
             wages_recovered=counted[f"amount_{name}"] or Decimal("0"),
             workers_covered=counted[f"covered_{name}"] or 0,
+            union_mediated=counted[f"union_mediated_{name}"],
         )
 
     return sla("now"), sla("before")
