@@ -293,5 +293,34 @@ def enterprise_risk_profile(request: AuthenticatedRequest, credit_code: str) -> 
             "past": [w for w in warnings if not w.is_active],
             "indicators": [(name, labels.indicator_label(name)) for name in names],
             "history": history,
+            "charts": history_charts(history, names),
         },
     )
+
+
+def history_charts(history: list[dict[str, Any]], names: list[str]) -> dict[str, dict]:
+    """One line chart (ECharts options) per indicator that ever had a value, oldest month
+    first; the same figures as the table below them."""
+    months = list(reversed(history))
+    charts = {}
+    for name in names:
+        values = [row.get(name) for row in months]
+        if not any(isinstance(v, int | float) and v for v in values):
+            continue
+        charts[name] = {
+            "title": {"text": labels.indicator_label(name), "textStyle": {"fontSize": 12}},
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 10, "right": 16, "top": 36, "bottom": 10, "containLabel": True},
+            "xAxis": {"type": "category", "data": [f"{row['as_of']:%Y-%m}" for row in months]},
+            "yAxis": {"type": "value"},
+            "series": [
+                {
+                    "type": "line",
+                    "name": labels.indicator_label(name),
+                    "data": [v if isinstance(v, int | float) else None for v in values],
+                    "color": "#c0392b",
+                }
+            ],
+            "animation": False,
+        }
+    return charts

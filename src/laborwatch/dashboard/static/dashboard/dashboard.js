@@ -3,7 +3,7 @@
    printed page is sharp; the charts are laid out again for print and back. */
 (function () {
   "use strict";
-  var options = JSON.parse(document.getElementById("dashboard-charts").textContent);
+  var options = JSON.parse(document.getElementById("chart-options").textContent);
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var option = options[element.getAttribute("data-chart")];
