@@ -71,24 +71,6 @@ def centre_users() -> list[User]:
     )
 
 
-def notify_failed_run(*, run: object, now: dt.datetime) -> None:
-    from laborwatch.schedule.jobs import JOBS
-    from laborwatch.schedule.models import JobRun
-
-    assert isinstance(run, JobRun)
-    label = JOBS[run.job].label if run.job in JOBS else run.job
-    notify(
-        kind=Kind.RUN_FAILED,
-        message=_("Scheduled run failed: %(job)s (%(slot)s). See the run log.")
-        % {"job": label, "slot": run.slot},
-        key=f"run:{run.pk}",
-        url="/runs/",
-        users=centre_users(),
-        urgent=True,
-        now=now,
-    )
-
-
 # --- delivery ------------------------------------------------------------------------------
 
 

@@ -18,7 +18,10 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import centre_users, notify
 from laborwatch.schedule.jobs import JOBS, Job, JobError
 from laborwatch.schedule.models import JobRun
 
@@ -59,10 +62,22 @@ def run_job(job: Job, slot: str, now: dt.datetime) -> JobRun | None:
     run.finished_at = timezone.now()
     run.save(update_fields=["figures", "status", "error", "finished_at"])
     if run.status == JobRun.Status.FAILED:
-        from laborwatch.notifications.services import notify_failed_run
-
-        notify_failed_run(run=run, now=run.finished_at)
+        _tell_the_centre(job, run)
     return run
+
+
+def _tell_the_centre(job: Job, run: JobRun) -> None:
+    """A failed run reaches the centre at once, in the app and on its channels."""
+    notify(
+        kind=Notification.Kind.RUN_FAILED,
+        message=_("Scheduled run failed: %(job)s (%(slot)s). See the run log.")
+        % {"job": job.label, "slot": run.slot},
+        key=f"run:{run.pk}",
+        url="/runs/",
+        users=centre_users(),
+        urgent=True,
+        now=run.finished_at or timezone.now(),
+    )
 
 
 def run_due_jobs(
