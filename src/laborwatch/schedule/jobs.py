@@ -216,6 +216,34 @@ def monthly(now: dt.datetime) -> Figures:
     return {"month": f"{month:%Y-%m}", "reports": issue_all(ReportKind.MONTHLY, month, now)}
 
 
+# The run log's words for the figures the jobs record.
+FIGURE_LABELS = {
+    "urged": _("Work orders urged"),
+    "escalated": _("Work orders escalated"),
+    "referrals_escalated": _("Referrals not signed for, escalated"),
+    "milestones_flagged": _("Milestones overdue"),
+    "warnings_overdue": _("Warnings not signed for in time"),
+    "sign_for_reminders": _("Sign-for reminders"),
+    "notifications_delivered": _("Notifications delivered"),
+    "messages_sent": _("Messages sent"),
+    "messages_failed": _("Messages not sent (to be retried)"),
+    "files_loaded": _("Files loaded"),
+    "files_refused": _("Files refused"),
+    "rows_taken": _("Rows stored"),
+    "files": _("Files"),
+    "inbox": _("Inbox"),
+    "score_day": _("Score day"),
+    "enterprises_scored": _("Enterprises scored"),
+    "warnings_opened": _("Warnings opened"),
+    "warnings_escalated": _("Warnings escalated"),
+    "warnings_resolved": _("Warnings resolved"),
+    "daily_reports": _("Daily reports issued"),
+    "digests": _("Digests queued"),
+    "month": _("Month"),
+    "reports": _("Reports issued"),
+}
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (

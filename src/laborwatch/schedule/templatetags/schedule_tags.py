@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import template
+
+from laborwatch.schedule.jobs import FIGURE_LABELS
 
 register = template.Library()
 
@@ -17,7 +18,15 @@ def get_item(mapping: dict[str, Any], key: str) -> Any:
 
 @register.filter
 def figures_text(figures: dict[str, Any]) -> str:
-    """A run's figures as they were recorded, one per line."""
-    return "\n".join(
-        f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in figures.items()
-    )
+    """A run's figures in words, one a line; counts of nothing left out."""
+    lines = []
+    for key, value in figures.items():
+        label = FIGURE_LABELS.get(key, key)
+        if isinstance(value, dict):
+            lines.append(f"{label}：" + "；".join(figures_text(value).splitlines()))
+        elif isinstance(value, list):
+            if value:
+                lines.append(f"{label}：" + "、".join(str(item) for item in value))
+        elif value:
+            lines.append(f"{label}：{value}")
+    return "\n".join(lines)
