@@ -163,9 +163,13 @@ def test_a_robot_that_fails_is_tried_again_later(org_units, data_dir) -> None:
 def test_the_run_log_is_the_centres(org_units, client_for, request) -> None:
     JobRun.objects.create(job="morning", slot="2026-11-02", status="failed", started_at=MORNING,
                           error="没有可评分的数据")  # fmt: skip
+    JobRun.objects.create(job="sweep", slot="2026-11-02 07:45", status="succeeded",
+                          started_at=MORNING, figures={"urged": 2, "escalated": 0})  # fmt: skip
     for persona, status in [("centre_staff", 200), ("admin_user", 200), ("auditor", 200),
                             ("leader", 404), ("owner", 404), ("liaison", 404)]:  # fmt: skip
         response = client_for(request.getfixturevalue(persona)).get("/runs/")
         assert response.status_code == status, persona
         if status == 200:
-            assert "没有可评分的数据" in response.content.decode()
+            page = response.content.decode()
+            assert "没有可评分的数据" in page
+            assert "催办工单：2" in page and "升级工单" not in page and "urged" not in page
