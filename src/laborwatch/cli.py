@@ -21,6 +21,7 @@ COMMANDS = (
     "synth",
     "load",
     "sla-sweep",
+    "run-jobs",
     "api-token",
     "ingest",
     "score",

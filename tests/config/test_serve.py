@@ -168,4 +168,4 @@ def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> 
                 os.kill(pid, signal.SIGKILL)
     text = log.read_text()
     assert f"SLA sweep process {sweeps[0]} exited (signal 9); starting it again" in text
-    assert "SLA sweep failed" not in text and "Traceback" not in text
+    assert "Scheduled jobs failed" not in text and "Traceback" not in text

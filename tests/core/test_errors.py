@@ -102,7 +102,7 @@ def test_an_english_browser_gets_chinese(client_for, centre_staff) -> None:
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in page
     assert response["Content-Language"] == "zh-hans"
-    assert "<h1>总览</h1>" in page
+    assert "<h1>驾驶舱 · 全市</h1>" in page
 
 
 def test_the_language_switch_still_chooses_english(client_for, centre_staff) -> None:
@@ -112,9 +112,9 @@ def test_the_language_switch_still_chooses_english(client_for, centre_staff) -> 
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
-    assert "<h1>Overview</h1>" in page
+    assert "<h1>Command dashboard · Whole city</h1>" in page
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "<h1>总览</h1>" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>驾驶舱 · 全市</h1>" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_an_unknown_language_cookie_falls_back_to_chinese(client_for, centre_staff) -> None:

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from laborwatch.reports.monthly.emerging import significant_rises, terms
-from laborwatch.reports.monthly.report import SHANGHAI, CaseRow, monthly_report
-from laborwatch.reports.monthly.sections import Heading, Text, monthly_blocks
+from laborwatch.reports.monthly.report import SHANGHAI, CaseRow, Sla, monthly_report
+from laborwatch.reports.monthly.sections import Heading, Table, Text, monthly_blocks
 
 OCTOBER = dt.date(2026, 10, 1)
 GENERATED = dt.datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI)
@@ -31,11 +31,17 @@ def row(number: str, received_at: dt.datetime, **values: object) -> CaseRow:
     return CaseRow(number=number, received_at=received_at, **defaults)  # type: ignore[arg-type]
 
 
-def report_of(rows: list[CaseRow]):
+NO_SLA = Sla(0, 0, 0, 0, Decimal("0"), 0)
+
+
+def report_of(rows: list[CaseRow], sla: Sla = NO_SLA, district_on_time=None):
     return monthly_report(
         rows,
         month=OCTOBER,
         scope="全市",
+        sla=sla,
+        previous_sla=NO_SLA,
+        district_on_time=district_on_time,
         generated_at=GENERATED,
         request_types=["求助", "咨询", "投诉", "建议"],
         channels=["12351热线", "上级督办", "舆情监测", "来访", "网上", "其他部门转来"],
@@ -94,40 +100,20 @@ def test_categories_month_on_month_and_year_on_year_at_second_level() -> None:
     ]
 
 
-def test_sla_rates_are_exact() -> None:
-    received = at(10, 8, 9)
+def test_timeliness_figures_are_the_callers_and_the_median_the_rows() -> None:
+    """The counts come from the shared figure definitions (tests/reports/test_monthly_sla.py);
+    the median time to resolution is read from the month's resolved rows."""
     rows = [
-        # Feedback at exactly 24 h counts; a minute later does not; none given does not.
-        row("A1", received, feedback_at=received + dt.timedelta(hours=24)),
-        row("A2", received, feedback_at=received + dt.timedelta(hours=24, minutes=1)),
-        row("A3", received),
-        row("A4", received, feedback_at=received + dt.timedelta(hours=2)),
-        # Resolved in October: one on time, one late; September's resolution is not October's.
-        row(
-            "S1",
-            at(9, 20),
-            resolved_at=at(10, 5),
-            resolve_due=at(10, 6),
-            wages_recovered=Decimal("18600.50"),
-            workers_covered=3,
-        ),
-        row(
-            "S2",
-            at(9, 20),
-            resolved_at=at(10, 9),
-            resolve_due=at(10, 6),
-            wages_recovered=Decimal("1000"),
-            workers_covered=1,
-        ),
+        row("S1", at(9, 20), resolved_at=at(10, 5), resolve_due=at(10, 6)),
+        row("S2", at(9, 20), resolved_at=at(10, 9), resolve_due=at(10, 6)),
+        # Resolved in September: not October's.
         row("S3", at(9, 1), resolved_at=at(9, 30), resolve_due=at(10, 1)),
     ]
-    sla = report_of(rows).sla
-    assert (sla.received, sla.feedback_in_24h) == (4, 2)
-    assert sla.feedback_rate == 0.5
-    assert (sla.resolved, sla.resolved_on_time) == (2, 1)
-    assert sla.on_time_rate == 0.5
-    assert sla.wages_recovered == Decimal("19600.50")
-    assert sla.workers_covered == 4
+    given = Sla(4, 2, 2, 1, Decimal("19600.50"), 4)
+    sla = report_of(rows, given).sla
+    assert (sla.received, sla.feedback_in_24h, sla.resolved, sla.resolved_on_time) == (4, 2, 2, 1)
+    assert (sla.feedback_rate, sla.on_time_rate) == (0.5, 0.5)
+    assert (sla.wages_recovered, sla.workers_covered) == (Decimal("19600.50"), 4)
     assert sla.median_days_to_resolve == pytest.approx((15 + 19) / 2)
 
 
@@ -208,13 +194,8 @@ def test_suggestions_name_enterprises_groups_and_falling_rates() -> None:
         for i in range(3)
     ]
     rows += [row("A9", at(10), employer="青岛海岸电子有限公司")]
-    # 市南区 resolved 5 of 5 on time in September, 3 of 5 in October.
-    rows += [row(f"R9{i}", at(8), resolved_at=at(9, 20), resolve_due=at(9, 25)) for i in range(5)]
-    rows += [
-        row(f"R10{i}", at(9), resolved_at=at(10, 20), resolve_due=at(10, 25 if i < 3 else 15))
-        for i in range(5)
-    ]
-    report = report_of(rows)
+    # 市南区 resolved 5 of 5 on time in September, 3 of 5 in October (counted by the caller).
+    report = report_of(rows, district_on_time={"市南区": (0.6, 1.0)})
     assert report.suggestions[0] == (
         "青岛鑫瑞泰建筑工程有限公司（市南区）本月诉求3件、涉及职工5人，含群体性案件1起，"
         "以工资报酬 / 拖欠工资为主，建议属地工会上门排查，纳入重点企业监测。"
@@ -232,3 +213,25 @@ def test_a_month_without_cases_says_so() -> None:
     assert headings == ["一、总体情况", "二、办理时效与成效"]
     texts = [block.text for block in blocks if isinstance(block, Text)]
     assert "2026年10月全市未受理职工诉求，本月无统计数据。" in texts
+
+
+def test_leaders_read_the_mediation_rate_and_a_comment_on_large_changes() -> None:
+    """调处率 beside the other rates; a month 30% or more off the last is commented on, naming
+    the demand that moved most; groups under ten workers are not group cases."""
+    october = [row(f"A{i}", at(10), group="QT9", workers_involved=2) for i in range(4)]
+    october += [row(f"B{i}", at(10), category="INSURANCE.PENSION") for i in range(4)]
+    september = [row(f"S{i}", at(9)) for i in range(4)]
+    report = report_of(october + september, Sla(8, 6, 4, 3, Decimal("0"), 0, None, 3))
+    blocks = monthly_blocks(report)
+    texts = [block.text for block in blocks if isinstance(block, Text)]
+    assert "工会牵头或参与调处率75.0%" in texts[0]
+    assert texts[1] == (
+        "本月诉求量较上月增加100%，变化较大，其中“社会保险 / 职工养老保险”增加最多"
+        "（本月4件，上月0件），建议关注其成因。"
+    )
+    assert report.groups == []  # 4 cases of 2 workers: 8 workers, under the threshold
+    assert "本月无群体性案件（同一用人单位涉及职工10人及以上）。" in texts
+    sla_table = next(
+        block for block in blocks if isinstance(block, Table) and block.headers[0] == "指标"
+    )
+    assert ["工会牵头或参与调处率", "75.0%", "—"] in sla_table.rows

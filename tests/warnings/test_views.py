@@ -256,12 +256,34 @@ def test_profile_shows_indicator_history(
     assert "2025-02" in page and "2025-01" in page
     assert "社保连续欠缴月数" in page
     assert str(shinan_warning) in page
+    # The history as lines: one chart per indicator with a value, oldest month first.
+    charts = client_for(owner).get(f"/warnings/enterprises/{code}/").context["charts"]
+    assert list(charts) == ["si_arrears_months"]
+    line = charts["si_arrears_months"]
+    assert line["xAxis"]["data"] == ["2025-01", "2025-02"]
+    assert line["series"][0]["data"] == [1.0, 2.0]
+    assert "/static/vendor/echarts/echarts.min.js" in page
 
 
 def test_enterprise_page_links_to_the_profile(shinan_warning, owner, client_for) -> None:
     code = shinan_warning.enterprise.credit_code
     page = client_for(owner).get(f"/enterprises/{code}/").content.decode()
     assert f"/warnings/enterprises/{code}/" in page
+
+
+@pytest.mark.parametrize("persona", ["owner", "colleague", "centre_staff", "leader"])
+def test_enterprise_page_shows_its_warnings_and_work_orders(
+    request, shinan_warning, client_for, persona
+) -> None:
+    from tests.cases.views_support import make_case
+
+    case = make_case(shinan_warning.enterprise)
+    response = client_for(request.getfixturevalue(persona)).get(
+        f"/enterprises/{shinan_warning.enterprise.credit_code}/"
+    )
+    assert [w.pk for w in response.context["active_warnings"]] == [shinan_warning.pk]
+    assert [c.number for c in response.context["cases"]] == [case.number]
+    assert f"/warnings/{shinan_warning.pk}/" in response.content.decode()
 
 
 def test_navigation_enables_warnings(owner, client_for) -> None:

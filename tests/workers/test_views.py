@@ -321,3 +321,20 @@ def test_read_only_roles_cannot_register(request, org_units, client_for, persona
 def test_liaison_cannot_register_a_worker_in_a_department(org_units, client_for, liaison):
     client_for(liaison).post("/workers/new/", {"name": "赵敏", "phone": "13700000000"})
     assert not Worker.objects.filter(district__kind="department").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "listed"),
+    [("owner", True), ("colleague", True), ("centre_staff", True), ("leader", True)],
+)
+def test_worker_page_lists_the_workers_cases(request, registry, client_for, persona, listed):
+    from tests.cases.views_support import make_case
+
+    case = make_case(registry.shinan_enterprise, caller_phone="13812345678", caller_name="张伟")
+    assert case.worker == registry.shinan_worker
+    response = client_for(request.getfixturevalue(persona)).get(
+        f"/workers/{registry.shinan_worker.pk}/"
+    )
+    assert [c.number for c in response.context["cases"]] == ([case.number] if listed else [])
+    assert "138****5678" in response.content.decode()
+    assert "13812345678" not in response.content.decode()

@@ -7,16 +7,19 @@ ValidationError dicts keyed by these field names.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.cases.figures import CASE_FIGURES
 from laborwatch.cases.models import Channel, RequestType, Status
 from laborwatch.cases.selectors import CaseFilters
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm
+from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS, categories, is_within, label
 
 LIGHT_CHOICES = [
@@ -69,6 +72,14 @@ class CaseFilterForm(ListFilterForm):
     light = forms.ChoiceField(label=_("SLA light"), required=False, choices=LIGHT_CHOICES)
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DATE_INPUT)
+    # A dashboard figure and its period: the cases behind the figure (cases/figures.py).
+    figure = forms.ChoiceField(
+        label=_("Figure"),
+        required=False,
+        choices=[("", _("No figure")), *((f.key, f.label) for f in CASE_FIGURES.values())],
+    )
+    period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
+    period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
 
     category_within = ""
 
@@ -79,6 +90,19 @@ class CaseFilterForm(ListFilterForm):
             *category_choices(within=self.category_within),
         ]
 
+    def filters(self) -> CaseFilters:
+        """The selector's filters, with the dashboard figure's period when one is given."""
+        return dataclasses.replace(super().filters(), period=figure_period(self.cleaned_data))
+
+
+def figure_period(data: dict[str, Any]) -> Period | None:
+    """The figure's period from a filter form's cleaned data; None unless both ends are
+    given in order."""
+    start, end = data.get("period_from"), data.get("period_to")
+    if start is None or end is None or end < start:
+        return None
+    return Period(start, end)
+
 
 class LedgerFilterForm(CaseFilterForm):
     """The ledger is wage arrears by definition and open or closed by its page."""
@@ -87,7 +111,8 @@ class LedgerFilterForm(CaseFilterForm):
 
     def __init__(self, *args: object, closed: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        del self.fields["status"]
+        for name in ("status", "figure", "period_from", "period_to"):
+            del self.fields[name]
         if closed:
             del self.fields["light"]
 

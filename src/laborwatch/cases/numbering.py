@@ -28,6 +28,13 @@ def next_number(prefix: str, received_at: dt.datetime) -> str:
     """The next number of `prefix` in the local year of `received_at`; call inside the
     transaction.atomic() block that saves the numbered row."""
     local = timezone.localtime(received_at)
+    issued = take_sequence(prefix, local.year)
+    return f"{prefix}{local:%Y%m%d}{issued:0{DIGITS[prefix]}d}"
+
+
+def take_sequence(prefix: str, year: int) -> int:
+    """The next number of `prefix` in `year` (1 for the first); call inside the
+    transaction.atomic() block that saves the numbered row. Also numbers issued reports."""
     table = connection.ops.quote_name(NumberSequence._meta.db_table)
     # One statement both starts a year and takes its next number, race-free on SQLite and
     # PostgreSQL alike; the ORM has no increment-and-return.
@@ -37,6 +44,6 @@ def next_number(prefix: str, received_at: dt.datetime) -> str:
         "RETURNING issued"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix, local.year])
+        cursor.execute(sql, [prefix, year])
         (issued,) = cursor.fetchone()
-    return f"{prefix}{local:%Y%m%d}{issued:0{DIGITS[prefix]}d}"
+    return int(issued)

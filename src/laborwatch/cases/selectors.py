@@ -10,11 +10,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from laborwatch.cases.access import cases_visible_to
-from laborwatch.cases.figures import Reported, counted_once
+from laborwatch.cases.figures import CASE_FIGURES, Reported, counted_once, figure_rows
 from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS
 
 
@@ -29,6 +30,9 @@ class CaseFilters:
     received_to: dt.date | None = None
     query: str = ""
     worker_key: str = ""  # the keyed digest of the worker's ID number or phone
+    # A dashboard figure (cases/figures.py) and its period: the cases the figure counts.
+    figure: str = ""
+    period: Period | None = None
 
 
 def light_q(light: str, now: dt.datetime) -> Q:
@@ -43,6 +47,8 @@ def light_q(light: str, now: dt.datetime) -> Q:
 
 def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     rows = cases_visible_to(user).select_related("worker", "employer", "district", "handler")
+    if filters.figure in CASE_FIGURES and filters.period is not None:
+        rows = figure_rows(rows, CASE_FIGURES[filters.figure], filters.period)
     if filters.status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif filters.status:

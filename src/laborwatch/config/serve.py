@@ -1,11 +1,12 @@
 """Serving the WSGI app: waitress in one process (pure Python, runs the same on Windows intranet
 hosts), or gunicorn with several worker processes on POSIX hosts (`serve --processes N`).
 
-The server also runs the SLA sweep every few minutes, so a single `laborwatch serve` keeps
-urging and escalating without cron: in a background thread under waitress, in a process of its
-own beside gunicorn's workers (once per server, not once per worker). Set
-LABORWATCH_SWEEP_SECONDS=0 to leave the sweep to cron (`laborwatch sla-sweep`) when several
-servers run.
+The server also runs the day's schedule every few minutes (laborwatch.schedule: the SLA sweep,
+feed files dropped into the inbox, the morning run, the monthly report), so a single
+`laborwatch serve` keeps the day going without cron: in a background thread under waitress, in
+a process of its own beside gunicorn's workers (once per server, not once per worker). Several
+servers on one database each tick, and each job's slot runs on one of them only (a unique run
+row is the claim). Set LABORWATCH_SWEEP_SECONDS=0 to leave it to cron (`laborwatch run-jobs`).
 """
 
 from __future__ import annotations
@@ -44,21 +45,15 @@ class _Stop(Protocol):
 def _sweep_forever(interval: float, stop: _Stop) -> None:
     from django.db import close_old_connections
 
-    from laborwatch.cases.services import sla_sweep
-    from laborwatch.warnings.services import warnings_sweep
+    from laborwatch.schedule.runner import run_due_jobs
 
     while not stop.wait(interval):
         try:
-            result = sla_sweep()
-            unsigned = warnings_sweep()
+            run_due_jobs()
         except Exception:
-            # Keep the server's clock running; the failure is logged with its traceback.
-            logger.exception("SLA sweep failed")
-        else:
-            if result.urged or result.escalated or result.referrals_escalated:
-                logger.warning("SLA sweep: %s", result)
-            if unsigned.escalated:
-                logger.warning("Warning sweep: %s", unsigned)
+            # Keep the server's clock running (a job's own failure is in the run log; this is
+            # the run log itself failing, e.g. the database away); logged with its traceback.
+            logger.exception("Scheduled jobs failed")
         finally:
             close_old_connections()
 

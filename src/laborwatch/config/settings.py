@@ -31,6 +31,19 @@ try:
     LABORWATCH_WARNINGS = json.loads(os.environ.get("LABORWATCH_WARNINGS") or "{}")
 except json.JSONDecodeError as error:
     raise ImproperlyConfigured(f"LABORWATCH_WARNINGS 不是有效的 JSON：{error}") from error
+# The day's schedule (laborwatch.schedule): the local time of the morning run, the day of the
+# month the previous month's report is issued, and the folder feed files are dropped into.
+try:
+    LABORWATCH_MORNING_AT = dt.time.fromisoformat(os.environ.get("LABORWATCH_MORNING_AT", "07:30"))
+    LABORWATCH_MONTHLY_REPORT_DAY = int(os.environ.get("LABORWATCH_MONTHLY_REPORT_DAY", "3"))
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "LABORWATCH_MORNING_AT 应为 HH:MM，"
+        f"LABORWATCH_MONTHLY_REPORT_DAY 应为 1 至 28 的整数：{error}"
+    ) from error
+if not 1 <= LABORWATCH_MONTHLY_REPORT_DAY <= 28:
+    raise ImproperlyConfigured("LABORWATCH_MONTHLY_REPORT_DAY 应为 1 至 28 的整数")
+LABORWATCH_INBOX = Path(os.environ.get("LABORWATCH_INBOX") or DATA_DIR / "inbox")
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -53,6 +66,9 @@ INSTALLED_APPS = [
     "laborwatch.cases",
     "laborwatch.warnings",
     "laborwatch.reports",
+    "laborwatch.dashboard",
+    "laborwatch.schedule",
+    "laborwatch.notifications",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "laborwatch.core.context_processors.navigation",
+                "laborwatch.notifications.views.unread_badge",
             ],
         },
     },
@@ -170,6 +187,21 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Email of the notifications (Django's SMTP backend); without a host, messages are written to
+# the console instead (development).
+EMAIL_HOST = os.environ.get("LABORWATCH_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("LABORWATCH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("LABORWATCH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LABORWATCH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("LABORWATCH_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("LABORWATCH_EMAIL_FROM", "laborwatch@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -6,9 +6,10 @@ from django.urls import include, path
 
 from laborwatch.cases.api.endpoints import api
 from laborwatch.core import views as core_views
+from laborwatch.dashboard import views as dashboard_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -18,6 +19,9 @@ urlpatterns = [
     path("workers/", include("laborwatch.workers.urls")),
     path("cases/", include("laborwatch.cases.urls")),
     path("warnings/", include("laborwatch.warnings.urls")),
+    path("reports/", include("laborwatch.reports.urls")),
+    path("notifications/", include("laborwatch.notifications.urls")),
+    path("runs/", include("laborwatch.schedule.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

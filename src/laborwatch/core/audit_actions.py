@@ -85,6 +85,9 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "warning.closure": _("Warning closed"),
     "warning.open_case": _("Work order opened from the warning"),
     "warning.export": _("Warning list exported"),
+    # reports
+    "report.issue": _("Report issued"),
+    "report.correct": _("Correction of a report issued"),
 }
 
 

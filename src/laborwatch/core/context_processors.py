@@ -8,6 +8,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.reports.access import may_read_reports
+from laborwatch.schedule.views import RUN_LOG_ROLES
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -20,10 +23,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Wage-arrears ledger"), "url": reverse("cases:ledger"), "key": "ledger"},
         {"label": _("Warnings"), "url": reverse("warnings:board"), "key": "warnings"},
         {"label": _("Public opinion"), "url": None, "key": "opinion"},
-        {"label": _("Reports"), "url": None, "key": "reports"},
+        {"label": _("Reports"), "url": reverse("reports:list"), "key": "reports"},
         {"label": _("Enterprises"), "url": reverse("enterprises:list"), "key": "enterprises"},
         {"label": _("Workers"), "url": reverse("workers:list"), "key": "workers"},
     ]
+    if not may_read_reports(user):
+        items = [item for item in items if item["key"] != "reports"]
+    if user.role in RUN_LOG_ROLES:
+        items.append({"label": _("Run log"), "url": reverse("schedule:runs"), "key": "runs"})
     if user.can_read_audit_log:
         items.append({"label": _("Audit log"), "url": reverse("audit_log"), "key": "audit"})
     path = request.path

@@ -1,4 +1,5 @@
-"""Home page, health check, the audit log, and the answer to a locked sign-in."""
+"""Health check, the audit log, and the answer to a locked sign-in (the home page is the
+command dashboard's)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import connection
-from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,10 +19,8 @@ from laborwatch.core.audit_actions import AUDIT_ACTION_LABELS
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent
 from laborwatch.core.services import audit_export, login_lockout_record
-from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
-from laborwatch.workers.access import workers_visible_to
 
 
 def login_locked_out(
@@ -60,26 +58,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:
         return JsonResponse({"status": "error", "detail": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@login_required
-def home(request: AuthenticatedRequest) -> HttpResponse:
-    enterprises = enterprises_visible_to(request.user)
-    totals = enterprises.aggregate(count=Count("pk"), employees=Sum("employee_count"))
-    by_district = (
-        enterprises.values("district__short_name", "district__code")
-        .annotate(count=Count("pk"), employees=Sum("employee_count"))
-        .order_by("district__sort_order")
-    )
-    return render(
-        request,
-        "core/home.html",
-        {
-            "totals": totals,
-            "by_district": by_district,
-            "worker_count": workers_visible_to(request.user).count(),
-        },
-    )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from laborwatch.cases.access import cases_visible_to
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.services import audit_export
 from laborwatch.enterprises.access import get_enterprise_for_user, may_register_enterprise
@@ -17,6 +18,7 @@ from laborwatch.enterprises.selectors import enterprise_search
 from laborwatch.enterprises.services import enterprise_create
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
+from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.workers.access import workers_visible_to
 
 EXPORT_LIMIT = 100_000
@@ -84,12 +86,24 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
 def enterprise_detail(request: AuthenticatedRequest, credit_code: str) -> HttpResponse:
     enterprise = get_enterprise_for_user(request.user, credit_code)
     workers = workers_visible_to(request.user).filter(employer=enterprise)[:20]
+    warnings = (
+        warnings_visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("district")
+        .order_by("-last_seen_on", "-pk")
+    )
     return render(
         request,
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
             "workers": workers,
+            "active_warnings": [w for w in warnings if w.is_active],
+            "past_warnings": [w for w in warnings if not w.is_active],
+            "cases": cases_visible_to(request.user)
+            .filter(employer=enterprise)
+            .select_related("worker", "district")
+            .order_by("-received_at")[:100],
         },
     )
 

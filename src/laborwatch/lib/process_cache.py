@@ -21,6 +21,8 @@ states its age bound, and each use says why that bound is safe:
   within that time, which deadlines counted in hours and working days do not notice.
 - The registry's linking index (`enterprises.linker`, 10 min): it only proposes enterprises;
   every proposal is checked against the registry as it is now before it is used.
+- The registry's totals on the dashboard (`dashboard.figures`, 10 min): enterprises and
+  workers under monitoring, stock figures that daily registry loads change.
 
 Why not Django's cache framework: its process-local backend (locmem) pickles every value on
 every read, which the linking index (an automaton and a TF-IDF matrix over the whole

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.cases.forms import amount_claimed_field, category_choices
+from laborwatch.cases.forms import DATE_INPUT, amount_claimed_field, category_choices, figure_period
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm
 from laborwatch.enterprises.models import Industry
+from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
 from laborwatch.warnings.selectors import WarningFilters
 
@@ -39,6 +42,23 @@ class WarningFilterForm(ListFilterForm):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
+    # A dashboard figure and its period: the warnings behind the figure (warnings/figures.py).
+    figure = forms.ChoiceField(
+        label=_("Figure"),
+        required=False,
+        choices=[("", _("No figure")), *((f.key, f.label) for f in WARNING_FIGURES.values())],
+    )
+    period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
+    period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
+    peak_grade = forms.ChoiceField(
+        label=_("Highest grade reached"),
+        required=False,
+        choices=[("", _("All grades")), *Grade.choices],
+    )
+
+    def filters(self) -> WarningFilters:
+        """The selector's filters, with the dashboard figure's period when one is given."""
+        return dataclasses.replace(super().filters(), period=figure_period(self.cleaned_data))
 
 
 class StepForm(CheckedForm):

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
+from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
 from laborwatch.warnings.models import ACTIVE_STATUSES, GRADE_LEVEL, Warning, WarningRouting
 
 
@@ -25,15 +27,26 @@ class WarningFilters:
     status: str = ""  # a status, "active" (the default board) or "all"
     overdue: bool = False  # a routing not signed for by its deadline
     query: str = ""
+    # A dashboard figure (warnings/figures.py) and its period: the warnings the figure counts,
+    # whatever their status unless one is asked for; `peak_grade` the highest grade reached.
+    figure: str = ""
+    period: Period | None = None
+    peak_grade: str = ""
 
 
 def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
     rows = warnings_visible_to(user).select_related("enterprise", "district")
-    if filters.status in ("", "active"):
+    status = filters.status or "active"
+    if filters.figure in WARNING_FIGURES and filters.period is not None:
+        rows = figure_rows(rows, WARNING_FIGURES[filters.figure], filters.period)
+        status = filters.status or "all"
+    if filters.peak_grade:
+        rows = rows.filter(peak_grade=filters.peak_grade)
+    if status == "active":
         # An inhibited warning is worked through the higher one that stands for it.
         rows = rows.filter(status__in=ACTIVE_STATUSES, inhibited_by=None)
-    elif filters.status != "all":
-        rows = rows.filter(status=filters.status)
+    elif status != "all":
+        rows = rows.filter(status=status)
     if filters.grade:
         rows = rows.filter(grade=filters.grade)
     if filters.district_code:

@@ -28,6 +28,7 @@ from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.warnings import labels
 from laborwatch.warnings.access import get_warning_for_user, routing_for, warnings_visible_to
+from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.forms import StepForm, WarningFilterForm, WorkOrderForm
 from laborwatch.warnings.models import (
     GRADES_HIGH_FIRST,
@@ -52,7 +53,8 @@ EXPORT_LIMIT = 50_000
 @login_required
 def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
     form = WarningFilterForm(request.GET or None)
-    rows = warning_board(user=request.user, filters=form.filters())
+    filters = form.filters()
+    rows = warning_board(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     counts = dict(rows.order_by().values_list("grade").annotate(n=Count("pk")))
@@ -63,6 +65,8 @@ def warning_board_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "form": form,
             "grade_counts": [(grade, counts.get(grade, 0)) for grade in GRADES_HIGH_FIRST],
+            "figure": WARNING_FIGURES.get(filters.figure) if filters.period else None,
+            "figure_period": filters.period,
         },
     )
 
@@ -293,5 +297,34 @@ def enterprise_risk_profile(request: AuthenticatedRequest, credit_code: str) -> 
             "past": [w for w in warnings if not w.is_active],
             "indicators": [(name, labels.indicator_label(name)) for name in names],
             "history": history,
+            "charts": history_charts(history, names),
         },
     )
+
+
+def history_charts(history: list[dict[str, Any]], names: list[str]) -> dict[str, dict]:
+    """One line chart (ECharts options) per indicator that ever had a value, oldest month
+    first; the same figures as the table below them."""
+    months = list(reversed(history))
+    charts = {}
+    for name in names:
+        values = [row.get(name) for row in months]
+        if not any(isinstance(v, int | float) and v for v in values):
+            continue
+        charts[name] = {
+            "title": {"text": labels.indicator_label(name), "textStyle": {"fontSize": 12}},
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 10, "right": 16, "top": 36, "bottom": 10, "containLabel": True},
+            "xAxis": {"type": "category", "data": [f"{row['as_of']:%Y-%m}" for row in months]},
+            "yAxis": {"type": "value"},
+            "series": [
+                {
+                    "type": "line",
+                    "name": labels.indicator_label(name),
+                    "data": [v if isinstance(v, int | float) else None for v in values],
+                    "color": "#c0392b",
+                }
+            ],
+            "animation": False,
+        }
+    return charts

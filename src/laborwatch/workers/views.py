@@ -11,8 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laborwatch.cases.access import cases_visible_to
+from laborwatch.cases.models import Case
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_id_number, mask_phone
+from laborwatch.core.models import User
 from laborwatch.core.services import audit_export_rows
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.lib.codes import normalize_code
@@ -106,7 +109,18 @@ def worker_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "worker": worker,
             "can_reveal": may_reveal(request.user),
             "reveal_form": RevealForm(),
+            "cases": worker_cases(request.user, worker),
         },
+    )
+
+
+def worker_cases(user: User, worker: Worker) -> QuerySet[Case]:
+    """The worker's work orders the user may see, newest first."""
+    return (
+        cases_visible_to(user)
+        .filter(worker=worker)
+        .select_related("employer", "district")
+        .order_by("-received_at")
     )
 
 
@@ -125,6 +139,7 @@ def worker_reveal_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 "worker": worker,
                 "can_reveal": True,
                 "reveal_form": form,
+                "cases": worker_cases(request.user, worker),
             },
             status=400,
         )
@@ -137,6 +152,7 @@ def worker_reveal_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "can_reveal": True,
             "reveal_form": RevealForm(),
             "clear": clear,
+            "cases": worker_cases(request.user, worker),
         },
     )
 

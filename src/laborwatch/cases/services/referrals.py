@@ -16,6 +16,8 @@ from laborwatch.cases.sla import end_of_working_day
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import OrgUnit, User
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import notify
 
 ACKNOWLEDGE_WORKING_DAYS = 1
 REPLY_WORKING_DAYS = 5
@@ -65,6 +67,14 @@ def referral_create(
         case=case,
         kind=InboxItem.Kind.REFERRAL,
         message=message,
+        now=now,
+    )
+    notify(
+        kind=Notification.Kind.REFERRAL,
+        message=message,
+        key=f"referral:{referral.pk}",
+        url=f"/cases/{case.number}/",
+        org_units=[to_unit],
         now=now,
     )
     record_event(
@@ -132,13 +142,24 @@ def referral_reply(
     locked.replied_at, locked.replied_by, locked.reply = now, actor, reply
     locked.save()
     if locked.case.handler is not None:
+        message = _("%(unit)s replied on work order %(number)s.") % {
+            "unit": locked.to_unit.label,
+            "number": locked.case.number,
+        }
         InboxItem.objects.create(
             user=locked.case.handler,
             case=locked.case,
             kind=InboxItem.Kind.REFERRAL,
             created_at=now,
-            message=_("%(unit)s replied on work order %(number)s.")
-            % {"unit": locked.to_unit.label, "number": locked.case.number},
+            message=message,
+        )
+        notify(
+            kind=Notification.Kind.REPLY,
+            message=message,
+            key=f"reply:{locked.pk}",
+            url=f"/cases/{locked.case.number}/",
+            users=[locked.case.handler],
+            now=now,
         )
     record_event(
         actor=actor,

@@ -19,6 +19,8 @@ from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import notify
 
 
 @dataclass
@@ -113,6 +115,16 @@ def _notify_stage(
     """Send the case's SLA-stage notice, remember in `stage_field` that this stage had it (so
     it goes once) and audit it."""
     inbox_notify(users=recipients, case=case, kind=kind, message=message, now=now)
+    red = kind == InboxItem.Kind.ESCALATION
+    notify(
+        kind=Notification.Kind.SLA_RED if red else Notification.Kind.SLA_YELLOW,
+        message=message,
+        key=f"case:{case.pk}:{action}:{case.sla_stage}",
+        url=f"/cases/{case.number}/",
+        users=recipients,
+        urgent=red,
+        now=now,
+    )
     setattr(case, stage_field, case.sla_stage)
     case.save(update_fields=[stage_field])
     record_event(

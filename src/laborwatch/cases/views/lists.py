@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from laborwatch.cases.figures import CASE_FIGURES
 from laborwatch.cases.forms import LIGHT_CHOICES, WEB_INTAKE_CHANNELS, CaseFilterForm
 from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.selectors import case_list
@@ -47,7 +48,8 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
     if (to_key := redirect_to_key(request)) is not None:
         return to_key
     form = CaseFilterForm(request.GET or None)
-    rows = case_list(user=request.user, filters=form.filters())
+    filters = form.filters()
+    rows = case_list(user=request.user, filters=filters)
     if request.GET.get("format") == "xlsx":
         return _export(request, rows)
     return render_list_page(
@@ -56,6 +58,8 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
         rows,
         {
             "form": form,
+            "figure": CASE_FIGURES.get(filters.figure) if filters.period else None,
+            "figure_period": filters.period,
             "now": timezone.now(),
             "intake_links": intake_links() if may_take_in(request.user) else [],
         },

@@ -17,17 +17,22 @@ from laborwatch.reports.daily.report import (
     title,
 )
 from laborwatch.reports.render.docx import FONT, table
+from laborwatch.reports.render.issue import IssueMark, add_mark_docx, add_page_numbers_docx
 
 
-def render_docx(report: DailyReport, out: Path) -> Path:
+def render_docx(report: DailyReport, out: Path, mark: IssueMark | None = None) -> Path:
     document = Document()
+    add_page_numbers_docx(document)
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(11)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     heading = document.add_heading(title(report), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"生成时间：{report.generated_at:%Y-%m-%d %H:%M}")
+    add_mark_docx(document, mark)
+    document.add_paragraph(
+        f"统计范围：{report.scope}　生成时间：{report.generated_at:%Y-%m-%d %H:%M}"
+    )
 
     document.add_heading("一、总体情况", level=1)
     document.add_paragraph(summary(report))

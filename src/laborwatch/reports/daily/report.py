@@ -18,6 +18,7 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from laborwatch.core.models import OrgUnit
+from laborwatch.reports.render.issue import HTML_PAGE_CSS, IssueMark
 from laborwatch.warnings import labels
 from laborwatch.warnings.models import (
     ACTIVE_STATUSES,
@@ -70,6 +71,8 @@ class DailyReport:
     previous_day: dt.date | None = None
     # A warning resolves itself after this many days without a signal (the policy).
     clean_days: int = DEFAULT_CLEAN_DAYS
+    # 全市, or the one district the report covers.
+    scope: str = "全市"
 
     @property
     def change_totals(self) -> dict[str, int]:
@@ -99,8 +102,23 @@ def latest_report_day() -> dt.date | None:
     return Warning.objects.aggregate(day=Max("synced_on"))["day"]
 
 
-def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
+def daily_report(
+    day: dt.date,
+    *,
+    top: int = TOP_ENTERPRISES,
+    district: OrgUnit | None = None,
+    now: dt.datetime | None = None,
+) -> DailyReport:
+    """The report of `day`, for the whole city or one district; `now` decides which
+    unsigned warnings are past their deadline (the time of issue)."""
+    now = now or timezone.now()
     events = WarningEvent.objects.filter(on=day, kind__in=[kind for kind, _ in CHANGES])
+    warnings = Warning.objects.all()
+    units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+    if district is not None:
+        events = events.filter(district=district)
+        warnings = warnings.filter(district=district)
+        units = units.filter(pk=district.pk)
     changes: dict[str, dict[str, int]] = {kind: {} for kind, _ in CHANGES}
     # The grade a resolved warning had; the grade reached for the others.
     for kind, grade, count in _grouped(events, "kind", "grade_after"):
@@ -108,19 +126,20 @@ def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
     by_district: dict[int, Counter[str]] = {}
     for district_id, kind, count in _grouped(events, "district_id", "kind"):
         by_district.setdefault(district_id, Counter())[kind] += count
-    active_rows = Warning.objects.filter(status__in=ACTIVE_STATUSES, first_seen_on__lte=day)
+    active_rows = warnings.filter(status__in=ACTIVE_STATUSES, first_seen_on__lte=day)
     for district_id, grade, count in _grouped(active_rows, "district_id", "grade"):
         by_district.setdefault(district_id, Counter())[f"active_{grade}"] += count
     active = {grade: count for grade, count in _grouped(active_rows, "grade")}
     districts = [
         (unit.label, dict(by_district.get(unit.pk, Counter())))
-        for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
+        for unit in units.order_by("sort_order")
     ]
     overdue = (
         WarningRouting.objects.filter(
             acknowledged_at=None,
-            acknowledge_due__lt=timezone.now(),
+            acknowledge_due__lt=now,
             warning__status__in=ACTIVE_STATUSES,
+            warning__in=warnings,
         )
         .values("warning_id")
         .distinct()
@@ -128,7 +147,7 @@ def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
     )
     return DailyReport(
         day=day,
-        generated_at=timezone.localtime(),
+        generated_at=timezone.localtime(now),
         changes=changes,
         districts=districts,
         active={g: active.get(g, 0) for g in GRADES_HIGH_FIRST},
@@ -136,6 +155,7 @@ def daily_report(day: dt.date, *, top: int = TOP_ENTERPRISES) -> DailyReport:
         top=_top(active_rows, top),
         previous_day=WarningEvent.objects.filter(on__lt=day).aggregate(day=Max("on"))["day"],
         clean_days=warning_policy().clean_days,
+        scope=district.label if district is not None else "全市",
     )
 
 
@@ -177,14 +197,15 @@ def _top(rows: QuerySet[Warning], limit: int) -> list[TopWarning]:
 
 
 def title(report: DailyReport) -> str:
-    return f"企业风险预警日报（{report.day:%Y年%m月%d日}）"
+    scope = "" if report.scope == "全市" else report.scope
+    return f"{scope}企业风险预警日报（{report.day:%Y年%m月%d日}）"
 
 
 def summary(report: DailyReport) -> str:
     totals = report.change_totals
     active = "，".join(f"{GRADE_NAMES[g]} {report.active[g]:,} 条" for g in GRADES_HIGH_FIRST)
     return (
-        f"{report.day:%Y年%m月%d日}，全市新发预警 {totals[Kind.OPENED]:,} 条，"
+        f"{report.day:%Y年%m月%d日}，{report.scope}新发预警 {totals[Kind.OPENED]:,} 条，"
         f"升级 {totals[Kind.ESCALATED]:,} 条，降级 {totals[Kind.DE_ESCALATED]:,} 条，"
         f"自动解除 {totals[Kind.RESOLVED]:,} 条。{period_note(report)}"
         f"截至当日在办预警 {report.active_total:,} 条"
@@ -217,11 +238,13 @@ def district_headers() -> list[str]:
 TEMPLATES = Engine(dirs=[str(Path(__file__).parent.parent / "templates")])
 
 
-def render_html(report: DailyReport) -> str:
+def render_html(report: DailyReport, mark: IssueMark | None = None) -> str:
     return TEMPLATES.get_template("reports/daily.html").render(
         Context(
             {
                 "report": report,
+                "mark_lines": mark.lines() if mark else [],
+                "page_css": HTML_PAGE_CSS,
                 "title": title(report),
                 "summary": summary(report),
                 "grade_headers": grade_headers(),

@@ -11,9 +11,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
+    Heading,
+    Image,
+    Table,
+    Text,
+    monthly_blocks,
+    subtitle,
+)
 from laborwatch.reports.render.docx import FONT, table
+from laborwatch.reports.render.issue import IssueMark, add_mark_docx, add_page_numbers_docx
 
 CHART_WIDTH = Cm(16)
 STYLED = ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet")
@@ -32,21 +40,23 @@ def _east_asian_font(document: Any) -> None:
     document.styles["Normal"].font.size = Pt(11)
 
 
-def render_docx(report: MonthlyReport, out: Path) -> Path:
+def render_docx(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
     document = Document()
     _east_asian_font(document)
+    add_page_numbers_docx(document)
     heading = document.add_heading(report.title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(sections.subtitle(report)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for block in sections.monthly_blocks(report):
-        if isinstance(block, sections.Heading):
+    add_mark_docx(document, mark)
+    document.add_paragraph(subtitle(report)).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for block in monthly_blocks(report):
+        if isinstance(block, Heading):
             document.add_heading(block.text, level=block.level)
-        elif isinstance(block, sections.Text):
+        elif isinstance(block, Text):
             document.add_paragraph(block.text, style="List Bullet" if block.bullet else None)
-        elif isinstance(block, sections.Table):
+        elif isinstance(block, Table):
             table(document, block.headers, block.rows)
             document.add_paragraph()
-        elif isinstance(block, sections.Image):
+        elif isinstance(block, Image):
             document.add_picture(io.BytesIO(block.chart.png), width=CHART_WIDTH)
             caption = document.add_paragraph(f"图：{block.chart.title}")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

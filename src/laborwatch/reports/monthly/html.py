@@ -6,8 +6,16 @@ import base64
 from html import escape
 from pathlib import Path
 
-from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
+    Heading,
+    Image,
+    Table,
+    Text,
+    monthly_blocks,
+    subtitle,
+)
+from laborwatch.reports.render.issue import HTML_PAGE_CSS, IssueMark, mark_html
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
@@ -21,20 +29,22 @@ th { background: #f3e5e3; }
 figure { margin: 1em 0; text-align: center; }
 figure img { max-width: 100%; }
 figcaption { color: #555; font-size: .9em; }
+.issue-mark { text-align: center; color: #444; font-size: .9em; }
+.issue-mark p { margin: .2em 0; }
 """
 
 
-def _block_html(block: sections.Block) -> str:
-    if isinstance(block, sections.Heading):
+def _block_html(block: Heading | Text | Table | Image) -> str:
+    if isinstance(block, Heading):
         tag = f"h{block.level + 1}"
         return f"<{tag}>{escape(block.text)}</{tag}>"
-    if isinstance(block, sections.Text):
+    if isinstance(block, Text):
         return (
             f"<ul><li>{escape(block.text)}</li></ul>"
             if block.bullet
             else f"<p>{escape(block.text)}</p>"
         )
-    if isinstance(block, sections.Table):
+    if isinstance(block, Table):
         head = "".join(f"<th>{escape(cell)}</th>" for cell in block.headers)
         body = "".join(
             "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
@@ -49,14 +59,14 @@ def _block_html(block: sections.Block) -> str:
     )
 
 
-def render_html(report: MonthlyReport, out: Path) -> Path:
-    body = "\n".join(_block_html(block) for block in sections.monthly_blocks(report))
+def render_html(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
+    body = "\n".join(_block_html(block) for block in monthly_blocks(report))
     out.write_text(
         "<!doctype html>\n"
         f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(report.title)}</title>'
-        f"<style>{STYLE}</style></head><body>"
-        f"<h1>{escape(report.title)}</h1>"
-        f'<p class="subtitle">{escape(sections.subtitle(report))}</p>\n{body}\n</body></html>\n',
+        f"<style>{STYLE}{HTML_PAGE_CSS}</style></head><body>"
+        f"<h1>{escape(report.title)}</h1>{mark_html(mark)}"
+        f'<p class="subtitle">{escape(subtitle(report))}</p>\n{body}\n</body></html>\n',
         encoding="utf-8",
     )
     return out

@@ -14,13 +14,23 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import Table as PdfTable
 
-from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
+from laborwatch.reports.monthly.sections import (
+    Block,
+    Heading,
+    Image,
+    Table,
+    Text,
+    monthly_blocks,
+    subtitle,
+)
 from laborwatch.reports.render.font import FONT_NAME, cjk_font_file
+from laborwatch.reports.render.issue import IssueMark
 
 CHART_WIDTH = 16 * cm
 TABLE_WIDTH = 17 * cm
@@ -42,7 +52,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _widths(block: sections.Table) -> list[float]:
+def _widths(block: Table) -> list[float]:
     """Column widths after the longest text in each column, so names do not wrap needlessly."""
     lengths = [
         min(max(len(row[index]) for row in [block.headers, *block.rows]), WIDEST_COLUMN_CHARACTERS)
@@ -52,7 +62,7 @@ def _widths(block: sections.Table) -> list[float]:
     return [TABLE_WIDTH * length / sum(lengths) for length in lengths]
 
 
-def _table(block: sections.Table, style: ParagraphStyle) -> PdfTable:
+def _table(block: Table, style: ParagraphStyle) -> PdfTable:
     rows = [
         [Paragraph(escape(cell), style) for cell in row] for row in [block.headers, *block.rows]
     ]
@@ -69,24 +79,27 @@ def _table(block: sections.Table, style: ParagraphStyle) -> PdfTable:
     return table
 
 
-def _flowables(report: MonthlyReport, blocks: list[sections.Block]) -> list[Flowable]:
+def _flowables(
+    report: MonthlyReport, blocks: list[Block], mark: IssueMark | None
+) -> list[Flowable]:
     styles = _styles()
     story: list[Flowable] = [
         Paragraph(escape(report.title), styles["title"]),
-        Paragraph(escape(sections.subtitle(report)), styles["subtitle"]),
+        *(Paragraph(escape(line), styles["subtitle"]) for line in (mark.lines() if mark else [])),
+        Paragraph(escape(subtitle(report)), styles["subtitle"]),
         Spacer(1, 8),
     ]
     for block in blocks:
-        if isinstance(block, sections.Heading):
+        if isinstance(block, Heading):
             story.append(Paragraph(escape(block.text), styles[f"h{block.level}"]))
-        elif isinstance(block, sections.Text):
+        elif isinstance(block, Text):
             if block.bullet:
                 story.append(Paragraph(escape(block.text), styles["bullet"], bulletText="•"))
             else:
                 story.append(Paragraph(escape(block.text), styles["body"]))
-        elif isinstance(block, sections.Table):
+        elif isinstance(block, Table):
             story += [_table(block, styles["cell"]), Spacer(1, 6)]
-        elif isinstance(block, sections.Image):
+        elif isinstance(block, Image):
             image = PdfImage(io.BytesIO(block.chart.png))
             image.drawHeight = CHART_WIDTH * image.imageHeight / image.imageWidth
             image.drawWidth = CHART_WIDTH
@@ -100,8 +113,15 @@ def _register_font() -> None:
     pdfmetrics.registerFont(TTFont(FONT_NAME, str(cjk_font_file())))
 
 
-def render_pdf(report: MonthlyReport, out: Path) -> Path:
-    blocks = sections.monthly_blocks(report)
+def _page_number(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.saveState()
+    canvas.setFont(FONT_NAME, 9)
+    canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"第 {document.page} 页")
+    canvas.restoreState()
+
+
+def render_pdf(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
+    blocks = monthly_blocks(report)
     _register_font()
     document = SimpleDocTemplate(
         str(out),
@@ -112,5 +132,7 @@ def render_pdf(report: MonthlyReport, out: Path) -> Path:
         topMargin=2 * cm,
         bottomMargin=2 * cm,
     )
-    document.build(_flowables(report, blocks))
+    document.build(
+        _flowables(report, blocks, mark), onFirstPage=_page_number, onLaterPages=_page_number
+    )
     return out

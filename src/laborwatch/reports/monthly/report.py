@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -31,8 +31,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 BASELINE_MONTHS = 6
 # Fewer baseline months with any demand than this, and no rise is claimed.
 MIN_BASELINE_MONTHS = 2
-FEEDBACK_WINDOW = dt.timedelta(hours=24)
 TOP_ENTERPRISES = 10
+# A group case (群体性案件) involves at least this many workers, as the provincial rules count
+# them (≥10 workers from one employer); smaller groups are listed as the enterprise's demands.
+GROUP_CASE_WORKERS = 10
 UNKNOWN = "未明确"
 
 
@@ -151,7 +153,9 @@ class Sla:
     resolved_on_time: int
     wages_recovered: Decimal
     workers_covered: int
-    median_days_to_resolve: float | None
+    median_days_to_resolve: float | None = None
+    # Resolved with the union leading or joining the mediation (调处).
+    union_mediated: int = 0
 
     @property
     def feedback_rate(self) -> float | None:
@@ -160,6 +164,10 @@ class Sla:
     @property
     def on_time_rate(self) -> float | None:
         return rate(self.resolved_on_time, self.resolved)
+
+    @property
+    def mediation_rate(self) -> float | None:
+        return rate(self.union_mediated, self.resolved)
 
 
 @dataclass(frozen=True)
@@ -223,67 +231,33 @@ def _counts(values: Iterable[str], order: Sequence[str] = ()) -> list[Count]:
     return [Count(key, counted[key], counted[key] / total) for key in keys]
 
 
-def sla_of(month_rows: Sequence[CaseRow], resolved_rows: Sequence[CaseRow]) -> Sla:
-    """Feedback within 24 h of the month's demands; on-time resolution of those resolved in it."""
+def median_days(resolved_rows: Sequence[CaseRow]) -> float | None:
+    """The median time from receipt to resolution, in days."""
     days = sorted(
         (row.resolved_at - row.received_at).total_seconds() / 86400
         for row in resolved_rows
         if row.resolved_at is not None
     )
-    median = None
-    if days:
-        middle = len(days) // 2
-        median = days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-    recovered = counted_once(
-        Reported(row.group or None, row.workers_covered, recovered=row.wages_recovered)
-        for row in resolved_rows
-    )
-    return Sla(
-        received=len(month_rows),
-        feedback_in_24h=sum(
-            1
-            for row in month_rows
-            if row.feedback_at is not None and row.feedback_at - row.received_at <= FEEDBACK_WINDOW
-        ),
-        resolved=len(resolved_rows),
-        resolved_on_time=sum(
-            1
-            for row in resolved_rows
-            if row.resolved_at is not None
-            and row.resolve_due is not None
-            and row.resolved_at <= row.resolve_due
-        ),
-        wages_recovered=recovered.recovered,
-        workers_covered=recovered.workers,
-        median_days_to_resolve=median,
-    )
-
-
-def _resolved_in(rows: Sequence[CaseRow], month: dt.date) -> list[CaseRow]:
-    return [row for row in rows if row.resolved_at and month_start(row.resolved_at) == month]
+    if not days:
+        return None
+    middle = len(days) // 2
+    return days[middle] if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
 
 
 def _district_rows(
     this: Sequence[CaseRow],
     previous: Sequence[CaseRow],
-    resolved_now: Sequence[CaseRow],
-    resolved_before: Sequence[CaseRow],
+    on_time: Mapping[str, tuple[float | None, float | None]],
 ) -> list[DistrictRow]:
     now = Counter(row.district or UNKNOWN for row in this)
     before = Counter(row.district or UNKNOWN for row in previous)
-
-    def on_time(rows: Sequence[CaseRow], district: str) -> float | None:
-        return sla_of(
-            [], [row for row in rows if (row.district or UNKNOWN) == district]
-        ).on_time_rate
-
     return [
         DistrictRow(
             label=district,
             count=now[district],
             previous=before[district],
-            on_time_rate=on_time(resolved_now, district),
-            previous_on_time_rate=on_time(resolved_before, district),
+            on_time_rate=on_time.get(district, (None, None))[0],
+            previous_on_time_rate=on_time.get(district, (None, None))[1],
         )
         for district in sorted(now, key=lambda district: (-now[district], district))
     ]
@@ -337,7 +311,8 @@ def _group_rows(this: Sequence[CaseRow]) -> list[GroupRow]:
         )
         for number, rows in by_group.items()
     ]
-    return sorted(groups, key=lambda group: (-group.workers, -group.cases, group.number))
+    large = [group for group in groups if group.workers >= GROUP_CASE_WORKERS]
+    return sorted(large, key=lambda group: (-group.workers, -group.cases, group.number))
 
 
 def _category_changes(
@@ -382,13 +357,19 @@ def monthly_report(
     month: dt.date,
     scope: str = "",
     generated_at: dt.datetime,
+    sla: Sla,
+    previous_sla: Sla,
+    district_on_time: Mapping[str, tuple[float | None, float | None]] | None = None,
     request_types: Sequence[str] = (),
     channels: Sequence[str] = (),
 ) -> MonthlyReport:
     """The report of `month` from rows covering it, its six months before and a year earlier.
 
-    `request_types` and `channels`: the labels in the order the report lists them (the work
-    order's choices, given by the caller); others follow by count."""
+    `sla` and `previous_sla`: the timeliness figures of the month and the month before, and
+    `district_on_time` each district's on-time rate in both, counted by the caller with the
+    dashboard's own definitions (cases/figures.py); the median time to resolution is taken
+    here from the rows. `request_types` and `channels`: the labels in the order the report
+    lists them (the work order's choices, given by the caller); others follow by count."""
     by_month: dict[dt.date, list[CaseRow]] = defaultdict(list)
     resolved: dict[dt.date, list[CaseRow]] = defaultdict(list)
     for row in rows:
@@ -413,14 +394,14 @@ def monthly_report(
         request_types=_counts((row.request_type for row in this), request_types),
         channels=_counts((row.channel for row in this), channels),
         categories=_category_changes(this, previous, last_year),
-        districts=_district_rows(
-            this, previous, resolved.get(month, []), resolved.get(previous_month, [])
-        ),
+        districts=_district_rows(this, previous, district_on_time or {}),
         industries=_counts(row.industry or UNKNOWN for row in this if row.employer),
         enterprises=_enterprise_rows(this),
         groups=_group_rows(this),
-        sla=sla_of(this, resolved.get(month, [])),
-        previous_sla=sla_of(previous, resolved.get(previous_month, [])),
+        sla=replace(sla, median_days_to_resolve=median_days(resolved.get(month, []))),
+        previous_sla=replace(
+            previous_sla, median_days_to_resolve=median_days(resolved.get(previous_month, []))
+        ),
         trend=[
             (add_months(month, -back), len(by_month.get(add_months(month, -back), [])))
             for back in range(12, -1, -1)

@@ -10,6 +10,7 @@ from laborwatch.reports.monthly.advice import percent
 from laborwatch.reports.monthly.charts import Chart, monthly_charts
 from laborwatch.reports.monthly.emerging import FALSE_DISCOVERY_RATE
 from laborwatch.reports.monthly.report import (
+    GROUP_CASE_WORKERS,
     CategoryChange,
     DistrictRow,
     Emerging,
@@ -67,11 +68,15 @@ def _overview(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
             f"{_month_name(report)}，{report.scope}共受理职工诉求{report.total}件，"
             f"上月{report.previous_total}件，环比{signed(report.month_on_month)}；"
             f"去年同月{report.last_year_total}件，同比{signed(report.year_on_year)}。"
+            f"工会牵头或参与调处率{percent(report.sla.mediation_rate)}，"
             f"24小时反馈率{percent(report.sla.feedback_rate)}，"
             f"按时办结率{percent(report.sla.on_time_rate)}，"
             f"追回工资{yuan(report.sla.wages_recovered)}元。"
         )
     )
+    comment = large_change_comment(report)
+    if comment:
+        blocks.append(Text(comment))
     blocks.append(Image(charts["trend"]))
     blocks.append(
         Table(
@@ -87,6 +92,25 @@ def _overview(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
     )
     blocks.append(Image(charts["mix"]))
     return blocks
+
+
+# A change in the month's volume this large (either way) is commented on for leaders.
+LARGE_CHANGE = 0.3
+
+
+def large_change_comment(report: MonthlyReport) -> str:
+    """In plain words: the volume moved a lot from last month, and which demand moved most."""
+    change = report.month_on_month
+    if change is None or abs(change) < LARGE_CHANGE or not report.categories:
+        return ""
+    mover = max(report.categories, key=lambda row: (abs(row.count - row.previous), row.count))
+    direction = "增加" if change > 0 else "减少"
+    moved = "增加" if mover.count >= mover.previous else "减少"
+    return (
+        f"本月诉求量较上月{direction}{abs(change) * 100:.0f}%，变化较大，"
+        f"其中“{mover.label}”{moved}最多（本月{mover.count}件，上月{mover.previous}件），"
+        "建议关注其成因。"
+    )
 
 
 def _categories(report: MonthlyReport, charts: dict[str, Chart]) -> list[Block]:
@@ -155,23 +179,31 @@ def _enterprises(report: MonthlyReport) -> list[Block]:
     ]
 
 
-def _rise_table(first: str, items: list[Emerging]) -> Table:
-    return Table(
-        [first, "本月件数", "本月占比", "基线件数", "基线占比", "倍数", "p值", "q值"],
-        [
-            [
-                item.label,
-                str(item.rise.count),
-                percent(item.rise.share),
+def _rise_table(first: str, items: list[Emerging], *, statistics: bool = False) -> Table:
+    headers = [first, "本月件数", "本月占比", "前几个月占比", "为前几个月的倍数"]
+    if statistics:
+        headers += ["基线件数", "p值", "q值"]
+    rows = []
+    for item in items:
+        row = [
+            item.label,
+            str(item.rise.count),
+            percent(item.rise.share),
+            percent(item.rise.baseline_share),
+            "新出现" if item.rise.baseline_count == 0 else f"{item.rise.ratio:.1f}倍",
+        ]
+        if statistics:
+            row += [
                 str(item.rise.baseline_count),
-                percent(item.rise.baseline_share),
-                "新出现" if item.rise.baseline_count == 0 else f"{item.rise.ratio:.2f}",
                 f"{item.rise.p_value:.2g}",
                 f"{item.rise.q_value:.2g}",
             ]
-            for item in items
-        ],
-    )
+        rows.append(row)
+    return Table(headers, rows)
+
+
+def _months(report: MonthlyReport) -> str:
+    return "、".join(f"{m.year}年{m.month}月" for m in report.baseline_months)
 
 
 def _emerging(report: MonthlyReport) -> list[Block]:
@@ -181,36 +213,60 @@ def _emerging(report: MonthlyReport) -> list[Block]:
             *blocks,
             Text(
                 f"前6个月中有受理记录的月份只有{len(report.baseline_months)}个，"
-                "基线不足，本月不作苗头性问题判断。"
+                "可比较的数据不足，本月不作苗头性问题判断。"
             ),
         ]
-    months = "、".join(f"{m.year}年{m.month}月" for m in report.baseline_months)
     blocks.append(
         Text(
-            f"以{months}为基线，逐一检验各诉求类别及诉求描述高频词在本月诉求中的占比是否显著高于"
-            "基线（以两期总量为条件的精确二项检验，单侧；Benjamini–Hochberg 多重检验校正，"
-            f"q<{FALSE_DISCOVERY_RATE}）。只列出显著上升者。"
+            f"与前{len(report.baseline_months)}个月（{_months(report)}）相比，下列诉求在本月全部"
+            "诉求中所占的比重明显上升，且不是偶然波动，值得关注（判断方法见附录）。"
         )
     )
     if not report.emerging_categories and not report.emerging_terms:
-        return [*blocks, Text("本月未发现占比显著上升的诉求类别或词语。")]
+        return [*blocks, Text("本月没有比重明显上升的诉求类别或词语。")]
     if report.emerging_categories:
-        blocks += [Heading("显著上升的诉求类别", 2)]
+        blocks += [Heading("比重明显上升的诉求类别", 2)]
         blocks += [_rise_table("诉求类别", report.emerging_categories)]
     if report.emerging_terms:
-        blocks += [Heading("诉求描述中显著增多的词语", 2)]
+        blocks += [Heading("诉求描述中明显增多的说法", 2)]
         blocks += [_rise_table("词语", report.emerging_terms)]
+    return blocks
+
+
+def _appendix(report: MonthlyReport) -> list[Block]:
+    """The method behind the emerging issues, for readers who check it."""
+    if not report.has_baseline:
+        return []
+    blocks: list[Block] = [
+        Heading("附录：苗头性问题的判断方法", 1),
+        Text(
+            f"以{_months(report)}为基线，逐一检验各诉求类别及诉求描述高频词在本月诉求中的占比"
+            "是否显著高于基线（以两期总量为条件的精确二项检验，单侧；Benjamini–Hochberg "
+            f"多重检验校正，q<{FALSE_DISCOVERY_RATE}）。只列出显著上升者。群体性案件按同一用人单位"
+            f"涉及职工{GROUP_CASE_WORKERS}人及以上统计（省级规定口径）。"
+        ),
+    ]
+    if report.emerging_categories:
+        blocks.append(_rise_table("诉求类别", report.emerging_categories, statistics=True))
+    if report.emerging_terms:
+        blocks.append(_rise_table("词语", report.emerging_terms, statistics=True))
     return blocks
 
 
 def _groups(report: MonthlyReport) -> list[Block]:
     blocks: list[Block] = [Heading("群体性案件", 1)]
     if not report.groups:
-        return [*blocks, Text("本月无群体性案件。")]
+        return [
+            *blocks,
+            Text(f"本月无群体性案件（同一用人单位涉及职工{GROUP_CASE_WORKERS}人及以上）。"),
+        ]
     workers = sum(group.workers for group in report.groups)
     return [
         *blocks,
-        Text(f"本月受理的诉求涉及群体性案件{len(report.groups)}起，涉及职工{workers}人。"),
+        Text(
+            f"本月受理的诉求涉及群体性案件（同一用人单位涉及职工{GROUP_CASE_WORKERS}人及以上）"
+            f"{len(report.groups)}起，涉及职工{workers}人。"
+        ),
         Table(
             ["编号", "企业", "属地", "主要类别", "本月工单", "涉及职工"],
             [
@@ -232,6 +288,8 @@ def _sla_rows(now: Sla, before: Sla) -> list[list[str]]:
         ["本月办结工单（件）", str(now.resolved), str(before.resolved)],
         ["按期办结（件）", str(now.resolved_on_time), str(before.resolved_on_time)],
         ["按时办结率", percent(now.on_time_rate), percent(before.on_time_rate)],
+        ["工会牵头或参与调处（件）", str(now.union_mediated), str(before.union_mediated)],
+        ["工会牵头或参与调处率", percent(now.mediation_rate), percent(before.mediation_rate)],
         [
             "办结用时中位数（天）",
             days(now.median_days_to_resolve),
@@ -247,7 +305,8 @@ def _sla(report: MonthlyReport) -> list[Block]:
         Heading("办理时效与成效", 1),
         Text(
             "24小时反馈率：本月受理的工单中，受理后24小时内向职工反馈的比例；按时办结率："
-            "本月办结的工单中，在办结时限内办结的比例；追回工资与惠及职工按本月办结的工单统计。"
+            "本月办结的工单中，在办结时限内办结的比例；工会牵头或参与调处率：本月办结的工单中，"
+            "由工会牵头或参与调处的比例；追回工资与惠及职工按本月办结的工单统计。"
         ),
         Table(["指标", "本月", "上月"], _sla_rows(report.sla, report.previous_sla)),
     ]
@@ -272,6 +331,7 @@ def monthly_blocks(report: MonthlyReport) -> list[Block]:
     blocks += _sla(report)
     if report.total:
         blocks += _advice(report)
+        blocks += _appendix(report)
     return _numbered(blocks)
 
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 
-from django.db.models import Choices, Q
+from django.db.models import Choices, Count, Q, QuerySet
 from django.utils import timezone, translation
 
+from laborwatch.cases import figures
 from laborwatch.cases.models import Case, Channel, RequestType, Status
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Industry
+from laborwatch.lib.periods import Period
 from laborwatch.reports.monthly.report import (
     BASELINE_MONTHS,
+    UNKNOWN,
     CaseRow,
     MonthlyReport,
+    Sla,
     add_months,
     month_bounds,
     monthly_report,
@@ -86,12 +91,66 @@ def monthly_rows(*, month: dt.date, district: OrgUnit | None = None) -> Iterator
         )
 
 
+def month_sla(rows: QuerySet[Case], month: dt.date) -> tuple[Sla, Sla]:
+    """The timeliness figures of `month` and of the month before, as the dashboard counts
+    them (cases/figures.py)."""
+    names = {"now": Period.month(month), "before": Period.month(add_months(month, -1))}
+    counted = figures.counts(rows, names)
+
+    def sla(name: str) -> Sla:
+        return Sla(
+            received=counted[f"received_{name}"],
+            feedback_in_24h=counted[f"feedback_24h_{name}"],
+            resolved=counted[f"resolved_{name}"],
+            resolved_on_time=counted[f"resolved_on_time_{name}"],
+            wages_recovered=counted[f"amount_{name}"] or Decimal("0"),
+            workers_covered=counted[f"covered_{name}"] or 0,
+            union_mediated=counted[f"union_mediated_{name}"],
+        )
+
+    return sla("now"), sla("before")
+
+
+def district_on_time(month: dt.date) -> dict[str, tuple[float | None, float | None]]:
+    """Each district's on-time resolution rate in `month` and in the month before."""
+    now, before = Period.month(month), Period.month(add_months(month, -1))
+    rows = (
+        figures.live(Case.objects.all())
+        .order_by()
+        .values("district__short_name", "district__name")
+        .annotate(
+            **{
+                f"{figure.key}_{name}": Count("pk", filter=figure.q(period))
+                for figure in (figures.RESOLVED, figures.RESOLVED_ON_TIME)
+                for name, period in (("now", now), ("before", before))
+            }
+        )
+    )
+
+    def rate(row: dict, name: str) -> float | None:
+        resolved = row[f"resolved_{name}"]
+        return row[f"resolved_on_time_{name}"] / resolved if resolved else None
+
+    return {
+        row["district__short_name"] or row["district__name"] or UNKNOWN: (
+            rate(row, "now"),
+            rate(row, "before"),
+        )
+        for row in rows
+    }
+
+
 def city_monthly_report(*, month: dt.date, district: OrgUnit | None = None) -> MonthlyReport:
     scope = district.label if district is not None else "全市"
+    cases = Case.objects.filter(district=district) if district is not None else Case.objects.all()
+    sla, previous_sla = month_sla(cases, month)
     return monthly_report(
         monthly_rows(month=month, district=district),
         month=month,
         scope=scope,
+        sla=sla,
+        previous_sla=previous_sla,
+        district_on_time=district_on_time(month),
         generated_at=timezone.localtime(),
         request_types=list(_labels(RequestType).values()),
         channels=list(_labels(Channel).values()),

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laborwatch.core.models import AuditEvent
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import notifications_create
 from laborwatch.warnings.models import WarningEvent, WarningRouting
 
 
@@ -62,6 +65,22 @@ def warnings_sweep(*, now: dt.datetime | None = None) -> WarningSweepResult:
             target_label=str(r.warning),
             org_unit_id=r.warning.district_id,
             after={"unit": r.org_unit.code, "due": r.acknowledge_due.isoformat()},
+        )
+        for r in overdue
+    )
+    notifications_create(
+        Notification(
+            kind=Notification.Kind.SIGN_FOR_OVERDUE,
+            message=_("Warning %(number)s was not signed for by %(due)s: sign for it now.")
+            % {
+                "number": r.warning,
+                "due": timezone.localtime(r.acknowledge_due).strftime("%m-%d %H:%M"),
+            },
+            key=f"routing:{r.pk}:overdue",
+            url=f"/warnings/{r.warning_id}/",
+            org_unit_id=r.org_unit_id,
+            urgent=True,
+            created_at=now,
         )
         for r in overdue
     )

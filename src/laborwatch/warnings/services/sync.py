@@ -24,9 +24,12 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laborwatch.core.models import AuditEvent, OrgUnit
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import notifications_create
 from laborwatch.warnings.models import (
     ACTIVE_STATUSES,
     GRADE_LEVEL,
@@ -461,11 +464,40 @@ def _route(
         if added:
             routed_to[warning.pk] = added
     WarningRouting.objects.bulk_create(new_routings, batch_size=BATCH)
+    notify_routed(new_routings, to_route, now=now)
     update_from_values(moved, ["acknowledge_due"])
     for change in changes:
         if change.warning.pk in routed_to and change.kind != Kind.RESOLVED:
             change.detail["routed_to"] = routed_to.pop(change.warning.pk)
     return len(new_routings)
+
+
+def notify_routed(
+    routings: list[WarningRouting], warnings: dict[int, Warning], *, now: dt.datetime
+) -> None:
+    """Each receiving unit is told of its new routing, in one insert; a red warning goes out
+    on the unit's channels at once."""
+    rows = []
+    for routing in routings:
+        warning = warnings[routing.warning_id]
+        message = _("Warning %(number)s (%(grade)s) sent to your unit: sign for it by %(due)s.")
+        rows.append(
+            Notification(
+                kind=Notification.Kind.WARNING_ROUTED,
+                message=message
+                % {
+                    "number": warning,
+                    "grade": Grade(warning.grade).label,
+                    "due": timezone.localtime(routing.acknowledge_due).strftime("%m-%d %H:%M"),
+                },
+                key=f"routing:{routing.pk}",
+                url=f"/warnings/{warning.pk}/",
+                org_unit_id=routing.org_unit_id,
+                urgent=warning.grade == Grade.RED,
+                created_at=now,
+            )
+        )
+    notifications_create(rows)
 
 
 def _current_departments(warning: Warning) -> list[str]:

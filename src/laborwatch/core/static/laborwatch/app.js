@@ -18,3 +18,10 @@ document.addEventListener("click", function (event) {
     history.back();
   }
 });
+
+// A button marked data-print prints the page (the dashboard's A4 landscape 简报).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -1,0 +1,314 @@
+"""The seed's headline figures for a period and a scope, beside the previous period's, each
+with its definition and the list behind it.
+
+Every count is the figure's own definition (cases/figures.py, warnings/figures.py) applied to
+the scope's rows, in one conditional aggregate per table: the work orders of both periods in
+one query, the warnings in another, the registry in a third.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+
+from laborwatch.cases import figures as case_figures
+from laborwatch.dashboard.scope import Scope, own_district
+from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.periods import Period
+from laborwatch.lib.process_cache import ProcessCache
+from laborwatch.warnings import figures as warning_figures
+from laborwatch.warnings.models import GRADES_HIGH_FIRST, Grade
+
+
+@dataclass(frozen=True)
+class Part:
+    """A secondary line of a tile: a number with its own list."""
+
+    text: str
+    url: str = ""
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    definition: str
+    value: str
+    url: str
+    # "较上期 …": the change against the previous period; "" when nothing compares.
+    change: str = ""
+    direction: str = ""  # up / down / ""
+    parts: list[Part] = field(default_factory=list)
+
+
+def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
+    """The issued warnings by highest grade and the major risks defused for every period, and
+    the funnel's stages for the first (the one shown), in one query; the workers those risks
+    involved in one more per period (each enterprise's employees once, however many of its
+    warnings count)."""
+    aggregates: dict[str, Any] = {}
+    for index, (name, period) in enumerate(periods.items()):
+        for figure in warning_figures.FUNNEL if index == 0 else (warning_figures.ISSUED,):
+            aggregates[f"{figure.key}_{name}"] = Count("pk", filter=figure.q(period))
+        issued = warning_figures.ISSUED.q(period)
+        for grade in GRADES_HIGH_FIRST:
+            aggregates[f"issued_{grade}_{name}"] = Count("pk", filter=issued & Q(peak_grade=grade))
+        aggregates[f"major_defused_{name}"] = Count(
+            "pk", filter=warning_figures.MAJOR_DEFUSED.q(period)
+        )
+    counted = (
+        scope.warnings()
+        .filter(warning_figures.any_within(periods.values()))
+        .aggregate(**aggregates)
+    )
+    for name, period in periods.items():
+        defused = warning_figures.figure_rows(
+            scope.warnings(), warning_figures.MAJOR_DEFUSED, period
+        )
+        # The few enterprises first, then their rows by key (not a scan of the registry).
+        enterprises = set(defused.values_list("enterprise_id", flat=True))
+        counted[f"major_workers_{name}"] = Enterprise.objects.filter(pk__in=enterprises).aggregate(
+            workers=Sum("employee_count")
+        )["workers"]
+    return counted
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def count_change(now: int | Decimal, before: int | Decimal) -> tuple[str, str]:
+    if not before:
+        return _("none in the previous period"), ""
+    relative = float((now - before) / before)
+    return _("%(change)+.1f%% on the previous period (%(before)s)") % {
+        "change": relative * 100,
+        "before": f"{before:,}",
+    }, _direction(relative)
+
+
+def rate_change(now: float | None, before: float | None) -> tuple[str, str]:
+    if now is None or before is None:
+        return (_("none in the previous period") if before is None else ""), ""
+    points = (now - before) * 100
+    return _("%(points)+.1f points on the previous period (%(before).1f%%)") % {
+        "points": points,
+        "before": before * 100,
+    }, _direction(points)
+
+
+def _direction(change: float) -> str:
+    return "up" if change > 0 else "down" if change < 0 else ""
+
+
+def rate_text(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def yuan_text(amount: Decimal) -> str:
+    """Amounts as leaders read them: in 万元 from ten thousand yuan on."""
+    if amount >= 10_000:
+        return _("%(amount)s ten-thousand yuan") % {"amount": f"{amount / 10_000:,.2f}"}
+    return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+def _count(counts: dict[str, Any], key: str) -> int:
+    return int(counts.get(key) or 0)
+
+
+def _rate_tile(
+    scope: Scope,
+    period: Period,
+    counts: dict[str, Any],
+    *,
+    key: str,
+    label: str,
+    numerator: case_figures.CaseFigure,
+    denominator: case_figures.CaseFigure,
+) -> Tile:
+    top, bottom = _count(counts, f"{numerator.key}_now"), _count(counts, f"{denominator.key}_now")
+    before = percent(
+        _count(counts, f"{numerator.key}_before"), _count(counts, f"{denominator.key}_before")
+    )
+    change, direction = rate_change(percent(top, bottom), before)
+    return Tile(
+        key=key,
+        label=label,
+        definition=_("%(numerator)s divided by %(denominator)s")
+        % {
+            "numerator": numerator.definition,
+            "denominator": denominator.definition,
+        },
+        value=rate_text(percent(top, bottom)),
+        url=scope.case_list(numerator.key, period),
+        change=change,
+        direction=direction,
+        parts=[
+            Part(f"{top:,}", scope.case_list(numerator.key, period)),
+            Part("/"),
+            Part(
+                _("%(count)s work orders") % {"count": f"{bottom:,}"},
+                scope.case_list(denominator.key, period),
+            ),
+        ],
+    )
+
+
+def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Tile]:
+    received = _count(counts, "received_now")
+    change, direction = count_change(received, _count(counts, "received_before"))
+    amount = counts.get("amount_now") or Decimal("0")
+    amount_change, amount_direction = count_change(
+        amount, counts.get("amount_before") or Decimal("0")
+    )
+    wages = case_figures.WAGES_RECOVERED
+    return [
+        Tile(
+            key="received",
+            label=str(case_figures.RECEIVED.label),
+            definition=str(case_figures.RECEIVED.definition),
+            value=f"{received:,}",
+            url=scope.case_list("received", period),
+            change=change,
+            direction=direction,
+        ),
+        _rate_tile(
+            scope,
+            period,
+            counts,
+            key="mediation_rate",
+            label=_("Union-led or joint mediation rate"),
+            numerator=case_figures.UNION_MEDIATED,
+            denominator=case_figures.RESOLVED,
+        ),
+        _rate_tile(
+            scope,
+            period,
+            counts,
+            key="feedback_rate",
+            label=_("24-hour feedback rate"),
+            numerator=case_figures.FEEDBACK_IN_24H,
+            denominator=case_figures.RECEIVED,
+        ),
+        _rate_tile(
+            scope,
+            period,
+            counts,
+            key="on_time_rate",
+            label=_("On-time resolution rate"),
+            numerator=case_figures.RESOLVED_ON_TIME,
+            denominator=case_figures.RESOLVED,
+        ),
+        Tile(
+            key="wages_recovered",
+            label=str(wages.label),
+            definition=str(wages.definition),
+            value=yuan_text(amount),
+            url=scope.case_list(wages.key, period),
+            change=amount_change,
+            direction=amount_direction,
+            parts=[
+                Part(
+                    _("%(count)s workers") % {"count": f"{_count(counts, 'workers_now'):,}"},
+                    scope.case_list(wages.key, period),
+                )
+            ],
+        ),
+    ]
+
+
+def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Tile]:
+    issued = _count(counts, "issued_now")
+    change, direction = count_change(issued, _count(counts, "issued_before"))
+    defused = _count(counts, "major_defused_now")
+    defused_change, defused_direction = count_change(
+        defused, _count(counts, "major_defused_before")
+    )
+    major = warning_figures.MAJOR_DEFUSED
+    return [
+        Tile(
+            key="warnings_issued",
+            label=str(warning_figures.ISSUED.label),
+            definition=str(warning_figures.ISSUED.definition),
+            value=f"{issued:,}",
+            url=scope.warning_board("issued", period),
+            change=change,
+            direction=direction,
+            parts=[
+                Part(
+                    f"{Grade(grade).label} {_count(counts, f'issued_{grade}_now'):,}",
+                    scope.warning_board("issued", period, peak_grade=grade),
+                    f"grade-{grade}",
+                )
+                for grade in GRADES_HIGH_FIRST
+            ],
+        ),
+        Tile(
+            key="major_defused",
+            label=str(major.label),
+            definition=str(major.definition),
+            value=f"{defused:,}",
+            url=scope.warning_board(major.key, period),
+            change=defused_change,
+            direction=defused_direction,
+            parts=[
+                Part(
+                    _("%(count)s workers involved")
+                    % {"count": f"{_count(counts, 'major_workers_now'):,}"},
+                    scope.warning_board(major.key, period),
+                )
+            ],
+        ),
+    ]
+
+
+# The registry's totals by district (None: the whole city). Counting a city's 350,000
+# enterprises takes longer than the rest of the dashboard; the registry changes by daily loads,
+# and a stock figure ten minutes old reads the same to a leader.
+REGISTRY_TOTALS_SECONDS = 600.0
+_registry_totals: ProcessCache[int | None, dict[str, Any]] = ProcessCache(
+    "registry totals", seconds=REGISTRY_TOTALS_SECONDS
+)
+
+
+def _totals(scope: Scope) -> dict[str, Any]:
+    def count() -> dict[str, Any]:
+        return scope.enterprises().aggregate(count=Count("pk"), workers=Sum("employee_count"))
+
+    sees_all = scope.user.is_city_wide or own_district(scope.user) is not None
+    if not sees_all:
+        return count()
+    return _registry_totals.get(scope.district.pk if scope.district else None, count)
+
+
+def registry_tiles(scope: Scope) -> list[Tile]:
+    """Stock figures: what is under monitoring now, with nothing to compare."""
+    totals = _totals(scope)
+    url = scope.enterprise_list()
+    return [
+        Tile(
+            key="enterprises",
+            label=_("Market entities under monitoring"),
+            definition=_(
+                "Enterprises in the registry, every one of which the daily run scores; a "
+                "count of today, not of the period."
+            ),
+            value=f"{totals['count'] or 0:,}",
+            url=url,
+        ),
+        Tile(
+            key="workers",
+            label=_("Workers under monitoring"),
+            definition=_(
+                "The employees of the enterprises under monitoring, as the registry records "
+                "them; a count of today, not of the period."
+            ),
+            value=f"{totals['workers'] or 0:,}",
+            url=url,
+        ),
+    ]

@@ -1,0 +1,98 @@
+"""Running the jobs that are due: claim the slot (a unique row), run, record the end.
+
+Called every tick by `laborwatch serve` (see config/serve.py: a thread beside waitress, a
+process of its own beside gunicorn's workers, once per server) and by `laborwatch run-jobs`
+from cron. Of several servers on one database, the one whose claim is inserted first runs the
+slot; the others see the row and skip it. A job that fails is recorded with its error and the
+centre is told (the failed run's notice); the other jobs still run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.notifications.models import Notification
+from laborwatch.notifications.services import centre_users, notify
+from laborwatch.schedule.jobs import JOBS, Job, JobError
+from laborwatch.schedule.models import JobRun
+
+logger = logging.getLogger(__name__)
+
+
+def _claim(job: Job, slot: str, now: dt.datetime) -> JobRun | None:
+    try:
+        with transaction.atomic():
+            return JobRun.objects.create(
+                job=job.name,
+                slot=slot,
+                started_at=now,
+                server=f"{socket.gethostname()}:{os.getpid()}",
+            )
+    except IntegrityError:
+        return None  # run already, or running on another server
+
+
+def run_job(job: Job, slot: str, now: dt.datetime) -> JobRun | None:
+    """Run `job` for `slot` unless some server has claimed it; the finished run."""
+    run = _claim(job, slot, now)
+    if run is None:
+        return None
+    try:
+        run.figures = job.run(now)
+    except JobError as error:
+        logger.error("scheduled job %s (%s) failed: %s", job.name, slot, error)
+        run.status = JobRun.Status.FAILED
+        run.error = str(error)
+    except Exception:
+        # Recorded, shown on the run log and sent to the centre; the server keeps going.
+        logger.exception("scheduled job %s (%s) failed", job.name, slot)
+        run.status = JobRun.Status.FAILED
+        run.error = traceback.format_exc()[-4000:]
+    else:
+        run.status = JobRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["figures", "status", "error", "finished_at"])
+    if run.status == JobRun.Status.FAILED:
+        _tell_the_centre(job, run)
+    return run
+
+
+def _tell_the_centre(job: Job, run: JobRun) -> None:
+    """A failed run reaches the centre at once, in the app and on its channels."""
+    notify(
+        kind=Notification.Kind.RUN_FAILED,
+        message=_("Scheduled run failed: %(job)s (%(slot)s). See the run log.")
+        % {"job": job.label, "slot": run.slot},
+        key=f"run:{run.pk}",
+        url="/runs/",
+        users=centre_users(),
+        urgent=True,
+        now=run.finished_at or timezone.now(),
+    )
+
+
+def run_due_jobs(
+    now: dt.datetime | None = None, *, only: Iterable[str] | None = None
+) -> list[JobRun]:
+    """Every job due at `now` (the clock by default), in the table's order."""
+    now = now or timezone.now()
+    runs = []
+    for name, job in JOBS.items():
+        if only is not None and name not in only:
+            continue
+        slot = job.slot(now)
+        if slot is None:
+            continue
+        run = run_job(job, slot, now)
+        if run is not None:
+            runs.append(run)
+    return runs
