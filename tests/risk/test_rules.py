@@ -102,6 +102,33 @@ def test_si_arrears_not_known_before_the_month_ends() -> None:
     assert values["si_arrears_months"] == 2  # October is not over: September is the latest
 
 
+def test_a_month_not_delivered_is_carried_then_missing_never_zero() -> None:
+    # ACME's October row has not come while OTHER's has: ACME is read as of September.
+    frames = _social_insurance(arrears_from=9)
+    rows = [row for row in frames["social_insurance"].to_pylist() if row["month"] < MONTHS[-1]]
+    rows.append({**rows[-1], "month": MONTHS[-1], "credit_code": OTHER, "arrears": 0.0})
+    carried, scores = score({"social_insurance": feed_frame("social_insurance", rows)})
+    assert (carried["si_data_month"], carried["si_arrears_months"]) == (MONTHS[-2], 2)
+    _check("si_arrears", scores, "orange")
+    # Without August and September too, nothing is known of ACME: missing, not zero.
+    old = [row for row in rows if row["credit_code"] == ACME and row["month"] < MONTHS[-3]]
+    other = [row for row in rows if row["credit_code"] == OTHER]
+    missing, scores = score({"social_insurance": feed_frame("social_insurance", old + other)})
+    assert (missing["si_data_month"], missing["si_arrears_months"]) == (None, None)
+    assert scores["wage_arrears"]["grade"] == "none"
+
+
+def test_rows_not_arrived_by_the_day_are_not_read() -> None:
+    rows = _social_insurance(arrears_from=9)["social_insurance"].to_pylist()
+    for row in rows:  # October's social insurance arrives on 12 November
+        row["arrived_on"] = dt.date(2026, 11, 12) if row["month"] == MONTHS[-1] else None
+    frames = {"social_insurance": feed_frame("social_insurance", rows)}
+    values, _ = score(frames, as_of=dt.date(2026, 11, 11))
+    assert (values["si_data_month"], values["si_arrears_months"]) == (MONTHS[-2], 2)
+    values, _ = score(frames, as_of=dt.date(2026, 11, 12))
+    assert (values["si_data_month"], values["si_arrears_months"]) == (MONTHS[-1], 3)
+
+
 def _wage_account(paid: list[tuple[int, float]], attending: int = 40):
     rows = [
         {
@@ -164,7 +191,7 @@ def test_a_project_that_changed_contractor_is_its_latest_contractors() -> None:
     assert values["project_complaining_workers_30d"] == 12
     assert scores["wage_arrears"]["grade"] == "red"
     earlier, _ = score(frames)
-    assert earlier["wage_account_unpaid_months"] == 0
+    assert earlier["wage_account_unpaid_months"] is None  # no project of its own: missing
     assert earlier["project_complaining_workers_30d"] == 0
 
 
@@ -461,7 +488,10 @@ def test_one_month_dip_is_no_sustained_drop() -> None:
 
 def test_no_points_no_row() -> None:
     values, scores = score({})
-    assert values["si_arrears_months"] == 0.0  # every enterprise has indicator values
+    # every enterprise has indicator values: missing for a monthly feed without its rows,
+    # zero for an event feed without events
+    assert values["si_arrears_months"] is None
+    assert values["labor_cases_90d"] == 0.0
     assert all(row["row"] is False for row in scores.values())  # helpers' stand-in rows
     _, scores = score(_social_insurance(arrears_from=9))
     row = scores["wage_arrears"]

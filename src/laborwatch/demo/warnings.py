@@ -21,7 +21,7 @@ from django.utils import timezone
 from laborwatch.demo.pace import when_done
 from laborwatch.demo.users import unit_staff
 from laborwatch.reports.monthly.report import add_months
-from laborwatch.risk.ingest import IngestReport, feed_files_in, ingest_file
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, IngestReport, feed_files_in, ingest_file
 from laborwatch.warnings.daily import DailyRun, run_daily
 from laborwatch.warnings.models import Warning, WarningRouting, WarningStatus, WarningStep
 from laborwatch.warnings.services import warning_acknowledge, warning_record_step
@@ -40,10 +40,12 @@ def ingest_city_feeds(root: Path, city_dir: Path, *, today: dt.date) -> list[Ing
     """Load a synthetic city's department feeds into the store.
 
     The city's complaints are left out: their replayed history is in the app's work orders,
-    which the daily run exports as the work-order feed.
+    which the daily run exports as the work-order feed. The feeds are a history loaded at
+    once: each row arrived when the arrival calendar says (the month-end runs of the past
+    see what had come by then).
     """
     return [
-        ingest_file(root, feed, path, today=today)
+        ingest_file(root, feed, path, today=today, arrived=ARRIVAL_CALENDAR)
         for feed, path in feed_files_in(city_dir)
         if feed != "work_orders"
     ]

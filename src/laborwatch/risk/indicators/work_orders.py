@@ -16,12 +16,13 @@ INDICATORS = (
     "project_complaining_workers_30d",
 )
 DETAILS = ("complaint_project",)
+MISSING_IS_ZERO = True  # an event feed: no row, no event
 
 SQL = """
 WITH contractors AS (
     -- the project's contractor of its latest month (one wage-account row per month)
     SELECT project_code, arg_max(enterprise_key, "month") AS contractor
-    FROM wage_account
+    FROM known_wage_account
     GROUP BY project_code
 ),
 recent AS (
@@ -31,7 +32,7 @@ recent AS (
         orders.worker_key,
         orders.workers_involved,
         CASE WHEN $wage_category THEN 1 ELSE 0 END AS is_wage
-    FROM work_orders AS orders
+    FROM known_work_orders AS orders
     LEFT JOIN contractors ON contractors.project_code = orders.project_code
     WHERE orders.received_at >= $work_order_since_timestamp
         AND orders.received_at < $as_of_end_timestamp
