@@ -24,6 +24,7 @@ COMMANDS = (
     "score",
     "risk-score",
     "risk-eval",
+    "backtest",
     "report",
     "export-labels",
     "text",

@@ -26,6 +26,10 @@ import pyarrow.compute as pc
 
 from laborwatch.risk.mappings import DATA_DIR, read_rows
 
+# A folder's own delivery days (relative file path, arrived_on), as `laborwatch synth` writes
+# them for its late deliveries; `ingest --arrived calendar` reads it.
+DELIVERIES_FILE = "deliveries.csv"
+
 Delivery = Literal["monthly", "event", "snapshot"]
 DELIVERIES: tuple[Delivery, ...] = ("monthly", "event", "snapshot")
 

@@ -29,7 +29,7 @@ import pyarrow as pa
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.arrivals import arrival_calendar, due_dates
+from laborwatch.risk.arrivals import DELIVERIES_FILE, arrival_calendar, due_dates
 from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, SYNTH_FILES, Feed
 from laborwatch.risk.linking import link_by_name
 from laborwatch.risk.row_report import row_report
@@ -41,8 +41,6 @@ Status = Literal["loaded", "already_loaded", "refused"]
 ARRIVAL_CALENDAR: Literal["calendar"] = "calendar"
 # When a batch's rows arrived: a day, ARRIVAL_CALENDAR, or None for the day of the load.
 Arrived = dt.date | Literal["calendar"] | None
-# A synthetic city's own delivery days: relative file path, arrived_on (laborwatch synth).
-DELIVERIES_FILE = "deliveries.csv"
 
 
 @dataclass
