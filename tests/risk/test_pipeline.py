@@ -67,13 +67,15 @@ def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> Non
     }  # only rows with points
     acme = {row["risk_type"]: row for row in scores if row["credit_code"] == ACME}
     wage = acme["wage_arrears"]
-    assert (wage["grade"], wage["score"], wage["district"]) == ("yellow", 45.0, "市南区")
+    # two months unpaid (37.5), the last one wholly (15), one arbitration case (7.5)
+    assert (wage["grade"], wage["score"], wage["district"]) == ("orange", 60.0, "市南区")
     assert [item["rule"] for item in json.loads(wage["evidence"])] == [
         "si_arrears",
+        "si_unpaid",
         "labor_cases",
     ]  # config order
     assert json.loads(wage["departments"]) == ["人社", "仲裁"]
-    assert run.grade_counts[("wage_arrears", "yellow")] == 1
+    assert run.grade_counts[("wage_arrears", "orange")] == 1
     assert run.grade_counts[("wage_arrears", "none")] == 1
     assert run.grade_counts[("mass_layoff", "none")] == 2
     values = pq.read_table(run.indicators_path).to_pylist()

@@ -113,6 +113,8 @@ def parameters(
         # The months every enterprise's rows are grouped over (older ones only for streaks).
         "recent_start": _date(max(window_start, trailing_start)),
         "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
+        "si_paid_share": str(float(windows["si_paid_share"])),
+        "min_industry_enterprises": str(int(windows["min_industry_enterprises"])),
         "min_trailing_revenue": str(float(windows["min_trailing_revenue"])),
         "min_trailing_kwh": str(float(windows["min_trailing_kwh"])),
         "court_since": _date(since("court_days")),
@@ -125,17 +127,21 @@ def parameters(
         "work_order_since_timestamp": _timestamp(since("work_order_days") + dt.timedelta(days=1)),
         "opinion_work_order_heat": str(float(windows["opinion_work_order_heat"])),
         "previous_month": _date(_months_back(latest, 1)),
-        "wage_category": _wage_category_condition(windows),
+        "wage_category": _category_condition(
+            windows["wage_categories"], windows.get("wage_category_prefixes", [])
+        ),
+        "separation_category": _category_condition(
+            windows["separation_categories"], windows.get("separation_category_prefixes", [])
+        ),
     }
 
 
-def _wage_category_condition(windows: dict) -> str:
-    """SQL true for a wage-arrears category: one of the names, or a taxonomy code within
-    one of the prefixes (WAGE.ARREARS and WAGE.ARREARS.MIGRANT, not WAGE.OVERTIME)."""
-    names = ", ".join(_text(c) for c in windows["wage_categories"])
+def _category_condition(categories: list[str], codes: list[str]) -> str:
+    """SQL true for a category among the names, or a taxonomy code within one of the
+    prefixes (WAGE.ARREARS and WAGE.ARREARS.MIGRANT, not WAGE.OVERTIME)."""
+    names = ", ".join(_text(c) for c in categories)
     prefixes = " OR ".join(
-        f"category = {_text(code)} OR category LIKE {_text(code + '.%')}"
-        for code in windows.get("wage_category_prefixes", [])
+        f"category = {_text(code)} OR category LIKE {_text(code + '.%')}" for code in codes
     )
     return f"(category IN ({names}){' OR ' + prefixes if prefixes else ''})"
 

@@ -23,6 +23,7 @@ INDICATORS = (
     "si_unpaid_share",
     "si_headcount_drop",
     "si_headcount_sustained_drop",
+    "si_headcount_month_drop",
 )
 DETAILS = ("si_insured_headcount", "si_data_month")
 MISSING_IS_ZERO = False
@@ -34,8 +35,9 @@ _PER_MONTH = {
     "paid": "max(CASE WHEN month_offset = -{back} THEN amount_paid END)",
     "headcount": "max(CASE WHEN month_offset = -{back} THEN insured_headcount END)",
     "previous_headcount": "max(CASE WHEN month_offset = -{back} - 1 THEN insured_headcount END)",
-    # the latest month without arrears, up to the data month
-    "clear": "max(CASE WHEN arrears <= 0 AND month_offset <= -{back} THEN month_offset END)",
+    # the latest month paid in full (or nearly), up to the data month
+    "clear": "max(CASE WHEN is_paid = 1 AND month_offset <= -{back} THEN month_offset END)",
+    "unpaid": "max(CASE WHEN month_offset = -{back} THEN 1 - is_paid END)",
     "trailing_average": "avg(CASE WHEN month_offset < -{back} AND month_offset >= -{back}"
     " - $trailing_months THEN insured_headcount END)",
     "earlier_average": "avg(CASE WHEN month_offset < -{back} - 1 AND month_offset >= -{back}"
@@ -57,6 +59,9 @@ monthly AS (
         arrears,
         amount_due,
         amount_paid,
+        -- the month's bill paid: arrears of earlier months left outstanding do not count
+        -- against a month paid in full; a tenth short is rounding and late postings
+        CASE WHEN amount_paid >= $si_paid_share * amount_due THEN 1 ELSE 0 END AS is_paid,
         insured_headcount
     FROM known_social_insurance CROSS JOIN reference
     WHERE "month" >= $window_start AND "month" <= $latest_month
@@ -87,32 +92,60 @@ chosen AS (
 earlier_clear AS (
     SELECT enterprise_key, max(month_offset) AS earlier_clear
     FROM monthly
-    WHERE month_offset < -$recent_months AND arrears <= 0
+    WHERE month_offset < -$recent_months AND is_paid = 1
         AND enterprise_key IN (
-            SELECT enterprise_key FROM chosen WHERE arrears > 0 AND clear IS NULL
+            SELECT enterprise_key FROM chosen WHERE unpaid = 1 AND clear IS NULL
         )
     GROUP BY enterprise_key
+),
+changes AS (
+    SELECT
+        chosen.*,
+        earlier_clear.earlier_clear,
+        registry.industry,
+        CASE WHEN trailing_average >= $min_trailing_headcount AND headcount IS NOT NULL
+            THEN 1.0 - headcount / trailing_average END AS trailing_change,
+        CASE WHEN previous_headcount >= $min_trailing_headcount AND headcount IS NOT NULL
+            THEN 1.0 - headcount / previous_headcount END AS month_change
+    FROM chosen
+    LEFT JOIN earlier_clear ON earlier_clear.enterprise_key = chosen.enterprise_key
+    LEFT JOIN registry ON registry.enterprise_key = chosen.enterprise_key
+),
+-- Seasonality learnt per industry: how the industry's typical enterprise moved this month
+-- (tourism loses staff over the winter, sites over the Spring Festival); an enterprise's
+-- drop counts only beyond its industry's.
+seasonal AS (
+    SELECT
+        industry,
+        greatest(0.0, median(trailing_change)) AS industry_trailing_drop,
+        greatest(0.0, median(month_change)) AS industry_month_drop
+    FROM changes
+    GROUP BY industry
+    HAVING count(month_change) >= $min_industry_enterprises
 )
 SELECT
-    chosen.enterprise_key,
-    -- months in a row with arrears, up to the data month
-    CASE WHEN arrears > 0
+    enterprise_key,
+    -- months in a row whose bill was left (partly) unpaid, up to the data month
+    CASE WHEN unpaid = 1
         THEN -back - coalesce(clear, earlier_clear, window_offset - 1)
         ELSE 0 END AS si_arrears_months,
     coalesce(arrears, 0) AS si_arrears_amount,
     -- the share of the data month's bill left unpaid: one month is enough to see it
     CASE WHEN due > 0 THEN greatest(0.0, least(1.0, 1.0 - paid / due)) ELSE 0.0 END
         AS si_unpaid_share,
-    CASE WHEN trailing_average >= $min_trailing_headcount AND headcount IS NOT NULL
-        THEN greatest(0.0, 1.0 - headcount / trailing_average)
-        ELSE 0.0 END AS si_headcount_drop,
+    greatest(0.0, coalesce(trailing_change - coalesce(industry_trailing_drop, 0.0), 0.0))
+        AS si_headcount_drop,
     headcount AS si_insured_headcount,
     -- both of the last two months below the months before them: a one-month dip is not
     CASE WHEN earlier_average >= $min_trailing_headcount AND headcount IS NOT NULL
             AND previous_headcount IS NOT NULL
-        THEN greatest(0.0, 1.0 - greatest(headcount, previous_headcount) / earlier_average)
+        THEN greatest(0.0, 1.0 - greatest(headcount, previous_headcount) / earlier_average
+            - coalesce(industry_trailing_drop, 0.0))
         ELSE 0.0 END AS si_headcount_sustained_drop,
+    -- from one month to the next: a layoff, where a shrinkage by attrition is gradual
+    greatest(0.0, coalesce(month_change - coalesce(industry_month_drop, 0.0), 0.0))
+        AS si_headcount_month_drop,
     {data_month("back")} AS si_data_month
-FROM chosen
-LEFT JOIN earlier_clear ON earlier_clear.enterprise_key = chosen.enterprise_key
+FROM changes
+LEFT JOIN seasonal ON seasonal.industry = changes.industry
 """
