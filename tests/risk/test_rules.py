@@ -174,8 +174,8 @@ def test_wage_account_month_without_payment_is_red() -> None:
 
 def test_wage_account_names_the_same_project_among_equally_bad_ones() -> None:
     rows = _wage_account([(40, 2e5), (0, 0.0)])["wage_account"].to_pylist()
-    for code in ("P-009", "P-003"):  # two more projects exactly as bad as P-001
-        rows += [{**row, "project_code": code} for row in rows[:2]]
+    for project in ("P-009", "P-003"):  # two more projects exactly as bad as P-001
+        rows += [{**row, "project_code": project} for row in rows[:2]]
     for order in (rows, rows[::-1]):
         values, _ = score({"wage_account": feed_frame("wage_account", order)})
         assert values["wage_account_unpaid_months"] == 1
@@ -382,7 +382,7 @@ def _layoff(count: int, staff: int):
 
 
 def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
-    values, scores = score(_layoff(20, 500))
+    _, scores = score(_layoff(20, 500))
     _check("layoff_size", scores, "blue")
     assert scores["mass_layoff"]["grade"] == "none"  # 4% of staff: 10 + 0 points
 
