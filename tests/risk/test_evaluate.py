@@ -67,3 +67,16 @@ def test_warning_outside_horizon_does_not_detect() -> None:
     warnings = [Opened("A", "wage_arrears", DATES[0], DATES[1])]
     results = measure(warnings, episodes, DATES, horizon_days=30, grace_days=30)
     assert (results["wage_arrears"].detected, results["wage_arrears"].true_warnings) == (0, 0)
+
+
+def test_warnings_opened_before_the_period_only_mark_their_episode() -> None:
+    episodes = [Episode("e1", "A", "wage_arrears", DATES[8])]
+    warnings = [
+        Opened("A", "wage_arrears", DATES[2], DATES[4]),  # warm-up: warned, not counted
+        Opened("A", "wage_arrears", DATES[6], None),  # in the period: a re-opened warning
+        Opened("B", "wage_arrears", DATES[3], None),  # warm-up, no episode: not counted
+    ]
+    results = measure(warnings, episodes, DATES, start=DATES[5])
+    wages = results["wage_arrears"]
+    assert (wages.warnings, wages.true_warnings, wages.reopened) == (1, 0, 1)
+    assert (wages.episodes, wages.detected, wages.lead_days) == (1, 1, [42])  # warned in warm-up

@@ -18,6 +18,10 @@ day, as a backtest that ingests everything first does. Both are measured the sam
 - lead: onset − the first such day (negative: the warning came after the onset); median.
 - flicker: a warning that resolved and re-opened within `FLICKER_DAYS` on the same
   enterprise and type, counted as a defect.
+
+The scoring starts `WARM_UP_DAYS` before the period measured, so that what was already
+warned before the period is not counted as opening on its first day (the app would have
+opened those warnings earlier); only warnings opened in the period count.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ HORIZON_DAYS = 90
 GRACE_DAYS = 30
 CLEAN_DAYS = 7  # the app's default (LABORWATCH_WARNINGS clean_days)
 FLICKER_DAYS = 14
+WARM_UP_DAYS = 91
 MODES = ("up_front", "point_in_time")
 REPORTED_GRADES = ("yellow", "orange", "red")
 
@@ -150,10 +155,16 @@ def measure(
     *,
     horizon_days: int = HORIZON_DAYS,
     grace_days: int = GRACE_DAYS,
+    start: dt.date | None = None,
 ) -> dict[str, KindResult]:
-    """Precision, recall, lead and flicker per risk type (pure; see the module docstring)."""
+    """Precision, recall, lead and flicker per risk type (pure; see the module docstring).
+
+    `dates` are all the scored days; the period measured starts at `start` (default: the
+    first of them): warnings opened before it only mark their episodes as warned.
+    """
     horizon, grace = dt.timedelta(days=horizon_days), dt.timedelta(days=grace_days)
     dates = sorted(dates)
+    start = start or dates[0]
     by_code_kind: dict[tuple[str, str], list[Episode]] = defaultdict(list)
     for episode in episodes:
         by_code_kind[(episode.credit_code, episode.kind)].append(episode)
@@ -162,7 +173,8 @@ def measure(
     previous: dict[tuple[str, str], Opened] = {}
     for warning in warnings:  # sorted by enterprise, type, day
         key = (warning.credit_code, warning.risk_type)
-        result = results[warning.risk_type]
+        counted = warning.opened_on >= start
+        result = results[warning.risk_type] if counted else KindResult()
         result.warnings += 1
         before = previous.get(key)
         if (
@@ -184,9 +196,8 @@ def measure(
         elif matches:
             result.reopened += 1
     active = _active_days(warnings, dates)
-    first, last = dates[0], dates[-1]
     for episode in episodes:
-        if not first <= episode.onset_on <= last:
+        if not start <= episode.onset_on <= dates[-1]:
             continue
         result = results[episode.kind]
         result.episodes += 1
@@ -279,6 +290,7 @@ def evaluate_city(
     horizon_days: int = HORIZON_DAYS,
     grace_days: int = GRACE_DAYS,
     clean_days: int = CLEAN_DAYS,
+    warm_up_days: int = WARM_UP_DAYS,
     modes: Sequence[str] = MODES,
     config: RulesConfig | None = None,
     progress: Progress | None = None,
@@ -296,17 +308,23 @@ def evaluate_city(
         raise ValueError(f"数据源库为空：{store.feeds_dir(root)}")
     end = end or latest
     start = start or end - dt.timedelta(days=243)
-    dates = scoring_days(start, end, step_days)
+    scored = scoring_days(start - dt.timedelta(days=warm_up_days), end, step_days)
+    dates = [day for day in scored if day >= start]
     episodes = read_episodes(city_dir)
     results: dict[tuple[str, str], dict[str, KindResult]] = {}
     for mode in modes:
         graded = backtest_grades(
-            root, dates, point_in_time=mode == "point_in_time", config=config, progress=progress
+            root, scored, point_in_time=mode == "point_in_time", config=config, progress=progress
         )
         for grade in REPORTED_GRADES:
-            opened = warnings_from(graded, dates, level=GRADE_LEVEL[grade], clean_days=clean_days)
+            opened = warnings_from(graded, scored, level=GRADE_LEVEL[grade], clean_days=clean_days)
             results[(mode, grade)] = measure(
-                opened, episodes, dates, horizon_days=horizon_days, grace_days=grace_days
+                opened,
+                episodes,
+                scored,
+                horizon_days=horizon_days,
+                grace_days=grace_days,
+                start=dates[0],
             )
     return Evaluation(dates, horizon_days, grace_days, clean_days, results)
 
@@ -333,7 +351,7 @@ def format_evaluation(evaluation: Evaluation) -> str:
     dates = evaluation.dates
     lines = [
         f"回测 {dates[0]} 至 {dates[-1]}，每 {(dates[1] - dates[0]).days if len(dates) > 1 else 0}"
-        f" 天评分一次，共 {len(dates)} 个评分日；提前期窗口 {evaluation.horizon_days} 天，"
+        f" 天评分一次，共 {len(dates)} 个评分日（此前 {WARM_UP_DAYS} 天起预热，其间开出的预警不计）；提前期窗口 {evaluation.horizon_days} 天，"
         f"发生后 {evaluation.grace_days} 天内的预警计入召回；连续 {evaluation.clean_days} 天"
         "无信号的预警消除；提前期为正表示预警早于发生日（职工可见的损害：欠薪发薪日、裁员日、聚集日）",
         "",
