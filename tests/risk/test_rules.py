@@ -316,7 +316,7 @@ def test_headcount_drop() -> None:
     assert values["si_headcount_month_drop"] == pytest.approx(0.4)
     _check("headcount_drop", scores, "orange")
     _check("headcount_month_drop", scores, "orange")
-    assert scores["mass_layoff"]["grade"] == "orange"
+    assert scores["mass_layoff"]["grade"] == "orange"  # 30 + 37.5 points
 
 
 def test_a_gradual_shrinkage_is_no_month_drop() -> None:
@@ -350,7 +350,8 @@ def test_a_drop_the_whole_industry_shows_is_seasonal() -> None:
     }
     values, scores = score(frames)
     assert values["si_headcount_month_drop"] == pytest.approx(0.5 - 0.21)
-    assert scores["mass_layoff"]["grade"] == "yellow"
+    assert values["si_headcount_drop"] == pytest.approx(0.5 - 0.21)
+    assert scores["mass_layoff"]["grade"] == "yellow"  # 20 + 25 points
     hotel, _ = score(frames, credit_code=codes[0])  # the industry's median: 21% down
     assert hotel["si_headcount_month_drop"] == 0.0
 
@@ -388,10 +389,10 @@ def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
 
 
 def test_dismissed_workers_complaining() -> None:
-    values, scores = score(_work_orders(3, category="dismissal"))
-    assert values["separated_workers_30d"] == 3
-    _check("separated_workers", scores, "yellow")
-    assert scores["mass_layoff"]["grade"] == "yellow"
+    values, scores = score(_work_orders(5, category="dismissal"))
+    assert values["separated_workers_30d"] == 5
+    _check("separated_workers", scores, "orange")
+    assert scores["mass_layoff"]["grade"] == "blue"  # 30 points: a large firm has some
     values, _ = score(_work_orders(3, category="SEPARATION.LAYOFF"))
     assert values["separated_workers_30d"] == 3
 

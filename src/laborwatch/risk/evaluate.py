@@ -351,7 +351,9 @@ def format_evaluation(evaluation: Evaluation) -> str:
     dates = evaluation.dates
     lines = [
         f"回测 {dates[0]} 至 {dates[-1]}，每 {(dates[1] - dates[0]).days if len(dates) > 1 else 0}"
-        f" 天评分一次，共 {len(dates)} 个评分日（此前 {WARM_UP_DAYS} 天起预热，其间开出的预警不计）；提前期窗口 {evaluation.horizon_days} 天，"
+        f" 天评分一次，共 {len(dates)} 个评分日"
+        f"（此前 {WARM_UP_DAYS} 天起预热，其间开出的预警不计）；"
+        f"提前期窗口 {evaluation.horizon_days} 天，"
         f"发生后 {evaluation.grace_days} 天内的预警计入召回；连续 {evaluation.clean_days} 天"
         "无信号的预警消除；提前期为正表示预警早于发生日（职工可见的损害：欠薪发薪日、裁员日、聚集日）",
         "",
