@@ -25,6 +25,7 @@ COMMANDS = (
     "risk-score",
     "risk-eval",
     "backtest",
+    "risk",
     "report",
     "export-labels",
     "text",

@@ -37,7 +37,8 @@ import pyarrow.parquet as pq
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.definitions import RISK_SCORES, months_read
+from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, months_read
+from laborwatch.risk.fitting import Fit, Sample, fit_rules
 from laborwatch.risk.rules import GRADE_LEVEL, GRADES, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
 
@@ -165,13 +166,10 @@ def measure(
     horizon, grace = dt.timedelta(days=horizon_days), dt.timedelta(days=grace_days)
     dates = sorted(dates)
     start = start or dates[0]
-    by_code_kind: dict[tuple[str, str], list[Episode]] = defaultdict(list)
-    for episode in episodes:
-        by_code_kind[(episode.credit_code, episode.kind)].append(episode)
     results: dict[str, KindResult] = defaultdict(KindResult)
-    warned: set[str] = set()
     previous: dict[tuple[str, str], Opened] = {}
-    for warning in warnings:  # sorted by enterprise, type, day
+    outcomes = label_warnings(warnings, episodes, horizon_days=horizon_days, grace_days=grace_days)
+    for warning, outcome in zip(warnings, outcomes, strict=True):  # by enterprise, type, day
         key = (warning.credit_code, warning.risk_type)
         counted = warning.opened_on >= start
         result = results[warning.risk_type] if counted else KindResult()
@@ -184,17 +182,8 @@ def measure(
         ):
             result.flickers += 1
         previous[key] = warning
-        matches = [
-            e
-            for e in by_code_kind.get(key, [])
-            if e.onset_on - horizon <= warning.opened_on <= e.onset_on + grace
-        ]
-        fresh = [e for e in matches if e.episode_id not in warned]
-        if fresh:
-            result.true_warnings += 1
-            warned.add(min(fresh, key=lambda e: e.onset_on).episode_id)
-        elif matches:
-            result.reopened += 1
+        result.true_warnings += outcome == TRUE
+        result.reopened += outcome == REOPENED
     active = _active_days(warnings, dates)
     for episode in episodes:
         if not start <= episode.onset_on <= dates[-1]:
@@ -210,6 +199,40 @@ def measure(
             result.detected += 1
             result.lead_days.append((episode.onset_on - min(days)).days)
     return dict(results)
+
+
+TRUE, REOPENED, FALSE = "true", "reopened", "false"
+
+
+def label_warnings(
+    warnings: Sequence[Opened],
+    episodes: Sequence[Episode],
+    *,
+    horizon_days: int = HORIZON_DAYS,
+    grace_days: int = GRACE_DAYS,
+) -> list[str]:
+    """Each warning's outcome (warnings sorted by enterprise, type, day): TRUE, the first for
+    an episode of its enterprise and type opened from `horizon_days` before its onset to
+    `grace_days` after it; REOPENED, one more for an episode already warned; else FALSE."""
+    horizon, grace = dt.timedelta(days=horizon_days), dt.timedelta(days=grace_days)
+    by_code_kind: dict[tuple[str, str], list[Episode]] = defaultdict(list)
+    for episode in episodes:
+        by_code_kind[(episode.credit_code, episode.kind)].append(episode)
+    warned: set[str] = set()
+    outcomes = []
+    for warning in warnings:
+        matches = [
+            e
+            for e in by_code_kind.get((warning.credit_code, warning.risk_type), [])
+            if e.onset_on - horizon <= warning.opened_on <= e.onset_on + grace
+        ]
+        fresh = [e for e in matches if e.episode_id not in warned]
+        if fresh:
+            warned.add(min(fresh, key=lambda e: e.onset_on).episode_id)
+            outcomes.append(TRUE)
+        else:
+            outcomes.append(REOPENED if matches else FALSE)
+    return outcomes
 
 
 def _active_days(
@@ -248,8 +271,10 @@ def backtest_grades(
     point_in_time: bool,
     config: RulesConfig | None = None,
     progress: Progress | None = None,
+    values: dict[tuple[dt.date, str], dict[str, float | None]] | None = None,
 ) -> list[Graded]:
-    """Score the feed store on every date (nothing written); every graded row."""
+    """Score the feed store on every date (nothing written); every graded row. With
+    `values`, each graded enterprise's indicator values of the day are put in it."""
     config = config or load_rules()
     label = "逐日按到达回放评分" if point_in_time else "全部文件预先载入评分"
     task = progress.add_task(label, total=len(dates)) if progress else None
@@ -265,6 +290,13 @@ def backtest_grades(
                 f" FROM {RISK_SCORES} WHERE grade <> 'none'"
             ).fetchall()
             graded += [Graded(day, code, risk_type, level) for code, risk_type, level in rows]
+            if values is not None:
+                table = con.sql(
+                    f"SELECT * FROM {INDICATOR_VALUES} WHERE credit_code IN"
+                    f" (SELECT credit_code FROM {RISK_SCORES} WHERE grade <> 'none')"
+                ).to_arrow_table()
+                for row in table.to_pylist():
+                    values[(day, row["credit_code"])] = row
             if progress is not None and task is not None:
                 progress.advance(task)
     finally:
@@ -329,13 +361,92 @@ def evaluate_city(
     return Evaluation(dates, horizon_days, grace_days, clean_days, results)
 
 
+@dataclass
+class CityFit:
+    fit: Fit
+    samples: int  # verified warnings the weights were fitted on (the first half)
+    evaluation: Evaluation  # modes "before" and "after", on the second half only
+
+
+def fit_on_city(
+    root: Path,
+    city_dir: Path,
+    *,
+    version: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    step_days: int = 7,
+    horizon_days: int = HORIZON_DAYS,
+    grace_days: int = GRACE_DAYS,
+    clean_days: int = CLEAN_DAYS,
+    warm_up_days: int = WARM_UP_DAYS,
+    config: RulesConfig | None = None,
+    progress: Progress | None = None,
+) -> CityFit:
+    """Rules fitted on the first half of the period, checked on the second, point in time.
+
+    The warnings the rules open in the first half (any grade, as the app routes them) are
+    verified as the city's labels say (属实: its enterprise had that episode, within the
+    horizon of the day it opened); the weights are fitted on them (`fitting`); both rule
+    sets are then replayed and measured on the second half only, which the fit never saw.
+    """
+    from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
+
+    ingest_folder(root, city_dir, arrived=ARRIVAL_CALENDAR, progress=progress)
+    config = config or load_rules()
+    latest = store.latest_feed_date(root)
+    if latest is None:
+        raise ValueError(f"数据源库为空：{store.feeds_dir(root)}")
+    end = end or latest
+    start = start or end - dt.timedelta(days=243)
+    scored = scoring_days(start - dt.timedelta(days=warm_up_days), end, step_days)
+    split = start + (end - start) / 2
+    held_out = [day for day in scored if day >= split]
+    episodes = read_episodes(city_dir)
+    values: dict[tuple[dt.date, str], dict[str, float | None]] = {}
+    before = backtest_grades(
+        root, scored, point_in_time=True, config=config, progress=progress, values=values
+    )
+    opened = warnings_from(before, scored, level=GRADE_LEVEL["blue"], clean_days=clean_days)
+    outcomes = label_warnings(opened, episodes, horizon_days=horizon_days, grace_days=grace_days)
+    samples = [
+        Sample(w.risk_type, w.credit_code, w.opened_on, values[(w.opened_on, w.credit_code)],
+               outcome != FALSE)
+        for w, outcome in zip(opened, outcomes, strict=True)
+        if start <= w.opened_on < split
+    ]  # fmt: skip
+    fit = fit_rules(samples, config, version=version, held_out_share=0.0)
+    after = backtest_grades(root, scored, point_in_time=True, config=fit.config, progress=progress)
+    results: dict[tuple[str, str], dict[str, KindResult]] = {}
+    for mode, graded in (("before", before), ("after", after)):
+        for grade in REPORTED_GRADES:
+            warnings = warnings_from(
+                graded, scored, level=GRADE_LEVEL[grade], clean_days=clean_days
+            )
+            results[(mode, grade)] = measure(
+                warnings,
+                episodes,
+                scored,
+                horizon_days=horizon_days,
+                grace_days=grace_days,
+                start=held_out[0],
+            )
+    evaluation = Evaluation(held_out, horizon_days, grace_days, clean_days, results)
+    return CityFit(fit, len(samples), evaluation)
+
+
 RISK_TYPE_NAMES = {
     "wage_arrears": "欠薪",
     "collective_dispute": "群体性纠纷",
     "mass_layoff": "规模性裁员",
 }
 GRADE_NAMES = {"blue": "蓝", "yellow": "黄", "orange": "橙", "red": "红"}
-MODE_NAMES = {"up_front": "全部文件预先载入", "point_in_time": "按到达时点（无前视）"}
+MODE_NAMES = {
+    "up_front": "全部文件预先载入",
+    "point_in_time": "按到达时点（无前视）",
+    "before": "拟合前（按到达时点）",
+    "after": "按核实拟合后（按到达时点）",
+}
 
 
 def _cell(result: KindResult) -> str:
@@ -347,7 +458,7 @@ def _cell(result: KindResult) -> str:
 def format_evaluation(evaluation: Evaluation) -> str:
     """The issue's table: per risk type and lowest grade, P / R / median lead in each mode,
     then the counts behind each cell and the flicker defects."""
-    modes = [mode for mode in MODES if any(key[0] == mode for key in evaluation.results)]
+    modes = list(dict.fromkeys(mode for mode, _ in evaluation.results))
     dates = evaluation.dates
     lines = [
         f"回测 {dates[0]} 至 {dates[-1]}，每 {(dates[1] - dates[0]).days if len(dates) > 1 else 0}"

@@ -19,9 +19,16 @@ from laborwatch.risk.evaluate import (
     HORIZON_DAYS,
     MODES,
     evaluate_city,
+    fit_on_city,
     format_evaluation,
 )
-from laborwatch.warnings.management.risk_engine import open_feed_store, rules_from
+from laborwatch.risk.fitting import format_fit
+from laborwatch.risk.rules import RulesConfig
+from laborwatch.warnings.management.risk_engine import (
+    open_feed_store,
+    rules_from,
+    write_fitted_rules,
+)
 
 MODE_CHOICES = {"both": MODES, "point-in-time": ("point_in_time",), "up-front": ("up_front",)}
 
@@ -93,6 +100,15 @@ class Command(LaborwatchCommand):
         parser.add_argument(
             "--rules", type=Path, help=_("Rules file (default: the shipped rules-v1.toml).")
         )
+        parser.add_argument(
+            "--fit",
+            action="store_true",
+            help=_(
+                "Fit the rules' weights on the first half of the period, verified as the "
+                "city's labels say, and compare both rule sets on the second half; the fitted "
+                "rules are written under the data directory's rules folder."
+            ),
+        )
         parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
 
     def handle(
@@ -107,6 +123,7 @@ class Command(LaborwatchCommand):
         grace_days: int,
         clean_days: int,
         rules: Path | None,
+        fit: bool,
         quiet: bool,
         **options: Any,
     ) -> None:
@@ -115,6 +132,9 @@ class Command(LaborwatchCommand):
             raise CommandError(message % {"path": city})
         config = rules_from(rules)
         root = open_feed_store(self.stdout)
+        if fit:
+            self._fit(root, city, config, rules, start, end, every, quiet)
+            return
         try:
             with progress_bar(enabled=not quiet) as progress:
                 result = evaluate_city(
@@ -133,3 +153,38 @@ class Command(LaborwatchCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(format_evaluation(result))
+
+    def _fit(
+        self,
+        root: Path,
+        city: Path,
+        config: RulesConfig,
+        rules: Path | None,
+        start: dt.date | None,
+        end: dt.date | None,
+        every: int,
+        quiet: bool,
+    ) -> None:
+        version = f"{config.version}-fit-{dt.date.today():%Y%m%d}"
+        try:
+            with progress_bar(enabled=not quiet) as progress:
+                result = fit_on_city(
+                    root,
+                    city,
+                    version=version,
+                    start=start,
+                    end=end,
+                    step_days=every,
+                    config=config,
+                    progress=progress,
+                )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        path = write_fitted_rules(root, result.fit, rules)
+        self.stdout.write(
+            _("Fitted on %(samples)d warnings verified as the city's labels say.")
+            % {"samples": result.samples}
+        )
+        self.stdout.write(format_fit(result.fit, config.risk_types))
+        self.stdout.write(format_evaluation(result.evaluation))
+        self.stdout.write(_("Fitted rules: %(path)s") % {"path": path})
