@@ -40,8 +40,8 @@ def test_weights_follow_what_verification_found() -> None:
     after = wages.weights_after
     assert after["si_arrears"] > 0 and after["si_unpaid"] > 0
     assert after["abnormal_listing_wages"] == 0.0  # found true less often than not: no points
-    # a rule that never fired keeps no weight but a legal red line keeps one point
-    assert after["wage_account_unpaid"] == 1.0
+    # a rule that fired at no verified warning keeps its weight: nothing was learnt of it
+    assert after["wage_account_unpaid"] == 60.0 and after["labor_cases"] == 30.0
     # the other risk types had no verified warnings: kept as they were
     layoff = next(t for t in fit.types if t.risk_type == "mass_layoff")
     assert not layoff.fitted and layoff.weights_after == layoff.weights_before

@@ -5,7 +5,7 @@ A sample is one verified warning: its enterprise's indicator values on the day i
 whether it was found true. For each risk type a logistic regression (scikit-learn) is fitted
 on the level each rule reached (as the share of its weight it earns, rules `levels`), with
 no rule allowed a negative weight (a rule that fires more often at unfounded warnings gets
-none). The fitted coefficients become the rules' weights on a points scale where a score of
+none; one that fired at no verified warning keeps its weight: nothing was learnt of it). The fitted coefficients become the rules' weights on a points scale where a score of
 80, the red line, means a fitted chance of at least `red_precision` (80%) that the warning is
 true; so the evidence shown stays per rule (its points), and the grades keep their lines.
 The thresholds of each rule, and the grade a legal red line sets (`sets_grade`: ten and
@@ -176,11 +176,14 @@ def fit_rules(
             result.weights_after = dict(result.weights_before)
             types.append(result)
             continue
-        coefficients, intercept = _fit_weights(_shares(config, rules, own), labels)
+        shares = _shares(config, rules, own)
+        coefficients, intercept = _fit_weights(shares, labels)
         # 80 points, the red line, is where the fitted chance of 属实 reaches red_precision.
         logit = math.log(red_precision / (1 - red_precision))
         scale = 80.0 / max(logit - intercept, 0.5)
-        for rule, coefficient in zip(rules, coefficients, strict=True):
+        for column, (rule, coefficient) in enumerate(zip(rules, coefficients, strict=True)):
+            if not shares[:, column].any():
+                continue  # no verified warning fired it: nothing learnt, its weight stays
             weight = round(float(coefficient) * scale, 1)
             # a legal red line keeps setting its grade: it must earn a point to be scored
             weights[rule.id] = max(weight, 1.0) if rule.sets_grade else weight
@@ -229,6 +232,8 @@ def format_fit(fit: Fit, labels: Mapping[str, str]) -> str:
         lines.append(f"{label}：拟合样本 {result.train} 条，留出样本 {result.held_out} 条")
         if not result.fitted:
             lines.append(f"  未拟合，沿用原权重：{result.reason}")
+            if not result.held_out:
+                continue
         changed = [
             f"{rule} {result.weights_before[rule]:g}→{result.weights_after[rule]:g}"
             for rule in result.weights_before
