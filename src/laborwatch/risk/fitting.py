@@ -5,8 +5,9 @@ A sample is one verified warning: its enterprise's indicator values on the day i
 whether it was found true. For each risk type a logistic regression (scikit-learn) is fitted
 on the level each rule reached (as the share of its weight it earns, rules `levels`), with
 no rule allowed a negative weight (a rule that fires more often at unfounded warnings gets
-none; one that fired at no verified warning keeps its weight: nothing was learnt of it). The fitted coefficients become the rules' weights on a points scale where a score of
-80, the red line, means a fitted chance of at least `red_precision` (80%) that the warning is
+none; one that fired at no verified warning keeps its weight: nothing was learnt of it).
+The fitted coefficients become the rules' weights on a points scale where a score of 80,
+the red line, means a fitted chance of at least `red_precision` (80%) that the warning is
 true; so the evidence shown stays per rule (its points), and the grades keep their lines.
 The thresholds of each rule, and the grade a legal red line sets (`sets_grade`: ten and
 twenty workers, a month unpaid, the large-scale layoff), stay as they are.
