@@ -386,6 +386,11 @@ def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
     _, scores = score(_layoff(20, 500))
     _check("layoff_size", scores, "blue")
     assert scores["mass_layoff"]["grade"] == "none"  # 4% of staff: 10 + 0 points
+    _, scores = score(_layoff(15, 100))  # the law's procedure, a healthy firm's too
+    assert scores["mass_layoff"]["grade"] == "none"  # 15 points
+    _, scores = score(_layoff(25, 100))
+    _check("layoff_share", scores, "orange")
+    assert scores["mass_layoff"]["grade"] == "orange"
 
 
 def test_dismissed_workers_complaining() -> None:
@@ -401,7 +406,7 @@ def test_layoff_of_200_is_red() -> None:
     values, scores = score(_layoff(200, 2000))
     assert values["layoff_count_90d"] == 200
     _check("layoff_size", scores, "red")
-    _check("layoff_share", scores, "yellow")
+    _check("layoff_share", scores, "blue")
     assert scores["mass_layoff"]["grade"] == "red"
 
 
