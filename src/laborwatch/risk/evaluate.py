@@ -385,8 +385,8 @@ def fit_on_city(
 ) -> CityFit:
     """Rules fitted on the first half of the period, checked on the second, point in time.
 
-    The warnings the rules open in the first half (any grade, as the app routes them) are
-    verified as the city's labels say (属实: its enterprise had that episode, within the
+    The warnings the rules open before the second half (the warm-up's and the first half's,
+    any grade, as the app routes them) are verified as the city's labels say (属实: its enterprise had that episode, within the
     horizon of the day it opened); the weights are fitted on them (`fitting`); both rule
     sets are then replayed and measured on the second half only, which the fit never saw.
     """
@@ -413,7 +413,7 @@ def fit_on_city(
         Sample(w.risk_type, w.credit_code, w.opened_on, values[(w.opened_on, w.credit_code)],
                outcome != FALSE)
         for w, outcome in zip(opened, outcomes, strict=True)
-        if start <= w.opened_on < split
+        if w.opened_on < split  # the warm-up's warnings too: more verified history
     ]  # fmt: skip
     fit = fit_rules(samples, config, version=version, held_out_share=0.0)
     after = backtest_grades(root, scored, point_in_time=True, config=fit.config, progress=progress)
