@@ -386,9 +386,10 @@ def fit_on_city(
     """Rules fitted on the first half of the period, checked on the second, point in time.
 
     The warnings the rules open before the second half (the warm-up's and the first half's,
-    any grade, as the app routes them) are verified as the city's labels say (属实: its enterprise had that episode, within the
-    horizon of the day it opened); the weights are fitted on them (`fitting`); both rule
-    sets are then replayed and measured on the second half only, which the fit never saw.
+    any grade, as the app routes them) are verified as the city's labels say (属实: its
+    enterprise had that episode, within the horizon of the day it opened); the weights are
+    fitted on them (`fitting`); both rule sets are then replayed and measured on the second
+    half only, which the fit never saw.
     """
     from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
 
