@@ -233,8 +233,6 @@ def format_fit(fit: Fit, labels: Mapping[str, str]) -> str:
         lines.append(f"{label}：拟合样本 {result.train} 条，留出样本 {result.held_out} 条")
         if not result.fitted:
             lines.append(f"  未拟合，沿用原权重：{result.reason}")
-            if not result.held_out:
-                continue
         changed = [
             f"{rule} {result.weights_before[rule]:g}→{result.weights_after[rule]:g}"
             for rule in result.weights_before
@@ -242,10 +240,8 @@ def format_fit(fit: Fit, labels: Mapping[str, str]) -> str:
         ]
         if changed:
             lines.append("  权重：" + "，".join(changed))
-        for grade in REPORTED_GRADES:
-            before, after = result.before.get(grade), result.after.get(grade)
-            if before is None or after is None:
-                continue
+        for grade in REPORTED_GRADES if result.held_out else ():
+            before, after = result.before[grade], result.after[grade]
             lines.append(
                 f"  {grade} 及以上：精确率 {before.precision:.2f}→{after.precision:.2f}，"
                 f"召回率 {before.recall:.2f}→{after.recall:.2f}"
