@@ -242,7 +242,7 @@ def test_profile_shows_indicator_history(
     assert feed_frame  # the engine's helpers stay importable without Django
     page = client_for(owner).get(f"/warnings/enterprises/{code}/").content.decode()
     assert "2025-02" in page and "2025-01" in page
-    assert "社保连续未足额缴费月数" in page
+    assert "社保连续欠缴月数" in page
     assert str(shinan_warning) in page
     row = page.split("工资专户连续未发放月数")[1].split("</tr>")[0]
     assert row.count(">—</td>") == 2 and ">0" not in row
