@@ -448,7 +448,8 @@ def stored_months(root: Path, feed: Feed) -> list[str]:
 def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
     # No progress bar of DuckDB's own: a long query on a busy machine printed one on stdout,
     # among the commands' Chinese output (the commands show their own).
-    con = duckdb.connect(config={"memory_limit": memory_limit, "enable_progress_bar": False})
+    con = duckdb.connect(config={"memory_limit": memory_limit})
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
