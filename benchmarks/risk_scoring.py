@@ -55,10 +55,15 @@ else:
         files = store.feed_files(root, feed, *(window or (None, None)))
         if not files:
             continue
-        users = [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
+        # the feed's definitions: its known_<feed> view (every column, filtered on the day
+        # of arrival) and the families that read that view
+        known = [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
+        users = [sql for sql in sqls if re.search(rf"\bFROM\s+known_{feed.name}\b", sql)]
+        users = users or [sql for sql in sqls if re.search(rf"\bFROM\s+{feed.name}\b", sql)]
         columns = (
             pq.read_schema(files[0]).names if mode in ("scan-all", "store")
-            else [c for c in feed.stored_columns if any(re.search(rf"\b{c}\b", s) for s in users)]
+            else [c for c in feed.stored_columns
+                  if any(re.search(rf"\b{c}\b", s) for s in users + known)]
         )
         read[feed.name] = [len(files), columns]
         listing = ", ".join(f"'{p}'" for p in files)

@@ -27,6 +27,8 @@ COMMANDS = (
     "score",
     "risk-score",
     "risk-eval",
+    "backtest",
+    "risk",
     "report",
     "export-labels",
     "text",

@@ -1,16 +1,38 @@
-"""Precision, recall and lead time of warnings against injected episodes (literal input)."""
+"""The backtest's measures on literal input: warnings as the app keeps them, precision, recall,
+lead from the visible onset, re-opened warnings and flicker."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from laborwatch.risk.evaluate import Episode, Flag, measure
+from laborwatch.risk.evaluate import Episode, Graded, Opened, measure, warnings_from
 
 DATES = [dt.date(2026, 1, 1) + dt.timedelta(days=7 * i) for i in range(20)]  # to 2026-05-14
 
 
-def _flags(code: str, kind: str, weeks: range) -> list[Flag]:
-    return [Flag(DATES[w], code, kind) for w in weeks]
+def _graded(code: str, kind: str, weeks: range, level: int = 2) -> list[Graded]:
+    return [Graded(DATES[w], code, kind, level) for w in weeks]
+
+
+def test_a_warning_lives_until_clean_days_without_its_grade() -> None:
+    graded = (
+        _graded("A", "wage_arrears", range(2, 5))  # weeks 2-4
+        + _graded("A", "wage_arrears", range(6, 8))  # one clean Monday: the same warning
+        + _graded("A", "wage_arrears", range(11, 12), level=3)  # after three clean weeks
+        + _graded("B", "mass_layoff", range(3, 4), level=1)  # blue: below yellow
+    )
+    opened = warnings_from(graded, DATES, level=2, clean_days=7)
+    assert opened == [
+        Opened("A", "wage_arrears", DATES[2], DATES[9]),  # clean from week 8, 7 days on
+        Opened("A", "wage_arrears", DATES[11], DATES[13]),
+    ]
+    assert warnings_from(graded, DATES, level=3, clean_days=7) == [
+        Opened("A", "wage_arrears", DATES[11], DATES[13])
+    ]
+    # With 14 clean days a one-week gap does not resolve it.
+    assert warnings_from(graded[:5], DATES, level=2, clean_days=14) == [
+        Opened("A", "wage_arrears", DATES[2], DATES[10])
+    ]
 
 
 def test_measure() -> None:
@@ -19,29 +41,42 @@ def test_measure() -> None:
         Episode("e2", "B", "collective_dispute", dt.date(2026, 4, 1)),
         Episode("e3", "C", "mass_layoff", dt.date(2026, 4, 15)),  # never warned
         Episode("e4", "D", "wage_arrears", dt.date(2025, 6, 1)),  # before the period: ignored
+        Episode("e5", "E", "wage_arrears", dt.date(2026, 2, 1)),  # warned 13 days late
     ]
-    flags = (
-        _flags("A", "wage_arrears", range(2, 12))  # opens 2026-01-15: 45 days ahead, stays on
-        + _flags("B", "collective_dispute", range(12, 14))  # opens 2026-03-26: 6 days ahead
-        + _flags("B", "wage_arrears", range(3, 4))  # B had no wage episode: false
-        + _flags("E", "mass_layoff", range(1, 3))  # no episode: false
-        + _flags("A", "wage_arrears", range(18, 19))  # reopens 2026-05-07, 67 days late: false
-    )
-    overall, by_kind = measure(flags, episodes, DATES, horizon_days=120)
-    assert (overall.warnings, overall.true_warnings, overall.episodes, overall.detected) == (
-        5,
-        2,
-        3,
-        2,
-    )
-    assert overall.precision == 0.4
-    assert overall.recall == 2 / 3
-    assert sorted(overall.lead_days) == [6, 45]
-    assert overall.median_lead_days == 25.5
-    assert (by_kind["mass_layoff"].episodes, by_kind["mass_layoff"].detected) == (1, 0)
+    warnings = [
+        Opened("A", "wage_arrears", DATES[2], DATES[6]),  # 2026-01-15: 45 days ahead
+        Opened("A", "wage_arrears", DATES[7], None),  # re-opens 7 days later, same episode
+        Opened("B", "collective_dispute", DATES[12], DATES[14]),  # 2026-03-26: 6 days ahead
+        Opened("B", "wage_arrears", DATES[3], DATES[4]),  # B had no wage episode: false
+        Opened("E", "wage_arrears", DATES[6], None),  # 2026-02-12: 11 days after the onset
+        Opened("F", "mass_layoff", DATES[1], DATES[3]),  # no episode: false
+    ]
+    results = measure(warnings, episodes, DATES, horizon_days=90, grace_days=30)
+    wages = results["wage_arrears"]
+    assert (wages.warnings, wages.true_warnings, wages.reopened, wages.flickers) == (4, 2, 1, 1)
+    assert (wages.episodes, wages.detected, sorted(wages.lead_days)) == (2, 2, [-11, 45])
+    assert wages.precision == 0.5 and wages.recall == 1.0 and wages.median_lead_days == 17
+    dispute = results["collective_dispute"]
+    assert (dispute.warnings, dispute.true_warnings, dispute.lead_days) == (1, 1, [6])
+    layoff = results["mass_layoff"]
+    assert (layoff.warnings, layoff.true_warnings, layoff.episodes, layoff.detected) == (1, 0, 1, 0)
 
 
 def test_warning_outside_horizon_does_not_detect() -> None:
     episodes = [Episode("e1", "A", "wage_arrears", dt.date(2026, 5, 10))]
-    overall, _ = measure(_flags("A", "wage_arrears", range(0, 1)), episodes, DATES, horizon_days=30)
-    assert (overall.detected, overall.true_warnings) == (0, 0)
+    warnings = [Opened("A", "wage_arrears", DATES[0], DATES[1])]
+    results = measure(warnings, episodes, DATES, horizon_days=30, grace_days=30)
+    assert (results["wage_arrears"].detected, results["wage_arrears"].true_warnings) == (0, 0)
+
+
+def test_warnings_opened_before_the_period_only_mark_their_episode() -> None:
+    episodes = [Episode("e1", "A", "wage_arrears", DATES[8])]
+    warnings = [
+        Opened("A", "wage_arrears", DATES[2], DATES[4]),  # warm-up: warned, not counted
+        Opened("A", "wage_arrears", DATES[6], None),  # in the period: a re-opened warning
+        Opened("B", "wage_arrears", DATES[3], None),  # warm-up, no episode: not counted
+    ]
+    results = measure(warnings, episodes, DATES, start=DATES[5])
+    wages = results["wage_arrears"]
+    assert (wages.warnings, wages.true_warnings, wages.reopened) == (1, 0, 1)
+    assert (wages.episodes, wages.detected, wages.lead_days) == (1, 1, [42])  # warned in warm-up

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from laborwatch.risk import store
-from laborwatch.risk.ingest import ingest_file
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_file
 from laborwatch.risk.pipeline import (
     KeyCollisionError,
     NoFeedsError,
@@ -50,14 +50,16 @@ def root(tmp_path: Path) -> Path:
         ("social_insurance", "si.csv"),
         ("court_filings", "court.csv"),
     ):
-        assert ingest_file(root, feed, tmp_path / name, today=TODAY).status == "loaded"
+        report = ingest_file(root, feed, tmp_path / name, today=TODAY, arrived=ARRIVAL_CALENDAR)
+        assert report.status == "loaded"
     return root
 
 
 def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> None:
     run = score_store(root)
-    assert run.as_of == dt.date(2026, 10, 12)  # the court filing is the latest date
-    assert run.scores_path == root / "scores" / "2026-10-12" / "scores.parquet"
+    # the court filing of 12 October arrived on the 19th (a week later): the latest day
+    assert run.as_of == dt.date(2026, 10, 19)
+    assert run.scores_path == root / "scores" / "2026-10-19" / "scores.parquet"
     scores = pq.read_table(run.scores_path).to_pylist()
     assert {(row["credit_code"], row["risk_type"]) for row in scores} == {
         (ACME, "wage_arrears"),
@@ -65,13 +67,15 @@ def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> Non
     }  # only rows with points
     acme = {row["risk_type"]: row for row in scores if row["credit_code"] == ACME}
     wage = acme["wage_arrears"]
-    assert (wage["grade"], wage["score"], wage["district"]) == ("yellow", 45.0, "市南区")
+    # two months unpaid (37.5), the last one wholly (15), one arbitration case (7.5)
+    assert (wage["grade"], wage["score"], wage["district"]) == ("orange", 60.0, "市南区")
     assert [item["rule"] for item in json.loads(wage["evidence"])] == [
         "si_arrears",
+        "si_unpaid",
         "labor_cases",
     ]  # config order
     assert json.loads(wage["departments"]) == ["人社", "仲裁"]
-    assert run.grade_counts[("wage_arrears", "yellow")] == 1
+    assert run.grade_counts[("wage_arrears", "orange")] == 1
     assert run.grade_counts[("wage_arrears", "none")] == 1
     assert run.grade_counts[("mass_layoff", "none")] == 2
     values = pq.read_table(run.indicators_path).to_pylist()
@@ -79,15 +83,52 @@ def test_score_defaults_to_latest_feed_date_and_writes_tables(root: Path) -> Non
 
 
 def test_score_on_a_given_date_and_history(root: Path) -> None:
-    score_store(root, as_of=dt.date(2026, 9, 30))
-    score_store(root, as_of=dt.date(2026, 10, 12))
+    # Each day knows only what had arrived: September's social insurance on 12 October, the
+    # court filing of 12 October a week later.
+    for day in (dt.date(2026, 9, 30), dt.date(2026, 10, 12), dt.date(2026, 10, 19)):
+        score_store(root, as_of=day)
     history = indicator_history(root, ACME).to_pylist()
     assert [
-        (row["as_of"], row["si_arrears_months"], row["labor_cases_90d"]) for row in history
+        (row["as_of"], row["si_data_month"], row["si_arrears_months"], row["labor_cases_90d"])
+        for row in history
     ] == [
-        (dt.date(2026, 9, 30), 2.0, 0.0),
-        (dt.date(2026, 10, 12), 2.0, 1.0),
+        (dt.date(2026, 9, 30), dt.date(2026, 8, 1), 1.0, 0.0),
+        (dt.date(2026, 10, 12), dt.date(2026, 9, 1), 2.0, 0.0),
+        (dt.date(2026, 10, 19), dt.date(2026, 9, 1), 2.0, 1.0),
     ]
+
+
+def test_rows_loaded_on_a_day_are_known_from_that_day(root: Path, tmp_path: Path) -> None:
+    # October's social insurance, loaded on 13 November: on the 12th September is still the
+    # data month, from the 13th October is; an enterprise missing in October is read as of
+    # September (carried), not as zero.
+    (tmp_path / "si-10.csv").write_text(
+        f"month,credit_code,insured_headcount,amount_due,amount_paid,arrears\n"
+        f"2026-10,{ACME},50,1000,0,3000\n",
+        encoding="utf-8",
+    )
+    report = ingest_file(
+        root, "social_insurance", tmp_path / "si-10.csv", today=TODAY, arrived=dt.date(2026, 11, 13)
+    )
+    assert report.status == "loaded"
+    before = score_store(root, as_of=dt.date(2026, 11, 12))
+    after = score_store(root, as_of=dt.date(2026, 11, 13))
+    read = {
+        day: {row["credit_code"]: row for row in pq.read_table(run.indicators_path).to_pylist()}
+        for day, run in (("before", before), ("after", after))
+    }
+    assert (read["before"][ACME]["si_data_month"], read["before"][ACME]["si_arrears_months"]) == (
+        dt.date(2026, 9, 1),
+        2.0,
+    )
+    assert (read["after"][ACME]["si_data_month"], read["after"][ACME]["si_arrears_months"]) == (
+        dt.date(2026, 10, 1),
+        3.0,
+    )
+    assert (read["after"][OTHER]["si_data_month"], read["after"][OTHER]["si_unpaid_share"]) == (
+        dt.date(2026, 9, 1),
+        0.0,
+    )
 
 
 def test_empty_store(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from laborwatch.risk.rules import RulesError, load_rules, parse_rules
 from laborwatch.risk.scoring import feed_frame
-from tests.risk.helpers import ACME, AS_OF, CONFIG, OTHER, months, registry, score
+from tests.risk.helpers import ACME, AS_OF, CONFIG, OTHER, code, months, registry, score
 
 MONTHS = months(dt.date(2025, 11, 1), 12)  # 2025-11 .. 2026-10
 
@@ -75,8 +75,25 @@ def test_si_arrears_three_months_is_red_level() -> None:
     assert values["si_arrears_months"] == 3
     assert values["si_arrears_amount"] == 1000.0
     _check("si_arrears", scores, "red")
-    assert scores["wage_arrears"]["score"] == 50.0  # weight 50 × red 1.0
+    _check("si_unpaid", scores, "yellow")
+    # weight 50 × red 1.0, and the month's bill wholly unpaid: 30 × yellow 0.5
+    assert scores["wage_arrears"]["score"] == 65.0
+    assert scores["wage_arrears"]["grade"] == "orange"
+
+
+def test_one_month_unpaid_is_yellow_at_once() -> None:
+    values, scores = score(_social_insurance(arrears_from=11))
+    assert (values["si_arrears_months"], values["si_unpaid_share"]) == (1, 1.0)
+    assert scores["wage_arrears"]["score"] == 40.0
     assert scores["wage_arrears"]["grade"] == "yellow"
+
+
+def test_earlier_arrears_left_outstanding_do_not_count_against_a_month_paid_in_full() -> None:
+    rows = _social_insurance(arrears_from=9)["social_insurance"].to_pylist()
+    rows[-1] = {**rows[-1], "amount_paid": 1000.0}  # October paid, the balance still owed
+    values, scores = score({"social_insurance": feed_frame("social_insurance", rows)})
+    assert (values["si_arrears_months"], values["si_arrears_amount"]) == (0, 1000.0)
+    assert scores["wage_arrears"]["grade"] == "none"
 
 
 def test_si_arrears_counts_only_the_current_streak() -> None:
@@ -100,6 +117,33 @@ def test_si_arrears_streak_older_than_the_recent_months_is_counted_whole() -> No
 def test_si_arrears_not_known_before_the_month_ends() -> None:
     values, _ = score(_social_insurance(arrears_from=9), as_of=dt.date(2026, 10, 30))
     assert values["si_arrears_months"] == 2  # October is not over: September is the latest
+
+
+def test_a_month_not_delivered_is_carried_then_missing_never_zero() -> None:
+    # ACME's October row has not come while OTHER's has: ACME is read as of September.
+    frames = _social_insurance(arrears_from=9)
+    rows = [row for row in frames["social_insurance"].to_pylist() if row["month"] < MONTHS[-1]]
+    rows.append({**rows[-1], "month": MONTHS[-1], "credit_code": OTHER, "arrears": 0.0})
+    carried, scores = score({"social_insurance": feed_frame("social_insurance", rows)})
+    assert (carried["si_data_month"], carried["si_arrears_months"]) == (MONTHS[-2], 2)
+    _check("si_arrears", scores, "orange")
+    # Without August and September too, nothing is known of ACME: missing, not zero.
+    old = [row for row in rows if row["credit_code"] == ACME and row["month"] < MONTHS[-3]]
+    other = [row for row in rows if row["credit_code"] == OTHER]
+    missing, scores = score({"social_insurance": feed_frame("social_insurance", old + other)})
+    assert (missing["si_data_month"], missing["si_arrears_months"]) == (None, None)
+    assert scores["wage_arrears"]["grade"] == "none"
+
+
+def test_rows_not_arrived_by_the_day_are_not_read() -> None:
+    rows = _social_insurance(arrears_from=9)["social_insurance"].to_pylist()
+    for row in rows:  # October's social insurance arrives on 12 November
+        row["arrived_on"] = dt.date(2026, 11, 12) if row["month"] == MONTHS[-1] else None
+    frames = {"social_insurance": feed_frame("social_insurance", rows)}
+    values, _ = score(frames, as_of=dt.date(2026, 11, 11))
+    assert (values["si_data_month"], values["si_arrears_months"]) == (MONTHS[-2], 2)
+    values, _ = score(frames, as_of=dt.date(2026, 11, 12))
+    assert (values["si_data_month"], values["si_arrears_months"]) == (MONTHS[-1], 3)
 
 
 def _wage_account(paid: list[tuple[int, float]], attending: int = 40):
@@ -130,8 +174,8 @@ def test_wage_account_month_without_payment_is_red() -> None:
 
 def test_wage_account_names_the_same_project_among_equally_bad_ones() -> None:
     rows = _wage_account([(40, 2e5), (0, 0.0)])["wage_account"].to_pylist()
-    for code in ("P-009", "P-003"):  # two more projects exactly as bad as P-001
-        rows += [{**row, "project_code": code} for row in rows[:2]]
+    for project in ("P-009", "P-003"):  # two more projects exactly as bad as P-001
+        rows += [{**row, "project_code": project} for row in rows[:2]]
     for order in (rows, rows[::-1]):
         values, _ = score({"wage_account": feed_frame("wage_account", order)})
         assert values["wage_account_unpaid_months"] == 1
@@ -164,15 +208,32 @@ def test_a_project_that_changed_contractor_is_its_latest_contractors() -> None:
     assert values["project_complaining_workers_30d"] == 12
     assert scores["wage_arrears"]["grade"] == "red"
     earlier, _ = score(frames)
-    assert earlier["wage_account_unpaid_months"] == 0
+    assert earlier["wage_account_unpaid_months"] is None  # no project of its own: missing
     assert earlier["project_complaining_workers_30d"] == 0
 
 
-def test_wage_account_paid_below_attending_is_yellow() -> None:
-    values, scores = score(_wage_account([(40, 2e5), (39, 1.9e5)]))
+def test_a_worker_in_forty_not_paid_through_the_account_is_routine() -> None:
+    values, scores = score(_wage_account([(40, 2e5), (39, 1.95e5)]))
     assert values["wage_account_paid_shortfall"] == pytest.approx(0.025)
-    _check("wage_account_shortfall", scores, "yellow")
-    assert scores["wage_arrears"]["grade"] == "yellow"
+    assert values["wage_account_amount_shortfall"] == pytest.approx(0.025)
+    assert scores["wage_arrears"]["grade"] == "none"
+
+
+def test_wage_account_paying_half_the_workers_is_orange() -> None:
+    values, scores = score(_wage_account([(40, 2e5), (20, 1e5)]))
+    assert values["wage_account_paid_shortfall"] == pytest.approx(0.5)
+    _check("wage_account_shortfall", scores, "orange")
+    _check("wage_account_amount", scores, "orange")
+    assert scores["wage_arrears"]["grade"] == "orange"
+
+
+def test_living_money_is_a_shortfall_of_the_amount() -> None:
+    # every worker paid, each a fifth of the usual 5,000 yuan: the head count sees nothing
+    values, scores = score(_wage_account([(40, 2e5), (40, 2e5), (40, 4e4)]))
+    assert values["wage_account_paid_shortfall"] == 0.0
+    assert values["wage_account_amount_shortfall"] == pytest.approx(0.8)
+    _check("wage_account_amount", scores, "red")
+    assert scores["wage_arrears"]["grade"] == "red"
 
 
 def test_wage_complaints() -> None:
@@ -218,7 +279,8 @@ def test_collective_lawsuit() -> None:
     values, scores = score(_court("labor_lawsuit", 1, plaintiffs=12))
     assert values["labor_plaintiffs_90d"] == 12
     _check("collective_lawsuit", scores, "orange")
-    assert scores["collective_dispute"]["grade"] == "orange"
+    # a case already in the courts' hands: points (30), no grade of its own
+    assert scores["collective_dispute"]["grade"] == "blue"
 
 
 def _monthly(feed: str, column: str, series: list[float], **fixed: float):
@@ -251,7 +313,47 @@ def test_small_payroll_drop_is_ignored() -> None:
 def test_headcount_drop() -> None:
     values, scores = score(_social_insurance(headcounts=[100] * 11 + [60]))
     assert values["si_headcount_drop"] == pytest.approx(0.4)
+    assert values["si_headcount_month_drop"] == pytest.approx(0.4)
     _check("headcount_drop", scores, "orange")
+    _check("headcount_month_drop", scores, "orange")
+    assert scores["mass_layoff"]["grade"] == "orange"  # 30 + 37.5 points
+
+
+def test_a_gradual_shrinkage_is_no_month_drop() -> None:
+    values, scores = score(_social_insurance(headcounts=[100 - 3 * i for i in range(12)]))
+    assert values["si_headcount_month_drop"] == pytest.approx(1 - 67 / 70)
+    assert values["si_headcount_drop"] == pytest.approx(1 - 67 / 77.5)
+    assert scores["mass_layoff"]["grade"] == "none"
+
+
+def test_a_drop_the_whole_industry_shows_is_seasonal() -> None:
+    # Forty hotels lose a fifth of their insured staff in November; ACME loses half.
+    rows = []
+    codes = [code(100 + n) for n in range(40)]
+    for number, firm in enumerate([ACME, *codes]):
+        last = 50 if firm == ACME else 80 - number % 3
+        for month in MONTHS:
+            headcount = last if month == MONTHS[-1] else 100
+            rows.append(
+                {
+                    "month": month,
+                    "credit_code": firm,
+                    "insured_headcount": headcount,
+                    "amount_due": 1.0,
+                    "amount_paid": 1.0,
+                    "arrears": 0.0,
+                }
+            )
+    frames = {
+        "social_insurance": feed_frame("social_insurance", rows),
+        **registry(ACME, OTHER, *codes, industry="H"),
+    }
+    values, scores = score(frames)
+    assert values["si_headcount_month_drop"] == pytest.approx(0.5 - 0.21)
+    assert values["si_headcount_drop"] == pytest.approx(0.5 - 0.21)
+    assert scores["mass_layoff"]["grade"] == "yellow"  # 20 + 25 points
+    hotel, _ = score(frames, credit_code=codes[0])  # the industry's median: 21% down
+    assert hotel["si_headcount_month_drop"] == 0.0
 
 
 def _abnormal(day: dt.date):
@@ -280,11 +382,31 @@ def _layoff(count: int, staff: int):
     return {"layoff_filings": feed_frame("layoff_filings", rows)}
 
 
+def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
+    _, scores = score(_layoff(20, 500))
+    _check("layoff_size", scores, "blue")
+    assert scores["mass_layoff"]["grade"] == "none"  # 4% of staff: 10 + 0 points
+    _, scores = score(_layoff(15, 100))  # the law's procedure, a healthy firm's too
+    assert scores["mass_layoff"]["grade"] == "none"  # 15 points
+    _, scores = score(_layoff(25, 100))
+    _check("layoff_share", scores, "orange")
+    assert scores["mass_layoff"]["grade"] == "orange"
+
+
+def test_dismissed_workers_complaining() -> None:
+    values, scores = score(_work_orders(5, category="dismissal"))
+    assert values["separated_workers_30d"] == 5
+    _check("separated_workers", scores, "orange")
+    assert scores["mass_layoff"]["grade"] == "blue"  # 30 points: a large firm has some
+    values, _ = score(_work_orders(3, category="SEPARATION.LAYOFF"))
+    assert values["separated_workers_30d"] == 3
+
+
 def test_layoff_of_200_is_red() -> None:
     values, scores = score(_layoff(200, 2000))
     assert values["layoff_count_90d"] == 200
     _check("layoff_size", scores, "red")
-    _check("layoff_share", scores, "yellow")
+    _check("layoff_share", scores, "blue")
     assert scores["mass_layoff"]["grade"] == "red"
 
 
@@ -355,8 +477,8 @@ def test_seasonal_weight_before_spring_festival() -> None:
     }
     _, scores = score(frames, as_of=before)
     assert scores["wage_arrears"]["seasonal_multiplier"] == 1.25
-    assert scores["wage_arrears"]["score"] == 62.5
-    assert scores["wage_arrears"]["grade"] == "orange"
+    assert scores["wage_arrears"]["score"] == 81.3  # (50 + 15) × 1.25
+    assert scores["wage_arrears"]["grade"] == "red"
     assert scores["collective_dispute"]["seasonal_multiplier"] == 1.25  # arrears_dispute
     _, scores = score({**frames, **registry(ACME, OTHER, industry="I")}, as_of=before)
     assert scores["wage_arrears"]["seasonal_multiplier"] == 1.0
@@ -461,14 +583,17 @@ def test_one_month_dip_is_no_sustained_drop() -> None:
 
 def test_no_points_no_row() -> None:
     values, scores = score({})
-    assert values["si_arrears_months"] == 0.0  # every enterprise has indicator values
+    # every enterprise has indicator values: missing for a monthly feed without its rows,
+    # zero for an event feed without events
+    assert values["si_arrears_months"] is None
+    assert values["labor_cases_90d"] == 0.0
     assert all(row["row"] is False for row in scores.values())  # helpers' stand-in rows
     _, scores = score(_social_insurance(arrears_from=9))
     row = scores["wage_arrears"]
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
-        50.0,
-        "yellow",
-        "rules-v1.1",
+        65.0,
+        "orange",
+        "rules-v2.0",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -512,4 +637,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v1.1"
+    assert load_rules().version == "rules-v2.0"

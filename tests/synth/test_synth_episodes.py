@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import itertools
 
 import pyarrow.compute as pc
 
@@ -22,66 +21,74 @@ def monthly(rows: list[dict], field: str) -> dict[str, int]:
 
 
 def test_about_one_and_a_half_percent_of_enterprises_have_an_episode(town: City) -> None:
-    episodes = town.table("episodes")
-    assert episodes.num_rows == 45  # 1.5% of 3,000
-    kinds = collections.Counter(episodes.column("kind").to_pylist())
+    episodes = town.table("episodes").to_pylist()
+    codes = {e["credit_code"] for e in episodes}
+    assert len(codes) == 45  # 1.5% of 3,000
+    kinds = collections.Counter(e["kind"] for e in episodes)
     assert set(kinds) == {"wage_arrears", "mass_layoff", "collective_dispute"}
-    assert len(set(episodes.column("credit_code").to_pylist())) == episodes.num_rows
+    # A collective dispute about unpaid wages is labelled a wage arrears too, from the first
+    # missed payday (before the gathering); no enterprise has another pair of episodes.
+    per_code = collections.Counter(e["credit_code"] for e in episodes)
+    twice = {code for code, n in per_code.items() if n == 2}
+    assert max(per_code.values()) <= 2 and twice
+    for code in twice:
+        pair = sorted((e for e in episodes if e["credit_code"] == code), key=lambda e: e["kind"])
+        assert [e["kind"] for e in pair] == ["collective_dispute", "wage_arrears"]
+        assert pair[1]["onset_on"] <= pair[0]["onset_on"] - dt.timedelta(days=7)
     enterprises = town.table("enterprises")
     industry = dict(zip(enterprises.column("credit_code").to_pylist(),
                         enterprises.column("industry").to_pylist(), strict=True))  # fmt: skip
-    risky = sum(industry[c] in "CEGH" for c in episodes.column("credit_code").to_pylist())
+    risky = sum(industry[c] in "CEGH" for c in codes)
     base_share = sum(i in "CEGH" for i in industry.values()) / len(industry)
-    assert risky / episodes.num_rows > 2 * base_share
+    assert risky / len(codes) > 2 * base_share
 
 
-def test_episodes_build_up_over_two_to_six_months(town: City) -> None:
-    for episode in town.table("episodes").to_pylist():
-        event_month = episode["event_on"].strftime("%Y-%m")
-        assert MONTHS[0] <= event_month <= MONTHS[-1]
-        onset = dt.date.fromisoformat(episode["onset_month"] + "-01")
-        lead = (
-            (episode["event_on"].year - onset.year) * 12 + episode["event_on"].month - onset.month
-        )
-        assert 2 <= lead <= 6, episode
+def test_onsets_are_visible_harm_after_some_history(town: City) -> None:
+    episodes = town.table("episodes").to_pylist()
+    alone = collections.Counter(e["credit_code"] for e in episodes)
+    for episode in episodes:
+        onset = episode["onset_on"]
+        assert MONTHS[1] <= onset.strftime("%Y-%m") <= MONTHS[-1], episode
+        assert episode["signals_month"] <= onset.strftime("%Y-%m")
         assert episode["workers_involved"] >= 1 and episode["amount_involved"] > 0
+        if episode["kind"] == "wage_arrears" and alone[episode["credit_code"]] == 1:
+            assert 5 <= onset.day <= 15, episode  # a payday
 
 
-def test_social_insurance_arrears_grow_every_month_until_the_outbreak(town: City) -> None:
+def test_social_insurance_goes_unpaid_before_most_missed_paydays(town: City) -> None:
     social_insurance = town.feed("social_insurance")
-    checked = 0
-    for episode in town.table("episodes").to_pylist():
-        if episode["kind"] == "mass_layoff" or episode["onset_month"] < MONTHS[1]:
-            continue
+    wages = [e for e in town.table("episodes").to_pylist() if e["kind"] == "wage_arrears"]
+    before = 0
+    for episode in wages:
         arrears = monthly(by_code(social_insurance, episode["credit_code"]), "arrears")
-        start = MONTHS.index(episode["onset_month"])
-        end = MONTHS.index(episode["event_on"].strftime("%Y-%m"))
-        series = [arrears[month] for month in MONTHS[start - 1 : end + 1]]
-        assert all(b > a for a, b in itertools.pairwise(series)), (episode, series)
-        checked += 1
-    assert checked >= 10
+        month = episode["onset_on"].strftime("%Y-%m")
+        previous = MONTHS[MONTHS.index(month) - 1]
+        before += (arrears.get(previous) or 0) > 0
+    # two thirds stop paying it in the unpaid month or earlier; the rest only later or never
+    assert 0.4 * len(wages) < before < 0.9 * len(wages)
 
 
-def test_mass_layoffs_are_filed_and_shrink_the_insured_head_count(town: City) -> None:
+def test_mass_layoffs_shrink_the_insured_head_count_and_some_are_filed(town: City) -> None:
     filings = town.feed("layoff_filings")
     social_insurance = town.feed("social_insurance")
     layoffs = [e for e in town.table("episodes").to_pylist() if e["kind"] == "mass_layoff"]
-    assert layoffs
+    assert layoffs and any(e["layoff_filed"] for e in layoffs)
+    assert not all(e["layoff_filed"] for e in layoffs)
     for episode in layoffs:
         filed = [
             f
             for f in by_code(filings, episode["credit_code"])
-            if f["filed_on"] == episode["event_on"]
+            if 25 <= (episode["onset_on"] - f["filed_on"]).days <= 35
         ]
-        assert len(filed) == 1, episode
-        layoff, staff = filed[0]["layoff_count"], filed[0]["staff_count"]
-        assert layoff >= 0.3 * staff or layoff >= 200
-        assert layoff == episode["workers_involved"]
+        assert len(filed) == int(episode["layoff_filed"]), episode
+        for filing in filed:
+            assert filing["layoff_count"] == episode["workers_involved"]
+            assert filing["layoff_count"] >= 0.2 * filing["staff_count"]
         insured = monthly(by_code(social_insurance, episode["credit_code"]), "insured_headcount")
-        event = MONTHS.index(episode["event_on"].strftime("%Y-%m"))
-        if event + 1 < len(MONTHS):
-            before = insured[MONTHS[max(event - 6, 0)]]
-            assert insured[MONTHS[event + 1]] < before, (episode, insured)
+        onset = MONTHS.index(episode["onset_on"].strftime("%Y-%m"))
+        if onset + 1 < len(MONTHS) and MONTHS[onset + 1] in insured and MONTHS[onset] in insured:
+            # insured until the month after the layoff day
+            assert insured[MONTHS[onset + 1]] < 0.85 * insured[MONTHS[onset]], (episode, insured)
 
 
 def test_other_layoff_filings_stay_below_the_large_scale_thresholds(town: City) -> None:
@@ -96,41 +103,51 @@ def test_other_layoff_filings_stay_below_the_large_scale_thresholds(town: City) 
         assert filing["layoff_count"] < 200
 
 
-def test_construction_episodes_show_unpaid_wage_account_months(town: City) -> None:
+def test_construction_arrears_pay_nothing_or_living_money_from_the_unpaid_month(
+    town: City,
+) -> None:
     wage_account = town.feed("wage_account")
     checked = 0
     for episode in town.table("episodes").to_pylist():
-        if not episode["project_code"] or episode["kind"] == "mass_layoff":
+        if not episode["project_code"] or episode["kind"] != "wage_arrears":
             continue
-        rows = wage_account.filter(
-            pc.equal(wage_account.column("project_code"), episode["project_code"])
-        )
-        event_month = episode["event_on"].strftime("%Y-%m")
-        before = [
-            r for r in rows.to_pylist() if episode["onset_month"] <= r["month"] <= event_month
-        ]
-        assert any(r["paid_headcount"] < r["attending_headcount"] for r in before), episode
-        assert any(r["amount_paid"] == 0 for r in before), episode
+        rows = {
+            r["month"]: r
+            for r in wage_account.filter(
+                pc.equal(wage_account.column("project_code"), episode["project_code"])
+            ).to_pylist()
+        }
+        unpaid = MONTHS[MONTHS.index(episode["onset_on"].strftime("%Y-%m")) - 1]
+        earlier = [r for month, r in rows.items() if month < episode["signals_month"]]
+        if unpaid not in rows or not earlier:
+            continue
+        usual = max(r["amount_paid"] / r["paid_headcount"] for r in earlier if r["paid_headcount"])
+        row = rows[unpaid]
+        assert row["amount_paid"] < 0.55 * usual * row["attending_headcount"], (episode, row)
         checked += 1
-    assert checked >= 3
+    assert checked >= 2
 
 
-def test_healthy_projects_pay_every_attending_worker(town: City) -> None:
+def test_healthy_projects_pay_nearly_every_attending_worker(town: City) -> None:
     wage_account = town.feed("wage_account")
     flagged = {e["project_code"] for e in town.table("episodes").to_pylist()}
     flagged |= {d["project_code"] for d in town.table("distractors").to_pylist()}
     rows = [r for r in wage_account.to_pylist() if r["project_code"] not in flagged]
-    assert rows
-    assert all(r["paid_headcount"] == r["attending_headcount"] for r in rows)
+    short = [r for r in rows if r["paid_headcount"] < r["attending_headcount"]]
+    # routine mismatches: a few workers paid outside the account in 10-17% of project-months
+    assert 0.08 < len(short) / len(rows) < 0.17
+    for row in short:
+        gap = row["attending_headcount"] - row["paid_headcount"]
+        assert gap <= max(1, round(0.05 * row["attending_headcount"])), row
 
 
-def test_court_filings_cluster_around_outbreaks(town: City) -> None:
+def test_court_filings_follow_the_harm(town: City) -> None:
     filings = town.feed("court_filings")
     episodes = town.table("episodes").to_pylist()
     near = 0
     for episode in episodes:
         days = [f["filed_on"] for f in by_code(filings, episode["credit_code"])]
-        if any(-30 <= (day - episode["event_on"]).days <= 60 for day in days):
+        if any(0 <= (day - episode["onset_on"]).days <= 150 for day in days):
             near += 1
     assert near >= 0.6 * len(episodes)
     # Background filings: far rarer at any one enterprise over a whole year.
@@ -152,8 +169,10 @@ def test_collective_disputes_bring_ten_or_more_workers_within_thirty_days(town: 
         distinct = set()
         for row in rows.to_pylist():
             received = row["received_at"].date()
-            if abs((received - episode["event_on"]).days) <= 30:
+            if abs((received - episode["onset_on"]).days) <= 30:
                 distinct.add(row["worker_key"])
+            if not episode["calls_before"]:  # they gathered without calling first
+                assert received >= episode["onset_on"], (episode, row)
             assert employer[row["worker_key"]] == episode["credit_code"]
         assert len(distinct) >= 10, episode
         twenty_or_more += len(distinct) >= 20
@@ -170,7 +189,7 @@ def test_late_social_insurance_blips_are_caught_up_next_month(town: City) -> Non
         rows = by_code(social_insurance, blip["credit_code"])
         arrears = monthly(rows, "arrears")
         month = MONTHS.index(blip["month"])
-        assert arrears[blip["month"]] > 0
-        assert arrears[MONTHS[month + 1]] == 0
+        assert arrears.get(blip["month"], 1) > 0
+        assert arrears.get(MONTHS[month + 1], 0) == 0
         others = [m for m in arrears if m not in (blip["month"],)]
         assert all(arrears[m] == 0 for m in others)

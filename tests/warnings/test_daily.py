@@ -12,7 +12,7 @@ import time_machine
 from laborwatch.city_load import load_city
 from laborwatch.cli import main
 from laborwatch.core.models import AuditEvent
-from laborwatch.risk.ingest import ingest_folder
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
 from laborwatch.risk.rules import load_rules
 from laborwatch.synth import generate
 from laborwatch.warnings.daily import run_daily
@@ -35,7 +35,7 @@ def tiny_city(tmp_path_factory) -> Path:
 def city_root(tiny_city: Path, tmp_path: Path, org_units, settings) -> Path:
     """A feed store with the tiny city's feeds and the city's registry in the app."""
     root = tmp_path / "data"
-    ingest_folder(root, tiny_city, today=dt.date(2026, 11, 1))
+    ingest_folder(root, tiny_city, today=dt.date(2026, 11, 1), arrived=ARRIVAL_CALENDAR)
     load_city(tiny_city, progress=False)
     settings.DATA_DIR = root
     return root

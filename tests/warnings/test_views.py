@@ -247,6 +247,8 @@ def test_profile_shows_indicator_history(
             {
                 "credit_code": [code],
                 "si_arrears_months": [months],
+                # missing (no project): shown as missing, never as zero
+                "wage_account_unpaid_months": pa.array([None], pa.float64()),
                 "as_of": pa.array([day], pa.date32()),
             }
         )
@@ -263,6 +265,9 @@ def test_profile_shows_indicator_history(
     assert line["xAxis"]["data"] == ["2025-01", "2025-02"]
     assert line["series"][0]["data"] == [1.0, 2.0]
     assert "/static/vendor/echarts/echarts.min.js" in page
+    row = page.split("工资专户连续未发放月数")[1].split("</tr>")[0]
+    assert row.count(">—</td>") == 2 and ">0" not in row
+    assert "数据尚未送达" in page  # the note on missing values
 
 
 def test_enterprise_page_links_to_the_profile(shinan_warning, owner, client_for) -> None:

@@ -4,7 +4,10 @@ The daily pipeline runs at each of the last DEMO_WARNING_MONTHS month ends and o
 of the demo's day, each run at its own time (`now=`). Between runs the units the warnings are
 routed to sign for them, most within their deadline and a few late (demo.pace); the district
 union verifies what it signed for, handles what it found true, and closes the warning once
-the signal is gone. So the board shows warnings of every age and stage, the risk profile has
+the signal is gone. What it finds follows the city's labels: a warning is true (属实) when its
+enterprise had an episode of that risk type whose onset lies within 90 days after the day it
+opened, or 30 days before; so `laborwatch risk fit --from-verifications` learns from them.
+So the board shows warnings of every age and stage, the risk profile has
 half a year's history, and what is still unsigned is recent.
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +25,8 @@ from django.utils import timezone
 from laborwatch.demo.pace import when_done
 from laborwatch.demo.users import unit_staff
 from laborwatch.reports.monthly.report import add_months
-from laborwatch.risk.ingest import IngestReport, feed_files_in, ingest_file
+from laborwatch.risk.evaluate import read_episodes
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, IngestReport, feed_files_in, ingest_file
 from laborwatch.warnings.daily import DailyRun, run_daily
 from laborwatch.warnings.models import Warning, WarningRouting, WarningStatus, WarningStep
 from laborwatch.warnings.services import warning_acknowledge, warning_record_step
@@ -29,8 +34,9 @@ from laborwatch.warnings.services import warning_acknowledge, warning_record_ste
 # Each run scores the whole city; six month ends give the risk profiles half a year of history.
 DEMO_WARNING_MONTHS = 6
 RUN_TIME = dt.time(8, 30)
-# Share of verified warnings the district union finds not true (不属实).
-UNFOUNDED_SHARE = 0.2
+# A warning is true (属实) when its enterprise's episode of the type has its onset this many
+# days after the day the warning opened (or, the second, before it).
+TRUE_AHEAD_DAYS, TRUE_AFTER_DAYS = 90, 30
 
 Step = WarningStep.Kind
 Outcome = WarningStep.Outcome
@@ -40,10 +46,12 @@ def ingest_city_feeds(root: Path, city_dir: Path, *, today: dt.date) -> list[Ing
     """Load a synthetic city's department feeds into the store.
 
     The city's complaints are left out: their replayed history is in the app's work orders,
-    which the daily run exports as the work-order feed.
+    which the daily run exports as the work-order feed. The feeds are a history loaded at
+    once: each row arrived when the arrival calendar says (the month-end runs of the past
+    see what had come by then).
     """
     return [
-        ingest_file(root, feed, path, today=today)
+        ingest_file(root, feed, path, today=today, arrived=ARRIVAL_CALENDAR)
         for feed, path in feed_files_in(city_dir)
         if feed != "work_orders"
     ]
@@ -64,7 +72,7 @@ def prepare_warnings(
     now = now or timezone.now()
     root = root or Path(settings.DATA_DIR)
     ingest_city_feeds(root, city_dir, today=timezone.localtime(now).date())
-    units = _Units(random.Random(seed))
+    units = _Units(random.Random(seed), city_episodes(city_dir))
     runs = run_times(now, months)
     latest: DailyRun | None = None
     for index, run_at in enumerate(runs):
@@ -92,11 +100,29 @@ def _morning(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, RUN_TIME))
 
 
+def city_episodes(city_dir: Path) -> dict[tuple[str, str], list[dt.date]]:
+    """(credit code, risk type) → the onset days of the city's labelled episodes."""
+    onsets: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    for episode in read_episodes(city_dir):
+        onsets[(episode.credit_code, episode.kind)].append(episode.onset_on)
+    return onsets
+
+
+def found_true(warning: Warning, onsets: dict[tuple[str, str], list[dt.date]]) -> bool:
+    """What the district union's visit finds: the city's label for the warning."""
+    opened = warning.first_seen_on
+    return any(
+        -TRUE_AFTER_DAYS <= (onset - opened).days <= TRUE_AHEAD_DAYS
+        for onset in onsets.get((warning.enterprise.credit_code, warning.risk_type), [])
+    )
+
+
 class _Units:
     """The receiving units' staff, answering what was routed to them between two runs."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, onsets: dict[tuple[str, str], list[dt.date]]) -> None:
         self.rng = rng
+        self.onsets = onsets
         self.staff = unit_staff()
 
     def answer(self, since: dt.datetime, until: dt.datetime) -> None:
@@ -126,12 +152,12 @@ class _Units:
             org_unit_id__in=list(self.staff),
             acknowledged_at__isnull=False,
         )
-        for routing in signed.select_related("warning").order_by("pk"):
+        for routing in signed.select_related("warning__enterprise").order_by("pk"):
             assert routing.acknowledged_at is not None  # filtered above
             verified = max(routing.acknowledged_at, since) + _days(self.rng, 1, 5)
             if verified >= until:
                 continue
-            unfounded = self.rng.random() < UNFOUNDED_SHARE
+            unfounded = not found_true(routing.warning, self.onsets)
             warning_record_step(
                 warning=routing.warning,
                 actor=self.staff[routing.org_unit_id],

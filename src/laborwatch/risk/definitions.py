@@ -3,6 +3,11 @@
 `scoring_definitions(config, as_of)` renders (view name, SELECT) pairs in DuckDB's dialect
 over the feed views (one per feed, named as the feed). DuckDB runs them as they are; for
 Spark, `spark.to_spark` transpiles each with sqlglot. Pure: no I/O, no connection.
+
+Point in time: the first definitions are `known_<feed>`, each feed's rows that had arrived by
+the scoring day (feeds.ARRIVED_ON; a row without an arrival day, loaded before they were
+recorded, is known). The indicator families read only these. `point_in_time=False` reads
+every stored row whenever it arrived ("all files up front", for comparison in the backtest).
 """
 
 from __future__ import annotations
@@ -10,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from string import Template
 
+from laborwatch.risk.feeds import ARRIVED_ON, FEEDS
 from laborwatch.risk.indicators import FAMILIES
 from laborwatch.risk.rules import GRADE_LEVEL, GRADES, NO_GRADE, Rule, RulesConfig
 
+KNOWN_PREFIX = "known_"
 INDICATOR_VALUES = "indicator_values"
 RULE_LEVELS = "rule_levels"
 RISK_SCORES = "risk_scores"
@@ -73,11 +80,14 @@ def months_read(config: RulesConfig, as_of: dt.date) -> dict[str, tuple[str, str
     return {feed: (_month_label(day), last) for feed, day in first.items()}
 
 
-def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
+def parameters(
+    config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
+) -> dict[str, str]:
     windows = config.windows
     latest = latest_complete_month(as_of)
     window_start = _months_back(latest, int(windows["lookback_months"]))
     trailing_start = _months_back(latest, int(windows["trailing_months"]))
+    trailing_months = int(windows["trailing_months"])
 
     def since(days_key: str) -> dt.date:
         return as_of - dt.timedelta(days=int(windows[days_key]))
@@ -87,6 +97,12 @@ def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
 
     return {
         "as_of": _date(as_of),
+        "known_on": _date(as_of if point_in_time else dt.date.max),
+        "oldest_data_month": _date(_months_back(latest, int(windows["max_data_age_months"]))),
+        "trailing_months": str(trailing_months),
+        # the months grouped for every enterprise: the trailing window of the month before
+        # the reference month, which an enterprise missing in it is read as of
+        "recent_months": str(trailing_months + 1),
         "as_of_end_timestamp": _timestamp(as_of + dt.timedelta(days=1)),
         "latest_month": _date(latest),
         "latest_index": index(latest),
@@ -97,6 +113,8 @@ def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
         # The months every enterprise's rows are grouped over (older ones only for streaks).
         "recent_start": _date(max(window_start, trailing_start)),
         "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
+        "si_paid_share": str(float(windows["si_paid_share"])),
+        "min_industry_enterprises": str(int(windows["min_industry_enterprises"])),
         "min_trailing_revenue": str(float(windows["min_trailing_revenue"])),
         "min_trailing_kwh": str(float(windows["min_trailing_kwh"])),
         "court_since": _date(since("court_days")),
@@ -109,17 +127,21 @@ def parameters(config: RulesConfig, as_of: dt.date) -> dict[str, str]:
         "work_order_since_timestamp": _timestamp(since("work_order_days") + dt.timedelta(days=1)),
         "opinion_work_order_heat": str(float(windows["opinion_work_order_heat"])),
         "previous_month": _date(_months_back(latest, 1)),
-        "wage_category": _wage_category_condition(windows),
+        "wage_category": _category_condition(
+            windows["wage_categories"], windows.get("wage_category_prefixes", [])
+        ),
+        "separation_category": _category_condition(
+            windows["separation_categories"], windows.get("separation_category_prefixes", [])
+        ),
     }
 
 
-def _wage_category_condition(windows: dict) -> str:
-    """SQL true for a wage-arrears category: one of the names, or a taxonomy code within
-    one of the prefixes (WAGE.ARREARS and WAGE.ARREARS.MIGRANT, not WAGE.OVERTIME)."""
-    names = ", ".join(_text(c) for c in windows["wage_categories"])
+def _category_condition(categories: list[str], codes: list[str]) -> str:
+    """SQL true for a category among the names, or a taxonomy code within one of the
+    prefixes (WAGE.ARREARS and WAGE.ARREARS.MIGRANT, not WAGE.OVERTIME)."""
+    names = ", ".join(_text(c) for c in categories)
     prefixes = " OR ".join(
-        f"category = {_text(code)} OR category LIKE {_text(code + '.%')}"
-        for code in windows.get("wage_category_prefixes", [])
+        f"category = {_text(code)} OR category LIKE {_text(code + '.%')}" for code in codes
     )
     return f"(category IN ({names}){' OR ' + prefixes if prefixes else ''})"
 
@@ -128,8 +150,19 @@ def indicator_names() -> list[str]:
     return [name for family in FAMILIES for name in family.INDICATORS]
 
 
+def _known_sql(feed: str) -> str:
+    """Grain: one row per stored row of the feed that had arrived by $known_on."""
+    return f"SELECT * FROM {feed} WHERE {ARRIVED_ON} IS NULL OR {ARRIVED_ON} <= $known_on"
+
+
+def known_feeds() -> list[str]:
+    """The feeds with an arrival day (all but the registry snapshot)."""
+    return [name for name, feed in FEEDS.items() if ARRIVED_ON in feed.stored_columns]
+
+
 def _indicator_values_sql() -> str:
-    """Grain: one row per enterprise in the registry, every indicator (0 without data).
+    """Grain: one row per enterprise in the registry, every indicator: 0 for an event family
+    without rows, NULL (missing) for a monthly family without the enterprise's data month.
 
     The families are joined on the integer enterprise key; the code comes from the registry.
     """
@@ -138,6 +171,8 @@ def _indicator_values_sql() -> str:
     for family in FAMILIES:
         columns += [
             f"CAST(coalesce({family.NAME}.{name}, 0) AS DOUBLE) AS {name}"
+            if family.MISSING_IS_ZERO
+            else f"CAST({family.NAME}.{name} AS DOUBLE) AS {name}"
             for name in family.INDICATORS
         ]
         columns += [f"{family.NAME}.{name} AS {name}" for name in family.DETAILS]
@@ -260,10 +295,17 @@ def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
     )
 
 
-def scoring_definitions(config: RulesConfig, as_of: dt.date) -> list[tuple[str, str]]:
-    """(view name, SELECT) in run order: indicator families, values, rule levels, scores."""
-    values = parameters(config, as_of)
-    definitions = [(family.NAME, Template(family.SQL).substitute(values)) for family in FAMILIES]
+def scoring_definitions(
+    config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
+) -> list[tuple[str, str]]:
+    """(view name, SELECT) in run order: the feeds as known on the day, indicator families,
+    values, rule levels, scores."""
+    values = parameters(config, as_of, point_in_time=point_in_time)
+    definitions = [
+        (f"{KNOWN_PREFIX}{feed}", Template(_known_sql(feed)).substitute(values))
+        for feed in known_feeds()
+    ]
+    definitions += [(family.NAME, Template(family.SQL).substitute(values)) for family in FAMILIES]
     definitions.append((INDICATOR_VALUES, _indicator_values_sql()))
     definitions.append((RULE_LEVELS, _rule_levels_sql(config)))
     definitions.append((RISK_SCORES, _risk_scores_sql(config, as_of)))

@@ -38,6 +38,10 @@ STORE_TYPES: dict[str, str] = {
 # Derived at loading, beside credit_code in every feed that has one (codes.enterprise_keys):
 # the integer the scoring groups and joins enterprises on.
 ENTERPRISE_KEY = "enterprise_key"
+# Set at loading on every row of a dated feed: the day the row reached the store (its batch's
+# day, or the arrival calendar's day for a historical load; `arrivals`). Scoring on a day
+# reads only the rows that had arrived by then.
+ARRIVED_ON = "arrived_on"
 
 
 # The largest value a number column takes unless it declares its own: beyond it a cell is
@@ -112,7 +116,8 @@ class Feed:
     def stored_columns(self) -> tuple[str, ...]:
         """The columns of a store partition: the declared ones and the enterprise key."""
         names = tuple(column.name for column in self.columns)
-        return (*names, ENTERPRISE_KEY) if "credit_code" in names else names
+        keyed = (*names, ENTERPRISE_KEY) if "credit_code" in names else names
+        return (*keyed, ARRIVED_ON) if self.partition_column is not None else keyed
 
     @property
     def required_columns(self) -> tuple[str, ...]:

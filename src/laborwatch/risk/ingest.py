@@ -9,10 +9,15 @@ for its bad rows. A stored row with the key of a new one is replaced by it (a fi
 corrected), and the summary counts such rows. Only a file that is not the feed at all is
 refused whole: it cannot be read, or lacks a required column. The same file loaded again
 changes nothing.
+
+Every row of a dated feed records the day it arrived (`arrived`): the day of the load by
+default, a given day, or ARRIVAL_CALENDAR: the day the arrival calendar (data/arrivals.csv)
+says its period was due, never after the load, for a history loaded at once.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
@@ -24,7 +29,8 @@ import pyarrow as pa
 from rich.progress import Progress
 
 from laborwatch.risk import store
-from laborwatch.risk.feeds import FEEDS, SYNTH_FILES, Feed
+from laborwatch.risk.arrivals import DELIVERIES_FILE, arrival_calendar, due_dates
+from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, SYNTH_FILES, Feed
 from laborwatch.risk.linking import link_by_name
 from laborwatch.risk.row_report import row_report
 from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
@@ -32,6 +38,9 @@ from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
 FEED_SUFFIXES = (".parquet", ".csv", ".xlsx")
 
 Status = Literal["loaded", "already_loaded", "refused"]
+ARRIVAL_CALENDAR: Literal["calendar"] = "calendar"
+# When a batch's rows arrived: a day, ARRIVAL_CALENDAR, or None for the day of the load.
+Arrived = dt.date | Literal["calendar"] | None
 
 
 @dataclass
@@ -88,6 +97,7 @@ def ingest_file(
     path: Path,
     *,
     today: dt.date | None = None,
+    arrived: Arrived = None,
     progress: Progress | None = None,
 ) -> IngestReport:
     if feed_name not in FEEDS:
@@ -137,7 +147,9 @@ def ingest_file(
                 report.status = "already_loaded"
                 return report
             if valid.num_rows:
-                report.rows_replaced = store.write_batch(root, feed, valid, report.batch_id)
+                report.rows_replaced = store.write_batch(
+                    root, feed, valid, report.batch_id, arrival_days(feed, valid, arrived, today)
+                )
             report.rows_taken = valid.num_rows
             report.status = "loaded"
             store.record_batch(
@@ -147,6 +159,7 @@ def ingest_file(
                     "feed": feed_name,
                     "source": str(path),
                     "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "arrived": str(arrived or today),
                     "rows_read": report.rows_read,
                     "rows_taken": report.rows_taken,
                     "rows_rejected": report.rows_rejected,
@@ -159,6 +172,17 @@ def ingest_file(
     except store.StoreBusyError as error:
         report.message = f"{error}；本批未载入"
     return report
+
+
+def arrival_days(feed: Feed, rows: pa.Table, arrived: Arrived, today: dt.date) -> pa.Array | None:
+    """The day each row arrived (None for a snapshot feed, which records none)."""
+    if ARRIVED_ON not in feed.stored_columns or feed.partition_column is None:
+        return None
+    if arrived == ARRIVAL_CALENDAR:
+        calendar = arrival_calendar()[feed.name]
+        return due_dates(calendar, rows.column(feed.partition_column), today)
+    day = arrived if isinstance(arrived, dt.date) else today
+    return pa.array([min(day, today)] * rows.num_rows, pa.date32())
 
 
 def _check(
@@ -204,14 +228,38 @@ def feed_files_in(folder: Path) -> Iterator[tuple[str, Path]]:
                         yield feed_name, path
 
 
+def folder_deliveries(folder: Path) -> dict[Path, dt.date]:
+    """The delivery day of each file a synthetic city lists in deliveries.csv (none listed:
+    an empty mapping)."""
+    path = folder / DELIVERIES_FILE
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            folder / row["path"]: dt.date.fromisoformat(row["arrived_on"])
+            for row in csv.DictReader(handle)
+        }
+
+
 def ingest_folder(
-    root: Path, folder: Path, *, today: dt.date | None = None, progress: Progress | None = None
+    root: Path,
+    folder: Path,
+    *,
+    today: dt.date | None = None,
+    arrived: Arrived = None,
+    progress: Progress | None = None,
 ) -> list[IngestReport]:
+    """Every feed file of a folder; with `arrived` ARRIVAL_CALENDAR, a file the folder's
+    deliveries.csv lists arrived on its day there (a synthetic city's late deliveries), any
+    other as the calendar says."""
     files = list(feed_files_in(folder))
+    deliveries = folder_deliveries(folder) if arrived == ARRIVAL_CALENDAR else {}
     overall = progress.add_task(f"数据源文件 {folder}", total=len(files)) if progress else None
     reports = []
     for feed_name, path in files:
-        reports.append(ingest_file(root, feed_name, path, today=today, progress=None))
+        reports.append(
+            ingest_file(root, feed_name, path, today=today, arrived=deliveries.get(path, arrived))
+        )
         if progress is not None and overall is not None:
             progress.advance(overall)
     return reports

@@ -21,7 +21,7 @@ DATA_DIR = Path(__file__).parent / "data"
 EVERY_FEED = "*"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def read_rows(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
         return [
             {key: value.strip() for key, value in row.items()} for row in csv.DictReader(handle)
@@ -32,7 +32,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 def header_variants() -> dict[tuple[str, str], tuple[str, ...]]:
     """(feed or `*`, column) → the other headers departments use for it."""
     variants: dict[tuple[str, str], list[str]] = {}
-    for row in _rows("headers.csv"):
+    for row in read_rows("headers.csv"):
         variants.setdefault((row["feed"], row["column"]), []).append(row["header"])
     return {key: tuple(headers) for key, headers in variants.items()}
 
@@ -41,7 +41,7 @@ def header_variants() -> dict[tuple[str, str], tuple[str, ...]]:
 def value_codes() -> dict[tuple[str, str], dict[str, str]]:
     """(feed, column) → {written value: code}."""
     codes: dict[tuple[str, str], dict[str, str]] = {}
-    for row in _rows("values.csv"):
+    for row in read_rows("values.csv"):
         codes.setdefault((row["feed"], row["column"]), {})[row["written"]] = row["code"]
     return codes
 
@@ -50,6 +50,6 @@ def value_codes() -> dict[tuple[str, str], dict[str, str]]:
 def number_units() -> dict[str, dict[str, float]]:
     """Column kind (amount, count) → {unit written after a number: factor}."""
     units: dict[str, dict[str, float]] = {}
-    for row in _rows("units.csv"):
+    for row in read_rows("units.csv"):
         units.setdefault(row["kind"], {})[row["unit"]] = float(row["factor"])
     return units

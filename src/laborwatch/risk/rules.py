@@ -73,6 +73,16 @@ class RulesConfig:
         return GRADES[level - 1] if level else NO_GRADE
 
 
+ACTIVE_RULES = Path("rules") / "active.toml"
+
+
+def active_rules(root: Path) -> Path | None:
+    """The rules the data directory was told to use (`laborwatch risk fit --activate`), or
+    None for the shipped ones."""
+    path = root / ACTIVE_RULES
+    return path if path.is_file() else None
+
+
 def load_rules(path: Path | None = None) -> RulesConfig:
     with (path or DEFAULT_RULES).open("rb") as handle:
         raw = tomllib.load(handle)

@@ -15,7 +15,7 @@ from laborwatch.risk.definitions import (
     RULE_LEVELS,
     scoring_definitions,
 )
-from laborwatch.risk.feeds import FEEDS, STORE_TYPES
+from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, STORE_TYPES
 from laborwatch.risk.rules import RulesConfig
 from laborwatch.risk.store import with_enterprise_key
 
@@ -30,7 +30,8 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 
 def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     """A feed table as stored from literal rows: the store's types (missing columns are
-    null) and the enterprise key of each code."""
+    null), the enterprise key of each code and, for a dated feed, the row's `arrived_on`
+    (none given: known whatever the day)."""
     feed = FEEDS[feed_name]
     rows = list(rows)
     table = pa.table(
@@ -41,7 +42,11 @@ def feed_frame(feed_name: str, rows: Iterable[Mapping[str, Any]]) -> pa.Table:
             for column in feed.columns
         }
     )
-    return with_enterprise_key(feed, table, normalized=False)
+    table = with_enterprise_key(feed, table, normalized=False)
+    if ARRIVED_ON in feed.stored_columns:
+        arrived = pa.array([row.get(ARRIVED_ON) for row in rows], pa.date32())
+        table = table.append_column(ARRIVED_ON, arrived)
+    return table
 
 
 def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Table]) -> None:
@@ -52,14 +57,21 @@ def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Tabl
         con.execute(f'CREATE OR REPLACE VIEW "{feed_name}" AS SELECT * FROM "_frame_{feed_name}"')
 
 
-def run_definitions(con: duckdb.DuckDBPyConnection, config: RulesConfig, as_of: dt.date) -> None:
-    """Create every definition over the feed views already on `con`.
+def run_definitions(
+    con: duckdb.DuckDBPyConnection,
+    config: RulesConfig,
+    as_of: dt.date,
+    *,
+    point_in_time: bool = True,
+) -> None:
+    """Create every definition over the feed views already on `con` (`point_in_time`: only
+    the rows that had arrived by `as_of`; see definitions).
 
     Indicator values and rule levels are materialised once (each is read more than once:
     the values by the levels and the indicator file, the levels by every risk type); the
     rest stay views, so the scores are computed while they are written.
     """
-    for name, sql in scoring_definitions(config, as_of):
+    for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time):
         if name in (INDICATOR_VALUES, RULE_LEVELS):
             con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
         else:
@@ -67,13 +79,17 @@ def run_definitions(con: duckdb.DuckDBPyConnection, config: RulesConfig, as_of: 
 
 
 def score_frames(
-    frames: Mapping[str, pa.Table], config: RulesConfig, as_of: dt.date
+    frames: Mapping[str, pa.Table],
+    config: RulesConfig,
+    as_of: dt.date,
+    *,
+    point_in_time: bool = True,
 ) -> tuple[pa.Table, pa.Table]:
     """(indicator values, risk scores) for literal feed tables: the engine without files."""
     con = duckdb.connect()
     try:
         register_frames(con, frames)
-        run_definitions(con, config, as_of)
+        run_definitions(con, config, as_of, point_in_time=point_in_time)
         values = con.sql(f"SELECT * FROM {INDICATOR_VALUES} ORDER BY credit_code").to_arrow_table()
         scores = con.sql(
             f"SELECT * FROM {RISK_SCORES} ORDER BY credit_code, risk_type"

@@ -7,7 +7,8 @@ Layout under the data dir ($LABORWATCH_DATA_DIR, default ./var):
                                               folder names, which readers would take as
                                               hive partitions shadowing the month column;
                                               each row also carries enterprise_key, the
-                                              integer of its credit code (codes.py)
+                                              integer of its credit code (codes.py), and
+                                              arrived_on, the day it reached the store
     feeds/_batches.jsonl                      the ledger of loaded batches (idempotent reloads)
     feeds/_rejects/<feed>/<batch>.csv         the batch's row report: rows not stored and rows
                                               stored with a remark, with row number, outcome
@@ -39,7 +40,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from laborwatch.risk.codes import enterprise_keys
-from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
+from laborwatch.risk.feeds import ARRIVED_ON, ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
 
 SNAPSHOT_PARTITION = "current"
 LOCK_NAME = ".lock"
@@ -283,9 +284,12 @@ def partition_labels(feed: Feed, rows: pa.Table) -> tuple[np.ndarray, list[str]]
     return numbers.reshape(-1), [str(month) for month in months]
 
 
-def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> int:
+def write_batch(
+    root: Path, feed: Feed, rows: pa.Table, batch_id: str, arrived_on: pa.Array | None = None
+) -> int:
     """Merge valid rows into their partitions; a row replaces a stored row with its key
-    (a department's file sent again, corrected, supersedes the earlier one).
+    (a department's file sent again, corrected, supersedes the earlier one, and is known
+    from its own arrival on: `arrived_on`, one day per row, for a dated feed).
 
     A new partition is written as the rows came (they are unique by key already); one that
     exists is merged by key in DuckDB. Every partition is written to a staging folder first
@@ -297,6 +301,10 @@ def write_batch(root: Path, feed: Feed, rows: pa.Table, batch_id: str) -> int:
     staging.mkdir(parents=True)
     columns = [column.name for column in feed.columns]
     batch = with_enterprise_key(feed, rows.select(columns))
+    if ARRIVED_ON in feed.stored_columns:
+        if arrived_on is None:
+            raise ValueError(f"{feed.name}: a dated feed's rows need their arrival days")
+        batch = batch.append_column(ARRIVED_ON, arrived_on)
     batch = batch.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
     numbers, names = partition_labels(feed, rows)
     moves: list[tuple[Path, Path]] = []
@@ -355,7 +363,11 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
 
 
 def _store_type(feed: Feed, name: str) -> str:
-    return "BIGINT" if name == ENTERPRISE_KEY else STORE_TYPES[feed.column(name).kind]
+    if name == ENTERPRISE_KEY:
+        return "BIGINT"
+    if name == ARRIVED_ON:
+        return "DATE"
+    return STORE_TYPES[feed.column(name).kind]
 
 
 def with_enterprise_key(feed: Feed, rows: pa.Table, *, normalized: bool = True) -> pa.Table:
@@ -471,7 +483,10 @@ def stored_months(root: Path, feed: Feed) -> list[str]:
 
 
 def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    # No progress bar of DuckDB's own: a long query on a busy machine printed one on stdout,
+    # among the commands' Chinese output (the commands show their own).
     con = duckdb.connect(config={"memory_limit": memory_limit})
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -487,7 +502,8 @@ def create_feed_views(
         feed.name: feed_files(root, feed, *months.get(feed.name, (None, None)))
         for feed in FEEDS.values()
     }
-    old = unkeyed_files(path for paths in used.values() for path in paths)
+    names = {path: set(pq.read_schema(path).names) for paths in used.values() for path in paths}
+    old = [path for path, columns in names.items() if ENTERPRISE_KEY not in columns]
     if old:
         raise StoreFormatError(
             f"数据源库中有 {len(old)} 个分区文件是旧版格式（缺少 {ENTERPRISE_KEY}），"
@@ -496,16 +512,17 @@ def create_feed_views(
     for feed in FEEDS.values():
         files = used[feed.name]
         typed = ", ".join(
-            f'CAST(NULL AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
-            for column in feed.columns
+            f'CAST(NULL AS {_store_type(feed, name)}) AS "{name}"' for name in feed.stored_columns
         )
-        if ENTERPRISE_KEY in feed.stored_columns:
-            typed += f', CAST(NULL AS BIGINT) AS "{ENTERPRISE_KEY}"'
         if files:
             listing = ", ".join(f"'{path}'" for path in files)
+            # Partitions from before arrivals were recorded: known whenever they are read.
+            undated = ARRIVED_ON in feed.stored_columns and not any(
+                ARRIVED_ON in names[path] for path in files
+            )
             source = (
-                f"SELECT * FROM read_parquet([{listing}],"
-                " union_by_name = true, hive_partitioning = false)"
+                f"SELECT *{f', CAST(NULL AS DATE) AS {ARRIVED_ON}' if undated else ''}"
+                f" FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
             )
         else:
             source = f"SELECT {typed} WHERE false"
@@ -514,7 +531,8 @@ def create_feed_views(
 
 
 def latest_feed_date(root: Path) -> dt.date | None:
-    """The latest date the feeds speak for: an event date, or the last day of a month."""
+    """The latest date the feeds speak for (an event date, or the last day of a month) or,
+    if later, the latest day a row arrived: the day the default scoring knows everything."""
     con = duckdb.connect()
     latest: list[dt.date] = []
     try:
@@ -528,6 +546,8 @@ def latest_feed_date(root: Path) -> dt.date | None:
             expr = f'max("{column.name}")'
             if column.kind == "month":
                 expr = f'last_day(max("{column.name}"))'
+            if ARRIVED_ON in pq.read_schema(files[-1]).names:
+                expr = f"greatest({expr}, max({ARRIVED_ON}))"
             value = con.execute(
                 f"SELECT CAST({expr} AS DATE) FROM read_parquet('{files[-1]}')"
             ).fetchone()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from laborwatch.risk.arrivals import DELIVERIES_FILE, arrival_calendar
 from laborwatch.synth.complaints import generate_complaints
 from laborwatch.synth.distractors import Blips, plan_blips
 from laborwatch.synth.enterprises import Enterprises, generate_enterprises
@@ -23,7 +25,11 @@ from laborwatch.synth.store import Store
 from laborwatch.synth.wage_accounts import WageAccounts
 from laborwatch.synth.workers import generate_workers
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: onsets at visible harm, deliveries.csv
+MONTHLY_FEEDS = ("social_insurance", "tax", "utilities", "wage_account")
+# A department's monthly file comes a few days after the calendar's day; some months weeks late.
+DELIVERY_JITTER_DAYS = (0, 4)
+LATE_DELIVERY_SHARE, LATE_DELIVERY_DAYS = 0.08, (7, 25)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Stream(IntEnum):
     ABNORMAL_LISTINGS = 10
     LAYOFF_FILINGS = 11
     COMPLAINTS = 12
+    DELIVERIES = 13
 
 
 def stream(seed: int, component: Stream, *key: int) -> np.random.Generator:
@@ -120,6 +127,8 @@ def generate(
             store.write("distractors.parquet", blips.table(firms, projects, window))
         with stages.stage("月度数据 monthly feeds", total=window.count) as advance:
             write_monthly_feeds(store, seed, firms, projects, episodes, blips, window, advance)
+        with stages.stage("送达 deliveries"):
+            store.write_csv(DELIVERIES_FILE, delivery_days(stream(seed, Stream.DELIVERIES), window))
         with stages.stage("事件 event feeds", total=3) as advance:
             write_event_feeds(store, seed, firms, episodes, blips, window, advance)
         with stages.stage("投诉 complaints"):
@@ -193,3 +202,20 @@ def write_event_feeds(
     for feed, build in events.items():
         store.write_monthly(feed, build(), window.labels)
         advance()
+
+
+def delivery_days(rng: np.random.Generator, window: Window) -> list[dict[str, str]]:
+    """The day each monthly feed file arrived: the arrival calendar's day (risk/data/
+    arrivals.csv) plus a few days, or weeks for a late delivery. Event feeds and complaints
+    are not listed: their rows arrive as the calendar says (laborwatch ingest --arrived
+    calendar reads this file for the rest)."""
+    calendar = arrival_calendar()
+    rows = []
+    for feed in MONTHLY_FEEDS:
+        for label in window.labels:
+            due = calendar[feed].due_on(dt.date.fromisoformat(f"{label}-01"))
+            late = rng.random() < LATE_DELIVERY_SHARE
+            low, high = LATE_DELIVERY_DAYS if late else DELIVERY_JITTER_DAYS
+            day = due + dt.timedelta(days=int(rng.integers(low, high + 1)))
+            rows.append({"path": f"feeds/{feed}/{label}.parquet", "arrived_on": day.isoformat()})
+    return rows

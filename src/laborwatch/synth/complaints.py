@@ -37,8 +37,11 @@ LAYOFF_CATEGORY_MIX = np.array([0.0, 0.2, 0.2, 0.6, 0.0, 0.0])
 BACKGROUND_RATE = 0.008  # complaints per trading enterprise and month
 UNLINKED_SHARE = 0.1
 GROUP_CALLER_SHARE = 0.3  # collective-dispute callers who speak for the whole group
-# Days around the outbreak (first, last) in which an episode's workers complain.
-COMPLAINT_DAYS = {WAGE_ARREARS: (-30, 20), MASS_LAYOFF: (-5, 25), COLLECTIVE_DISPUTE: (-10, 12)}
+# Days around the onset (first, last) in which an episode's workers complain: after the
+# missed payday, after the layoff; before the gathering when the group calls first (the
+# weeks of unpaid wages before it), from the gathering on when it does not.
+COMPLAINT_DAYS = {WAGE_ARREARS: (2, 40), MASS_LAYOFF: (0, 25), COLLECTIVE_DISPUTE: (-28, 12)}
+SILENT_GROUP_DAYS = (0, 14)
 STRIDES = np.array([7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53])
 SHANGHAI_OFFSET_SECONDS = 8 * 3600
 
@@ -161,8 +164,11 @@ def episode_drafts(
     worker = enterprises.first_worker[firm] + distinct_workers(rng, episodes.staff, count)
     low = np.select([kind == k for k in COMPLAINT_DAYS], [v[0] for v in COMPLAINT_DAYS.values()])
     high = np.select([kind == k for k in COMPLAINT_DAYS], [v[1] for v in COMPLAINT_DAYS.values()])
-    offset = low + np.floor(rng.random(n) * (high - low + 1)).astype(np.int64)
     collective = kind == COLLECTIVE_DISPUTE
+    silent = collective & ~episodes.calls_before[episode]
+    low = np.where(silent, SILENT_GROUP_DAYS[0], low)
+    high = np.where(silent, SILENT_GROUP_DAYS[1], high)
+    offset = low + np.floor(rng.random(n) * (high - low + 1)).astype(np.int64)
     channel = np.where(
         collective,
         rng.choice(len(CHANNELS), n, p=COLLECTIVE_CHANNEL_MIX),
@@ -183,12 +189,12 @@ def episode_drafts(
     return Drafts(
         enterprise=firm,
         worker=worker,
-        day=episodes.event_day[episode] + offset,
+        day=episodes.onset_day[episode] + offset,
         channel=channel,
         category=category,
         workers_involved=involved,
         amount=amount,
-        months=np.maximum(episodes.event[episode] - episodes.onset[episode], 1),
+        months=np.maximum(episodes.onset[episode] - episodes.unpaid_from[episode], 1),
         episode=episode,
         project=episodes.project[episode],
     )

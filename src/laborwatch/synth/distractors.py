@@ -23,6 +23,7 @@ KINDS = (
     "headcount_dip",  # one month with fewer insured staff (late declarations)
     "wage_shortfall",  # one wage-account month paying a few workers less, made up next month
     "minor_layoff",  # a layoff filing below the large-scale thresholds
+    "shrinkage",  # staff shrinking by a fifth to two fifths over months, by attrition
 )
 (
     LATE_SOCIAL_INSURANCE,
@@ -32,14 +33,18 @@ KINDS = (
     HEADCOUNT_DIP,
     WAGE_SHORTFALL,
     MINOR_LAYOFF,
+    SHRINKAGE,
 ) = range(len(KINDS))
-# Mix of the blips any healthy enterprise may show; the last two are drawn on their own.
-KIND_WEIGHTS = np.array([0.3, 0.23, 0.18, 0.18, 0.11, 0.0, 0.0])
+# Mix of the blips any healthy enterprise may show; the last three are drawn on their own.
+KIND_WEIGHTS = np.array([0.3, 0.23, 0.18, 0.18, 0.11, 0.0, 0.0, 0.0])
 BLIP_SHARE = 0.02
 MINOR_LAYOFF_SHARE = 0.06  # of enterprises large enough to file one
 WAGE_SHORTFALL_SHARE = 0.08  # of contractors with a wage account
 MIN_HEADCOUNT_DIP_STAFF = 5
 MIN_MINOR_LAYOFF_STAFF = 80
+SHRINKAGE_SHARE = 0.02  # of enterprises with MIN_SHRINKAGE_STAFF or more
+MIN_SHRINKAGE_STAFF = 20
+SHRINKAGE_MONTHS = (3, 6)  # the shrinkage runs over this many months
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,8 @@ class Blips:
     project: np.ndarray  # project index for wage shortfalls, else -1
     staff: np.ndarray  # the enterprise's head count at the end of the window
     shortfall: np.ndarray  # workers short-paid (wage_shortfall) or laid off (minor_layoff)
+    span: np.ndarray  # months a shrinkage runs (from `month`), else 0
+    share: np.ndarray  # share of staff a shrinkage loses, else 0
 
     def of_kind(self, kind: int, month: int | None = None) -> np.ndarray:
         """Rows of one kind, optionally only those in `month`."""
@@ -91,14 +98,17 @@ def plan_blips(
         healthy & (staff >= MIN_MINOR_LAYOFF_STAFF) & (rng.random(n) < MINOR_LAYOFF_SHARE)
     )
     healthy &= ~minor_layoff
+    shrinkage = healthy & (staff >= MIN_SHRINKAGE_STAFF) & (rng.random(n) < SHRINKAGE_SHARE)
+    healthy &= ~shrinkage
     shortfall = healthy & (project_count > 0) & (rng.random(n) < WAGE_SHORTFALL_SHARE)
     other = healthy & ~shortfall & (rng.random(n) < BLIP_SHARE)
-    chosen = np.flatnonzero(minor_layoff | shortfall | other)
+    chosen = np.flatnonzero(minor_layoff | shrinkage | shortfall | other)
     k = len(chosen)
     low = month_established[chosen] + 1
     month = low + np.floor(rng.random(k) * (window.count - 1 - low)).astype(np.int64)
     kind = rng.choice(len(KINDS), k, p=KIND_WEIGHTS / KIND_WEIGHTS.sum())
     kind[minor_layoff[chosen]] = MINOR_LAYOFF
+    kind[shrinkage[chosen]] = SHRINKAGE
     kind[shortfall[chosen]] = WAGE_SHORTFALL
     staff = staff[chosen]
     project = running_project(projects, chosen, month, n)
@@ -112,7 +122,9 @@ def plan_blips(
     layoff = np.minimum(np.ceil(staff * rng.uniform(0.1, 0.25, k)), 199)
     shortfall = np.where(kind == WAGE_SHORTFALL, rng.integers(1, 4, k), 0)
     shortfall = np.where(kind == MINOR_LAYOFF, layoff, shortfall).astype(np.int64)
-    return Blips(chosen, kind, month, project, staff, shortfall)
+    span = np.where(kind == SHRINKAGE, rng.integers(*SHRINKAGE_MONTHS, k, endpoint=True), 0)
+    share = np.where(kind == SHRINKAGE, rng.uniform(0.2, 0.4, k), 0.0)
+    return Blips(chosen, kind, month, project, staff, shortfall, span, share)
 
 
 def running_project(

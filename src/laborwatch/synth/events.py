@@ -13,7 +13,12 @@ from laborwatch.synth.background import background_enterprises, trading_days
 from laborwatch.synth.distractors import Blips
 from laborwatch.synth.enterprise_names import COMPANY, INDIVIDUAL
 from laborwatch.synth.enterprises import Enterprises
-from laborwatch.synth.episodes import COLLECTIVE_DISPUTE, MASS_LAYOFF, Episodes
+from laborwatch.synth.episodes import (
+    COLLECTIVE_DISPUTE,
+    LAYOFF_NOTICE_DAYS,
+    MASS_LAYOFF,
+    Episodes,
+)
 from laborwatch.synth.months import Window, days_between, month_label_array
 
 COURT_KINDS = ("labor_arbitration", "labor_lawsuit", "enforcement")
@@ -120,15 +125,16 @@ def court_filings(
 def episode_filings(rng: np.random.Generator, episodes: Episodes) -> tuple:
     """(dated, kind, plaintiffs, claim per plaintiff) of the filings around each outbreak.
 
-    A few workers file in the weeks before the outbreak, most in the month after; lawsuits
-    follow failed arbitration, enforcement follows judgments.
+    Workers file after their harm: from a week after the first missed payday (or the layoff,
+    or the gathering) over the months that follow; lawsuits follow failed arbitration,
+    enforcement follows judgments.
     """
     collective = episodes.kind == COLLECTIVE_DISPUTE
     count = np.where(
         collective, 2 + rng.poisson(3, episodes.count), 1 + rng.poisson(2, episodes.count)
     )
     episode = np.repeat(np.arange(episodes.count), count)
-    offset = np.round(rng.gamma(2.0, 18.0, len(episode)) - 25).astype(np.int64)
+    offset = np.round(rng.gamma(2.0, 20.0, len(episode)) + 7).astype(np.int64)
     kind = np.full(len(episode), ARBITRATION)
     late = offset > 45
     kind[late] = np.where(rng.random(late.sum()) < 0.7, LAWSUIT, ARBITRATION)
@@ -147,7 +153,10 @@ def episode_filings(rng: np.random.Generator, episodes: Episodes) -> tuple:
     per_worker = episodes.amount_involved[episode] / np.maximum(
         episodes.workers_involved[episode], 1
     )
-    dated = Dated(episodes.enterprise[episode], episodes.event_day[episode] + offset)
+    harm = np.where(np.isnat(episodes.wage_onset_day), episodes.onset_day, episodes.wage_onset_day)[
+        episode
+    ]
+    dated = Dated(episodes.enterprise[episode], harm + offset)
     return dated, kind, plaintiffs.astype(np.int64), per_worker
 
 
@@ -178,7 +187,7 @@ def abnormal_listings(
     gone = np.flatnonzero(
         (episodes.kind != MASS_LAYOFF) & (rng.random(episodes.count) < EPISODE_NO_CONTACT_SHARE)
     )
-    day = episodes.event_day[gone] + rng.integers(20, 91, len(gone))
+    day = episodes.onset_day[gone] + rng.integers(20, 91, len(gone))
     parts.append((Dated(episodes.enterprise[gone], day), np.full(len(gone), REASON_NO_CONTACT)))
     dated = Dated(
         np.concatenate([d.enterprise for d, _ in parts]).astype(np.int64),
@@ -197,15 +206,17 @@ def layoff_filings(
     blips: Blips,
     window: Window,
 ) -> pa.Table:
-    """裁员备案: the mass layoffs of episodes (filed on the outbreak day) and minor layoffs."""
-    layoff = np.flatnonzero(episodes.kind == MASS_LAYOFF)
+    """裁员备案: the mass layoffs of episodes that are reported (about thirty days before the
+    layoff day; the others lay off without a report) and minor layoffs."""
+    layoff = np.flatnonzero((episodes.kind == MASS_LAYOFF) & episodes.layoff_filed)
+    notice = LAYOFF_NOTICE_DAYS + rng.integers(-5, 6, len(layoff))
     minor = blips.of_kind(blip.MINOR_LAYOFF)
     minor_day = days_between(
         rng, window.month_starts[blips.month[minor]], window.month_end(blips.month[minor])
     )
     dated = Dated(
         np.concatenate([episodes.enterprise[layoff], blips.enterprise[minor]]),
-        np.concatenate([episodes.event_day[layoff], minor_day]),
+        np.concatenate([episodes.onset_day[layoff] - notice, minor_day]),
     )
     laid_off = np.concatenate(
         [episodes.staff_before[layoff] - episodes.staff[layoff], blips.shortfall[minor]]

@@ -24,7 +24,18 @@ SI_BASE_MIN, SI_BASE_MAX = 4400, 22000
 SI_RATE = 0.35
 MINIMUM_BASE_SHARE_MICRO = 0.7  # micro firms mostly declare at the lower limit
 MICRO_TAX_RATE = 0.012  # small-scale taxpayers
-MICRO_TAX_SKIP = 0.12  # chance a micro firm files no return in a month
+# Micro firms are small-scale taxpayers: most file by the quarter (a return in March, June,
+# September and December declaring the quarter's revenue), the rest monthly.
+QUARTERLY_TAX_SHARE = 0.7
+QUARTER_END_MONTHS = (3, 6, 9, 12)
+# Tourism (accommodation and catering H, leisure R): seasonal staff are insured only in the
+# season, fewer over the winter months (the seaside city's off-season).
+OFF_SEASON_MONTHS, OFF_SEASON_STAFF = (11, 12, 1, 2, 3), 0.8
+PEAK_MONTHS, PEAK_STAFF = (7, 8), 1.1
+# Data as departments deliver it: a few enterprise-months missing from a month's file (a gap;
+# the enterprise is there the month after) and a few credit codes mistyped by one character.
+GAP_SHARE = 0.005
+MISTYPED_CODE_SHARE = 0.002
 INSURED_SHARE_RANGE = ((0.4, 1.0), (0.6, 1.0), (0.8, 1.0), (0.9, 1.0))  # by size band
 SHOP_INSURED_SHARE_RANGE = (0.0, 0.8)
 GROWTH_MEAN, GROWTH_SPREAD = 0.001, 0.008  # monthly log growth
@@ -43,6 +54,7 @@ class Baseline:
     tax_rate: np.ndarray
     kwh: np.ndarray
     water: np.ndarray
+    quarterly_tax: np.ndarray  # a small-scale taxpayer filing by the quarter
 
 
 def draw_baseline(rng: np.random.Generator, enterprises: Enterprises) -> Baseline:
@@ -71,6 +83,7 @@ def draw_baseline(rng: np.random.Generator, enterprises: Enterprises) -> Baselin
         tax_rate=tax_rate,
         kwh=BASE_KWH + staff * column("kwh_per_worker")[industry] * rng.lognormal(0, 0.4, n),
         water=BASE_WATER + staff * column("water_per_worker")[industry] * rng.lognormal(0, 0.4, n),
+        quarterly_tax=micro & (rng.random(n) < QUARTERLY_TAX_SHARE),
     )
 
 
@@ -101,7 +114,12 @@ def seasonality(window: Window, month: int) -> dict[str, np.ndarray]:
         electricity[G] *= 0.85
     if after_festival:
         revenue[E] *= 0.85
-    return {"revenue": revenue, "electricity": electricity, "water": water}
+    staff = np.ones(sections)
+    if calendar in OFF_SEASON_MONTHS:
+        staff[[H, R]] *= OFF_SEASON_STAFF
+    elif calendar in PEAK_MONTHS:
+        staff[[H, R]] *= PEAK_STAFF
+    return {"revenue": revenue, "electricity": electricity, "water": water, "staff": staff}
 
 
 class SocialInsuranceLedger:
@@ -129,6 +147,8 @@ class MonthlyFeeds:
     def __post_init__(self) -> None:
         self.ledger = SocialInsuranceLedger(self.enterprises.count)
         self.micro = self.enterprises.size_band == 0
+        self.quarterly = self.baseline.quarterly_tax
+        self.quarter_revenue = np.zeros(self.enterprises.count)
         self.insures_someone = (self.enterprises.kind != INDIVIDUAL) & (
             self.enterprises.employees > 0
         )
@@ -144,42 +164,74 @@ class MonthlyFeeds:
         ent, base = self.enterprises, self.baseline
         n = ent.count
         trend = np.exp(base.growth * (month - (self.window.count - 1)))
-        staff = ent.employees * trend * effects.staff
+        season = seasonality(self.window, month)
+        staff = ent.employees * trend * effects.staff * season["staff"][ent.industry]
         insured = np.round(staff * base.insured_share).astype(np.int64)
         # A company insures at least its legal representative; a shop may insure nobody.
         insured = np.where(self.insures_someone, np.maximum(insured, 1), insured)
         due = np.round(insured * base.si_base * base.si_rate).astype(np.int64)
         paid, arrears = self.ledger.post(due, effects)
-        season = seasonality(self.window, month)
         noise = np.where(self.micro, REVENUE_NOISE[0], REVENUE_NOISE[1])
         revenue = base.revenue * trend * effects.revenue * season["revenue"][ent.industry]
         revenue = np.round(revenue * rng.lognormal(0, noise)).astype(np.int64)
-        tax = np.round(revenue * base.tax_rate).astype(np.int64)
         utility = trend * effects.utility
         kwh = base.kwh * utility * season["electricity"][ent.industry]
         water = base.water * utility * season["water"][ent.industry]
         kwh = np.round(kwh * rng.lognormal(0, UTILITY_NOISE, n)).astype(np.int64)
         water = np.round(water * rng.lognormal(0, UTILITY_NOISE, n)).astype(np.int64)
         trading = self.trading(month)
-        filing = np.flatnonzero(trading & ~(self.micro & (rng.random(n) < MICRO_TAX_SKIP)))
-        trading = np.flatnonzero(trading)
+        # A quarterly filer declares the quarter's revenue in its last month.
+        quarter_end = self.window.calendar_months[month] in QUARTER_END_MONTHS
+        self.quarter_revenue += np.where(self.quarterly, revenue, 0)
+        declared = np.where(self.quarterly, self.quarter_revenue, revenue).astype(np.int64)
+        if quarter_end:
+            self.quarter_revenue[:] = 0
+        filing = trading & (quarter_end | ~self.quarterly)
+        tax = np.round(declared * base.tax_rate).astype(np.int64)
         label = str(self.window.months[month])
+
+        def delivered(rows: np.ndarray) -> np.ndarray:
+            return np.flatnonzero(rows & (rng.random(n) >= GAP_SHARE))
+
         return {
             "social_insurance": feed_table(
-                ent, trading, label,
+                ent, delivered(trading), label, rng,
                 insured_headcount=insured, amount_due=due, amount_paid=paid, arrears=arrears,
             ),
-            "tax": feed_table(ent, filing, label, taxable_revenue=revenue, tax_paid=tax),
-            "utilities": feed_table(ent, trading, label, electricity_kwh=kwh, water_m3=water),
+            "tax": feed_table(
+                ent, delivered(filing), label, rng, taxable_revenue=declared, tax_paid=tax
+            ),
+            "utilities": feed_table(
+                ent, delivered(trading), label, rng, electricity_kwh=kwh, water_m3=water
+            ),
         }  # fmt: skip
 
 
 def feed_table(
-    enterprises: Enterprises, rows: np.ndarray, month: str, **values: np.ndarray
+    enterprises: Enterprises,
+    rows: np.ndarray,
+    month: str,
+    rng: np.random.Generator,
+    **values: np.ndarray,
 ) -> pa.Table:
     columns = {
         "month": pa.repeat(month, len(rows)),
-        "credit_code": enterprises.credit_code.take(rows),
+        "credit_code": mistyped(rng, enterprises.credit_code.take(rows)),
     }
     columns.update({name: pa.array(value[rows], pa.int64()) for name, value in values.items()})
     return pa.table(columns)
+
+
+def mistyped(rng: np.random.Generator, codes: pa.Array) -> pa.Array:
+    """The codes with MISTYPED_CODE_SHARE of them mistyped: one digit of the organisation
+    code changed (the check character then fails, almost always)."""
+    wrong = np.flatnonzero(rng.random(len(codes)) < MISTYPED_CODE_SHARE)
+    if len(wrong) == 0:
+        return codes
+    text = np.array(codes.to_pylist(), dtype=object)
+    position = rng.integers(8, 17, len(wrong))
+    for row, at in zip(wrong, position, strict=True):
+        code = text[row]
+        digit = str((int(code[at]) + 1) % 10) if code[at].isdigit() else "1"
+        text[row] = code[:at] + digit + code[at + 1 :]
+    return pa.array(text.tolist(), pa.string())

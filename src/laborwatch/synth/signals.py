@@ -8,7 +8,7 @@ import numpy as np
 
 from laborwatch.synth import distractors as blip
 from laborwatch.synth.distractors import Blips
-from laborwatch.synth.episodes import MASS_LAYOFF, Episodes
+from laborwatch.synth.episodes import MASS_LAYOFF, NEVER, Episodes
 
 HEADCOUNT_DIP_FACTOR = 0.8
 UTILITY_DIP_FACTOR = 0.45
@@ -35,12 +35,13 @@ class ProjectMonth:
     """Per-project changes to wage-account payments for one month."""
 
     paid_share: np.ndarray  # share of attending workers paid
+    wage_share: np.ndarray  # share of each paid worker's wage paid (生活费: a fraction)
     shortfall: np.ndarray  # workers left unpaid regardless of the share
     settle: np.ndarray  # wages owed by the project are paid this month
 
     @classmethod
     def neutral(cls, n: int) -> ProjectMonth:
-        return cls(np.ones(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
+        return cls(np.ones(n), np.ones(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
 
 
 def enterprise_month(month: int, n: int, episodes: Episodes, blips: Blips) -> EnterpriseMonth:
@@ -51,21 +52,25 @@ def enterprise_month(month: int, n: int, episodes: Episodes, blips: Blips) -> En
 
 
 def apply_episodes(effects: EnterpriseMonth, month: int, episodes: Episodes) -> None:
-    progress = episodes.progress(month)
     before_resolve = month < episodes.resolve
     firm = episodes.enterprise
-    effects.pay_share[firm] = np.where(before_resolve, 1 - episodes.pay_drop * progress, 1.0)
+    # Social insurance goes unpaid from si_from (the employer stops paying it whole).
+    unpaid = before_resolve & (month >= episodes.si_from)
+    effects.pay_share[firm] = np.where(unpaid, 1 - episodes.pay_drop, 1.0)
     effects.settle[firm] = (month == episodes.resolve) & episodes.settled
-    # Lost staff do not come back; business recovers only half-way after the outbreak.
+    # Staff leave (attrition) as the trouble builds; a mass layoff's staff are insured until
+    # the month after the layoff day. Lost staff do not come back.
     layoff = episodes.kind == MASS_LAYOFF
-    staff = 1 - episodes.staff_drop * progress
+    staff = 1 - episodes.staff_drop * episodes.progress(month)
     before_layoff = episodes.staff_before / np.maximum(episodes.staff, 1)
-    staff = np.where(layoff & (month <= episodes.event), before_layoff * staff, staff)
-    staff = np.where(layoff & (month > episodes.event), 1.0, staff)
+    staff = np.where(layoff & (month <= episodes.onset), before_layoff * staff, staff)
+    staff = np.where(layoff & (month > episodes.onset), 1.0, staff)
     effects.staff[firm] = staff
+    # Business falls from decline_from; it recovers only half-way after the resolution.
     recovered = np.where(before_resolve, 1.0, 0.5)
-    effects.revenue[firm] = 1 - episodes.activity_drop * progress * recovered
-    effects.utility[firm] = 1 - episodes.utility_drop * progress * recovered
+    decline = episodes.progress(month, episodes.decline_from) * recovered
+    effects.revenue[firm] = 1 - episodes.activity_drop * decline
+    effects.utility[firm] = 1 - episodes.utility_drop * decline
 
 
 def apply_blips(effects: EnterpriseMonth, month: int, blips: Blips) -> None:
@@ -83,22 +88,28 @@ def apply_blips(effects: EnterpriseMonth, month: int, blips: Blips) -> None:
     effects.staff[blips.enterprise[pending]] *= (
         staff_after + blips.shortfall[pending]
     ) / staff_after
+    # A shrinkage loses its share evenly over its months and ends at the registry's count.
+    shrinks = blips.of_kind(blip.SHRINKAGE)
+    done = np.clip((month - blips.month[shrinks] + 1) / blips.span[shrinks], 0.0, 1.0)
+    before = 1 / (1 - blips.share[shrinks])
+    factor = before - (before - 1) * done
+    effects.staff[blips.enterprise[shrinks]] *= factor
+    effects.revenue[blips.enterprise[shrinks]] *= factor
 
 
 def project_month(month: int, n: int, episodes: Episodes, blips: Blips) -> ProjectMonth:
     effects = ProjectMonth.neutral(n)
-    rows = np.flatnonzero(episodes.project >= 0)
+    rows = np.flatnonzero((episodes.project >= 0) & (episodes.unpaid_from < NEVER))
     project = episodes.project[rows]
-    progress = episodes.progress(month)[rows]
     resolved = month >= episodes.resolve[rows]
-    # The last months before the outbreak, and until it is resolved, pay nobody at all.
-    unpaid = (
-        (episodes.unpaid_months[rows] > 0)
-        & (month > episodes.event[rows] - episodes.unpaid_months[rows])
-        & ~resolved
+    # From the first unpaid month until the resolution: nobody paid, or everyone paid a
+    # fraction of the wage (living money).
+    unpaid = (month >= episodes.unpaid_from[rows]) & ~resolved
+    living_money = episodes.wage_paid_share[rows] > 0
+    effects.paid_share[project] = np.where(unpaid & ~living_money, 0.0, 1.0)
+    effects.wage_share[project] = np.where(
+        unpaid & living_money, episodes.wage_paid_share[rows], 1.0
     )
-    share = np.where(resolved, 1.0, 1 - episodes.pay_drop[rows] * progress)
-    effects.paid_share[project] = np.where(unpaid, 0.0, share)
     effects.settle[project] = (month == episodes.resolve[rows]) & episodes.settled[rows]
     short = blips.of_kind(blip.WAGE_SHORTFALL, month)
     effects.shortfall[blips.project[short]] = blips.shortfall[short]

@@ -57,6 +57,15 @@ class Store:
         pq.write_table(table, path, compression=COMPRESSION)
         self.rows[relative] = table.num_rows
 
+    def write_csv(self, relative: str, rows: list[dict[str, str]]) -> None:
+        """A small UTF-8 CSV (header from the first row's keys)."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = list(rows[0]) if rows else []
+        lines = [",".join(header)] + [",".join(row[key] for key in header) for row in rows]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        self.rows[relative] = len(rows)
+
     def write_monthly(self, feed: str, table: pa.Table, labels: list[str]) -> None:
         """One file per month of the window (empty ones too), split on the `month` column."""
         months = table.column("month")

@@ -15,6 +15,11 @@ from laborwatch.synth.signals import ProjectMonth
 MIN_ATTENDING = 3
 ATTENDANCE_NOISE = 0.08
 PAY_NOISE = 0.04
+# Routine mismatches: in this share of project-months a few workers (this share of those
+# attending, at least one) are not paid through the account: they left mid-month, were paid
+# in cash or have no bank card yet. Nothing is owed to them.
+ROUTINE_MISMATCH_SHARE = 0.13
+ROUTINE_MISMATCH_WORKERS = (0.01, 0.05)
 # Sites empty out over the Spring Festival and fill up slowly after it; winter slows work.
 FESTIVAL_ATTENDANCE, AFTER_FESTIVAL_ATTENDANCE, WINTER_ATTENDANCE = 0.45, 0.8, 0.9
 
@@ -49,8 +54,19 @@ class WageAccounts:
         paid = np.floor(attending * effects.paid_share[rows]).astype(np.int64)
         paid = np.clip(paid - effects.shortfall[rows], 0, attending)
         wage = p.monthly_wage[rows] * rng.uniform(1 - PAY_NOISE, 1 + PAY_NOISE, len(rows))
-        amount = np.round(paid * wage).astype(np.int64)
-        self.owed[rows] += np.round((attending - paid) * wage).astype(np.int64)
+        share = effects.wage_share[rows]
+        amount = np.round(paid * wage * share).astype(np.int64)
+        self.owed[rows] += np.round((attending - paid) * wage + paid * wage * (1 - share)).astype(
+            np.int64
+        )
+        # Paid outside the account, owed nothing (drawn after the owed wages are booked).
+        routine = rng.random(len(rows)) < ROUTINE_MISMATCH_SHARE
+        low, high = ROUTINE_MISMATCH_WORKERS
+        outside = np.maximum(1, np.round(attending * rng.uniform(low, high, len(rows))))
+        outside = np.where(routine & (paid == attending), np.minimum(outside, paid - 1), 0)
+        outside = np.maximum(outside, 0).astype(np.int64)
+        amount -= np.round(outside * wage * share).astype(np.int64)
+        paid -= outside
         settle = effects.settle[rows]
         amount[settle] += self.owed[rows[settle]]
         self.owed[rows[settle]] = 0

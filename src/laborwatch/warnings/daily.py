@@ -13,7 +13,7 @@ from django.utils import timezone
 from laborwatch.risk import store
 from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.pipeline import ScoreRun, ScoringError, score_store
-from laborwatch.risk.rules import RulesConfig, load_rules
+from laborwatch.risk.rules import RulesConfig, active_rules, load_rules
 from laborwatch.warnings.export import export_work_orders
 from laborwatch.warnings.scores import read_score_day
 from laborwatch.warnings.services import SyncResult, warnings_sync
@@ -43,7 +43,7 @@ def run_daily(
     """
     now = now or timezone.now()
     root = root or Path(settings.DATA_DIR)
-    config = config or load_rules()
+    config = config or load_rules(active_rules(root))
     try:
         store.upgrade_store(root)  # a feed store from an earlier version, once
     except store.StoreBusyError as error:

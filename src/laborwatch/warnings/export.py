@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from laborwatch.cases.models import Case, Status
 from laborwatch.risk import store
-from laborwatch.risk.ingest import IngestReport, ingest_file
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, IngestReport, ingest_file
 
 # Longer than the work-order window of the rules (30 days), so late edits still reach the feed.
 EXPORT_DAYS = 120
@@ -93,4 +93,12 @@ def export_work_orders(
     stamp = timezone.localtime(until).strftime("%Y%m%d-%H%M%S")
     path = root / "exports" / "work_orders" / f"work-orders-{stamp}.parquet"
     store.write_table(table, path)
-    return ingest_file(root, "work_orders", path, today=timezone.localtime(now).date())
+    # The app's own work orders were known the day they were received (a past day's scoring
+    # sees those received by then).
+    return ingest_file(
+        root,
+        "work_orders",
+        path,
+        today=timezone.localtime(now).date(),
+        arrived=ARRIVAL_CALENDAR,
+    )

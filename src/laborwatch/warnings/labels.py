@@ -19,8 +19,10 @@ from laborwatch.warnings.models import Grade
 # The rules of data/rules-v1.toml by id: what each one watches.
 RULE_LABELS: dict[str, Promise] = {
     "si_arrears": _("Social insurance in arrears"),
+    "si_unpaid": _("This month's social insurance left unpaid"),
     "wage_account_unpaid": _("Wage account paid nothing"),
     "wage_account_shortfall": _("Wage account paid fewer workers than attended"),
+    "wage_account_amount": _("Wage account paid less than the expected payroll"),
     "wage_complaints": _("Wage-arrears work orders"),
     "labor_cases": _("Labour arbitration and lawsuits"),
     "enforcement": _("Court enforcement cases"),
@@ -36,6 +38,8 @@ RULE_LABELS: dict[str, Promise] = {
     "layoff_size": _("Workers laid off"),
     "layoff_share": _("Share of staff laid off"),
     "headcount_drop": _("Insured headcount drop"),
+    "headcount_month_drop": _("Insured headcount drop from last month"),
+    "separated_workers": _("Dismissed workers complaining"),
     "utility_drop": _("Electricity use drop"),
     "revenue_drop_layoff": _("Taxable revenue drop (layoff)"),
     "abnormal_listing_layoff": _("Abnormal business listing (layoff)"),

@@ -4,8 +4,11 @@ enterprise_key the feed store carries beside each credit code (grouping on it is
 times faster than on the code; the registry maps it back to the code).
 
 Every module has NAME (the view it produces), INDICATORS (numeric columns, larger is
-riskier, 0 when the enterprise has no data), DETAILS (other columns kept as evidence) and
-SQL, a `string.Template` whose $parameters come from `definitions.parameters`.
+riskier), DETAILS (other columns kept as evidence), MISSING_IS_ZERO (an event feed: an
+enterprise without rows had no event, its indicators are 0; a monthly feed: without its
+data month the indicators are missing, NULL, and reach no level) and SQL, a
+`string.Template` whose $parameters come from `definitions.parameters`. Families read the
+`known_<feed>` views: only what had arrived by $known_on.
 """
 
 from __future__ import annotations

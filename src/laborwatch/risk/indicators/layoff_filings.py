@@ -6,6 +6,7 @@ Grain: one row per enterprise (key) with layoff filings (裁员报告) in the wi
 NAME = "layoff_indicators"
 INDICATORS = ("layoff_count_90d", "layoff_share_90d")
 DETAILS = ()
+MISSING_IS_ZERO = True  # an event feed: no row, no event
 
 SQL = """
 SELECT
@@ -13,7 +14,7 @@ SELECT
     sum(layoff_count) AS layoff_count_90d,
     max(CASE WHEN staff_count > 0 THEN CAST(layoff_count AS DOUBLE) / staff_count ELSE 0.0 END)
         AS layoff_share_90d
-FROM layoff_filings
+FROM known_layoff_filings
 WHERE filed_on > $layoff_since AND filed_on <= $as_of
 GROUP BY enterprise_key
 """

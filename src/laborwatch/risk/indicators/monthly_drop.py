@@ -1,9 +1,21 @@
-"""The SQL shared by the monthly-drop families (tax revenue, electricity use): how far the
-latest month fell below the trailing average, and whether the last two months both did.
+"""The SQL shared by the monthly-drop families (tax revenue, electricity use): how far the data
+month fell below the trailing average, and whether the last two months both did.
 
-Grain: one row per enterprise (key) with readings in the lookback window, as of $as_of.
+Grain: one row per enterprise (key) with a row in its data month (data_month.py: the
+reference month, or up to `backs` months before it), as of $as_of; without one, missing.
 Not a family itself: tax.py and utilities.py each produce their view from it.
 """
+
+from collections.abc import Sequence
+
+from laborwatch.risk.indicators.data_month import (
+    candidates,
+    carried,
+    has_rows,
+    month_offset,
+    reached,
+    reference_cte,
+)
 
 
 def drop_indicators(prefix: str) -> tuple[str, str]:
@@ -11,33 +23,58 @@ def drop_indicators(prefix: str) -> tuple[str, str]:
     return f"{prefix}_drop", f"{prefix}_sustained_drop"
 
 
-def drop_sql(*, feed: str, column: str, prefix: str, min_trailing: str) -> str:
+def drop_sql(
+    *, feed: str, column: str, prefix: str, min_trailing: str, backs: Sequence[int]
+) -> str:
     """The family's SQL: its two indicators (`drop_indicators(prefix)`) from `feed`.`column`,
-    zero unless the trailing average reaches the parameter `min_trailing`."""
+    zero unless the trailing average reaches the parameter `min_trailing`.
+
+    The months averaged are those with a row: a quarterly filer's quarters compare with its
+    earlier quarters, never with the empty months between them.
+    """
     drop, sustained_drop = drop_indicators(prefix)
+    per_month = {
+        "latest": "max(CASE WHEN month_offset = -{back} THEN value END)",
+        "previous": "max(CASE WHEN month_offset = -{back} - 1 THEN value END)",
+        "earlier_average": "avg(CASE WHEN month_offset < -{back} - 1 AND month_offset >= -{back}"
+        " - $trailing_months THEN value END)",
+        "trailing_average": "avg(CASE WHEN month_offset < -{back} AND month_offset >= -{back}"
+        " - $trailing_months THEN value END)",
+    }
+    aggregates = ",\n        ".join(
+        candidates(f"{aggregate} AS {name}_{{back}}", backs)
+        for name, aggregate in per_month.items()
+    )
+    chosen = ",\n        ".join(f"{carried(name, backs)} AS {name}" for name in per_month)
     return f"""
-WITH per_enterprise AS (
+WITH {reference_cte(feed)},
+monthly AS (
+    SELECT enterprise_key, {month_offset()} AS month_offset, {column} AS value
+    FROM known_{feed} CROSS JOIN reference
+    WHERE "month" >= $window_start AND "month" <= $latest_month
+),
+per_enterprise AS (
     SELECT
         enterprise_key,
-        max(CASE WHEN "month" = $latest_month THEN {column} END) AS latest_value,
-        max(CASE WHEN "month" = $previous_month THEN {column} END) AS previous_value,
-        avg(CASE WHEN "month" < $previous_month AND "month" >= $trailing_start
-            THEN {column} END) AS earlier_average,
-        avg(CASE WHEN "month" < $latest_month AND "month" >= $trailing_start
-            THEN {column} END) AS trailing_average
-    FROM {feed}
-    WHERE "month" >= $trailing_start AND "month" <= $latest_month
+        {has_rows(backs)},
+        {aggregates}
+    FROM monthly
+    WHERE month_offset >= -{max(backs)} - $trailing_months AND month_offset <= 0
     GROUP BY enterprise_key
+    HAVING {reached(backs)}
+),
+chosen AS (
+    SELECT enterprise_key, {chosen}
+    FROM per_enterprise
 )
 SELECT
     enterprise_key,
-    CASE WHEN trailing_average >= ${min_trailing} AND latest_value IS NOT NULL
-        THEN greatest(0.0, 1.0 - latest_value / trailing_average)
+    CASE WHEN trailing_average >= ${min_trailing} AND latest IS NOT NULL
+        THEN greatest(0.0, 1.0 - latest / trailing_average)
         ELSE 0.0 END AS {drop},
     -- both of the last two months below the months before them: a one-month dip is not
-    CASE WHEN earlier_average >= ${min_trailing} AND latest_value IS NOT NULL
-            AND previous_value IS NOT NULL
-        THEN greatest(0.0, 1.0 - greatest(latest_value, previous_value) / earlier_average)
+    CASE WHEN earlier_average >= ${min_trailing} AND latest IS NOT NULL AND previous IS NOT NULL
+        THEN greatest(0.0, 1.0 - greatest(latest, previous) / earlier_average)
         ELSE 0.0 END AS {sustained_drop}
-FROM per_enterprise
+FROM chosen
 """

@@ -14,14 +14,16 @@ INDICATORS = (
     "wage_work_orders_30d",
     "complaining_workers_30d",
     "project_complaining_workers_30d",
+    "separated_workers_30d",
 )
 DETAILS = ("complaint_project",)
+MISSING_IS_ZERO = True  # an event feed: no row, no event
 
 SQL = """
 WITH contractors AS (
     -- the project's contractor of its latest month (one wage-account row per month)
     SELECT project_code, arg_max(enterprise_key, "month") AS contractor
-    FROM wage_account
+    FROM known_wage_account
     GROUP BY project_code
 ),
 recent AS (
@@ -30,8 +32,9 @@ recent AS (
         orders.project_code,
         orders.worker_key,
         orders.workers_involved,
-        CASE WHEN $wage_category THEN 1 ELSE 0 END AS is_wage
-    FROM work_orders AS orders
+        CASE WHEN $wage_category THEN 1 ELSE 0 END AS is_wage,
+        CASE WHEN $separation_category THEN 1 ELSE 0 END AS is_separation
+    FROM known_work_orders AS orders
     LEFT JOIN contractors ON contractors.project_code = orders.project_code
     WHERE orders.received_at >= $work_order_since_timestamp
         AND orders.received_at < $as_of_end_timestamp
@@ -65,7 +68,12 @@ per_enterprise AS (
         count(*) AS work_orders_30d,
         sum(is_wage) AS wage_work_orders_30d,
         greatest(count(DISTINCT worker_key), coalesce(max(workers_involved), 0))
-            AS complaining_workers_30d
+            AS complaining_workers_30d,
+        -- dismissed or laid-off workers complaining: a layoff no report announced
+        greatest(
+            count(DISTINCT CASE WHEN is_separation = 1 THEN worker_key END),
+            coalesce(max(CASE WHEN is_separation = 1 THEN workers_involved END), 0)
+        ) AS separated_workers_30d
     FROM recent
     WHERE enterprise_key IS NOT NULL
     GROUP BY enterprise_key

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from laborwatch.lib.commands import LaborwatchCommand, date_argument, progress_bar
 from laborwatch.risk import store
+from laborwatch.risk.fitting import Fit, rules_text
 from laborwatch.risk.pipeline import ScoringError
-from laborwatch.risk.rules import RulesConfig, RulesError, load_rules
+from laborwatch.risk.rules import DEFAULT_RULES, RulesConfig, RulesError, active_rules, load_rules
 
 
 def open_feed_store(stdout: OutputWrapper) -> Path:
@@ -37,13 +38,24 @@ def open_feed_store(stdout: OutputWrapper) -> Path:
 
 
 def rules_from(path: Path | None) -> RulesConfig:
-    """The rules in `path` (default: the shipped rules); a CommandError when they cannot be
-    read or are not valid."""
+    """The rules in `path` (default: the active rules of the data directory, else the shipped
+    rules); a CommandError when they cannot be read or are not valid."""
+    path = path or active_rules(Path(settings.DATA_DIR))
     try:
         return load_rules(path)
     except (OSError, tomllib.TOMLDecodeError, RulesError, KeyError, ValueError) as error:
         message = _("Cannot use the rules file %(path)s: %(error)s")
         raise CommandError(message % {"path": path, "error": error}) from error
+
+
+def write_fitted_rules(root: Path, fit: Fit, source: Path | None) -> Path:
+    """The fitted rules as a file of the data directory's rules folder, named by version."""
+    original = (source or active_rules(root) or DEFAULT_RULES).read_text(encoding="utf-8")
+    path = root / "rules" / f"{fit.config.version}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(rules_text(original, fit), encoding="utf-8")
+    load_rules(path)  # what was written reads back as valid rules
+    return path
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, date_argument, progress_bar
 from laborwatch.risk.feeds import FEEDS
-from laborwatch.risk.ingest import ingest_file, ingest_folder
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, Arrived, ingest_file, ingest_folder
 from laborwatch.warnings.management.risk_engine import open_feed_store
 
 
@@ -34,6 +34,16 @@ class Command(LaborwatchCommand):
             type=date_argument,
             help=_('The "today" that future dates are checked against (for tests).'),
         )
+        parser.add_argument(
+            "--arrived",
+            type=_arrived_argument,
+            metavar="YYYY-MM-DD|calendar",
+            help=_(
+                "When the rows arrived: a day, or calendar (each row on the day the arrival "
+                "calendar says its month or event was due, for a history loaded at once). "
+                "Default: today."
+            ),
+        )
         parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
 
     def handle(
@@ -43,6 +53,7 @@ class Command(LaborwatchCommand):
         path: Path | None,
         folder: Path | None,
         today: dt.date | None,
+        arrived: Arrived,
         quiet: bool,
         **options: Any,
     ) -> None:
@@ -56,10 +67,14 @@ class Command(LaborwatchCommand):
         root = open_feed_store(self.stdout)
         with progress_bar(enabled=not quiet) as progress:
             if folder is not None:
-                reports = ingest_folder(root, folder, today=today, progress=progress)
+                reports = ingest_folder(
+                    root, folder, today=today, arrived=arrived, progress=progress
+                )
             else:
                 assert source is not None and path is not None  # checked above
-                reports = [ingest_file(root, source, path, today=today, progress=progress)]
+                reports = [
+                    ingest_file(root, source, path, today=today, arrived=arrived, progress=progress)
+                ]
         for report in reports:
             self.stdout.write(report.summary())
             if report.rejects_path:
@@ -81,3 +96,8 @@ class Command(LaborwatchCommand):
             raise CommandError(
                 _("%(count)d files were refused whole (see above).") % {"count": len(refused)}
             )
+
+
+def _arrived_argument(text: str) -> Arrived:
+    """`calendar`, or a day written YYYY-MM-DD."""
+    return ARRIVAL_CALENDAR if text.strip() == ARRIVAL_CALENDAR else date_argument(text)
