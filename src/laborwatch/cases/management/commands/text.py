@@ -52,7 +52,12 @@ class Command(LaborwatchCommand):
         classify.add_argument(
             "--triage",
             type=existing_file,
-            help=_("Decide labour or not with this labour triage model (.npz); off by default."),
+            help=_("Decide labour or not with this labour triage model (.npz) instead of the default one."),
+        )
+        classify.add_argument(
+            "--no-triage",
+            action="store_true",
+            help=_("Leave the labour triage out: the rules and the model decide labour or not."),
         )
         classify.add_argument(
             "--rules-only", action="store_true", help=_("Use the word-list rules only, no model.")
@@ -169,13 +174,20 @@ class Command(LaborwatchCommand):
             raise CommandError(message, returncode=USAGE_ERROR) from error
 
     def classify(
-        self, *, model: Path | None, triage: Path | None, rules_only: bool, **options: Any
+        self,
+        *,
+        model: Path | None,
+        triage: Path | None,
+        no_triage: bool,
+        rules_only: bool,
+        **options: Any,
     ) -> None:
         from laborwatch.text.classify import DemandClassifier
         from laborwatch.text.demand_model import default_model_file
+        from laborwatch.text.triage import default_triage_file
 
         model_file = None if rules_only else (model or default_model_file())
-        triage_file = None if rules_only else triage
+        triage_file = None if rules_only or no_triage else (triage or default_triage_file())
         classifier = DemandClassifier.from_model_file(model_file, triage_file)
         for batch in _batches(read_records(sys.stdin)):
             items = [(record["text"], record.get("title")) for record in batch]
