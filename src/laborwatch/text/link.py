@@ -30,6 +30,7 @@ from laborwatch.text.names import (
     INDUSTRY,
     core_name,
     is_place_name,
+    name_parts,
     normalise,
     normalise_keep,
     strip_legal_form,
@@ -38,7 +39,11 @@ from laborwatch.text.names import (
 from laborwatch.text.registry import RegistryEntry, entry_from_row, read_registry
 
 FULL, FORMER, SHORT, FUZZY = "full", "former", "short", "fuzzy"
+# The trade name (字号) with its industry (国联运输), with a generic ending (国联公司) or bare.
+TRADE = "trade"
 MAX_CANDIDATES = 10
+# How many firms one trade name keeps before ranking by the text's place and industry words.
+MAX_TRADE_HOLDERS = 100
 FUZZY_MIN_SCORE = 85.0
 # A told name is compared with at most this many registered names per two-character piece, so
 # that the last resort stays cheap on a large registry.
@@ -46,6 +51,8 @@ NAMES_PER_PIECE = 200
 # After a short name these make it likelier a company is meant: 海尔的工地, 海尔公司.
 _COMPANY_CONTEXT = re.compile(r"^(?:的)?(?:公司|集团|厂|店|工地|项目|门店|总部|超市|老板|工厂)")
 _ANCHOR = re.compile(r"有限责任公司|股份有限公司|有限公司|集团|公司|厂")
+# What follows a trade name when a worker names the firm by it: 国联公司, 国联集团, 国联的厂.
+_TRADE_ENDING = re.compile(r"(?:的)?(?:有限公司|公司|集团|厂|店|超市|酒店|门店|工地|项目部)")
 _WINDOW_BREAK = re.compile(r"[，。！？、；：,.!?;:\s“”\"'()\[\]《》]|某|[XxＸｘ×*＊]")
 _WINDOW = 20
 
@@ -163,11 +170,29 @@ def _name_forms(
     return forms
 
 
+def _trade_forms(
+    name: str, is_distinctive: Callable[[str], bool]
+) -> tuple[list[tuple[str, _Alias]], str, str]:
+    """The trade-name forms of a registered name (国联运输, and 国联 to be met with 公司/厂/店
+    after it or as a bare candidate), with the name's place and industry words, which rank
+    the firms sharing a trade name."""
+    parts = name_parts(name)
+    trade = parts.trade_name
+    if len(trade) < 2 or ANONYMISED.search(trade) or not is_distinctive(trade):
+        return [], parts.place, parts.industry
+    forms = [(trade, _Alias(-1, TRADE, 0.0, ""))]
+    if parts.industry:
+        forms.insert(0, (trade + parts.industry, _Alias(-1, TRADE, 0.8, "")))
+    return forms, parts.place, parts.industry
+
+
 class Linker:
     """Links texts to a registry of enterprises; build once, call `link` per text."""
 
     def __init__(self, entries: Sequence[RegistryEntry]):
         self.entries = list(entries)
+        self._places: list[str] = []
+        self._industries: list[str] = []
         self._aliases: list[list[_Alias]] = []
         self._alias_entries: list[int] = []
         self._form_lengths: list[int] = []
@@ -198,6 +223,10 @@ class Linker:
                 short_form = normalise(short)
                 if len(short_form) >= 2 and is_distinctive(short_form):
                     forms.append((short_form, _Alias(-1, SHORT, 0.0, "")))
+            trade_forms, place, industry = _trade_forms(entry.name, is_distinctive)
+            forms.extend(trade_forms)
+            self._places.append(place)
+            self._industries.append(industry)
             seen: set[str] = set()
             for form, alias in forms:
                 if form in seen:
@@ -211,7 +240,8 @@ class Linker:
             # A form many firms share (a common short name) keeps only its likeliest few.
             self._alias_entries.append(len({alias.entry for alias in aliases}))
             aliases.sort(key=lambda alias: -alias.confidence)
-            self._aliases.append(aliases[: 2 * MAX_CANDIDATES])
+            keep = MAX_TRADE_HOLDERS if aliases[-1].kind == TRADE else 2 * MAX_CANDIDATES
+            self._aliases.append(aliases[:keep])
             self._form_lengths.append(len(form))
         if by_form:
             self._automaton.make_automaton()
@@ -321,9 +351,15 @@ class Linker:
             start, end = last - self._form_lengths[alias_id] + 1, last + 1
             if ANONYMISED.search(folded[max(0, start - 2) : start]):
                 continue
+            if aliases[0].kind == TRADE and aliases[0].confidence == 0.0:
+                # A bare trade name: a firm only where a company ending follows (国联公司),
+                # else, three characters or more, a weak candidate; two bare characters are
+                # as likely a word (国联 in 中国联通).
+                if not _TRADE_ENDING.match(folded, end) and end - start < 3:
+                    continue
             share = 1.0 / self._alias_entries[alias_id] ** 0.5
             candidates, start = self._candidates_at(folded, start, end, aliases, share)
-            if candidates and candidates[0].match_kind in (FUZZY, SHORT):
+            if candidates and candidates[0].match_kind in (FUZZY, SHORT, TRADE):
                 # 鑫源物流公司: a name without its legal form followed by a shorter one.
                 legal_form = _ANCHOR.match(folded, end)
                 end = legal_form.end() if legal_form else end
@@ -344,6 +380,12 @@ class Linker:
                 confidence = _short_confidence(end - start)
                 if _COMPANY_CONTEXT.match(folded[end : end + 4]):
                     confidence += 0.15
+            elif alias.kind == TRADE:
+                confidence = self._trade_confidence(folded, start, end, alias, share)
+                candidates.append(
+                    Candidate(entry.credit_code, entry.name, "", start, end, TRADE, confidence)
+                )
+                continue
             if alias.region and folded[max(0, start - len(alias.region)) : start] == alias.region:
                 # The full registered name, region included.
                 confidence = min(0.99, confidence + 0.04)
@@ -360,6 +402,27 @@ class Linker:
                 )
             )
         return candidates, new_start
+
+    def _trade_confidence(
+        self, folded: str, start: int, end: int, alias: _Alias, share: float
+    ) -> float:
+        """A trade name met in a text: 0.8 with its industry words, 0.75 with a company
+        ending, else 0.35 (a candidate only), shared among the firms bearing it; among those,
+        the firm whose place or industry words the text also holds ranks first."""
+        if alias.confidence:
+            base = alias.confidence
+        elif _TRADE_ENDING.match(folded, end):
+            base = 0.75
+        else:
+            base = 0.35
+        place, industry = self._places[alias.entry], self._industries[alias.entry]
+        outside = folded[:start] + " " + folded[end:]
+        cues = sum(
+            1
+            for words in (place, industry if not alias.confidence else "")
+            if words and _any_part_in(words, outside)
+        )
+        return round(min(base, base * share + 0.1 * cues), 3)
 
     def _add_near_misses(
         self, folded: str, chosen: list[tuple[int, int, list[Candidate]]]
@@ -441,6 +504,18 @@ class Linker:
             if confidence >= best - 0.1
         ]
         return start, end, candidates
+
+
+def _any_part_in(words: str, text: str) -> bool:
+    """Whether the text holds the words, or a two-character piece of them that is not a
+    place ending (柳州市 → 柳州; 道路运输 → 运输)."""
+    if words in text:
+        return True
+    return any(
+        words[i : i + 2] in text
+        for i in range(0, len(words) - 1, 2)
+        if words[i + 1 : i + 2] not in "省市区县"
+    )
 
 
 def _brand(name: str) -> str:
