@@ -24,10 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.text_link import made_up_registry  # noqa: E402
-from laborwatch.text.link import Linker  # noqa: E402
-from laborwatch.text.names import name_parts  # noqa: E402
-from laborwatch.text.registry import RegistryEntry  # noqa: E402
+from benchmarks.text_link import made_up_registry
+
+from laborwatch.text.link import Linker
+from laborwatch.text.names import name_parts
+from laborwatch.text.registry import RegistryEntry
 
 DEFAULT_CLUENER = Path("/work/shared/data/cluener2020/train.json")
 REGISTERED = re.compile(r"(有限公司|有限责任公司|股份有限公司)$")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from laborwatch.text.names import (
+    NameParts,
     core_name,
     is_anonymised,
-    NameParts,
     is_described_not_named,
     name_parts,
     normalise,

@@ -36,6 +36,7 @@ def default_triage_file() -> Path:
     site = site_triage_file()
     return site if site.exists() else TRIAGE_MODEL_FILE
 
+
 LABOUR = "labour"
 OTHER = "other"
 TEXT_MODEL_PREFIX = "text_"

@@ -1,0 +1,325 @@
+"""The linker's index as flat arrays (链接索引): built once from the registry, saved as a folder
+of .npy files and opened memory-mapped, so that every process of a server shares one copy in
+the page cache and opens it in a fraction of a second.
+
+Strings are found by a 64-bit polynomial hash: the indexed forms (names and their shorter
+forms) as a sorted hash array pointing into their aliases, the registry's fields as UTF-8
+blobs with offsets. A text is searched by hashing its substrings that start where some form
+starts (vectorised with numpy) and looking them up in the sorted array; a hit is checked
+against the stored form, so a hash collision never links.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from laborwatch.text.registry import RegistryEntry
+
+FORMAT = 1
+BASE = 0x100000001B3  # the FNV prime, as the polynomial's base
+_MASK = (1 << 64) - 1
+_FIELD_SEPARATOR = "\x1f"
+KIND_CODES = ("full", "former", "short", "fuzzy", "trade")
+
+
+def string_hash(text: str) -> int:
+    """The hash `substring_hashes` gives `text` (h = h·BASE + code point, modulo 2⁶⁴)."""
+    value = 0
+    for character in text:
+        value = (value * BASE + ord(character)) & _MASK
+    return value
+
+
+def string_hashes(texts: Iterable[str]) -> np.ndarray:
+    return np.fromiter((string_hash(text) for text in texts), dtype=np.uint64)
+
+
+_POWERS = np.array([pow(BASE, n, 1 << 64) for n in range(257)], dtype=np.uint64)
+
+
+def _prefix_hashes(text: str) -> np.ndarray:
+    prefix = [0] * (len(text) + 1)
+    value = 0
+    for index, character in enumerate(text):
+        value = (value * BASE + ord(character)) & _MASK
+        prefix[index + 1] = value
+    return np.array(prefix, dtype=np.uint64)
+
+
+class Blob:
+    """Strings stored end to end in UTF-8 with their offsets; item i decoded on demand."""
+
+    def __init__(self, data: np.ndarray, offsets: np.ndarray):
+        self.data = data
+        self.offsets = offsets
+
+    @classmethod
+    def of(cls, strings: Iterable[str]) -> Blob:
+        encoded = [text.encode("utf-8") for text in strings]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(item) for item in encoded], out=offsets[1:])
+        data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+        return cls(data, offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, index: int) -> str:
+        start, end = int(self.offsets[index]), int(self.offsets[index + 1])
+        return self.data[start:end].tobytes().decode("utf-8")
+
+
+class Entries(Sequence[RegistryEntry]):
+    """The registry's entries read from blobs: credit code, name, short and former names."""
+
+    def __init__(self, codes: Blob, names: Blob, shorts: Blob, formers: Blob):
+        self.codes, self.names, self.shorts, self.formers = codes, names, shorts, formers
+
+    @classmethod
+    def of(cls, entries: Sequence[RegistryEntry]) -> Entries:
+        return cls(
+            Blob.of(entry.credit_code for entry in entries),
+            Blob.of(entry.name for entry in entries),
+            Blob.of(_FIELD_SEPARATOR.join(entry.short_names) for entry in entries),
+            Blob.of(_FIELD_SEPARATOR.join(entry.former_names) for entry in entries),
+        )
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        shorts, formers = self.shorts[index], self.formers[index]
+        return RegistryEntry(
+            credit_code=self.codes[index],
+            name=self.names[index],
+            short_names=tuple(shorts.split(_FIELD_SEPARATOR)) if shorts else (),
+            former_names=tuple(formers.split(_FIELD_SEPARATOR)) if formers else (),
+        )
+
+    def __iter__(self) -> Iterator[RegistryEntry]:
+        return (self[index] for index in range(len(self)))
+
+
+@dataclass
+class Postings:
+    """Sorted string hashes, each pointing to a run of integers (a CSR list)."""
+
+    hashes: np.ndarray  # uint64, sorted
+    starts: np.ndarray  # int64, len(hashes) + 1
+    values: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, lists: dict[str, list[int]]) -> Postings:
+        keys = list(lists)
+        hashes = string_hashes(keys)
+        order = np.argsort(hashes, kind="stable")
+        lengths = np.array([len(lists[keys[i]]) for i in order], dtype=np.int64)
+        starts = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        values = np.fromiter(
+            (value for i in order for value in lists[keys[i]]), dtype=np.int32, count=starts[-1]
+        )
+        return cls(hashes[order], starts, values)
+
+    def get(self, key: str) -> np.ndarray:
+        value = np.uint64(string_hash(key))
+        position = int(np.searchsorted(self.hashes, value))
+        if position == len(self.hashes) or self.hashes[position] != value:
+            return self.values[:0]
+        return self.values[self.starts[position] : self.starts[position + 1]]
+
+
+@dataclass
+class Forms:
+    """The indexed forms and their aliases: form f has hash hashes[f], length lengths[f], text
+    texts[f], and aliases alias_*[alias_starts[f]:alias_starts[f + 1]], likeliest first."""
+
+    hashes: np.ndarray  # uint64, sorted
+    lengths: np.ndarray  # int16
+    entry_counts: np.ndarray  # int32: how many enterprises bear the form
+    texts: Blob
+    alias_starts: np.ndarray  # int64
+    alias_entries: np.ndarray  # int32
+    alias_kinds: np.ndarray  # uint8, into KIND_CODES
+    alias_confidences: np.ndarray  # float32
+    alias_regions: np.ndarray  # int32, into the regions table
+    first_pairs: np.ndarray  # uint64, sorted: hashes of the forms' first two characters
+
+    def find(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """(start, end, form) of every occurrence of an indexed form in `text`."""
+        if len(text) < 2 or not len(self.hashes):
+            return
+        prefix = _prefix_hashes(text)
+        pairs = prefix[2:] - prefix[:-2] * _POWERS[2]
+        position = np.searchsorted(self.first_pairs, pairs)
+        position[position == len(self.first_pairs)] = 0
+        starts = np.flatnonzero(self.first_pairs[position] == pairs)
+        if not len(starts):
+            return
+        longest = min(int(self.lengths.max()), len(text), len(_POWERS) - 1)
+        lengths = np.arange(2, longest + 1)
+        ends = starts[:, None] + lengths[None, :]
+        inside = ends <= len(text)
+        hashes = prefix[np.minimum(ends, len(text))] - prefix[starts][:, None] * _POWERS[lengths]
+        hashes, ends = hashes[inside], ends[inside]
+        begins = np.broadcast_to(starts[:, None], inside.shape)[inside]
+        count = len(self.hashes)
+        found = np.searchsorted(self.hashes, hashes)
+        found[found == count] = 0
+        hit = self.hashes[found] == hashes
+        for start, end, form, value in zip(
+            begins[hit].tolist(),
+            ends[hit].tolist(),
+            found[hit].tolist(),
+            hashes[hit].tolist(),
+            strict=True,
+        ):
+            # Forms sharing a hash sit side by side: the one spelt as the text, if any.
+            while form < count and int(self.hashes[form]) == value:
+                if int(self.lengths[form]) == end - start and (self.texts[form] == text[start:end]):
+                    yield start, end, form
+                    break
+                form += 1
+
+
+FORMS_ARRAYS = (
+    "hashes",
+    "lengths",
+    "entry_counts",
+    "alias_starts",
+    "alias_entries",
+    "alias_kinds",
+    "alias_confidences",
+    "alias_regions",
+    "first_pairs",
+)
+
+
+def forms_of(
+    by_form: dict[str, list[tuple[int, str, float, str]]], entry_counts: dict[str, int]
+) -> tuple[Forms, list[str]]:
+    """Forms from {form: [(entry, kind, confidence, region), …]} (already ranked and cut) and
+    how many enterprises bear each; with the table of regions the aliases point into."""
+    keys = list(by_form)
+    hashes = string_hashes(keys)
+    order = np.argsort(hashes, kind="stable")
+    regions: dict[str, int] = {}
+    entries, kinds, confidences, region_ids = [], [], [], []
+    starts = [0]
+    counts = []
+    for index in order.tolist():
+        aliases = by_form[keys[index]]
+        counts.append(entry_counts[keys[index]])
+        for entry, kind, confidence, region in aliases:
+            entries.append(entry)
+            kinds.append(KIND_CODES.index(kind))
+            confidences.append(confidence)
+            region_ids.append(regions.setdefault(region, len(regions)))
+        starts.append(len(entries))
+    sorted_keys = [keys[index] for index in order.tolist()]
+    forms = Forms(
+        hashes=hashes[order],
+        lengths=np.array([len(key) for key in sorted_keys], dtype=np.int16),
+        entry_counts=np.array(counts, dtype=np.int32),
+        texts=Blob.of(sorted_keys),
+        alias_starts=np.array(starts, dtype=np.int64),
+        alias_entries=np.array(entries, dtype=np.int32),
+        alias_kinds=np.array(kinds, dtype=np.uint8),
+        alias_confidences=np.array(confidences, dtype=np.float32),
+        alias_regions=np.array(region_ids, dtype=np.int32),
+        first_pairs=np.unique(string_hashes(key[:2] for key in keys)),
+    )
+    return forms, list(regions)
+
+
+# --- saving and opening ----------------------------------------------------------------------
+
+
+def save_arrays(folder: Path, arrays: dict[str, np.ndarray], meta: dict) -> None:
+    """Write the arrays and the metadata into `folder`, replacing it whole: written beside it
+    first, then swapped in, so a process opening the index never sees half of one."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = folder.with_name(f"{folder.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir()
+    for name, array in arrays.items():
+        np.save(building / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    (building / "meta.json").write_text(
+        json.dumps({"format": FORMAT, **meta}, ensure_ascii=False), encoding="utf-8"
+    )
+    retired = folder.with_name(f"{folder.name}.retired-{os.getpid()}")
+    if folder.exists():
+        folder.rename(retired)
+    building.rename(folder)
+    # Processes that opened the old files keep their mapping; the files go when they close.
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def open_arrays(folder: Path) -> tuple[dict[str, np.ndarray], dict]:
+    folder = Path(folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"{folder}: link index format {meta.get('format')}, expected {FORMAT}")
+    arrays = {
+        path.stem: np.load(path, mmap_mode="r", allow_pickle=False) for path in folder.glob("*.npy")
+    }
+    return arrays, meta
+
+
+def blob_arrays(prefix: str, blob: Blob) -> dict[str, np.ndarray]:
+    return {f"{prefix}_data": blob.data, f"{prefix}_offsets": blob.offsets}
+
+
+def blob_from(arrays: dict[str, np.ndarray], prefix: str) -> Blob:
+    return Blob(arrays[f"{prefix}_data"], arrays[f"{prefix}_offsets"])
+
+
+def postings_arrays(prefix: str, postings: Postings) -> dict[str, np.ndarray]:
+    return {
+        f"{prefix}_hashes": postings.hashes,
+        f"{prefix}_starts": postings.starts,
+        f"{prefix}_values": postings.values,
+    }
+
+
+def postings_from(arrays: dict[str, np.ndarray], prefix: str) -> Postings:
+    return Postings(
+        arrays[f"{prefix}_hashes"], arrays[f"{prefix}_starts"], arrays[f"{prefix}_values"]
+    )
+
+
+def char_grams(text: str) -> list[str]:
+    """Characters and character pairs, as scikit-learn's char analyzer with (1, 2) gives them
+    for a text without spaces."""
+    return list(text) + [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def tfidf_vector(
+    text: str, vocabulary: np.ndarray, columns: np.ndarray, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, values) of `text`'s TF-IDF row over character 1–2-grams: sublinear counts,
+    times idf, L2-normalised; `vocabulary` is the sorted hashes of the known grams and
+    `columns` their column numbers."""
+    grams = string_hashes(char_grams(text))
+    position = np.searchsorted(vocabulary, grams)
+    position[position == len(vocabulary)] = 0
+    known = columns[position[vocabulary[position] == grams]].tolist()
+    counts: dict[int, int] = {}
+    for column in known:
+        counts[column] = counts.get(column, 0) + 1
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    found = np.array(sorted(counts), dtype=np.int64)
+    values = np.array([(1.0 + math.log(counts[c])) * float(idf[c]) for c in found])
+    return found, values / np.linalg.norm(values)
