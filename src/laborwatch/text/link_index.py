@@ -39,7 +39,19 @@ def string_hash(text: str) -> int:
 
 
 def string_hashes(texts: Iterable[str]) -> np.ndarray:
-    return np.fromiter((string_hash(text) for text in texts), dtype=np.uint64)
+    """`string_hash` of each text, computed for all at once, a character position at a time."""
+    texts = list(texts)
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    hashes = np.zeros(len(texts), dtype=np.uint64)
+    for position in range(int(lengths.max())):
+        alive = np.flatnonzero(lengths > position)
+        hashes[alive] = hashes[alive] * np.uint64(BASE) + codes[starts[alive] + position]
+    return hashes
 
 
 _POWERS = np.array([pow(BASE, n, 1 << 64) for n in range(257)], dtype=np.uint64)
@@ -213,30 +225,27 @@ def forms_of(
     keys = list(by_form)
     hashes = string_hashes(keys)
     order = np.argsort(hashes, kind="stable")
+    ordered = [keys[index] for index in order.tolist()]
+    runs = [by_form[key] for key in ordered]
+    flat = [alias for run in runs for alias in run]
+    kind_codes = {kind: code for code, kind in enumerate(KIND_CODES)}
     regions: dict[str, int] = {}
-    entries, kinds, confidences, region_ids = [], [], [], []
-    starts = [0]
-    counts = []
-    for index in order.tolist():
-        aliases = by_form[keys[index]]
-        counts.append(entry_counts[keys[index]])
-        for entry, kind, confidence, region in aliases:
-            entries.append(entry)
-            kinds.append(KIND_CODES.index(kind))
-            confidences.append(confidence)
-            region_ids.append(regions.setdefault(region, len(regions)))
-        starts.append(len(entries))
-    sorted_keys = [keys[index] for index in order.tolist()]
+    starts = np.zeros(len(runs) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, runs), dtype=np.int64, count=len(runs)), out=starts[1:])
     forms = Forms(
         hashes=hashes[order],
-        lengths=np.array([len(key) for key in sorted_keys], dtype=np.int16),
-        entry_counts=np.array(counts, dtype=np.int32),
-        texts=Blob.of(sorted_keys),
-        alias_starts=np.array(starts, dtype=np.int64),
-        alias_entries=np.array(entries, dtype=np.int32),
-        alias_kinds=np.array(kinds, dtype=np.uint8),
-        alias_confidences=np.array(confidences, dtype=np.float32),
-        alias_regions=np.array(region_ids, dtype=np.int32),
+        lengths=np.fromiter(map(len, ordered), dtype=np.int16, count=len(ordered)),
+        entry_counts=np.fromiter(
+            (entry_counts[key] for key in ordered), dtype=np.int32, count=len(ordered)
+        ),
+        texts=Blob.of(ordered),
+        alias_starts=starts,
+        alias_entries=np.fromiter((a[0] for a in flat), dtype=np.int32, count=len(flat)),
+        alias_kinds=np.fromiter((kind_codes[a[1]] for a in flat), dtype=np.uint8, count=len(flat)),
+        alias_confidences=np.fromiter((a[2] for a in flat), dtype=np.float32, count=len(flat)),
+        alias_regions=np.fromiter(
+            (regions.setdefault(a[3], len(regions)) for a in flat), dtype=np.int32, count=len(flat)
+        ),
         first_pairs=np.unique(string_hashes(key[:2] for key in keys)),
     )
     return forms, list(regions)
