@@ -242,6 +242,14 @@ _FOLD = str.maketrans(
 )
 
 
+_TRADITIONAL = str.maketrans(_traditional_to_simplified())
+
+
+def fold_traditional(text: str) -> str:
+    """Traditional characters to simplified, one for one (offsets kept)."""
+    return text.translate(_TRADITIONAL)
+
+
 def normalise(text: str) -> str:
     """Full-width letters and digits to half-width, traditional characters to simplified, one
     kind of bracket, no spaces.
