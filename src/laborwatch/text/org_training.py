@@ -242,8 +242,7 @@ def read_weibo_ner(path: Path, kinds: Iterable[str] = ("ORG.NAM",)) -> list[Exam
                 kept = [tag if tag[2:] in wanted else "O" for tag in tags]
                 text = "".join(characters)
                 spans = tuple(
-                    (start, end, "organization")
-                    for start, end, _ in spans_from_tags(text, kept)
+                    (start, end, "organization") for start, end, _ in spans_from_tags(text, kept)
                 )
                 examples.append(Example(text=text, spans=spans))
                 characters, tags = [], []
