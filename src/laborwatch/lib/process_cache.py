@@ -25,8 +25,9 @@ states its age bound, and each use says why that bound is safe:
   used.
 
 Why not Django's cache framework: its process-local backend (locmem) pickles every value on
-every read, which the linking index (arrays over the whole registry) cannot afford; its shared backends cost a round trip to the database or a file per
-read, as much as the reads they would save, and Redis or memcached are not on a laptop.
+every read, which the linking index (arrays over the whole registry) cannot afford; its
+shared backends cost a round trip to the database or a file per read, as much as the reads
+they would save, and Redis or memcached are not on a laptop.
 Constants that never change while a process runs (package data, trained models) use
 `functools.cache` instead; they are not derived from the database and need no forgetting.
 """
