@@ -111,13 +111,20 @@ def sample_texts(entries: list[RegistryEntry], count: int, seed: int = SEED) -> 
 
 
 def median_rate(function, texts: list[str], repeats: int) -> float:
-    rates = []
+    return median_rates(function, texts, repeats)[0]
+
+
+def median_rates(function, texts: list[str], repeats: int) -> tuple[float, float]:
+    """Texts a second, median over the runs: by the wall clock, and by this process's CPU
+    time (what it would do on a core of its own: the machine may be shared)."""
+    rates, cpu_rates = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         for text in texts:
             function(text)
         rates.append(len(texts) / (time.perf_counter() - started))
-    return statistics.median(rates)
+        cpu_rates.append(len(texts) / max(time.process_time() - cpu_started, 1e-9))
+    return statistics.median(rates), statistics.median(cpu_rates)
 
 
 def _resident_mb() -> float:
@@ -143,13 +150,14 @@ def serve(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     linker.mentions(texts[0])
     first = time.perf_counter() - started
-    rate = median_rate(linker.mentions, texts[1:], args.repeats)
+    rate, cpu_rate = median_rates(linker.mentions, texts[1:], args.repeats)
     print(
         json.dumps(
             {
                 "ready_seconds": ready,
                 "first_text_ms": first * 1000,
                 "texts_per_second": rate,
+                "texts_per_cpu_second": cpu_rate,
                 "resident_mb": _resident_mb(),
             }
         )
@@ -204,7 +212,8 @@ def main() -> None:
         print(
             f"a server process that {name}: ready in {run['ready_seconds']:.2f} s, "
             f"{run['resident_mb']:,.0f} MB resident; first text {run['first_text_ms']:.1f} ms, "
-            f"then median {run['texts_per_second']:,.0f} texts/s"
+            f"then median {run['texts_per_second']:,.0f} texts/s "
+            f"({run['texts_per_cpu_second']:,.0f} a second of its CPU time)"
         )
 
     names = [entry.name for entry in entries]
@@ -213,12 +222,13 @@ def main() -> None:
         return [name for name in names if name in text]
 
     naive_texts = texts[:20]
-    naive_rate = median_rate(naive, naive_texts, 3)
+    naive_rate, naive_cpu_rate = median_rates(naive, naive_texts, 3)
     print(
         f"naive loop over {len(names):,} names (exact full names only): median "
-        f"{naive_rate:,.1f} texts/s over 3 runs of {len(naive_texts)} texts"
+        f"{naive_rate:,.1f} texts/s ({naive_cpu_rate:,.1f} a second of CPU time) over 3 runs "
+        f"of {len(naive_texts)} texts"
     )
-    print(f"speed-up of the opened index: {opened['texts_per_second'] / naive_rate:,.0f}x")
+    print(f"speed-up of the opened index: {opened['texts_per_cpu_second'] / naive_cpu_rate:,.0f}x")
 
 
 if __name__ == "__main__":

@@ -270,13 +270,14 @@ class Linker:
         forms = self._forms
         first, last = int(forms.alias_starts[form]), int(forms.alias_starts[form + 1])
         return [
-            _Alias(
-                int(forms.alias_entries[i]),
-                KIND_CODES[int(forms.alias_kinds[i])],
-                float(forms.alias_confidences[i]),
-                self._regions[int(forms.alias_regions[i])],
+            _Alias(entry, KIND_CODES[kind], confidence, self._regions[region])
+            for entry, kind, confidence, region in zip(
+                forms.alias_entries[first:last].tolist(),
+                forms.alias_kinds[first:last].tolist(),
+                forms.alias_confidences[first:last].tolist(),
+                forms.alias_regions[first:last].tolist(),
+                strict=True,
             )
-            for i in range(first, last)
         ]
 
     # --- names ---------------------------------------------------------------------------

@@ -55,15 +55,32 @@ def string_hashes(texts: Iterable[str]) -> np.ndarray:
 
 
 _POWERS = np.array([pow(BASE, n, 1 << 64) for n in range(257)], dtype=np.uint64)
+_INVERSE = pow(BASE, -1, 1 << 64)  # BASE is odd: it has an inverse modulo 2⁶⁴
+_powers_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _powers_for(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i (modulo 2⁶⁴) for i < length, rounded up to a power of two."""
+    size = 1 << max(8, (length - 1).bit_length())
+    if size not in _powers_cache:
+        base, inverse = [1] * size, [1] * size
+        for index in range(1, size):
+            base[index] = base[index - 1] * BASE & _MASK
+            inverse[index] = inverse[index - 1] * _INVERSE & _MASK
+        _powers_cache[size] = (np.array(base, np.uint64), np.array(inverse, np.uint64))
+    return _powers_cache[size]
 
 
 def _prefix_hashes(text: str) -> np.ndarray:
-    prefix = [0] * (len(text) + 1)
-    value = 0
-    for index, character in enumerate(text):
-        value = (value * BASE + ord(character)) & _MASK
-        prefix[index + 1] = value
-    return np.array(prefix, dtype=np.uint64)
+    """The hash of each prefix of `text` (prefix[i] for its first i characters), with numpy:
+    prefix[i] = BASE**(i-1) · Σ_{j<i} code[j]·BASE**-j, all modulo 2⁶⁴."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    base, inverse = _powers_for(len(codes) + 1)
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    if len(codes):
+        sums = np.cumsum(codes * inverse[: len(codes)], dtype=np.uint64)
+        prefix[1:] = base[: len(codes)] * sums
+    return prefix
 
 
 class Blob:
@@ -166,6 +183,10 @@ class Forms:
     alias_confidences: np.ndarray  # float32
     alias_regions: np.ndarray  # int32, into the regions table
     first_pairs: np.ndarray  # uint64, sorted: hashes of the forms' first two characters
+    first_pair_longest: np.ndarray  # int16: the longest form opening with each of them
+
+    def __post_init__(self) -> None:
+        self.longest = int(self.lengths.max()) if len(self.lengths) else 0
 
     def find(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(start, end, form) of every occurrence of an indexed form in `text`."""
@@ -178,10 +199,12 @@ class Forms:
         starts = np.flatnonzero(self.first_pairs[position] == pairs)
         if not len(starts):
             return
-        longest = min(int(self.lengths.max()), len(text), len(_POWERS) - 1)
+        # Only as long as the longest form opening with the start's two characters.
+        reach = self.first_pair_longest[position[starts]]
+        longest = min(int(reach.max()), len(text), len(_POWERS) - 1)
         lengths = np.arange(2, longest + 1)
         ends = starts[:, None] + lengths[None, :]
-        inside = ends <= len(text)
+        inside = (ends <= len(text)) & (lengths[None, :] <= reach[:, None])
         hashes = prefix[np.minimum(ends, len(text))] - prefix[starts][:, None] * _POWERS[lengths]
         hashes, ends = hashes[inside], ends[inside]
         begins = np.broadcast_to(starts[:, None], inside.shape)[inside]
@@ -214,6 +237,7 @@ FORMS_ARRAYS = (
     "alias_confidences",
     "alias_regions",
     "first_pairs",
+    "first_pair_longest",
 )
 
 
@@ -246,9 +270,20 @@ def forms_of(
         alias_regions=np.fromiter(
             (regions.setdefault(a[3], len(regions)) for a in flat), dtype=np.int32, count=len(flat)
         ),
-        first_pairs=np.unique(string_hashes(key[:2] for key in keys)),
+        **_first_pairs(keys),
     )
     return forms, list(regions)
+
+
+def _first_pairs(keys: list[str]) -> dict[str, np.ndarray]:
+    """The hashes of the forms' first two characters, sorted, and the longest form opening
+    with each."""
+    pairs = string_hashes(key[:2] for key in keys)
+    lengths = np.fromiter(map(len, keys), dtype=np.int16, count=len(keys))
+    unique, inverse = np.unique(pairs, return_inverse=True)
+    longest = np.zeros(len(unique), dtype=np.int16)
+    np.maximum.at(longest, inverse, lengths)
+    return {"first_pairs": unique, "first_pair_longest": longest}
 
 
 # --- saving and opening ----------------------------------------------------------------------
@@ -280,8 +315,10 @@ def open_arrays(folder: Path) -> tuple[dict[str, np.ndarray], dict]:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"{folder}: link index format {meta.get('format')}, expected {FORMAT}")
+    # Plain arrays over the mapped files: numpy's memmap class costs a call per element read.
     arrays = {
-        path.stem: np.load(path, mmap_mode="r", allow_pickle=False) for path in folder.glob("*.npy")
+        path.stem: np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        for path in folder.glob("*.npy")
     }
     return arrays, meta
 
