@@ -16,8 +16,8 @@ def linker(registry_rows) -> Linker:
     return Linker.from_rows(registry_rows)
 
 
-def only_mention(linker: Linker, text: str):
-    mentions = linker.mentions(text)
+def only_mention(linker: Linker, text: str, *, context: str = ""):
+    mentions = linker.mentions(text, context=context)
     assert len(mentions) == 1, mentions
     mention = mentions[0]
     assert text[mention.start : mention.end] == mention.text
@@ -272,3 +272,11 @@ def test_traditional_characters_link_with_offsets_of_the_text(trade_linker):
     mention = only_mention(trade_linker, text)
     assert (mention.start, mention.end, mention.text) == (3, 7, "國聯運輸")
     assert mention.best.credit_code == "91450200MA5K0GL01A"
+
+
+def test_the_callers_context_ranks_the_firm_of_its_place_first(trade_linker):
+    mention = only_mention(trade_linker, "国联公司拖欠工资两个月", context="柳州市城中区")
+    assert [(c.credit_code, c.confidence) for c in mention.candidates] == [
+        ("91450200MA5K0GL01A", 0.63),
+        ("91370200MA3K0GL02B", 0.53),
+    ]

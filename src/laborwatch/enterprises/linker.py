@@ -54,10 +54,14 @@ class RegistryIndex:
     changed: Linker | None
     changed_codes: frozenset[str]
 
-    def link(self, text: str) -> list[Candidate]:
-        found = [c for c in self.base.link(text) if c.credit_code not in self.changed_codes]
+    def link(self, text: str, *, context: str = "") -> list[Candidate]:
+        found = [
+            c
+            for c in self.base.link(text, context=context)
+            if c.credit_code not in self.changed_codes
+        ]
         if self.changed is not None:
-            found.extend(self.changed.link(text))
+            found.extend(self.changed.link(text, context=context))
         return found
 
     def known_as(self, name: str) -> list[str]:
@@ -168,12 +172,13 @@ def closest_names(name: str, *, limit: int, min_score: float) -> list[tuple[str,
     return [] if linker is None else linker.closest_names(name, limit=limit, min_score=min_score)
 
 
-def employer_mentions(text: str, *, limit: int = 5) -> list[Candidate]:
-    """Registered enterprises the text speaks of, most confident first."""
+def employer_mentions(text: str, *, limit: int = 5, context: str = "") -> list[Candidate]:
+    """Registered enterprises the text speaks of, most confident first; `context` (the
+    caller's district or street, say) ranks the firms that share a trade name."""
     linker = registry_linker()
     if linker is None or not text.strip():
         return []
-    return best_per_enterprise(linker.link(text), limit=limit)
+    return best_per_enterprise(linker.link(text, context=context), limit=limit)
 
 
 def best_per_enterprise(candidates: Iterable[Candidate], *, limit: int) -> list[Candidate]:

@@ -312,13 +312,20 @@ class Linker:
 
     # --- linking -------------------------------------------------------------------------
 
-    def link(self, text: str) -> list[Candidate]:
+    def link(self, text: str, *, context: str = "") -> list[Candidate]:
         """Every candidate of every mention, by position, most likely first at each."""
-        return [candidate for mention in self.mentions(text) for candidate in mention.candidates]
+        return [
+            candidate
+            for mention in self.mentions(text, context=context)
+            for candidate in mention.candidates
+        ]
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, *, context: str = "") -> list[Mention]:
+        """The enterprises `text` names, by position. `context` is what else is known of the
+        writer (at intake, the caller's district or street): its place and industry words rank
+        the firms sharing a trade name as the text's own do."""
         folded = normalise_keep(text)
-        chosen = self._exact_matches(folded)
+        chosen = self._exact_matches(folded, normalise_keep(context))
         chosen = self._add_near_misses(folded, chosen)
         mentions = []
         for start, end, candidates in sorted(chosen, key=lambda match: match[0]):
@@ -338,20 +345,25 @@ class Linker:
             mentions.append(Mention(start, end, text[start:end], ranked_tuple))
         return mentions
 
-    def _exact_matches(self, folded: str) -> list[tuple[int, int, list[Candidate]]]:
+    def _exact_matches(self, folded: str, context: str) -> list[tuple[int, int, list[Candidate]]]:
         found = []
-        for start, end, form in self._forms.find(folded):
-            aliases = self._aliases_of(form)
+        forms = self._forms
+        for start, end, form in forms.find(folded):
             if ANONYMISED.search(folded[max(0, start - 2) : start]):
                 continue
-            bare_trade_name = aliases[0].kind == TRADE and aliases[0].confidence == 0.0
+            first = int(forms.alias_starts[form])
+            bare_trade_name = (
+                KIND_CODES[int(forms.alias_kinds[first])] == TRADE
+                and float(forms.alias_confidences[first]) == 0.0
+            )
             if bare_trade_name and end - start < 3 and not _TRADE_ENDING.match(folded, end):
                 # A bare trade name: a firm only where a company ending follows (国联公司),
                 # else, three characters or more, a weak candidate; two bare characters are
                 # as likely a word (国联 in 中国联通).
                 continue
-            share = 1.0 / int(self._forms.entry_counts[form]) ** 0.5
-            candidates, start = self._candidates_at(folded, start, end, aliases, share)
+            aliases = self._aliases_of(form)
+            share = 1.0 / int(forms.entry_counts[form]) ** 0.5
+            candidates, start = self._candidates_at(folded, start, end, aliases, share, context)
             if candidates and candidates[0].match_kind in (FUZZY, SHORT, TRADE):
                 # 鑫源物流公司: a name without its legal form followed by a shorter one.
                 legal_form = _ANCHOR.match(folded, end)
@@ -361,7 +373,13 @@ class Linker:
         return _non_overlapping(found)
 
     def _candidates_at(
-        self, folded: str, start: int, end: int, aliases: list[_Alias], share: float
+        self,
+        folded: str,
+        start: int,
+        end: int,
+        aliases: list[_Alias],
+        share: float,
+        context: str = "",
     ) -> tuple[list[Candidate], int]:
         """Candidates for one matched form; a region written before it extends the match."""
         candidates = []
@@ -374,7 +392,7 @@ class Linker:
                 if _COMPANY_CONTEXT.match(folded[end : end + 4]):
                     confidence += 0.15
             elif alias.kind == TRADE:
-                confidence = self._trade_confidence(folded, start, end, alias, share)
+                confidence = self._trade_confidence(folded, start, end, alias, share, context)
                 candidates.append(Candidate(code, name, "", start, end, TRADE, confidence))
                 continue
             if alias.region and folded[max(0, start - len(alias.region)) : start] == alias.region:
@@ -395,7 +413,7 @@ class Linker:
         return candidates, new_start
 
     def _trade_confidence(
-        self, folded: str, start: int, end: int, alias: _Alias, share: float
+        self, folded: str, start: int, end: int, alias: _Alias, share: float, context: str
     ) -> float:
         """A trade name met in a text: 0.8 with its industry words, 0.75 with a company
         ending, else 0.35 (a candidate only), shared among the firms bearing it; among those,
@@ -408,7 +426,7 @@ class Linker:
             base = 0.35
         place = self._places[int(self._place_ids[alias.entry])]
         industry = self._industries[int(self._industry_ids[alias.entry])]
-        outside = folded[:start] + " " + folded[end:]
+        outside = f"{folded[:start]} {folded[end:]} {context}"
         cues = sum(
             1
             for words in (place, industry if not alias.confidence else "")
