@@ -1,6 +1,5 @@
 """Organisation extraction (机构名识别): company, government and organisation spans in Chinese
-text, from a CRF tagger trained on CLUENER2020 (news) and Weibo NER (posts) and shipped with
-the package."""
+text, from a CRF tagger trained on CLUENER2020 and shipped with the package."""
 
 from __future__ import annotations
 

@@ -162,11 +162,6 @@ class Command(LaborwatchCommand):
             help=_("CLUENER2020 train.json (JSON lines)."),
         )
         train_orgs.add_argument(
-            "--weibo",
-            type=existing_file,
-            help=_("Also the Weibo NER corpus's train split (weiboNER.conll.train)."),
-        )
-        train_orgs.add_argument(
             "--out", type=Path, help=_("Model file (default: the shipped model file).")
         )
 
@@ -282,16 +277,12 @@ class Command(LaborwatchCommand):
         report = evaluate(corpus, model or TRIAGE_MODEL_FILE, manifest or MANIFEST_FILE, checks)
         self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
 
-    def train_orgs(
-        self, *, data: Path, weibo: Path | None, out: Path | None, **options: Any
-    ) -> None:
-        from laborwatch.text.org_training import CRF_PARAMS, read_cluener, read_weibo_ner, train
+    def train_orgs(self, *, data: Path, out: Path | None, **options: Any) -> None:
+        from laborwatch.text.org_training import CRF_PARAMS, read_cluener, train
         from laborwatch.text.orgs import MODEL_FILE
 
         try:
             examples = read_cluener(data)
-            if weibo is not None:
-                examples += read_weibo_ner(weibo)
         except (ValueError, KeyError) as error:
             message = _("Cannot train on %(path)s: %(error)s")
             raise CommandError(message % {"path": data, "error": error}) from error
