@@ -141,6 +141,7 @@ def serve(args: argparse.Namespace) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     if args.serve == "open":
         linker = Linker.open(args.index)
+        linker.warm()  # as a starting server does (config.serve.warm_link_index)
     else:
         registry = made_up_registry(args.size) if args.registry is None else None
         linker = Linker(registry or read_registry(args.registry))

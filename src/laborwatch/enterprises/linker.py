@@ -141,6 +141,7 @@ def _changed_since(linker: Linker) -> QuerySet[Enterprise]:
 
 def _load() -> RegistryIndex:
     base = _open_or_build()
+    base.warm()
     changed = _changed_since(base)
     if changed.count() > MAX_CHANGED_ROWS:
         build_registry_index()

@@ -230,6 +230,29 @@ class Linker:
         linker._attach(*open_arrays(folder))
         return linker
 
+    def warm(self) -> None:
+        """Read the pages that every text's search touches (the forms' hashes, lengths, texts
+        and aliases) into this process, so the first text after opening is as fast as the rest.
+        The pages are the page cache's, shared by every process that maps the same files."""
+        forms = self._forms
+        hot = [
+            forms.hashes,
+            forms.lengths,
+            forms.entry_counts,
+            forms.first_pairs,
+            forms.first_pair_longest,
+            forms.texts.data,
+            forms.texts.offsets,
+            forms.alias_starts,
+            forms.alias_entries,
+            forms.alias_kinds,
+            forms.alias_confidences,
+            forms.alias_regions,
+        ]
+        for array in hot:
+            # One element a page is enough to bring the page in; the copy is a few kB.
+            np.array(array[:: max(1, 4096 // array.itemsize)])
+
     def save(self, folder: Path, **meta: Any) -> None:
         """Write the index to `folder` (replaced whole), with `meta` kept beside it."""
         save_arrays(folder, self._arrays, {**self.meta, **meta})
