@@ -20,6 +20,12 @@ PASSWORD = "test-password-123"
 
 
 @pytest.fixture(autouse=True)
+def _own_link_index(settings, tmp_path) -> None:
+    """The registry's linking index on disk belongs to the test's own registry."""
+    settings.LINK_INDEX_DIR = tmp_path / "link_index"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     """PBKDF2 with Django's default iterations costs ~0.3 s a user; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +19,12 @@ from typing import TypeVar
 
 import pytest
 
-from laborwatch.config.serve import SweepProcess, gunicorn_application
+from laborwatch.config.serve import (
+    SweepProcess,
+    gunicorn_application,
+    warm_link_index,
+    warm_worker,
+)
 
 COMMAND = [sys.executable, "-m", "laborwatch.cli"]
 T = TypeVar("T")
@@ -34,6 +40,20 @@ def test_gunicorn_runs_the_processes_asked_for_with_8_threads_each() -> None:
     assert (config.preload_app, config.graceful_timeout, config.accesslog) == (False, 30, None)
     assert config.control_socket_disable is True
     assert (config.when_ready, config.on_exit) == (sweep.start, sweep.stop)
+    assert config.post_worker_init == warm_worker
+
+
+def test_a_starting_process_opens_the_link_index_in_the_background(monkeypatch) -> None:
+    opened = []
+    monkeypatch.setattr(
+        "laborwatch.enterprises.linker.registry_linker",
+        lambda: opened.append(threading.current_thread().name),
+    )
+    warm_link_index()
+    for thread in threading.enumerate():
+        if thread.name == "link-index":
+            thread.join(timeout=10)
+    assert opened == ["link-index"]
 
 
 def test_an_ipv6_host_is_bound_in_brackets() -> None:

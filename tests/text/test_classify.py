@@ -89,7 +89,7 @@ def test_rules_on_the_curated_development_messages():
 def test_module_level_classify_uses_the_default_classifier():
     prediction = classify(MIGRANT_ARREARS)
     assert prediction.category == "WAGE.ARREARS.MIGRANT"
-    assert prediction.source == "rules+model"
+    assert prediction.source == "rules+model+triage"
 
 
 def _toy_cases() -> list[LabelledText]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from laborwatch.text.link import FORMER, FULL, FUZZY, SHORT, Linker
+from laborwatch.text.link import FORMER, FULL, FUZZY, SHORT, TRADE, Linker
 from laborwatch.text.registry import read_registry
 
 
@@ -16,8 +16,8 @@ def linker(registry_rows) -> Linker:
     return Linker.from_rows(registry_rows)
 
 
-def only_mention(linker: Linker, text: str):
-    mentions = linker.mentions(text)
+def only_mention(linker: Linker, text: str, *, context: str = ""):
+    mentions = linker.mentions(text, context=context)
     assert len(mentions) == 1, mentions
     mention = mentions[0]
     assert text[mention.start : mention.end] == mention.text
@@ -206,3 +206,77 @@ def test_closest_names_compares_names_sharing_a_piece_of_the_told_one():
     assert [(code, name) for code, name, _ in found] == [("A", "青岛鑫瑞泰建筑工程有限公司")]
     assert found[0][2] == pytest.approx(92.3, abs=0.1)
     assert linker.closest_names("毫不相干", limit=5, min_score=80) == []
+
+
+TRADE_REGISTRY = [
+    {"credit_code": "91450200MA5K0GL01A", "name": "柳州国联运输集团有限公司"},
+    {"credit_code": "91370200MA3K0GL02B", "name": "青岛国联物流有限公司"},
+    {"credit_code": "91370200MA3K0ZX03C", "name": "青岛中兴达机械制造有限公司"},
+    {"credit_code": "91370200MA3K0LT04D", "name": "中国联合网络通信有限公司青岛市分公司"},
+]
+
+
+@pytest.fixture
+def trade_linker() -> Linker:
+    return Linker.from_rows(TRADE_REGISTRY)
+
+
+def test_trade_name_with_industry_links_the_firm(trade_linker):
+    mention = only_mention(trade_linker, "我在国联运输开货车，老板欠了三个月运费")
+    assert mention.text == "国联运输"
+    assert [(c.credit_code, c.match_kind, c.confidence) for c in mention.candidates] == [
+        ("91450200MA5K0GL01A", TRADE, 0.8)
+    ]
+
+
+def test_unique_trade_name_with_company_ending_links_the_firm(trade_linker):
+    mention = only_mention(trade_linker, "中兴达公司拖欠我们工资")
+    assert mention.text == "中兴达公司"
+    assert [(c.credit_code, c.match_kind, c.confidence) for c in mention.candidates] == [
+        ("91370200MA3K0ZX03C", TRADE, 0.75)
+    ]
+
+
+def test_shared_trade_name_returns_every_firm_with_an_ambiguous_confidence(trade_linker):
+    mention = only_mention(trade_linker, "国联公司拖欠工资两个月")
+    assert mention.text == "国联公司"
+    assert sorted((c.credit_code, c.confidence) for c in mention.candidates) == [
+        ("91370200MA3K0GL02B", 0.53),
+        ("91450200MA5K0GL01A", 0.53),
+    ]
+
+
+def test_the_place_in_the_text_ranks_the_firm_of_that_place_first(trade_linker):
+    mention = only_mention(trade_linker, "柳州的国联公司拖欠工资两个月")
+    assert [(c.credit_code, c.confidence) for c in mention.candidates] == [
+        ("91450200MA5K0GL01A", 0.63),
+        ("91370200MA3K0GL02B", 0.53),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我在国联上班",  # two bare characters: as likely a word
+        "中国联通营业厅的人态度很差",  # 国联 inside 中国联通
+        "某某运输公司拖欠工资",
+        "X公司拖欠工资",
+    ],
+)
+def test_bare_short_trade_names_and_withheld_names_are_not_linked(trade_linker, text):
+    assert trade_linker.mentions(text) == []
+
+
+def test_traditional_characters_link_with_offsets_of_the_text(trade_linker):
+    text = "我們在國聯運輸上班"
+    mention = only_mention(trade_linker, text)
+    assert (mention.start, mention.end, mention.text) == (3, 7, "國聯運輸")
+    assert mention.best.credit_code == "91450200MA5K0GL01A"
+
+
+def test_the_callers_context_ranks_the_firm_of_its_place_first(trade_linker):
+    mention = only_mention(trade_linker, "国联公司拖欠工资两个月", context="柳州市城中区")
+    assert [(c.credit_code, c.confidence) for c in mention.candidates] == [
+        ("91450200MA5K0GL01A", 0.63),
+        ("91370200MA3K0GL02B", 0.53),
+    ]

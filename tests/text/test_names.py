@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from laborwatch.text.names import (
+    NameParts,
     core_name,
     is_anonymised,
     is_described_not_named,
+    name_parts,
     normalise,
     normalise_keep,
     strip_legal_form,
@@ -95,3 +97,28 @@ def test_place_name():
     assert is_place_name("山东")
     assert is_place_name("青岛市黄岛区")
     assert not is_place_name("山东鑫源")
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("柳州国联运输集团有限公司", ("柳州", "国联", "运输", "集团有限公司")),
+        ("深圳市腾讯计算机系统有限公司", ("深圳市", "腾讯", "计算机系统", "有限公司")),
+        ("携程计算机技术（上海）有限公司", ("上海", "携程", "计算机技术", "有限公司")),
+        ("青岛市黄岛区宏远建筑劳务有限公司", ("青岛市黄岛区", "宏远", "建筑劳务", "有限公司")),
+        ("银川新华百货股份有限公司", ("银川", "新华", "百货", "股份有限公司")),
+        ("海尔集团公司", ("", "海尔", "", "集团公司")),
+        # Two characters stay a trade name even where they read as an industry: 中运 物流.
+        ("中运物流有限公司", ("", "中运", "物流", "有限公司")),
+        ("李沧万家福超市", ("李沧", "万家福", "超市", "")),
+        ("國聯運輸集團有限公司", ("", "国联", "运输", "集团有限公司")),
+    ],
+)
+def test_name_parts_of_registered_names(name, parts):
+    assert name_parts(name) == NameParts(*parts)
+
+
+def test_traditional_characters_fold_to_simplified_keeping_offsets():
+    text = "我在國聯運輸上班"
+    assert normalise_keep(text) == "我在国联运输上班"
+    assert len(normalise_keep(text)) == len(text)

@@ -15,9 +15,17 @@ from laborwatch.text.org_training import (
     cross_validate,
     fold_indices,
     read_cluener,
+    read_weibo_ner,
     train,
 )
-from laborwatch.text.orgs import MODEL_FILE, OrgTagger, chunk_offsets, extract_orgs, spans_from_tags
+from laborwatch.text.orgs import (
+    MODEL_FILE,
+    OrgTagger,
+    chunk_offsets,
+    extract_orgs,
+    spans_from_tags,
+    tagging_text,
+)
 
 CLUENER_LINES = [
     {
@@ -141,3 +149,34 @@ def test_shipped_model_offsets_hold_in_a_long_message():
     companies = [span for span in spans if span.kind == "company"]
     assert [span.text for span in companies] == ["青岛顺达建筑工程有限公司"]
     assert companies[0].start == len(prefix) + 2
+
+
+def test_the_tagger_reads_posts_with_links_blanked_and_traditional_folded():
+    post = "謝謝瀋陽皇朝萬鑫酒店的感動http://t.cn/zQnHBKD"
+    read = tagging_text(post)
+    assert read == "谢谢沈阳皇朝万鑫酒店的感动" + " " * len("http://t.cn/zQnHBKD")
+    assert len(read) == len(post)
+
+
+def test_spans_found_in_traditional_text_quote_the_text_as_written():
+    post = "我在瀋陽皇朝萬鑫酒店打工，老闆拖欠工資三個月了"
+    for span in extract_orgs(post):
+        assert post[span.start : span.end] == span.text
+    assert "zQnHBKD" not in [span.text for span in extract_orgs("快来看http://t.cn/zQnHBKD")]
+
+
+WEIBO_LINES = (
+    "我\tO\n在\tO\n@\tO\n聚\tB-ORG.NAM\n美\tI-ORG.NAM\n优\tI-ORG.NAM\n品\tI-ORG.NAM\n"
+    "买\tO\n李\tB-PER.NAM\n开\tI-PER.NAM\n复\tI-PER.NAM\n\n"
+    "公\tB-ORG.NOM\n司\tI-ORG.NOM\n好\tO\n"
+)
+
+
+def test_weibo_ner_posts_keep_named_organisations_only(tmp_path: Path):
+    path = tmp_path / "weiboNER.conll.train"
+    path.write_text(WEIBO_LINES, encoding="utf-8")
+    examples = read_weibo_ner(path)
+    assert [(e.text, e.spans) for e in examples] == [
+        ("我在@聚美优品买李开复", ((3, 7, "organization"),)),
+        ("公司好", ()),
+    ]

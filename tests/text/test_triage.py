@@ -25,8 +25,10 @@ from laborwatch.text.triage import (
     Calibration,
     LaborTriage,
     binary_scores,
+    default_triage_file,
     expected_calibration_error,
     reliability_table,
+    site_triage_file,
 )
 from laborwatch.text.triage_corpus import (
     RealText,
@@ -296,12 +298,26 @@ def test_train_and_evaluate_triage_on_a_corpus_folder(tmp_path: Path, monkeypatc
     assert report["written_here_development_aid_only"]["test_is_labor"]["texts"] == 50
 
 
-def test_the_default_classifier_leaves_the_triage_out():
-    """A plain wage-arrears message that the triage refuses (its recall on hotline-like text is
-    too low for intake) is read as wage arrears by the default classifier."""
+def test_the_default_classifier_decides_labour_with_the_triage():
+    """A plain wage-arrears message (the triage refused it before it learnt from real
+    consultations and posts) is read as wage arrears, the triage saying labour; a complaint
+    about a neighbourhood's property management is refused."""
     text = "自2026年8月起工资一直未发放，共计15700元"
-    assert triaged().classify(text).is_labor is False
     prediction = classify(text)
     assert (prediction.category, prediction.is_labor) == ("WAGE.ARREARS.STAFF", True)
-    assert prediction.source == "rules+model"
-    assert prediction.labor_probability is None
+    assert prediction.source == "rules+model+triage"
+    assert prediction.labor_probability is not None
+    assert prediction.labor_probability >= default_triage().threshold
+    title, text = NOT_LABOUR["housing complaint"]
+    refused = classify(text, title)
+    assert (refused.category, refused.is_labor) == (NON_LABOR, False)
+    assert refused.source == "rules+model+triage"
+
+
+def test_a_site_triage_in_the_data_dir_takes_precedence(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("LABORWATCH_DATA_DIR", str(tmp_path))
+    assert default_triage_file() == TRIAGE_MODEL_FILE
+    site = site_triage_file()
+    site.parent.mkdir(parents=True)
+    site.write_bytes(TRIAGE_MODEL_FILE.read_bytes())
+    assert default_triage_file() == site == tmp_path / "text" / "labor_triage.npz"

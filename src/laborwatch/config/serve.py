@@ -58,6 +58,32 @@ def _sweep_forever(interval: float, stop: _Stop) -> None:
             close_old_connections()
 
 
+def warm_link_index() -> None:
+    """Open the registry's linking index (building it if there is none) in the background as
+    a process starts, so that the first push after a start finds it open; the server serves
+    meanwhile."""
+
+    def warm() -> None:
+        from django.db import connections
+
+        from laborwatch.enterprises.linker import registry_linker
+
+        try:
+            registry_linker()
+        except Exception:
+            # The first push opens it instead; the failure is logged with its traceback.
+            logger.exception("Opening the registry's linking index failed")
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=warm, daemon=True, name="link-index").start()
+
+
+def warm_worker(worker: Any) -> None:
+    """gunicorn's post_worker_init hook: each worker opens the linking index as it starts."""
+    warm_link_index()
+
+
 def serve(*, host: str, port: int, threads: int = THREADS, processes: int = 1) -> None:
     interval = float(os.environ.get("LABORWATCH_SWEEP_SECONDS", "300"))
     if processes > 1:
@@ -65,6 +91,7 @@ def serve(*, host: str, port: int, threads: int = THREADS, processes: int = 1) -
         return
     from laborwatch.config.wsgi import application
 
+    warm_link_index()
     stop = threading.Event()
     if interval > 0:
         threading.Thread(
@@ -131,6 +158,7 @@ def gunicorn_application(
             for name, value in options.items():
                 self.cfg.set(name, value)
             self.cfg.set("when_ready", sweep.start)
+            self.cfg.set("post_worker_init", warm_worker)
             self.cfg.set("on_exit", sweep.stop)
 
         def load(self) -> Any:

@@ -18,6 +18,8 @@ from laborwatch.lib.secrets import load_or_create_secret
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LABORWATCH_DATA_DIR", "var")).resolve()
+# The registry's linking index, built once and opened memory-mapped by every process.
+LINK_INDEX_DIR = DATA_DIR / "text" / "link_index"
 
 DEBUG = os.environ.get("LABORWATCH_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("SECRET_KEY") or load_or_create_secret(DATA_DIR / "secret_key")

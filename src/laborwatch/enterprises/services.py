@@ -12,7 +12,7 @@ from django.db import transaction
 
 from laborwatch.core.audit import changed_fields, record_event
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.enterprises.linker import forget_registry
+from laborwatch.enterprises.linker import build_registry_index, forget_registry
 from laborwatch.enterprises.models import Enterprise, build_search_text
 from laborwatch.lib.codes import normalize_code
 
@@ -162,8 +162,11 @@ def enterprises_bulk_load(
     with transaction.atomic():
         Enterprise.objects.bulk_create(pending, batch_size=batch_size)
         result.created = len(pending)
-        # The text linker of this process must see the change (see enterprises.linker).
+        # The text linker of this process must see the change (see enterprises.linker); a
+        # load rebuilds the index on disk that every process opens.
         forget_registry()
+        if pending:
+            transaction.on_commit(build_registry_index)
         record_event(
             actor=actor,
             action="enterprise.bulk_load",

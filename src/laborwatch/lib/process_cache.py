@@ -19,15 +19,17 @@ states its age bound, and each use says why that bound is safe:
 - SLA policies (`cases.sla`, 60 s) and calendar overrides (`core.calendar`, 5 min): they set
   the deadlines of cases received afterwards; an administrator's change applies everywhere
   within that time, which deadlines counted in hours and working days do not notice.
-- The registry's linking index (`enterprises.linker`, 10 min): it only proposes enterprises;
-  every proposal is checked against the registry as it is now before it is used.
+- The registry's linking index (`enterprises.linker`, 10 min): the index on disk, opened
+  memory-mapped, and the enterprises changed since it was built; it only proposes
+  enterprises, and every proposal is checked against the registry as it is now before it is
+  used.
 - The registry's totals on the dashboard (`dashboard.figures`, 10 min): enterprises and
   workers under monitoring, stock figures that daily registry loads change.
 
 Why not Django's cache framework: its process-local backend (locmem) pickles every value on
-every read, which the linking index (an automaton and a TF-IDF matrix over the whole
-registry) cannot afford; its shared backends cost a round trip to the database or a file per
-read, as much as the reads they would save, and Redis or memcached are not on a laptop.
+every read, which the linking index (arrays over the whole registry) cannot afford; its
+shared backends cost a round trip to the database or a file per read, as much as the reads
+they would save, and Redis or memcached are not on a laptop.
 Constants that never change while a process runs (package data, trained models) use
 `functools.cache` instead; they are not derived from the database and need no forgetting.
 """

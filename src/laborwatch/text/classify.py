@@ -1,6 +1,6 @@
 """Demand classification (诉求分类): lexicon rules from day one, blended with a model trained
-on the centre's own labelled cases as they accumulate; where a labour triage model is given, it
-decides labour or not (calibrated on real public text) and the blend picks the category."""
+on the centre's own labelled cases as they accumulate; the labour triage (calibrated on real
+public text) decides labour or not and the blend picks the category."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from laborwatch.text.demand_model import DemandModel, default_model_file, model_
 from laborwatch.text.lexicon import leaf_scores
 from laborwatch.text.ngram_counts import Cells, SharedTable
 from laborwatch.text.taxonomy import NON_LABOR, categories, label
-from laborwatch.text.triage import LaborTriage, rule_features
+from laborwatch.text.triage import LaborTriage, default_triage_file, rule_features
 
 # Below this lexicon score no labour matter is clearly raised: the message is not labour.
 MIN_LABOR_SCORE = 2.0
@@ -193,13 +193,12 @@ def _top(distribution: dict[str, float]) -> tuple[str, float]:
 
 @cache
 def default_classifier() -> DemandClassifier:
-    """The rules blended with the demand model. The labour triage (text/triage.py) is not in
-    the default: on hotline text it refuses plain wage-arrears messages (自2026年8月起工资一直
-    未发放 reads 0.19 against its threshold 0.32) and on a city message board it finds half the
-    labour messages, so it is used only when asked for (`laborwatch text classify --triage`)."""
-    return DemandClassifier.from_model_file(default_model_file())
+    """The rules blended with the demand model, the labour triage (text/triage.py, learnt from
+    real public text) deciding labour or not. A deployment's own triage file in the data dir
+    (`$LABORWATCH_DATA_DIR/text/labor_triage.npz`) takes precedence over the shipped one."""
+    return DemandClassifier.from_model_file(default_model_file(), default_triage_file())
 
 
 def classify(text: str, title: str | None = None) -> Prediction:
-    """The demand category of a citizen's message, with the default rules and model."""
+    """The demand category of a citizen's message, with the default rules, model and triage."""
     return default_classifier().classify(text, title)

@@ -7,6 +7,9 @@ write it shorter: without the region, without the legal form, or the trade name 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 # Longest first, so that 股份有限公司 is stripped whole rather than as 公司.
 LEGAL_FORMS = tuple(
@@ -219,8 +222,18 @@ INDUSTRY_WORDS = [
 INDUSTRY = re.compile("|".join(sorted(INDUSTRY_WORDS, key=len, reverse=True)))
 # A company spoken of, not named: 一家物业公司, 我们公司, 这个厂.
 _DESCRIBED = re.compile(r"一家|这家|那家|该|我们|我|你们|他们|请问|这个|那个|本|原|所在|小|大")
+_TRADITIONAL_FILE = Path(__file__).resolve().parent / "data" / "traditional_simplified.tsv"
+
+
+def _traditional_to_simplified() -> dict[str, str]:
+    """國 → 国, 聯 → 联 …: one character for one (OpenCC's t2s, see the data README)."""
+    with _TRADITIONAL_FILE.open(encoding="utf-8") as handle:
+        return dict(line.rstrip("\n").split("\t") for line in handle if "\t" in line)
+
+
 _FOLD = str.maketrans(
     {
+        **_traditional_to_simplified(),
         **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)},
         "【": "[",
         "】": "]",
@@ -229,8 +242,17 @@ _FOLD = str.maketrans(
 )
 
 
+_TRADITIONAL = str.maketrans(_traditional_to_simplified())
+
+
+def fold_traditional(text: str) -> str:
+    """Traditional characters to simplified, one for one (offsets kept)."""
+    return text.translate(_TRADITIONAL)
+
+
 def normalise(text: str) -> str:
-    """Full-width letters and digits to half-width, one kind of bracket, no spaces.
+    """Full-width letters and digits to half-width, traditional characters to simplified, one
+    kind of bracket, no spaces.
 
     The result keeps the length of `text` except for removed whitespace; see `normalise_keep`
     when offsets must be preserved.
@@ -287,3 +309,95 @@ def is_described_not_named(mention: str) -> bool:
         rest = _DESCRIBED.sub("", mention)
         return not INDUSTRY.sub("", strip_legal_form(strip_region(rest)))
     return not INDUSTRY.sub("", core_name(mention))
+
+
+# --- the parts of a registered name ------------------------------------------------------
+
+_VOCABULARY_DIR = Path(__file__).resolve().parent / "data" / "company_names"
+# A trade name keeps at least this many characters: 国联运输 is 国联 + 运输, 中运 stays whole.
+MIN_TRADE_NAME = 2
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A registered name read as [place][trade name][industry][legal form] (行政区划, 字号,
+    行业, 组织形式): 柳州国联运输集团有限公司 → 柳州 | 国联 | 运输 | 集团有限公司."""
+
+    place: str
+    trade_name: str
+    industry: str
+    legal_form: str
+
+
+def _words(file_name: str) -> frozenset[str]:
+    with (_VOCABULARY_DIR / file_name).open(encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if len(line.strip()) >= 2)
+
+
+@cache
+def _place_words() -> tuple[frozenset[str], int]:
+    """China's provinces, cities, counties and districts (companynameparser's list), with and
+    without their 省/市/区/县 ending, and this city's own."""
+    places = set(_words("places.txt")) | set(_PLACES)
+    places |= {place + ending for place in _PLACES for ending in ("省", "市", "区", "县")}
+    return frozenset(places), max(map(len, places))
+
+
+@cache
+def _industry_words() -> tuple[frozenset[str], int]:
+    """Industry words (行业表述): companynameparser's list and the ones named above, less
+    the legal-form words."""
+    words = (set(_words("industries.txt")) | set(INDUSTRY_WORDS)) - {
+        "集团",
+        "控股",
+        "股份",
+        "有限",
+        "责任",
+        "公司",
+        "中国",
+        "青岛",
+    }
+    return frozenset(words), max(map(len, words))
+
+
+def _legal_form_of(name: str) -> str:
+    for form in _FORMS_BY_LAST.get(name[-1:], ()):
+        if name.endswith(form) and len(name) > len(form) + 1:
+            return form
+    return ""
+
+
+def name_parts(name: str) -> NameParts:
+    """Place, trade name, industry and legal form of a registered name: the longest place
+    words from the start, the legal form from the end, then industry words from the end of
+    what is left, as long as a trade name of two characters or more remains."""
+    rest = normalise(name)
+    legal_form = _legal_form_of(rest)
+    rest = rest[: len(rest) - len(legal_form)]
+    bracketed = re.fullmatch(r"(.+?)\(([^()]+)\)", rest)  # 国联运输(柳州): a place in brackets
+    place = ""
+    if bracketed and _is_place(bracketed.group(2)):
+        rest, place = bracketed.group(1), bracketed.group(2)
+    places, longest_place = _place_words()
+    while True:
+        for length in range(min(longest_place, len(rest) - MIN_TRADE_NAME), 1, -1):
+            if rest[:length] in places:
+                place, rest = place + rest[:length], rest[length:]
+                break
+        else:
+            break
+    industries, longest_industry = _industry_words()
+    industry = ""
+    while True:
+        for length in range(min(longest_industry, len(rest) - MIN_TRADE_NAME), 1, -1):
+            if rest[-length:] in industries:
+                industry, rest = rest[-length:] + industry, rest[:-length]
+                break
+        else:
+            break
+    return NameParts(place=place, trade_name=rest, industry=industry, legal_form=legal_form)
+
+
+def _is_place(text: str) -> bool:
+    places, _ = _place_words()
+    return text in places or is_place_name(text)

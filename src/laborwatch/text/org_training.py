@@ -13,7 +13,7 @@ from pathlib import Path
 import pycrfsuite
 
 from laborwatch.text.org_features import char_features
-from laborwatch.text.orgs import ORG_KINDS, OrgTagger, spans_from_tags
+from laborwatch.text.orgs import ORG_KINDS, OrgTagger, spans_from_tags, tagging_text
 
 SEED = 20200101
 CRF_PARAMS: dict[str, float | int | bool] = {
@@ -86,7 +86,7 @@ def train(
     trainer = _ProgressTrainer(on_iteration)
     for example in examples:
         if example.text:
-            trainer.append(char_features(example.text), bio_tags(example))
+            trainer.append(char_features(tagging_text(example.text)), bio_tags(example))
     trainer.set_params({**CRF_PARAMS, **(params or {})})
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
@@ -221,3 +221,29 @@ def cross_validate(
     for scores in per_fold:
         pooled.merge(scores)
     return pooled, per_fold
+
+
+def read_weibo_ner(path: Path, kinds: Iterable[str] = ("ORG.NAM",)) -> list[Example]:
+    """The Weibo NER corpus (one character and its BIO tag a line, a blank line between posts;
+    a few emoji stored as broken UTF-8, read as U+FFFD): each post with the spans of `kinds`,
+    labelled "organization"."""
+    wanted = frozenset(kinds)
+    examples: list[Example] = []
+    characters: list[str] = []
+    tags: list[str] = []
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for line in [*handle, "\n"]:
+            parts = line.rstrip("\n").split("\t")
+            if parts[0]:
+                characters.append(parts[0][0])
+                tags.append(parts[1] if len(parts) > 1 else "O")
+                continue
+            if characters:
+                kept = [tag if tag[2:] in wanted else "O" for tag in tags]
+                text = "".join(characters)
+                spans = tuple(
+                    (start, end, "organization") for start, end, _ in spans_from_tags(text, kept)
+                )
+                examples.append(Example(text=text, spans=spans))
+                characters, tags = [], []
+    return examples

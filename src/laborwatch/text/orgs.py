@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from laborwatch.text.names import is_described_not_named
+from laborwatch.text.names import fold_traditional, is_described_not_named
 from laborwatch.text.org_features import char_features
 
 ORG_KINDS = ("company", "government", "organization")
@@ -21,6 +21,14 @@ MODEL_FILE = Path(__file__).resolve().parent / "models" / "orgs.crfsuite"
 _CHUNK = 80
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 _CLAUSE_END = re.compile(r"[，,、 ]+")
+# Links in posts (http://t.cn/zQnHBKD): letters the tagger would read as a name.
+_URL = re.compile(r"(?:https?://|www\.)[!-~]*", re.IGNORECASE)
+
+
+def tagging_text(text: str) -> str:
+    """What the tagger reads of a text, offsets kept: traditional characters as simplified
+    (posts from Hong Kong and Taiwan: 瀋陽皇朝萬鑫酒店) and links blanked."""
+    return _URL.sub(lambda link: " " * len(link.group()), fold_traditional(text))
 
 
 @dataclass(frozen=True)
@@ -104,8 +112,9 @@ class OrgTagger:
 
     def extract(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        for start, end in chunk_offsets(text):
-            piece = text[start:end]
+        read = tagging_text(text)
+        for start, end in chunk_offsets(read):
+            piece = read[start:end]
             for span_start, span_end, label in spans_from_tags(piece, self.tag(piece)):
                 if label not in self.kinds:
                     continue
@@ -117,14 +126,8 @@ class OrgTagger:
                     continue
                 if label == "company" and is_described_not_named(span_text[left:right]):
                     continue
-                spans.append(
-                    Span(
-                        start=start + span_start + left,
-                        end=start + span_start + right,
-                        text=span_text[left:right],
-                        kind=label,
-                    )
-                )
+                first, last = start + span_start + left, start + span_start + right
+                spans.append(Span(start=first, end=last, text=text[first:last], kind=label))
         return spans
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,19 @@ from laborwatch.text.ngram_counts import Cells
 from laborwatch.text.taxonomy import NON_LABOR
 
 TRIAGE_MODEL_FILE = Path(__file__).resolve().parent / "models" / "labor_triage.npz"
+
+
+def site_triage_file() -> Path:
+    """Where a deployment keeps a triage retrained on its own corpus (`train-triage --out`)."""
+    return Path(os.environ.get("LABORWATCH_DATA_DIR", "var")) / "text" / "labor_triage.npz"
+
+
+def default_triage_file() -> Path:
+    """The site's retrained triage if there is one, else the one shipped with us."""
+    site = site_triage_file()
+    return site if site.exists() else TRIAGE_MODEL_FILE
+
+
 LABOUR = "labour"
 OTHER = "other"
 TEXT_MODEL_PREFIX = "text_"
@@ -54,6 +68,12 @@ class LaborTriage:
     calibration: Calibration
     threshold: float
     info: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def precise_threshold(self) -> float:
+        """A higher cut, chosen on dev for precision 0.90 (for lists that want few false
+        alarms, such as the opinion list); the F1 threshold where the model has none."""
+        return float(self.info.get("precise_threshold", self.threshold))  # type: ignore[arg-type]
 
     def raw_scores(
         self,

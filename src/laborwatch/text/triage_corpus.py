@@ -153,6 +153,9 @@ _LABOUR_NEWS_WORDS = re.compile(
     r"工资|薪|社保|养老|退休|公积金|工伤|劳动|就业|失业|招聘|裁员|加班|农民工|员工|职工|"
     r"辞退|离职|打工|上班|骑手|快递员|外卖小哥"
 )
+# A consultation naming one of these statutes (or the words of a labour dispute, in an answer
+# that names no statute) is about labour.
+_LABOUR_ANSWER_WORDS = re.compile(r"劳动仲裁|劳动争议|劳动合同|用人单位|劳动关系|工伤")
 LAWBENCH_FILES = {
     # task: what its texts are
     "3-8": "consultation",
@@ -190,6 +193,7 @@ def read_lawbench(root: Path) -> Iterator[RealText]:
         records = _json_records(root / "data" / "zero_shot" / f"{task}.json")
         for number, record in enumerate(records):
             answer = str(record.get("answer", ""))
+            text = _question_of(record)
             if task == "3-8":
                 is_labor = bool(_LABOUR_STATUTES.search(answer))
                 source_label = "劳动法律依据" if is_labor else "其他法律依据"
@@ -197,12 +201,16 @@ def read_lawbench(root: Path) -> Iterator[RealText]:
                 if _LABOUR_CRIME_ARTICLES.search(answer):
                     continue
                 is_labor, source_label = False, "刑事"
+            elif _LABOUR_NEWS_WORDS.search(text) or _LABOUR_ANSWER_WORDS.search(text):
+                # Sentences of labour-dispute judgments: labour, but not as anyone writes to
+                # the centre; left out rather than taught as not labour.
+                continue
             else:
                 is_labor, source_label = False, kind
             yield RealText(
                 source=f"lawbench/{task}",
                 key=str(number),
-                text=_question_of(record),
+                text=text,
                 is_labor=is_labor,
                 source_label=source_label,
             )
@@ -257,6 +265,78 @@ def read_government_board(root: Path) -> Iterator[RealText]:
             yield RealText("gov/tipdm-a", key, text, label_of == "labour", label_of)
 
 
+LAWYER_LLAMA_FILES = {
+    # file: the name of its question field, and whether the statutes come as a list
+    "legal_advice.json": "instruction",
+    "zixun_gpt4.json": "query",
+    "legal_counsel_with_article_v2.json": "query",
+    "legal_counsel_multi_turn_with_article_v2.json": "query",
+}
+
+
+def read_lawyer_llama(root: Path) -> Iterator[RealText]:
+    """Lawyer LLaMA's legal consultations: real questions people asked online (collected by the
+    project from a public PKU open dataset), with answers and, in three files, the statutes that
+    apply. Labour if a statute named is a labour statute (or, where none is listed, the answer
+    speaks of a labour dispute); the rest is not labour, except questions that speak of
+    labour matters while their answer does not, which are left out rather than taught either way.
+    """
+    for name, field in LAWYER_LLAMA_FILES.items():
+        path = root / "data" / name
+        if not path.exists():
+            continue
+        for number, record in enumerate(_json_records(path)):
+            if isinstance(record, list):  # legal_advice.json holds one-element lists
+                record = record[0]
+            question = " ".join(str(record.get(field, "")).split())
+            if not question:
+                continue
+            laws = record.get("laws")
+            answer = " ".join(laws) if laws is not None else str(record.get("output", ""))
+            is_labor = bool(_LABOUR_STATUTES.search(answer)) or (
+                laws is None and bool(_LABOUR_ANSWER_WORDS.search(answer))
+            )
+            if not is_labor and _LABOUR_NEWS_WORDS.search(question):
+                continue
+            yield RealText(
+                source="lawyer-llama/consultation",
+                key=f"{name.removesuffix('.json')}:{number}",
+                text=question,
+                is_labor=is_labor,
+                source_label="劳动法律依据" if is_labor else "其他法律依据",
+            )
+
+
+def weibo_posts(root: Path) -> Iterator[tuple[str, str]]:
+    """(split:number, text) of each Weibo post of the Weibo NER corpus (one character a line,
+    a blank line between posts; a few emoji are stored as broken UTF-8 and read as U+FFFD)."""
+    for split in ("train", "dev", "test"):
+        path = root / "data" / f"weiboNER.conll.{split}"
+        if not path.exists():
+            continue
+        characters: list[str] = []
+        number = 0
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in [*handle, "\n"]:
+                token = line.rstrip("\n").split("\t")[0]
+                if token:
+                    characters.append(token[0])
+                    continue
+                if characters:
+                    yield f"{split}:{number}", "".join(characters)
+                    number += 1
+                    characters = []
+
+
+def read_weibo_ner(root: Path) -> Iterator[RealText]:
+    """Weibo posts (1,890, sampled 2013–2014 by the Weibo NER corpus's authors): none raises a
+    labour matter. The 65 that mention work, pay, bosses or jobs were read here one by one (the
+    overworked, a joke about bosses, a poll on pay rises, an advert): all are not labour, and
+    are kept as such, being what a social feed says of work in passing."""
+    for key, text in weibo_posts(root):
+        yield RealText("weibo-ner/post", key, text, False, "微博")
+
+
 def government_labels() -> dict[str, str]:
     with GOV_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
         return {row["message"]: row["label"] for row in csv.DictReader(handle)}
@@ -276,6 +356,19 @@ SOURCES: dict[str, dict[str, str]] = {
         "licence": "none stated (README: 正在添加中); only derived weights are kept",
         "read": "datasets/{tnews,eprstmt}/{train_few_all,dev_few_all,test_public}.json",
     },
+    "lawyer_llama": {
+        "url": "https://github.com/AndrewZhe/lawyer-llama",
+        "commit": "abaa09586081b82ceb7b0a9f41d05a68897b24ee",
+        "licence": "Apache-2.0 (README: academic research only); only derived weights are kept",
+        "read": "data/legal_advice.json, zixun_gpt4.json, legal_counsel_with_article_v2.json, "
+        "legal_counsel_multi_turn_with_article_v2.json (the questions)",
+    },
+    "weibo_ner": {
+        "url": "https://github.com/hltcoe/golden-horse",
+        "commit": "7a73c08e45ed94312af4ef2d97cc35a47d029e99",
+        "licence": "none stated; only derived weights are kept",
+        "read": "data/weiboNER.conll.{train,dev,test} (the posts' characters)",
+    },
     "gov": {
         "url": "https://github.com/694035434/Natural-language-processing-and-text-mining",
         "commit": "b55669f6add2117eac7c924bb6652e215c4516eb",
@@ -288,6 +381,8 @@ READERS: dict[str, Callable[[Path], Iterable[RealText]]] = {
     "lawbench": read_lawbench,
     "fewclue": read_fewclue,
     "gov": read_government_board,
+    "lawyer_llama": read_lawyer_llama,
+    "weibo_ner": read_weibo_ner,
 }
 
 

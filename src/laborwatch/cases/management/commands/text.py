@@ -1,6 +1,7 @@
-"""`laborwatch text classify|orgs|link|train-classifier|train-orgs|train-triage|evaluate-triage`:
-the pure Chinese text engine on JSON lines (standard input to standard output), its training,
-and the labour triage's evaluation on held-out real public text."""
+"""`laborwatch text classify|orgs|link|link-index|train-classifier|train-orgs|train-triage|
+evaluate-triage`: the pure Chinese text engine on JSON lines (standard input to standard
+output), its training, the registry's linking index, and the labour triage's evaluation on
+held-out real public text."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class Command(LaborwatchCommand):
         commands = parser.add_subparsers(
             dest="text_command",
             required=True,
-            metavar="{classify,orgs,link,train-classifier,train-orgs,train-triage,evaluate-triage}",
+            metavar="{classify,orgs,link,link-index,train-classifier,train-orgs,train-triage,evaluate-triage}",
         )
         classify = commands.add_parser(
             "classify",
@@ -52,7 +53,12 @@ class Command(LaborwatchCommand):
         classify.add_argument(
             "--triage",
             type=existing_file,
-            help=_("Decide labour or not with this labour triage model (.npz); off by default."),
+            help=_("Decide labour or not with this triage model (.npz), not the default one."),
+        )
+        classify.add_argument(
+            "--no-triage",
+            action="store_true",
+            help=_("Leave the labour triage out: the rules and the model decide labour or not."),
         )
         classify.add_argument(
             "--rules-only", action="store_true", help=_("Use the word-list rules only, no model.")
@@ -139,6 +145,13 @@ class Command(LaborwatchCommand):
             action="store_true",
             help=_("Also report the independent checks' sets (never used in training)."),
         )
+        commands.add_parser(
+            "link-index",
+            help=_(
+                "Build the registry's linking index in the data dir, which every process opens "
+                "(after a registry change made outside LaborWatch)."
+            ),
+        )
         train_orgs = commands.add_parser(
             "train-orgs", help=_("Train the organisation-name model on CLUENER2020 data.")
         )
@@ -161,6 +174,7 @@ class Command(LaborwatchCommand):
             "train-orgs": self.train_orgs,
             "train-triage": self.train_triage,
             "evaluate-triage": self.evaluate_triage,
+            "link-index": self.link_index,
         }
         try:
             runners[text_command](**options)
@@ -168,14 +182,26 @@ class Command(LaborwatchCommand):
             message = INPUT_PROBLEMS[error.problem] % {"line": error.line, "detail": error.detail}
             raise CommandError(message, returncode=USAGE_ERROR) from error
 
+    def link_index(self, **options: Any) -> None:
+        from laborwatch.enterprises.linker import build_registry_index
+
+        write_record(sys.stdout, build_registry_index())
+
     def classify(
-        self, *, model: Path | None, triage: Path | None, rules_only: bool, **options: Any
+        self,
+        *,
+        model: Path | None,
+        triage: Path | None,
+        no_triage: bool,
+        rules_only: bool,
+        **options: Any,
     ) -> None:
         from laborwatch.text.classify import DemandClassifier
         from laborwatch.text.demand_model import default_model_file
+        from laborwatch.text.triage import default_triage_file
 
         model_file = None if rules_only else (model or default_model_file())
-        triage_file = None if rules_only else triage
+        triage_file = None if rules_only or no_triage else (triage or default_triage_file())
         classifier = DemandClassifier.from_model_file(model_file, triage_file)
         for batch in _batches(read_records(sys.stdin)):
             items = [(record["text"], record.get("title")) for record in batch]

@@ -1,0 +1,52 @@
+"""Organisation extraction on real Weibo posts: the Weibo NER corpus (Peng and Dredze 2015,
+https://github.com/hltcoe/golden-horse at 7a73c08; see text/data/README.md), its test split
+(270 posts) or dev split, named organisations (ORG.NAM) as the gold spans.
+
+A predicted span counts when it is exactly a gold span; any kind the tagger gives (company,
+government, organization) is an organisation here.
+
+    .venv/bin/python scripts/eval_text_weibo_orgs.py --weibo DIR [--split test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from laborwatch.text.org_training import read_weibo_ner
+from laborwatch.text.orgs import OrgTagger
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weibo", type=Path, required=True, help="folder with weiboNER.conll.*")
+    parser.add_argument("--split", default="test", choices=("dev", "test"))
+    parser.add_argument("--model", type=Path)
+    args = parser.parse_args()
+    examples = read_weibo_ner(args.weibo / f"weiboNER.conll.{args.split}", kinds={"ORG.NAM"})
+    tagger = OrgTagger(args.model) if args.model else OrgTagger()
+    gold = predicted = correct = 0
+    for example in examples:
+        truth = {(start, end) for start, end, _ in example.spans}
+        found = {(span.start, span.end) for span in tagger.extract(example.text)}
+        gold += len(truth)
+        predicted += len(found)
+        correct += len(truth & found)
+    precision = correct / predicted if predicted else 0.0
+    recall = correct / gold if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    report = {
+        "split": args.split,
+        "posts": len(examples),
+        "gold_named_organisations": gold,
+        "predicted": predicted,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
