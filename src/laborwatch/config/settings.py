@@ -30,6 +30,12 @@ try:
     LABORWATCH_WARNINGS = json.loads(os.environ.get("LABORWATCH_WARNINGS") or "{}")
 except json.JSONDecodeError as error:
     raise ImproperlyConfigured(f"LABORWATCH_WARNINGS 不是有效的 JSON：{error}") from error
+# Public-opinion grade thresholds: JSON, checked by laborwatch.opinion.policy; e.g.
+# {"thresholds": {"major": 40, "grave": 150}}.
+try:
+    LABORWATCH_OPINION = json.loads(os.environ.get("LABORWATCH_OPINION") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"LABORWATCH_OPINION 不是有效的 JSON：{error}") from error
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "laborwatch.workers",
     "laborwatch.cases",
     "laborwatch.warnings",
+    "laborwatch.opinion",
     "laborwatch.reports",
 ]
 
