@@ -96,10 +96,6 @@ class PostIn:
         """The identity of a post: platform and post id, else its normalised URL."""
         return post_key(self.platform, self.post_id, self.url)
 
-    @property
-    def engagement(self) -> int:
-        return self.reposts + self.comments + self.likes
-
 
 def post_key(platform: str, post_id: str | None, url: str | None) -> str:
     if post_id:
