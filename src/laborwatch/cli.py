@@ -27,6 +27,7 @@ COMMANDS = (
     "report",
     "export-labels",
     "text",
+    "opinion",
 )
 
 

@@ -45,12 +45,14 @@ def _sweep_forever(interval: float, stop: _Stop) -> None:
     from django.db import close_old_connections
 
     from laborwatch.cases.services import sla_sweep
+    from laborwatch.opinion.services import opinion_sweep
     from laborwatch.warnings.services import warnings_sweep
 
     while not stop.wait(interval):
         try:
             result = sla_sweep()
             unsigned = warnings_sweep()
+            opinion = opinion_sweep()
         except Exception:
             # Keep the server's clock running; the failure is logged with its traceback.
             logger.exception("SLA sweep failed")
@@ -59,6 +61,8 @@ def _sweep_forever(interval: float, stop: _Stop) -> None:
                 logger.warning("SLA sweep: %s", result)
             if unsigned.escalated:
                 logger.warning("Warning sweep: %s", unsigned)
+            if opinion.urged or opinion.escalated or opinion.unsigned:
+                logger.warning("Public-opinion sweep: %s", opinion)
         finally:
             close_old_connections()
 

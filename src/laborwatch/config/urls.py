@@ -6,6 +6,9 @@ from django.urls import include, path
 
 from laborwatch.cases.api.endpoints import api
 from laborwatch.core import views as core_views
+from laborwatch.opinion.api.endpoints import router as opinion_router
+
+api.add_router("/opinion", opinion_router)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("workers/", include("laborwatch.workers.urls")),
     path("cases/", include("laborwatch.cases.urls")),
     path("warnings/", include("laborwatch.warnings.urls")),
+    path("opinion/", include("laborwatch.opinion.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""The public-opinion verification list (舆情核实清单): posts, events, and their verification loop."""
+"""The public-opinion verification list (舆情核实清单): posts, events, their verification loop."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from laborwatch.core.roles import Role
 from laborwatch.lib.transitions import Table, Transition, may_act
@@ -126,7 +126,7 @@ TRANSITIONS: dict[str, Transition[Event]] = {
         gettext_lazy("answered in public"), RESPONDABLE_STATUSES, CENTRE, EventStatus.RESPONDED
     ),
     "close": Transition(
-        gettext_lazy("closed"),
+        pgettext_lazy("opinion", "closed"),
         frozenset({EventStatus.RESPONDED}),
         CENTRE,
         EventStatus.CLOSED,

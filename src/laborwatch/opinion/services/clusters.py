@@ -50,7 +50,8 @@ def event_merge(
         # Both rows, in key order, so that two merges of the same pair cannot deadlock.
         rows = {
             e.pk: e
-            for e in Event.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+            for e in Event.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
             .order_by("pk")
         }
         locked = lock_event(
@@ -157,4 +158,3 @@ def event_split(
         )
         forget_event_index()
     return split_off
-

@@ -114,8 +114,12 @@ def event_join_case(
         locked_case = Case.objects.select_for_update().get(pk=case.pk)
         if locked_case.status not in LIVE_CASE_STATUSES:
             raise ValidationError(
-                {"case": [_("Work order %(number)s was merged into another; join that one.")
-                          % {"number": locked_case.number}]}
+                {
+                    "case": [
+                        _("Work order %(number)s was merged into another; join that one.")
+                        % {"number": locked_case.number}
+                    ]
+                }
             )
         if e.disposals.filter(case=locked_case).exists():
             raise ValidationError({"case": [_("The event is already on this work order.")]})
@@ -156,7 +160,9 @@ def warnings_to_attach(event: Event) -> list[Warning]:
     if event.enterprise_id is None:
         return []
     return list(
-        Warning.objects.filter(enterprise_id=event.enterprise_id, status__in=ACTIVE_WARNING_STATUSES)
+        Warning.objects.filter(
+            enterprise_id=event.enterprise_id, status__in=ACTIVE_WARNING_STATUSES
+        )
         .exclude(opinion_disposals__event=event)
         .order_by("-score", "pk")
     )

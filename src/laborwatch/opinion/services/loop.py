@@ -130,8 +130,10 @@ def event_assign(
                 users=unit_staff(org_unit),
                 event=e,
                 kind=OpinionNotice.Kind.ASSIGNED,
-                message=_("Public-opinion event %(number)s assigned to %(unit)s: sign for it by "
-                          "%(due)s and verify it.")
+                message=_(
+                    "Public-opinion event %(number)s assigned to %(unit)s: sign for it by "
+                    "%(due)s and verify it."
+                )
                 % {
                     "number": e.number,
                     "unit": org_unit.label,
@@ -376,4 +378,3 @@ def event_link_enterprise(
         now=now,
         apply=apply,
     )
-

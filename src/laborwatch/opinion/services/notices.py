@@ -16,7 +16,9 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.opinion.models import Event, OpinionNotice
 
 
-def notify(*, users: Iterable[User], event: Event, kind: str, message: str, now: dt.datetime) -> int:
+def notify(
+    *, users: Iterable[User], event: Event, kind: str, message: str, now: dt.datetime
+) -> int:
     """One unread notice of `kind` about the event for each user; how many were sent."""
     notices = [
         OpinionNotice(user=user, event=event, kind=kind, message=message, created_at=now)

@@ -118,8 +118,10 @@ def _still_applies(alert: EventAlert) -> bool:
         return False
     if alert.kind == Kind.UNSIGNED:
         assignment = alert.assignment
-        return assignment is not None and assignment.acknowledged_at is None and (
-            assignment.ended_at is None
+        return (
+            assignment is not None
+            and assignment.acknowledged_at is None
+            and (assignment.ended_at is None)
         )
     return event.responded_at is None and event.response_due == alert.due
 
@@ -215,4 +217,3 @@ def opinion_sweep(*, now: dt.datetime | None = None) -> OpinionSweepResult:
     result = deliver_alerts(now)
     result.reheated = refresh_open_heat(now)
     return result
-
