@@ -16,6 +16,7 @@ from typing import IO, Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from laborwatch.opinion.models import Event, EventDisposal, Post
 from laborwatch.opinion.statuses import EventStatus
@@ -24,19 +25,19 @@ from laborwatch.opinion.statuses import EventStatus
 def list_headers() -> list[str]:
     """The columns of the 舆情核实清单, in its order."""
     return [
-        _("No."),
-        _("Title"),
-        _("First platform"),
-        _("First seen at"),
-        _("Enterprise"),
-        _("District"),
-        _("Workers involved"),
-        _("Heat grade"),
-        _("Verification result"),
-        _("Disposal"),
-        _("Response"),
-        _("Closed at"),
-        _("Responsible unit"),
+        pgettext("opinion list", "No."),
+        pgettext("opinion list", "Title"),
+        pgettext("opinion list", "First platform"),
+        pgettext("opinion list", "First seen at"),
+        pgettext("opinion list", "Enterprise"),
+        pgettext("opinion list", "District"),
+        pgettext("opinion list", "Workers involved"),
+        pgettext("opinion list", "Heat grade"),
+        pgettext("opinion list", "Verification result"),
+        pgettext("opinion list", "Disposal"),
+        pgettext("opinion list", "Response"),
+        pgettext("opinion list", "Closed at"),
+        pgettext("opinion list", "Responsible unit"),
     ]
 
 
