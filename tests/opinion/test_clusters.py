@@ -53,7 +53,9 @@ def test_merge_refusals_change_nothing(shinan, setup_actor, owner):
     closed.save()
     with pytest.raises(ValidationError) as refused:
         event_merge(source=source, target=closed, actor=setup_actor, reason="同一事件")
-    assert refused.value.message_dict == {"target": [f"舆情事件 {closed.number} 已办结或已被合并。"]}
+    assert refused.value.message_dict == {
+        "target": [f"舆情事件 {closed.number} 已办结或已被合并。"]
+    }
     assert snapshot(source) == before
 
 

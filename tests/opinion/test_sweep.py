@@ -27,9 +27,7 @@ def head(make_user, org_units):
 
 
 def notices(kind: str) -> list[tuple[str, str]]:
-    return sorted(
-        OpinionNotice.objects.filter(kind=kind).values_list("user__username", "message")
-    )
+    return sorted(OpinionNotice.objects.filter(kind=kind).values_list("user__username", "message"))
 
 
 def test_urge_at_yellow_then_escalate_at_red_each_once(event, centre_staff, head):

@@ -138,7 +138,9 @@ def test_event_page_by_persona(request, event, client_for, persona):
     assert AuditEvent.objects.count() == events
 
 
-def test_the_assigned_unit_sees_its_forms_and_no_more(event, setup_actor, shinan, client_for, owner):
+def test_the_assigned_unit_sees_its_forms_and_no_more(
+    event, setup_actor, shinan, client_for, owner
+):
     event = assigned(event, setup_actor, shinan)
     page = client_for(owner).get(f"/opinion/{event.pk}/")
     assert set(page.context["forms"]) == {"acknowledge", "note"}
@@ -178,7 +180,9 @@ def test_list_and_export_show_only_the_scope(request, registry, org_units, clien
     export = client.get("/opinion/?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    titles = {pk: title for pk, title in ((shinan.pk, "市南工地讨薪"), (huangdao.pk, "黄岛船厂欠薪"))}
+    titles = {
+        pk: title for pk, title in ((shinan.pk, "市南工地讨薪"), (huangdao.pk, "黄岛船厂欠薪"))
+    }
     assert [row[1] for row in rows[1:]] == [titles[pk] for pk in expected]
     audit = AuditEvent.objects.get(action="opinion_event.export")
     assert audit.after["rows"] == len(expected)

@@ -140,9 +140,10 @@ class TestEventPage:
             assert "370202********1237" in page
         # The auditor may not reveal: no button, and a forged request is refused.
         url = f"/opinion/{event.pk}/posts/{post.pk}/reveal/"
-        assert "查看个人信息明文（记入审计）" not in client_for(auditor).get(
-            f"/opinion/{event.pk}/"
-        ).content.decode()
+        assert (
+            "查看个人信息明文（记入审计）"
+            not in client_for(auditor).get(f"/opinion/{event.pk}/").content.decode()
+        )
         assert client_for(auditor).post(url, {"reason": "核查"}).status_code == 403
         assert not AuditEvent.objects.filter(action="opinion_post.reveal").exists()
         shown = client_for(centre_staff).post(url, {"reason": "联系发帖人核实"})
@@ -190,7 +191,9 @@ class TestInbox:
         assert read.status_code == 302
         assert not OpinionNotice.objects.filter(user=owner, read_at=None).exists()
         # The centre sees what nobody verifies yet: nothing, this one is assigned.
-        assert list(client_for(centre_staff).get("/cases/inbox/").context["opinion_to_assign"]) == []
+        assert (
+            list(client_for(centre_staff).get("/cases/inbox/").context["opinion_to_assign"]) == []
+        )
 
     def test_only_ones_own_notices_are_marked_read(
         self, event, setup_actor, shinan, owner, colleague, client_for
