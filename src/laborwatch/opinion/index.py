@@ -53,6 +53,7 @@ def cluster_post(post: Post, *, title: str | None = None, text: str | None = Non
         published_at=post.published_at,
         enterprise_id=post.enterprise_id,
         district=post.district.code if post.district else None,
+        category=(post.category or None) if post.labour else None,
     )
 
 
@@ -62,8 +63,10 @@ def event_index(now: dt.datetime) -> KeptIndex:
 
 
 def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
-    """Add the posts stored (with their event) since the index last looked; how many.
-    Call with `kept.lock` held, inside the batch's cluster lock."""
+    """Add the posts stored (with their event) since the index last looked, and forget those
+    older than the window; how many were added. Call with `kept.lock` held, inside the batch's
+    cluster lock."""
+    kept.index.prune(now - WINDOW)
     rows = (
         Post.objects.filter(
             pk__gt=kept.through_pk,
@@ -72,21 +75,38 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
         )
         .order_by("pk")
         .values_list(
-            "pk", "key", "published_at", "enterprise_id", "district__code", "signature", "event_id"
+            "pk",
+            "key",
+            "published_at",
+            "enterprise_id",
+            "district__code",
+            "labour",
+            "category",
+            "signature",
+            "event_id",
         )
     )
     added = 0
     batch: list[tuple[ClusterPost, bytes, int]] = []
     last = kept.through_pk
-    for pk, key, published_at, enterprise_id, district, signature, event_id in rows.iterator(
-        chunk_size=_CHUNK
-    ):
+    for (
+        pk,
+        key,
+        published_at,
+        enterprise_id,
+        district,
+        labour,
+        category,
+        signature,
+        event_id,
+    ) in rows.iterator(chunk_size=_CHUNK):
         post = ClusterPost(
             key=key,
             text="",
             published_at=published_at,
             enterprise_id=enterprise_id,
             district=district,
+            category=(category or None) if labour else None,
         )
         batch.append((post, bytes(signature), event_id))
         last = pk

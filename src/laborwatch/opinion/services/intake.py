@@ -26,14 +26,19 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from laborwatch.cases.linking import link_employer
+from laborwatch.cases.linking import EmployerMatch, link_employer
 from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest
 from laborwatch.core.masking import mask_personal_data_in_text
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.services import DEFAULT_CITY_FILE
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.opinion.engine.analyse import Places, PostAnalysis, analyse_posts
+from laborwatch.opinion.engine.analyse import (
+    OrganisationMentions,
+    Places,
+    PostAnalysis,
+    analyse_posts,
+)
 from laborwatch.opinion.engine.cluster import ClusterPost, central_key
 from laborwatch.opinion.engine.read import ReadResult, parse_records, read_posts
 from laborwatch.opinion.engine.records import PostIn, RowError
@@ -74,6 +79,13 @@ class IngestReport:
 def places() -> Places:
     """District, street and landmark names of the city file (package data, read once)."""
     return Places.from_city(json.loads(DEFAULT_CITY_FILE.read_text(encoding="utf-8")))
+
+
+@cache
+def organisation_mentions() -> OrganisationMentions:
+    """The engine's memo of organisation names by sentence piece, one per process: reposts
+    and copies share most pieces (it bounds its own size)."""
+    return OrganisationMentions()
 
 
 def opinion_ingest_file(
@@ -270,7 +282,7 @@ def _store_new(
     with what the index is to see of it."""
     if not posts:
         return []
-    analyses = analyse_posts(posts, places=places())
+    analyses = analyse_posts(posts, places=places(), organisations=organisation_mentions())
     districts = {unit.code: unit for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)}
     linker = _Linker()
     rows: list[tuple[Post, ClusterPost]] = []
@@ -330,8 +342,11 @@ def _store_new(
 
 
 class _Linker:
-    """The enterprise a labour post names, through the one linker, remembered per name within
-    the batch (reposts name the same organisation again and again)."""
+    """The enterprise a labour post names, through the one linker: each organisation the
+    engine found in it (remembered per name within the batch: reposts name the same one again
+    and again), else the registered names its text contains. Linked only when one match is
+    certain (cases.linking's rule); otherwise the candidates are kept for the centre to
+    confirm on the event's page."""
 
     def __init__(self) -> None:
         self.by_name: dict[str, tuple[Enterprise | None, list[dict]]] = {}
@@ -340,24 +355,30 @@ class _Linker:
         candidates: list[dict] = []
         for name in analysis.organisations[:ORGANISATIONS_TRIED]:
             if name not in self.by_name:
-                match = link_employer(name=name)
-                self.by_name[name] = (
-                    match.enterprise,
-                    [
-                        {
-                            "credit_code": c.credit_code,
-                            "name": c.name,
-                            "method": c.method,
-                            "confidence": c.confidence,
-                        }
-                        for c in match.candidates
-                    ],
-                )
+                self.by_name[name] = _linked(link_employer(name=name))
             enterprise, found = self.by_name[name]
             if enterprise is not None:
                 return enterprise, found
             candidates.extend(c for c in found if c not in candidates)
+        if not candidates:
+            enterprise, candidates = _linked(
+                link_employer(description=f"{post.title}\n{post.text}")
+            )
+            if enterprise is not None:
+                return enterprise, candidates
         return None, candidates[:5]
+
+
+def _linked(match: EmployerMatch) -> tuple[Enterprise | None, list[dict]]:
+    return match.enterprise, [
+        {
+            "credit_code": c.credit_code,
+            "name": c.name,
+            "method": c.method,
+            "confidence": c.confidence,
+        }
+        for c in match.candidates
+    ]
 
 
 def _cluster(
