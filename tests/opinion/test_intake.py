@@ -28,8 +28,8 @@ INCIDENT = [
     "今天在市南区厂门口拉横幅集体讨薪，希望有关部门管管！,120,45,300,20000,山东",
     "微博,4890002,,路人甲,2025-03-05 07:40,,转发：青岛海岸电子有限公司拖欠工人工资三个月，200余名"
     "工人今天在厂门口拉横幅集体讨薪,30,5,60,3000,山东",
-    "抖音,7711003,,本地生活,2025-03-05 08:10,厂门口讨薪,市南区海岸电子厂两百多工人讨薪，老板跑路了？"
-    "工资三个月没发，青岛海岸电子有限公司还我血汗钱,10,3,80,1.2万,山东",
+    "抖音,7711003,,本地生活,2025-03-05 08:10,厂门口讨薪,市南区海岸电子厂两百多工人讨薪，"
+    "老板跑路了？工资三个月没发，青岛海岸电子有限公司还我血汗钱,10,3,80,1.2万,山东",
 ]
 NOISE = "论坛,,https://bbs.example.cn/t/9?utm_source=x,团购君,2025-03-05 06:00,,周末特惠！市南区万达广场新店开业，全场五折，欢迎光临,0,1,2,100,山东"  # noqa: E501
 BAD_DATE = "微博,4890009,,某人,2025-13-45 25:00,,工资拖欠,1,1,1,1,山东"
@@ -176,3 +176,49 @@ def test_a_huge_post_a_future_date_and_absurd_counts_are_row_errors(registry):
 def test_every_row_and_file_error_code_has_its_message():
     assert set(ROW_ERROR_CODES) <= set(ROW_REASONS)
     assert set(FILE_ERROR_CODES) <= set(FILE_REASONS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_pushes_of_one_incident_at_once_make_one_event(registry, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from laborwatch.opinion.services import intake as intake_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    both_read = threading.Barrier(2, timeout=10)
+    real_checked = intake_module._checked
+
+    def checked_after_both_read(*args, **kwargs):
+        # Both batches are parsed and checked before either stores anything.
+        both_read.wait()
+        return real_checked(*args, **kwargs)
+
+    monkeypatch.setattr(intake_module, "_checked", checked_after_both_read)
+    batches = [
+        [{"platform": "weibo", "post_id": "1", "published_at": "2025-03-05 07:00",
+          "text": "青岛海岸电子有限公司拖欠工人工资三个月，200余名工人到厂门口集体讨薪"}],
+        [{"platform": "weibo", "post_id": "1", "published_at": "2025-03-05 07:00", "reposts": 9,
+          "text": "青岛海岸电子有限公司拖欠工人工资三个月，200余名工人到厂门口集体讨薪"},
+         {"platform": "weibo", "post_id": "2", "published_at": "2025-03-05 07:30",
+          "text": "转发：青岛海岸电子有限公司拖欠工人工资三个月，200余名工人到厂门口集体讨薪"}],
+    ]  # fmt: skip
+    reports = []
+
+    def push(records):
+        try:
+            reports.append(opinion_ingest_records(records=records, source="api", now=T0))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=push, args=(batch,)) for batch in batches]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reports) == 2
+    assert Post.objects.count() == 2
+    assert Event.objects.count() == 1
+    assert Event.objects.get().post_count == 2

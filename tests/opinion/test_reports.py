@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 import time_machine
 
+from laborwatch.opinion.services import event_respond
 from laborwatch.reports.daily.report import daily_report, render_html
 from laborwatch.reports.monthly.opinion import OpinionRow, opinion_section
 from laborwatch.reports.monthly.report import month_bounds
 from laborwatch.reports.monthly.sections import Heading, Table, Text, monthly_blocks
 from laborwatch.reports.monthly.selectors import city_monthly_report
-from laborwatch.opinion.services import event_respond
 from tests.opinion.support import local, make_event, verified
 
 MONTH = dt.date(2026, 10, 1)

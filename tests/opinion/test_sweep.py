@@ -12,7 +12,7 @@ from laborwatch.opinion.grading import heat_and_grade
 from laborwatch.opinion.models import EventAlert, OpinionNotice
 from laborwatch.opinion.services import event_respond, opinion_sweep
 from laborwatch.opinion.services.sweep import deliver_alerts, raise_alerts
-from tests.opinion.support import T0, assigned, fresh, make_event, verified
+from tests.opinion.support import T0, assigned, fresh, verified
 
 pytestmark = pytest.mark.django_db
 HOUR = dt.timedelta(hours=1)

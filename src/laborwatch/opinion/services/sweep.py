@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +52,7 @@ class OpinionSweepResult:
     reheated: int = 0
 
 
-def _not_alerted(kind: str, due_field: str) -> Exists:
+def _alerted(kind: str, due_field: str) -> Exists:
     return Exists(
         EventAlert.objects.filter(event=OuterRef("pk"), kind=kind, due=OuterRef(due_field))
     )
@@ -64,22 +64,25 @@ def _clock_running() -> QuerySet[Event]:
     )
 
 
+def _response_alerts(kind: str, due_by: Q, now: dt.datetime) -> list[EventAlert]:
+    """An alert of `kind` for each running response clock matching `due_by` that has none."""
+    rows = (
+        _clock_running()
+        .filter(due_by)
+        .exclude(_alerted(kind, "response_due"))
+        .values_list("pk", "response_due")
+    )
+    return [
+        EventAlert(event_id=pk, kind=kind, due=due, created_at=now)
+        for pk, due in rows
+        if due is not None  # _clock_running has a deadline
+    ]
+
+
 def raise_alerts(now: dt.datetime) -> int:
     """Write the alerts of the deadlines near or passed that have none yet; how many."""
-    alerts = [
-        EventAlert(event_id=pk, kind=Kind.URGE, due=due, created_at=now)
-        for pk, due in _clock_running()
-        .filter(response_yellow_at__lte=now)
-        .exclude(_not_alerted(Kind.URGE, "response_due"))
-        .values_list("pk", "response_due")
-    ]
-    alerts += [
-        EventAlert(event_id=pk, kind=Kind.OVERDUE, due=due, created_at=now)
-        for pk, due in _clock_running()
-        .filter(response_due__lt=now)
-        .exclude(_not_alerted(Kind.OVERDUE, "response_due"))
-        .values_list("pk", "response_due")
-    ]
+    alerts = _response_alerts(Kind.URGE, Q(response_yellow_at__lte=now), now)
+    alerts += _response_alerts(Kind.OVERDUE, Q(response_due__lt=now), now)
     unsigned = EventAssignment.objects.filter(
         ended_at=None,
         acknowledged_at=None,
