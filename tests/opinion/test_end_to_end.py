@@ -23,12 +23,12 @@ pytestmark = pytest.mark.django_db
 # and the noise a monitoring vendor also collects.
 WEEK = [
     *INCIDENT,
-    "今日头条,6601,,船厂工友,2025-03-03 09:00,,青岛西海岸造船有限公司拖欠工资，黄岛区数十名工人讨薪无果,"
-    "5,2,20,800,山东",
-    "微博,4890100,,热心市民,2025-03-03 11:00,,转发：青岛西海岸造船有限公司拖欠工资，黄岛区数十名工人讨薪无果,"
-    "1,0,3,90,山东",
-    "论坛,,https://bbs.example.cn/t/9,团购君,2025-03-02 06:00,,周末特惠！市南区万达广场新店开业，"
-    "全场五折，欢迎光临,0,1,2,100,山东",
+    "今日头条,6601,,船厂工友,2025-03-03 09:00,,"
+    "青岛西海岸造船有限公司拖欠工资，黄岛区数十名工人讨薪无果,5,2,20,800,山东",
+    "微博,4890100,,热心市民,2025-03-03 11:00,,"
+    "转发：青岛西海岸造船有限公司拖欠工资，黄岛区数十名工人讨薪无果,1,0,3,90,山东",
+    "论坛,,https://bbs.example.cn/t/9,团购君,2025-03-02 06:00,,"
+    "周末特惠！市南区万达广场新店开业，全场五折，欢迎光临,0,1,2,100,山东",
     "微信,wx-77,,本地美食,2025-03-04 12:00,探店,李沧区新开一家火锅店，味道不错，人均八十,2,3,40,900,山东",
 ]  # fmt: skip
 MONDAY_NEXT = local(2025, 3, 5, 10, 0)
@@ -87,8 +87,9 @@ def test_done_when(tmp_path, registry, shinan, centre_staff, owner, colleague, o
     )
 
     # 5. Record the public response and close it.
-    assert act(centre, "respond", kind="published", text="市总工会已介入，督促企业限期支付",
-               channel="青岛工会官方微博", published_at="2025-03-05T10:30").status_code == 302  # fmt: skip
+    responded = act(centre, "respond", kind="published", text="市总工会已介入，督促企业限期支付",
+                    channel="青岛工会官方微博", published_at="2025-03-05T10:30")  # fmt: skip
+    assert responded.status_code == 302
     assert act(client_for(owner), "close").status_code == 403
     assert act(centre, "close", note="工资已支付，办结").status_code == 302
     closed = Event.objects.get(pk=incident.pk)
