@@ -17,7 +17,7 @@ from laborwatch.city_load import load_city
 from laborwatch.core.models import User
 from laborwatch.demo.city import city_dir, ensure_city
 from laborwatch.demo.history import replay_history
-from laborwatch.demo.opinion import replay_opinion
+from laborwatch.demo.opinion import POSTS_FILE, replay_opinion
 from laborwatch.demo.users import ensure_demo_users
 from laborwatch.demo.warnings import prepare_warnings
 from laborwatch.enterprises.models import Enterprise
@@ -49,11 +49,13 @@ def prepare(
     now = now or timezone.now()
     root = root or Path(settings.DATA_DIR)
     users = ensure_demo_users()
-    made = (Enterprise, Case, Event, Warning)
-    if all(model.objects.exists() for model in made):
-        return Prepared(users, None, 0, 0, None)
     today = timezone.localtime(now).date()
     folder = city_dir(root, seed=seed, today=today)
+    # A city made before it had a post stream (or none at all this month) has no posts to load.
+    opinion_done = Event.objects.exists() or not (folder / POSTS_FILE).exists()
+    made = (Enterprise, Case, Warning)
+    if opinion_done and all(model.objects.exists() for model in made):
+        return Prepared(users, None, 0, 0, None)
     if not (folder / "manifest.json").exists():
         say(_("Generating the demo city…"))
         ensure_city(root, seed=seed, today=today, progress=progress)
