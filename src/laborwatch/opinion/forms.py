@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from laborwatch.cases.forms import DATE_INPUT, category_choices, district_choices
 from laborwatch.opinion.models import Grade, Platform
@@ -26,7 +27,9 @@ class EventFilterForm(forms.Form):
         ],
     )
     grade = forms.ChoiceField(
-        label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
+        label=pgettext_lazy("opinion list", "Heat grade"),
+        required=False,
+        choices=[("", _("All grades")), *Grade.choices],
     )
     district = forms.ChoiceField(label=_("District"), required=False)
     platform = forms.ChoiceField(
