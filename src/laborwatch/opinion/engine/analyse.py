@@ -34,6 +34,10 @@ CLASSIFY_BATCH = 20_000
 PLACE_WEIGHTS = {"district": 3.0, "street": 2.0, "landmark": 1.5, "road": 1.0}
 # A vague number "近200名" reads as this share of the number.
 NEAR_SHARE = 0.9
+# Posts this likely to be about labour (the triage's P(labour)) may be retellings of a labour
+# incident: link them to enterprises too (the list holds only `labour` posts, but a retelling
+# the triage doubts still joins its incident's event when it names the same enterprise).
+LINK_MIN_PROBABILITY = 0.1
 # Pieces of text the organisation tagger has seen, kept per process (bounded).
 MAX_REMEMBERED_PIECES = 200_000
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import pairwise
 
 import numpy as np
 
@@ -29,7 +28,11 @@ from laborwatch.opinion.engine.minhash import (
 
 # Estimated Jaccard similarity of shingles from which two posts tell the same thing in the
 # same words (a repost with a comment, a copy with a line changed).
-NEAR_DUPLICATE = 0.5
+NEAR_DUPLICATE = 0.6
+# Near-duplicates (not identical) join only this close in time: reposts and copies follow
+# within hours or days, while a template-like text (weather, an ad, a road closure) said
+# again weeks later is another story. Identical texts join within the index window.
+NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 # Retellings in other words join only this close in time, same enterprise, same place.
 RETELLING_WINDOW = timedelta(days=5)
 # An index bucket holding more entries than this is looked at through its latest ones only.
@@ -47,9 +50,13 @@ class ClusterPost:
     published_at: datetime
     enterprise_id: int | None = None
     district: str | None = None
-    # The demand category when the post is about labour (PostAnalysis.category), else None:
-    # only labour posts join as retellings.
+    # The demand category when the post is about labour (PostAnalysis.category), else None.
+    # A retelling joins by enterprise when at least one of the two posts is about labour.
     category: str | None = None
+    # When no enterprise is linked: the linker's weaker candidates, likeliest first (a
+    # two-character short name, 佳通). Such a post joins a retelling of the same place and
+    # days whose linked enterprise is one of them; two posts with candidates only never join.
+    enterprise_candidates: tuple[int, ...] = ()
 
 
 @dataclass
@@ -81,6 +88,7 @@ class _Nodes:
     enterprises: np.ndarray  # -1 when none
     districts: list[str | None]
     labour: np.ndarray  # bool
+    candidates: list[tuple[int, ...]]  # of nodes without an enterprise
     signed: np.ndarray  # bool
     signatures: np.ndarray  # (nodes, NUM_PERM) uint32
 
@@ -124,9 +132,16 @@ def _nodes(posts: Sequence[ClusterPost], window: int) -> _Nodes:
         enterprises=np.array([_enterprise(group[0]) for group in members], dtype=np.int64),
         districts=[next((p.district for p in group if p.district), None) for group in members],
         labour=np.array([any(p.category for p in group) for group in members], dtype=bool),
+        candidates=[_candidates(group) for group in members],
         signed=np.arange(count) < len(signed_groups),
         signatures=all_signatures,
     )
+
+
+def _candidates(group: list[ClusterPost]) -> tuple[int, ...]:
+    if group[0].enterprise_id is not None:
+        return ()
+    return tuple(dict.fromkeys(c for post in group for c in post.enterprise_candidates))
 
 
 def _enterprise(post: ClusterPost) -> int:
@@ -151,6 +166,12 @@ def _bucket_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     left, right = np.concatenate(lefts), np.concatenate(rights)
     pairs = np.unique(np.minimum(left, right) * len(keys) + np.maximum(left, right))
     return np.divmod(pairs, len(keys))
+
+
+def _close_enough(strength: np.ndarray, apart: np.ndarray, window: int) -> np.ndarray:
+    """Near-duplicates within NEAR_DUPLICATE_WINDOW; the same signature within the window."""
+    near_window = min(window, int(NEAR_DUPLICATE_WINDOW.total_seconds()))
+    return (apart <= near_window) | ((strength == 1.0) & (apart <= window))
 
 
 def _compatible(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -389,7 +410,7 @@ class EventIndex:
         strength = similarity(nodes.signatures[left], nodes.signatures[right])
         near = (
             (strength >= NEAR_DUPLICATE)
-            & (np.abs(nodes.times[left] - nodes.times[right]) <= window)
+            & _close_enough(strength, np.abs(nodes.times[left] - nodes.times[right]), window)
             & _compatible(nodes.enterprises[left], nodes.enterprises[right])
         )
         order = np.argsort(-strength[near], kind="stable")
@@ -424,7 +445,7 @@ class EventIndex:
         strength = similarity(nodes.signatures[node], self._signatures[entry])
         near = (
             (strength >= NEAR_DUPLICATE)
-            & (np.abs(nodes.times[node] - self._times[entry]) <= window)
+            & _close_enough(strength, np.abs(nodes.times[node] - self._times[entry]), window)
             & _compatible(nodes.enterprises[node], self._enterprises[entry])
         )
         return list(
@@ -437,43 +458,77 @@ class EventIndex:
         )
 
     def _index_retellings(self, nodes: _Nodes) -> list[tuple[int, int]]:
+        """(node, stored event) of stored labour posts a node retells: its enterprise (or one
+        of its candidates), the same district or one unknown, within RETELLING_WINDOW."""
         window = int(RETELLING_WINDOW.total_seconds())
         found = []
-        for node in np.flatnonzero(nodes.labour & (nodes.enterprises != _NO_ENTERPRISE)):
-            history = self._retellings.get(int(nodes.enterprises[node]))
-            if not history:
-                continue
+        for node in range(len(nodes.posts)):
+            enterprise = int(nodes.enterprises[node])
+            named = (enterprise,) if enterprise != _NO_ENTERPRISE else nodes.candidates[node]
             time, district = int(nodes.times[node]), nodes.districts[node]
-            for seen, event, seen_district in reversed(history):
-                if abs(seen - time) > window:
-                    if seen < time:
-                        break
-                    continue
-                if district and seen_district and district != seen_district:
-                    continue
-                found.append((int(node), event))
-                break
+            for candidate in named:
+                event = _latest_retold(self._retellings.get(candidate, []), time, district, window)
+                if event is not None:
+                    found.append((node, event))
+                    break
         return found
 
 
+def _latest_retold(
+    history: list[tuple[int, int, str | None]], time: int, district: str | None, window: int
+) -> int | None:
+    for seen, event, seen_district in reversed(history):
+        if abs(seen - time) > window:
+            if seen < time:
+                return None
+            continue
+        if district and seen_district and district != seen_district:
+            continue
+        return event
+    return None
+
+
 def _retelling_edges(nodes: _Nodes) -> list[tuple[int, int]]:
-    """Labour nodes naming the same enterprise, one after another within RETELLING_WINDOW,
-    in the same district (or one of them naming none)."""
+    """Nodes naming the same enterprise one after another within RETELLING_WINDOW, in the same
+    district (or one of them naming none), at least one of the two about labour; and a node
+    with candidates only to the nearest such node of a candidate enterprise."""
     window = int(RETELLING_WINDOW.total_seconds())
     by_enterprise: dict[int, list[int]] = defaultdict(list)
-    for node in np.flatnonzero(nodes.labour & (nodes.enterprises != _NO_ENTERPRISE)):
-        by_enterprise[int(nodes.enterprises[node])].append(int(node))
-    edges = []
+    for linked in np.flatnonzero(nodes.enterprises != _NO_ENTERPRISE).tolist():
+        by_enterprise[int(nodes.enterprises[linked])].append(linked)
+    edges: list[tuple[int, int]] = []
     for members in by_enterprise.values():
         members.sort(key=lambda node: nodes.times[node])
-        for earlier, later in pairwise(members):
-            if nodes.times[later] - nodes.times[earlier] > window:
-                continue
-            a, b = nodes.districts[earlier], nodes.districts[later]
-            if a and b and a != b:
-                continue
-            edges.append((earlier, later))
+        for position, later in enumerate(members):
+            # The latest earlier post it may retell (one of another district may lie between).
+            for earlier in reversed(members[:position]):
+                if nodes.times[later] - nodes.times[earlier] > window:
+                    break
+                if _retells(nodes, earlier, later, window):
+                    edges.append((earlier, later))
+                    break
+    for node, named in enumerate(nodes.candidates):
+        for candidate in named:
+            near = [
+                other
+                for other in by_enterprise.get(candidate, [])
+                if _retells(nodes, node, other, window)
+            ]
+            if near:
+                edges.append(
+                    (node, min(near, key=lambda o: abs(nodes.times[o] - nodes.times[node])))
+                )
+                break
     return edges
+
+
+def _retells(nodes: _Nodes, one: int, other: int, window: int) -> bool:
+    a, b = nodes.districts[one], nodes.districts[other]
+    return (
+        abs(int(nodes.times[one]) - int(nodes.times[other])) <= window
+        and not (a and b and a != b)
+        and bool(nodes.labour[one] or nodes.labour[other])
+    )
 
 
 def _first(posts: list[ClusterPost]) -> tuple[datetime, str]:
