@@ -212,12 +212,14 @@ def cluster_input(
     return cluster_posts
 
 
-def run_engine(posts: Sequence[PostIn], *, places: Places, linker: Linker | None) -> EngineRun:
+def run_engine(
+    posts: Sequence[PostIn], *, places: Places, linker: Linker | None, workers: int = 1
+) -> EngineRun:
     """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     unique = first_of_each(posts)
-    analyses = analyse_posts(unique, places=places)
+    analyses = analyse_posts(unique, places=places, workers=workers)
     seconds["triage"] = time.perf_counter() - started
     started = time.perf_counter()
     enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
