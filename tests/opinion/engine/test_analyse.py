@@ -61,6 +61,7 @@ def test_a_wage_protest_is_labour_with_its_place_count_cues_and_employer(places:
     assert (analysis.district, analysis.workers) == ("huangdao", 200)
     assert (analysis.cues, analysis.escalation) == (("拉横幅", "要跳楼"), 7.0)
     assert analysis.organisations == ("青岛顺达建筑工程有限公司",)
+    assert analysis.worth_linking is True
 
 
 def test_a_day_out_is_not_labour_and_gets_no_count_or_organisations(places: Places) -> None:
@@ -69,7 +70,8 @@ def test_a_day_out_is_not_labour_and_gets_no_count_or_organisations(places: Plac
     )
     assert (analysis.labour, analysis.category) == (False, None)
     assert (analysis.district, analysis.workers, analysis.organisations) == ("laoshan", None, ())
-    assert analysis.labour_probability < 0.5
+    assert analysis.labour_probability < 0.1
+    assert analysis.worth_linking is False
 
 
 def test_each_distinct_text_is_classified_once(places: Places) -> None:

@@ -37,10 +37,14 @@ PARALLEL_MIN_TEXTS = 20_000
 PLACE_WEIGHTS = {"district": 3.0, "street": 2.0, "landmark": 1.5, "road": 1.0}
 # A vague number "近200名" reads as this share of the number.
 NEAR_SHARE = 0.9
-# Posts this likely to be about labour (the triage's P(labour)) may be retellings of a labour
-# incident: link them to enterprises too (the list holds only `labour` posts, but a retelling
-# the triage doubts still joins its incident's event when it names the same enterprise).
+# Posts this likely to be about labour (the triage's P(labour)), or naming work and pay, may be
+# retellings of a labour incident: they are worth linking to enterprises too (the list holds
+# only `labour` posts, but a retelling the triage doubts still joins its incident's event when
+# it names the same enterprise).
 LINK_MIN_PROBABILITY = 0.1
+_WORK_WORDS = re.compile(
+    r"工资|工钱|薪|工友|工人|员工|职工|农民工|干活|上班|裁员|辞退|开除|补偿|工伤|社保|加班|老板|停工"
+)
 # Pieces of text the organisation tagger has seen, kept per process (bounded).
 MAX_REMEMBERED_PIECES = 200_000
 
@@ -56,6 +60,9 @@ class PostAnalysis:
     cues: tuple[str, ...]  # escalation cues found, in order of first appearance
     escalation: float  # sum of the cues' weights (data/escalation_cues.csv)
     organisations: tuple[str, ...]  # organisation mentions, for the app's linker
+    # Whether the app should link the post to enterprises: labour posts, and posts the triage
+    # doubts but that may retell a labour incident (LINK_MIN_PROBABILITY or words of work).
+    worth_linking: bool = False
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -402,7 +409,9 @@ def _analyse(
     )
     cues, escalation = escalation_cues(full)
     if not prediction.is_labor:
-        return (False, probability, None, places.district(full), None, cues, escalation, ())
+        worth_linking = probability >= LINK_MIN_PROBABILITY or bool(_WORK_WORDS.search(full))
+        district = places.district(full)
+        return (False, probability, None, district, None, cues, escalation, (), worth_linking)
     return (
         True,
         probability,
@@ -412,4 +421,5 @@ def _analyse(
         cues,
         escalation,
         organisations(full),
+        True,
     )

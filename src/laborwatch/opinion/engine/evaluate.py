@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from laborwatch.opinion.engine.analyse import (
-    LINK_MIN_PROBABILITY,
     Places,
     PostAnalysis,
     analyse_posts,
@@ -168,14 +167,14 @@ def first_of_each(posts: Iterable[PostIn]) -> list[PostIn]:
 def link_labour_posts(
     posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
-    """Post key → enterprise number (its row in the linker's registry) for posts that may be
-    about labour (LINK_MIN_PROBABILITY) whose best candidate reaches LINK_CONFIDENCE; each
+    """Post key → (enterprise number, its row in the linker's registry, when the best candidate
+    reaches LINK_CONFIDENCE; else the weaker candidates) for the posts worth linking; each
     distinct text linked once."""
     numbers = {entry.credit_code: index for index, entry in enumerate(linker.entries)}
     by_text: dict[str, tuple[int | None, tuple[int, ...]]] = {}
     linked = {}
     for post, analysis in zip(posts, analyses, strict=True):
-        if analysis.labour_probability < LINK_MIN_PROBABILITY:
+        if not analysis.worth_linking:
             continue
         text = f"{post.title}\n{post.text}"
         if text not in by_text:
