@@ -41,7 +41,9 @@ def test_another_seed_changes_every_file_with_rows(tiny_city: City, tmp_path: Pa
 def test_manifest_lists_every_file_with_its_hash_and_rows(tiny_city: City) -> None:
     manifest = tiny_city.manifest
     written = sorted(
-        str(path.relative_to(tiny_city.root)) for path in tiny_city.root.rglob("*.parquet")
+        str(path.relative_to(tiny_city.root))
+        for path in tiny_city.root.rglob("*")
+        if path.is_file() and path.name != "manifest.json"
     )
     assert [entry["path"] for entry in manifest["files"]] == written
     for entry in manifest["files"]:
@@ -70,7 +72,11 @@ def test_manifest_file_has_sorted_keys_and_no_timestamps(tiny_city: City) -> Non
 def test_regenerating_into_a_city_directory_replaces_it(tmp_path: Path) -> None:
     first = generate(tmp_path, seed=1, **{**TINY, "enterprises": 50, "months": 3})
     second = generate(tmp_path, seed=2, **{**TINY, "enterprises": 50, "months": 2})
-    on_disk = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.parquet"))
+    on_disk = sorted(
+        str(p.relative_to(tmp_path))
+        for p in tmp_path.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
     assert on_disk == [entry["path"] for entry in second["files"]]
     assert len(second["files"]) < len(first["files"])
 

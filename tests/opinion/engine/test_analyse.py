@@ -61,6 +61,7 @@ def test_a_wage_protest_is_labour_with_its_place_count_cues_and_employer(places:
     assert (analysis.district, analysis.workers) == ("huangdao", 200)
     assert (analysis.cues, analysis.escalation) == (("拉横幅", "要跳楼"), 7.0)
     assert analysis.organisations == ("青岛顺达建筑工程有限公司",)
+    assert analysis.worth_linking is True
 
 
 def test_a_day_out_is_not_labour_and_gets_no_count_or_organisations(places: Places) -> None:
@@ -69,7 +70,8 @@ def test_a_day_out_is_not_labour_and_gets_no_count_or_organisations(places: Plac
     )
     assert (analysis.labour, analysis.category) == (False, None)
     assert (analysis.district, analysis.workers, analysis.organisations) == ("laoshan", None, ())
-    assert analysis.labour_probability < 0.5
+    assert analysis.labour_probability < 0.1
+    assert analysis.worth_linking is False
 
 
 def test_each_distinct_text_is_classified_once(places: Places) -> None:
@@ -154,9 +156,25 @@ def test_escalation_cues_count_once_each_and_the_longer_cue_wins() -> None:
     assert escalation_cues("天气不错") == ((), 0.0)
 
 
-def test_organisation_pieces_are_tagged_once() -> None:
+def test_organisation_pieces_are_tagged_once_and_only_with_an_organisation_word() -> None:
     mentions = OrganisationMentions()
     first = mentions("青岛顺达建筑工程有限公司拖欠工资。工人很着急。")
     second = mentions("工人很着急。青岛顺达建筑工程有限公司拖欠工资。")
     assert first == second == ("青岛顺达建筑工程有限公司",)
-    assert len(mentions._pieces) == 2
+    assert list(mentions._pieces) == ["青岛顺达建筑工程有限公司拖欠工资。"]
+
+
+def test_forked_workers_give_the_same_analyses(places: Places, monkeypatch) -> None:
+    import laborwatch.opinion.engine.analyse as analyse
+
+    monkeypatch.setattr(analyse, "PARALLEL_MIN_TEXTS", 2)
+    posts = [
+        _post(1, WAGE_PROTEST),
+        _post(2, "今天去崂山玩了，风景很好，推荐大家周末去爬山。"),
+        _post(3, "城阳区一家电子厂突然裁员，近百名员工被辞退，没有任何补偿，求转发！"),
+        _post(4, WAGE_PROTEST),
+        _post(5, "胶州湾隧道今天堵车严重，大家绕行。"),
+    ]
+    alone = analyse_posts(posts, places=places)
+    assert analyse_posts(posts, places=places, workers=2) == alone
+    assert [analysis.workers for analysis in alone] == [200, None, 90, 200, None]

@@ -97,16 +97,57 @@ def test_copies_quotes_and_edits_join_and_other_texts_do_not() -> None:
     ]
 
 
-def test_retellings_join_by_enterprise_place_and_time_when_about_labour() -> None:
+def test_retellings_join_by_enterprise_place_and_time_when_one_is_about_labour() -> None:
     retelling = "黄岛顺达建筑的工地上，几百个工人半年没拿到钱了，今天都堵在门口要说法"
     posts = [
         _post("a", PROTEST, enterprise=7, district="huangdao", category="WAGE.ARREARS.MIGRANT"),
         _post("b", retelling, 30, enterprise=7, district="huangdao", category="WAGE.ARREARS"),
         _post("c", "顺达建筑又欠薪了，工人们去年的钱还没结清", 24 * 8, 7, "huangdao", "WAGE"),
-        _post("d", "顺达建筑招聘钢筋工，待遇优厚，欢迎来电。", 31, enterprise=7),  # not labour
+        _post("d", "顺达建筑招聘钢筋工，待遇优厚，欢迎来电。", 31),  # not linked, not labour
         _post("e", "即墨这边顺达建筑的项目也停工了，工资没发", 32, 7, "jimo", "WAGE"),
+        # The triage doubts it, but it names the enterprise of a labour post nearby.
+        _post("f", "有人知道顺达建筑怎么回事吗？我爸在那干活，好久没拿到钱", 40, 7, "huangdao"),
     ]
-    assert cluster_posts(posts) == [["a", "b"], ["d"], ["e"], ["c"]]
+    assert cluster_posts(posts) == [["a", "b", "f"], ["d"], ["e"], ["c"]]
+
+
+def test_an_unlinked_retelling_joins_through_its_candidates() -> None:
+    posts = [
+        _post("a", PROTEST, enterprise=7, district="huangdao", category="WAGE"),
+        ClusterPost(
+            "b",
+            "顺达那边又闹起来了，工人说钱还是没给",
+            T + timedelta(hours=5),
+            None,
+            "huangdao",
+            "WAGE",
+            (3, 7),
+        ),
+        ClusterPost(
+            "c",
+            "顺达的工人还在等工资，真可怜",
+            T + timedelta(hours=6),
+            None,
+            "huangdao",
+            "WAGE",
+            (3,),
+        ),
+        ClusterPost(
+            "d",
+            "顺达的员工说年终奖没了，唉",
+            T + timedelta(hours=7),
+            None,
+            "huangdao",
+            "WAGE",
+            (7,),
+        ),
+    ]
+    assert cluster_posts(posts) == [["a", "b", "d"], ["c"]]
+    index = EventIndex()
+    index.add_existing([(posts[0], 101)])
+    assert index.assign(posts[1:]) == Assignment(
+        to_existing={"b": 101, "d": 101}, new_events=[["c"]]
+    )
 
 
 def test_posts_of_different_enterprises_never_join() -> None:

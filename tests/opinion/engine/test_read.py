@@ -296,3 +296,11 @@ def test_a_truncated_xlsx_is_refused(tmp_path: Path) -> None:
     path = _xlsx(tmp_path, [HEADER.strip().split(",")])
     path.write_bytes(path.read_bytes()[:200])
     assert read_posts(path).file_error == "truncated"
+
+
+def test_a_gbk_jsonl_is_read_too(tmp_path: Path) -> None:
+    record = {key: value for key, value in RECORD.items() if key != "text"}
+    content = _jsonl({**record, "text": "某公司拖欠工资"})
+    result = read_posts(_write(tmp_path, "posts.jsonl", content.encode("gbk")))
+    assert (result.format, result.encoding) == ("jsonl", "gbk")
+    assert result.posts == [_post(row=1)]

@@ -11,6 +11,7 @@ sentence piece at a time with the pieces already tagged remembered (copies share
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import ahocorasick
 from laborwatch.opinion.engine.records import DATA, PostIn
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
-from laborwatch.text.orgs import chunk_offsets, extract_orgs
+from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_orgs
 from laborwatch.text.triage import TRIAGE_MODEL_FILE
 
 PLACES_FILE = DATA / "places.csv"
@@ -30,10 +31,20 @@ CUES_FILE = DATA / "escalation_cues.csv"
 WORKER_COUNTS_FILE = DATA / "worker_counts.csv"
 # Texts handed to the classifier at once: large enough for numpy, small enough for memory.
 CLASSIFY_BATCH = 20_000
+# Fewer distinct texts than this are analysed in this process whatever `workers` says.
+PARALLEL_MIN_TEXTS = 20_000
 # How much a mention says about the district: a district's own name most, a road least.
 PLACE_WEIGHTS = {"district": 3.0, "street": 2.0, "landmark": 1.5, "road": 1.0}
 # A vague number "近200名" reads as this share of the number.
 NEAR_SHARE = 0.9
+# Posts this likely to be about labour (the triage's P(labour)), or naming work and pay, may be
+# retellings of a labour incident: they are worth linking to enterprises too (the list holds
+# only `labour` posts, but a retelling the triage doubts still joins its incident's event when
+# it names the same enterprise).
+LINK_MIN_PROBABILITY = 0.1
+_WORK_WORDS = re.compile(
+    r"工资|工钱|薪|工友|工人|员工|职工|农民工|干活|上班|裁员|辞退|开除|补偿|工伤|社保|加班|老板|停工"
+)
 # Pieces of text the organisation tagger has seen, kept per process (bounded).
 MAX_REMEMBERED_PIECES = 200_000
 
@@ -49,6 +60,9 @@ class PostAnalysis:
     cues: tuple[str, ...]  # escalation cues found, in order of first appearance
     escalation: float  # sum of the cues' weights (data/escalation_cues.csv)
     organisations: tuple[str, ...]  # organisation mentions, for the app's linker
+    # Whether the app should link the post to enterprises: labour posts, and posts the triage
+    # doubts but that may retell a labour incident (LINK_MIN_PROBABILITY or words of work).
+    worth_linking: bool = False
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -254,9 +268,19 @@ def workers_involved(text: str) -> int | None:
 # --- organisations ---------------------------------------------------------------------------
 
 
+# The tagger runs only on pieces holding a word that ends or names an organisation: it costs
+# about a millisecond a piece, and a piece without one of these rarely names a firm that the
+# app's linker would not find by the registry's own names anyway.
+_ORGANISATION_WORDS = re.compile(
+    r"公司|集团|工厂|厂|项目|工地|门店|店|酒店|医院|学校|超市|物流|物业|银行|商场|车间|中心|"
+    r"局|委员会|协会|工会|合作社|研究院|研究所"
+)
+
+
 class OrganisationMentions:
     """The text engine's organisation tagger, run piece by piece (its own sentence pieces)
-    with every piece's result remembered: copies and light edits share most pieces."""
+    on the pieces naming an organisation word, with every piece's result remembered: copies
+    and light edits share most pieces."""
 
     def __init__(self) -> None:
         self._pieces: dict[str, tuple[str, ...]] = {}
@@ -265,6 +289,8 @@ class OrganisationMentions:
         names: list[str] = []
         for start, end in chunk_offsets(text):
             piece = text[start:end]
+            if not _ORGANISATION_WORDS.search(piece):
+                continue
             found = self._pieces.get(piece)
             if found is None:
                 found = tuple(span.text for span in extract_orgs(piece))
@@ -294,25 +320,78 @@ def analyse_posts(
     places: Places,
     classifier: DemandClassifier | None = None,
     organisations: OrganisationMentions | None = None,
+    workers: int = 1,
 ) -> list[PostAnalysis]:
-    """One PostAnalysis per post, in order; each distinct (title, text) analysed once."""
-    classifier = classifier or labour_classifier()
-    organisations = organisations or OrganisationMentions()
+    """One PostAnalysis per post, in order; each distinct (title, text) analysed once.
+
+    `workers` > 1 shares the distinct texts among that many forked processes (POSIX only;
+    elsewhere, or for a small batch, the texts are analysed here)."""
     distinct: dict[tuple[str, str], int] = {}
     for post in posts:
         distinct.setdefault((post.text, post.title), len(distinct))
     items = list(distinct)
+    if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and _can_fork():
+        results = _analyse_in_processes(items, places, workers)
+    else:
+        results = _analyse_items(
+            items,
+            places,
+            classifier or labour_classifier(),
+            organisations or OrganisationMentions(),
+        )
+    return [PostAnalysis(post.key, *results[distinct[(post.text, post.title)]]) for post in posts]
+
+
+def _analyse_items(
+    items: Sequence[tuple[str, str]],
+    places: Places,
+    classifier: DemandClassifier,
+    organisations: OrganisationMentions,
+) -> list[tuple]:
     predictions: list[Prediction] = []
     for start in range(0, len(items), CLASSIFY_BATCH):
         batch = items[start : start + CLASSIFY_BATCH]
         predictions.extend(
             classifier.classify_many([(text, title or None) for text, title in batch])
         )
-    results = [
+    return [
         _analyse(text, title, prediction, places, organisations)
         for (text, title), prediction in zip(items, predictions, strict=True)
     ]
-    return [PostAnalysis(post.key, *results[distinct[(post.text, post.title)]]) for post in posts]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# What a forked worker analyses with: set in the parent just before the fork, so that the
+# loaded classifier and tagger are shared with the workers instead of loaded again.
+_FORKED: dict[str, object] = {}
+
+
+def _analyse_in_processes(
+    items: Sequence[tuple[str, str]], places: Places, workers: int
+) -> list[tuple]:
+    labour_classifier()
+    default_tagger()
+    _FORKED["places"] = places
+    _FORKED["items"] = items
+    size = -(-len(items) // (workers * 4))
+    chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_analyse_chunk, chunks)
+    finally:
+        _FORKED.clear()
+    return [result for part in parts for result in part]
+
+
+def _analyse_chunk(bounds: tuple[int, int]) -> list[tuple]:
+    start, end = bounds
+    items = _FORKED["items"]
+    places = _FORKED["places"]
+    assert isinstance(items, list) and isinstance(places, Places)
+    return _analyse_items(items[start:end], places, labour_classifier(), OrganisationMentions())
 
 
 def _analyse(
@@ -330,7 +409,9 @@ def _analyse(
     )
     cues, escalation = escalation_cues(full)
     if not prediction.is_labor:
-        return (False, probability, None, places.district(full), None, cues, escalation, ())
+        worth_linking = probability >= LINK_MIN_PROBABILITY or bool(_WORK_WORDS.search(full))
+        district = places.district(full)
+        return (False, probability, None, district, None, cues, escalation, (), worth_linking)
     return (
         True,
         probability,
@@ -340,4 +421,5 @@ def _analyse(
         cues,
         escalation,
         organisations(full),
+        True,
     )

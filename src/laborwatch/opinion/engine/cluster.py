@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import pairwise
 
 import numpy as np
 
@@ -26,30 +25,41 @@ from laborwatch.opinion.engine.minhash import (
     signatures,
     similarity,
 )
+from laborwatch.opinion.engine.nodes import (
+    NEAR_DUPLICATE,
+    NEAR_DUPLICATE_WINDOW,
+    NO_ENTERPRISE,
+    NO_EVENT,
+    RETELLING_WINDOW,
+    ClusterPost,
+    Components,
+    Nodes,
+    bucket_edges,
+    close_enough,
+    compatible,
+    enterprise_of,
+    group_nodes,
+    latest_retold,
+    retelling_edges,
+    seconds_of,
+)
 
-# Estimated Jaccard similarity of shingles from which two posts tell the same thing in the
-# same words (a repost with a comment, a copy with a line changed).
-NEAR_DUPLICATE = 0.5
-# Retellings in other words join only this close in time, same enterprise, same place.
-RETELLING_WINDOW = timedelta(days=5)
+__all__ = [
+    "NEAR_DUPLICATE",
+    "NEAR_DUPLICATE_WINDOW",
+    "RETELLING_WINDOW",
+    "Assignment",
+    "ClusterPost",
+    "EventIndex",
+    "central_key",
+    "cluster_posts",
+    "signature_of",
+]
+
 # An index bucket holding more entries than this is looked at through its latest ones only.
 MAX_BUCKET_LOOK = 50
 # central_key compares at most this many posts (evenly spaced in time) with each other.
 MAX_CENTRAL_POSTS = 400
-_NO_ENTERPRISE = -1
-_NO_EVENT = -1
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterPost:
-    key: str
-    text: str  # title + text
-    published_at: datetime
-    enterprise_id: int | None = None
-    district: str | None = None
-    # The demand category when the post is about labour (PostAnalysis.category), else None:
-    # only labour posts join as retellings.
-    category: str | None = None
 
 
 @dataclass
@@ -58,141 +68,10 @@ class Assignment:
     new_events: list[list[str]] = field(default_factory=list)  # keys of each new event
 
 
-def _seconds(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
 def signature_of(text: str) -> np.ndarray | None:
     """The MinHash signature of a post's text, None when it is too short to have one."""
     rows, signed = signatures([shingle_text(text)])
     return rows[0] if signed[0] else None
-
-
-# --- the nodes of a batch --------------------------------------------------------------------
-
-
-@dataclass
-class _Nodes:
-    """A batch's posts grouped: one node per distinct shingled text and enterprise (copies
-    are one node), one per post too short to sign."""
-
-    posts: list[list[ClusterPost]]
-    times: np.ndarray  # first published, epoch seconds
-    enterprises: np.ndarray  # -1 when none
-    districts: list[str | None]
-    labour: np.ndarray  # bool
-    signed: np.ndarray  # bool
-    signatures: np.ndarray  # (nodes, NUM_PERM) uint32
-
-
-def _nodes(posts: Sequence[ClusterPost], window: int) -> _Nodes:
-    grouped: dict[tuple, list[ClusterPost]] = {}
-    unsigned: list[list[ClusterPost]] = []
-    texts: dict[str, str] = {}
-    for post in posts:
-        text = texts.get(post.text)
-        if text is None:
-            text = texts[post.text] = shingle_text(post.text)
-        enterprise = _NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
-        grouped.setdefault((text, enterprise), []).append(post)
-    # Copies further apart in time than the window are different events' (a yearly ad).
-    for key, group in list(grouped.items()):
-        group.sort(key=lambda post: post.published_at)
-        seconds = [_seconds(post.published_at) for post in group]
-        if seconds[-1] - seconds[0] <= window:
-            continue
-        del grouped[key]
-        start = 0
-        for index in range(1, len(group) + 1):
-            if index == len(group) or seconds[index] - seconds[index - 1] > window:
-                grouped[(*key, index)] = group[start:index]
-                start = index
-    keys = list(grouped)
-    rows, signed = signatures([key[0] for key in keys])
-    groups = [grouped[key] for key in keys]
-    signed_groups = [group for group, ok in zip(groups, signed, strict=True) if ok]
-    for group, ok in zip(groups, signed, strict=True):
-        if not ok:
-            unsigned.extend([post] for post in group)
-    members = signed_groups + unsigned
-    count = len(members)
-    all_signatures = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
-    all_signatures[: len(signed_groups)] = rows[signed]
-    return _Nodes(
-        posts=members,
-        times=np.array([min(_seconds(p.published_at) for p in group) for group in members]),
-        enterprises=np.array([_enterprise(group[0]) for group in members], dtype=np.int64),
-        districts=[next((p.district for p in group if p.district), None) for group in members],
-        labour=np.array([any(p.category for p in group) for group in members], dtype=bool),
-        signed=np.arange(count) < len(signed_groups),
-        signatures=all_signatures,
-    )
-
-
-def _enterprise(post: ClusterPost) -> int:
-    return _NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
-
-
-def _bucket_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of rows sharing a key in any band: each row with the first of its bucket and
-    with the row before it in the bucket."""
-    lefts, rights = [], []
-    rows = np.arange(len(keys))
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        ordered = keys[order, band]
-        same = np.concatenate([[False], ordered[1:] == ordered[:-1]])
-        starts = np.where(same, 0, rows)
-        first = np.maximum.accumulate(starts)
-        lefts += [order[first[same]], order[rows[same] - 1]]
-        rights += [order[same], order[same]]
-    if not lefts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    left, right = np.concatenate(lefts), np.concatenate(rights)
-    pairs = np.unique(np.minimum(left, right) * len(keys) + np.maximum(left, right))
-    return np.divmod(pairs, len(keys))
-
-
-def _compatible(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    return (left == _NO_ENTERPRISE) | (right == _NO_ENTERPRISE) | (left == right)
-
-
-# --- union-find that keeps enterprises apart -------------------------------------------------
-
-
-class _Components:
-    """Union-find over a batch's nodes and the stored events they touch; a union that would
-    put two enterprises, or two stored events, in one component is refused."""
-
-    def __init__(self, enterprises: Sequence[int], events: Sequence[int]):
-        self.parent = list(range(len(enterprises)))
-        self.enterprise = list(enterprises)
-        self.event = list(events)
-
-    def find(self, node: int) -> int:
-        parent = self.parent
-        root = node
-        while parent[root] != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    def union(self, left: int, right: int) -> None:
-        left, right = self.find(left), self.find(right)
-        if left == right:
-            return
-        a, b = self.enterprise[left], self.enterprise[right]
-        if a != _NO_ENTERPRISE and b != _NO_ENTERPRISE and a != b:
-            return
-        event_a, event_b = self.event[left], self.event[right]
-        if event_a != _NO_EVENT and event_b != _NO_EVENT and event_a != event_b:
-            return
-        if right < left:
-            left, right = right, left
-        self.parent[right] = left
-        self.enterprise[left] = a if a != _NO_ENTERPRISE else b
-        self.event[left] = event_a if event_a != _NO_EVENT else event_b
 
 
 # --- the index -------------------------------------------------------------------------------
@@ -265,7 +144,7 @@ class EventIndex:
         start = len(self._events)
         for post, row, event in items:
             self.posts += 1
-            seconds = _seconds(post.published_at)
+            seconds = seconds_of(post.published_at)
             if post.enterprise_id is not None:
                 self._event_enterprises.setdefault(event, post.enterprise_id)
             if post.category and post.enterprise_id is not None:
@@ -279,11 +158,11 @@ class EventIndex:
                 new_rows.append(row)
                 new_times.append(seconds)
                 new_events.append(event)
-                new_enterprises.append(_enterprise(post))
+                new_enterprises.append(enterprise_of(post))
             elif entry >= start:
                 new_times[entry - start] = max(new_times[entry - start], seconds)
-                if new_enterprises[entry - start] == _NO_ENTERPRISE:
-                    new_enterprises[entry - start] = _enterprise(post)
+                if new_enterprises[entry - start] == NO_ENTERPRISE:
+                    new_enterprises[entry - start] = enterprise_of(post)
             else:
                 self._times[entry] = max(self._times[entry], seconds)
         for history in self._retellings.values():
@@ -313,7 +192,7 @@ class EventIndex:
 
     def prune(self, before: datetime) -> None:
         """Forget the entries last seen before `before` (keep the index to its window)."""
-        cutoff = _seconds(before)
+        cutoff = seconds_of(before)
         keep = self._times >= cutoff
         for enterprise in list(self._retellings):
             kept = [item for item in self._retellings[enterprise] if item[0] >= cutoff]
@@ -347,7 +226,7 @@ class EventIndex:
         if not unique:
             return Assignment()
         window = int(self.window.total_seconds())
-        nodes = _nodes(list(unique.values()), window)
+        nodes = group_nodes(list(unique.values()), window)
         count = len(nodes.posts)
         # Stored events first: a new post joins the stored event it resembles (most alike
         # first) before new posts group among themselves.
@@ -357,15 +236,15 @@ class EventIndex:
         stored.sort(key=lambda match: -match[2])
         events = sorted({event for _, event, _ in stored})
         event_node = {event: count + offset for offset, event in enumerate(events)}
-        components = _Components(
-            [*nodes.enterprises.tolist(), *(self._event_enterprise(e) for e in events)],
-            [_NO_EVENT] * count + events,
+        components = Components(
+            [*nodes.enterprises.tolist(), *(self._evententerprise_of(e) for e in events)],
+            [NO_EVENT] * count + events,
         )
         for node, event, _ in stored:
             components.union(node, event_node[event])
         for left, right in self._near_duplicate_edges(nodes, window):
             components.union(left, right)
-        for left, right in _retelling_edges(nodes):
+        for left, right in retelling_edges(nodes):
             components.union(left, right)
         assignment = Assignment()
         groups: dict[int, list[ClusterPost]] = defaultdict(list)
@@ -373,32 +252,32 @@ class EventIndex:
             groups[components.find(node)].extend(members)
         for root, members in sorted(groups.items(), key=lambda item: _first(item[1])):
             event = components.event[root]
-            if event == _NO_EVENT:
+            if event == NO_EVENT:
                 ordered = sorted(members, key=lambda p: (p.published_at, p.key))
                 assignment.new_events.append([post.key for post in ordered])
             else:
                 assignment.to_existing.update((post.key, event) for post in members)
         return assignment
 
-    def _near_duplicate_edges(self, nodes: _Nodes, window: int) -> list[tuple[int, int]]:
+    def _near_duplicate_edges(self, nodes: Nodes, window: int) -> list[tuple[int, int]]:
         signed = np.flatnonzero(nodes.signed)
         if len(signed) < 2:
             return []
-        left, right = _bucket_edges(band_keys(nodes.signatures[signed]))
+        left, right = bucket_edges(band_keys(nodes.signatures[signed]))
         left, right = signed[left], signed[right]
         strength = similarity(nodes.signatures[left], nodes.signatures[right])
         near = (
             (strength >= NEAR_DUPLICATE)
-            & (np.abs(nodes.times[left] - nodes.times[right]) <= window)
-            & _compatible(nodes.enterprises[left], nodes.enterprises[right])
+            & close_enough(strength, np.abs(nodes.times[left] - nodes.times[right]), window)
+            & compatible(nodes.enterprises[left], nodes.enterprises[right])
         )
         order = np.argsort(-strength[near], kind="stable")
         return list(zip(left[near][order].tolist(), right[near][order].tolist(), strict=True))
 
-    def _event_enterprise(self, event: int) -> int:
-        return self._event_enterprises.get(event, _NO_ENTERPRISE)
+    def _evententerprise_of(self, event: int) -> int:
+        return self._event_enterprises.get(event, NO_ENTERPRISE)
 
-    def _index_matches(self, nodes: _Nodes, window: int) -> list[tuple[int, int, float]]:
+    def _index_matches(self, nodes: Nodes, window: int) -> list[tuple[int, int, float]]:
         """(node, event, similarity) of index entries sharing a band with a node and near
         enough in text, time and enterprise."""
         signed = np.flatnonzero(nodes.signed)
@@ -424,8 +303,8 @@ class EventIndex:
         strength = similarity(nodes.signatures[node], self._signatures[entry])
         near = (
             (strength >= NEAR_DUPLICATE)
-            & (np.abs(nodes.times[node] - self._times[entry]) <= window)
-            & _compatible(nodes.enterprises[node], self._enterprises[entry])
+            & close_enough(strength, np.abs(nodes.times[node] - self._times[entry]), window)
+            & compatible(nodes.enterprises[node], self._enterprises[entry])
         )
         return list(
             zip(
@@ -436,44 +315,21 @@ class EventIndex:
             )
         )
 
-    def _index_retellings(self, nodes: _Nodes) -> list[tuple[int, int]]:
+    def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
+        """(node, stored event) of stored labour posts a node retells: its enterprise (or one
+        of its candidates), the same district or one unknown, within RETELLING_WINDOW."""
         window = int(RETELLING_WINDOW.total_seconds())
         found = []
-        for node in np.flatnonzero(nodes.labour & (nodes.enterprises != _NO_ENTERPRISE)):
-            history = self._retellings.get(int(nodes.enterprises[node]))
-            if not history:
-                continue
+        for node in range(len(nodes.posts)):
+            enterprise = int(nodes.enterprises[node])
+            named = (enterprise,) if enterprise != NO_ENTERPRISE else nodes.candidates[node]
             time, district = int(nodes.times[node]), nodes.districts[node]
-            for seen, event, seen_district in reversed(history):
-                if abs(seen - time) > window:
-                    if seen < time:
-                        break
-                    continue
-                if district and seen_district and district != seen_district:
-                    continue
-                found.append((int(node), event))
-                break
+            for candidate in named:
+                event = latest_retold(self._retellings.get(candidate, []), time, district, window)
+                if event is not None:
+                    found.append((node, event))
+                    break
         return found
-
-
-def _retelling_edges(nodes: _Nodes) -> list[tuple[int, int]]:
-    """Labour nodes naming the same enterprise, one after another within RETELLING_WINDOW,
-    in the same district (or one of them naming none)."""
-    window = int(RETELLING_WINDOW.total_seconds())
-    by_enterprise: dict[int, list[int]] = defaultdict(list)
-    for node in np.flatnonzero(nodes.labour & (nodes.enterprises != _NO_ENTERPRISE)):
-        by_enterprise[int(nodes.enterprises[node])].append(int(node))
-    edges = []
-    for members in by_enterprise.values():
-        members.sort(key=lambda node: nodes.times[node])
-        for earlier, later in pairwise(members):
-            if nodes.times[later] - nodes.times[earlier] > window:
-                continue
-            a, b = nodes.districts[earlier], nodes.districts[later]
-            if a and b and a != b:
-                continue
-            edges.append((earlier, later))
-    return edges
 
 
 def _first(posts: list[ClusterPost]) -> tuple[datetime, str]:

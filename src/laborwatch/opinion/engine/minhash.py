@@ -64,7 +64,9 @@ def permutations() -> tuple[np.ndarray, np.ndarray]:
 def shingle_text(text: str) -> str:
     """What is shingled: NFKC, lower case, letters and digits only, the first
     MAX_SIGNATURE_CHARS of them (punctuation, spaces and emoji edits change nothing)."""
-    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())[:MAX_SIGNATURE_CHARS]
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _NOT_WORD.sub("", text.lower())[:MAX_SIGNATURE_CHARS]
 
 
 def shingle_hashes(text: str) -> np.ndarray:

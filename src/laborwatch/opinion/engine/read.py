@@ -14,7 +14,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,6 +79,17 @@ def read_posts(path: Path) -> ReadResult:
         return refused("unknown_format", "xls")
     if data.startswith(_NOT_TABLES):
         return refused("unknown_format")
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    if body.lstrip()[:1] == b"{" and b"\x00" not in body[:4096]:
+        # JSON lines in UTF-8 (the usual export) are parsed line by line from the bytes: a
+        # million lines never become one string.
+        try:
+            result = read_jsonl(body)
+        except UnicodeDecodeError:
+            pass
+        else:
+            result.encoding = "utf-8"
+            return result
     decoded = decode(data)
     if isinstance(decoded, ReadResult):
         return decoded
@@ -87,7 +98,7 @@ def read_posts(path: Path) -> ReadResult:
         return refused("unknown_format", encoding=encoding)
     start = text.lstrip()[:1]
     if start == "{":
-        result = read_jsonl(text)
+        result = read_jsonl(text.encode("utf-8"))
     elif start == "[":
         result = read_json_array(text)
     else:
@@ -114,26 +125,34 @@ def decode(data: bytes) -> tuple[str, str] | ReadResult:
     return refused("encoding")
 
 
-def read_jsonl(text: str) -> ReadResult:
-    """One JSON object a line; a blank line is skipped; a line that is not an object is a bad
-    row, except the last line of a file that does not end with a newline (cut off)."""
-    lines = text.split("\n")
-    cut_off = not text.endswith("\n")
-    records: list[tuple[int, object]] = []
-    errors: list[RowError] = []
+def read_jsonl(data: bytes) -> ReadResult:
+    """One JSON object a line (UTF-8); a blank line is skipped; a line that is not an object
+    is a bad row, except the last line of a file that does not end with a newline (cut off).
+    Raises UnicodeDecodeError when a line is not UTF-8."""
+    lines = data.split(b"\n")
     last = len(lines)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append((number, json.loads(line)))
-        except json.JSONDecodeError:
-            if number == last and cut_off:
-                return refused("truncated", f"第 {number} 行", format="jsonl")
-            errors.append(RowError(number, "", "bad_row", shown_value(line)))
-    if not records and errors:
+    cut_off = not data.endswith(b"\n")
+    errors: list[RowError] = []
+    truncated: list[int] = []
+
+    def records() -> Iterator[tuple[int, object]]:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError:
+                if number == last and cut_off:
+                    truncated.append(number)
+                    return
+                shown = line.decode("utf-8", "replace")
+                errors.append(RowError(number, "", "bad_row", shown_value(shown)))
+
+    result = parse_numbered(records())
+    if truncated:
+        return refused("truncated", f"第 {truncated[0]} 行", format="jsonl")
+    if not result.rows and errors:
         return refused("not_records", format="jsonl")
-    result = parse_numbered(records)
     result.errors = sorted([*errors, *result.errors], key=lambda error: error.row)
     result.rows += len(errors)
     result.format = "jsonl"

@@ -52,6 +52,8 @@ TRACKING_PARAMETERS = frozenset(
     {"spm", "from", "share_token", "share_source", "share_from", "scene", "srcid", "isappinstalled"}
 )
 TRACKING_PREFIXES = ("utm_", "share_", "wfr", "sharer_")
+# Already normal: lower-case http(s) host without port, no query, no fragment.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?(?:/[^\s?#%]*)?")
 
 ROW_ERROR_CODES = {
     "missing": "必填项为空",
@@ -193,6 +195,8 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Anything plain_text would change inside a cell (its ends are stripped anyway).
+_NEEDS_CLEANING = re.compile(r"[<&\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u3000\xa0]|  |\n\s*\n")
 
 
 def plain_text(value: object, limit: int) -> str:
@@ -207,6 +211,14 @@ def plain_text(value: object, limit: int) -> str:
         value = str(value)
     if len(value) > max(limit * 10, MAX_RAW_CHARS):
         raise CellError("too_long")
+    if _NEEDS_CLEANING.search(value) is None and (
+        value.isascii() or unicodedata.is_normalized("NFC", value)
+    ):
+        # Most cells are plain already: one search says so.
+        text = value.strip()
+        if len(text) > limit:
+            raise CellError("too_long")
+        return text
     text = value.replace("\r\n", "\n").replace("\r", "\n")
     if "<" in text:
         text = _COMMENT.sub("", _SCRIPT_OR_STYLE.sub("", text))
@@ -243,6 +255,8 @@ def normalise_url(value: object) -> str | None:
     text = clean_line(value, MAX_URL_CHARS)
     if not text:
         return None
+    if _PLAIN_URL.fullmatch(text):
+        return text if text.count("/") > 2 else text + "/"
     try:
         parts = urlsplit(text)
         port = parts.port
