@@ -54,7 +54,15 @@ def cluster_post(post: Post, *, title: str | None = None, text: str | None = Non
         enterprise_id=post.enterprise_id,
         district=post.district.code if post.district else None,
         category=(post.category or None) if post.labour else None,
+        enterprise_candidates=candidate_ids(post.enterprise_id, post.enterprise_candidates),
     )
+
+
+def candidate_ids(enterprise_id: int | None, candidates: list[dict]) -> tuple[int, ...]:
+    """The registry ids of a post's weaker link candidates, when none was linked."""
+    if enterprise_id is not None:
+        return ()
+    return tuple(c["id"] for c in candidates or () if "id" in c)
 
 
 def event_index(now: dt.datetime) -> KeptIndex:
@@ -82,6 +90,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
             "district__code",
             "labour",
             "category",
+            "enterprise_candidates",
             "signature",
             "event_id",
         )
@@ -97,6 +106,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
         district,
         labour,
         category,
+        candidates,
         signature,
         event_id,
     ) in rows.iterator(chunk_size=_CHUNK):
@@ -107,6 +117,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
             enterprise_id=enterprise_id,
             district=district,
             category=(category or None) if labour else None,
+            enterprise_candidates=candidate_ids(enterprise_id, candidates),
         )
         batch.append((post, bytes(signature), event_id))
         last = pk

@@ -288,7 +288,8 @@ def _store_new(
     rows: list[tuple[Post, ClusterPost]] = []
     index = event_index(now).index
     for post, analysis in zip(posts, analyses, strict=True):
-        enterprise, candidates = linker.link(post, analysis) if analysis.labour else (None, [])
+        worth = analysis.worth_linking
+        enterprise, candidates = linker.link(post, analysis) if worth else (None, [])
         title, title_masked = mask_personal_data_in_text(post.title)
         text, text_masked = mask_personal_data_in_text(post.text)
         row = Post(
@@ -342,8 +343,8 @@ def _store_new(
 
 
 class _Linker:
-    """The enterprise a labour post names, through the one linker: each organisation the
-    engine found in it (remembered per name within the batch: reposts name the same one again
+    """The enterprise a post worth linking (engine: labour, or doubted by the triage) names,
+    through the one linker: each organisation the engine found in it (remembered per name within the batch: reposts name the same one again
     and again), else the registered names its text contains. Linked only when one match is
     certain (cases.linking's rule); otherwise the candidates are kept for the centre to
     confirm on the event's page."""
@@ -370,14 +371,23 @@ class _Linker:
 
 
 def _linked(match: EmployerMatch) -> tuple[Enterprise | None, list[dict]]:
+    """The enterprise linked, and the candidates as stored on the post (with the registry id
+    the clustering compares them by)."""
+    ids = dict(
+        Enterprise.objects.filter(
+            credit_code__in=[c.credit_code for c in match.candidates]
+        ).values_list("credit_code", "pk")
+    )
     return match.enterprise, [
         {
+            "id": ids[c.credit_code],
             "credit_code": c.credit_code,
             "name": c.name,
             "method": c.method,
             "confidence": c.confidence,
         }
         for c in match.candidates
+        if c.credit_code in ids
     ]
 
 
