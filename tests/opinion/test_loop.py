@@ -427,3 +427,16 @@ def test_two_verifications_at_once_one_wins_the_other_is_told(org_units, make_us
     assert sorted(outcomes) == ["saved", "stale"]
     assert fresh(event).version == event.version + 1
     assert AuditEvent.objects.filter(action="opinion_event.verify").count() == 1
+
+
+def test_an_event_without_an_employer_asks_for_one(shinan, setup_actor, make_user):
+    event = make_event(district=shinan)
+    event = verified(event, setup_actor, make_user("desk", "district_staff", "shinan"))
+    with pytest.raises(ValidationError) as refused:
+        event_open_case(event=event, actor=setup_actor, caller_name="李强",
+                        caller_phone="13912340002", description="欠薪")  # fmt: skip
+    assert refused.value.message_dict == {"employer_name": ["请提供用人单位的统一社会信用代码或名称。"]}
+    case = event_open_case(event=fresh(event), actor=setup_actor, caller_name="李强",
+                           caller_phone="13912340002", description="欠薪",
+                           employer_name="青岛某劳务公司")  # fmt: skip
+    assert (case.employer, case.employer_name_as_told) == (None, "青岛某劳务公司")

@@ -191,6 +191,9 @@ class _Loop:
         if event is None:
             return
         finding = self.rng.choices(list(FINDINGS), weights=list(FINDINGS.values()))[0]
+        if event.enterprise_id is None and not event.enterprise_named:
+            # Nobody could say which employer the posts speak of.
+            finding = VerificationResult.UNVERIFIABLE
         event = services.event_verify(
             event=event,
             actor=actor or self._centre(),

@@ -83,6 +83,9 @@ class OpenCaseForm(EventActionForm):
     caller_name = forms.CharField(label=_("Worker or representative"), required=False)
     caller_phone = forms.CharField(label=_("Phone"), required=False)
     caller_id_number = forms.CharField(label=_("ID number (optional)"), required=False)
+    employer_name = forms.CharField(
+        label=_("Employer (when the event is not linked to one)"), required=False, max_length=200
+    )
     description = forms.CharField(label=_("Description"), required=False, widget=NOTE_INPUT)
     category = forms.ChoiceField(label=_("Category"), required=False)
     workers_involved = forms.IntegerField(
@@ -94,6 +97,10 @@ class OpenCaseForm(EventActionForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = _blank(category_choices())  # type: ignore[attr-defined]
         self.fields["category"].initial = self.event.category
+        if self.event.enterprise_id is not None:
+            del self.fields["employer_name"]
+        else:
+            self.fields["employer_name"].initial = self.event.enterprise_named
         self.fields["workers_involved"].initial = self.event.workers_involved
         self.fields["description"].initial = _("Public-opinion event %(number)s: %(title)s") % {
             "number": self.event.number,

@@ -48,14 +48,16 @@ def event_open_case(
     description: str,
     category: str = "",
     caller_id_number: str = "",
+    employer_name: str = "",
     workers_involved: int | None = None,
     note: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """A work order for the event, received now on channel public_opinion, about its enterprise
-    (or the organisation its posts name) in its district. An event has no caller: the person
-    who opens it enters the worker (or the workers' representative) met in verification."""
+    (or the employer named: as given, else as its posts name it) in its district. An event has
+    no caller: the person who opens it enters the worker (or the workers' representative) met
+    in verification."""
     now = now or timezone.now()
     _check_note(note)
     opened: list[Case] = []
@@ -70,7 +72,7 @@ def event_open_case(
             description=description,
             category=category,
             employer_credit_code=e.enterprise.credit_code if e.enterprise else "",
-            employer_name="" if e.enterprise else e.enterprise_named,
+            employer_name="" if e.enterprise else (employer_name.strip() or e.enterprise_named),
             workers_involved=workers_involved or e.workers_involved or 1,
             amount_claimed=Decimal("0"),
             district=e.district,

@@ -68,6 +68,7 @@ PERFORM: dict[str, Perform] = {
         caller_name=d["caller_name"],
         caller_phone=d["caller_phone"],
         caller_id_number=d["caller_id_number"],
+        employer_name=d.get("employer_name", ""),
         description=d["description"],
         category=d["category"],
         workers_involved=d["workers_involved"],
