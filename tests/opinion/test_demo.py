@@ -8,7 +8,7 @@ import json
 import pytest
 
 from laborwatch.core.models import AuditEvent
-from laborwatch.demo.opinion import replay_opinion, stream_batches
+from laborwatch.demo.opinion import demo_stream, replay_opinion, stream_batches
 from laborwatch.demo.users import ensure_demo_users
 from laborwatch.opinion.models import Event, Post
 from tests.opinion.support import local
@@ -30,12 +30,32 @@ def test_batches_follow_the_stream_and_end_before_now():
         record(3, "2025-02-01T15:00:00+08:00", "丙"),
     ]
     batches = list(stream_batches(records, now=NOW))
-    # Moved so that the newest post appears an hour before now (08:00 on 20 March).
+    # Moved so that the newest post appears three hours before now (06:00 on 20 March).
     assert [(at, [r["post_id"] for r in rows]) for at, rows in batches] == [
-        (local(2025, 3, 20, 6, 0), ["1", "2", "1"]),
+        (local(2025, 3, 20, 0, 0), ["1", "2", "1"]),
         (local(2025, 3, 20, 9, 0), ["3"]),
     ]
-    assert batches[1][1][0]["published_at"] == "2025-03-20T08:00:00+08:00"
+    assert batches[1][1][0]["published_at"] == "2025-03-20T06:00:00+08:00"
+    # Moved to the newest labour post instead: what comes after it would be after now.
+    later = list(stream_batches(records, now=NOW, newest=local(2025, 2, 1, 8, 0)))
+    assert [[r["post_id"] for r in rows] for _, rows in later] == [["1"], ["2", "1"]]
+
+
+def test_the_demo_loads_every_labour_story_and_a_share_of_the_noise(tmp_path):
+    lines, labels = [], []
+    for number in range(200):
+        labour = number % 10 == 0
+        lines.append(record(number, f"2025-02-01T{number % 24:02d}:00:00+08:00", "文"))
+        labels.append({"key": f"weibo:{number}", "story": f"S{number}",
+                       "incident_id": f"S{number}" if labour else None, "labour": labour})  # fmt: skip
+    for name, rows in (("posts.jsonl", lines), ("posts_labels.jsonl", labels)):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    kept, newest = demo_stream(tmp_path, seed=1)
+    ids = {int(r["post_id"]) for r in kept}
+    assert {n for n in range(0, 200, 10)} <= ids  # every labour story
+    assert 20 < len(ids - set(range(0, 200, 10))) < 70  # about a quarter of 180 noise stories
+    assert newest == local(2025, 2, 1, 22, 0)  # post 190, the latest labour one
+    assert demo_stream(tmp_path, seed=1) == (kept, newest)
 
 
 INCIDENT = "青岛海岸电子有限公司拖欠工人工资三个月，200余名工人在市南区厂门口集体讨薪"

@@ -435,7 +435,9 @@ def test_an_event_without_an_employer_asks_for_one(shinan, setup_actor, make_use
     with pytest.raises(ValidationError) as refused:
         event_open_case(event=event, actor=setup_actor, caller_name="李强",
                         caller_phone="13912340002", description="欠薪")  # fmt: skip
-    assert refused.value.message_dict == {"employer_name": ["请提供用人单位的统一社会信用代码或名称。"]}
+    assert refused.value.message_dict == {
+        "employer_name": ["请提供用人单位的统一社会信用代码或名称。"]
+    }
     case = event_open_case(event=fresh(event), actor=setup_actor, caller_name="李强",
                            caller_phone="13912340002", description="欠薪",
                            employer_name="青岛某劳务公司")  # fmt: skip

@@ -1,17 +1,20 @@
-"""The demo's public-opinion list: six months of the synthetic post stream ingested as the
-vendor would have pushed it, and the verification loop worked on its events by the real
-services, each step given the moment it happens.
+"""The demo's public-opinion list: the synthetic post stream ingested as the vendor would have
+pushed it, and the verification loop worked on its events by the real services, each step
+given the moment it happens.
 
-The stream (`posts.jsonl` of the demo city, in push order, a post pushed again with grown
-counts) is moved so that its newest post appears an hour before the demo starts, and cut into
-batches of BATCH_HOURS: each batch is ingested at the end of its window, as a vendor pushing
-every few hours would deliver it (so every post has an engagement history). Between batches
-the centre and the units work on the events on the list: the centre assigns each to the
-union of its district (or verifies it itself), the union signs for it and verifies it within
-its deadlines (demo.pace), the centre disposes of what was found true (a work order for the
-enterprise, or the work order already open about it), answers in public (or records why it
-does not) and closes it. Steps that would fall after the demo's `now` are left undone, so
-the list holds events in every state, the newest still to verify.
+The stream (`posts.jsonl` of the demo city, six months in push order, a post pushed again with
+grown counts) is thinned to every labour story and NOISE_SHARE of the noise stories (by the
+stream's own labels, `posts_labels.jsonl`: the app still triages every post it is given),
+moved so that its newest labour post appears NEWEST_LABOUR_AGE before the demo starts (later
+lines dropped), and cut into batches of BATCH_HOURS: each batch is ingested at the end of its
+window, as a vendor pushing every few hours would deliver it, so posts have an engagement
+history. Between batches the centre and the units work on the events on the list: the
+centre assigns each to the union of its district (or verifies it itself), the union signs for
+it and verifies it within its deadlines (demo.pace), the centre disposes of what was found
+true (a work order for the enterprise, or the work order already open about it), answers in
+public (or records why it does not) and closes it days later. Steps that would fall after
+the demo's `now` are left undone, so the list holds events in every state, the newest still
+to verify.
 """
 
 from __future__ import annotations
@@ -38,12 +41,17 @@ from laborwatch.demo.history import Staff
 from laborwatch.demo.pace import when_done
 from laborwatch.opinion import services
 from laborwatch.opinion.engine.read import parse_records
+from laborwatch.opinion.engine.records import normalise_url, platform_code, post_id_of, post_key
 from laborwatch.opinion.models import Event, EventAssignment, ResponseKind
 from laborwatch.opinion.statuses import EventStatus, VerificationResult
 
-POSTS_FILE = "posts.jsonl"
+POSTS_FILE, LABELS_FILE = "posts.jsonl", "posts_labels.jsonl"
 BATCH_HOURS = 6
-NEWEST_POST_AGE = dt.timedelta(hours=1)
+NEWEST_LABOUR_AGE = dt.timedelta(hours=3)
+# The share of noise stories (ads, local news, other complaints) the demo loads: a tenth of
+# them would be a realistic list already; a quarter keeps the triage's work visible while the
+# first start stays within minutes.
+NOISE_SHARE = 0.25
 SOURCE = "舆情监测服务商"
 # What verification finds, and how often.
 FINDINGS = {
@@ -72,16 +80,18 @@ DECLINED_SHARE = 0.5
 
 
 def stream_batches(
-    records: list[dict[str, Any]], *, now: dt.datetime
+    records: list[dict[str, Any]], *, now: dt.datetime, newest: dt.datetime | None = None
 ) -> Iterator[tuple[dt.datetime, list[dict[str, Any]]]]:
-    """(delivery time, records) of each batch of the stream moved to end before `now`.
+    """(delivery time, records) of each batch of the stream moved so that `newest` (the latest
+    publication time, by default) falls NEWEST_LABOUR_AGE before `now`; lines moved past `now`
+    are left out.
 
     The stream gives no push times: a line is taken as pushed once the stream has reached
     its publication time (lines come in push order, every push after its publication)."""
     times = [dt.datetime.fromisoformat(str(record["published_at"])) for record in records]
     if not times:
         return
-    shift = now - NEWEST_POST_AGE - max(times)
+    shift = now - NEWEST_LABOUR_AGE - (newest or max(times))
     window = dt.timedelta(hours=BATCH_HOURS)
     clock = times[0] + shift
     batch_end = _window_end(clock, window)
@@ -89,12 +99,48 @@ def stream_batches(
     for record, published in zip(records, times, strict=True):
         moved = published + shift
         clock = max(clock, moved)
+        if clock >= now:
+            break
         if clock >= batch_end and batch:
-            yield min(batch_end, now), batch
+            yield batch_end, batch
             batch, batch_end = [], _window_end(clock, window)
         batch.append({**record, "published_at": moved.isoformat()})
     if batch:
         yield min(batch_end, now), batch
+
+
+def demo_stream(folder: Path, *, seed: int) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    """The stream's lines the demo loads (every labour story, NOISE_SHARE of the others, drawn
+    by story) and the publication time of its newest labour post."""
+    with (folder / POSTS_FILE).open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle if line.strip()]
+    labels_path = folder / LABELS_FILE
+    if not labels_path.exists():
+        return records, None
+    with labels_path.open(encoding="utf-8") as handle:
+        labels = {row["key"]: row for row in map(json.loads, handle) if row}
+    rng = random.Random(seed)
+    stories = sorted({str(row["story"]) for row in labels.values() if not row["labour"]})
+    kept_noise = {story for story in stories if rng.random() < NOISE_SHARE}
+    kept: list[dict[str, Any]] = []
+    newest: dt.datetime | None = None
+    for record in records:
+        label = labels.get(_key(record))
+        if label is None or not (label["labour"] or label["story"] in kept_noise):
+            continue
+        kept.append(record)
+        if label["labour"]:
+            published = dt.datetime.fromisoformat(str(record["published_at"]))
+            newest = published if newest is None else max(newest, published)
+    return kept, newest
+
+
+def _key(record: dict[str, Any]) -> str:
+    """The post's identity as the engine reads it (records.post_key)."""
+    url = normalise_url(record.get("url"))
+    return post_key(
+        platform_code(record.get("platform"), url), post_id_of(record.get("post_id")), url
+    )
 
 
 def _window_end(moment: dt.datetime, window: dt.timedelta) -> dt.datetime:
@@ -184,7 +230,7 @@ class _Loop:
         if event is None:
             return
         services.event_acknowledge(event=event, actor=actor, now=at)
-        self._later(at + _hours(self.rng, 2, 30), lambda when: self.verify(pk, actor, when))
+        self._later(at + _hours(self.rng, 4, 48), lambda when: self.verify(pk, actor, when))
 
     def verify(self, pk: int, actor: User | None, at: dt.datetime) -> None:
         event = self._event(pk, EventStatus.VERIFYING)
@@ -202,8 +248,11 @@ class _Loop:
             note=NOTES[finding],
             now=at,
         )
+        known = event.enterprise_id is not None or bool(event.enterprise_named)
         disposes = finding in (VerificationResult.TRUE, VerificationResult.PARTLY_TRUE) or (
-            finding == VerificationResult.UNVERIFIABLE and self.rng.random() < UNVERIFIABLE_DISPOSED
+            finding == VerificationResult.UNVERIFIABLE
+            and known
+            and self.rng.random() < UNVERIFIABLE_DISPOSED
         )
         if disposes:
             self._later(at + _hours(self.rng, 0.5, 6), lambda when: self.dispose(pk, when))
@@ -267,7 +316,7 @@ class _Loop:
                 published_at=at,
                 now=at,
             )
-        self._later(at + _hours(self.rng, 24, 120), lambda when: self.close(pk, when))
+        self._later(at + _hours(self.rng, 48, 240), lambda when: self.close(pk, when))
 
     def close(self, pk: int, at: dt.datetime) -> None:
         event = self._event(pk, EventStatus.RESPONDED)
@@ -289,17 +338,17 @@ def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
 def replay_opinion(folder: Path, *, now: dt.datetime, seed: int = 1, progress: bool = True) -> int:
     """Ingest the demo city's post stream batch by batch and work the events' loop up to
     `now`; returns the number of posts stored. Nothing when the city has no post stream."""
-    path = folder / POSTS_FILE
-    if not path.exists():
+    if not (folder / POSTS_FILE).exists():
         return 0
-    with path.open(encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    batches = list(stream_batches(records, now=now))
+    records, newest = demo_stream(folder, seed=seed)
+    batches = list(stream_batches(records, now=now, newest=newest))
     desk = _Desk()
     loop = _Loop(desk, Staff.load(), random.Random(seed), now)
     stored = 0
     with Progress(disable=not progress) as bar:
-        task = bar.add_task(_("Public-opinion posts"), total=len(records))
+        task = bar.add_task(
+            _("Public-opinion posts"), total=sum(len(rows) for _at, rows in batches)
+        )
         for delivered, batch in batches:
             desk.run_until(delivered)
             report = services.opinion_ingest(

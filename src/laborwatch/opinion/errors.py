@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 
 class StaleEvent(ValidationError):
-    """Someone else (or an ingest that brought new posts) changed the event since this user
-    loaded it."""
+    """Someone else changed the event since this user loaded it (an action, a merge or a
+    split; new posts and heat, the system's figures, do not count)."""
 
     def __init__(self) -> None:
         super().__init__(

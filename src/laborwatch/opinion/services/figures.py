@@ -15,6 +15,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+from django.db.models import Count, Sum
+
 from laborwatch.core.models import OrgUnit
 from laborwatch.opinion.grading import heat_and_grade
 from laborwatch.opinion.models import GRADE_LEVEL, Event, Grade, Post, PostEngagement
@@ -31,12 +33,12 @@ def title_of(post: Post) -> str:
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1] + "…"
 
 
-def engagement_before(posts: Sequence[Post], moment: dt.datetime) -> float:
-    """The posts' engagement as last reported at or before `moment` (0 for a post not seen
-    by then)."""
+def engagement_before(event: Event, moment: dt.datetime) -> float:
+    """The event's posts' engagement as last reported at or before `moment` (0 for a post not
+    seen by then)."""
     latest: dict[int, float] = {}
     snapshots = (
-        PostEngagement.objects.filter(post__in=[p.pk for p in posts], at__lte=moment)
+        PostEngagement.objects.filter(post__event=event, at__lte=moment)
         .order_by("post_id", "at", "pk")
         .values_list("post_id", "engagement")
     )
@@ -59,7 +61,11 @@ def refresh_figures(event: Event, *, now: dt.datetime, central_key: str | None =
 
     `central_key` is the post the clustering found most central (its title becomes the
     event's); by default the title stays, or is the earliest post's for a new event."""
-    posts = list(event.posts.select_related("enterprise__district").order_by("published_at", "pk"))
+    posts = list(
+        event.posts.select_related("enterprise__district", "district").order_by(
+            "published_at", "pk"
+        )
+    )
     if not posts:
         return
     event.post_count = len(posts)
@@ -94,10 +100,14 @@ def refresh_figures(event: Event, *, now: dt.datetime, central_key: str | None =
 
 def refresh_heat(event: Event, *, now: dt.datetime, posts: Sequence[Post] | None = None) -> None:
     """Heat now (engagement, its growth over 24 hours, decay since first seen), the grade it
-    reaches, and the response clock (on the instance; the caller saves)."""
-    posts = list(event.posts.all()) if posts is None else posts
-    engagement_now = sum(post.engagement for post in posts)
-    earlier = engagement_before(posts, now - GROWTH_WINDOW)
+    reaches, and the response clock (on the instance; the caller saves). Without `posts`
+    (new counts of known posts only), their engagement is summed in the database."""
+    if posts is None:
+        totals = event.posts.aggregate(engagement=Sum("engagement"), count=Count("pk"))
+        engagement_now, count = float(totals["engagement"] or 0.0), totals["count"]
+    else:
+        engagement_now, count = sum(post.engagement for post in posts), len(posts)
+    earlier = engagement_before(event, now - GROWTH_WINDOW)
     event.engagement = engagement_now
     event.recent_engagement = max(engagement_now - earlier, 0.0)
     event.heat, reached = heat_and_grade(
@@ -105,8 +115,9 @@ def refresh_heat(event: Event, *, now: dt.datetime, posts: Sequence[Post] | None
         engagement_24h_ago=earlier,
         first_seen=event.first_seen_at,
         now=now,
-        posts=len(posts),
+        posts=count,
     )
+    event.post_count = count
     event.heat_at = now
     risen = GRADE_LEVEL[Grade(reached)] > GRADE_LEVEL[Grade(event.grade)]
     if risen:

@@ -45,7 +45,7 @@ from laborwatch.opinion.engine.records import PostIn, RowError
 from laborwatch.opinion.grading import engagement
 from laborwatch.opinion.index import catch_up, cluster_post, event_index
 from laborwatch.opinion.models import ClusterLock, Event, Post, PostEngagement
-from laborwatch.opinion.services.figures import refresh_figures
+from laborwatch.opinion.services.figures import refresh_figures, refresh_heat
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus
 
 CHUNK = 5000
@@ -202,15 +202,15 @@ def _store_chunk(
             )
         }
         fresh = [post for post in posts if digests[post.key] not in known]
-        touched = _update_counts(
+        recounted = _update_counts(
             [post for post in posts if digests[post.key] in known], known, digests, report, now
         )
         stored = _store_new(fresh, digests, source=source, now=now)
         report.stored += len(stored)
         created, joined = _cluster(stored, now)
-        touched |= joined
+        new_ids = {event.pk for event in created}
         report.events_created += len(created)
-        report.events_updated += len(touched - {event.pk for event in created})
+        report.events_updated += len((recounted | joined) - new_ids)
         for event in created:
             _refresh(event, now, central=_central(event))
             record_event(
@@ -222,8 +222,11 @@ def _store_chunk(
                 after={"posts": event.post_count, "on_list": event.on_list, "grade": event.grade},
                 at=now,
             )
-        for event in Event.objects.filter(pk__in=touched - {e.pk for e in created}):
+        for event in Event.objects.filter(pk__in=joined - new_ids):
             _refresh(event, now, actor=actor, source=source)
+        # Known posts with new counts only: the heat moves, the rest stays.
+        for event in Event.objects.filter(pk__in=recounted - joined - new_ids):
+            _refresh(event, now, actor=actor, source=source, counts_only=True)
 
 
 def _update_counts(
@@ -462,11 +465,15 @@ def _refresh(
     central: str | None = None,
     actor: User | None = None,
     source: str = "",
+    counts_only: bool = False,
 ) -> None:
     """New figures for an event whose posts changed; a grade reached is audited (it moves the
     response clock). Figures are the system's: no new version for the users' pages."""
     grade_before = event.grade
-    refresh_figures(event, now=now, central_key=central)
+    if counts_only:
+        refresh_heat(event, now=now)
+    else:
+        refresh_figures(event, now=now, central_key=central)
     event.updated_at = now
     event.save()
     if event.grade != grade_before and event.pk is not None:
