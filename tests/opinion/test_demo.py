@@ -46,8 +46,8 @@ def test_the_demo_loads_every_labour_story_and_a_share_of_the_noise(tmp_path):
     for number in range(200):
         labour = number % 10 == 0
         lines.append(record(number, f"2025-02-01T{number % 24:02d}:00:00+08:00", "文"))
-        labels.append({"key": f"weibo:{number}", "story": f"S{number}",
-                       "incident_id": f"S{number}" if labour else None, "labour": labour})  # fmt: skip
+        story = f"S{number}"
+        labels.append({"key": f"weibo:{number}", "story": story, "labour": labour})
     for name, rows in (("posts.jsonl", lines), ("posts_labels.jsonl", labels)):
         (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     kept, newest = demo_stream(tmp_path, seed=1)

@@ -347,10 +347,10 @@ def _store_new(
 
 class _Linker:
     """The enterprise a post worth linking (engine: labour, or doubted by the triage) names,
-    through the one linker: each organisation the engine found in it (remembered per name within the batch: reposts name the same one again
-    and again), else the registered names its text contains. Linked only when one match is
-    certain (cases.linking's rule); otherwise the candidates are kept for the centre to
-    confirm on the event's page."""
+    through the one linker: each organisation the engine found in it (remembered per name
+    within the batch: reposts name the same one again and again), else the registered names
+    its text contains. Linked only when one match is certain (cases.linking's rule);
+    otherwise the candidates are kept for the centre to confirm on the event's page."""
 
     def __init__(self) -> None:
         self.by_name: dict[str, tuple[Enterprise | None, list[dict]]] = {}
