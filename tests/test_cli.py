@@ -62,6 +62,7 @@ def test_every_command_has_its_management_command() -> None:
         "report",
         "export_labels",
         "text",
+        "opinion",
     ]
     assert {name: get_commands()[name] for name in names} == {
         "demo": "laborwatch.core",
@@ -83,6 +84,7 @@ def test_every_command_has_its_management_command() -> None:
         "report": "laborwatch.reports",
         "export_labels": "laborwatch.cases",
         "text": "laborwatch.cases",
+        "opinion": "laborwatch.opinion",
     }
     # Django's own migrate is left alone: the test runner and `laborwatch django migrate`.
     assert get_commands()["migrate"] == "django.core"
@@ -221,6 +223,7 @@ def test_sla_sweep_reports_what_it_did(org_units, capsys) -> None:
     assert code == 0
     assert out == (
         "催办 0 件，升级 0 件，转办超时未签收 0 件，节点逾期 0 个，预警超时未签收 0 条\n"
+        "舆情：催办回应 0 件，回应超时升级 0 件，核实交办超时未签收 0 件\n"
     )
 
 

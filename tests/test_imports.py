@@ -7,7 +7,12 @@ import graphlib
 import grimp
 import pytest
 
-PURE_ENGINES = ("laborwatch.risk", "laborwatch.text", "laborwatch.synth")
+PURE_ENGINES = (
+    "laborwatch.risk",
+    "laborwatch.text",
+    "laborwatch.synth",
+    "laborwatch.opinion.engine",
+)
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ COMMANDS = (
     "report",
     "export-labels",
     "text",
+    "opinion",
 )
 
 

@@ -303,7 +303,11 @@ class TestDocuments:
         response = Client().get("/api/v1/openapi.json")
         assert response.status_code == 200
         document = response.json()
-        assert set(document["paths"]) == {"/api/v1/cases", "/api/v1/cases/{number}"}
+        assert set(document["paths"]) == {
+            "/api/v1/cases",
+            "/api/v1/cases/{number}",
+            "/api/v1/opinion/posts",
+        }
         post = document["paths"]["/api/v1/cases"]["post"]
         assert set(post["responses"]) == {"200", "201", "400", "401", "413", "415", "422"}
         assert post["security"] == [{"ApiClientToken": []}]

@@ -10,12 +10,14 @@ from django.utils.translation import override
 
 import laborwatch
 from laborwatch.core.audit_actions import AUDIT_ACTION_LABELS, audit_action_label, target_type_label
+from laborwatch.opinion.models import EventAlert
+from laborwatch.opinion.transitions import TRANSITIONS as OPINION_TRANSITIONS
 from laborwatch.warnings.models import WarningStep
 from laborwatch.warnings.services.sync import AUDIT_ACTIONS as SYNC_ACTIONS
 
 SOURCE = Path(laborwatch.__file__).parent
 # Actions built at run time: the f-string's fixed part → the names it is completed with.
-DYNAMIC_PREFIXES = {"case.", "warning."}
+DYNAMIC_PREFIXES = {"case.", "warning.", "opinion_event."}
 
 
 def _strings(node: ast.AST) -> set[str]:
@@ -31,7 +33,8 @@ def actions_in_source() -> set[str]:
     - `f"case.{action}"` completed with the action (third argument) of every `_transition(...)`
       call;
     - `f"warning.{kind}"` completed with the loop's step kinds;
-    - the daily sync's table of event kinds to actions.
+    - the daily sync's table of event kinds to actions;
+    - `f"opinion_event.{…}"` completed with the opinion table's actions and the alert kinds.
     A new f-string prefix fails the test: say here how it is completed.
     """
     found: set[str] = set()
@@ -53,6 +56,8 @@ def actions_in_source() -> set[str]:
     found |= {f"case.{action}" for action in transitions}
     found |= {f"warning.{kind}" for kind in WarningStep.Kind.values}
     found |= set(SYNC_ACTIONS.values())
+    found |= {f"opinion_event.{action}" for action in OPINION_TRANSITIONS}
+    found |= {f"opinion_event.{kind}" for kind in EventAlert.Kind.values}
     return found
 
 

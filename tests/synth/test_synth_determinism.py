@@ -43,7 +43,7 @@ def test_manifest_lists_every_file_with_its_hash_and_rows(tiny_city: City) -> No
     written = sorted(
         str(path.relative_to(tiny_city.root))
         for path in tiny_city.root.rglob("*")
-        if path.suffix in (".parquet", ".csv")
+        if path.is_file() and path.name != "manifest.json"
     )
     assert [entry["path"] for entry in manifest["files"]] == written
     for entry in manifest["files"]:
@@ -75,7 +75,7 @@ def test_regenerating_into_a_city_directory_replaces_it(tmp_path: Path) -> None:
     on_disk = sorted(
         str(p.relative_to(tmp_path))
         for p in tmp_path.rglob("*")
-        if p.suffix in (".parquet", ".csv")
+        if p.is_file() and p.name != "manifest.json"
     )
     assert on_disk == [entry["path"] for entry in second["files"]]
     assert len(second["files"]) < len(first["files"])

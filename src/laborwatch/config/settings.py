@@ -46,6 +46,12 @@ except ValueError as error:
 if not 1 <= LABORWATCH_MONTHLY_REPORT_DAY <= 28:
     raise ImproperlyConfigured("LABORWATCH_MONTHLY_REPORT_DAY 应为 1 至 28 的整数")
 LABORWATCH_INBOX = Path(os.environ.get("LABORWATCH_INBOX") or DATA_DIR / "inbox")
+# Public-opinion grade thresholds: JSON, checked by laborwatch.opinion.policy; e.g.
+# {"thresholds": {"major": 40, "grave": 150}}.
+try:
+    LABORWATCH_OPINION = json.loads(os.environ.get("LABORWATCH_OPINION") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"LABORWATCH_OPINION 不是有效的 JSON：{error}") from error
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -67,6 +73,7 @@ INSTALLED_APPS = [
     "laborwatch.workers",
     "laborwatch.cases",
     "laborwatch.warnings",
+    "laborwatch.opinion",
     "laborwatch.reports",
     "laborwatch.dashboard",
     "laborwatch.schedule",

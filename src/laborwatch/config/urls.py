@@ -7,6 +7,9 @@ from django.urls import include, path
 from laborwatch.cases.api.endpoints import api
 from laborwatch.core import views as core_views
 from laborwatch.dashboard import views as dashboard_views
+from laborwatch.opinion.api.endpoints import router as opinion_router
+
+api.add_router("/opinion", opinion_router)
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("reports/", include("laborwatch.reports.urls")),
     path("notifications/", include("laborwatch.notifications.urls")),
     path("runs/", include("laborwatch.schedule.urls")),
+    path("opinion/", include("laborwatch.opinion.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -88,6 +88,28 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     # reports
     "report.issue": _("Report issued"),
     "report.correct": _("Correction of a report issued"),
+    "warning.opinion_attach": _("Public-opinion event attached"),
+    "case.opinion_join": _("Public-opinion event joined"),
+    # public opinion
+    "opinion_event.create": _("Public-opinion event formed"),
+    "opinion_event.grade": _("Public-opinion grade raised"),
+    "opinion_event.assign": _("Assigned for verification"),
+    "opinion_event.acknowledge": _("Signed for verification"),
+    "opinion_event.verify": _("Verified"),
+    "opinion_event.dispose": _("Disposal recorded"),
+    "opinion_event.respond": _("Public response recorded"),
+    "opinion_event.close": _("Public-opinion event closed"),
+    "opinion_event.link_enterprise": _("Enterprise confirmed"),
+    "opinion_event.merge": _("Merged into another event"),
+    "opinion_event.absorb": _("Absorbed another event"),
+    "opinion_event.split": _("Posts split off"),
+    "opinion_event.note": _("Note"),
+    "opinion_event.urge": _("Response urged"),
+    "opinion_event.overdue": _("Response overdue, escalated"),
+    "opinion_event.unsigned": _("Unsigned assignment escalated"),
+    "opinion_event.export": _("Public-opinion list exported"),
+    "opinion_post.reveal": _("Post viewed in clear"),
+    "opinion_post.ingest": _("Public-opinion posts ingested"),
 }
 
 

@@ -22,7 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": _("Work orders"), "url": reverse("cases:list"), "key": "cases"},
         {"label": _("Wage-arrears ledger"), "url": reverse("cases:ledger"), "key": "ledger"},
         {"label": _("Warnings"), "url": reverse("warnings:board"), "key": "warnings"},
-        {"label": _("Public opinion"), "url": None, "key": "opinion"},
+        {"label": _("Public opinion"), "url": reverse("opinion:list"), "key": "opinion"},
         {"label": _("Reports"), "url": reverse("reports:list"), "key": "reports"},
         {"label": _("Enterprises"), "url": reverse("enterprises:list"), "key": "enterprises"},
         {"label": _("Workers"), "url": reverse("workers:list"), "key": "workers"},

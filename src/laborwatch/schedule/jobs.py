@@ -64,10 +64,12 @@ def _sweep(now: dt.datetime) -> Figures:
     from laborwatch.notifications.outbox import outbox_send
     from laborwatch.notifications.reminders import remind_sign_for_due
     from laborwatch.notifications.services import notifications_deliver
+    from laborwatch.opinion.services import opinion_sweep
     from laborwatch.warnings.services import warnings_sweep
 
     cases = sla_sweep(now=now)
     warnings = warnings_sweep(now=now)
+    opinion = opinion_sweep(now=now)
     reminded = remind_sign_for_due(now=now)
     delivered = notifications_deliver(now=now)
     outbox = outbox_send(now=now)
@@ -77,6 +79,8 @@ def _sweep(now: dt.datetime) -> Figures:
         "referrals_escalated": cases.referrals_escalated,
         "milestones_flagged": cases.milestones_flagged,
         "warnings_overdue": warnings.escalated,
+        "opinion_urged": opinion.urged,
+        "opinion_escalated": opinion.escalated,
         "sign_for_reminders": reminded,
         "notifications_delivered": delivered,
         "messages_sent": outbox["sent"],
@@ -223,6 +227,8 @@ FIGURE_LABELS = {
     "referrals_escalated": _("Referrals not signed for, escalated"),
     "milestones_flagged": _("Milestones overdue"),
     "warnings_overdue": _("Warnings not signed for in time"),
+    "opinion_urged": _("Opinion events urged"),
+    "opinion_escalated": _("Opinion events escalated"),
     "sign_for_reminders": _("Sign-for reminders"),
     "notifications_delivered": _("Notifications delivered"),
     "messages_sent": _("Messages sent"),

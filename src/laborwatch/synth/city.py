@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from laborwatch.synth.episodes import Episodes, plan_episodes
 from laborwatch.synth.events import abnormal_listings, court_filings, layoff_filings
 from laborwatch.synth.feeds import MonthlyFeeds, draw_baseline
 from laborwatch.synth.months import Window
+from laborwatch.synth.posts import PLANS, PostPlan, write_posts
 from laborwatch.synth.progress import Stages
 from laborwatch.synth.projects import Projects, plan_projects
 from laborwatch.synth.signals import enterprise_month, project_month
@@ -62,6 +63,7 @@ class Stream(IntEnum):
     LAYOFF_FILINGS = 11
     COMPLAINTS = 12
     DELIVERIES = 13
+    POSTS = 14
 
 
 def stream(seed: int, component: Stream, *key: int) -> np.random.Generator:
@@ -72,6 +74,21 @@ def stream(seed: int, component: Stream, *key: int) -> np.random.Generator:
 def month_key(window: Window, month: int) -> int:
     """A month's key independent of the window: months since 1970-01."""
     return int(window.months[month].astype(np.int64))
+
+
+def post_plan(scale: str, enterprises: int | None, window: Window) -> PostPlan:
+    """The scale's post plan; a custom city's noise in proportion to its enterprises."""
+    plan = PLANS[scale]
+    months = min(plan.months, window.count)
+    if enterprises is None:
+        return replace(plan, months=months)
+    share = enterprises / SCALES["demo"].enterprises
+    return replace(
+        plan,
+        months=months,
+        noise_stories_per_day=max(1.0, plan.noise_stories_per_day * share),
+        extra_incidents_per_month=plan.extra_incidents_per_month * min(1.0, share),
+    )
 
 
 def city_size(scale: str, enterprises: int | None) -> Scale:
@@ -136,6 +153,9 @@ def generate(
                 stream(seed, Stream.COMPLAINTS), firms, episodes, projects, window
             )
             store.write("complaints.parquet", complaints)
+        with stages.stage("舆情 posts"):
+            plan = post_plan(scale, enterprises, window)
+            write_posts(store, stream(seed, Stream.POSTS), firms, episodes, window, plan)
         with stages.stage("清单 manifest"):
             return store.finish(
                 {

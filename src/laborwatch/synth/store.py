@@ -66,6 +66,13 @@ class Store:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         self.rows[relative] = len(rows)
 
+    def write_text(self, relative: str, text: str, rows: int) -> None:
+        """A text file (the post stream's JSON lines and CSV), UTF-8."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        self.rows[relative] = rows
+
     def write_monthly(self, feed: str, table: pa.Table, labels: list[str]) -> None:
         """One file per month of the window (empty ones too), split on the `month` column."""
         months = table.column("month")

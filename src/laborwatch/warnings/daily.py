@@ -1,4 +1,5 @@
-"""The daily pipeline: export the app's work orders to the feed store, score, sync warnings."""
+"""The daily pipeline: export the app's work orders and public-opinion events to the feed store,
+score, sync warnings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from laborwatch.opinion.feed import export_opinion_events
 from laborwatch.risk import store
 from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.pipeline import ScoreRun, ScoringError, score_store
@@ -25,6 +27,7 @@ class DailyRun:
     score: ScoreRun
     sync: SyncResult
     sync_seconds: float
+    opinion_export: IngestReport | None = None
 
 
 def run_daily(
@@ -49,6 +52,7 @@ def run_daily(
     except store.StoreBusyError as error:
         raise ScoringError(str(error)) from error
     export = export_work_orders(root, as_of=as_of, now=now)
+    opinion_export = export_opinion_events(root, as_of=as_of, now=now)
     score = score_store(root, as_of=as_of, config=config)
     started = time.perf_counter()
     day = read_score_day(score.scores_path)
@@ -59,4 +63,4 @@ def run_daily(
         actor_label=actor_label,
         now=now,
     )
-    return DailyRun(export, score, sync, time.perf_counter() - started)
+    return DailyRun(export, score, sync, time.perf_counter() - started, opinion_export)

@@ -25,6 +25,10 @@ def format_daily(run: DailyRun, risk_labels: dict[str, str] | None = None) -> st
         lines = [_("Work-order export: no work orders")]
     else:
         lines = [_("Work-order export: %(summary)s") % {"summary": run.export.summary()}]
+    if run.opinion_export is not None:
+        lines.append(
+            _("Public-opinion export: %(summary)s") % {"summary": run.opinion_export.summary()}
+        )
     lines.append(
         _(
             "Scoring day %(day)s (rules %(version)s): %(enterprises)s enterprises, "

@@ -34,6 +34,8 @@ DESCRIPTION = """
   不会新建工单；首次推送返回 HTTP 201。
 * 诉求类别：省略 `category` 时由文本引擎按诉求内容自动分类；无论是否填写，工单都记下
   分类建议及其置信度，经办人更正后的类别作为分类器的训练数据。
+* 舆情帖文：舆情监测系统（渠道为 public_opinion 的客户端）以 `POST /api/v1/opinion/posts`
+  批量推送帖文，见该接口的说明。
 * 错误：`{"detail": [{"field": "caller.phone", "code": "...", "message": "..."}]}`，
   `field` 为请求体中的字段路径；格式错误 422，JSON 无法解析 400，
   请求体不是 `application/json` 415，未认证 401。

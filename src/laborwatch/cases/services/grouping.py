@@ -130,6 +130,7 @@ def _join_group(case: Case, known: _EmployerCases) -> None:
             org_unit=case.district,
             actor_label="intake",
             after={"employer": case.employer.credit_code, "workers": len(workers)},
+            at=group.opened_at,
         )
     if group is None:
         return

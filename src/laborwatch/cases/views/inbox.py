@@ -1,5 +1,5 @@
 """My inbox: my open cases by SLA urgency, unread notices, overdue milestones, referrals,
-and the warnings my unit has to sign for."""
+the warnings my unit has to sign for, and the public-opinion events it must verify."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from laborwatch.cases.selectors import inbox
 from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.opinion.selectors import assignments_to_verify, events_to_assign, unread_notices
 from laborwatch.warnings.selectors import overdue_warning_count, routings_to_sign
 
 
@@ -32,6 +33,11 @@ def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
             "now": timezone.now(),
             "today": timezone.localdate(),
             "intake_links": intake_links() if may_take_in(request.user) else [],
+            "opinion_to_verify": assignments_to_verify(user=request.user),
+            "opinion_to_assign": (
+                events_to_assign(user=request.user) if request.user.is_city_wide else None
+            ),
+            "opinion_notices": unread_notices(user=request.user)[:50],
         },
     )
 

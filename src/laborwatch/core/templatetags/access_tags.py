@@ -13,6 +13,8 @@ from laborwatch.cases.models import Case
 from laborwatch.core.models import User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.opinion.access import events_visible_to
+from laborwatch.opinion.models import Event
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.models import Warning
 from laborwatch.workers.access import workers_visible_to
@@ -24,6 +26,7 @@ register = template.Library()
 VISIBLE_TO: dict[type[Model], Callable[[User], QuerySet]] = {
     Case: cases_visible_to,
     Enterprise: enterprises_visible_to,
+    Event: events_visible_to,
     Warning: warnings_visible_to,
     Worker: workers_visible_to,
 }

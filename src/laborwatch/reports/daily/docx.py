@@ -72,5 +72,26 @@ def render_docx(report: DailyReport, out: Path, mark: IssueMark | None = None) -
         )
         for line in top.evidence:
             document.add_paragraph(line, style="List Bullet")
+
+    document.add_heading("四、新发重大舆情", level=1)
+    if not report.grave_events:
+        document.add_paragraph("当日无新发重大舆情事件。")
+    else:
+        table(
+            document,
+            ["编号", "舆情标题", "属地", "涉及企业", "首发时间", "热度", "状态"],
+            [
+                [
+                    event.number,
+                    event.title,
+                    event.district,
+                    event.enterprise or "—",
+                    f"{event.first_seen_at:%Y-%m-%d %H:%M}",
+                    f"{event.heat:.1f}",
+                    event.status,
+                ]
+                for event in report.grave_events
+            ],
+        )
     document.save(str(out))
     return out

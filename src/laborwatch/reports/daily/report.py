@@ -1,8 +1,9 @@
 """The daily enterprise early-warning report (企业风险预警日报): figures of one score day.
 
 New, escalated, de-escalated and resolved warnings by grade and by district, the warnings
-still active at the end of the day, the unsigned ones past their deadline, and the top
-enterprises with their evidence. `daily_report` reads; `render_html` / `render_docx` write.
+still active at the end of the day, the unsigned ones past their deadline, the top
+enterprises with their evidence, and the public-opinion events that became 重大 that day.
+`daily_report` reads; `render_html` / `render_docx` write.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from django.template import Context, Engine
 from django.utils import timezone
 
 from laborwatch.core.models import OrgUnit
+from laborwatch.opinion.models import Event as OpinionEvent
+from laborwatch.opinion.models import Grade as OpinionGrade
+from laborwatch.opinion.statuses import EventStatus
 from laborwatch.reports.render.issue import HTML_PAGE_CSS, IssueMark
 from laborwatch.warnings import labels
 from laborwatch.warnings.models import (
@@ -57,6 +61,19 @@ class TopWarning:
 
 
 @dataclass
+class GraveEvent:
+    """A public-opinion event that reached 重大 on the report's day."""
+
+    number: str
+    title: str
+    district: str
+    enterprise: str
+    first_seen_at: dt.datetime
+    heat: float
+    status: str
+
+
+@dataclass
 class DailyReport:
     day: dt.date
     generated_at: dt.datetime
@@ -73,6 +90,7 @@ class DailyReport:
     clean_days: int = DEFAULT_CLEAN_DAYS
     # 全市, or the one district the report covers.
     scope: str = "全市"
+    grave_events: list[GraveEvent] = field(default_factory=list)
 
     @property
     def change_totals(self) -> dict[str, int]:
@@ -156,7 +174,31 @@ def daily_report(
         previous_day=WarningEvent.objects.filter(on__lt=day).aggregate(day=Max("on"))["day"],
         clean_days=warning_policy().clean_days,
         scope=district.label if district is not None else "全市",
+        grave_events=grave_events(day),
     )
+
+
+def grave_events(day: dt.date) -> list[GraveEvent]:
+    """Events on the public-opinion list that became 重大 on `day` (Beijing time), hottest
+    first."""
+    rows = (
+        OpinionEvent.objects.filter(on_list=True, grade=OpinionGrade.GRAVE, graded_at__date=day)
+        .exclude(status=EventStatus.MERGED)
+        .select_related("district", "enterprise")
+        .order_by("-heat", "pk")
+    )
+    return [
+        GraveEvent(
+            number=event.number,
+            title=event.title,
+            district=event.district.label if event.district else "未明确",
+            enterprise=event.enterprise.name if event.enterprise else event.enterprise_named,
+            first_seen_at=timezone.localtime(event.first_seen_at),
+            heat=event.heat,
+            status=str(EventStatus(event.status).label),
+        )
+        for event in rows
+    ]
 
 
 def _grouped(rows: QuerySet[Any], *fields: str) -> list[tuple[Any, ...]]:

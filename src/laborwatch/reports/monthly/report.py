@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from laborwatch.cases.figures import Reported, counted_once
@@ -26,6 +27,9 @@ from laborwatch.reports.monthly.emerging import (
     terms,
 )
 from laborwatch.text.taxonomy import label
+
+if TYPE_CHECKING:
+    from laborwatch.reports.monthly.opinion import OpinionSection
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BASELINE_MONTHS = 6
@@ -198,6 +202,8 @@ class MonthlyReport:
     emerging_categories: list[Emerging] = field(default_factory=list)
     emerging_terms: list[Emerging] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    # The 舆情 section (reports.monthly.opinion), when the caller gathered the events.
+    opinion: OpinionSection | None = None
 
     @property
     def title(self) -> str:

@@ -11,6 +11,7 @@ from laborwatch.reports.monthly.charts import Chart, monthly_charts
 from laborwatch.reports.monthly.emerging import FALSE_DISCOVERY_RATE
 from laborwatch.reports.monthly.report import (
     GROUP_CASE_WORKERS,
+    SHANGHAI,
     CategoryChange,
     DistrictRow,
     Emerging,
@@ -312,6 +313,45 @@ def _sla(report: MonthlyReport) -> list[Block]:
     ]
 
 
+def _opinion(report: MonthlyReport) -> list[Block]:
+    section = report.opinion
+    assert section is not None  # monthly_blocks asks first
+    blocks: list[Block] = [Heading("舆情核实", 1)]
+    if not section.events:
+        return [*blocks, Text("本月未发现涉及劳动关系的舆情事件。")]
+    grades = "、".join(f"{grade}{count}起" for grade, count in section.by_grade)
+    findings = "、".join(f"{finding}{count}起" for finding, count in section.findings)
+    blocks.append(
+        Text(
+            f"本月新发现涉及劳动关系的舆情事件{section.events}起，其中{grades}。"
+            f"核实结果：{findings}。应回应{section.responses_due}起，按时回应"
+            f"{section.responded_on_time}起，超时回应{section.responded_late}起，逾期未回应"
+            f"{section.unanswered_overdue}起，按时回应率{percent(section.on_time_rate)}；"
+            f"经研判决定不予回应{section.declined}起。"
+        )
+    )
+    blocks.append(Table(["舆情主题", "事件数"], [[t, str(n)] for t, n in section.topics]))
+    if section.grave:
+        blocks.append(Heading("重大舆情事件", 2))
+        blocks.append(
+            Table(
+                ["编号", "舆情标题", "属地", "首发时间", "核实结果", "状态"],
+                [
+                    [
+                        row.number,
+                        row.title,
+                        row.district or "未明确",
+                        f"{row.first_seen_at.astimezone(SHANGHAI):%m-%d %H:%M}",
+                        row.finding or "未核实",
+                        row.status,
+                    ]
+                    for row in section.grave
+                ],
+            )
+        )
+    return blocks
+
+
 def _advice(report: MonthlyReport) -> list[Block]:
     blocks: list[Block] = [Heading("预警建议", 1)]
     if not report.suggestions:
@@ -329,6 +369,8 @@ def monthly_blocks(report: MonthlyReport) -> list[Block]:
         blocks += _emerging(report)
         blocks += _groups(report)
     blocks += _sla(report)
+    if report.opinion is not None:
+        blocks += _opinion(report)
     if report.total:
         blocks += _advice(report)
         blocks += _appendix(report)

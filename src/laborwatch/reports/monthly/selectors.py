@@ -15,6 +15,10 @@ from laborwatch.cases.models import Case, Channel, RequestType, Status
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Industry
 from laborwatch.lib.periods import Period
+from laborwatch.opinion.models import Event as OpinionEvent
+from laborwatch.opinion.models import Grade as OpinionGrade
+from laborwatch.opinion.statuses import EventStatus, VerificationResult
+from laborwatch.reports.monthly.opinion import OpinionRow, opinion_section
 from laborwatch.reports.monthly.report import (
     BASELINE_MONTHS,
     UNKNOWN,
@@ -25,6 +29,7 @@ from laborwatch.reports.monthly.report import (
     month_bounds,
     monthly_report,
 )
+from laborwatch.text.taxonomy import label
 
 FIELDS = (
     "number",
@@ -140,11 +145,40 @@ def district_on_time(month: dt.date) -> dict[str, tuple[float | None, float | No
     }
 
 
+def opinion_rows(*, month: dt.date, district: OrgUnit | None = None) -> Iterator[OpinionRow]:
+    """The public-opinion events on the list first seen in `month`, merged ones left out;
+    one district's when given."""
+    start, end = month_bounds(month)
+    rows = (
+        OpinionEvent.objects.filter(on_list=True, first_seen_at__gte=start, first_seen_at__lt=end)
+        .exclude(status=EventStatus.MERGED)
+        .select_related("district")
+    )
+    if district is not None:
+        rows = rows.filter(district=district)
+    grades, statuses = _labels(OpinionGrade), _labels(EventStatus)
+    findings = _labels(VerificationResult)
+    for event in rows.order_by("first_seen_at", "pk").iterator(chunk_size=2000):
+        yield OpinionRow(
+            number=event.number,
+            first_seen_at=event.first_seen_at,
+            title=event.title,
+            grade=grades[event.grade],
+            district=event.district.label if event.district else "",
+            topic=label(event.category) or "" if event.category else "",
+            status=statuses[event.status],
+            finding=findings.get(event.verification_result, ""),
+            response_due=event.response_due,
+            responded_at=event.responded_at,
+            declined=event.response_kind == "declined",
+        )
+
+
 def city_monthly_report(*, month: dt.date, district: OrgUnit | None = None) -> MonthlyReport:
     scope = district.label if district is not None else "全市"
     cases = Case.objects.filter(district=district) if district is not None else Case.objects.all()
     sla, previous_sla = month_sla(cases, month)
-    return monthly_report(
+    report = monthly_report(
         monthly_rows(month=month, district=district),
         month=month,
         scope=scope,
@@ -155,3 +189,8 @@ def city_monthly_report(*, month: dt.date, district: OrgUnit | None = None) -> M
         request_types=list(_labels(RequestType).values()),
         channels=list(_labels(Channel).values()),
     )
+    _, end = month_bounds(month)
+    report.opinion = opinion_section(
+        opinion_rows(month=month, district=district), month=month, month_end=end
+    )
+    return report

@@ -1,5 +1,6 @@
 """`laborwatch sla-sweep`: urge at yellow, escalate at red, chase unsigned referrals and
-warnings (for cron when the server's own sweep is off)."""
+warnings, and the public-opinion response clocks (for cron when the server's own sweep is
+off)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from laborwatch.cases.services import sla_sweep
 from laborwatch.lib.commands import LaborwatchCommand
+from laborwatch.opinion.services import opinion_sweep
 from laborwatch.warnings.services import warnings_sweep
 
 
@@ -22,6 +24,7 @@ class Command(LaborwatchCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         cases = sla_sweep()
         warnings = warnings_sweep()
+        opinion = opinion_sweep()
         self.stdout.write(
             _(
                 "%(urged)d urged, %(escalated)d escalated, %(referrals)d referrals unsigned past "
@@ -35,4 +38,11 @@ class Command(LaborwatchCommand):
                 "milestones": cases.milestones_flagged,
                 "warnings": warnings.escalated,
             }
+        )
+        self.stdout.write(
+            _(
+                "Public opinion: %(urged)d responses urged, %(overdue)d overdue responses "
+                "escalated, %(unsigned)d assignments unsigned past their time"
+            )
+            % {"urged": opinion.urged, "overdue": opinion.escalated, "unsigned": opinion.unsigned}
         )

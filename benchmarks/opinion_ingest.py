@@ -1,0 +1,178 @@
+"""Opinion intake at scale: a million posts read, triaged, linked and clustered; then a batch of
+ten thousand new posts placed against a 30-day index of the million.
+
+The posts are the synthetic stream (synth/posts.py) of a 100,000-enterprise city over 31 days
+at a city-wide rate, written once into --folder: `posts.jsonl` (the first 1,000,000 lines)
+and `batch.jsonl` (the next 10,000). Same-run baselines: (a) reading the file and keeping one
+post per URL (json.loads of every line into a dict by URL); (b) the same for the batch,
+against the set of the million's URLs.
+
+    .venv/bin/python benchmarks/opinion_ingest.py [--folder /tmp/lw-opinion-bench]
+        [--posts 1000000] [--batch 10000] [--runs 1] [--workers 1]
+
+Printed: medians of --runs, the ratio to the baseline, the engine's steps, the share of
+distinct texts (each is analysed once), wall and CPU seconds (the machine may be shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from laborwatch.opinion.engine.analyse import Places, analyse_posts
+from laborwatch.opinion.engine.cluster import EventIndex
+from laborwatch.opinion.engine.evaluate import (
+    cluster_input,
+    first_of_each,
+    link_labour_posts,
+    run_engine,
+)
+from laborwatch.opinion.engine.read import read_posts
+from laborwatch.opinion.engine.records import LOCAL_TIME
+from laborwatch.synth.city import Stream, stream
+from laborwatch.synth.enterprises import generate_enterprises
+from laborwatch.synth.episodes import plan_episodes
+from laborwatch.synth.months import Window
+from laborwatch.synth.posts import PostPlan, generate_posts, jsonl_text
+from laborwatch.synth.projects import plan_projects
+from laborwatch.text.link import Linker
+
+CITY_FILE = Path(__file__).resolve().parents[1] / "src/laborwatch/core/data/qingdao.json"
+ENTERPRISES = 100_000
+SEED = 11
+# ~33,000 lines a day: 10% about labour (2,800 incidents a month), the rest noise.
+BENCH_PLAN = PostPlan(
+    months=1,
+    extra_incidents_per_month=2_800.0,
+    noise_stories_per_day=5_300.0,
+    tellings_mean=2.0,
+    reposts_mean=6.0,
+)
+
+
+def prepare(folder: Path, posts: int, batch: int) -> None:
+    if (folder / "batch.jsonl").exists():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    window = Window.ending("2026-10", 12)
+    firms = generate_enterprises(
+        stream(SEED, Stream.ENTERPRISES),
+        count=ENTERPRISES,
+        total_workers=ENTERPRISES * 10,
+        window=window,
+    )
+    import pyarrow.parquet as pq
+
+    pq.write_table(firms.table(), folder / "enterprises.parquet")
+    projects = plan_projects(stream(SEED, Stream.PROJECTS), firms, window)
+    episodes, _ = plan_episodes(stream(SEED, Stream.EPISODES), firms, projects, window)
+    first = datetime(2026, 10, 1, tzinfo=LOCAL_TIME)
+    records, labels = generate_posts(
+        stream(SEED, Stream.POSTS), firms, episodes, first, first + timedelta(days=31), BENCH_PLAN
+    )
+    if len(records) < posts + batch:
+        raise SystemExit(f"the plan gave {len(records):,} lines, fewer than {posts + batch:,}")
+    (folder / "posts.jsonl").write_text(jsonl_text(records[:posts]), encoding="utf-8")
+    (folder / "batch.jsonl").write_text(
+        jsonl_text(records[posts : posts + batch]), encoding="utf-8"
+    )
+    (folder / "posts_labels.jsonl").write_text(jsonl_text(labels), encoding="utf-8")
+
+
+def timed(action: Callable[[], object]) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = action()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def baseline(path: Path, known: set[str] | None = None) -> int:
+    """Read the file and keep one post per URL (or post id), skipping those already known."""
+    seen: dict[str, dict] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            identity = record.get("url") or f"{record['platform']}:{record['post_id']}"
+            if known is None or identity not in known:
+                seen[identity] = record
+    return len(seen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folder", default="/tmp/lw-opinion-bench")
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    folder = Path(args.folder)
+    prepare(folder, args.posts, args.batch)
+    places = Places.from_city(json.loads(CITY_FILE.read_text(encoding="utf-8")))
+    seconds, linker, _ = timed(lambda: Linker.from_file(folder / "enterprises.parquet"))
+    print(f"linker over {ENTERPRISES:,} enterprises built in {seconds:.1f} s (once a process)")
+    analyse_posts([], places=places)  # load the classifier and tagger once, as a process does
+
+    base_runs, engine_runs, cpu_runs = [], [], []
+    run = None
+    for _ in range(args.runs):
+        base_runs.append(timed(lambda: baseline(folder / "posts.jsonl"))[0])
+
+        def ingest():
+            read = read_posts(folder / "posts.jsonl")
+            return read, run_engine(read.posts, places=places, linker=linker, workers=args.workers)
+
+        wall, cpu, (read, run) = timed(ingest)
+        engine_runs.append(wall)
+        cpu_runs.append(cpu)
+    assert run is not None
+    base, engine = statistics.median(base_runs), statistics.median(engine_runs)
+    posts = len(read.posts)
+    print(
+        f"(a) {posts:,} lines ({len(run.posts):,} posts, {run.distinct_texts:,} distinct texts, "
+        f"{sum(a.labour for a in run.analyses):,} labour, {len(run.events):,} events):\n"
+        f"    engine median {engine:.1f} s wall, {statistics.median(cpu_runs):.1f} s CPU "
+        f"(steps: {', '.join(f'{k} {v:.1f} s' for k, v in run.seconds.items())}; read "
+        f"{engine - sum(run.seconds.values()):.1f} s)\n"
+        f"    baseline (read + dedup on URL) median {base:.1f} s; ratio {engine / base:.1f}x"
+    )
+
+    # (b) the million as a 30-day index (stored events, stored signatures), then a batch.
+    index = EventIndex(window=timedelta(days=30))
+    event_of = {key: number for number, keys in enumerate(run.events) for key in keys}
+    stored = cluster_input(run.posts, run.analyses, {})
+    wall, _, _ = timed(lambda: index.add_existing((post, event_of[post.key]) for post in stored))
+    print(f"(b) index of {index.posts:,} posts ({len(index):,} entries) built in {wall:.1f} s")
+    known = {post.url or post.key for post in run.posts}
+    batch_base, batch_assign, batch_full = [], [], []
+    for _ in range(max(3, args.runs)):
+        batch_base.append(timed(lambda: baseline(folder / "batch.jsonl", known))[0])
+
+        def batch_path():
+            new = first_of_each(read_posts(folder / "batch.jsonl").posts)
+            analyses = analyse_posts(new, places=places)
+            linked = link_labour_posts(new, analyses, linker)
+            return cluster_input(new, analyses, linked)
+
+        wall, _, batch_posts = timed(batch_path)
+        assign_wall, _, assignment = timed(lambda posts=batch_posts: index.assign(posts))
+        batch_assign.append(assign_wall)
+        batch_full.append(wall + assign_wall)
+    joined = len(assignment.to_existing)
+    base = statistics.median(batch_base)
+    print(
+        f"    batch of {len(batch_posts):,} posts: assign median "
+        f"{statistics.median(batch_assign):.2f} s, read+triage+link+assign median "
+        f"{statistics.median(batch_full):.2f} s; {joined:,} joined stored events\n"
+        f"    baseline (read + dedup on URL against the index's URLs) median {base:.2f} s; "
+        f"ratios {statistics.median(batch_assign) / base:.1f}x (assign), "
+        f"{statistics.median(batch_full) / base:.1f}x (whole batch)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Events from posts: reposts, quotes and lightly edited copies join by near-duplicate text
+(MinHash-LSH over character shingles, minhash.py); retellings in other words join when they
+name the same enterprise and place within a few days. Two posts linked to different
+enterprises never join.
+
+`EventIndex` holds the posts of the last `window` days with their events; `assign` places a
+batch of new posts (into existing events or new ones) without changing the index, and the
+app adds the posts once stored (`add_existing`, or `add_signed` from stored signatures).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from laborwatch.opinion.engine.minhash import (
+    BANDS,
+    NUM_PERM,
+    band_keys,
+    shingle_text,
+    signatures,
+    similarity,
+)
+from laborwatch.opinion.engine.nodes import (
+    NEAR_DUPLICATE,
+    NEAR_DUPLICATE_WINDOW,
+    NO_ENTERPRISE,
+    NO_EVENT,
+    RETELLING_WINDOW,
+    ClusterPost,
+    Components,
+    Nodes,
+    bucket_edges,
+    close_enough,
+    compatible,
+    enterprise_of,
+    group_nodes,
+    latest_retold,
+    retelling_edges,
+    seconds_of,
+)
+
+__all__ = [
+    "NEAR_DUPLICATE",
+    "NEAR_DUPLICATE_WINDOW",
+    "RETELLING_WINDOW",
+    "Assignment",
+    "ClusterPost",
+    "EventIndex",
+    "central_key",
+    "cluster_posts",
+    "signature_of",
+]
+
+# An index bucket holding more entries than this is looked at through its latest ones only.
+MAX_BUCKET_LOOK = 50
+# central_key compares at most this many posts (evenly spaced in time) with each other.
+MAX_CENTRAL_POSTS = 400
+
+
+@dataclass
+class Assignment:
+    to_existing: dict[str, int] = field(default_factory=dict)  # post key → existing event id
+    new_events: list[list[str]] = field(default_factory=list)  # keys of each new event
+
+
+def signature_of(text: str) -> np.ndarray | None:
+    """The MinHash signature of a post's text, None when it is too short to have one."""
+    rows, signed = signatures([shingle_text(text)])
+    return rows[0] if signed[0] else None
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+class EventIndex:
+    """Near-duplicate index (MinHash-LSH over character shingles, datasketch's MinHash scheme)
+    of the posts of the last `window` days, with the event each belongs to.
+
+    Copies are kept once per event (one entry per distinct signature and event, with the
+    latest time), so a million posts of which most are reposts take a fraction of the room."""
+
+    def __init__(self, *, window: timedelta = timedelta(days=30)) -> None:
+        self.window = window
+        self._signatures = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        self._times = np.zeros(0, dtype=np.int64)
+        self._events = np.zeros(0, dtype=np.int64)
+        self._enterprises = np.zeros(0, dtype=np.int64)
+        self._entry_of: dict[tuple[bytes, int], int] = {}
+        self._event_enterprises: dict[int, int] = {}
+        self._sorted_keys = np.zeros(0, dtype=np.uint64)
+        self._sorted_entries = np.zeros(0, dtype=np.int64)
+        # Labour posts with an enterprise, for retellings: enterprise → [(time, event, district)]
+        self._retellings: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
+        self.posts = 0
+
+    def __len__(self) -> int:
+        """Entries (distinct signatures per event) held."""
+        return len(self._events)
+
+    # -- filling ------------------------------------------------------------------------------
+
+    def signature(self, post: ClusterPost) -> bytes:
+        """The post's signature as bytes (NUM_PERM × 4), b"" for a text too short to sign; the
+        app stores it and rebuilds the index with add_signed without re-reading texts."""
+        row = signature_of(post.text)
+        return b"" if row is None else row.astype("<u4").tobytes()
+
+    def add_existing(self, posts: Iterable[tuple[ClusterPost, int]]) -> None:
+        """Posts already stored, with their event ids."""
+        items = list(posts)
+        texts = [shingle_text(post.text) for post, _ in items]
+        rows, signed = signatures(texts)
+        self._add(
+            [
+                (post, rows[index] if signed[index] else None, event)
+                for index, (post, event) in enumerate(items)
+            ]
+        )
+
+    def add_signed(self, items: Iterable[tuple[ClusterPost, bytes, int]]) -> None:
+        """Posts already stored with the signature bytes `signature()` gave; their text may
+        be ""."""
+        self._add(
+            [
+                (
+                    post,
+                    np.frombuffer(signed, dtype="<u4").astype(np.uint32) if signed else None,
+                    event,
+                )
+                for post, signed, event in items
+            ]
+        )
+
+    def _add(self, items: list[tuple[ClusterPost, np.ndarray | None, int]]) -> None:
+        new_rows: list[np.ndarray] = []
+        new_times: list[int] = []
+        new_events: list[int] = []
+        new_enterprises: list[int] = []
+        start = len(self._events)
+        for post, row, event in items:
+            self.posts += 1
+            seconds = seconds_of(post.published_at)
+            if post.enterprise_id is not None:
+                self._event_enterprises.setdefault(event, post.enterprise_id)
+            if post.category and post.enterprise_id is not None:
+                self._retellings[post.enterprise_id].append((seconds, event, post.district))
+            if row is None:
+                continue
+            identity = (row.tobytes(), event)
+            entry = self._entry_of.get(identity)
+            if entry is None:
+                entry = self._entry_of[identity] = start + len(new_rows)
+                new_rows.append(row)
+                new_times.append(seconds)
+                new_events.append(event)
+                new_enterprises.append(enterprise_of(post))
+            elif entry >= start:
+                new_times[entry - start] = max(new_times[entry - start], seconds)
+                if new_enterprises[entry - start] == NO_ENTERPRISE:
+                    new_enterprises[entry - start] = enterprise_of(post)
+            else:
+                self._times[entry] = max(self._times[entry], seconds)
+        for history in self._retellings.values():
+            history.sort()
+        if not new_rows:
+            return
+        rows = np.vstack(new_rows)
+        self._signatures = np.vstack([self._signatures, rows])
+        self._times = np.concatenate([self._times, np.array(new_times, dtype=np.int64)])
+        self._events = np.concatenate([self._events, np.array(new_events, dtype=np.int64)])
+        self._enterprises = np.concatenate(
+            [self._enterprises, np.array(new_enterprises, dtype=np.int64)]
+        )
+        self._index_bands(band_keys(rows), start)
+
+    def _index_bands(self, keys: np.ndarray, start: int) -> None:
+        """Merge the new entries' band keys (band mixed in) into the one sorted key array."""
+        count = len(keys)
+        flat = (keys ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))).ravel()
+        entries = np.repeat(np.arange(start, start + count, dtype=np.int64), BANDS)
+        all_keys = np.concatenate([self._sorted_keys, flat])
+        all_entries = np.concatenate([self._sorted_entries, entries])
+        # Two sorted runs: the stable sort merges them in linear time.
+        order = np.argsort(all_keys, kind="stable") if len(self._sorted_keys) else np.argsort(flat)
+        self._sorted_keys = all_keys[order]
+        self._sorted_entries = all_entries[order]
+
+    def prune(self, before: datetime) -> None:
+        """Forget the entries last seen before `before` (keep the index to its window)."""
+        cutoff = seconds_of(before)
+        keep = self._times >= cutoff
+        for enterprise in list(self._retellings):
+            kept = [item for item in self._retellings[enterprise] if item[0] >= cutoff]
+            if kept:
+                self._retellings[enterprise] = kept
+            else:
+                del self._retellings[enterprise]
+        if keep.all():
+            return
+        signatures_kept = self._signatures[keep]
+        self._signatures = signatures_kept
+        self._times = self._times[keep]
+        self._events = self._events[keep]
+        self._enterprises = self._enterprises[keep]
+        self._entry_of = {
+            (row.tobytes(), int(event)): index
+            for index, (row, event) in enumerate(zip(signatures_kept, self._events, strict=True))
+        }
+        self._sorted_keys = np.zeros(0, dtype=np.uint64)
+        self._sorted_entries = np.zeros(0, dtype=np.int64)
+        if len(self._events):
+            self._index_bands(band_keys(signatures_kept), 0)
+
+    # -- assigning ----------------------------------------------------------------------------
+
+    def assign(self, posts: Sequence[ClusterPost]) -> Assignment:
+        """Place new posts: into existing events or new ones. The index is not changed."""
+        unique: dict[str, ClusterPost] = {}
+        for post in posts:
+            unique.setdefault(post.key, post)
+        if not unique:
+            return Assignment()
+        window = int(self.window.total_seconds())
+        nodes = group_nodes(list(unique.values()), window)
+        count = len(nodes.posts)
+        # Stored events first: a new post joins the stored event it resembles (most alike
+        # first) before new posts group among themselves.
+        stored = self._index_matches(nodes, window) + [
+            (node, event, NEAR_DUPLICATE) for node, event in self._index_retellings(nodes)
+        ]
+        stored.sort(key=lambda match: -match[2])
+        events = sorted({event for _, event, _ in stored})
+        event_node = {event: count + offset for offset, event in enumerate(events)}
+        components = Components(
+            [*nodes.enterprises.tolist(), *(self._evententerprise_of(e) for e in events)],
+            [NO_EVENT] * count + events,
+        )
+        for node, event, _ in stored:
+            components.union(node, event_node[event])
+        for left, right in self._near_duplicate_edges(nodes, window):
+            components.union(left, right)
+        for left, right in retelling_edges(nodes):
+            components.union(left, right)
+        assignment = Assignment()
+        groups: dict[int, list[ClusterPost]] = defaultdict(list)
+        for node, members in enumerate(nodes.posts):
+            groups[components.find(node)].extend(members)
+        for root, members in sorted(groups.items(), key=lambda item: _first(item[1])):
+            event = components.event[root]
+            if event == NO_EVENT:
+                ordered = sorted(members, key=lambda p: (p.published_at, p.key))
+                assignment.new_events.append([post.key for post in ordered])
+            else:
+                assignment.to_existing.update((post.key, event) for post in members)
+        return assignment
+
+    def _near_duplicate_edges(self, nodes: Nodes, window: int) -> list[tuple[int, int]]:
+        signed = np.flatnonzero(nodes.signed)
+        if len(signed) < 2:
+            return []
+        left, right = bucket_edges(band_keys(nodes.signatures[signed]))
+        left, right = signed[left], signed[right]
+        strength = similarity(nodes.signatures[left], nodes.signatures[right])
+        near = (
+            (strength >= NEAR_DUPLICATE)
+            & close_enough(strength, np.abs(nodes.times[left] - nodes.times[right]), window)
+            & compatible(nodes.enterprises[left], nodes.enterprises[right])
+        )
+        order = np.argsort(-strength[near], kind="stable")
+        return list(zip(left[near][order].tolist(), right[near][order].tolist(), strict=True))
+
+    def _evententerprise_of(self, event: int) -> int:
+        return self._event_enterprises.get(event, NO_ENTERPRISE)
+
+    def _index_matches(self, nodes: Nodes, window: int) -> list[tuple[int, int, float]]:
+        """(node, event, similarity) of index entries sharing a band with a node and near
+        enough in text, time and enterprise."""
+        signed = np.flatnonzero(nodes.signed)
+        if len(signed) == 0 or len(self._sorted_keys) == 0:
+            return []
+        keys = band_keys(nodes.signatures[signed])
+        flat = (keys ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))).ravel()
+        queried = np.repeat(signed, BANDS)
+        low = np.searchsorted(self._sorted_keys, flat, side="left")
+        high = np.searchsorted(self._sorted_keys, flat, side="right")
+        low = np.maximum(low, high - MAX_BUCKET_LOOK)
+        sizes = high - low
+        hit = sizes > 0
+        if not hit.any():
+            return []
+        sizes, low, queried = sizes[hit], low[hit], queried[hit]
+        offsets = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        positions = np.repeat(low, sizes) + offsets
+        node = np.repeat(queried, sizes)
+        entry = self._sorted_entries[positions]
+        pairs = np.unique(node * len(self._events) + entry)
+        node, entry = np.divmod(pairs, len(self._events))
+        strength = similarity(nodes.signatures[node], self._signatures[entry])
+        near = (
+            (strength >= NEAR_DUPLICATE)
+            & close_enough(strength, np.abs(nodes.times[node] - self._times[entry]), window)
+            & compatible(nodes.enterprises[node], self._enterprises[entry])
+        )
+        return list(
+            zip(
+                node[near].tolist(),
+                self._events[entry[near]].tolist(),
+                strength[near].tolist(),
+                strict=True,
+            )
+        )
+
+    def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
+        """(node, stored event) of stored labour posts a node retells: its enterprise (or one
+        of its candidates), the same district or one unknown, within RETELLING_WINDOW."""
+        window = int(RETELLING_WINDOW.total_seconds())
+        found = []
+        for node in range(len(nodes.posts)):
+            enterprise = int(nodes.enterprises[node])
+            named = (enterprise,) if enterprise != NO_ENTERPRISE else nodes.candidates[node]
+            time, district = int(nodes.times[node]), nodes.districts[node]
+            for candidate in named:
+                event = latest_retold(self._retellings.get(candidate, []), time, district, window)
+                if event is not None:
+                    found.append((node, event))
+                    break
+        return found
+
+
+def _first(posts: list[ClusterPost]) -> tuple[datetime, str]:
+    return min((post.published_at, post.key) for post in posts)
+
+
+def cluster_posts(posts: Sequence[ClusterPost]) -> list[list[str]]:
+    """Events of posts alone (no stored events): the keys of each, in order of first post."""
+    return EventIndex().assign(posts).new_events
+
+
+def central_key(posts: Sequence[ClusterPost]) -> str:
+    """The key of the post most like the others of its event (highest mean estimated
+    similarity to them); ties, and posts too short to sign, go to the earliest."""
+    if not posts:
+        raise ValueError("an event has posts")
+    ordered = sorted(posts, key=lambda p: (p.published_at, p.key))
+    if len(ordered) > MAX_CENTRAL_POSTS:
+        picks = np.linspace(0, len(ordered) - 1, MAX_CENTRAL_POSTS).round().astype(int)
+        ordered = [ordered[index] for index in picks]
+    rows, signed = signatures([shingle_text(post.text) for post in ordered])
+    if not signed.any():
+        return ordered[0].key
+    agreement = (rows[:, np.newaxis, :] == rows[np.newaxis, :, :]).mean(axis=2)
+    agreement[~signed, :] = -1.0
+    agreement[:, ~signed] = 0.0
+    score = agreement.sum(axis=1)
+    return ordered[int(np.argmax(score))].key

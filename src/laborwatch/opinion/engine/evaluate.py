@@ -1,0 +1,260 @@
+"""How well posts become events: B-cubed precision and recall of events against labelled
+stories, event-level recall of labelled labour incidents, and labour triage precision and
+recall, on the synthetic stream's labels (a development aid: the stream is written here).
+
+Events come either from the engine run here (`run_engine`, the intake's steps without the
+database) or from the app's export (`laborwatch opinion export --format jsonl`: one event a
+line with the keys of its posts), so that what the app stored can be checked the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from laborwatch.opinion.engine.analyse import (
+    Places,
+    PostAnalysis,
+    analyse_posts,
+)
+from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
+from laborwatch.opinion.engine.records import PostIn
+from laborwatch.text.link import Linker
+from laborwatch.text.triage import binary_scores
+
+# The linker's best candidate links a post only from this confidence: full and former names,
+# short names of four characters or more (0.75); not two- or three-character short names
+# nor near misses.
+LINK_CONFIDENCE = 0.7
+# Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
+MAX_CANDIDATES = 5
+# An incident is found when one event holds at least this share of its posts, and the
+# incident's posts are at least this share of that event's.
+FOUND_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Label:
+    story: str
+    incident_id: str | None
+    labour: bool
+
+
+def read_labels(path: Path) -> dict[str, Label]:
+    """posts_labels.jsonl of the synthetic stream: key → its story, incident and labour flag."""
+    labels = {}
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            labels[row["key"]] = Label(row["story"], row["incident_id"], bool(row["labour"]))
+    return labels
+
+
+def read_exported_events(path: Path) -> list[list[str]]:
+    """The app's JSONL export: each event's post keys ({"event": …, "posts": [{"key": …}]})."""
+    events = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                events.append([post["key"] for post in json.loads(line)["posts"]])
+    return events
+
+
+# --- measures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BCubed:
+    precision: float
+    recall: float
+    posts: int
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def bcubed(events: Sequence[Sequence[str]], truth: Mapping[str, str]) -> BCubed:
+    """B-cubed over the posts both sides know: per post, the share of its event that shares its
+    story (precision) and the share of its story that shares its event (recall), averaged."""
+    event_of = {key: number for number, keys in enumerate(events) for key in keys if key in truth}
+    event_sizes = Counter(event_of.values())
+    story_sizes = Counter(truth[key] for key in event_of)
+    together = Counter((event_of[key], truth[key]) for key in event_of)
+    if not event_of:
+        return BCubed(0.0, 0.0, 0)
+    precision = recall = 0.0
+    for key, event in event_of.items():
+        shared = together[(event, truth[key])]
+        precision += shared / event_sizes[event]
+        recall += shared / story_sizes[truth[key]]
+    count = len(event_of)
+    return BCubed(precision / count, recall / count, count)
+
+
+@dataclass(frozen=True)
+class IncidentRecall:
+    incidents: int
+    found: int
+    missed: tuple[str, ...]
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.incidents if self.incidents else 0.0
+
+
+def incident_recall(events: Sequence[Sequence[str]], labels: Mapping[str, Label]) -> IncidentRecall:
+    """Labour incidents found as an event (FOUND_SHARE of its posts in one event that is at
+    least FOUND_SHARE the incident's), among the incidents with a post in `events`."""
+    posts_of: Counter[str] = Counter()
+    for key in {key for keys in events for key in keys}:
+        label = labels.get(key)
+        if label is not None and label.incident_id:
+            posts_of[label.incident_id] += 1
+    found = set()
+    for keys in events:
+        incidents: Counter[str] = Counter()
+        known = 0
+        for key in keys:
+            label = labels.get(key)
+            if label is None:
+                continue
+            known += 1
+            if label.incident_id:
+                incidents[label.incident_id] += 1
+        for incident, count in incidents.items():
+            if count >= FOUND_SHARE * posts_of[incident] and count >= FOUND_SHARE * known:
+                found.add(incident)
+    wanted = sorted(incident for incident, count in posts_of.items() if count)
+    missed = tuple(incident for incident in wanted if incident not in found)
+    return IncidentRecall(len(wanted), len(wanted) - len(missed), missed)
+
+
+def triage_scores(analyses: Iterable[PostAnalysis], labels: Mapping[str, Label]) -> dict:
+    pairs = [(a.labour, labels[a.key].labour) for a in analyses if a.key in labels]
+    predicted = np.array([p for p, _ in pairs], dtype=bool)
+    truth = np.array([t for _, t in pairs], dtype=bool)
+    return binary_scores(predicted, truth).as_dict()
+
+
+# --- the engine without the database ---------------------------------------------------------
+
+
+@dataclass
+class EngineRun:
+    posts: list[PostIn]  # one per key, the first pushed
+    analyses: list[PostAnalysis]
+    events: list[list[str]]
+    seconds: dict[str, float] = field(default_factory=dict)
+    distinct_texts: int = 0
+
+
+def first_of_each(posts: Iterable[PostIn]) -> list[PostIn]:
+    """One post per key, the first pushed (later pushes only grow its counts)."""
+    unique: dict[str, PostIn] = {}
+    for post in posts:
+        unique.setdefault(post.key, post)
+    return list(unique.values())
+
+
+def link_labour_posts(
+    posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
+) -> dict[str, tuple[int | None, tuple[int, ...]]]:
+    """Post key → (enterprise number, its row in the linker's registry, when the best candidate
+    reaches LINK_CONFIDENCE; else the weaker candidates) for the posts worth linking; each
+    distinct text linked once."""
+    numbers = {entry.credit_code: index for index, entry in enumerate(linker.entries)}
+    by_text: dict[str, tuple[int | None, tuple[int, ...]]] = {}
+    linked = {}
+    for post, analysis in zip(posts, analyses, strict=True):
+        if not analysis.worth_linking:
+            continue
+        text = f"{post.title}\n{post.text}"
+        if text not in by_text:
+            candidates = sorted(linker.link(text), key=lambda c: (-c.confidence, c.credit_code))
+            best = candidates[0] if candidates else None
+            if best is not None and best.confidence >= LINK_CONFIDENCE:
+                by_text[text] = (numbers[best.credit_code], ())
+            else:
+                weaker = tuple(dict.fromkeys(numbers[c.credit_code] for c in candidates))
+                by_text[text] = (None, weaker[:MAX_CANDIDATES])
+        linked[post.key] = by_text[text]
+    return linked
+
+
+def cluster_input(
+    posts: Sequence[PostIn],
+    analyses: Sequence[PostAnalysis],
+    enterprises: Mapping[str, tuple[int | None, tuple[int, ...]]],
+) -> list[ClusterPost]:
+    cluster_posts = []
+    for post, analysis in zip(posts, analyses, strict=True):
+        enterprise, candidates = enterprises.get(post.key, (None, ()))
+        cluster_posts.append(
+            ClusterPost(
+                key=post.key,
+                text=f"{post.title}\n{post.text}" if post.title else post.text,
+                published_at=post.published_at,
+                enterprise_id=enterprise,
+                district=analysis.district,
+                category=analysis.category,
+                enterprise_candidates=candidates,
+            )
+        )
+    return cluster_posts
+
+
+def run_engine(
+    posts: Sequence[PostIn], *, places: Places, linker: Linker | None, workers: int = 1
+) -> EngineRun:
+    """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step."""
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    unique = first_of_each(posts)
+    analyses = analyse_posts(unique, places=places, workers=workers)
+    seconds["triage"] = time.perf_counter() - started
+    started = time.perf_counter()
+    enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
+    seconds["link"] = time.perf_counter() - started
+    started = time.perf_counter()
+    events = EventIndex().assign(cluster_input(unique, analyses, enterprises)).new_events
+    seconds["cluster"] = time.perf_counter() - started
+    distinct = len({(post.title, post.text) for post in unique})
+    return EngineRun(unique, analyses, events, seconds, distinct)
+
+
+def figures(events: Sequence[Sequence[str]], labels: Mapping[str, Label]) -> dict[str, object]:
+    """B-cubed over all posts (stories of noise too) and over labour posts, incident recall."""
+    stories = {key: label.story for key, label in labels.items()}
+    labour_stories = {key: label.story for key, label in labels.items() if label.labour}
+    everything = bcubed(events, stories)
+    labour = bcubed(events, labour_stories)
+    recall = incident_recall(events, labels)
+    by_size: dict[int, int] = defaultdict(int)
+    for keys in events:
+        by_size[min(len(keys), 100)] += 1
+    return {
+        "events": len(events),
+        "bcubed_all": _rounded(everything),
+        "bcubed_labour": _rounded(labour),
+        "labour_incidents": recall.incidents,
+        "labour_incidents_found": recall.found,
+        "labour_incident_recall": round(recall.recall, 4),
+        "missed_incidents": list(recall.missed[:20]),
+    }
+
+
+def _rounded(measure: BCubed) -> dict[str, object]:
+    return {
+        "precision": round(measure.precision, 4),
+        "recall": round(measure.recall, 4),
+        "f1": round(measure.f1, 4),
+        "posts": measure.posts,
+    }

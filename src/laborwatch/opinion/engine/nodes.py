@@ -1,0 +1,245 @@
+"""A batch of posts as the clustering sees it: copies grouped into nodes, and the edges that
+may join nodes — near-duplicates that share an LSH band, retellings that name the same
+enterprise — with a union-find that never puts two enterprises (or two stored events) in one
+event."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from laborwatch.opinion.engine.minhash import NUM_PERM, shingle_text, signatures
+
+# Estimated Jaccard similarity of shingles from which two posts tell the same thing in the
+# same words (a repost with a comment, a copy with a line changed).
+NEAR_DUPLICATE = 0.6
+# Near-duplicates (not identical) join only this close in time: reposts and copies follow
+# within hours or days, while a template-like text (weather, an ad, a road closure) said
+# again weeks later is another story. Identical texts join within the index window.
+NEAR_DUPLICATE_WINDOW = timedelta(days=7)
+# Retellings in other words join only this close in time, same enterprise, same place.
+RETELLING_WINDOW = timedelta(days=5)
+NO_ENTERPRISE = -1
+NO_EVENT = -1
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterPost:
+    key: str
+    text: str  # title + text
+    published_at: datetime
+    enterprise_id: int | None = None
+    district: str | None = None
+    # The demand category when the post is about labour (PostAnalysis.category), else None.
+    # A retelling joins by enterprise when at least one of the two posts is about labour.
+    category: str | None = None
+    # When no enterprise is linked: the linker's weaker candidates, likeliest first (a
+    # two-character short name, 佳通). Such a post joins a retelling of the same place and
+    # days whose linked enterprise is one of them; two posts with candidates only never join.
+    enterprise_candidates: tuple[int, ...] = ()
+
+
+def seconds_of(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+# --- the nodes of a batch --------------------------------------------------------------------
+
+
+@dataclass
+class Nodes:
+    """A batch's posts grouped: one node per distinct shingled text and enterprise (copies
+    are one node), one per post too short to sign."""
+
+    posts: list[list[ClusterPost]]
+    times: np.ndarray  # first published, epoch seconds
+    enterprises: np.ndarray  # -1 when none
+    districts: list[str | None]
+    labour: np.ndarray  # bool
+    candidates: list[tuple[int, ...]]  # of nodes without an enterprise
+    signed: np.ndarray  # bool
+    signatures: np.ndarray  # (nodes, NUM_PERM) uint32
+
+
+def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
+    grouped: dict[tuple, list[ClusterPost]] = {}
+    unsigned: list[list[ClusterPost]] = []
+    texts: dict[str, str] = {}
+    for post in posts:
+        text = texts.get(post.text)
+        if text is None:
+            text = texts[post.text] = shingle_text(post.text)
+        enterprise = NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
+        grouped.setdefault((text, enterprise), []).append(post)
+    # Copies further apart in time than the window are different events' (a yearly ad).
+    for key, group in list(grouped.items()):
+        group.sort(key=lambda post: post.published_at)
+        seconds = [seconds_of(post.published_at) for post in group]
+        if seconds[-1] - seconds[0] <= window:
+            continue
+        del grouped[key]
+        start = 0
+        for index in range(1, len(group) + 1):
+            if index == len(group) or seconds[index] - seconds[index - 1] > window:
+                grouped[(*key, index)] = group[start:index]
+                start = index
+    keys = list(grouped)
+    rows, signed = signatures([key[0] for key in keys])
+    groups = [grouped[key] for key in keys]
+    signed_groups = [group for group, ok in zip(groups, signed, strict=True) if ok]
+    for group, ok in zip(groups, signed, strict=True):
+        if not ok:
+            unsigned.extend([post] for post in group)
+    members = signed_groups + unsigned
+    count = len(members)
+    all_signatures = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    all_signatures[: len(signed_groups)] = rows[signed]
+    return Nodes(
+        posts=members,
+        times=np.array([min(seconds_of(p.published_at) for p in group) for group in members]),
+        enterprises=np.array([enterprise_of(group[0]) for group in members], dtype=np.int64),
+        districts=[next((p.district for p in group if p.district), None) for group in members],
+        labour=np.array([any(p.category for p in group) for group in members], dtype=bool),
+        candidates=[_candidates(group) for group in members],
+        signed=np.arange(count) < len(signed_groups),
+        signatures=all_signatures,
+    )
+
+
+def _candidates(group: list[ClusterPost]) -> tuple[int, ...]:
+    if group[0].enterprise_id is not None:
+        return ()
+    return tuple(dict.fromkeys(c for post in group for c in post.enterprise_candidates))
+
+
+def enterprise_of(post: ClusterPost) -> int:
+    return NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
+
+
+def bucket_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows sharing a key in any band: each row with the first of its bucket and
+    with the row before it in the bucket."""
+    lefts, rights = [], []
+    rows = np.arange(len(keys))
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        same = np.concatenate([[False], ordered[1:] == ordered[:-1]])
+        starts = np.where(same, 0, rows)
+        first = np.maximum.accumulate(starts)
+        lefts += [order[first[same]], order[rows[same] - 1]]
+        rights += [order[same], order[same]]
+    if not lefts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    pairs = np.unique(np.minimum(left, right) * len(keys) + np.maximum(left, right))
+    return np.divmod(pairs, len(keys))
+
+
+def close_enough(strength: np.ndarray, apart: np.ndarray, window: int) -> np.ndarray:
+    """Near-duplicates within NEAR_DUPLICATE_WINDOW; the same signature within the window."""
+    near_window = min(window, int(NEAR_DUPLICATE_WINDOW.total_seconds()))
+    return (apart <= near_window) | ((strength == 1.0) & (apart <= window))
+
+
+def compatible(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return (left == NO_ENTERPRISE) | (right == NO_ENTERPRISE) | (left == right)
+
+
+# --- union-find that keeps enterprises apart -------------------------------------------------
+
+
+class Components:
+    """Union-find over a batch's nodes and the stored events they touch; a union that would
+    put two enterprises, or two stored events, in one component is refused."""
+
+    def __init__(self, enterprises: Sequence[int], events: Sequence[int]):
+        self.parent = list(range(len(enterprises)))
+        self.enterprise = list(enterprises)
+        self.event = list(events)
+
+    def find(self, node: int) -> int:
+        parent = self.parent
+        root = node
+        while parent[root] != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    def union(self, left: int, right: int) -> None:
+        left, right = self.find(left), self.find(right)
+        if left == right:
+            return
+        a, b = self.enterprise[left], self.enterprise[right]
+        if a != NO_ENTERPRISE and b != NO_ENTERPRISE and a != b:
+            return
+        event_a, event_b = self.event[left], self.event[right]
+        if event_a != NO_EVENT and event_b != NO_EVENT and event_a != event_b:
+            return
+        if right < left:
+            left, right = right, left
+        self.parent[right] = left
+        self.enterprise[left] = a if a != NO_ENTERPRISE else b
+        self.event[left] = event_a if event_a != NO_EVENT else event_b
+
+
+def latest_retold(
+    history: list[tuple[int, int, str | None]], time: int, district: str | None, window: int
+) -> int | None:
+    for seen, event, seen_district in reversed(history):
+        if abs(seen - time) > window:
+            if seen < time:
+                return None
+            continue
+        if district and seen_district and district != seen_district:
+            continue
+        return event
+    return None
+
+
+def retelling_edges(nodes: Nodes) -> list[tuple[int, int]]:
+    """Nodes naming the same enterprise one after another within RETELLING_WINDOW, in the same
+    district (or one of them naming none), at least one of the two about labour; and a node
+    with candidates only to the nearest such node of a candidate enterprise."""
+    window = int(RETELLING_WINDOW.total_seconds())
+    by_enterprise: dict[int, list[int]] = defaultdict(list)
+    for linked in np.flatnonzero(nodes.enterprises != NO_ENTERPRISE).tolist():
+        by_enterprise[int(nodes.enterprises[linked])].append(linked)
+    edges: list[tuple[int, int]] = []
+    for members in by_enterprise.values():
+        members.sort(key=lambda node: nodes.times[node])
+        for position, later in enumerate(members):
+            # The latest earlier post it may retell (one of another district may lie between).
+            for earlier in reversed(members[:position]):
+                if nodes.times[later] - nodes.times[earlier] > window:
+                    break
+                if _retells(nodes, earlier, later, window):
+                    edges.append((earlier, later))
+                    break
+    for node, named in enumerate(nodes.candidates):
+        for candidate in named:
+            near = [
+                other
+                for other in by_enterprise.get(candidate, [])
+                if _retells(nodes, node, other, window)
+            ]
+            if near:
+                edges.append(
+                    (node, min(near, key=lambda o: abs(nodes.times[o] - nodes.times[node])))
+                )
+                break
+    return edges
+
+
+def _retells(nodes: Nodes, one: int, other: int, window: int) -> bool:
+    a, b = nodes.districts[one], nodes.districts[other]
+    return (
+        abs(int(nodes.times[one]) - int(nodes.times[other])) <= window
+        and not (a and b and a != b)
+        and bool(nodes.labour[one] or nodes.labour[other])
+    )

@@ -1,0 +1,226 @@
+"""处置: what is done about a verified event. Open a work order on channel public_opinion
+through the one intake service, join an existing work order, or attach the event to the
+active warning of its enterprise. Each is the table's "dispose" action: the event moves to
+disposed (one already responded to stays responded) and the disposal is recorded beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from laborwatch.cases.models import Case, Channel
+from laborwatch.cases.services import case_intake
+from laborwatch.cases.statuses import LIVE_STATUSES as LIVE_CASE_STATUSES
+from laborwatch.core.audit import record_event
+from laborwatch.core.models import User
+from laborwatch.opinion.models import Event, EventDisposal
+from laborwatch.opinion.services.loop import transition
+from laborwatch.opinion.statuses import EventStatus
+from laborwatch.warnings.models import Warning
+from laborwatch.warnings.statuses import ACTIVE_STATUSES as ACTIVE_WARNING_STATUSES
+
+Kind = EventDisposal.Kind
+MAX_NOTE = 5000
+
+
+def _disposed(event: Event) -> str:
+    """Where a disposal leads: disposed, unless the event was already answered in public."""
+    return EventStatus.RESPONDED if event.status == EventStatus.RESPONDED else EventStatus.DISPOSED
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise ValidationError({"note": [_("At most %(n)d characters.") % {"n": MAX_NOTE}]})
+
+
+def event_open_case(
+    *,
+    event: Event,
+    actor: User,
+    caller_name: str,
+    caller_phone: str,
+    description: str,
+    category: str = "",
+    caller_id_number: str = "",
+    employer_name: str = "",
+    workers_involved: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """A work order for the event, received now on channel public_opinion, about its enterprise
+    (or the employer named: as given, else as its posts name it) in its district. An event has
+    no caller: the person who opens it enters the worker (or the workers' representative) met
+    in verification."""
+    now = now or timezone.now()
+    _check_note(note)
+    opened: list[Case] = []
+
+    def apply(e: Event) -> dict[str, object]:
+        result = case_intake(
+            actor=actor,
+            channel=Channel.PUBLIC_OPINION,
+            caller_name=caller_name,
+            caller_phone=caller_phone,
+            caller_id_number=caller_id_number,
+            description=description,
+            category=category,
+            employer_credit_code=e.enterprise.credit_code if e.enterprise else "",
+            employer_name="" if e.enterprise else (employer_name.strip() or e.enterprise_named),
+            workers_involved=workers_involved or e.workers_involved or 1,
+            amount_claimed=Decimal("0"),
+            district=e.district,
+            now=now,
+        )
+        case = result.case
+        EventDisposal.objects.create(
+            event=e, kind=Kind.OPEN_CASE, case=case, note=note.strip(), actor=actor, at=now
+        )
+        opened.append(case)
+        return {"measure": Kind.OPEN_CASE, "case": case.number}
+
+    transition(
+        event=event,
+        actor=actor,
+        action="dispose",
+        expected_version=expected_version,
+        now=now,
+        reason=note.strip(),
+        apply=apply,
+        leads_to=_disposed,
+    )
+    return opened[0]
+
+
+def event_join_case(
+    *,
+    event: Event,
+    actor: User,
+    case: Case,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Event:
+    """The event joins a work order already open about the same incident; the work order's
+    timeline records it."""
+    now = now or timezone.now()
+    _check_note(note)
+
+    def apply(e: Event) -> dict[str, object]:
+        locked_case = Case.objects.select_for_update().get(pk=case.pk)
+        if locked_case.status not in LIVE_CASE_STATUSES:
+            raise ValidationError(
+                {
+                    "case": [
+                        _("Work order %(number)s was merged into another; join that one.")
+                        % {"number": locked_case.number}
+                    ]
+                }
+            )
+        if e.disposals.filter(case=locked_case).exists():
+            raise ValidationError({"case": [_("The event is already on this work order.")]})
+        EventDisposal.objects.create(
+            event=e,
+            kind=Kind.JOIN_CASE,
+            case=locked_case,
+            note=note.strip(),
+            actor=actor,
+            at=now,
+        )
+        record_event(
+            actor=actor,
+            action="case.opinion_join",
+            target=locked_case,
+            org_unit=locked_case.district,
+            after={"event": e.number},
+            reason=note.strip(),
+            at=now,
+        )
+        return {"measure": Kind.JOIN_CASE, "case": locked_case.number}
+
+    with transaction.atomic():
+        return transition(
+            event=event,
+            actor=actor,
+            action="dispose",
+            expected_version=expected_version,
+            now=now,
+            reason=note.strip(),
+            apply=apply,
+            leads_to=_disposed,
+        )
+
+
+def warnings_to_attach(event: Event) -> list[Warning]:
+    """The active warnings of the event's enterprise, highest score first."""
+    if event.enterprise_id is None:
+        return []
+    return list(
+        Warning.objects.filter(
+            enterprise_id=event.enterprise_id, status__in=ACTIVE_WARNING_STATUSES
+        )
+        .exclude(opinion_disposals__event=event)
+        .order_by("-score", "pk")
+    )
+
+
+def event_attach_warning(
+    *,
+    event: Event,
+    actor: User,
+    warning: Warning,
+    note: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Event:
+    """The event becomes evidence of its enterprise's active warning (the risk loop handles
+    both together); the warning's audit trail records it."""
+    now = now or timezone.now()
+    _check_note(note)
+
+    def apply(e: Event) -> dict[str, object]:
+        locked_warning = Warning.objects.select_for_update().get(pk=warning.pk)
+        if e.enterprise_id is None or locked_warning.enterprise_id != e.enterprise_id:
+            raise ValidationError(
+                {"warning": [_("Only a warning of the event's own enterprise can be chosen.")]}
+            )
+        if locked_warning.status not in ACTIVE_WARNING_STATUSES:
+            raise ValidationError({"warning": [_("This warning is no longer active.")]})
+        if e.disposals.filter(warning=locked_warning).exists():
+            raise ValidationError({"warning": [_("The event is already attached to it.")]})
+        EventDisposal.objects.create(
+            event=e,
+            kind=Kind.ATTACH_WARNING,
+            warning=locked_warning,
+            note=note.strip(),
+            actor=actor,
+            at=now,
+        )
+        record_event(
+            actor=actor,
+            action="warning.opinion_attach",
+            target=locked_warning,
+            org_unit=locked_warning.district,
+            after={"event": e.number},
+            reason=note.strip(),
+            at=now,
+        )
+        return {"measure": Kind.ATTACH_WARNING, "warning": str(locked_warning)}
+
+    with transaction.atomic():
+        return transition(
+            event=event,
+            actor=actor,
+            action="dispose",
+            expected_version=expected_version,
+            now=now,
+            reason=note.strip(),
+            apply=apply,
+            leads_to=_disposed,
+        )
