@@ -7,7 +7,6 @@ ValidationError dicts keyed by these field names.
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -90,9 +89,9 @@ class CaseFilterForm(ListFilterForm):
             *category_choices(within=self.category_within),
         ]
 
-    def filters(self) -> CaseFilters:
-        """The selector's filters, with the dashboard figure's period when one is given."""
-        return dataclasses.replace(super().filters(), period=figure_period(self.cleaned_data))
+    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The dashboard figure's period, when both its ends are given."""
+        return {"period": figure_period(data)}
 
 
 def figure_period(data: dict[str, Any]) -> Period | None:

@@ -34,8 +34,14 @@ class AuditedAdmin(admin.ModelAdmin):
     "admin.create", "admin.change" (the fields that changed, before and after) and
     "admin.delete"."""
 
+    # Fields whose values never go into the audit row (a secret): only that they changed.
+    audit_excluded_fields: tuple[str, ...] = ()
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        names = _plain_fields(obj, form.changed_data if change else list(form.fields))
+        changed = form.changed_data if change else list(form.fields)
+        names = [
+            name for name in _plain_fields(obj, changed) if name not in self.audit_excluded_fields
+        ]
         before: dict[str, Any] = {}
         if change:
             stored = type(obj)._default_manager.get(pk=obj.pk)
@@ -46,7 +52,10 @@ class AuditedAdmin(admin.ModelAdmin):
             action="admin.change" if change else "admin.create",
             target=obj,
             before=before or None,
-            after={name: jsonable(getattr(obj, name)) for name in names},
+            after={
+                **{name: jsonable(getattr(obj, name)) for name in names},
+                **{name: "（已修改）" for name in self.audit_excluded_fields if name in changed},
+            },
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:

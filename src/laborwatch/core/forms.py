@@ -74,4 +74,8 @@ class ListFilterForm(Form):
             value = self.cleaned_data.get(FORM_FIELD.get(field.name, field.name))
             if value is not None:
                 values[field.name] = value
-        return self.filters_class(**values)
+        return self.filters_class(**values, **self.derived_filters(self.cleaned_data))
+
+    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Filters made from several fields (a dashboard figure's period from its two ends)."""
+        return {}

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from laborwatch.cases.admin import ReadOnlyAdmin
+from laborwatch.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from laborwatch.notifications.models import Channel, Delivery
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(AuditedAdmin):
+    # The audit row names what changed; a robot's signing secret is never written into it.
+    audit_excluded_fields = ("secret",)
+
     list_display = ("org_unit", "kind", "is_active")
     list_filter = ("kind", "is_active")
 

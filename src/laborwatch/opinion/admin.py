@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from laborwatch.cases.admin import ReadOnlyAdmin
+from laborwatch.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
 from laborwatch.opinion.models import Event, ResponsePolicy
 
 
 @admin.register(ResponsePolicy)
-class ResponsePolicyAdmin(admin.ModelAdmin):
+class ResponsePolicyAdmin(AuditedAdmin):
     list_display = ("grade", "response_hours", "acknowledge_hours", "yellow_at_percent")
 
 

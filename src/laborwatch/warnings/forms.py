@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -56,9 +56,9 @@ class WarningFilterForm(ListFilterForm):
         choices=[("", _("All grades")), *Grade.choices],
     )
 
-    def filters(self) -> WarningFilters:
-        """The selector's filters, with the dashboard figure's period when one is given."""
-        return dataclasses.replace(super().filters(), period=figure_period(self.cleaned_data))
+    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The dashboard figure's period, when both its ends are given."""
+        return {"period": figure_period(data)}
 
 
 class StepForm(CheckedForm):
