@@ -45,11 +45,11 @@ from laborwatch.text.link import Linker
 CITY_FILE = Path(__file__).resolve().parents[1] / "src/laborwatch/core/data/qingdao.json"
 ENTERPRISES = 100_000
 SEED = 11
-# ~33,000 lines a day: 10% about labour (2,800 incidents a month), the rest noise.
+# ~33,000 lines a day: about 10% on labour (3,100 incidents a month), the rest noise.
 BENCH_PLAN = PostPlan(
     months=1,
-    extra_incidents_per_month=2_800.0,
-    noise_stories_per_day=5_300.0,
+    extra_incidents_per_month=3_100.0,
+    noise_stories_per_day=6_000.0,
     tellings_mean=2.0,
     reposts_mean=6.0,
 )

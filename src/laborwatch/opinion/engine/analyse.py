@@ -31,6 +31,13 @@ CUES_FILE = DATA / "escalation_cues.csv"
 WORKER_COUNTS_FILE = DATA / "worker_counts.csv"
 # Texts handed to the classifier at once: large enough for numpy, small enough for memory.
 CLASSIFY_BATCH = 20_000
+# A repost whose own comment is at most this long says nothing the reposted text does not:
+# it is analysed as that text (most of a monitoring feed is reposts; each original is then
+# analysed once for all of them). Longer comments make the repost a text of its own.
+REPOST_COMMENT_CHARS = 20
+_REPOST = re.compile(
+    rf"^(?:[^\n]{{0,{REPOST_COMMENT_CHARS}}}?//@[^:：\s]{{1,30}}[:：]\s*)+(.+)$", re.DOTALL
+)
 # Fewer distinct texts than this are analysed in this process whatever `workers` says.
 PARALLEL_MIN_TEXTS = 20_000
 # How much a mention says about the district: a district's own name most, a road least.
@@ -314,6 +321,13 @@ def analysis_text(post: PostIn) -> str:
     return f"{post.title}\n{post.text}" if post.title else post.text
 
 
+def reposted_text(text: str) -> str:
+    """What a repost reposts, when its own comment is short: 转发微博//@某人: 原文 → 原文 (the
+    last //@name: of a chain). Anything else is itself."""
+    match = _REPOST.match(text)
+    return match.group(1) if match else text
+
+
 def analyse_posts(
     posts: Sequence[PostIn],
     *,
@@ -322,13 +336,16 @@ def analyse_posts(
     organisations: OrganisationMentions | None = None,
     workers: int = 1,
 ) -> list[PostAnalysis]:
-    """One PostAnalysis per post, in order; each distinct (title, text) analysed once.
+    """One PostAnalysis per post, in order; each distinct (title, text) analysed once, a
+    repost with a short comment as the text it reposts (`reposted_text`).
 
     `workers` > 1 shares the distinct texts among that many forked processes (POSIX only;
     elsewhere, or for a small batch, the texts are analysed here)."""
     distinct: dict[tuple[str, str], int] = {}
+    position: list[int] = []
     for post in posts:
-        distinct.setdefault((post.text, post.title), len(distinct))
+        item = (reposted_text(post.text), post.title)
+        position.append(distinct.setdefault(item, len(distinct)))
     items = list(distinct)
     if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and _can_fork():
         results = _analyse_in_processes(items, places, workers)
@@ -339,7 +356,10 @@ def analyse_posts(
             classifier or labour_classifier(),
             organisations or OrganisationMentions(),
         )
-    return [PostAnalysis(post.key, *results[distinct[(post.text, post.title)]]) for post in posts]
+    return [
+        PostAnalysis(post.key, *results[number])
+        for post, number in zip(posts, position, strict=True)
+    ]
 
 
 def _analyse_items(

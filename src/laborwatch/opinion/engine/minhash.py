@@ -64,9 +64,12 @@ def permutations() -> tuple[np.ndarray, np.ndarray]:
 def shingle_text(text: str) -> str:
     """What is shingled: NFKC, lower case, letters and digits only, the first
     MAX_SIGNATURE_CHARS of them (punctuation, spaces and emoji edits change nothing)."""
+    # Punctuation goes first: Chinese text is full of full-width marks that NFKC would map,
+    # and what is left (letters, digits, Chinese) is mostly normal already.
+    text = _NOT_WORD.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _NOT_WORD.sub("", text.lower())[:MAX_SIGNATURE_CHARS]
+        text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower()[:MAX_SIGNATURE_CHARS]
 
 
 def shingle_hashes(text: str) -> np.ndarray:
