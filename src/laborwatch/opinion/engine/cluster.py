@@ -113,12 +113,15 @@ class EventIndex:
     def add_existing(self, posts: Iterable[tuple[ClusterPost, int]]) -> None:
         """Posts already stored, with their event ids."""
         items = list(posts)
-        texts = [shingle_text(post.text) for post, _ in items]
-        rows, signed = signatures(texts)
+        distinct: dict[str, int] = {}
+        position = [
+            distinct.setdefault(shingle_text(post.text), len(distinct)) for post, _ in items
+        ]
+        rows, signed = signatures(list(distinct))
         self._add(
             [
-                (post, rows[index] if signed[index] else None, event)
-                for index, (post, event) in enumerate(items)
+                (post, rows[number] if signed[number] else None, event)
+                for (post, event), number in zip(items, position, strict=True)
             ]
         )
 
