@@ -113,8 +113,11 @@ def main() -> None:
     folder = Path(args.folder)
     prepare(folder, args.posts, args.batch)
     places = Places.from_city(json.loads(CITY_FILE.read_text(encoding="utf-8")))
-    seconds, linker, _ = timed(lambda: Linker.from_file(folder / "enterprises.parquet"))
-    print(f"linker over {ENTERPRISES:,} enterprises built in {seconds:.1f} s (once a process)")
+    seconds, _, linker = timed(lambda: Linker.from_file(folder / "enterprises.parquet"))
+    print(
+        f"linker over {ENTERPRISES:,} enterprises built in {seconds:.1f} s (once a process)",
+        flush=True,
+    )
     analyse_posts([], places=places)  # load the classifier and tagger once, as a process does
 
     base_runs, engine_runs, cpu_runs = [], [], []
