@@ -20,7 +20,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from laborwatch.opinion.engine.records import DATA, PostIn
+from laborwatch.opinion.engine.records import DATA, PostIn, reposted_text
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
 from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_orgs
@@ -31,13 +31,6 @@ CUES_FILE = DATA / "escalation_cues.csv"
 WORKER_COUNTS_FILE = DATA / "worker_counts.csv"
 # Texts handed to the classifier at once: large enough for numpy, small enough for memory.
 CLASSIFY_BATCH = 20_000
-# A repost whose own comment is at most this long says nothing the reposted text does not:
-# it is analysed as that text (most of a monitoring feed is reposts; each original is then
-# analysed once for all of them). Longer comments make the repost a text of its own.
-REPOST_COMMENT_CHARS = 20
-_REPOST = re.compile(
-    rf"^(?:[^\n]{{0,{REPOST_COMMENT_CHARS}}}?//@[^:：\s]{{1,30}}[:：]\s*)+(.+)$", re.DOTALL
-)
 # Fewer distinct texts than this are analysed in this process whatever `workers` says.
 PARALLEL_MIN_TEXTS = 20_000
 # How much a mention says about the district: a district's own name most, a road least.
@@ -319,13 +312,6 @@ def labour_classifier() -> DemandClassifier:
 
 def analysis_text(post: PostIn) -> str:
     return f"{post.title}\n{post.text}" if post.title else post.text
-
-
-def reposted_text(text: str) -> str:
-    """What a repost reposts, when its own comment is short: 转发微博//@某人: 原文 → 原文 (the
-    last //@name: of a chain). Anything else is itself."""
-    match = _REPOST.match(text)
-    return match.group(1) if match else text
 
 
 def analyse_posts(

@@ -22,10 +22,9 @@ from laborwatch.opinion.engine.analyse import (
     Places,
     PostAnalysis,
     analyse_posts,
-    reposted_text,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
-from laborwatch.opinion.engine.records import PostIn
+from laborwatch.opinion.engine.records import PostIn, reposted_text
 from laborwatch.text.link import Linker
 from laborwatch.text.triage import binary_scores
 

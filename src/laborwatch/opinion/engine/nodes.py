@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from laborwatch.opinion.engine.minhash import NUM_PERM, shingle_text, signatures
+from laborwatch.opinion.engine.records import reposted_text
 
 # Estimated Jaccard similarity of shingles from which two posts tell the same thing in the
 # same words (a repost with a comment, a copy with a line changed).
@@ -71,7 +72,8 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
     for post in posts:
         text = texts.get(post.text)
         if text is None:
-            text = texts[post.text] = shingle_text(post.text)
+            # A repost with a short comment is a copy of what it reposts.
+            text = texts[post.text] = shingle_text(reposted_text(post.text))
         enterprise = NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
         grouped.setdefault((text, enterprise), []).append((seconds_of(post.published_at), post))
     # Copies further apart in time than the window are different events' (a yearly ad).
