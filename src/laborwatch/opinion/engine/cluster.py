@@ -21,9 +21,9 @@ from laborwatch.opinion.engine.minhash import (
     BANDS,
     NUM_PERM,
     band_keys,
+    pair_similarity,
     shingle_text,
     signatures,
-    similarity,
 )
 from laborwatch.opinion.engine.nodes import (
     NEAR_DUPLICATE,
@@ -56,8 +56,10 @@ __all__ = [
     "signature_of",
 ]
 
-# An index bucket holding more entries than this is looked at through its latest ones only.
-MAX_BUCKET_LOOK = 50
+# An index bucket holding more entries than this is looked at through its latest ones only
+# (template-like noise fills some buckets with thousands of distinct texts; a true copy shares
+# many bands with its original, so it meets it in one bucket or another).
+MAX_BUCKET_LOOK = 10
 # central_key compares at most this many posts (evenly spaced in time) with each other.
 MAX_CENTRAL_POSTS = 400
 
@@ -268,7 +270,7 @@ class EventIndex:
             return []
         left, right = bucket_edges(band_keys(nodes.signatures[signed]))
         left, right = signed[left], signed[right]
-        strength = similarity(nodes.signatures[left], nodes.signatures[right])
+        strength = pair_similarity(nodes.signatures, left, nodes.signatures, right)
         near = (
             (strength >= NEAR_DUPLICATE)
             & close_enough(strength, np.abs(nodes.times[left] - nodes.times[right]), window)
@@ -303,7 +305,7 @@ class EventIndex:
         entry = self._sorted_entries[positions]
         pairs = np.unique(node * len(self._events) + entry)
         node, entry = np.divmod(pairs, len(self._events))
-        strength = similarity(nodes.signatures[node], self._signatures[entry])
+        strength = pair_similarity(nodes.signatures, node, self._signatures, entry)
         near = (
             (strength >= NEAR_DUPLICATE)
             & close_enough(strength, np.abs(nodes.times[node] - self._times[entry]), window)

@@ -146,3 +146,18 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 def similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of signature rows taken pairwise (same shape)."""
     return (left == right).mean(axis=-1)
+
+
+PAIRS_AT_ONCE = 100_000
+
+
+def pair_similarity(
+    rows: np.ndarray, left: np.ndarray, other_rows: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """similarity(rows[left], other_rows[right]) a slice of pairs at a time (memory stays
+    about PAIRS_AT_ONCE × NUM_PERM bytes however many candidate pairs there are)."""
+    result = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), PAIRS_AT_ONCE):
+        end = start + PAIRS_AT_ONCE
+        result[start:end] = similarity(rows[left[start:end]], other_rows[right[start:end]])
+    return result
