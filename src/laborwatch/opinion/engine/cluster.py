@@ -147,6 +147,7 @@ class EventIndex:
         new_events: list[int] = []
         new_enterprises: list[int] = []
         start = len(self._events)
+        touched: set[int] = set()
         for post, row, event in items:
             self.posts += 1
             seconds = seconds_of(post.published_at)
@@ -154,6 +155,7 @@ class EventIndex:
                 self._event_enterprises.setdefault(event, post.enterprise_id)
             if post.category and post.enterprise_id is not None:
                 self._retellings[post.enterprise_id].append((seconds, event, post.district))
+                touched.add(post.enterprise_id)
             if row is None:
                 continue
             identity = (row.tobytes(), event)
@@ -170,8 +172,8 @@ class EventIndex:
                     new_enterprises[entry - start] = enterprise_of(post)
             else:
                 self._times[entry] = max(self._times[entry], seconds)
-        for history in self._retellings.values():
-            history.sort()
+        for enterprise in touched:
+            self._retellings[enterprise].sort(key=lambda item: item[:2])
         if not new_rows:
             return
         rows = np.vstack(new_rows)
