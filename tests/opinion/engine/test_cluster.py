@@ -226,3 +226,15 @@ def test_the_central_post_is_the_most_like_the_others() -> None:
     ]
     assert central_key(posts) == "original"
     assert central_key([_post("b", "顶", 1), _post("a", "顶", 1)]) == "a"
+
+
+def test_stored_posts_of_one_moment_with_and_without_a_district_are_indexed() -> None:
+    index = EventIndex()
+    index.add_existing(
+        [
+            (_post("a", PROTEST, enterprise=7, district="huangdao", category="WAGE"), 101),
+            (_post("b", PROTEST + "！", enterprise=7, category="WAGE"), 101),
+        ]
+    )
+    retelling = _post("n", "顺达建筑的工人今天还在讨薪", 5, enterprise=7, category="WAGE")
+    assert index.assign([retelling]).to_existing == {"n": 101}

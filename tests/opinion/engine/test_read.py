@@ -304,3 +304,18 @@ def test_a_gbk_jsonl_is_read_too(tmp_path: Path) -> None:
     result = read_posts(_write(tmp_path, "posts.jsonl", content.encode("gbk")))
     assert (result.format, result.encoding) == ("jsonl", "gbk")
     assert result.posts == [_post(row=1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "reposted"),
+    [
+        ("转发微博//@某人: 原文在此", "原文在此"),
+        ("太过分了//@甲: 顶//@乙：原文", "原文"),
+        ("这是一段很长很长很长很长的评论，不止二十个字，真的很长//@甲: 原文", None),
+        ("普通文本 //@ 无冒号", None),
+    ],
+)
+def test_a_repost_with_a_short_comment_is_what_it_reposts(text: str, reposted: str | None) -> None:
+    from laborwatch.opinion.engine.records import reposted_text
+
+    assert reposted_text(text) == (reposted or text)

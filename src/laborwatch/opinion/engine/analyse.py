@@ -20,7 +20,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from laborwatch.opinion.engine.records import DATA, PostIn
+from laborwatch.opinion.engine.records import DATA, PostIn, reposted_text
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
 from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_orgs
@@ -322,13 +322,16 @@ def analyse_posts(
     organisations: OrganisationMentions | None = None,
     workers: int = 1,
 ) -> list[PostAnalysis]:
-    """One PostAnalysis per post, in order; each distinct (title, text) analysed once.
+    """One PostAnalysis per post, in order; each distinct (title, text) analysed once, a
+    repost with a short comment as the text it reposts (`reposted_text`).
 
     `workers` > 1 shares the distinct texts among that many forked processes (POSIX only;
     elsewhere, or for a small batch, the texts are analysed here)."""
     distinct: dict[tuple[str, str], int] = {}
+    position: list[int] = []
     for post in posts:
-        distinct.setdefault((post.text, post.title), len(distinct))
+        item = (reposted_text(post.text), post.title)
+        position.append(distinct.setdefault(item, len(distinct)))
     items = list(distinct)
     if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and _can_fork():
         results = _analyse_in_processes(items, places, workers)
@@ -339,7 +342,10 @@ def analyse_posts(
             classifier or labour_classifier(),
             organisations or OrganisationMentions(),
         )
-    return [PostAnalysis(post.key, *results[distinct[(post.text, post.title)]]) for post in posts]
+    return [
+        PostAnalysis(post.key, *results[number])
+        for post, number in zip(posts, position, strict=True)
+    ]
 
 
 def _analyse_items(

@@ -21,9 +21,9 @@ from laborwatch.opinion.engine.minhash import (
     BANDS,
     NUM_PERM,
     band_keys,
+    pair_similarity,
     shingle_text,
     signatures,
-    similarity,
 )
 from laborwatch.opinion.engine.nodes import (
     NEAR_DUPLICATE,
@@ -56,8 +56,10 @@ __all__ = [
     "signature_of",
 ]
 
-# An index bucket holding more entries than this is looked at through its latest ones only.
-MAX_BUCKET_LOOK = 50
+# An index bucket holding more entries than this is looked at through its latest ones only
+# (template-like noise fills some buckets with thousands of distinct texts; a true copy shares
+# many bands with its original, so it meets it in one bucket or another).
+MAX_BUCKET_LOOK = 10
 # central_key compares at most this many posts (evenly spaced in time) with each other.
 MAX_CENTRAL_POSTS = 400
 
@@ -113,12 +115,15 @@ class EventIndex:
     def add_existing(self, posts: Iterable[tuple[ClusterPost, int]]) -> None:
         """Posts already stored, with their event ids."""
         items = list(posts)
-        texts = [shingle_text(post.text) for post, _ in items]
-        rows, signed = signatures(texts)
+        distinct: dict[str, int] = {}
+        position = [
+            distinct.setdefault(shingle_text(post.text), len(distinct)) for post, _ in items
+        ]
+        rows, signed = signatures(list(distinct))
         self._add(
             [
-                (post, rows[index] if signed[index] else None, event)
-                for index, (post, event) in enumerate(items)
+                (post, rows[number] if signed[number] else None, event)
+                for (post, event), number in zip(items, position, strict=True)
             ]
         )
 
@@ -142,6 +147,7 @@ class EventIndex:
         new_events: list[int] = []
         new_enterprises: list[int] = []
         start = len(self._events)
+        touched: set[int] = set()
         for post, row, event in items:
             self.posts += 1
             seconds = seconds_of(post.published_at)
@@ -149,6 +155,7 @@ class EventIndex:
                 self._event_enterprises.setdefault(event, post.enterprise_id)
             if post.category and post.enterprise_id is not None:
                 self._retellings[post.enterprise_id].append((seconds, event, post.district))
+                touched.add(post.enterprise_id)
             if row is None:
                 continue
             identity = (row.tobytes(), event)
@@ -165,8 +172,8 @@ class EventIndex:
                     new_enterprises[entry - start] = enterprise_of(post)
             else:
                 self._times[entry] = max(self._times[entry], seconds)
-        for history in self._retellings.values():
-            history.sort()
+        for enterprise in touched:
+            self._retellings[enterprise].sort(key=lambda item: item[:2])
         if not new_rows:
             return
         rows = np.vstack(new_rows)
@@ -265,7 +272,7 @@ class EventIndex:
             return []
         left, right = bucket_edges(band_keys(nodes.signatures[signed]))
         left, right = signed[left], signed[right]
-        strength = similarity(nodes.signatures[left], nodes.signatures[right])
+        strength = pair_similarity(nodes.signatures, left, nodes.signatures, right)
         near = (
             (strength >= NEAR_DUPLICATE)
             & close_enough(strength, np.abs(nodes.times[left] - nodes.times[right]), window)
@@ -300,7 +307,7 @@ class EventIndex:
         entry = self._sorted_entries[positions]
         pairs = np.unique(node * len(self._events) + entry)
         node, entry = np.divmod(pairs, len(self._events))
-        strength = similarity(nodes.signatures[node], self._signatures[entry])
+        strength = pair_similarity(nodes.signatures, node, self._signatures, entry)
         near = (
             (strength >= NEAR_DUPLICATE)
             & close_enough(strength, np.abs(nodes.times[node] - self._times[entry]), window)

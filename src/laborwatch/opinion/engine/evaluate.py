@@ -24,7 +24,7 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
-from laborwatch.opinion.engine.records import PostIn
+from laborwatch.opinion.engine.records import PostIn, reposted_text
 from laborwatch.text.link import Linker
 from laborwatch.text.triage import binary_scores
 
@@ -176,7 +176,7 @@ def link_labour_posts(
     for post, analysis in zip(posts, analyses, strict=True):
         if not analysis.worth_linking:
             continue
-        text = f"{post.title}\n{post.text}"
+        text = f"{post.title}\n{reposted_text(post.text)}"
         if text not in by_text:
             candidates = sorted(linker.link(text), key=lambda c: (-c.confidence, c.credit_code))
             best = candidates[0] if candidates else None

@@ -64,9 +64,12 @@ def permutations() -> tuple[np.ndarray, np.ndarray]:
 def shingle_text(text: str) -> str:
     """What is shingled: NFKC, lower case, letters and digits only, the first
     MAX_SIGNATURE_CHARS of them (punctuation, spaces and emoji edits change nothing)."""
+    # Punctuation goes first: Chinese text is full of full-width marks that NFKC would map,
+    # and what is left (letters, digits, Chinese) is mostly normal already.
+    text = _NOT_WORD.sub("", text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return _NOT_WORD.sub("", text.lower())[:MAX_SIGNATURE_CHARS]
+        text = _NOT_WORD.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower()[:MAX_SIGNATURE_CHARS]
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -143,3 +146,18 @@ def band_keys(signatures: np.ndarray) -> np.ndarray:
 def similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of signature rows taken pairwise (same shape)."""
     return (left == right).mean(axis=-1)
+
+
+PAIRS_AT_ONCE = 100_000
+
+
+def pair_similarity(
+    rows: np.ndarray, left: np.ndarray, other_rows: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """similarity(rows[left], other_rows[right]) a slice of pairs at a time (memory stays
+    about PAIRS_AT_ONCE × NUM_PERM bytes however many candidate pairs there are)."""
+    result = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), PAIRS_AT_ONCE):
+        end = start + PAIRS_AT_ONCE
+        result[start:end] = similarity(rows[left[start:end]], other_rows[right[start:end]])
+    return result

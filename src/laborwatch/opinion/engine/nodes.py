@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from laborwatch.opinion.engine.minhash import NUM_PERM, shingle_text, signatures
+from laborwatch.opinion.engine.records import reposted_text
 
 # Estimated Jaccard similarity of shingles from which two posts tell the same thing in the
 # same words (a repost with a comment, a copy with a line changed).
@@ -66,46 +67,47 @@ class Nodes:
 
 
 def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
-    grouped: dict[tuple, list[ClusterPost]] = {}
-    unsigned: list[list[ClusterPost]] = []
+    grouped: dict[tuple, list[tuple[int, ClusterPost]]] = {}
     texts: dict[str, str] = {}
     for post in posts:
         text = texts.get(post.text)
         if text is None:
-            text = texts[post.text] = shingle_text(post.text)
+            # A repost with a short comment is a copy of what it reposts.
+            text = texts[post.text] = shingle_text(reposted_text(post.text))
         enterprise = NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
-        grouped.setdefault((text, enterprise), []).append(post)
+        grouped.setdefault((text, enterprise), []).append((seconds_of(post.published_at), post))
     # Copies further apart in time than the window are different events' (a yearly ad).
     for key, group in list(grouped.items()):
-        group.sort(key=lambda post: post.published_at)
-        seconds = [seconds_of(post.published_at) for post in group]
-        if seconds[-1] - seconds[0] <= window:
+        if len(group) == 1:
+            continue
+        group.sort(key=lambda item: item[0])
+        if group[-1][0] - group[0][0] <= window:
             continue
         del grouped[key]
         start = 0
         for index in range(1, len(group) + 1):
-            if index == len(group) or seconds[index] - seconds[index - 1] > window:
+            if index == len(group) or group[index][0] - group[index - 1][0] > window:
                 grouped[(*key, index)] = group[start:index]
                 start = index
     keys = list(grouped)
     rows, signed = signatures([key[0] for key in keys])
     groups = [grouped[key] for key in keys]
-    signed_groups = [group for group, ok in zip(groups, signed, strict=True) if ok]
+    members = [group for group, ok in zip(groups, signed, strict=True) if ok]
+    signed_count = len(members)
     for group, ok in zip(groups, signed, strict=True):
         if not ok:
-            unsigned.extend([post] for post in group)
-    members = signed_groups + unsigned
+            members.extend([item] for item in group)
     count = len(members)
     all_signatures = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
-    all_signatures[: len(signed_groups)] = rows[signed]
+    all_signatures[:signed_count] = rows[signed]
     return Nodes(
-        posts=members,
-        times=np.array([min(seconds_of(p.published_at) for p in group) for group in members]),
-        enterprises=np.array([enterprise_of(group[0]) for group in members], dtype=np.int64),
-        districts=[next((p.district for p in group if p.district), None) for group in members],
-        labour=np.array([any(p.category for p in group) for group in members], dtype=bool),
-        candidates=[_candidates(group) for group in members],
-        signed=np.arange(count) < len(signed_groups),
+        posts=[[post for _, post in group] for group in members],
+        times=np.array([min(seconds for seconds, _ in group) for group in members], np.int64),
+        enterprises=np.array([enterprise_of(group[0][1]) for group in members], dtype=np.int64),
+        districts=[next((p.district for _, p in group if p.district), None) for group in members],
+        labour=np.array([any(p.category for _, p in group) for group in members], dtype=bool),
+        candidates=[_candidates([post for _, post in group]) for group in members],
+        signed=np.arange(count) < signed_count,
         signatures=all_signatures,
     )
 

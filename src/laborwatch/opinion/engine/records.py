@@ -55,6 +55,13 @@ TRACKING_PREFIXES = ("utm_", "share_", "wfr", "sharer_")
 # Already normal: lower-case http(s) host without port, no query, no fragment.
 _PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?(?:/[^\s?#%]*)?")
 
+# A repost whose own comment is at most this long says nothing the reposted text does not:
+# it is analysed as that text (most of a monitoring feed is reposts; each original is then
+# analysed once for all of them). Longer comments make the repost a text of its own.
+REPOST_COMMENT_CHARS = 20
+_REPOST = re.compile(
+    rf"^(?:[^\n]{{0,{REPOST_COMMENT_CHARS}}}?//@[^:：\s]{{1,30}}[:：]\s*)+(.+)$", re.DOTALL
+)
 ROW_ERROR_CODES = {
     "missing": "必填项为空",
     "bad_date": "发布时间无法识别（应如 2026-05-01 10:30）",
@@ -366,3 +373,13 @@ def _parse_time_text(text: str) -> datetime:
         )
     except ValueError as error:
         raise CellError("bad_date") from error
+
+
+# --- reposts ---------------------------------------------------------------------------------
+
+
+def reposted_text(text: str) -> str:
+    """What a repost reposts, when its own comment is short: 转发微博//@某人: 原文 → 原文 (the
+    last //@name: of a chain). Anything else is itself."""
+    match = _REPOST.match(text)
+    return match.group(1) if match else text
