@@ -110,8 +110,9 @@ def parameters(
         "window_start_index": index(window_start),
         "trailing_start": _date(trailing_start),
         "trailing_start_index": index(trailing_start),
-        # The months every enterprise's rows are grouped over (older ones only for streaks).
-        "recent_start": _date(max(window_start, trailing_start)),
+        # The months every enterprise's rows are grouped over (older ones only for streaks):
+        # the trailing window of a data month up to two months before the latest month.
+        "recent_start": _date(max(window_start, _months_back(latest, trailing_months + 3))),
         "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
         "si_paid_share": str(float(windows["si_paid_share"])),
         "min_industry_enterprises": str(int(windows["min_industry_enterprises"])),

@@ -51,7 +51,7 @@ WITH {reference_cte(feed)},
 monthly AS (
     SELECT enterprise_key, {month_offset()} AS month_offset, {column} AS value
     FROM known_{feed} CROSS JOIN reference
-    WHERE "month" >= $window_start AND "month" <= $latest_month
+    WHERE "month" >= $recent_start AND "month" <= $latest_month
 ),
 per_enterprise AS (
     SELECT

@@ -50,7 +50,10 @@ _CHOSEN = ",\n        ".join(f"{carried(name, BACKS)} AS {name}" for name in _PE
 
 SQL = f"""
 WITH {reference_cte("social_insurance")},
-monthly AS (
+-- The recent months (the trailing window of the oldest candidate) are grouped for every
+-- enterprise; older months only for a streak of arrears through all of them (below). Each
+-- reads the store on its own, so that only its months' files are scanned.
+recent_rows AS (
     SELECT
         enterprise_key,
         {month_offset()} AS month_offset,
@@ -64,10 +67,8 @@ monthly AS (
         CASE WHEN amount_paid >= $si_paid_share * amount_due THEN 1 ELSE 0 END AS is_paid,
         insured_headcount
     FROM known_social_insurance CROSS JOIN reference
-    WHERE "month" >= $window_start AND "month" <= $latest_month
+    WHERE "month" >= $recent_start AND "month" <= $latest_month
 ),
--- The recent months (the trailing window of the oldest candidate) are grouped for every
--- enterprise; older months only for a streak of arrears through all of them (below).
 recent AS (
     SELECT
         enterprise_key,
@@ -75,7 +76,7 @@ recent AS (
         max(reference_index) AS reference_index,
         {has_rows(BACKS)},
         {_AGGREGATES}
-    FROM monthly
+    FROM recent_rows
     WHERE month_offset >= -$recent_months AND month_offset <= 0
     GROUP BY enterprise_key
     HAVING {reached(BACKS)}
@@ -90,9 +91,10 @@ chosen AS (
     FROM recent
 ),
 earlier_clear AS (
-    SELECT enterprise_key, max(month_offset) AS earlier_clear
-    FROM monthly
-    WHERE month_offset < -$recent_months AND is_paid = 1
+    SELECT enterprise_key, max({month_offset()}) AS earlier_clear
+    FROM known_social_insurance CROSS JOIN reference
+    WHERE "month" >= $window_start AND "month" < $recent_start
+        AND amount_paid >= $si_paid_share * amount_due
         AND enterprise_key IN (
             SELECT enterprise_key FROM chosen WHERE unpaid = 1 AND clear IS NULL
         )
