@@ -98,14 +98,19 @@ def main() -> None:
     linker = Linker(entries)
     built = time.perf_counter() - started
     texts = unnamed[: args.unnamed]
-    linked = sum(any(c.confidence >= CONFIDENT for c in linker.link(text)) for text in texts)
+    wrongly = [
+        (text, [(c.matched_text, c.name, c.confidence) for c in found])
+        for text in texts
+        if (found := [c for c in linker.link(text) if c.confidence >= CONFIDENT])
+    ]
     report = {
         "registry": len(entries),
         "real_names": len(real),
         "linker_built_seconds": round(built, 1),
         "by_mention": evaluate(linker, real, unique),
         "texts_naming_no_organisation": len(texts),
-        "of_which_linked_at_confidence_0_5": linked,
+        "of_which_linked_at_confidence_0_5": len(wrongly),
+        "linked": wrongly,
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
