@@ -123,8 +123,10 @@ def ingest_million(folder: Path, places: Places, linker: Linker, runs: int, work
         f"distinct texts, {sum(a.labour for a in run.analyses):,} labour, "
         f"{len(run.events):,} events):\n"
         f"    engine median {engine:.1f} s wall, {statistics.median(cpu_runs):.1f} s CPU of "
-        f"this process (steps: {', '.join(f'{k} {v:.1f} s' for k, v in run.seconds.items())};"
+        f"this process (steps, wall: {', '.join(f'{k} {v:.1f} s' for k, v in run.seconds.items())};"
         f" read {engine - sum(run.seconds.values()):.1f} s)\n"
+        f"    CPU of the steps incl. workers: "
+        f"{', '.join(f'{k} {v:.1f} s' for k, v in run.cpu.items())}\n"
         f"    baseline (read + dedup on URL) median {base:.1f} s; ratio {engine / base:.1f}x",
         flush=True,
     )

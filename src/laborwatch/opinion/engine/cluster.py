@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from laborwatch.opinion.engine.minhash import (
     BANDS,
@@ -244,15 +246,24 @@ class EventIndex:
         events = sorted({event for _, event, _ in stored})
         event_node = {event: count + offset for offset, event in enumerate(events)}
         components = Components(
-            [*nodes.enterprises.tolist(), *(self._evententerprise_of(e) for e in events)],
+            [*nodes.enterprises.tolist(), *(self._event_enterprise(e) for e in events)],
             [NO_EVENT] * count + events,
         )
         for node, event, _ in stored:
             components.union(node, event_node[event])
-        for left, right in self._near_duplicate_edges(nodes, window):
-            components.union(left, right)
-        for left, right in retelling_edges(nodes):
-            components.union(left, right)
+        left, right = self._near_duplicate_edges(nodes, window)
+        # Posts with no enterprise and no stored event have nothing to keep apart: their
+        # near-duplicates are joined by scipy's connected components, and only the edges
+        # touching the others go through the union-find one by one (most of a feed is
+        # noise; a million posts give millions of such edges).
+        free = nodes.enterprises == NO_ENTERPRISE
+        free[[node for node, _, _ in stored]] = False
+        both_free = free[left] & free[right]
+        _union_free(components, left[both_free], right[both_free], count)
+        for one, other in zip(left[~both_free].tolist(), right[~both_free].tolist(), strict=True):
+            components.union(one, other)
+        for earlier, later in retelling_edges(nodes):
+            components.union(earlier, later)
         assignment = Assignment()
         groups: dict[int, list[ClusterPost]] = defaultdict(list)
         for node, members in enumerate(nodes.posts):
@@ -266,10 +277,11 @@ class EventIndex:
                 assignment.to_existing.update((post.key, event) for post in members)
         return assignment
 
-    def _near_duplicate_edges(self, nodes: Nodes, window: int) -> list[tuple[int, int]]:
+    def _near_duplicate_edges(self, nodes: Nodes, window: int) -> tuple[np.ndarray, np.ndarray]:
+        """(left, right) nodes of the near-duplicate pairs, most alike first."""
         signed = np.flatnonzero(nodes.signed)
         if len(signed) < 2:
-            return []
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         left, right = bucket_edges(band_keys(nodes.signatures[signed]))
         left, right = signed[left], signed[right]
         strength = pair_similarity(nodes.signatures, left, nodes.signatures, right)
@@ -279,9 +291,9 @@ class EventIndex:
             & compatible(nodes.enterprises[left], nodes.enterprises[right])
         )
         order = np.argsort(-strength[near], kind="stable")
-        return list(zip(left[near][order].tolist(), right[near][order].tolist(), strict=True))
+        return left[near][order], right[near][order]
 
-    def _evententerprise_of(self, event: int) -> int:
+    def _event_enterprise(self, event: int) -> int:
         return self._event_enterprises.get(event, NO_ENTERPRISE)
 
     def _index_matches(self, nodes: Nodes, window: int) -> list[tuple[int, int, float]]:
@@ -337,6 +349,20 @@ class EventIndex:
                     found.append((node, event))
                     break
         return found
+
+
+def _union_free(components: Components, left: np.ndarray, right: np.ndarray, count: int) -> None:
+    """Join the nodes of each connected component of the (left, right) graph."""
+    if len(left) == 0:
+        return
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
+    _, labels = connected_components(graph, directed=False)
+    involved = np.unique(np.concatenate([left, right]))
+    first_of: dict[int, int] = {}
+    for node, label in zip(involved.tolist(), labels[involved].tolist(), strict=True):
+        root = first_of.setdefault(label, node)
+        if root != node:
+            components.union(root, node)
 
 
 def _first(posts: list[ClusterPost]) -> tuple[datetime, str]:
