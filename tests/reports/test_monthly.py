@@ -188,21 +188,23 @@ def test_no_rise_is_claimed_without_a_baseline() -> None:
 
 
 def test_suggestions_name_enterprises_groups_and_falling_rates() -> None:
-    # Three callers speaking for the same five workers: the group counts them once.
+    # Three callers speaking for the same twelve workers: the group counts them once.
     rows = [
-        row(f"A{i}", at(10), employer="青岛鑫瑞泰建筑工程有限公司", group="QT1", workers_involved=5)
+        row(
+            f"A{i}", at(10), employer="青岛鑫瑞泰建筑工程有限公司", group="QT1", workers_involved=12
+        )
         for i in range(3)
     ]
     rows += [row("A9", at(10), employer="青岛海岸电子有限公司")]
     # 市南区 resolved 5 of 5 on time in September, 3 of 5 in October (counted by the caller).
     report = report_of(rows, district_on_time={"市南区": (0.6, 1.0)})
     assert report.suggestions[0] == (
-        "青岛鑫瑞泰建筑工程有限公司（市南区）本月诉求3件、涉及职工5人，含群体性案件1起，"
+        "青岛鑫瑞泰建筑工程有限公司（市南区）本月诉求3件、涉及职工12人，含群体性案件1起，"
         "以工资报酬 / 拖欠工资为主，建议属地工会上门排查，纳入重点企业监测。"
     )
-    assert report.suggestions[1].startswith("本月群体性案件1起、涉及职工5人")
+    assert report.suggestions[1].startswith("本月群体性案件1起、涉及职工12人")
     assert "市南区按时办结率由上月100.0%降至60.0%，建议加强督办。" in report.suggestions
-    assert [(g.number, g.cases, g.workers) for g in report.groups] == [("QT1", 3, 5)]
+    assert [(g.number, g.cases, g.workers) for g in report.groups] == [("QT1", 3, 12)]
 
 
 def test_a_month_without_cases_says_so() -> None:

@@ -101,7 +101,7 @@ def test_the_morning_runs_itself(tiny_city, data_dir, staffed, org_units, client
         assert by_job["inbox"].figures["files_loaded"] > 0
         assert waiting_files() == []  # every file moved out of the inbox
         morning = by_job["morning"].figures
-        assert morning["score_day"] == "2026-10-31"
+        assert morning["score_day"] == "2026-11-02"  # point in time: the morning's own day
         assert morning["warnings_opened"] == Warning.objects.count() > 0
         assert len(morning["daily_reports"]) == 11  # the city and each of its ten districts
         assert IssuedReport.objects.filter(kind="daily").count() == 11
