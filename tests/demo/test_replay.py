@@ -69,7 +69,11 @@ def replayed_cases():
 
 
 def test_every_complaint_of_the_window_became_a_case(demo: Prepared) -> None:
-    assert demo.cases == replayed_cases().count()
+    from laborwatch.opinion.models import EventDisposal
+
+    # Besides the work orders the public-opinion events opened.
+    opened = EventDisposal.objects.filter(kind="open_case").count()
+    assert demo.cases == Case.objects.count() - opened
     assert demo.cases > 13 * 5  # a handful a month at least, in a town this small
 
 
@@ -177,3 +181,20 @@ def test_district_unions_verify_handle_and_close(demo: Prepared) -> None:
     assert all(step.actor.org_unit_id == step.warning.district_id for step in steps)
     assert all(step.at <= NOW for step in steps)
     assert Warning.objects.filter(status=WarningStatus.CLOSED).exists()
+
+
+def test_the_post_stream_became_a_worked_verification_list(demo: Prepared) -> None:
+    from laborwatch.opinion.models import Event, Post
+
+    assert demo.posts == Post.objects.count() > 0
+    listed = Event.objects.filter(on_list=True)
+    statuses = set(listed.values_list("status", flat=True))
+    assert "closed" in statuses and statuses - {"closed"}
+    assert Event.objects.filter(on_list=False).exists()  # the noise, kept off the list
+    for event in listed.filter(status="closed"):
+        assert event.verification_result and event.responded_at is not None
+        if event.verification_result in ("true", "partly_true"):
+            assert event.disposals.exists()
+    assert not listed.exclude(status="pending").filter(assignments=None).exists()
+    replayed = AuditEvent.objects.filter(target_type="opinion.event")
+    assert replayed.exists() and not replayed.filter(at__gt=NOW).exists()

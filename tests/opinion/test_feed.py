@@ -32,6 +32,7 @@ def test_events_on_the_list_go_out_keyed_by_number(
     named.enterprise_named = "青岛某建筑劳务公司"
     named.save()
     make_event(district=shinan, on_list=False)  # not about labour
+    make_event(district=shinan)  # naming no employer
     rumour = make_event(district=shinan, enterprise=registry.huangdao_enterprise)
     verified(rumour, setup_actor, make_user("desk", "district_staff", "shinan"), result="untrue")
     table = opinion_event_rows(since=T0 - dt.timedelta(days=1), until=T0)

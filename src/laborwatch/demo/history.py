@@ -132,6 +132,12 @@ def replay(
     return created
 
 
+def work_case(case: Case, staff: Staff, rng: random.Random, now: dt.datetime) -> None:
+    """Move one case through its loop, as the replay does, until a step would fall after
+    `now` (the work orders the public-opinion list opens are handled alike)."""
+    _Handling(case, staff, rng, now).run()
+
+
 class _Handling:
     """One case's loop, step by step, until a step would fall after `now`."""
 

@@ -37,7 +37,7 @@ from rich.progress import Progress
 from laborwatch.cases.models import Case
 from laborwatch.cases.statuses import OPEN_STATUSES as OPEN_CASE_STATUSES
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.demo.history import Staff
+from laborwatch.demo.history import Staff, work_case
 from laborwatch.demo.pace import when_done
 from laborwatch.opinion import services
 from laborwatch.opinion.engine.read import parse_records
@@ -48,16 +48,16 @@ from laborwatch.opinion.statuses import EventStatus, VerificationResult
 POSTS_FILE, LABELS_FILE = "posts.jsonl", "posts_labels.jsonl"
 BATCH_HOURS = 6
 NEWEST_LABOUR_AGE = dt.timedelta(hours=3)
-# The share of noise stories (ads, local news, other complaints) the demo loads: a tenth of
-# them would be a realistic list already; a quarter keeps the triage's work visible while the
-# first start stays within minutes.
-NOISE_SHARE = 0.25
+# The share of noise stories (ads, local news, other complaints) the demo loads: enough that
+# most posts are still not about labour (the triage's work shows), few enough that the first
+# start stays within minutes.
+NOISE_SHARE = 0.15
 SOURCE = "舆情监测服务商"
 # What verification finds, and how often.
 FINDINGS = {
-    VerificationResult.TRUE: 55,
+    VerificationResult.TRUE: 50,
     VerificationResult.PARTLY_TRUE: 20,
-    VerificationResult.UNTRUE: 15,
+    VerificationResult.UNTRUE: 20,
     VerificationResult.UNVERIFIABLE: 10,
 }
 # Events without a district the centre verifies itself.
@@ -73,6 +73,27 @@ NOTES = {
     VerificationResult.UNTRUE: "经联系企业和人社部门核实，企业工资按月足额发放，帖文不属实",
     VerificationResult.UNVERIFIABLE: "发帖人未回复，帖文所述企业无法确认",
 }
+# How soon the centre assigns an event by its grade (hours after it came on the list): a
+# 重大 one at once, an 一般 one often only the next morning.
+ASSIGN_HOURS = {"grave": (0.1, 1.0), "major": (0.5, 4.0), "general": (1.0, 20.0)}
+# How long the steps after signing take (hours): the union's verification (a visit, calls),
+# the centre's disposal, and closing once the response is out and the work order runs.
+VERIFY_HOURS, DISPOSE_HOURS, CLOSE_HOURS = (12.0, 96.0), (24.0, 120.0), (120.0, 480.0)
+# Deciding whether to answer a post found untrue or unverifiable in public.
+WEIGH_HOURS = (24.0, 96.0)
+# The public response once the finding is known and the deadline has already passed.
+LATE_RESPONSE_HOURS = (2.0, 24.0)
+# Now and then a step waits: a busy union, a disposal that needs a meeting, a response held
+# for the leaders' approval. Such a step takes SLOW_FACTOR times as long; it is what leaves
+# some events in every state of the list, and their lights yellow or red.
+SLOW_SHARE, SLOW_FACTOR = 0.2, (3.0, 8.0)
+# And now and then an event stalls before one of its steps and waits there still: nobody
+# assigned it, the union has not reported, the disposal or the response is pending a
+# decision. The backlog a centre has, and what the sweep urges and escalates.
+STALL_SHARE = 0.15
+STALLED_STEPS = ("assign", "verify", "dispose", "respond", "close")
+# A new event about an enterprise already being verified, this recent, is merged into it.
+MERGE_DAYS = 7
 # Share of unverifiable events the centre still disposes of (a work order to follow it up).
 UNVERIFIABLE_DISPOSED = 0.5
 # Share of events found untrue or unverifiable the centre decides not to answer in public.
@@ -179,6 +200,8 @@ class _Loop:
     def __init__(self, desk: _Desk, staff: Staff, rng: random.Random, now: dt.datetime) -> None:
         self.desk, self.staff, self.rng, self.now = desk, staff, rng, now
         self.started: set[int] = set()
+        # The step each stalled event waits before (STALL_SHARE of them).
+        self.stalls: dict[int, str] = {}
         self.centre_unit = OrgUnit.objects.get(kind=OrgUnit.Kind.CENTRE)
 
     def take_up(self, moment: dt.datetime) -> None:
@@ -188,11 +211,45 @@ class _Loop:
         )
         for event in waiting.order_by("pk"):
             self.started.add(event.pk)
-            hours = 1.0 if event.grade == "grave" else 4.0
-            at = moment + dt.timedelta(hours=self.rng.uniform(0.1, hours))
+            if self._merged_by_hand(event, moment):
+                continue
+            if event.pk not in self.stalls and self.rng.random() < STALL_SHARE:
+                self.stalls[event.pk] = self.rng.choice(STALLED_STEPS)
+            at = moment + _hours(self.rng, *ASSIGN_HOURS[event.grade])
             self.desk.schedule(at, partial(self.assign, event.pk))
 
-    def _event(self, pk: int, *statuses: str) -> Event | None:
+    def _merged_by_hand(self, event: Event, moment: dt.datetime) -> bool:
+        """A new event about the enterprise of an event still being verified, seen within
+        MERGE_DAYS: the centre merges it into that one (the clustering keeps apart what it
+        cannot tell is one incident; the centre can)."""
+        if event.enterprise_id is None:
+            return False
+        earlier = (
+            Event.objects.filter(
+                enterprise_id=event.enterprise_id,
+                on_list=True,
+                status__in=[EventStatus.PENDING, EventStatus.VERIFYING],
+                first_seen_at__gte=event.first_seen_at - dt.timedelta(days=MERGE_DAYS),
+                pk__lt=event.pk,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if earlier is None:
+            return False
+        services.event_merge(
+            source=event,
+            target=earlier,
+            actor=self._centre(),
+            reason="同一企业同一事项，合并核实",
+            now=moment + _hours(self.rng, 0.5, 4),
+        )
+        return True
+
+    def _event(self, pk: int, step: str, *statuses: str) -> Event | None:
+        """The event, when it is in one of `statuses` and has not stalled before `step`."""
+        if self.stalls.get(pk) == step:
+            return None
         event = Event.objects.filter(pk=pk).first()
         return event if event is not None and event.status in statuses else None
 
@@ -204,8 +261,11 @@ class _Loop:
             self.desk.schedule(at, run)
 
     def assign(self, pk: int, at: dt.datetime) -> None:
-        event = self._event(pk, EventStatus.PENDING)
+        event = self._event(pk, "assign", EventStatus.PENDING)
         if event is None:
+            return
+        if not event.on_list:  # its later posts were mostly not about labour
+            self.started.discard(pk)
             return
         unit = self.centre_unit
         if event.district is not None and event.district.pk in self.staff.by_unit:
@@ -223,17 +283,19 @@ class _Loop:
             signed = when_done(at, assignment.acknowledge_due, self.rng)
             self._later(signed, lambda when: self.sign(pk, actor, when))
         else:
-            self._later(at + _hours(self.rng, 1, 8), lambda when: self.verify(pk, None, when))
+            self._later(
+                at + _hours(self.rng, *VERIFY_HOURS), lambda when: self.verify(pk, None, when)
+            )
 
     def sign(self, pk: int, actor: User, at: dt.datetime) -> None:
-        event = self._event(pk, EventStatus.VERIFYING)
+        event = self._event(pk, "sign", EventStatus.VERIFYING)
         if event is None:
             return
         services.event_acknowledge(event=event, actor=actor, now=at)
-        self._later(at + _hours(self.rng, 4, 48), lambda when: self.verify(pk, actor, when))
+        self._later(at + _hours(self.rng, *VERIFY_HOURS), lambda when: self.verify(pk, actor, when))
 
     def verify(self, pk: int, actor: User | None, at: dt.datetime) -> None:
-        event = self._event(pk, EventStatus.VERIFYING)
+        event = self._event(pk, "verify", EventStatus.VERIFYING)
         if event is None:
             return
         finding = self.rng.choices(list(FINDINGS), weights=list(FINDINGS.values()))[0]
@@ -255,12 +317,15 @@ class _Loop:
             and self.rng.random() < UNVERIFIABLE_DISPOSED
         )
         if disposes:
-            self._later(at + _hours(self.rng, 0.5, 6), lambda when: self.dispose(pk, when))
+            self._later(at + _hours(self.rng, *DISPOSE_HOURS), lambda when: self.dispose(pk, when))
         else:
-            self._respond_later(event, at)
+            # Whether to clarify a rumour in public is weighed with the leaders: days.
+            self._later(at + _hours(self.rng, *WEIGH_HOURS), lambda when: self.respond(pk, when))
 
     def dispose(self, pk: int, at: dt.datetime) -> None:
-        event = self._event(pk, EventStatus.TRUE, EventStatus.PARTLY_TRUE, EventStatus.UNVERIFIABLE)
+        event = self._event(
+            pk, "dispose", EventStatus.TRUE, EventStatus.PARTLY_TRUE, EventStatus.UNVERIFIABLE
+        )
         if event is None:
             return
         open_case = (
@@ -275,7 +340,7 @@ class _Loop:
                 event=event, actor=self._centre(), case=open_case, note="同一事项", now=at
             )
         else:
-            services.event_open_case(
+            case = services.event_open_case(
                 event=event,
                 actor=self._centre(),
                 caller_name="职工代表",
@@ -284,15 +349,22 @@ class _Loop:
                 category=event.category,
                 now=at,
             )
+            work_case(case, self.staff, self.rng, self.now)
         self._respond_later(Event.objects.get(pk=pk), at)
 
     def _respond_later(self, event: Event, at: dt.datetime) -> None:
-        responded = when_done(at, event.response_due, self.rng)
+        due = event.response_due
+        if due is None or due <= at:
+            responded = at + _hours(self.rng, *LATE_RESPONSE_HOURS)
+        else:
+            responded = when_done(at, due, self.rng)
         self._later(responded, lambda when: self.respond(event.pk, when))
 
     def respond(self, pk: int, at: dt.datetime) -> None:
-        event = Event.objects.get(pk=pk)
-        if event.responded_at is not None or not event.can("respond", self.staff.centre[0]):
+        event = self._event(pk, "respond", *EventStatus.values)
+        if event is None or event.responded_at is not None:
+            return
+        if not event.can("respond", self.staff.centre[0]):
             return
         quiet = event.verification_result in (
             VerificationResult.UNTRUE,
@@ -316,10 +388,10 @@ class _Loop:
                 published_at=at,
                 now=at,
             )
-        self._later(at + _hours(self.rng, 48, 240), lambda when: self.close(pk, when))
+        self._later(at + _hours(self.rng, *CLOSE_HOURS), lambda when: self.close(pk, when))
 
     def close(self, pk: int, at: dt.datetime) -> None:
-        event = self._event(pk, EventStatus.RESPONDED)
+        event = self._event(pk, "close", EventStatus.RESPONDED)
         if event is None or not event.can("close", self.staff.centre[0]):
             return
         services.event_close(event=event, actor=self._centre(), note="处置完毕，予以办结", now=at)
@@ -332,7 +404,11 @@ def _response_text(event: Event) -> str:
 
 
 def _hours(rng: random.Random, low: float, high: float) -> dt.timedelta:
-    return dt.timedelta(hours=rng.uniform(low, high))
+    """A step's duration: between `low` and `high` hours, SLOW_FACTOR times that now and then."""
+    hours = rng.uniform(low, high)
+    if rng.random() < SLOW_SHARE:
+        hours *= rng.uniform(*SLOW_FACTOR)
+    return dt.timedelta(hours=hours)
 
 
 def replay_opinion(folder: Path, *, now: dt.datetime, seed: int = 1, progress: bool = True) -> int:

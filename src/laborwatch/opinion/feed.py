@@ -5,7 +5,8 @@ what is said about it in public.
 Every event on the list first seen in the export window becomes one feed row keyed by its
 number, so a later export replaces the row (new heat, a confirmed enterprise) rather than adding
 one. Merged events are left out (their posts count in the event they joined), and so are events
-verified as not true: a rumour found false is no sign of risk.
+verified as not true (a rumour found false is no sign of risk) and events naming no employer
+(the feed scores enterprises: such a row would only be refused).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def opinion_event_rows(*, since: dt.datetime, until: dt.datetime) -> pa.Table:
         Event.objects.filter(on_list=True, first_seen_at__gte=since, first_seen_at__lt=until)
         .exclude(status=EventStatus.MERGED)
         .exclude(verification_result=VerificationResult.UNTRUE)
+        .exclude(enterprise=None, enterprise_named="")
         .order_by("pk")
         .values_list(
             "pk", "first_seen_at", "enterprise__credit_code", "enterprise__name",
