@@ -11,15 +11,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
-from laborwatch.reports.monthly.sections import (
-    Heading,
-    Image,
-    Table,
-    Text,
-    monthly_blocks,
-    subtitle,
-)
 from laborwatch.reports.render.docx import FONT, table
 from laborwatch.reports.render.issue import IssueMark, add_mark_docx, add_page_numbers_docx
 
@@ -47,16 +40,16 @@ def render_docx(report: MonthlyReport, out: Path, mark: IssueMark | None = None)
     heading = document.add_heading(report.title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     add_mark_docx(document, mark)
-    document.add_paragraph(subtitle(report)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for block in monthly_blocks(report):
-        if isinstance(block, Heading):
+    document.add_paragraph(sections.subtitle(report)).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for block in sections.monthly_blocks(report):
+        if isinstance(block, sections.Heading):
             document.add_heading(block.text, level=block.level)
-        elif isinstance(block, Text):
+        elif isinstance(block, sections.Text):
             document.add_paragraph(block.text, style="List Bullet" if block.bullet else None)
-        elif isinstance(block, Table):
+        elif isinstance(block, sections.Table):
             table(document, block.headers, block.rows)
             document.add_paragraph()
-        elif isinstance(block, Image):
+        elif isinstance(block, sections.Image):
             document.add_picture(io.BytesIO(block.chart.png), width=CHART_WIDTH)
             caption = document.add_paragraph(f"图：{block.chart.title}")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -6,15 +6,8 @@ import base64
 from html import escape
 from pathlib import Path
 
+from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
-from laborwatch.reports.monthly.sections import (
-    Heading,
-    Image,
-    Table,
-    Text,
-    monthly_blocks,
-    subtitle,
-)
 from laborwatch.reports.render.issue import HTML_PAGE_CSS, IssueMark, mark_html
 
 STYLE = """
@@ -34,17 +27,17 @@ figcaption { color: #555; font-size: .9em; }
 """
 
 
-def _block_html(block: Heading | Text | Table | Image) -> str:
-    if isinstance(block, Heading):
+def _block_html(block: sections.Block) -> str:
+    if isinstance(block, sections.Heading):
         tag = f"h{block.level + 1}"
         return f"<{tag}>{escape(block.text)}</{tag}>"
-    if isinstance(block, Text):
+    if isinstance(block, sections.Text):
         return (
             f"<ul><li>{escape(block.text)}</li></ul>"
             if block.bullet
             else f"<p>{escape(block.text)}</p>"
         )
-    if isinstance(block, Table):
+    if isinstance(block, sections.Table):
         head = "".join(f"<th>{escape(cell)}</th>" for cell in block.headers)
         body = "".join(
             "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
@@ -60,13 +53,13 @@ def _block_html(block: Heading | Text | Table | Image) -> str:
 
 
 def render_html(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
-    body = "\n".join(_block_html(block) for block in monthly_blocks(report))
+    body = "\n".join(_block_html(block) for block in sections.monthly_blocks(report))
     out.write_text(
         "<!doctype html>\n"
         f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(report.title)}</title>'
         f"<style>{STYLE}{HTML_PAGE_CSS}</style></head><body>"
         f"<h1>{escape(report.title)}</h1>{mark_html(mark)}"
-        f'<p class="subtitle">{escape(subtitle(report))}</p>\n{body}\n</body></html>\n',
+        f'<p class="subtitle">{escape(sections.subtitle(report))}</p>\n{body}\n</body></html>\n',
         encoding="utf-8",
     )
     return out

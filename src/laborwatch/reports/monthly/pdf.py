@@ -19,16 +19,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from reportlab.platypus import Image as PdfImage
 from reportlab.platypus import Table as PdfTable
 
+from laborwatch.reports.monthly import sections
 from laborwatch.reports.monthly.report import MonthlyReport
-from laborwatch.reports.monthly.sections import (
-    Block,
-    Heading,
-    Image,
-    Table,
-    Text,
-    monthly_blocks,
-    subtitle,
-)
 from laborwatch.reports.render.font import FONT_NAME, cjk_font_file
 from laborwatch.reports.render.issue import IssueMark
 
@@ -52,7 +44,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _widths(block: Table) -> list[float]:
+def _widths(block: sections.Table) -> list[float]:
     """Column widths after the longest text in each column, so names do not wrap needlessly."""
     lengths = [
         min(max(len(row[index]) for row in [block.headers, *block.rows]), WIDEST_COLUMN_CHARACTERS)
@@ -62,7 +54,7 @@ def _widths(block: Table) -> list[float]:
     return [TABLE_WIDTH * length / sum(lengths) for length in lengths]
 
 
-def _table(block: Table, style: ParagraphStyle) -> PdfTable:
+def _table(block: sections.Table, style: ParagraphStyle) -> PdfTable:
     rows = [
         [Paragraph(escape(cell), style) for cell in row] for row in [block.headers, *block.rows]
     ]
@@ -80,26 +72,26 @@ def _table(block: Table, style: ParagraphStyle) -> PdfTable:
 
 
 def _flowables(
-    report: MonthlyReport, blocks: list[Block], mark: IssueMark | None
+    report: MonthlyReport, blocks: list[sections.Block], mark: IssueMark | None
 ) -> list[Flowable]:
     styles = _styles()
     story: list[Flowable] = [
         Paragraph(escape(report.title), styles["title"]),
         *(Paragraph(escape(line), styles["subtitle"]) for line in (mark.lines() if mark else [])),
-        Paragraph(escape(subtitle(report)), styles["subtitle"]),
+        Paragraph(escape(sections.subtitle(report)), styles["subtitle"]),
         Spacer(1, 8),
     ]
     for block in blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, sections.Heading):
             story.append(Paragraph(escape(block.text), styles[f"h{block.level}"]))
-        elif isinstance(block, Text):
+        elif isinstance(block, sections.Text):
             if block.bullet:
                 story.append(Paragraph(escape(block.text), styles["bullet"], bulletText="•"))
             else:
                 story.append(Paragraph(escape(block.text), styles["body"]))
-        elif isinstance(block, Table):
+        elif isinstance(block, sections.Table):
             story += [_table(block, styles["cell"]), Spacer(1, 6)]
-        elif isinstance(block, Image):
+        elif isinstance(block, sections.Image):
             image = PdfImage(io.BytesIO(block.chart.png))
             image.drawHeight = CHART_WIDTH * image.imageHeight / image.imageWidth
             image.drawWidth = CHART_WIDTH
@@ -121,7 +113,7 @@ def _page_number(canvas: Canvas, document: SimpleDocTemplate) -> None:
 
 
 def render_pdf(report: MonthlyReport, out: Path, mark: IssueMark | None = None) -> Path:
-    blocks = monthly_blocks(report)
+    blocks = sections.monthly_blocks(report)
     _register_font()
     document = SimpleDocTemplate(
         str(out),
