@@ -15,7 +15,12 @@ from laborwatch.synth.complaints import generate_complaints
 from laborwatch.synth.distractors import Blips, plan_blips
 from laborwatch.synth.enterprises import Enterprises, generate_enterprises
 from laborwatch.synth.episodes import Episodes, plan_episodes
-from laborwatch.synth.events import abnormal_listings, court_filings, layoff_filings
+from laborwatch.synth.events import (
+    EventSources,
+    abnormal_listings,
+    court_filings,
+    layoff_filings,
+)
 from laborwatch.synth.feeds import MonthlyFeeds, draw_baseline
 from laborwatch.synth.months import Window
 from laborwatch.synth.posts import PLANS, PostPlan, write_posts
@@ -147,7 +152,7 @@ def generate(
         with stages.stage("送达 deliveries"):
             store.write_csv(DELIVERIES_FILE, delivery_days(stream(seed, Stream.DELIVERIES), window))
         with stages.stage("事件 event feeds", total=3) as advance:
-            write_event_feeds(store, seed, firms, episodes, blips, window, advance)
+            write_event_feeds(store, seed, EventSources(firms, episodes, blips, window), advance)
         with stages.stage("投诉 complaints"):
             complaints = generate_complaints(
                 stream(seed, Stream.COMPLAINTS), firms, episodes, projects, window
@@ -199,28 +204,16 @@ def write_monthly_feeds(
 
 
 def write_event_feeds(
-    store: Store,
-    seed: int,
-    firms: Enterprises,
-    episodes: Episodes,
-    blips: Blips,
-    window: Window,
-    advance: Callable[[], None],
+    store: Store, seed: int, sources: EventSources, advance: Callable[[], None]
 ) -> None:
     """Court filings, abnormal listings and layoff filings, split by month of their date."""
     events = {
-        "court_filings": lambda: court_filings(
-            stream(seed, Stream.COURT_FILINGS), firms, episodes, blips, window
-        ),
-        "abnormal_listings": lambda: abnormal_listings(
-            stream(seed, Stream.ABNORMAL_LISTINGS), firms, episodes, window
-        ),
-        "layoff_filings": lambda: layoff_filings(
-            stream(seed, Stream.LAYOFF_FILINGS), firms, episodes, blips, window
-        ),
+        "court_filings": (court_filings, Stream.COURT_FILINGS),
+        "abnormal_listings": (abnormal_listings, Stream.ABNORMAL_LISTINGS),
+        "layoff_filings": (layoff_filings, Stream.LAYOFF_FILINGS),
     }
-    for feed, build in events.items():
-        store.write_monthly(feed, build(), window.labels)
+    for feed, (build, seed_stream) in events.items():
+        store.write_monthly(feed, build(stream(seed, seed_stream), sources), sources.window.labels)
         advance()
 
 

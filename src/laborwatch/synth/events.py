@@ -50,6 +50,22 @@ class Dated:
         return (self.day >= window.first_day) & (self.day <= window.last_day)
 
 
+@dataclass(frozen=True)
+class EventSources:
+    """What every event feed is drawn from: the firms, their risk episodes, the one-off blips
+    (distractors) and the months of the window."""
+
+    enterprises: Enterprises
+    episodes: Episodes
+    blips: Blips
+    window: Window
+
+    def day_in_blip_month(self, rng: np.random.Generator, rows: np.ndarray) -> np.ndarray:
+        """A random day within the month each of these blips falls in."""
+        months = self.blips.month[rows]
+        return days_between(rng, self.window.month_starts[months], self.window.month_end(months))
+
+
 def event_table(
     enterprises: Enterprises,
     window: Window,
@@ -77,15 +93,10 @@ def event_table(
     return table.take(np.sort(first.column("row_min").to_numpy()))
 
 
-def court_filings(
-    rng: np.random.Generator,
-    enterprises: Enterprises,
-    episodes: Episodes,
-    blips: Blips,
-    window: Window,
-) -> pa.Table:
+def court_filings(rng: np.random.Generator, sources: EventSources) -> pa.Table:
     """劳动仲裁 / 劳动争议诉讼 / 执行 filings: background, one-off blips, and clusters that
     build around each episode's outbreak and follow it for months."""
+    enterprises, blips, window = sources.enterprises, sources.blips, sources.window
     firm = background_enterprises(rng, enterprises, window, BACKGROUND_COURT_RATE, 0.7)
     first, last = trading_days(enterprises, window, firm)
     background = Dated(firm, days_between(rng, first, last))
@@ -93,13 +104,10 @@ def court_filings(
     background_plaintiffs = np.where(rng.random(len(firm)) < 0.85, 1, rng.integers(2, 6, len(firm)))
 
     lawsuit = blips.of_kind(blip.SINGLE_LAWSUIT)
-    lawsuit_day = days_between(
-        rng, window.month_starts[blips.month[lawsuit]], window.month_end(blips.month[lawsuit])
-    )
-    one_off = Dated(blips.enterprise[lawsuit], lawsuit_day)
+    one_off = Dated(blips.enterprise[lawsuit], sources.day_in_blip_month(rng, lawsuit))
     one_off_kind = np.where(rng.random(len(lawsuit)) < 0.6, ARBITRATION, LAWSUIT)
 
-    cluster, cluster_kind, cluster_plaintiffs, per_worker = episode_filings(rng, episodes)
+    cluster, cluster_kind, cluster_plaintiffs, per_worker = episode_filings(rng, sources.episodes)
     dated = Dated(
         np.concatenate([background.enterprise, one_off.enterprise, cluster.enterprise]),
         np.concatenate([background.day, one_off.day, cluster.day]),
@@ -160,11 +168,10 @@ def episode_filings(rng: np.random.Generator, episodes: Episodes) -> tuple:
     return dated, kind, plaintiffs.astype(np.int64), per_worker
 
 
-def abnormal_listings(
-    rng: np.random.Generator, enterprises: Enterprises, episodes: Episodes, window: Window
-) -> pa.Table:
+def abnormal_listings(rng: np.random.Generator, sources: EventSources) -> pa.Table:
     """经营异常名录 listings: the July wave for missed annual reports, unreachable addresses
     (some right after an episode's outbreak), and rare false filings."""
+    enterprises, episodes, window = sources.enterprises, sources.episodes, sources.window
     parts: list[tuple[Dated, np.ndarray]] = []
     micro = enterprises.active & (enterprises.size_band == 0)
     for july in window.months[window.calendar_months == 7]:
@@ -199,21 +206,14 @@ def abnormal_listings(
     )
 
 
-def layoff_filings(
-    rng: np.random.Generator,
-    enterprises: Enterprises,
-    episodes: Episodes,
-    blips: Blips,
-    window: Window,
-) -> pa.Table:
+def layoff_filings(rng: np.random.Generator, sources: EventSources) -> pa.Table:
     """裁员备案: the mass layoffs of episodes that are reported (about thirty days before the
     layoff day; the others lay off without a report) and minor layoffs."""
+    episodes, blips = sources.episodes, sources.blips
     layoff = np.flatnonzero((episodes.kind == MASS_LAYOFF) & episodes.layoff_filed)
     notice = LAYOFF_NOTICE_DAYS + rng.integers(-5, 6, len(layoff))
     minor = blips.of_kind(blip.MINOR_LAYOFF)
-    minor_day = days_between(
-        rng, window.month_starts[blips.month[minor]], window.month_end(blips.month[minor])
-    )
+    minor_day = sources.day_in_blip_month(rng, minor)
     dated = Dated(
         np.concatenate([episodes.enterprise[layoff], blips.enterprise[minor]]),
         np.concatenate([episodes.onset_day[layoff] - notice, minor_day]),
@@ -225,8 +225,8 @@ def layoff_filings(
         [episodes.staff_before[layoff], blips.staff[minor] + blips.shortfall[minor]]
     )
     return event_table(
-        enterprises,
-        window,
+        sources.enterprises,
+        sources.window,
         dated,
         "filed_on",
         ("credit_code", "filed_on"),
