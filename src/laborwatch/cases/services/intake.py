@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from laborwatch.core.validators import (
     validate_phone,
     validate_single_line,
 )
+from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code, normalize_phone
 from laborwatch.text.taxonomy import categories
 from laborwatch.workers.services import worker_for_caller
@@ -35,6 +37,29 @@ MAX_AMOUNT = Decimal("1000000000000")
 CENT = Decimal("0.01")
 MAX_WORKERS = 1_000_000
 EARLIEST_DATE, LATEST_DATE = dt.date(1990, 1, 1), dt.date(2099, 12, 31)
+
+
+class CaseValues(TypedDict):
+    """The work order's own fields as intake has checked and completed them (the caller, the
+    employer as told and the district are settled apart, in `_create`)."""
+
+    channel: str
+    description: str
+    category: str
+    suggested_category: str
+    category_confidence: float
+    employer: Enterprise | None
+    amount_claimed: Decimal
+    workers_involved: int
+    arrears_from: dt.date | None
+    arrears_to: dt.date | None
+    project_name: str
+    request_type: str
+    api_client: ApiClient | None
+    external_ref: str
+    received_at: dt.datetime
+    assigned_by: str
+    superior_deadline: dt.datetime | None
 
 
 @dataclass
@@ -323,17 +348,17 @@ def _create(
     employer_name_as_told: str,
     district: OrgUnit | None,
     now: dt.datetime,
-    **values: object,
+    **values: Unpack[CaseValues],
 ) -> Case:
     employer = values["employer"]
-    district = district or (employer.district if employer is not None else None)  # type: ignore[attr-defined]
+    district = district or (employer.district if employer is not None else None)
     worker, worker_is_new = worker_for_caller(
         actor=actor,
         name=caller_name,
         phone=caller_phone,
         id_number=caller_id_number,
         district=district,
-        employer=employer,  # type: ignore[arg-type]
+        employer=employer,
         now=now,
     )
     case = Case(
@@ -360,7 +385,7 @@ def _create(
             "status": case.status,
             "channel": case.channel,
             "category": case.category,
-            "employer": employer.credit_code if employer is not None else None,  # type: ignore[attr-defined]
+            "employer": employer.credit_code if employer is not None else None,
             "possible_duplicate_of": case.possible_duplicate_of_id,
         },
         at=now,
