@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,16 @@ from laborwatch.workers.access import may_reveal
 from laborwatch.workers.models import Worker
 
 
-def _validated(*, name: str, id_number: str, phone: str) -> tuple[str, str, str]:
+@dataclass(frozen=True)
+class Person:
+    """A worker's name, ID number and phone, normalised and valid."""
+
+    name: str
+    id_number: str
+    phone: str
+
+
+def _validated(*, name: str, id_number: str, phone: str) -> Person:
     """Normalise and validate; raise one ValidationError naming every bad field."""
     name, id_number, phone = name.strip(), normalize_code(id_number), normalize_phone(phone)
     errors: dict[str, list[str]] = {}
@@ -40,7 +50,7 @@ def _validated(*, name: str, id_number: str, phone: str) -> tuple[str, str, str]
         errors.setdefault("phone", []).append(_("Give at least a phone number or an ID number."))
     if errors:
         raise ValidationError(errors)
-    return name, id_number, phone
+    return Person(name, id_number, phone)
 
 
 @transaction.atomic
@@ -53,17 +63,13 @@ def worker_create(
     employer: Enterprise | None = None,
     district: OrgUnit | None = None,
 ) -> Worker:
-    name, id_number, phone = _validated(name=name, id_number=id_number, phone=phone)
-    if id_number and Worker.objects.filter(id_number_digest=digest(id_number)).exists():
+    person = _validated(name=name, id_number=id_number, phone=phone)
+    if (
+        person.id_number
+        and Worker.objects.filter(id_number_digest=digest(person.id_number)).exists()
+    ):
         raise ValidationError({"id_number": [_("A worker with this ID number already exists.")]})
-    return _register(
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        employer=employer,
-        district=district,
-    )
+    return _register(actor=actor, person=person, employer=employer, district=district)
 
 
 def worker_for_caller(
@@ -86,30 +92,21 @@ def worker_for_caller(
     known = worker_find(id_number=id_number) if id_number else worker_find(phone=phone)
     if known is not None:
         return known, False
-    name, id_number, phone = _validated(name=name, id_number=id_number, phone=phone)
-    worker = _register(
-        actor=actor,
-        name=name,
-        id_number=id_number,
-        phone=phone,
-        employer=employer,
-        district=district,
-        now=now,
-    )
+    person = _validated(name=name, id_number=id_number, phone=phone)
+    worker = _register(actor=actor, person=person, employer=employer, district=district, now=now)
     return worker, True
 
 
 def _register(
     *,
     actor: User | None,
-    name: str,
-    id_number: str,
-    phone: str,
+    person: Person,
     employer: Enterprise | None,
     district: OrgUnit | None,
     now: dt.datetime | None = None,
 ) -> Worker:
     now = now or timezone.now()
+    name, id_number, phone = person.name, person.id_number, person.phone
     worker = Worker.objects.create(
         name=name,
         id_number=id_number,
@@ -173,12 +170,13 @@ def workers_bulk_load(
     problems: list[str] = []
     for number, row in enumerate(rows, start=1):
         try:
-            name, id_number, phone = _validated(
+            person = _validated(
                 name=row["name"], id_number=row.get("id_number") or "", phone=row.get("phone") or ""
             )
         except ValidationError as error:
             problems.append(f"{number}: {error.message_dict}")
             continue
+        name, id_number, phone = person.name, person.id_number, person.phone
         id_digest = digest(id_number) if id_number else None
         if id_digest is not None:
             if id_digest in known:
