@@ -133,6 +133,9 @@ _REGION = re.compile(
 # X公司, XX物流, ＊＊公司, ××厂.
 ANONYMISED = re.compile(r"某|[XxＸｘ×*＊]{1,3}(?=[\u4e00-\u9fff]|$)|[○〇□]{1,3}")
 # Full-width ASCII (！ to ～) to half-width, one kind of bracket, the ideographic space to a space.
+# Words of a group, legal form or place that, like industry words, name no one in particular,
+# but are no part of a name's industry.
+GENERIC_NAME_WORDS = ("集团", "控股", "股份", "有限", "责任", "公司", "中国", "青岛")
 # Words of the industry part of a name (行业表述). A short name or a name without its legal
 # form that is made of these alone ("建筑工程", "物流") names no one in particular.
 INDUSTRY_WORDS = [
@@ -210,14 +213,7 @@ INDUSTRY_WORDS = [
     "海产",
     "农业",
     "养殖",
-    "集团",
-    "控股",
-    "股份",
-    "有限",
-    "责任",
-    "公司",
-    "中国",
-    "青岛",
+    *GENERIC_NAME_WORDS,
 ]
 INDUSTRY = re.compile("|".join(sorted(INDUSTRY_WORDS, key=len, reverse=True)))
 # A company spoken of, not named: 一家物业公司, 我们公司, 这个厂.
@@ -346,17 +342,8 @@ def _place_words() -> tuple[frozenset[str], int]:
 @cache
 def _industry_words() -> tuple[frozenset[str], int]:
     """Industry words (行业表述): companynameparser's list and the ones named above, less
-    the legal-form words."""
-    words = (set(_words("industries.txt")) | set(INDUSTRY_WORDS)) - {
-        "集团",
-        "控股",
-        "股份",
-        "有限",
-        "责任",
-        "公司",
-        "中国",
-        "青岛",
-    }
+    the generic group, legal-form and place words."""
+    words = (set(_words("industries.txt")) | set(INDUSTRY_WORDS)) - set(GENERIC_NAME_WORDS)
     return frozenset(words), max(map(len, words))
 
 
