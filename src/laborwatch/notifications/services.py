@@ -32,29 +32,21 @@ def notify(
 ) -> None:
     """One notification per unit and per user; a key already told to one of them is not told
     again (the unique constraints)."""
+
+    def addressed(**addressee: object) -> Notification:
+        return Notification(
+            kind=kind,
+            message=message[:300],
+            url=url,
+            urgent=urgent,
+            key=key,
+            created_at=now,
+            **addressee,
+        )
+
     rows = [
-        Notification(
-            kind=kind,
-            org_unit_id=unit if isinstance(unit, int) else unit.pk,
-            message=message[:300],
-            url=url,
-            urgent=urgent,
-            key=key,
-            created_at=now,
-        )
-        for unit in org_units
-    ] + [
-        Notification(
-            kind=kind,
-            user=user,
-            message=message[:300],
-            url=url,
-            urgent=urgent,
-            key=key,
-            created_at=now,
-        )
-        for user in users
-    ]
+        addressed(org_unit_id=unit if isinstance(unit, int) else unit.pk) for unit in org_units
+    ] + [addressed(user=user) for user in users]
     notifications_create(rows)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.models import AuditEvent
 from laborwatch.notifications.models import Notification
+from laborwatch.notifications.reminders import sign_for_notification
 from laborwatch.notifications.services import notifications_create
 from laborwatch.warnings.models import WarningEvent, WarningRouting
 
@@ -69,18 +70,13 @@ def warnings_sweep(*, now: dt.datetime | None = None) -> WarningSweepResult:
         for r in overdue
     )
     notifications_create(
-        Notification(
+        sign_for_notification(
+            r,
             kind=Notification.Kind.SIGN_FOR_OVERDUE,
-            message=_("Warning %(number)s was not signed for by %(due)s: sign for it now.")
-            % {
-                "number": r.warning,
-                "due": timezone.localtime(r.acknowledge_due).strftime("%m-%d %H:%M"),
-            },
-            key=f"routing:{r.pk}:overdue",
-            url=f"/warnings/{r.warning_id}/",
-            org_unit_id=r.org_unit_id,
+            message=_("Warning %(number)s was not signed for by %(due)s: sign for it now."),
+            key="overdue",
             urgent=True,
-            created_at=now,
+            now=now,
         )
         for r in overdue
     )
