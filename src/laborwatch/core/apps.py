@@ -1,7 +1,6 @@
 """Core app: org units, users and roles, audit events, validators, masking."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,15 +10,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Cache upkeep, not domain flow: the admin edits overrides directly, and the change
-        # must reach the per-process calendar the deadlines are counted on.
+        # A change to the overrides must reach the per-process calendar the deadlines are
+        # counted on.
         from laborwatch.core.calendar import overrides_changed
         from laborwatch.core.models import CalendarOverride
+        from laborwatch.lib.process_cache import forget_on_change
 
-        post_save.connect(overrides_changed, sender=CalendarOverride, dispatch_uid="calendar-save")
-        post_delete.connect(
-            overrides_changed, sender=CalendarOverride, dispatch_uid="calendar-delete"
-        )
+        forget_on_change(CalendarOverride, overrides_changed, dispatch_uid="calendar")
         # django-axes tells of a lock only through its signal; the audit log must have it.
         from axes.signals import user_locked_out
 

@@ -42,7 +42,8 @@ from collections.abc import Callable
 from time import monotonic
 from typing import Any, Generic, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -111,3 +112,12 @@ def forget_all() -> None:
     """Forget every cache of this process."""
     for cache in list(_every_cache):
         cache.forget()
+
+
+def forget_on_change(
+    model: type[models.Model], receiver: Callable[..., None], *, dispatch_uid: str
+) -> None:
+    """Call `receiver` (a cache's forget) after every save and delete of a `model` row. Cache
+    upkeep, not domain flow: the admin edits such rows directly, outside the services."""
+    post_save.connect(receiver, sender=model, dispatch_uid=f"{dispatch_uid}-save")
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"{dispatch_uid}-delete")
