@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from laborwatch.core.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from laborwatch.core.admin_audit import AuditedAdmin, AuditedDeletion, ReadOnlyAdmin
 from laborwatch.core.audit import jsonable, record_event
 from laborwatch.core.models import AuditEvent, CalendarOverride, OrgUnit, User
 from laborwatch.core.services import login_unlock, user_created_record
@@ -47,7 +47,7 @@ USER_AUDITED_FIELDS = (
 
 
 @admin.register(User)
-class LaborWatchUserAdmin(UserAdmin):
+class LaborWatchUserAdmin(AuditedDeletion, UserAdmin):
     """A user made here has no role (so sees nothing) until an administrator gives one."""
 
     list_display = ("username", "display_name", "role", "org_unit", "is_active")
@@ -94,25 +94,14 @@ class LaborWatchUserAdmin(UserAdmin):
                 )
         return response
 
-    def delete_model(self, request: HttpRequest, obj: User) -> None:
-        _record_user_deletion(request, obj)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for user in queryset:
-            _record_user_deletion(request, user)
-        super().delete_queryset(request, queryset)
-
-
-def _record_user_deletion(request: HttpRequest, user: User) -> None:
-    record_event(
-        actor=request.user,  # type: ignore[arg-type]
-        action="user.delete",
-        target=user,
-        org_unit=user.org_unit,
-        before={"role": user.role, "org_unit": user.org_unit.code if user.org_unit else None},
-    )
+    def record_deletion(self, request: HttpRequest, obj: User) -> None:
+        record_event(
+            actor=request.user,  # type: ignore[arg-type]
+            action="user.delete",
+            target=obj,
+            org_unit=obj.org_unit,
+            before={"role": obj.role, "org_unit": obj.org_unit.code if obj.org_unit else None},
+        )
 
 
 @admin.register(AuditEvent)
@@ -135,31 +124,20 @@ admin.site.unregister(AccessFailureLog)
 
 
 @admin.register(AccessAttempt)
-class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+class AuditedAccessAttemptAdmin(AuditedDeletion, AccessAttemptAdmin):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
-        _record_unlock(request, obj)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for attempt in queryset:
-            _record_unlock(request, attempt)
-        super().delete_queryset(request, queryset)
-
-
-def _record_unlock(request: HttpRequest, attempt: AccessAttempt) -> None:
-    login_unlock(
-        actor=request.user,  # type: ignore[arg-type]
-        username=attempt.username or "",
-        ip_address=attempt.ip_address or "",
-        now=timezone.now(),
-    )
+    def record_deletion(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        login_unlock(
+            actor=request.user,  # type: ignore[arg-type]
+            username=obj.username or "",
+            ip_address=obj.ip_address or "",
+            now=timezone.now(),
+        )
 
 
 @admin.register(AccessLog)

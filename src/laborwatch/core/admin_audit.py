@@ -29,7 +29,33 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedDeletion(admin.ModelAdmin):
+    """Each deletion, of one row or of a selection, audited by `record_deletion` in the
+    deletion's transaction: by default "admin.delete" with the row as it was."""
+
+    def record_deletion(self, request: HttpRequest, obj: Any) -> None:
+        record_event(
+            actor=request.user,  # type: ignore[arg-type]
+            action="admin.delete",
+            target=obj,
+            before={
+                field.name: jsonable(getattr(obj, field.attname))
+                for field in obj._meta.concrete_fields
+            },
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.record_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.record_deletion(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+class AuditedAdmin(AuditedDeletion):
     """Each add, change and delete writes an audit event in the transaction of the change:
     "admin.create", "admin.change" (the fields that changed, before and after) and
     "admin.delete"."""
@@ -57,27 +83,6 @@ class AuditedAdmin(admin.ModelAdmin):
                 **{name: "（已修改）" for name in self.audit_excluded_fields if name in changed},
             },
         )
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        _record_deletion(request, obj)
-        super().delete_model(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            _record_deletion(request, obj)
-        super().delete_queryset(request, queryset)
-
-
-def _record_deletion(request: HttpRequest, obj: models.Model) -> None:
-    record_event(
-        actor=request.user,  # type: ignore[arg-type]
-        action="admin.delete",
-        target=obj,
-        before={
-            field.name: jsonable(getattr(obj, field.attname)) for field in obj._meta.concrete_fields
-        },
-    )
 
 
 def _plain_fields(obj: models.Model, names: list[str]) -> list[str]:
