@@ -1,10 +1,10 @@
 """Evaluate the risk engine on a synthetic city: precision, recall, median lead time.
 
 Ingests the city's feeds into a scratch data dir (never the app's), scores it every
-`--step-days` over the period, and compares warnings at `--grade` or above with the city's
+`--step-days` over the period, and compares the warnings of each grade with the city's
 injected episodes (episodes.parquet). Generates the demo city first if it is missing.
 
-    .venv/bin/python scripts/eval_risk.py --city /tmp/lw-demo --grade yellow
+    .venv/bin/python scripts/eval_risk.py --city /tmp/lw-demo
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from laborwatch.risk.evaluate import evaluate_city, format_evaluation
-from laborwatch.risk.rules import GRADES
+from laborwatch.risk.evaluate import Replay, evaluate_city, format_evaluation
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--city", default="/tmp/lw-demo", help="a `laborwatch synth` folder")
     parser.add_argument("--data-dir", help="scratch feed store (default: <city>-risk-eval)")
-    parser.add_argument("--grade", choices=GRADES, default="yellow")
     parser.add_argument("--step-days", type=int, default=7)
     parser.add_argument("--horizon-days", type=int, default=120)
     parser.add_argument("--start", type=dt.date.fromisoformat)
@@ -43,11 +41,12 @@ def main() -> None:
         result = evaluate_city(
             root,
             city,
-            grade=args.grade,
-            step_days=args.step_days,
-            horizon_days=args.horizon_days,
-            start=args.start,
-            end=args.end,
+            replay=Replay(
+                start=args.start,
+                end=args.end,
+                step_days=args.step_days,
+                horizon_days=args.horizon_days,
+            ),
             progress=progress,
         )
     print(format_evaluation(result))

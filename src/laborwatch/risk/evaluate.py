@@ -312,35 +312,81 @@ def scoring_days(start: dt.date, end: dt.date, step_days: int) -> list[dt.date]:
     return days
 
 
+@dataclass(frozen=True)
+class Replay:
+    """Which days a backtest scores and how it judges the warnings they open.
+
+    Default period: the last eight months of the city, scored weekly, after a warm-up.
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    step_days: int = 7
+    horizon_days: int = HORIZON_DAYS
+    grace_days: int = GRACE_DAYS
+    clean_days: int = CLEAN_DAYS
+    warm_up_days: int = WARM_UP_DAYS
+
+    def days(self, root: Path) -> tuple[dt.date, dt.date, list[dt.date]]:
+        """The period's first and last day and every day scored, the warm-up's first."""
+        latest = store.latest_feed_date(root)
+        if latest is None:
+            raise ValueError(f"数据源库为空：{store.feeds_dir(root)}")
+        end = self.end or latest
+        start = self.start or end - dt.timedelta(days=243)
+        scored = scoring_days(start - dt.timedelta(days=self.warm_up_days), end, self.step_days)
+        return start, end, scored
+
+    def measure_grades(
+        self,
+        graded: Iterable[Graded],
+        scored: list[dt.date],
+        episodes: list[Episode],
+        *,
+        start: dt.date,
+    ) -> dict[str, dict[str, KindResult]]:
+        """Each reported grade's warnings, as the app would open them, measured from `start`."""
+        results = {}
+        for grade in REPORTED_GRADES:
+            opened = warnings_from(
+                graded, scored, level=GRADE_LEVEL[grade], clean_days=self.clean_days
+            )
+            results[grade] = measure(
+                opened,
+                episodes,
+                scored,
+                horizon_days=self.horizon_days,
+                grace_days=self.grace_days,
+                start=start,
+            )
+        return results
+
+    def evaluation(
+        self, dates: list[dt.date], results: dict[tuple[str, str], dict[str, KindResult]]
+    ) -> Evaluation:
+        return Evaluation(dates, self.horizon_days, self.grace_days, self.clean_days, results)
+
+
+def _ingest_city(root: Path, city_dir: Path, progress: Progress | None) -> None:
+    """The city as it was delivered, each file on its arrival day (a no-op when loaded)."""
+    from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
+
+    ingest_folder(root, city_dir, arrived=ARRIVAL_CALENDAR, progress=progress)
+
+
 def evaluate_city(
     root: Path,
     city_dir: Path,
     *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    step_days: int = 7,
-    horizon_days: int = HORIZON_DAYS,
-    grace_days: int = GRACE_DAYS,
-    clean_days: int = CLEAN_DAYS,
-    warm_up_days: int = WARM_UP_DAYS,
+    replay: Replay = Replay(),
     modes: Sequence[str] = MODES,
     config: RulesConfig | None = None,
     progress: Progress | None = None,
 ) -> Evaluation:
-    """Ingest the city as it was delivered (a no-op when already loaded), replay, measure.
-
-    Default period: the last eight months of the city, scored weekly.
-    """
-    from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
-
-    ingest_folder(root, city_dir, arrived=ARRIVAL_CALENDAR, progress=progress)
+    """Ingest the city as it was delivered (a no-op when already loaded), replay, measure."""
+    _ingest_city(root, city_dir, progress)
     config = config or load_rules()
-    latest = store.latest_feed_date(root)
-    if latest is None:
-        raise ValueError(f"数据源库为空：{store.feeds_dir(root)}")
-    end = end or latest
-    start = start or end - dt.timedelta(days=243)
-    scored = scoring_days(start - dt.timedelta(days=warm_up_days), end, step_days)
+    start, _end, scored = replay.days(root)
     dates = [day for day in scored if day >= start]
     episodes = read_episodes(city_dir)
     results: dict[tuple[str, str], dict[str, KindResult]] = {}
@@ -348,17 +394,9 @@ def evaluate_city(
         graded = backtest_grades(
             root, scored, point_in_time=mode == "point_in_time", config=config, progress=progress
         )
-        for grade in REPORTED_GRADES:
-            opened = warnings_from(graded, scored, level=GRADE_LEVEL[grade], clean_days=clean_days)
-            results[(mode, grade)] = measure(
-                opened,
-                episodes,
-                scored,
-                horizon_days=horizon_days,
-                grace_days=grace_days,
-                start=dates[0],
-            )
-    return Evaluation(dates, horizon_days, grace_days, clean_days, results)
+        for grade, kinds in replay.measure_grades(graded, scored, episodes, start=dates[0]).items():
+            results[(mode, grade)] = kinds
+    return replay.evaluation(dates, results)
 
 
 @dataclass
@@ -373,13 +411,7 @@ def fit_on_city(
     city_dir: Path,
     *,
     version: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    step_days: int = 7,
-    horizon_days: int = HORIZON_DAYS,
-    grace_days: int = GRACE_DAYS,
-    clean_days: int = CLEAN_DAYS,
-    warm_up_days: int = WARM_UP_DAYS,
+    replay: Replay = Replay(),
     config: RulesConfig | None = None,
     progress: Progress | None = None,
 ) -> CityFit:
@@ -391,16 +423,9 @@ def fit_on_city(
     fitted on them (`fitting`); both rule sets are then replayed and measured on the second
     half only, which the fit never saw.
     """
-    from laborwatch.risk.ingest import ARRIVAL_CALENDAR, ingest_folder
-
-    ingest_folder(root, city_dir, arrived=ARRIVAL_CALENDAR, progress=progress)
+    _ingest_city(root, city_dir, progress)
     config = config or load_rules()
-    latest = store.latest_feed_date(root)
-    if latest is None:
-        raise ValueError(f"数据源库为空：{store.feeds_dir(root)}")
-    end = end or latest
-    start = start or end - dt.timedelta(days=243)
-    scored = scoring_days(start - dt.timedelta(days=warm_up_days), end, step_days)
+    start, end, scored = replay.days(root)
     split = start + (end - start) / 2
     held_out = [day for day in scored if day >= split]
     episodes = read_episodes(city_dir)
@@ -408,8 +433,10 @@ def fit_on_city(
     before = backtest_grades(
         root, scored, point_in_time=True, config=config, progress=progress, values=values
     )
-    opened = warnings_from(before, scored, level=GRADE_LEVEL["blue"], clean_days=clean_days)
-    outcomes = label_warnings(opened, episodes, horizon_days=horizon_days, grace_days=grace_days)
+    opened = warnings_from(before, scored, level=GRADE_LEVEL["blue"], clean_days=replay.clean_days)
+    outcomes = label_warnings(
+        opened, episodes, horizon_days=replay.horizon_days, grace_days=replay.grace_days
+    )
     samples = [
         Sample(w.risk_type, w.credit_code, w.opened_on, values[(w.opened_on, w.credit_code)],
                outcome != FALSE)
@@ -420,20 +447,11 @@ def fit_on_city(
     after = backtest_grades(root, scored, point_in_time=True, config=fit.config, progress=progress)
     results: dict[tuple[str, str], dict[str, KindResult]] = {}
     for mode, graded in (("before", before), ("after", after)):
-        for grade in REPORTED_GRADES:
-            warnings = warnings_from(
-                graded, scored, level=GRADE_LEVEL[grade], clean_days=clean_days
-            )
-            results[(mode, grade)] = measure(
-                warnings,
-                episodes,
-                scored,
-                horizon_days=horizon_days,
-                grace_days=grace_days,
-                start=held_out[0],
-            )
-    evaluation = Evaluation(held_out, horizon_days, grace_days, clean_days, results)
-    return CityFit(fit, len(samples), evaluation)
+        for grade, kinds in replay.measure_grades(
+            graded, scored, episodes, start=held_out[0]
+        ).items():
+            results[(mode, grade)] = kinds
+    return CityFit(fit, len(samples), replay.evaluation(held_out, results))
 
 
 RISK_TYPE_NAMES = {
