@@ -11,6 +11,7 @@ active warnings instead.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from django.db.models import Count
@@ -132,26 +133,15 @@ def districts_chart(scope: Scope, period: Period) -> dict[str, Any]:
     option["series"] = [
         {
             "type": "bar",
-            "name": str(case_figures.RECEIVED.label),
+            "name": str(name),
             "data": [
-                _point(
-                    received.get(unit.pk, 0),
-                    scope.case_list("received", period, district=unit.code),
-                )
-                for unit in districts
+                _point(counted.get(unit.pk, 0), link(district=unit.code)) for unit in districts
             ],
-        },
-        {
-            "type": "bar",
-            "name": str(warning_figures.ISSUED.label),
-            "data": [
-                _point(
-                    issued.get(unit.pk, 0),
-                    scope.warning_board("issued", period, district=unit.code),
-                )
-                for unit in districts
-            ],
-        },
+        }
+        for name, counted, link in (
+            (case_figures.RECEIVED.label, received, partial(scope.case_list, "received", period)),
+            (warning_figures.ISSUED.label, issued, partial(scope.warning_board, "issued", period)),
+        )
     ]
     return option
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.dashboard.scope import Scope, own_district
@@ -121,6 +122,29 @@ def _count(counts: dict[str, Any], key: str) -> int:
     return int(counts.get(key) or 0)
 
 
+# The headline rates of the work orders: key, label, numerator, denominator.
+RATE_TILES = (
+    (
+        "mediation_rate",
+        gettext_lazy("Union-led or joint mediation rate"),
+        case_figures.UNION_MEDIATED,
+        case_figures.RESOLVED,
+    ),
+    (
+        "feedback_rate",
+        gettext_lazy("24-hour feedback rate"),
+        case_figures.FEEDBACK_IN_24H,
+        case_figures.RECEIVED,
+    ),
+    (
+        "on_time_rate",
+        gettext_lazy("On-time resolution rate"),
+        case_figures.RESOLVED_ON_TIME,
+        case_figures.RESOLVED,
+    ),
+)
+
+
 def _rate_tile(
     scope: Scope,
     period: Period,
@@ -177,32 +201,17 @@ def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Til
             change=change,
             direction=direction,
         ),
-        _rate_tile(
-            scope,
-            period,
-            counts,
-            key="mediation_rate",
-            label=_("Union-led or joint mediation rate"),
-            numerator=case_figures.UNION_MEDIATED,
-            denominator=case_figures.RESOLVED,
-        ),
-        _rate_tile(
-            scope,
-            period,
-            counts,
-            key="feedback_rate",
-            label=_("24-hour feedback rate"),
-            numerator=case_figures.FEEDBACK_IN_24H,
-            denominator=case_figures.RECEIVED,
-        ),
-        _rate_tile(
-            scope,
-            period,
-            counts,
-            key="on_time_rate",
-            label=_("On-time resolution rate"),
-            numerator=case_figures.RESOLVED_ON_TIME,
-            denominator=case_figures.RESOLVED,
+        *(
+            _rate_tile(
+                scope,
+                period,
+                counts,
+                key=key,
+                label=str(label),
+                numerator=numerator,
+                denominator=denominator,
+            )
+            for key, label, numerator, denominator in RATE_TILES
         ),
         Tile(
             key="wages_recovered",
