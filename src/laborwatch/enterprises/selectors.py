@@ -10,6 +10,7 @@ from laborwatch.core.models import User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code
+from laborwatch.lib.filters import narrowed
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,11 @@ def enterprise_search(*, user: User, filters: EnterpriseFilters) -> QuerySet[Ent
             rows = rows.filter(credit_code=code)
         else:
             rows = rows.filter(search_text__icontains=query)
-    if filters.district_code:
-        rows = rows.filter(district__code=filters.district_code)
-    if filters.industry:
-        rows = rows.filter(industry=filters.industry)
-    if filters.size_band:
-        rows = rows.filter(size_band=filters.size_band)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
+    rows = narrowed(
+        rows,
+        district__code=filters.district_code,
+        industry=filters.industry,
+        size_band=filters.size_band,
+        status=filters.status,
+    )
     return rows.order_by("name", "pk")
