@@ -5,14 +5,15 @@
   character and where it is; a multi-line field (a textarea) allows tab and line breaks.
   Fields a subclass adds in its own `__init__` are covered too, since the check runs when
   the form is cleaned.
-- `ListFilterForm`: what every list's filter bar shares: the district choices and the
-  filters it hands the selector.
+- `ListFilterForm`, `choice_filter`: what every list's filter bar shares: the district
+  choices, the drop-downs that start with "All …", and the filters it hands the selector.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, ClassVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.models import OrgUnit
 from laborwatch.core.validators import validate_multiline, validate_single_line
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # The form's field for a selector filter where the two names differ.
 FORM_FIELD = {"district_code": "district", "query": "q", "worker_key": "key"}
@@ -51,6 +55,14 @@ class Form(forms.Form):
 def district_choices() -> list[tuple[str, object]]:
     units = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order")
     return [("", _("All districts")), *((unit.code, unit.label) for unit in units)]
+
+
+def choice_filter(
+    label: StrOrPromise, everything: StrOrPromise, choices: Iterable[tuple[Any, Any]]
+) -> forms.ChoiceField:
+    """A filter bar's drop-down: `everything` ("All …", blank: it narrows nothing), then
+    `choices`."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", everything), *choices])
 
 
 class ListFilterForm(Form):

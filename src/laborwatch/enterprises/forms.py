@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.forms import Form as CheckedForm
-from laborwatch.core.forms import ListFilterForm
+from laborwatch.core.forms import ListFilterForm, choice_filter
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
 from laborwatch.enterprises.selectors import EnterpriseFilters
@@ -17,17 +17,9 @@ class EnterpriseFilterForm(ListFilterForm):
 
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
     district = forms.ChoiceField(label=_("District"), required=False)
-    industry = forms.ChoiceField(
-        label=_("Industry"), required=False, choices=[("", _("All industries")), *Industry.choices]
-    )
-    size_band = forms.ChoiceField(
-        label=_("Size"), required=False, choices=[("", _("All sizes")), *SizeBand.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *EnterpriseStatus.choices],
-    )
+    industry = choice_filter(_("Industry"), _("All industries"), Industry.choices)
+    size_band = choice_filter(_("Size"), _("All sizes"), SizeBand.choices)
+    status = choice_filter(_("Status"), _("All statuses"), EnterpriseStatus.choices)
 
 
 class EnterpriseCreateForm(CheckedForm):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.forms import DATE_INPUT
-from laborwatch.core.forms import district_choices
+from laborwatch.core.forms import choice_filter, district_choices
 from laborwatch.dashboard.forms import MONTH
 from laborwatch.reports.models import ReportKind
 
@@ -23,9 +23,7 @@ def parse_month(value: str) -> dt.date:
 
 
 class ReportFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Report"), required=False, choices=[("", _("All reports")), *ReportKind.choices]
-    )
+    kind = choice_filter(_("Report"), _("All reports"), ReportKind.choices)
     district = forms.ChoiceField(label=_("District"), required=False)
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.forms import DATE_INPUT, amount_claimed_field, category_choices, figure_period
 from laborwatch.core.forms import Form as CheckedForm
-from laborwatch.core.forms import ListFilterForm
+from laborwatch.core.forms import ListFilterForm, choice_filter
 from laborwatch.enterprises.models import Industry
 from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
@@ -26,20 +26,10 @@ class WarningFilterForm(ListFilterForm):
     filters_class = WarningFilters
 
     q = forms.CharField(label=_("Enterprise or credit code"), required=False, max_length=100)
-    grade = forms.ChoiceField(
-        label=_("Grade"), required=False, choices=[("", _("All grades")), *Grade.choices]
-    )
-    risk_type = forms.ChoiceField(
-        label=_("Risk type"),
-        required=False,
-        choices=[("", _("All risk types")), *RiskType.choices],
-    )
+    grade = choice_filter(_("Grade"), _("All grades"), Grade.choices)
+    risk_type = choice_filter(_("Risk type"), _("All risk types"), RiskType.choices)
     district = forms.ChoiceField(label=_("District"), required=False)
-    industry = forms.ChoiceField(
-        label=_("Industry"),
-        required=False,
-        choices=[("", _("All industries")), *Industry.choices],
-    )
+    industry = choice_filter(_("Industry"), _("All industries"), Industry.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
     # A dashboard figure and its period: the warnings behind the figure (warnings/figures.py).
@@ -50,11 +40,7 @@ class WarningFilterForm(ListFilterForm):
     )
     period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
     period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
-    peak_grade = forms.ChoiceField(
-        label=_("Highest grade reached"),
-        required=False,
-        choices=[("", _("All grades")), *Grade.choices],
-    )
+    peak_grade = choice_filter(_("Highest grade reached"), _("All grades"), Grade.choices)
 
     def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
         """The dashboard figure's period, when both its ends are given."""
