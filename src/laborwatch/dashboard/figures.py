@@ -47,6 +47,30 @@ class Tile:
     parts: list[Part] = field(default_factory=list)
 
 
+def _count_tile(
+    figure: case_figures.CaseFigure | warning_figures.WarningFigure,
+    *,
+    key: str,
+    now: int | Decimal,
+    before: int | Decimal,
+    value: str,
+    url: str,
+    parts: list[Part] | None = None,
+) -> Tile:
+    """A figure's tile: its count now, against the previous period."""
+    change, direction = count_change(now, before)
+    return Tile(
+        key=key,
+        label=str(figure.label),
+        definition=str(figure.definition),
+        value=value,
+        url=url,
+        change=change,
+        direction=direction,
+        parts=parts or [],
+    )
+
+
 def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
     """The issued warnings by highest grade and the major risks defused for every period, and
     the funnel's stages for the first (the one shown), in one query; the workers those risks
@@ -185,21 +209,16 @@ def _rate_tile(
 
 def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Tile]:
     received = _count(counts, "received_now")
-    change, direction = count_change(received, _count(counts, "received_before"))
     amount = counts.get("amount_now") or Decimal("0")
-    amount_change, amount_direction = count_change(
-        amount, counts.get("amount_before") or Decimal("0")
-    )
     wages = case_figures.WAGES_RECOVERED
     return [
-        Tile(
+        _count_tile(
+            case_figures.RECEIVED,
             key="received",
-            label=str(case_figures.RECEIVED.label),
-            definition=str(case_figures.RECEIVED.definition),
+            now=received,
+            before=_count(counts, "received_before"),
             value=f"{received:,}",
             url=scope.case_list("received", period),
-            change=change,
-            direction=direction,
         ),
         *(
             _rate_tile(
@@ -213,14 +232,13 @@ def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Til
             )
             for key, label, numerator, denominator in RATE_TILES
         ),
-        Tile(
+        _count_tile(
+            wages,
             key="wages_recovered",
-            label=str(wages.label),
-            definition=str(wages.definition),
+            now=amount,
+            before=counts.get("amount_before") or Decimal("0"),
             value=yuan_text(amount),
             url=scope.case_list(wages.key, period),
-            change=amount_change,
-            direction=amount_direction,
             parts=[
                 Part(
                     _("%(count)s workers") % {"count": f"{_count(counts, 'workers_now'):,}"},
@@ -233,21 +251,16 @@ def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Til
 
 def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Tile]:
     issued = _count(counts, "issued_now")
-    change, direction = count_change(issued, _count(counts, "issued_before"))
     defused = _count(counts, "major_defused_now")
-    defused_change, defused_direction = count_change(
-        defused, _count(counts, "major_defused_before")
-    )
     major = warning_figures.MAJOR_DEFUSED
     return [
-        Tile(
+        _count_tile(
+            warning_figures.ISSUED,
             key="warnings_issued",
-            label=str(warning_figures.ISSUED.label),
-            definition=str(warning_figures.ISSUED.definition),
+            now=issued,
+            before=_count(counts, "issued_before"),
             value=f"{issued:,}",
             url=scope.warning_board("issued", period),
-            change=change,
-            direction=direction,
             parts=[
                 Part(
                     f"{Grade(grade).label} {_count(counts, f'issued_{grade}_now'):,}",
@@ -257,14 +270,13 @@ def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[
                 for grade in GRADES_HIGH_FIRST
             ],
         ),
-        Tile(
+        _count_tile(
+            major,
             key="major_defused",
-            label=str(major.label),
-            definition=str(major.definition),
+            now=defused,
+            before=_count(counts, "major_defused_before"),
             value=f"{defused:,}",
             url=scope.warning_board(major.key, period),
-            change=defused_change,
-            direction=defused_direction,
             parts=[
                 Part(
                     _("%(count)s workers involved")
