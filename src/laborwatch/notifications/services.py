@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
+from laborwatch.lib.inbox import mark_read
 from laborwatch.notifications.models import Channel, Delivery, Notice, Notification
 
 Kind = Notification.Kind
@@ -159,8 +160,5 @@ def notices_mark_read(
     *, user: User, notice_ids: Iterable[int] | None = None, now: dt.datetime | None = None
 ) -> int:
     """Mark the user's own unread notices read (all of them when no ids are given)."""
-    now = now or timezone.now()
-    notices = Notice.objects.filter(user=user, read_at=None)
-    if notice_ids is not None:
-        notices = notices.filter(pk__in=list(notice_ids))
-    return notices.update(read_at=now)
+    unread = Notice.objects.filter(user=user, read_at=None)
+    return mark_read(unread, ids=notice_ids, now=now or timezone.now())

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.lib.inbox import ids_to_mark
 from laborwatch.lib.paging import render_list_page
 from laborwatch.notifications.models import Notice
 from laborwatch.notifications.services import notices_mark_read
@@ -32,10 +33,7 @@ def notice_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def notice_read(request: AuthenticatedRequest) -> HttpResponse:
     """Mark one notice read (`notice`), or all of them (`all`); only the user's own."""
-    ids = None
-    if not request.POST.get("all"):
-        ids = [int(v) for v in request.POST.getlist("notice") if v.isdigit()]
-    count = notices_mark_read(user=request.user, notice_ids=ids)
+    count = notices_mark_read(user=request.user, notice_ids=ids_to_mark(request, "notice"))
     messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
     return redirect("notifications:list")
 
