@@ -53,17 +53,18 @@ def _count_tile(
     key: str,
     now: int | Decimal,
     before: int | Decimal,
-    value: str,
     url: str,
+    value: str = "",
     parts: list[Part] | None = None,
 ) -> Tile:
-    """A figure's tile: its count now, against the previous period."""
+    """A figure's tile: its count now (`value`, else the count itself), against the previous
+    period."""
     change, direction = count_change(now, before)
     return Tile(
         key=key,
         label=str(figure.label),
         definition=str(figure.definition),
-        value=value,
+        value=value or f"{now:,}",
         url=url,
         change=change,
         direction=direction,
@@ -217,7 +218,6 @@ def case_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[Til
             key="received",
             now=received,
             before=_count(counts, "received_before"),
-            value=f"{received:,}",
             url=scope.case_list("received", period),
         ),
         *(
@@ -259,7 +259,6 @@ def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[
             key="warnings_issued",
             now=issued,
             before=_count(counts, "issued_before"),
-            value=f"{issued:,}",
             url=scope.warning_board("issued", period),
             parts=[
                 Part(
@@ -275,7 +274,6 @@ def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[
             key="major_defused",
             now=defused,
             before=_count(counts, "major_defused_before"),
-            value=f"{defused:,}",
             url=scope.warning_board(major.key, period),
             parts=[
                 Part(
