@@ -132,7 +132,6 @@ _REGION = re.compile(
 # Placeholders a worker or an anonymising clerk puts where a name would be: 某公司, 某某建筑,
 # X公司, XX物流, ＊＊公司, ××厂.
 ANONYMISED = re.compile(r"某|[XxＸｘ×*＊]{1,3}(?=[\u4e00-\u9fff]|$)|[○〇□]{1,3}")
-# Full-width ASCII (！ to ～) to half-width, one kind of bracket, the ideographic space to a space.
 # Words of a group, legal form or place that, like industry words, name no one in particular,
 # but are no part of a name's industry.
 GENERIC_NAME_WORDS = ("集团", "控股", "股份", "有限", "责任", "公司", "中国", "青岛")
@@ -227,6 +226,7 @@ def _traditional_to_simplified() -> dict[str, str]:
         return dict(line.rstrip("\n").split("\t") for line in handle if "\t" in line)
 
 
+# Full-width ASCII (！ to ～) to half-width, one kind of bracket, the ideographic space to a space.
 _FOLD = str.maketrans(
     {
         **_traditional_to_simplified(),
