@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.figures import CASE_FIGURES, Reported, counted_once, figure_rows
-from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
+from laborwatch.cases.models import Case, InboxItem, Instruction, Milestone, Referral
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
@@ -93,6 +93,7 @@ class Inbox:
     items: QuerySet[InboxItem]
     milestones: QuerySet[Milestone]
     referrals: QuerySet[Referral]
+    instructions: QuerySet[Instruction]
 
 
 def inbox(*, user: User) -> Inbox:
@@ -125,6 +126,24 @@ def inbox(*, user: User) -> Inbox:
         .select_related("plan__case")
         .order_by("due_on"),
         referrals=referrals,
+        instructions=open_instructions(user=user),
+    )
+
+
+def open_instructions(*, user: User) -> QuerySet[Instruction]:
+    """Leaders' instructions still open that are the user's, nearest deadline first: a
+    leader's own (to close once reported on); a handler's, on a case they handle or were
+    sent the instruction of, to sign for and report on."""
+    rows = (
+        Instruction.objects.exclude(state=Instruction.State.CLOSED)
+        .select_related("case", "leader")
+        .order_by("deadline", "pk")
+    )
+    if user.role == Role.LEADER:
+        return rows.filter(leader=user)
+    told = InboxItem.objects.filter(user=user, kind=InboxItem.Kind.INSTRUCTION).values("case_id")
+    return rows.filter(
+        Q(case__handler=user) | Q(case_id__in=told), case__in=cases_visible_to(user)
     )
 
 
