@@ -184,7 +184,7 @@ def test_detail_page_by_persona(request, registry, client_for, persona):
             assert {"accept", "assign", "note", "refer", "plan"} <= set(forms)
             assert "close" not in forms
         elif persona == "leader":
-            # A leader instructs (批示 / 督办) and otherwise reads (tests/cases/test_instructions.py).
+            # A leader instructs (批示 / 督办) and otherwise reads: tests/cases/test_instructions.py
             assert set(forms) == {"instruct"}
         else:
             assert forms == {}

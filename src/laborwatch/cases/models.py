@@ -470,9 +470,7 @@ class Instruction(PersonalTextMixin, models.Model):
     )
     text = models.TextField(_("instruction"))
     deadline = models.DateTimeField(_("deadline"))
-    state = models.CharField(
-        _("state"), max_length=20, choices=State.choices, default=State.ISSUED
-    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.ISSUED)
     issued_at = models.DateTimeField(_("issued at"))
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

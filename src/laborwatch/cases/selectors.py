@@ -142,9 +142,7 @@ def open_instructions(*, user: User) -> QuerySet[Instruction]:
     if user.role == Role.LEADER:
         return rows.filter(leader=user)
     told = InboxItem.objects.filter(user=user, kind=InboxItem.Kind.INSTRUCTION).values("case_id")
-    return rows.filter(
-        Q(case__handler=user) | Q(case_id__in=told), case__in=cases_visible_to(user)
-    )
+    return rows.filter(Q(case__handler=user) | Q(case_id__in=told), case__in=cases_visible_to(user))
 
 
 def wage_arrears_ledger(

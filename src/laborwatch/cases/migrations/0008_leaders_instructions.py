@@ -8,44 +8,133 @@ import laborwatch.core.personal_text
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_created_times_given_by_the_service'),
+        ("cases", "0007_created_times_given_by_the_service"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='inboxitem',
-            name='kind',
-            field=models.CharField(choices=[('urge', 'Urge'), ('escalation', 'Escalation'), ('referral', 'Referral'), ('milestone', 'Milestone overdue'), ('instruction', "Leader's instruction")], max_length=20, verbose_name='kind'),
+            model_name="inboxitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("urge", "Urge"),
+                    ("escalation", "Escalation"),
+                    ("referral", "Referral"),
+                    ("milestone", "Milestone overdue"),
+                    ("instruction", "Leader's instruction"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
         migrations.CreateModel(
-            name='Instruction',
+            name="Instruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='instruction')),
-                ('deadline', models.DateTimeField(verbose_name='deadline')),
-                ('state', models.CharField(choices=[('issued', 'Issued'), ('acknowledged', 'Signed for'), ('reported', 'Reported back'), ('closed', 'Closed')], default='issued', max_length=20, verbose_name='state')),
-                ('issued_at', models.DateTimeField(verbose_name='issued at')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='signed for at')),
-                ('report', models.TextField(blank=True, verbose_name='report')),
-                ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='reported at')),
-                ('closing_note', models.TextField(blank=True, verbose_name='closing note')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('overdue_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='instructions', to='cases.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='leader')),
-                ('reported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="instruction")),
+                ("deadline", models.DateTimeField(verbose_name="deadline")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Issued"),
+                            ("acknowledged", "Signed for"),
+                            ("reported", "Reported back"),
+                            ("closed", "Closed"),
+                        ],
+                        default="issued",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="issued at")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="signed for at"),
+                ),
+                ("report", models.TextField(blank=True, verbose_name="report")),
+                (
+                    "reported_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reported at"),
+                ),
+                ("closing_note", models.TextField(blank=True, verbose_name="closing note")),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "overdue_notified_at",
+                    models.DateTimeField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="instructions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="leader",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "leader's instruction",
-                'verbose_name_plural': "leaders' instructions",
-                'ordering': ['-issued_at', '-pk'],
-                'indexes': [models.Index(fields=['state', 'deadline'], name='cases_instr_state_4adf3f_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'closed'), _negated=True), fields=('case',), name='one_open_instruction_per_case')],
+                "verbose_name": "leader's instruction",
+                "verbose_name_plural": "leaders' instructions",
+                "ordering": ["-issued_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["state", "deadline"], name="cases_instr_state_4adf3f_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "closed"), _negated=True),
+                        fields=("case",),
+                        name="one_open_instruction_per_case",
+                    )
+                ],
             },
             bases=(laborwatch.core.personal_text.PersonalTextMixin, models.Model),
         ),

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_notifications_and_outbox'),
+        ("notifications", "0001_notifications_and_outbox"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('warning_routed', 'Warning to sign for'), ('sign_for_due', 'Sign-for due soon'), ('sign_for_overdue', 'Sign-for overdue'), ('referral', 'Referral received'), ('reply', 'Reply received'), ('sla_yellow', 'Deadline near (yellow light)'), ('sla_red', 'Deadline missed (red light)'), ('report', 'Report issued'), ('run_failed', 'Scheduled run failed'), ('instruction', "Leader's instruction"), ('instruction_report', 'Report on an instruction')], max_length=20, verbose_name='kind'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("warning_routed", "Warning to sign for"),
+                    ("sign_for_due", "Sign-for due soon"),
+                    ("sign_for_overdue", "Sign-for overdue"),
+                    ("referral", "Referral received"),
+                    ("reply", "Reply received"),
+                    ("sla_yellow", "Deadline near (yellow light)"),
+                    ("sla_red", "Deadline missed (red light)"),
+                    ("report", "Report issued"),
+                    ("run_failed", "Scheduled run failed"),
+                    ("instruction", "Leader's instruction"),
+                    ("instruction_report", "Report on an instruction"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
