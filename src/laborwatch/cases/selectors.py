@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,6 +27,7 @@ class CaseFilters:
     category: str = ""
     district_code: str = ""
     light: str = ""  # green / yellow / red
+    supervised: str = ""  # open / overdue: under a leader's open instruction (督办)
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     query: str = ""
@@ -63,6 +65,8 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         rows = rows.filter(district__code=filters.district_code)
     if filters.light:
         rows = rows.filter(light_q(filters.light, timezone.now()))
+    if filters.supervised:
+        rows = rows.filter(pk__in=supervised_case_ids(filters.supervised, timezone.now()))
     if filters.received_from:
         rows = rows.filter(received_at__date__gte=filters.received_from)
     if filters.received_to:
@@ -85,6 +89,18 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
             | Q(worker__name=query)
         )
     return rows.order_by("-received_at", "-pk")
+
+
+def supervised_case_ids(which: str, now: dt.datetime) -> QuerySet[Instruction, Any]:
+    """The cases under a leader's open instruction (督办), as a subquery of their ids; with
+    "overdue", those whose instruction was not reported on by its deadline."""
+    instructions = Instruction.objects.exclude(state=Instruction.State.CLOSED)
+    if which == "overdue":
+        instructions = instructions.filter(
+            state__in=[Instruction.State.ISSUED, Instruction.State.ACKNOWLEDGED],
+            deadline__lt=now,
+        )
+    return instructions.values("case_id")
 
 
 @dataclass

@@ -13,9 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases import figures as case_figures
+from laborwatch.cases.selectors import supervised_case_ids
 from laborwatch.dashboard.scope import Scope, own_district
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.periods import Period
@@ -265,6 +267,31 @@ def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[
             ],
         ),
     ]
+
+
+def supervision_tile(scope: Scope) -> Tile:
+    """督办: the work orders under a leader's instruction not yet closed, and those of them
+    not reported on by the leader's deadline; a stock figure of now."""
+    now = timezone.now()
+    supervised = scope.cases().filter(pk__in=supervised_case_ids("open", now)).count()
+    overdue = scope.cases().filter(pk__in=supervised_case_ids("overdue", now)).count()
+    return Tile(
+        key="supervised",
+        label=_("Work orders under supervision (督办)"),
+        definition=_(
+            "Work orders under a leader's instruction that the leader has not closed; overdue: "
+            "not reported on by the leader's deadline. A count of now, not of the period."
+        ),
+        value=f"{supervised:,}",
+        url=scope.supervised_cases("open"),
+        parts=[
+            Part(
+                _("%(count)s overdue") % {"count": f"{overdue:,}"},
+                scope.supervised_cases("overdue"),
+                "grade-red" if overdue else "",
+            )
+        ],
+    )
 
 
 # The registry's totals by district (None: the whole city). Counting a city's 350,000

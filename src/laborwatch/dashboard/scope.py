@@ -66,6 +66,10 @@ class Scope:
         params = {**extra, "district": district.code} if district else extra
         return f"{reverse('warnings:board')}?{self._query(**params)}"
 
+    def supervised_cases(self, which: str) -> str:
+        """The work orders under a leader's open instruction (督办): "open" or "overdue"."""
+        return f"{reverse('cases:list')}?{self._query(supervised=which)}"
+
     def enterprise_list(self) -> str:
         query = self._query()
         return reverse("enterprises:list") + (f"?{query}" if query else "")

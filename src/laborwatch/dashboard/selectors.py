@@ -80,6 +80,7 @@ def _count(scope: Scope, period: Period, previous: Period) -> Counted:
     tiles = [
         *figures.case_tiles(scope, period, case_counts),
         *figures.warning_tiles(scope, period, warning_counts),
+        figures.supervision_tile(scope),
         *figures.registry_tiles(scope),
     ]
     return tiles, chosen
