@@ -22,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, InboxItem, Instruction, SlaStage
 from laborwatch.cases.services.guard import lock_case
-from laborwatch.cases.services.inbox import inbox_notify
+from laborwatch.cases.services.inbox import inbox_and_notify
 from laborwatch.cases.sla import policy_for, refresh_clock
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
 from laborwatch.notifications.models import Notification
-from laborwatch.notifications.services import centre_users, notify
+from laborwatch.notifications.services import centre_users
 
 
 def instruction_recipients(case: Case) -> list[User]:
@@ -44,10 +44,6 @@ def instruction_recipients(case: Case) -> list[User]:
             ).order_by("pk")
         )
     return [*district_staff, *centre_users()]
-
-
-def _case_url(case: Case) -> str:
-    return f"/cases/{case.number}/"
 
 
 def _open_instruction(case: Case) -> Instruction:
@@ -110,15 +106,13 @@ def case_instruct(
             "number": locked.number,
             "deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
         }
-        inbox_notify(
-            users=recipients, case=locked, kind=InboxItem.Kind.INSTRUCTION, message=message, now=now
-        )
-        notify(
-            kind=Notification.Kind.INSTRUCTION,
+        inbox_and_notify(
+            users=recipients,
+            case=locked,
+            kind=InboxItem.Kind.INSTRUCTION,
+            notification_kind=Notification.Kind.INSTRUCTION,
             message=message,
             key=f"instruction:{instruction.pk}",
-            url=_case_url(locked),
-            users=recipients,
             urgent=True,
             now=now,
         )
@@ -196,19 +190,13 @@ def instruction_report(
         "person": str(actor),
         "number": locked.number,
     }
-    inbox_notify(
+    inbox_and_notify(
         users=[instruction.leader],
         case=locked,
         kind=InboxItem.Kind.INSTRUCTION,
-        message=message,
-        now=now,
-    )
-    notify(
-        kind=Notification.Kind.INSTRUCTION_REPORT,
+        notification_kind=Notification.Kind.INSTRUCTION_REPORT,
         message=message,
         key=f"instruction:{instruction.pk}:report",
-        url=_case_url(locked),
-        users=[instruction.leader],
         now=now,
     )
     record_event(

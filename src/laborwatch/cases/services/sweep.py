@@ -23,7 +23,7 @@ from laborwatch.cases.models import (
     Milestone,
     Referral,
 )
-from laborwatch.cases.services.inbox import inbox_notify
+from laborwatch.cases.services.inbox import inbox_and_notify, inbox_notify
 from laborwatch.cases.services.instructions import instruction_recipients
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
@@ -233,13 +233,13 @@ def _sweep_instructions(now: dt.datetime) -> int:
                 "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
             }
             told = [*recipients, instruction.leader]
-            inbox_notify(users=told, case=case, kind=InboxItem.Kind.URGE, message=message, now=now)
-            notify(
-                kind=Notification.Kind.INSTRUCTION,
+            inbox_and_notify(
+                users=told,
+                case=case,
+                kind=InboxItem.Kind.URGE,
+                notification_kind=Notification.Kind.INSTRUCTION,
                 message=message,
                 key=f"instruction:{instruction.pk}:overdue",
-                url=f"/cases/{case.number}/",
-                users=told,
                 urgent=True,
                 now=now,
             )
