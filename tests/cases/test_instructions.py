@@ -260,3 +260,26 @@ def test_a_finished_case_is_not_instructed_on(handled_case, leader, centre_staff
     assert closed.actions_for(leader) == []
     with pytest.raises(ValidationError):
         instruct(closed, leader)
+
+
+@time_machine.travel(T0, tick=False)
+def test_the_whole_loop_through_the_page(handled_case, owner, leader, outsider, client_for):
+    leader_page, handler_page = client_for(leader), client_for(owner)
+    post_action(leader_page, handled_case, "instruct", text="请约谈企业", deadline="2025-03-14")
+    case = fresh(handled_case)
+    page = handler_page.get(f"/cases/{case.number}/")
+    offered = [name for name, _action, _form in page.context["instruction_forms"]]
+    assert offered == ["instruction_acknowledge", "instruction_report"]
+    assert post_action(leader_page, case, "instruction_report", report="x").status_code == 403
+    assert post_action(handler_page, case, "instruction_acknowledge").status_code == 302
+    refused = post_action(handler_page, case, "instruction_report", report=" ")
+    assert refused.status_code == 400
+    assert "请说明批示的办理情况。" in refused.content.decode()
+    done = post_action(handler_page, case, "instruction_report", report="已约谈，月底前支付")
+    assert done.status_code == 302
+    page = leader_page.get(f"/cases/{case.number}/")
+    assert [name for name, _a, _f in page.context["instruction_forms"]] == ["instruction_close"]
+    assert "已约谈，月底前支付" in page.content.decode()
+    assert post_action(leader_page, case, "instruction_close", note="同意").status_code == 302
+    assert instruction_state(case) == [("closed", "leader")]
+    assert client_for(outsider).get(f"/cases/{case.number}/").status_code == 404
