@@ -22,7 +22,8 @@ from laborwatch.cases.services import (
 from laborwatch.cases.services.instructions import instruction_recipients
 from laborwatch.core.models import AuditEvent
 from laborwatch.core.roles import Role
-from laborwatch.notifications.models import Notification
+from laborwatch.notifications.models import Notice, Notification
+from laborwatch.notifications.services import notifications_deliver
 from tests.cases.views_support import T0, fresh, local, make_case, post_action, snapshot
 from tests.personas import ALL_PERSONAS
 
@@ -119,6 +120,9 @@ def test_the_instruction_reaches_inbox_timeline_and_notifications(
     assert notification.url == f"/cases/{handled_case.number}/"
     # The instruction's words stay in the app: a push carries only the number and the date.
     assert "约谈" not in notification.message
+    # Delivered: in the handler's notification list (the top bar's unread badge).
+    notifications_deliver(now=T0)
+    assert list(Notice.objects.values_list("user__username", "read_at")) == [("owner", None)]
     with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
         handler = client_for(owner)
         inbox = handler.get("/cases/inbox/")
