@@ -13,9 +13,12 @@ city's complaint rate gives about 40,000 a year), three in four resolved with ou
 most signed for, verified, handled and closed.
 
 Timed: the whole home page (GET /, rendered, as a leader) for this month, for the year to date
-and for one district, medians of --runs after one warm-up. Baseline in the same run: the first
-page of the work-order list (GET /cases/), the plainest page over the same tables, so the ratio
-shows what the dashboard's figures and charts cost on top. Goal: under 0.5 s on PostgreSQL.
+and for one district, medians of --runs after one warm-up: "counted" with the dashboard the
+process keeps for a minute (dashboard.selectors) forgotten before every request, as the first
+leader to open it in a minute waits; "kept" as the page is refreshed within the minute.
+Baseline in the same run: the first page of the work-order list (GET /cases/), the plainest
+page over the same tables, so the ratio shows what the dashboard's figures and charts cost on
+top. Goal: under 0.5 s on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -216,11 +219,13 @@ def load_warnings(count, enterprise_ids, districts, departments, now, rng) -> No
     WarningStep.objects.bulk_create(steps, batch_size=5000)
 
 
-def timed(client, url: str, runs: int) -> float:
+def timed(client, url: str, runs: int, *, before_each=None) -> float:
     response = client.get(url)  # warm-up, and a check that the page answers
     assert response.status_code == 200, (url, response.status_code)
     times = []
     for _ in range(runs):
+        if before_each is not None:
+            before_each()
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
@@ -240,6 +245,7 @@ def main() -> int:
 
     from laborwatch.core.models import User
     from laborwatch.core.services import org_units_load
+    from laborwatch.dashboard.selectors import dashboard_cache
 
     call_command("migrate", interactive=False, verbosity=0)
     org_units_load()
@@ -262,15 +268,24 @@ def main() -> int:
         "dashboard, one district": "/?district=huangdao",
     }
     baseline = timed(client, "/cases/", args.runs)
-    slowest = 0.0
+    slowest = {"counted": 0.0, "kept": 0.0}
     for name, url in pages.items():
-        seconds = timed(client, url, args.runs)
-        slowest = max(slowest, seconds)
-        print(f"  {name + ',':28} median of {args.runs}: {seconds * 1000:7.1f} ms")
+        # Counted: every request counts (the dashboard kept by the process forgotten first),
+        # as the first leader to open it in a minute waits; kept: the page as refreshed.
+        counted = timed(client, url, args.runs, before_each=dashboard_cache.forget)
+        kept = timed(client, url, args.runs)
+        slowest = {"counted": max(slowest["counted"], counted), "kept": max(slowest["kept"], kept)}
+        print(
+            f"  {name + ',':28} median of {args.runs}: counted {counted * 1000:7.1f} ms,"
+            f" kept {kept * 1000:7.1f} ms"
+        )
     print(f"  baseline: work-order list, first page: {baseline * 1000:7.1f} ms")
-    print(f"  ratio slowest dashboard / baseline: {slowest / baseline:.1f}×")
-    verdict = "meets" if slowest < GOAL_SECONDS else "MISSES"
-    print(f"  goal < {GOAL_SECONDS * 1000:.0f} ms: {verdict}")
+    for how, seconds in slowest.items():
+        verdict = "meets" if seconds < GOAL_SECONDS else "MISSES"
+        print(
+            f"  slowest dashboard, {how}: {seconds / baseline:.1f}× the baseline;"
+            f" goal < {GOAL_SECONDS * 1000:.0f} ms: {verdict}"
+        )
     return 0
 
 

@@ -183,6 +183,9 @@ def test_detail_page_by_persona(request, registry, client_for, persona):
         elif persona in HANDLERS:
             assert {"accept", "assign", "note", "refer", "plan"} <= set(forms)
             assert "close" not in forms
+        elif persona == "leader":
+            # A leader instructs (批示 / 督办) and otherwise reads: tests/cases/test_instructions.py
+            assert set(forms) == {"instruct"}
         else:
             assert forms == {}
             assert "您可以查看本工单，但不能办理。" in response.content.decode()

@@ -4,6 +4,7 @@ persona's scope."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import time_machine
 
+from tests.cases.views_support import local
 from tests.dashboard.city import NOW
 from tests.personas import ALL_PERSONAS
 
@@ -53,6 +55,7 @@ def test_city_figures_are_exact(request, city, client_for, at_now, persona) -> N
         "wages_recovered": "2.80 万元",
         "warnings_issued": "3",
         "major_defused": "1",
+        "supervised": "0",
         "enterprises": "4",
         "workers": "215",
     }
@@ -79,6 +82,7 @@ def test_district_staff_see_their_own_district(city, client_for, owner, at_now) 
         "wages_recovered": "8,000.00 元",
         "warnings_issued": "2",
         "major_defused": "1",
+        "supervised": "0",
         "enterprises": "3",
         "workers": "185",
     }
@@ -211,6 +215,31 @@ def test_a_district_link_filters_by_the_same_district(city, client_for, leader, 
         "district": ["huangdao"],
     }
     assert values(tiles)["received"] == "1"
+
+
+def test_supervised_work_orders_equal_their_lists(
+    city, client_for, leader, owner, outsider
+) -> None:
+    """督办: the work orders under a leader's open instruction, in the viewer's scope, and
+    those not reported on by the leader's deadline."""
+    from laborwatch.cases.models import Case
+    from laborwatch.cases.services import case_instruct
+    from laborwatch.lib.process_cache import forget_all
+
+    case = Case.objects.filter(district=city.shinan, status="received").first()
+    deadline = local(2025, 3, 21, 23, 59, 59)
+    case_instruct(case=case, actor=leader, text="请约谈企业并汇报", deadline=deadline, now=NOW)
+    for user, seen in ((leader, 1), (owner, 1), (outsider, 0)):
+        with time_machine.travel(NOW, tick=False):
+            tile = tiles_of(client_for(user).get("/"))["supervised"]
+            assert (tile.value, tile.parts[0].text) == (str(seen), "超期 0 件")
+            assert list_count(client_for(user), tile.url) == seen
+    forget_all()  # the dashboard kept for a minute (dashboard.selectors)
+    with time_machine.travel(deadline + dt.timedelta(hours=1), tick=False):
+        client = client_for(leader)
+        tile = tiles_of(client.get("/"))["supervised"]
+        assert tile.parts[0].text == "超期 1 件"
+        assert list_count(client, tile.parts[0].url) == 1
 
 
 def test_signed_out_visitors_go_to_the_login(client) -> None:

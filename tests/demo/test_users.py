@@ -20,6 +20,7 @@ def test_the_accounts_to_sign_in_with_come_first_in_order(org_units) -> None:
         ("huangdao", Role.DISTRICT_STAFF, "huangdao"),
         ("hrss", Role.DEPARTMENT_LIAISON, "hrss-inspection"),
         ("leader", Role.LEADER, None),
+        ("shinan_leader", Role.LEADER, "shinan"),
         ("auditor", Role.AUDITOR, None),
     ]
     assert all(user.check_password(DEMO_PASSWORD) for user in shown)
@@ -49,4 +50,4 @@ def test_a_second_call_creates_nothing(org_units) -> None:
     first = ensure_demo_users()
     count = User.objects.count()
     assert ensure_demo_users() == first
-    assert User.objects.count() == count == 7 + 8 + 4
+    assert User.objects.count() == count == 8 + 8 + 4

@@ -220,6 +220,25 @@ def test_warning_opens_a_linked_work_order(registry, owner) -> None:
     assert Case.objects.count() == 1
 
 
+def test_a_leader_instructs_on_a_warning_through_its_work_order(
+    registry, owner, leader, client_for
+) -> None:
+    warning = signed_for(open_warning(registry, "red", "si_arrears"), owner)
+    page = client_for(leader).get(f"/warnings/{warning.pk}/")
+    assert page.context["may_instruct"] is False  # no work order to supervise yet
+    case = warning_open_case(
+        warning=warning,
+        actor=owner,
+        caller_name="刘强",
+        caller_phone="13912345670",
+        description="预警核实：企业拖欠12名职工两个月工资",
+    )
+    page = client_for(leader).get(f"/warnings/{warning.pk}/")
+    assert page.context["may_instruct"] is True
+    assert f'href="/cases/{case.number}/#action-instruct"' in page.content.decode()
+    assert client_for(owner).get(f"/warnings/{warning.pk}/").context["may_instruct"] is False
+
+
 def test_layoff_warning_opens_a_layoff_work_order(registry, owner) -> None:
     with time_machine.travel(T0, tick=False):
         sync(

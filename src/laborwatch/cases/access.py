@@ -26,7 +26,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if user.is_city_wide:
         return Case.objects.all()
     referred = Q(pk__in=Referral.objects.filter(to_unit_id=user.org_unit_id).values("case_id"))
-    if user.role == Role.DISTRICT_STAFF:
+    if user.home_district_id is not None:
         return Case.objects.filter(scope_q(user, district_field="district") | referred)
     if user.role == Role.DEPARTMENT_LIAISON:
         return Case.objects.filter(referred)

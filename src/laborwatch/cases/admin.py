@@ -1,6 +1,6 @@
 """Admin for work orders (read-mostly: changes go through the services and the web pages),
-API clients (tokens issued and revoked through the services, shown once), SLA policies and
-referrals."""
+API clients (tokens issued and revoked through the services, shown once), SLA policies,
+referrals and leaders' instructions."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.cases.models import ApiClient, Case, Referral, SlaPolicy
+from laborwatch.cases.models import ApiClient, Case, Instruction, Referral, SlaPolicy
 from laborwatch.cases.services.clients import (
     api_client_create,
     api_client_reissue,
@@ -45,6 +45,14 @@ class ReferralAdmin(ReadOnlyAdmin):
     list_filter = ("state", "to_unit")
     search_fields = ("case__number",)
     list_select_related = ("case", "to_unit")
+
+
+@admin.register(Instruction)
+class InstructionAdmin(ReadOnlyAdmin):
+    list_display = ("case", "leader", "state", "issued_at", "deadline", "reported_at")
+    list_filter = ("state",)
+    search_fields = ("case__number",)
+    list_select_related = ("case", "leader")
 
 
 @admin.register(SlaPolicy)

@@ -27,6 +27,11 @@ LIGHT_CHOICES = [
     ("yellow", _("Yellow")),
     ("red", _("Red")),
 ]
+SUPERVISED_CHOICES = [
+    ("", _("Supervised or not")),
+    ("open", _("Under a leader's open instruction")),
+    ("overdue", _("Instruction not reported on in time")),
+]
 # The channels a handler types in at the counter or from the office; the hotline and other
 # systems push theirs through the API.
 WEB_INTAKE_CHANNELS = (Channel.WALK_IN, Channel.ONLINE, Channel.SUPERIOR)
@@ -69,6 +74,9 @@ class CaseFilterForm(ListFilterForm):
     category = forms.ChoiceField(label=_("Category"), required=False)
     district = forms.ChoiceField(label=_("District"), required=False)
     light = forms.ChoiceField(label=_("SLA light"), required=False, choices=LIGHT_CHOICES)
+    supervised = forms.ChoiceField(
+        label=_("Supervised (督办)"), required=False, choices=SUPERVISED_CHOICES
+    )
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DATE_INPUT)
     # A dashboard figure and its period: the cases behind the figure (cases/figures.py).

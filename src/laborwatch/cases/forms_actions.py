@@ -7,6 +7,7 @@ what a closure or a resolution needs and answer with errors keyed by these field
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to
 from laborwatch.cases.models import Case, ClosureReason, HandlingMethod, UnionRole
+from laborwatch.cases.sla import end_of_working_day
 from laborwatch.cases.transitions import may_be_assigned
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit, User
@@ -191,6 +193,27 @@ class ReferralForm(CaseActionForm):
     )
 
 
+class InstructForm(CaseActionForm):
+    text = forms.CharField(label=_("Instruction"), required=False, widget=NOTE_INPUT)
+    deadline = forms.DateField(label=_("Report back by"), widget=DATE_INPUT)
+
+    def clean_deadline(self) -> dt.datetime:
+        """The end of the day the leader names."""
+        return end_of_working_day(self.cleaned_data["deadline"])
+
+
+class InstructionAcknowledgeForm(CaseActionForm):
+    pass
+
+
+class InstructionReportForm(CaseActionForm):
+    report = forms.CharField(label=_("Report back"), required=False, widget=NOTE_INPUT)
+
+
+class InstructionCloseForm(CaseActionForm):
+    note = forms.CharField(label=_("Comment"), required=False, widget=NOTE_INPUT)
+
+
 class MilestoneDoneForm(CheckedForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -237,6 +260,25 @@ ACTION_FORMS: dict[str, ActionForm] = {
         _("Refer to a department or district union"),
         _("Refer"),
         section="referrals",
+    ),
+    "instruct": ActionForm(InstructForm, _("Instruct (督办)"), _("Send the instruction")),
+    "instruction_acknowledge": ActionForm(
+        InstructionAcknowledgeForm,
+        _("Sign for the instruction"),
+        _("Sign for"),
+        section="instructions",
+    ),
+    "instruction_report": ActionForm(
+        InstructionReportForm,
+        _("Report back to the leader"),
+        _("Send the report"),
+        section="instructions",
+    ),
+    "instruction_close": ActionForm(
+        InstructionCloseForm,
+        _("Close the instruction"),
+        _("Close"),
+        section="instructions",
     ),
 }
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.figures import CASE_FIGURES, Reported, counted_once, figure_rows
-from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
+from laborwatch.cases.models import Case, InboxItem, Instruction, Milestone, Referral
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
@@ -27,6 +28,7 @@ class CaseFilters:
     category: str = ""
     district_code: str = ""
     light: str = ""  # green / yellow / red
+    supervised: str = ""  # open / overdue: under a leader's open instruction (督办)
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     query: str = ""
@@ -67,6 +69,8 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
         received_at__date__gte=filters.received_from,
         received_at__date__lte=filters.received_to,
     )
+    if filters.supervised:
+        rows = rows.filter(pk__in=supervised_case_ids(filters.supervised, timezone.now()))
     if filters.worker_key:
         key = filters.worker_key
         rows = rows.filter(Q(worker__id_number_digest=key) | Q(worker__phone_digest=key))
@@ -87,12 +91,25 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     return rows.order_by("-received_at", "-pk")
 
 
+def supervised_case_ids(which: str, now: dt.datetime) -> QuerySet[Instruction, Any]:
+    """The cases under a leader's open instruction (督办), as a subquery of their ids; with
+    "overdue", those whose instruction was not reported on by its deadline."""
+    instructions = Instruction.objects.exclude(state=Instruction.State.CLOSED)
+    if which == "overdue":
+        instructions = instructions.filter(
+            state__in=[Instruction.State.ISSUED, Instruction.State.ACKNOWLEDGED],
+            deadline__lt=now,
+        )
+    return instructions.values("case_id")
+
+
 @dataclass
 class Inbox:
     cases: QuerySet[Case]
     items: QuerySet[InboxItem]
     milestones: QuerySet[Milestone]
     referrals: QuerySet[Referral]
+    instructions: QuerySet[Instruction]
 
 
 def inbox(*, user: User) -> Inbox:
@@ -125,7 +142,23 @@ def inbox(*, user: User) -> Inbox:
         .select_related("plan__case")
         .order_by("due_on"),
         referrals=referrals,
+        instructions=open_instructions(user=user),
     )
+
+
+def open_instructions(*, user: User) -> QuerySet[Instruction]:
+    """Leaders' instructions still open that are the user's, nearest deadline first: a
+    leader's own (to close once reported on); a handler's, on a case they handle or were
+    sent the instruction of, to sign for and report on."""
+    rows = (
+        Instruction.objects.exclude(state=Instruction.State.CLOSED)
+        .select_related("case", "leader")
+        .order_by("deadline", "pk")
+    )
+    if user.role == Role.LEADER:
+        return rows.filter(leader=user)
+    told = InboxItem.objects.filter(user=user, kind=InboxItem.Kind.INSTRUCTION).values("case_id")
+    return rows.filter(Q(case__handler=user) | Q(case_id__in=told), case__in=cases_visible_to(user))
 
 
 def wage_arrears_ledger(

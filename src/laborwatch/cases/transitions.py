@@ -11,13 +11,19 @@ case:
   what the centre refers to it);
 - a receiver: a unit (department or another district union) with an unanswered referral of
   the case, which signs for and answers it and does nothing else;
-- leaders and auditors read only, as does everyone else who may see the case.
+- a leader: a leader of the city (no unit, or the federation or the centre) on every case, a
+  leader of a district union on the cases of their district; a leader instructs (批示 / 督办)
+  and closes the instruction once the handler has reported back, and otherwise reads;
+- auditors read only, as does everyone else who may see the case.
 
 Decisions the table encodes: closing, reopening, the call-back (回访) and archiving are the
 centre's (the centre answers to the hotline and checks the districts' work); a district acts
 on a case of its district only while no centre staff handles it (it does not change the
 method, merge, recategorise, refer or tick the plan of the centre's case) and assigns only to
-its own staff; a case is not resolved while one of its referrals is still unanswered.
+its own staff; a case is not resolved while one of its referrals is still unanswered. A
+leader instructs on an open case (one open instruction at a time); whoever may handle the
+case signs for the instruction and reports back, whatever the case's status by then; a leader
+closes the instruction once it is reported on.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +44,7 @@ from laborwatch.cases.statuses import (
     Status,
 )
 from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition, may_act
+from laborwatch.lib.transitions import Condition, Table, Transition, may_act
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -48,12 +55,14 @@ class Party(StrEnum):
     CENTRE = "centre"
     DISTRICT = "district"
     RECEIVER = "receiver"
+    LEADER = "leader"
 
 
 CENTRE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 HANDLERS = frozenset({Party.CENTRE, Party.DISTRICT})
 CENTRE = frozenset({Party.CENTRE})
 RECEIVERS = frozenset({Party.RECEIVER})
+LEADERS = frozenset({Party.LEADER})
 
 
 def _no_open_referral(case: Case, user: User, parties: frozenset[str]) -> str | None:
@@ -83,6 +92,28 @@ def _referral_awaits_signature(case: Case, user: User, parties: frozenset[str]) 
     if case.referrals.filter(to_unit_id=user.org_unit_id, state="sent").exists():
         return None
     return _("This referral has already been signed for.")
+
+
+def _open_instruction_state(case: Case) -> str | None:
+    state: str | None = (
+        case.instructions.exclude(state="closed").values_list("state", flat=True).first()
+    )
+    return state
+
+
+def _no_open_instruction(case: Case, user: User, parties: frozenset[str]) -> str | None:
+    if _open_instruction_state(case) is None:
+        return None
+    return _("A leader's instruction on this work order is still open: close it first.")
+
+
+def _instruction_in(*states: str, refusal: str | Promise) -> Condition[Case]:
+    """A condition: the case's open instruction is in one of `states`."""
+
+    def condition(case: Case, user: User, parties: frozenset[str]) -> str | None:
+        return None if _open_instruction_state(case) in states else str(refusal)
+
+    return condition
 
 
 # In the order the work-order page offers them. A label completes "A work order in status
@@ -153,11 +184,42 @@ TRANSITIONS: dict[str, Transition[Case]] = {
         condition=_referral_awaits_signature,
     ),
     "referral_reply": Transition(gettext_lazy("answered"), LIVE_STATUSES, RECEIVERS),
+    "instruct": Transition(
+        gettext_lazy("instructed on"), OPEN_STATUSES, LEADERS, condition=_no_open_instruction
+    ),
+    "instruction_acknowledge": Transition(
+        gettext_lazy("signed for its instruction"),
+        LIVE_STATUSES,
+        HANDLERS,
+        condition=_instruction_in(
+            "issued", refusal=gettext_lazy("No leader's instruction awaits signing for.")
+        ),
+    ),
+    "instruction_report": Transition(
+        gettext_lazy("reported on to the leader"),
+        LIVE_STATUSES,
+        HANDLERS,
+        condition=_instruction_in(
+            "issued",
+            "acknowledged",
+            refusal=gettext_lazy("No leader's instruction awaits a report."),
+        ),
+    ),
+    "instruction_close": Transition(
+        gettext_lazy("closed as instructed"),
+        LIVE_STATUSES,
+        LEADERS,
+        condition=_instruction_in(
+            "reported", refusal=gettext_lazy("The instruction has not been reported on yet.")
+        ),
+    ),
 }
 
 
 def parties(case: Case, user: User) -> frozenset[Party]:
     """How the user stands to the case; empty for those who only read (or do not see it)."""
+    if _leads(case, user):
+        return frozenset({Party.LEADER})
     if not may_act(user):
         return frozenset()
     found: set[Party] = set()
@@ -175,6 +237,14 @@ def parties(case: Case, user: User) -> frozenset[Party]:
     if receives and case.referrals.filter(to_unit_id=unit).exclude(state="replied").exists():
         found.add(Party.RECEIVER)
     return frozenset(found)
+
+
+def _leads(case: Case, user: User) -> bool:
+    """A leader over the case: of the city, or of the district union the case belongs to."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.LEADER):
+        return False
+    district = user.home_district_id
+    return district is None or case.district_id == district
 
 
 def _centre_handles(case: Case) -> bool:

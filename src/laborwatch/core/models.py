@@ -117,8 +117,25 @@ class User(AbstractUser):
             )
 
     @property
+    def is_district_leader(self) -> bool:
+        """A leader of a district union (an org unit that is a district): their district's."""
+        return (
+            self.role == Role.LEADER
+            and self.org_unit is not None
+            and self.org_unit.kind == OrgUnit.Kind.DISTRICT
+        )
+
+    @property
     def is_city_wide(self) -> bool:
-        return self.role in CITY_WIDE_ROLES
+        return self.role in CITY_WIDE_ROLES and not self.is_district_leader
+
+    @property
+    def home_district_id(self) -> int | None:
+        """The district whose objects a district union's staff or leader sees; None for the
+        others (city-wide roles see every district, liaisons what is routed to them)."""
+        if self.role == Role.DISTRICT_STAFF or self.is_district_leader:
+            return self.org_unit_id
+        return None
 
     @property
     def can_reveal_personal_data(self) -> bool:

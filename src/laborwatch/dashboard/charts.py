@@ -11,6 +11,7 @@ active warnings instead.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -107,15 +108,30 @@ def _districts() -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order"))
 
 
-def districts_chart(scope: Scope, period: Period) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Received:
+    """The work orders received in the period by district and by category of demand: both
+    charts' counts from one grouped query."""
+
+    by_district: Counter[int | None]
+    by_category: Counter[str]
+
+
+def received_in(scope: Scope, period: Period) -> Received:
+    rows = case_figures.figure_rows(scope.cases(), case_figures.RECEIVED, period)
+    by_district: Counter[int | None] = Counter()
+    by_category: Counter[str] = Counter()
+    grouped = rows.order_by().values_list("district_id", "category").annotate(Count("pk"))
+    for district_id, category, count in grouped:
+        by_district[district_id] += count
+        by_category[category] += count
+    return Received(by_district, by_category)
+
+
+def districts_chart(scope: Scope, period: Period, received_counts: Received) -> dict[str, Any]:
     """Work orders received and warnings issued in the period, district by district."""
     districts = _districts()
-    received = dict(
-        case_figures.figure_rows(scope.cases(), case_figures.RECEIVED, period)
-        .order_by()
-        .values_list("district_id")
-        .annotate(count=Count("pk"))
-    )
+    received = received_counts.by_district
     issued = dict(
         warning_figures.figure_rows(scope.warnings(), warning_figures.ISSUED, period)
         .order_by()
@@ -210,12 +226,11 @@ def funnel_chart(scope: Scope, period: Period, counts: dict[str, Any]) -> dict[s
     return option
 
 
-def categories_chart(scope: Scope, period: Period) -> dict[str, Any]:
+def categories_chart(scope: Scope, period: Period, received: Received) -> dict[str, Any]:
     """The categories of the demands received in the period (second level of the taxonomy),
     the largest ten."""
-    rows = case_figures.figure_rows(scope.cases(), case_figures.RECEIVED, period)
     grouped: Counter[str] = Counter()
-    for category, count in rows.order_by().values_list("category").annotate(Count("pk")):
+    for category, count in received.by_category.items():
         grouped[category_group(category)] += count
     top = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES][::-1]
     option = _base(_("Categories of demand"))

@@ -13,10 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.cases import figures as case_figures
+from laborwatch.cases.selectors import supervised_case_ids
 from laborwatch.dashboard.scope import Scope, own_district
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.periods import Period
@@ -96,8 +98,10 @@ def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
         defused = warning_figures.figure_rows(
             scope.warnings(), warning_figures.MAJOR_DEFUSED, period
         )
-        # The few enterprises first, then their rows by key (not a scan of the registry).
-        enterprises = set(defused.values_list("enterprise_id", flat=True))
+        # One query: the defused warnings' enterprises as a subquery, each once, their rows
+        # found by key (PostgreSQL's plan: a nested loop over the primary key, not a scan of
+        # the registry; EXPLAIN ANALYZE at city scale in benchmarks/dashboard.py's data).
+        enterprises = defused.values("enterprise_id")
         counted[f"major_workers_{name}"] = Enterprise.objects.filter(pk__in=enterprises).aggregate(
             workers=Sum("employee_count")
         )["workers"]
@@ -284,6 +288,31 @@ def warning_tiles(scope: Scope, period: Period, counts: dict[str, Any]) -> list[
             ],
         ),
     ]
+
+
+def supervision_tile(scope: Scope) -> Tile:
+    """督办: the work orders under a leader's instruction not yet closed, and those of them
+    not reported on by the leader's deadline; a stock figure of now."""
+    now = timezone.now()
+    supervised = scope.cases().filter(pk__in=supervised_case_ids("open", now)).count()
+    overdue = scope.cases().filter(pk__in=supervised_case_ids("overdue", now)).count()
+    return Tile(
+        key="supervised",
+        label=_("Work orders under supervision (督办)"),
+        definition=_(
+            "Work orders under a leader's instruction that the leader has not closed; overdue: "
+            "not reported on by the leader's deadline. A count of now, not of the period."
+        ),
+        value=f"{supervised:,}",
+        url=scope.supervised_cases("open"),
+        parts=[
+            Part(
+                _("%(count)s overdue") % {"count": f"{overdue:,}"},
+                scope.supervised_cases("overdue"),
+                "grade-red" if overdue else "",
+            )
+        ],
+    )
 
 
 # The registry's totals by district (None: the whole city). Counting a city's 350,000

@@ -13,7 +13,6 @@ from django.urls import reverse
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.core.roles import Role
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.periods import Period
@@ -22,8 +21,9 @@ from laborwatch.warnings.models import Warning
 
 
 def own_district(user: User) -> OrgUnit | None:
-    """The district a user is held to on the dashboard: a district union's staff, their own."""
-    if user.role == Role.DISTRICT_STAFF:
+    """The district a user is held to on the dashboard: a district union's staff or leader,
+    their own."""
+    if user.home_district_id is not None:
         return user.org_unit
     return None
 
@@ -65,6 +65,10 @@ class Scope:
     def active_warnings(self, district: OrgUnit | None = None, **extra: str) -> str:
         params = {**extra, "district": district.code} if district else extra
         return f"{reverse('warnings:board')}?{self._query(**params)}"
+
+    def supervised_cases(self, which: str) -> str:
+        """The work orders under a leader's open instruction (督办): "open" or "overdue"."""
+        return f"{reverse('cases:list')}?{self._query(supervised=which)}"
 
     def enterprise_list(self) -> str:
         query = self._query()

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
+
 from laborwatch.cases import figures as case_figures
 from laborwatch.dashboard import charts, figures
 from laborwatch.dashboard.figures import Tile
 from laborwatch.dashboard.scope import Scope
 from laborwatch.lib.periods import Period
+from laborwatch.lib.process_cache import ProcessCache
 
 
 @dataclass(frozen=True)
@@ -23,27 +26,61 @@ class Dashboard:
     charts: dict[str, dict[str, Any]]
 
 
+# A dashboard of the city or of one union's district for a month or a year is kept in the
+# process (lib.process_cache) for DASHBOARD_SECONDS: leaders open and refresh the home page
+# many times an hour, and a figure a minute old reads the same to them; a custom range, or a
+# user who sees only what is routed to them, is counted at every request.
+DASHBOARD_SECONDS = 60.0
+Counted = tuple[list[Tile], dict[str, dict[str, Any]]]
+dashboard_cache: ProcessCache[tuple[str, str, int | None, Period], Counted] = ProcessCache(
+    "command dashboards", seconds=DASHBOARD_SECONDS
+)
+
+
 def command_dashboard(*, scope: Scope, period: Period) -> Dashboard:
     previous = period.previous()
+    key = _cache_key(scope, period)
+
+    def count() -> Counted:
+        return _count(scope, period, previous)
+
+    tiles, chosen = count() if key is None else dashboard_cache.get(key, count)
+    return Dashboard(scope=scope, period=period, previous=previous, tiles=tiles, charts=chosen)
+
+
+def _cache_key(scope: Scope, period: Period) -> tuple[str, str, int | None, Period] | None:
+    """Which rows the dashboard counts: the city's, or those of a district union (its staff
+    and its leaders see the same rows); None when it is not kept."""
+    if period.kind not in ("month", "year"):
+        return None
+    user = scope.user
+    if user.is_city_wide:
+        sees = "city"
+    elif user.home_district_id is not None:
+        sees = f"unit:{user.org_unit_id}"
+    else:
+        return None
+    district = scope.district.pk if scope.district else None
+    return (sees, get_language(), district, period)
+
+
+def _count(scope: Scope, period: Period, previous: Period) -> Counted:
     periods = {"now": period, "before": previous}
     case_counts = case_figures.counts(scope.cases(), periods)
     warning_counts = figures.warning_counts(scope, periods)
+    received = charts.received_in(scope, period)
     chosen: dict[str, dict[str, Any]] = {
         "trend": charts.trend_chart(scope, period),
         "funnel": charts.funnel_chart(scope, period, warning_counts),
-        "categories": charts.categories_chart(scope, period),
+        "categories": charts.categories_chart(scope, period, received),
     }
     if scope.district is None:
-        chosen["districts"] = charts.districts_chart(scope, period)
+        chosen["districts"] = charts.districts_chart(scope, period, received)
         chosen["risk"] = charts.risk_ranking_chart(scope)
-    return Dashboard(
-        scope=scope,
-        period=period,
-        previous=previous,
-        tiles=[
-            *figures.case_tiles(scope, period, case_counts),
-            *figures.warning_tiles(scope, period, warning_counts),
-            *figures.registry_tiles(scope),
-        ],
-        charts=chosen,
-    )
+    tiles = [
+        *figures.case_tiles(scope, period, case_counts),
+        *figures.warning_tiles(scope, period, warning_counts),
+        figures.supervision_tile(scope),
+        *figures.registry_tiles(scope),
+    ]
+    return tiles, chosen

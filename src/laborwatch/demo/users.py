@@ -22,6 +22,7 @@ DEMO_USERS = (
     ("huangdao", Role.DISTRICT_STAFF, "huangdao", "黄岛区工会专干"),
     ("hrss", Role.DEPARTMENT_LIAISON, "hrss-inspection", "人社监察联络员"),
     ("leader", Role.LEADER, None, "市总领导"),
+    ("shinan_leader", Role.LEADER, "shinan", "市南区总工会领导"),
     ("auditor", Role.AUDITOR, None, "审计员"),
 )
 

@@ -25,6 +25,9 @@ states its age bound, and each use says why that bound is safe:
   used.
 - The registry's totals on the dashboard (`dashboard.figures`, 10 min): enterprises and
   workers under monitoring, stock figures that daily registry loads change.
+- The command dashboards (`dashboard.selectors`, 60 s): the figures and charts of the city or
+  of one union's district for a month or a year; a leader refreshing the home page within
+  the minute reads the same figures, and a change shows on it within the minute.
 
 Why not Django's cache framework: its process-local backend (locmem) pickles every value on
 every read, which the linking index (arrays over the whole registry) cannot afford; its

@@ -26,6 +26,8 @@ class Notification(models.Model):
         SLA_RED = "sla_red", _("Deadline missed (red light)")
         REPORT = "report", _("Report issued")
         RUN_FAILED = "run_failed", _("Scheduled run failed")
+        INSTRUCTION = "instruction", _("Leader's instruction")
+        INSTRUCTION_REPORT = "instruction_report", _("Report on an instruction")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # Who it is for: every member of a unit, or one user.

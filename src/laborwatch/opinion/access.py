@@ -22,6 +22,8 @@ def events_visible_to(user: User) -> QuerySet[Event]:
         return Event.objects.none()
     if user.is_city_wide:
         return Event.objects.all()
+    if user.is_district_leader:
+        return Event.objects.filter(on_list=True, district_id=user.home_district_id)
     unit = user.org_unit_id
     if unit is None or user.role not in (Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON):
         return Event.objects.none()

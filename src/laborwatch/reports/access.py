@@ -20,13 +20,13 @@ def reports_visible_to(user: User) -> QuerySet[IssuedReport]:
         return IssuedReport.objects.none()
     if user.is_city_wide:
         return IssuedReport.objects.all()
-    if user.role == Role.DISTRICT_STAFF and user.org_unit_id is not None:
-        return IssuedReport.objects.filter(district_id=user.org_unit_id)
+    if user.home_district_id is not None:
+        return IssuedReport.objects.filter(district_id=user.home_district_id)
     return IssuedReport.objects.none()
 
 
 def may_read_reports(user: User) -> bool:
-    return user.is_city_wide or (user.role == Role.DISTRICT_STAFF and user.org_unit_id is not None)
+    return user.is_city_wide or user.home_district_id is not None
 
 
 def may_issue(user: User) -> bool:

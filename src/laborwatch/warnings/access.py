@@ -24,8 +24,8 @@ def warnings_visible_to(user: User) -> QuerySet[Warning]:
         return Warning.objects.none()
     if user.is_city_wide:
         return Warning.objects.all()
-    if user.role == Role.DISTRICT_STAFF and user.org_unit_id is not None:
-        return Warning.objects.filter(district_id=user.org_unit_id)
+    if user.home_district_id is not None:
+        return Warning.objects.filter(district_id=user.home_district_id)
     if user.role == Role.DEPARTMENT_LIAISON and user.org_unit_id is not None:
         routed = WarningRouting.objects.filter(org_unit_id=user.org_unit_id)
         return Warning.objects.filter(Q(pk__in=routed.values("warning_id")))

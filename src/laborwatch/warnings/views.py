@@ -147,6 +147,8 @@ def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str
         and cases_visible_to(user).filter(pk=warning.case_id).exists(),
         "step_kinds": [action for action in actions if action in STEP_ACTIONS],
         "may_open_case": "open_case" in actions,
+        # A leader instructs (督办) on the warning's work order, where the handling is.
+        "may_instruct": warning.case is not None and warning.case.can("instruct", user),
         "now": timezone.now(),
     }
 

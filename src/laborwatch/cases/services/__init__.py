@@ -17,6 +17,12 @@ from laborwatch.cases.services.handling import (
     case_resolve,
     case_start_handling,
 )
+from laborwatch.cases.services.instructions import (
+    case_instruct,
+    instruction_acknowledge,
+    instruction_close,
+    instruction_report,
+)
 from laborwatch.cases.services.intake import IntakeResult, case_intake
 from laborwatch.cases.services.plans import milestone_complete, plan_create
 from laborwatch.cases.services.referrals import (
@@ -39,6 +45,7 @@ __all__ = [
     "case_close",
     "case_contact",
     "case_give_feedback",
+    "case_instruct",
     "case_intake",
     "case_link_employer",
     "case_merge",
@@ -46,6 +53,9 @@ __all__ = [
     "case_reopen",
     "case_resolve",
     "case_start_handling",
+    "instruction_acknowledge",
+    "instruction_close",
+    "instruction_report",
     "milestone_complete",
     "plan_create",
     "referral_acknowledge",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from laborwatch.cases.models import Case, InboxItem
 from laborwatch.core.models import User
+from laborwatch.notifications.services import notify
 
 
 def inbox_mark_read(
@@ -33,4 +34,29 @@ def inbox_notify(
     InboxItem.objects.bulk_create(
         InboxItem(user=user, case=case, kind=kind, message=message, created_at=now)
         for user in users
+    )
+
+
+def inbox_and_notify(
+    *,
+    users: list[User],
+    case: Case,
+    kind: str,
+    notification_kind: str,
+    message: str,
+    key: str,
+    now: dt.datetime,
+    urgent: bool = False,
+) -> None:
+    """A notice about the case in each user's inbox, and a notification (the app's list, email,
+    the unit's robots) told once per `key`; the message carries masked forms only."""
+    inbox_notify(users=users, case=case, kind=kind, message=message, now=now)
+    notify(
+        kind=notification_kind,
+        message=message,
+        key=key,
+        url=f"/cases/{case.number}/",
+        users=users,
+        urgent=urgent,
+        now=now,
     )

@@ -1,4 +1,5 @@
-"""The periodic SLA sweep: urge (催办) at yellow, escalate to the centre head at red.
+"""The periodic SLA sweep: urge (催办) at yellow, escalate to the centre head at red, urge the
+handler of a leader's instruction (督办) not reported back by its deadline and tell the leader.
 
 Runs from `laborwatch sla-sweep` (cron) and inside `laborwatch serve` every few minutes.
 Each urge and escalation happens once per stage and is recorded as an audit event and an
@@ -14,8 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.models import OPEN_STATUSES, Case, InboxItem, Milestone, Referral
-from laborwatch.cases.services.inbox import inbox_notify
+from laborwatch.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    InboxItem,
+    Instruction,
+    Milestone,
+    Referral,
+)
+from laborwatch.cases.services.inbox import inbox_and_notify, inbox_notify
+from laborwatch.cases.services.instructions import instruction_recipients
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
@@ -29,6 +38,7 @@ class SweepResult:
     escalated: int = 0
     referrals_escalated: int = 0
     milestones_flagged: int = 0
+    instructions_urged: int = 0
 
 
 def centre_heads() -> list[User]:
@@ -66,6 +76,7 @@ def sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
                 result.escalated += 1
     result.referrals_escalated = _sweep_referrals(heads, now)
     result.milestones_flagged = _sweep_milestones(now)
+    result.instructions_urged = _sweep_instructions(now)
     return result
 
 
@@ -194,5 +205,52 @@ def _sweep_milestones(now: dt.datetime) -> int:
             )
             milestone.overdue_notified_at = now
             milestone.save(update_fields=["overdue_notified_at"])
+        count += 1
+    return count
+
+
+def _sweep_instructions(now: dt.datetime) -> int:
+    """An instruction not reported back by the leader's deadline: its handlers are urged and
+    the leader told, once (claimed by `overdue_notified_at`)."""
+    overdue = Instruction.objects.filter(
+        state__in=[Instruction.State.ISSUED, Instruction.State.ACKNOWLEDGED],
+        deadline__lt=now,
+        overdue_notified_at=None,
+    )
+    count = 0
+    for instruction in overdue.select_related("case__handler", "leader"):
+        case = instruction.case
+        with transaction.atomic():
+            claimed = Instruction.objects.filter(pk=instruction.pk, overdue_notified_at=None)
+            if not claimed.update(overdue_notified_at=now):
+                continue
+            recipients = instruction_recipients(case)
+            message = _(
+                "Overdue: the leader's instruction on work order %(number)s was due %(due)s "
+                "and has not been reported on."
+            ) % {
+                "number": case.number,
+                "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
+            }
+            told = [*recipients, instruction.leader]
+            inbox_and_notify(
+                users=told,
+                case=case,
+                kind=InboxItem.Kind.URGE,
+                notification_kind=Notification.Kind.INSTRUCTION,
+                message=message,
+                key=f"instruction:{instruction.pk}:overdue",
+                urgent=True,
+                now=now,
+            )
+            record_event(
+                actor=None,
+                action="case.instruction_urge",
+                target=case,
+                org_unit=case.district,
+                actor_label="sla-sweep",
+                at=now,
+                after={"recipients": [user.get_username() for user in told]},
+            )
         count += 1
     return count

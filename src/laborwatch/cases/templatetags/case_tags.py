@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from laborwatch.cases.models import Case
+from laborwatch.cases.models import Case, Instruction
 from laborwatch.cases.selectors import inbox
 from laborwatch.text.taxonomy import label
 
@@ -18,6 +18,11 @@ register = template.Library()
 def sla_light(case: Case, now: dt.datetime | None = None) -> str:
     """green / yellow / red for the clock running now; "" when none runs."""
     return case.sla_light(now)
+
+
+@register.filter
+def instruction_overdue(instruction: Instruction, now: dt.datetime) -> bool:
+    return instruction.is_overdue(now)
 
 
 @register.filter

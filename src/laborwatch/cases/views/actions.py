@@ -81,6 +81,10 @@ PERFORM: dict[str, Perform] = {
     "plan": _with_fields(services.plan_create, "goal", "deadline"),
     "refer": _with_fields(services.referral_create, "to_unit", "request", "reply_working_days"),
     "note": _with_fields(services.case_add_note, "note"),
+    "instruct": _with_fields(services.case_instruct, "text", "deadline"),
+    "instruction_acknowledge": _with_fields(services.instruction_acknowledge),
+    "instruction_report": _with_fields(services.instruction_report, "report"),
+    "instruction_close": _with_fields(services.instruction_close, "note"),
 }
 
 

@@ -1,4 +1,5 @@
-"""The work-order page: facts, SLA clocks, parties, group, plan, referrals, timeline, actions.
+"""The work-order page: facts, SLA clocks, parties, group, plan, referrals, leaders'
+instructions, timeline, actions.
 
 `render_detail` is shared with the action views, which re-render the page with their bound
 form (and its errors) when a service refuses a change.
@@ -219,6 +220,11 @@ def render_detail(
         if ACTION_FORMS[name].section == "panel" or (name == "merge" and duplicate is None)
     ]
     plan = CasePlan.objects.filter(case=case).first()
+    instructions = list(
+        case.instructions.select_related(
+            "leader", "acknowledged_by", "reported_by", "closed_by"
+        ).order_by("issued_at", "pk")
+    )
     referrals = referral_views(user, case, bound)
     context = {
         "case": case,
@@ -244,6 +250,13 @@ def render_detail(
             view.can_acknowledge or view.reply_form is not None for view in referrals
         ),
         "timeline": timeline(case),
+        "instructions": instructions,
+        "supervised": any(instruction.is_open for instruction in instructions),
+        "instruction_forms": [
+            (name, ACTION_FORMS[name], form)
+            for name, form in forms.items()
+            if ACTION_FORMS[name].section == "instructions"
+        ],
         "forms": forms,
         "panel": panel,
         # Free text stored masked: a role that may reveal reads it as typed, audited.
