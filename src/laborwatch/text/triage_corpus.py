@@ -281,7 +281,8 @@ LAWYER_LLAMA_FILES = {
 def read_lawyer_llama(root: Path) -> Iterator[RealText]:
     """Lawyer LLaMA's legal consultations: real questions people asked online (collected by the
     project from a public PKU open dataset), with answers and, in three files, the statutes that
-    apply. Labour if a statute named is a labour statute (or, where none is listed, the answer
+    apply. Evaluation only (EVALUATION_ONLY_READERS): its README limits its content to academic
+    research, so nothing shipped is derived from it. Labour if a statute named is a labour statute (or, where none is listed, the answer
     speaks of a labour dispute); the rest is not labour, except questions that speak of
     labour matters while their answer does not, which are left out rather than taught either way.
     """
