@@ -265,7 +265,7 @@ def _toy_corpus(root: Path) -> None:
     zero_shot = root / "lawbench" / "data" / "zero_shot"
     _write_json(zero_shot / "3-8.json", consultations)
     _write_json(zero_shot / "2-4.json", [{"question": CHECKED + "谢谢", "answer": "婚姻家庭"}])
-    for task in ("2-2", "2-3", "3-1", "3-2"):
+    for task in ("2-2", "2-3", "3-1", "3-2", "2-7"):
         _write_json(zero_shot / f"{task}.json", [])
     headlines = [
         {"sentence": f"{place}{sport}比赛第{n}轮战罢", "label_desc": "news_sports", "id": n}

@@ -160,6 +160,7 @@ LAWBENCH_FILES = {
     # task: what its texts are
     "3-8": "consultation",
     "3-2": "scenario",
+    "2-7": "local news",
     "2-2": "judgment sentence",
     "2-3": "judgment sentence",
     "3-1": "criminal facts",
@@ -188,9 +189,9 @@ def _question_of(record: dict) -> str:
 
 def read_lawbench(root: Path) -> Iterator[RealText]:
     """LawBench zero-shot tasks: legal consultations (3-8), scenarios asking which article
-    applies (3-2), sentences of civil judgments (2-2 disputes, 2-3 marriage) and criminal facts
-    (3-1). Task 2-4 (consultation topics) is never read: it is the independent check's
-    held-out set."""
+    applies (3-2), local news of legal matters (2-7, public-opinion summarisation), sentences
+    of civil judgments (2-2 disputes, 2-3 marriage) and criminal facts (3-1). Task 2-4
+    (consultation topics) is never read: it is the independent check's held-out set."""
     for task, kind in LAWBENCH_FILES.items():
         records = _json_records(root / "data" / "zero_shot" / f"{task}.json")
         for number, record in enumerate(records):
@@ -282,9 +283,10 @@ def read_lawyer_llama(root: Path) -> Iterator[RealText]:
     """Lawyer LLaMA's legal consultations: real questions people asked online (collected by the
     project from a public PKU open dataset), with answers and, in three files, the statutes that
     apply. Evaluation only (EVALUATION_ONLY_READERS): its README limits its content to academic
-    research, so nothing shipped is derived from it. Labour if a statute named is a labour statute (or, where none is listed, the answer
-    speaks of a labour dispute); the rest is not labour, except questions that speak of
-    labour matters while their answer does not, which are left out rather than taught either way.
+    research, so nothing shipped is derived from it. Labour if a statute named is a labour
+    statute (or, where none is listed, the answer speaks of a labour dispute); the rest is not
+    labour, except questions that speak of labour matters while their answer does not, which
+    are left out rather than taught either way.
     """
     for name, field in LAWYER_LLAMA_FILES.items():
         path = root / "data" / name
@@ -356,7 +358,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "url": "https://github.com/open-compass/LawBench",
         "commit": "e30981bb3ff54c41571f222e0b23e92d27375388",
         "licence": "Apache-2.0",
-        "read": "data/zero_shot/3-8.json, 3-2.json, 2-2.json, 2-3.json, 3-1.json",
+        "read": "data/zero_shot/3-8.json, 3-2.json, 2-7.json, 2-2.json, 2-3.json, 3-1.json",
     },
     "fewclue": {
         "url": "https://github.com/CLUEbenchmark/FewCLUE",
