@@ -216,6 +216,32 @@ class TestEmployerLinking:
         assert case.employer is None
         assert case.employer_name_as_told == code
 
+    def test_a_trade_name_shared_by_two_firms_ranks_the_callers_district_first(self, org_units):
+        licang = make_enterprise(org_units["licang"], name="青岛市李沧区国联运输有限公司")
+        huangdao = make_enterprise(org_units["huangdao"], name="青岛市黄岛区国联运输有限公司")
+        told = {"employer_name": "国联运输", "description": "国联运输拖欠我们三个月工资。"}
+        both = {licang.credit_code, huangdao.credit_code}
+
+        def ranked(district=None, project_name="", phone="13812345678"):
+            result = intake(
+                district=district,
+                project_name=project_name,
+                caller_phone=phone,
+                category="",
+                **told,
+            )
+            assert result.case.employer is None  # ambiguous: the handler confirms one
+            return [c.credit_code for c in result.candidates]
+
+        # The district union taking the call, or the project named, tells which one.
+        assert ranked(org_units["huangdao"])[:2] == [huangdao.credit_code, licang.credit_code]
+        assert ranked(org_units["licang"], phone=valid_mobile())[0] == licang.credit_code
+        assert ranked(project_name="黄岛区滨海大道项目", phone=valid_mobile())[0] == (
+            huangdao.credit_code
+        )
+        # Without a context the two are equally likely, and both are offered.
+        assert set(ranked(phone=valid_mobile())) == both
+
 
 class TestDuplicatesAndGroups:
     def test_same_worker_same_employer_is_flagged_and_merge_is_recorded(

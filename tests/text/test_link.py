@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from laborwatch.text.link import FORMER, FULL, FUZZY, SHORT, TRADE, Linker
+from laborwatch.text.link import FORMER, FULL, FUZZY, SHORT, TRADE, Linker, place_cues
 from laborwatch.text.registry import read_registry
 
 
@@ -280,3 +280,38 @@ def test_the_callers_context_ranks_the_firm_of_its_place_first(trade_linker):
         ("91450200MA5K0GL01A", 0.63),
         ("91370200MA3K0GL02B", 0.53),
     ]
+
+
+def test_firms_named_alike_in_two_districts_are_ranked_by_the_district_named():
+    # 国联运输 is both firms' name without place and legal form; 青岛 is common to them.
+    linker = Linker.from_rows(
+        [
+            {"credit_code": "L", "name": "青岛市李沧区国联运输有限公司"},
+            {"credit_code": "H", "name": "山东省青岛市黄岛区国联运输有限公司"},
+        ]
+    )
+
+    def ranked(text, context=""):
+        return [
+            (c.credit_code, c.confidence)
+            for c in only_mention(linker, text, context=context).candidates
+        ]
+
+    assert sorted(ranked("国联运输拖欠工资")) == [("H", 0.601), ("L", 0.601)]
+    assert ranked("国联运输拖欠工资", context="李沧区总工会") == [("L", 0.701), ("H", 0.601)]
+    assert ranked("黄岛的国联运输拖欠工资") == [("H", 0.701), ("L", 0.601)]
+    assert ranked("青岛国联运输拖欠工资")[0][1] == ranked("青岛国联运输拖欠工资")[1][1]
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "units"),
+    [
+        ("青岛市李沧区", "李沧区总工会", 1),
+        ("青岛市李沧区", "青岛李沧的工地", 2),
+        ("山东省青岛市黄岛区", "李沧区", 0),
+        ("柳州", "柳州市城中区", 1),
+        ("广西壮族自治区柳州市", "柳州", 1),
+    ],
+)
+def test_place_cues_count_the_units_of_a_place_the_text_names(place, text, units):
+    assert place_cues(place, text) == units

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from laborwatch.cli import main
+from laborwatch.text.classifier_training import curated_messages
 from laborwatch.text.classify import DemandClassifier, classify
 from laborwatch.text.demand_model import SEED_MODEL_FILE, DemandModel
 from laborwatch.text.taxonomy import NON_LABOR
@@ -40,6 +41,7 @@ from laborwatch.text.triage_corpus import (
 )
 from laborwatch.text.triage_training import (
     best_threshold,
+    board_taxonomy_examples,
     overlap_with_training,
     platt_calibration,
 )
@@ -228,6 +230,8 @@ def test_shipped_manifest_keeps_test_texts_out_of_training():
     assert len({(row.source, row.key) for row in rows}) == len(rows)
     assert trained.isdisjoint(tested)
     assert not any(row.source == "lawbench/2-4" for row in rows)
+    # Research-only terms: measured with, never trained on, not even listed.
+    assert not any(row.source.startswith("lawyer-llama") for row in rows)
 
 
 def _write_json(path: Path, records: list[dict]) -> None:
@@ -240,6 +244,7 @@ LABOUR_MATTERS = ["被拖欠工资半年", "被公司无故辞退", "上班受�
 OTHER_MATTERS = ["二手车有质量问题", "和邻居因宅基地吵架", "网购衣服退货被拒", "离婚后抚养费不给"]
 PLACES = ["城阳", "黄岛", "即墨", "胶州", "平度"]
 CHECKED = "母亲突然离家出走不管孩子，孩子的抚养问题应该由谁来起诉？"
+REPEATED = next(m.text for m in curated_messages("dev"))
 
 
 def _toy_corpus(root: Path) -> None:
@@ -260,7 +265,7 @@ def _toy_corpus(root: Path) -> None:
     zero_shot = root / "lawbench" / "data" / "zero_shot"
     _write_json(zero_shot / "3-8.json", consultations)
     _write_json(zero_shot / "2-4.json", [{"question": CHECKED + "谢谢", "answer": "婚姻家庭"}])
-    for task in ("2-2", "2-3", "3-1"):
+    for task in ("2-2", "2-3", "3-1", "3-2", "2-7"):
         _write_json(zero_shot / f"{task}.json", [])
     headlines = [
         {"sentence": f"{place}{sport}比赛第{n}轮战罢", "label_desc": "news_sports", "id": n}
@@ -269,6 +274,27 @@ def _toy_corpus(root: Path) -> None:
         )
     ]
     _write_json(root / "fewclue" / "datasets" / "tnews" / "test_public.json", headlines)
+    # An evaluation-only source (its terms allow research only): one of its texts repeats a
+    # training text (a curated message of the dev half) and is not counted as held out.
+    _write_json(
+        root / "lawyer_llama" / "data" / "zixun_gpt4.json",
+        [
+            {"query": REPEATED, "output": "申请劳动仲裁"},
+            {"query": "公司欠我两个月工资不发，我能去哪里投诉？", "output": "申请劳动仲裁"},
+            {"query": "邻居家的狗咬伤了我的孩子，邻居要赔偿吗？", "output": "依据《民法典》"},
+        ],
+    )
+    # The board's taxonomy (附件1): its category names become one-phrase examples.
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["一级分类", "二级分类", "三级分类"])
+    sheet.append(["劳动和社会保障", "工资福利", "工资发放"])
+    sheet.append(["劳动和社会保障", "其他", "其他"])
+    sheet.append(["城乡建设", "物业管理", "物业收费"])
+    (root / "gov").mkdir(parents=True)
+    workbook.save(root / "gov" / "附件1.xlsx")
 
 
 def _run(argv: list[str], monkeypatch, capsys) -> dict:
@@ -296,6 +322,23 @@ def test_train_and_evaluate_triage_on_a_corpus_folder(tmp_path: Path, monkeypatc
     assert held_out["texts_whose_split_differs_from_the_manifest"] == 0
     assert held_out["test_is_labor"]["all"]["texts"] == sum(row.split == "test" for row in rows)
     assert report["written_here_development_aid_only"]["test_is_labor"]["texts"] == 50
+    assert not any(row.source.startswith("lawyer-llama") for row in rows)
+    evaluation_only = report["evaluation_only_sources_never_trained_on"]
+    assert evaluation_only["dropped_as_found_in_training"] == 1
+    assert evaluation_only["is_labor"]["all"]["texts"] == 2
+    assert evaluation_only["is_labor"]["all"]["labour"] == 1
+
+
+def test_the_boards_taxonomy_gives_labour_and_other_category_names(tmp_path: Path):
+    _toy_corpus(tmp_path)
+    examples = board_taxonomy_examples(tmp_path)
+    assert sorted((e.text, e.is_labor) for e in examples) == [
+        ("工资发放", True),
+        ("工资福利", True),
+        ("物业收费", False),
+        ("物业管理", False),
+    ]
+    assert board_taxonomy_examples(tmp_path / "nowhere") == []
 
 
 def test_the_default_classifier_decides_labour_with_the_triage():

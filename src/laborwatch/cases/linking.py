@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.linker import (
     closest_names,
     employer_mentions,
@@ -62,7 +63,20 @@ class EmployerMatch:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def link_employer(*, credit_code: str = "", name: str = "", description: str = "") -> EmployerMatch:
+def caller_context(district: OrgUnit | None, project_name: str = "") -> str:
+    """What intake knows of where the caller works besides the text: the district union the
+    case is filed under and the project named. The text engine ranks the firms sharing a
+    trade name by the place and industry words found here (国联运输 in 李沧区 before 黄岛区)."""
+    parts = [district.name, district.short_name] if district is not None else []
+    return " ".join(part for part in [*parts, project_name.strip()] if part)
+
+
+def link_employer(
+    *, credit_code: str = "", name: str = "", description: str = "", context: str = ""
+) -> EmployerMatch:
+    """The employer a caller names: by credit code, a confirmed alias, the registered name,
+    former and short names, then the text engine over the told name or the description.
+    `context` (caller_context) ranks the firms that share a trade name."""
     code = normalize_code(credit_code)
     if code and credit_code_problem(code) is None:
         by_code = _first(credit_code=code)
@@ -81,7 +95,7 @@ def link_employer(*, credit_code: str = "", name: str = "", description: str = "
             return EmployerMatch(found, [Candidate(found.credit_code, found.name, "name", 1.0)])
     candidates = _name_candidates(name) if usable else []
     if not candidates:
-        candidates = _text_candidates(name if usable else "", description)
+        candidates = _text_candidates(name if usable else "", description, context)
     if not candidates and usable:
         candidates = _near_misses(name)
     if len(candidates) == 1 and candidates[0].confidence >= AUTO_LINK_CONFIDENCE:
@@ -130,13 +144,13 @@ def _name_candidates(name: str) -> list[Candidate]:
     return ranked[:MAX_CANDIDATES]
 
 
-def _text_candidates(name: str, description: str) -> list[Candidate]:
+def _text_candidates(name: str, description: str, context: str = "") -> list[Candidate]:
     """Near misses in the told name (empty when it names nobody), else enterprises the
-    description itself names."""
-    mentions = employer_mentions(name) if name else []
+    description itself names; `context` ranks the firms sharing a trade name."""
+    mentions = employer_mentions(name, context=context) if name else []
     method_of = LINKER_KINDS
     if not mentions and description:
-        mentions = employer_mentions(description)
+        mentions = employer_mentions(description, context=context)
         method_of = {kind: "text" for kind in LINKER_KINDS}
     registered = _registered_now([m.credit_code for m in mentions])
     return [

@@ -340,6 +340,14 @@ class Linker:
                 # The full registered name, region included.
                 confidence = min(0.99, confidence + 0.04)
                 new_start = min(new_start, start - len(alias.region))
+            shared = confidence * share
+            if alias.kind == FUZZY and share < 1:
+                # A name without region and legal form is its trade name and industry words
+                # (国联运输): among the firms sharing it, their places in the text or the
+                # caller's context rank them, as for trade names.
+                place = self._places[int(self._place_ids[alias.entry])]
+                outside = f"{folded[:start]} {folded[end:]} {context}"
+                shared = min(confidence, shared + 0.1 * place_cues(place, outside))
             candidates.append(
                 Candidate(
                     credit_code=code,
@@ -348,7 +356,7 @@ class Linker:
                     start=start,
                     end=end,
                     match_kind=alias.kind,
-                    confidence=round(confidence * share, 3),
+                    confidence=round(shared, 3),
                 )
             )
         return candidates, new_start
@@ -368,11 +376,9 @@ class Linker:
         place = self._places[int(self._place_ids[alias.entry])]
         industry = self._industries[int(self._industry_ids[alias.entry])]
         outside = f"{folded[:start]} {folded[end:]} {context}"
-        cues = sum(
-            1
-            for words in (place, industry if not alias.confidence else "")
-            if words and _any_part_in(words, outside)
-        )
+        cues = place_cues(place, outside)
+        if industry and not alias.confidence and _any_part_in(industry, outside):
+            cues += 1
         return round(min(base, base * share + 0.1 * cues), 3)
 
     def _add_near_misses(
@@ -479,6 +485,21 @@ class Linker:
 def _short_confidence(length: int) -> float:
     # Two characters turn up inside other words (物流园一期 holds 园一): little certainty.
     return 0.4 if length <= 2 else (0.65 if length == 3 else 0.75)
+
+
+# A registered name's place read unit by unit: 山东省青岛市黄岛区 → 山东省, 青岛市, 黄岛区.
+_PLACE_UNIT = re.compile(r".+?(?:自治区|自治州|省|市|区|县|州|旗|镇|乡)|.+$")
+
+
+def place_cues(place: str, text: str) -> int:
+    """How many units of a registered name's place the text names, with or without their
+    ending (黄岛区 or 黄岛): 青岛市李沧区 meets two in 青岛李沧的国联运输, one in 李沧区总工会."""
+    found = 0
+    for unit in _PLACE_UNIT.findall(place):
+        stem = unit.rstrip("省市区县州旗镇乡").removesuffix("自治")
+        if unit in text or (len(stem) >= 2 and stem in text):
+            found += 1
+    return found
 
 
 def _any_part_in(words: str, text: str) -> bool:

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +159,8 @@ _LABOUR_ANSWER_WORDS = re.compile(r"劳动仲裁|劳动争议|劳动合同|用�
 LAWBENCH_FILES = {
     # task: what its texts are
     "3-8": "consultation",
+    "3-2": "scenario",
+    "2-7": "local news",
     "2-2": "judgment sentence",
     "2-3": "judgment sentence",
     "3-1": "criminal facts",
@@ -178,7 +180,7 @@ def _json_records(path: Path) -> Iterator[dict]:
 
 def _question_of(record: dict) -> str:
     question = str(record["question"])
-    for prefix in ("句子:", "句子：", "事实:", "事实："):
+    for prefix in ("句子:", "句子：", "事实:", "事实：", "场景:", "场景："):
         if question.startswith(prefix):
             question = question[len(prefix) :]
     # 3-1 appends the charges after the facts: keep only what a person would write.
@@ -186,15 +188,16 @@ def _question_of(record: dict) -> str:
 
 
 def read_lawbench(root: Path) -> Iterator[RealText]:
-    """LawBench zero-shot tasks: legal consultations (3-8), sentences of civil judgments
-    (2-2 disputes, 2-3 marriage) and criminal facts (3-1). Task 2-4 (consultation topics) is
-    never read: it is the independent check's held-out set."""
+    """LawBench zero-shot tasks: legal consultations (3-8), scenarios asking which article
+    applies (3-2), local news of legal matters (2-7, public-opinion summarisation), sentences
+    of civil judgments (2-2 disputes, 2-3 marriage) and criminal facts (3-1). Task 2-4
+    (consultation topics) is never read: it is the independent check's held-out set."""
     for task, kind in LAWBENCH_FILES.items():
         records = _json_records(root / "data" / "zero_shot" / f"{task}.json")
         for number, record in enumerate(records):
             answer = str(record.get("answer", ""))
             text = _question_of(record)
-            if task == "3-8":
+            if task in ("3-8", "3-2"):
                 is_labor = bool(_LABOUR_STATUTES.search(answer))
                 source_label = "劳动法律依据" if is_labor else "其他法律依据"
             elif task == "3-1":
@@ -249,6 +252,8 @@ def read_government_board(root: Path) -> Iterator[RealText]:
     import openpyxl
 
     for name in ("附件3.xlsx", "附件4.xlsx"):
+        if not (root / name).exists():
+            continue
         workbook = openpyxl.load_workbook(root / name, read_only=True)
         rows = workbook.active.iter_rows(values_only=True)
         header = [str(cell) for cell in next(rows)]
@@ -277,9 +282,11 @@ LAWYER_LLAMA_FILES = {
 def read_lawyer_llama(root: Path) -> Iterator[RealText]:
     """Lawyer LLaMA's legal consultations: real questions people asked online (collected by the
     project from a public PKU open dataset), with answers and, in three files, the statutes that
-    apply. Labour if a statute named is a labour statute (or, where none is listed, the answer
-    speaks of a labour dispute); the rest is not labour, except questions that speak of
-    labour matters while their answer does not, which are left out rather than taught either way.
+    apply. Evaluation only (EVALUATION_ONLY_READERS): its README limits its content to academic
+    research, so nothing shipped is derived from it. Labour if a statute named is a labour
+    statute (or, where none is listed, the answer speaks of a labour dispute); the rest is not
+    labour, except questions that speak of labour matters while their answer does not, which
+    are left out rather than taught either way.
     """
     for name, field in LAWYER_LLAMA_FILES.items():
         path = root / "data" / name
@@ -337,6 +344,9 @@ def read_weibo_ner(root: Path) -> Iterator[RealText]:
         yield RealText("weibo-ner/post", key, text, False, "微博")
 
 
+BOARD_LABOUR_DEPARTMENT = "劳动和社会保障"
+
+
 def government_labels() -> dict[str, str]:
     with GOV_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
         return {row["message"]: row["label"] for row in csv.DictReader(handle)}
@@ -348,7 +358,7 @@ SOURCES: dict[str, dict[str, str]] = {
         "url": "https://github.com/open-compass/LawBench",
         "commit": "e30981bb3ff54c41571f222e0b23e92d27375388",
         "licence": "Apache-2.0",
-        "read": "data/zero_shot/3-8.json, 2-2.json, 2-3.json, 3-1.json",
+        "read": "data/zero_shot/3-8.json, 3-2.json, 2-7.json, 2-2.json, 2-3.json, 3-1.json",
     },
     "fewclue": {
         "url": "https://github.com/CLUEbenchmark/FewCLUE",
@@ -359,7 +369,8 @@ SOURCES: dict[str, dict[str, str]] = {
     "lawyer_llama": {
         "url": "https://github.com/AndrewZhe/lawyer-llama",
         "commit": "abaa09586081b82ceb7b0a9f41d05a68897b24ee",
-        "licence": "Apache-2.0 (README: academic research only); only derived weights are kept",
+        "licence": "Apache-2.0, but its README restricts the project's content to academic "
+        "research: evaluation only, never trained on, nothing derived from it is kept",
         "read": "data/legal_advice.json, zixun_gpt4.json, legal_counsel_with_article_v2.json, "
         "legal_counsel_multi_turn_with_article_v2.json (the questions)",
     },
@@ -373,7 +384,8 @@ SOURCES: dict[str, dict[str, str]] = {
         "url": "https://github.com/694035434/Natural-language-processing-and-text-mining",
         "commit": "b55669f6add2117eac7c924bb6652e215c4516eb",
         "licence": "none stated; only derived weights and labels assigned here are kept",
-        "read": "附件3.xlsx, 附件4.xlsx (附件1.xlsx: the board's taxonomy, for labelling)",
+        "read": "附件3.xlsx, 附件4.xlsx; 附件1.xlsx (the board's taxonomy: its category names "
+        "as one-phrase examples, and for labelling)",
     },
 }
 
@@ -381,20 +393,58 @@ READERS: dict[str, Callable[[Path], Iterable[RealText]]] = {
     "lawbench": read_lawbench,
     "fewclue": read_fewclue,
     "gov": read_government_board,
-    "lawyer_llama": read_lawyer_llama,
     "weibo_ner": read_weibo_ner,
+}
+# Sources whose terms allow no more than research: read only to measure the shipped triage,
+# never trained on, tuned on or kept (not even as hashes in the manifest).
+EVALUATION_ONLY_READERS: dict[str, Callable[[Path], Iterable[RealText]]] = {
+    "lawyer_llama": read_lawyer_llama,
 }
 
 
-def read_corpus(corpus: Path) -> list[RealText]:
-    """Every source found under `corpus` (a folder per reader: lawbench/, fewclue/, gov/)."""
+def _read_folders(
+    corpus: Path, readers: Mapping[str, Callable[[Path], Iterable[RealText]]]
+) -> list[RealText]:
     texts: list[RealText] = []
-    for folder, reader in READERS.items():
+    for folder, reader in readers.items():
         if (corpus / folder).is_dir():
             texts.extend(reader(corpus / folder))
+    return texts
+
+
+def read_corpus(corpus: Path) -> list[RealText]:
+    """Every training source found under `corpus` (a folder per reader: lawbench/, fewclue/,
+    gov/, weibo_ner/)."""
+    texts = _read_folders(corpus, READERS)
     if not texts:
         raise FileNotFoundError(f"{corpus}: none of {sorted(READERS)} found")
     return texts
+
+
+def read_evaluation_only(corpus: Path) -> list[RealText]:
+    """The evaluation-only sources found under `corpus` (lawyer_llama/)."""
+    return _read_folders(corpus, EVALUATION_ONLY_READERS)
+
+
+def read_board_taxonomy(root: Path) -> list[tuple[str, bool]]:
+    """The board's own taxonomy (附件1: 一级, 二级, 三级分类) as (category name, labour):
+    the names under 劳动和社会保障 are labour (职工养老保险, 工资发放, 辞职辞退), the other
+    departments' names are not (物业管理, 校园安全); 其他 is left out. Empty without 附件1."""
+    import openpyxl
+
+    path = root / "附件1.xlsx"
+    if not path.exists():
+        return []
+    rows = openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)
+    next(rows)
+    names: dict[str, bool] = {}
+    for row in rows:
+        department = str(row[0] or "").strip()
+        for cell in row[1:3]:
+            name = str(cell or "").strip()
+            if department and name and name != "其他" and "其他" not in name:
+                names.setdefault(name, department == BOARD_LABOUR_DEPARTMENT)
+    return sorted(names.items())
 
 
 # --- manifest ------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ from laborwatch.text.triage_corpus import (
     RealText,
     assign_splits,
     near_duplicate_pairs,
+    read_board_taxonomy,
     read_corpus,
+    read_evaluation_only,
     read_manifest,
     text_hash,
     write_manifest,
@@ -46,11 +48,16 @@ CALIBRATION_POINTS = 512
 # The opinion list wants few false alarms: a second cut, for precision 0.90 on dev.
 PRECISE = 0.90
 # What people write (posts, board messages, consultations), as opposed to news and judgments.
-WRITTEN_BY_PEOPLE = ("weibo-ner/post", "gov/tipdm-a", "lawbench/3-8", "lawyer-llama/consultation")
+WRITTEN_BY_PEOPLE = ("weibo-ner/post", "gov/tipdm-a", "lawbench/3-8")
 # News headlines outnumber everything else; a sample keeps them from drowning the rest.
 SOURCE_CAPS = {"fewclue/tnews": 1500}
 WRITTEN = "written-here"
 LEXICON = "lexicon-written-here"
+BOARD_TAXONOMY = "gov/tipdm-a taxonomy"
+# One-phrase examples: the stacker learns from messages, not from these.
+PHRASES = (LEXICON, BOARD_TAXONOMY)
+# An evaluation-only text sharing this much of its shingles with a trained one is not held out.
+OVERLAP_JACCARD = 0.8
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,15 @@ def written_examples(split: str) -> list[TriageExample]:
             category=m.category,
         )
         for m in curated_messages(split)
+    ]
+
+
+def board_taxonomy_examples(corpus: Path) -> list[TriageExample]:
+    """The message board's own category names (real public text, 附件1) as one-phrase
+    examples: 职工养老保险, 退休金发放 labour; 物业管理, 校园安全 not."""
+    return [
+        TriageExample(name, None, is_labor, BOARD_TAXONOMY)
+        for name, is_labor in read_board_taxonomy(corpus / "gov")
     ]
 
 
@@ -203,8 +219,8 @@ def train_triage(
 ) -> LaborTriage:
     """Character model on `training`; stacker on its out-of-fold logits and the rule scores;
     calibration and the threshold on `dev`."""
-    # The stacker learns from messages, not from the lexicon's one-phrase examples.
-    messages = np.array([e.source != LEXICON for e in training])
+    # The stacker learns from messages, not from the one-phrase examples.
+    messages = np.array([e.source not in PHRASES for e in training])
     outcomes = np.array([e.is_labor for e in training])[messages]
     inputs = _stack_inputs(_out_of_fold_logits(training), training)[messages]
     stacker = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
@@ -231,7 +247,7 @@ def train_triage(
 
 
 def overlap_with_training(
-    tested: Sequence[str], trained: Sequence[str], threshold: float = 0.8
+    tested: Sequence[str], trained: Sequence[str], threshold: float = OVERLAP_JACCARD
 ) -> dict[str, int]:
     """How many tested texts occur in training: same normalised text, or near-duplicates
     (sharing `threshold` of their 5-character shingles)."""
@@ -289,7 +305,12 @@ def train_and_save(corpus: Path, out: Path, manifest: Path) -> dict:
     """Fit on the train split (real text, the curated dev messages, the lexicon's terms),
     calibrate and set the threshold on the dev split; save the model and the manifest."""
     dataset = build_dataset(corpus)
-    training = dataset.examples("train") + written_examples("dev") + lexicon_examples()
+    training = (
+        dataset.examples("train")
+        + written_examples("dev")
+        + lexicon_examples()
+        + board_taxonomy_examples(corpus)
+    )
     dev = dataset.examples("dev")
     triage = train_triage(
         training,
@@ -333,6 +354,27 @@ def _posts_and_messages(triage: LaborTriage, test: Sequence[TriageExample]) -> d
     }
 
 
+def _evaluation_only_report(
+    triage: LaborTriage, texts: Sequence[RealText], trained: Sequence[str]
+) -> dict[str, object]:
+    """is_labor on the evaluation-only sources (never trained on, whatever their split would
+    be), less the texts that repeat or nearly repeat a trained one (counted)."""
+    tested = [t.text for t in texts]
+    repeated = {i for i, _, _ in near_duplicate_pairs(tested, trained, OVERLAP_JACCARD)}
+    trained_hashes = {text_hash(text) for text in trained}
+    kept = [
+        _example(t)
+        for index, t in enumerate(texts)
+        if index not in repeated and text_hash(t.text) not in trained_hashes
+    ]
+    return {
+        "dropped_as_found_in_training": len(texts) - len(kept),
+        "is_labor": triage_report(triage, kept),
+        "calibration": calibration_report(triage, kept),
+        "at_precise_threshold": triage_report(triage, kept, triage.precise_threshold)["all"],
+    }
+
+
 def checks_sets(corpus: Path) -> dict[str, list[TriageExample]]:
     """The independent checks' sets, with their own labels, where copies sit in the corpus
     folder: LawBench task 2-4 and the 495 labelled board messages (附件2)."""
@@ -369,6 +411,7 @@ def evaluate(corpus: Path, model: Path, manifest_file: Path, include_checks: boo
     test = dataset.examples("test")
     trained = [e.text for e in dataset.examples("train") + dataset.examples("dev")]
     trained += [e.text for e in written_examples("dev")]
+    trained += [e.text for e in lexicon_examples() + board_taxonomy_examples(corpus)]
     written = written_examples("test")
     classifier = DemandClassifier.from_model_file(default_model_file(), model)
     manifest = {(row.source, row.key): row.split for row in read_manifest(manifest_file)}
@@ -391,6 +434,11 @@ def evaluate(corpus: Path, model: Path, manifest_file: Path, include_checks: boo
             "test_category_accuracy": round(_category_accuracy(classifier, written), 3),
         },
     }
+    evaluation_only = read_evaluation_only(corpus)
+    if evaluation_only:
+        report["evaluation_only_sources_never_trained_on"] = _evaluation_only_report(
+            triage, evaluation_only, trained
+        )
     if include_checks:
         report["independent_checks_sets_never_trained_on"] = {
             name: triage_report(triage, examples)["all"]

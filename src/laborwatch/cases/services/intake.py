@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.linking import Candidate, link_employer
+from laborwatch.cases.linking import Candidate, caller_context, link_employer
 from laborwatch.cases.models import ApiClient, Case, Channel, RequestType
 from laborwatch.cases.numbering import CASE_PREFIX, next_number
 from laborwatch.cases.services.grouping import place_new_case
@@ -158,7 +158,10 @@ def case_intake(
     suggestion = suggest_category(description)
     category = category or suggestion.category
     match = link_employer(
-        credit_code=employer_credit_code, name=employer_name, description=description
+        credit_code=employer_credit_code,
+        name=employer_name,
+        description=description,
+        context=caller_context(district, project_name),
     )
 
     def create() -> Case:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
 from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
-from laborwatch.cases.linking import Candidate, link_employer
+from laborwatch.cases.linking import Candidate, caller_context, link_employer
 from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
 from laborwatch.cases.selectors import ledger_totals
 from laborwatch.cases.services.reveal import OriginalText, case_has_originals, case_text_reveal
@@ -137,7 +137,12 @@ def employer_candidates(case: Case, user: User) -> list[Candidate]:
     if case.employer_id is not None or not case.employer_name_as_told:
         return []
     told = case.employer_name_as_told
-    match = link_employer(credit_code=told, name=told, description=case.description)
+    match = link_employer(
+        credit_code=told,
+        name=told,
+        description=case.description,
+        context=caller_context(case.district, case.project_name),
+    )
     candidates = match.candidates
     if match.enterprise is not None and not candidates:
         candidates = [Candidate(match.enterprise.credit_code, match.enterprise.name, "name", 1.0)]
