@@ -45,6 +45,8 @@ TABLE: Table[Any] = Table(
     parties=lambda door, user: frozenset({"keeper"} if user.name == "keeper" else {"guest"}),
     wrong_status=WrongStatus,
     denied="no",
+    stale=lambda: ValidationError("stale"),
+    audit_prefix="door",
 )
 
 

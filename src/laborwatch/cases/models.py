@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases import transitions
 from laborwatch.cases.statuses import OPEN_STATUSES, Status
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import Guarded
 from laborwatch.text.taxonomy import WAGE_ARREARS, is_within
 from laborwatch.workers.models import Worker
 
@@ -122,8 +123,10 @@ class ApiClient(models.Model):
         return self.name
 
 
-class Case(PersonalTextMixin, models.Model):
+class Case(Guarded, PersonalTextMixin, models.Model):
     personal_text_fields = ("description", "outcome_note", "callback_note")
+    # `case.can(action, user)`, `case.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
@@ -306,14 +309,6 @@ class Case(PersonalTextMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action on the case now (cases/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the case now, in the order the page offers them."""
-        return transitions.TABLE.actions_for(self, user)
 
     @property
     def is_wage_arrears(self) -> bool:

@@ -29,7 +29,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.cases.errors import InvalidTransition
+from laborwatch.cases.errors import InvalidTransition, StaleCase
 from laborwatch.cases.statuses import (
     CORRECTABLE_STATUSES,
     LIVE_STATUSES,
@@ -210,4 +210,6 @@ TABLE: Table[Case] = Table(
     parties=parties,
     wrong_status=InvalidTransition,
     denied=gettext_lazy("You may not act on this work order in this way."),
+    stale=StaleCase,
+    audit_prefix="case",
 )

@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from laborwatch.core.crypto import EncryptedTextField
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import Guarded
 from laborwatch.opinion import transitions
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus, VerificationResult
 
@@ -82,8 +83,11 @@ class VerificationCheck(models.TextChoices):
     DEPARTMENT = "department_reply", _("Department's reply")
 
 
-class Event(models.Model):
+class Event(Guarded, models.Model):
     """Posts that tell one incident, across platforms: the unit of the verification list."""
+
+    # `event.can(action, user)`, `event.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
 
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(
@@ -202,14 +206,6 @@ class Event(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action on the event now (opinion/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the event now, in the order the page offers them."""
-        return transitions.TABLE.actions_for(self, user)
 
     @property
     def grade_level(self) -> int:

@@ -1,7 +1,7 @@
 """The public-opinion event's one transition table: for each action, the statuses it may run
 from, the status it leads to and who may take it.
 
-The services read it inside their row lock (`refusal` through `lock_for`), the action forms and
+The services read it inside their row lock (`TABLE.take`, `TABLE.lock`), the action forms and
 the event page read it to offer what may be done now (`Event.can`, `Event.actions_for`). Who is
 said relative to the event:
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from laborwatch.core.roles import Role
 from laborwatch.lib.transitions import Table, Transition, may_act
-from laborwatch.opinion.errors import InvalidEventTransition
+from laborwatch.opinion.errors import InvalidEventTransition, StaleEvent
 from laborwatch.opinion.statuses import (
     DISPOSABLE_STATUSES,
     LIVE_STATUSES,
@@ -162,4 +162,6 @@ TABLE: Table[Event] = Table(
     parties=parties,
     wrong_status=InvalidEventTransition,
     denied=gettext_lazy("You may not act on this public-opinion event in this way."),
+    stale=StaleEvent,
+    audit_prefix="opinion_event",
 )

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import Guarded
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
 
@@ -38,7 +39,10 @@ class RiskType(models.TextChoices):
 
 
 # The glossary's name; it shadows Python's builtin Warning class, which this app never uses.
-class Warning(models.Model):
+class Warning(Guarded, models.Model):
+    # `warning.can(action, user)`, `warning.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
+
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("enterprise")
     )
@@ -124,14 +128,6 @@ class Warning(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action now (warnings/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the warning now, in the order the page offers."""
-        return transitions.TABLE.actions_for(self, user)
 
     @property
     def level(self) -> int:

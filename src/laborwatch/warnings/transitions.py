@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import Role
 from laborwatch.lib.transitions import Table, Transition, may_act
-from laborwatch.warnings.errors import StepNotAllowed
+from laborwatch.warnings.errors import StaleWarning, StepNotAllowed
 from laborwatch.warnings.statuses import (
     MEASURE_STATUSES,
     NOT_CLOSED_STATUSES,
@@ -144,4 +144,6 @@ TABLE: Table[Warning] = Table(
     parties=parties,
     wrong_status=StepNotAllowed,
     denied=gettext_lazy("You may not act on this warning in this way."),
+    stale=StaleWarning,
+    audit_prefix="warning",
 )

@@ -20,8 +20,8 @@ from laborwatch.cases.statuses import LIVE_STATUSES as LIVE_CASE_STATUSES
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.opinion.models import Event, EventDisposal
-from laborwatch.opinion.services.loop import transition
 from laborwatch.opinion.statuses import EventStatus
+from laborwatch.opinion.transitions import TABLE
 from laborwatch.warnings.models import Warning
 from laborwatch.warnings.statuses import ACTIVE_STATUSES as ACTIVE_WARNING_STATUSES
 
@@ -85,10 +85,10 @@ def event_open_case(
         opened.append(case)
         return {"measure": Kind.OPEN_CASE, "case": case.number}
 
-    transition(
-        event=event,
+    TABLE.take(
+        event,
+        "dispose",
         actor=actor,
-        action="dispose",
         expected_version=expected_version,
         now=now,
         reason=note.strip(),
@@ -145,10 +145,10 @@ def event_join_case(
         return {"measure": Kind.JOIN_CASE, "case": locked_case.number}
 
     with transaction.atomic():
-        return transition(
-            event=event,
+        return TABLE.take(
+            event,
+            "dispose",
             actor=actor,
-            action="dispose",
             expected_version=expected_version,
             now=now,
             reason=note.strip(),
@@ -214,10 +214,10 @@ def event_attach_warning(
         return {"measure": Kind.ATTACH_WARNING, "warning": str(locked_warning)}
 
     with transaction.atomic():
-        return transition(
-            event=event,
+        return TABLE.take(
+            event,
+            "dispose",
             actor=actor,
-            action="dispose",
             expected_version=expected_version,
             now=now,
             reason=note.strip(),

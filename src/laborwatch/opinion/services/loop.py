@@ -3,21 +3,20 @@ notes and the enterprise link. Disposal (处置) is in disposal.py, merge and sp
 
 待核实 → 核实中 → 属实 / 部分属实 / 不属实 / 无法核实 → 处置 → 回应 → 办结. Which statuses each
 action runs from, where it leads and who may take it is the transition table's
-(opinion/transitions.py). Each call locks the event, checks the version the user saw, asks the
-table, changes the event and writes an audit event, in one transaction.
+(opinion/transitions.py). Each call is the table's `take` (lib/transitions.py): it locks the
+event, checks the version the user saw, asks the table, changes the event and writes an audit
+event, in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.opinion.models import (
@@ -28,52 +27,15 @@ from laborwatch.opinion.models import (
     VerificationCheck,
 )
 from laborwatch.opinion.policy import acknowledge_due
-from laborwatch.opinion.services.guard import lock_event, save_event_change
 from laborwatch.opinion.services.notices import notify, unit_staff
 from laborwatch.opinion.statuses import VerificationResult
-from laborwatch.opinion.transitions import TRANSITIONS
+from laborwatch.opinion.transitions import TABLE
 
 MAX_TEXT = 5000
 MAX_CHANNEL = 100
 # A response dated a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 ASSIGNABLE_KINDS = (OrgUnit.Kind.DISTRICT, OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.CENTRE)
-
-
-def transition(
-    *,
-    event: Event,
-    actor: User,
-    action: str,
-    expected_version: int | None,
-    now: dt.datetime,
-    reason: str = "",
-    apply: Callable[[Event], dict[str, object]] | None = None,
-    leads_to: Callable[[Event], str | None] | None = None,
-) -> Event:
-    """Take one action of the table on the locked event. The status it leads to is the
-    table's, unless `leads_to` decides from the locked event (None: the status stays)."""
-    with transaction.atomic():
-        locked = lock_event(
-            event=event, action=action, actor=actor, expected_version=expected_version
-        )
-        to_status = leads_to(locked) if leads_to else TRANSITIONS[action].to_status
-        before = {"status": locked.status}
-        details = apply(locked) if apply else {}
-        if to_status is not None:
-            locked.status = to_status
-        save_event_change(locked, now=now)
-        record_event(
-            actor=actor,
-            action=f"opinion_event.{action}",
-            target=locked,
-            org_unit=locked.district,
-            before=before,
-            after={"status": locked.status, **details},
-            reason=reason,
-            at=now,
-        )
-    return locked
 
 
 def _text(value: str, field: str, *, required: str = "") -> dict[str, list[str]]:
@@ -147,10 +109,10 @@ def event_assign(
             "acknowledge_due": assignment.acknowledge_due.isoformat(),
         }
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "assign",
         actor=actor,
-        action="assign",
         expected_version=expected_version,
         now=now,
         reason=request.strip(),
@@ -181,10 +143,10 @@ def event_acknowledge(
         ).update(read_at=now)
         return {"unit": assignment.org_unit.code, "late": now > assignment.acknowledge_due}
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "acknowledge",
         actor=actor,
-        action="acknowledge",
         expected_version=expected_version,
         now=now,
         apply=apply,
@@ -223,10 +185,10 @@ def event_verify(
         e.verified_by = actor
         return {"result": result, "checks": ordered}
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "verify",
         actor=actor,
-        action="verify",
         expected_version=expected_version,
         now=now,
         reason=note.strip(),
@@ -286,10 +248,10 @@ def event_respond(
             "on_time": e.responded_on_time,
         }
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "respond",
         actor=actor,
-        action="respond",
         expected_version=expected_version,
         now=now,
         reason=(text if kind == ResponseKind.PUBLISHED else reason).strip(),
@@ -315,10 +277,10 @@ def event_close(
         e.closed_at = now
         return {}
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "close",
         actor=actor,
-        action="close",
         expected_version=expected_version,
         now=now,
         reason=note.strip(),
@@ -326,7 +288,6 @@ def event_close(
     )
 
 
-@transaction.atomic
 def event_add_note(
     *,
     event: Event,
@@ -336,18 +297,15 @@ def event_add_note(
     now: dt.datetime | None = None,
 ) -> None:
     """A note on the event's timeline; it changes nothing on the event, so no new version."""
-    now = now or timezone.now()
     errors = _text(note, "note", required=_("The note is empty."))
     if errors:
         raise ValidationError(errors)
-    locked = lock_event(event=event, action="note", actor=actor, expected_version=expected_version)
-    record_event(
+    TABLE.note(
+        event,
         actor=actor,
-        action="opinion_event.note",
-        target=locked,
-        org_unit=locked.district,
-        reason=note.strip(),
-        at=now,
+        note=note.strip(),
+        expected_version=expected_version,
+        now=now or timezone.now(),
     )
 
 
@@ -370,10 +328,10 @@ def event_link_enterprise(
         e.district = e.district or enterprise.district
         return {"enterprise": enterprise.credit_code, "previous_enterprise": previous}
 
-    return transition(
-        event=event,
+    return TABLE.take(
+        event,
+        "link_enterprise",
         actor=actor,
-        action="link_enterprise",
         expected_version=expected_version,
         now=now,
         apply=apply,
