@@ -7,12 +7,10 @@ what a closure or a resolution needs and answer with errors keyed by these field
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to
@@ -23,6 +21,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.action_pages import ActionForm, LoopActionForm
 from laborwatch.lib.codes import normalize_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,15 +32,10 @@ def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-class CaseActionForm(CheckedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, case: Case, user: User, name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"version": case.version})
-        kwargs.setdefault("auto_id", f"{name}-%s")
-        super().__init__(*args, **kwargs)
-        self.case = case
-        self.user = user
+class CaseActionForm(LoopActionForm):
+    @property
+    def case(self) -> Case:
+        return self.subject
 
 
 class AcceptForm(CaseActionForm):
@@ -199,15 +193,6 @@ class ReferralReplyForm(CheckedForm):
     reply = forms.CharField(label=_("Reply"), required=False, widget=NOTE_INPUT)
 
 
-@dataclass(frozen=True)
-class ActionForm:
-    form: type[CaseActionForm]
-    title: str | Promise
-    button: str | Promise
-    # Where the detail page puts the form: the action panel or the section it belongs to.
-    section: str = "panel"
-
-
 # The form of each action the page offers; when it is offered is the transition table's
 # (Case.actions_for), in the table's order.
 ACTION_FORMS: dict[str, ActionForm] = {
@@ -239,8 +224,3 @@ ACTION_FORMS: dict[str, ActionForm] = {
         section="referrals",
     ),
 }
-
-
-def offered_forms(case: Case, user: User) -> list[str]:
-    """The actions whose form the page offers this user now: the table decides."""
-    return [action for action in case.actions_for(user) if action in ACTION_FORMS]

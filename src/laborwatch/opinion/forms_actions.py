@@ -8,11 +8,9 @@ order, join one, attach to a warning) are the one table action "dispose".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import cases_visible_to
@@ -21,6 +19,8 @@ from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.action_pages import ActionForm, LoopActionForm
+from laborwatch.lib.action_pages import offered_forms as offered_by_table
 from laborwatch.lib.codes import normalize_code
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import Event, ResponseKind, VerificationCheck
@@ -35,16 +35,10 @@ def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
 
-class EventActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, event: Event, user: User, name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("version", event.version)
-        kwargs.setdefault("auto_id", f"{name}-%s")
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.user = user
+class EventActionForm(LoopActionForm):
+    @property
+    def event(self) -> Event:
+        return self.subject
 
 
 class AssignForm(EventActionForm):
@@ -217,17 +211,6 @@ class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why you need the clear text"), max_length=200)
 
 
-@dataclass(frozen=True)
-class ActionForm:
-    form: type[EventActionForm]
-    title: str | Promise
-    button: str | Promise
-    # The transition table's action behind the form.
-    action: str
-    # Where the event page puts the form: the action panel or the section it belongs to.
-    section: str = "panel"
-
-
 # The form of each action the page offers; when it is offered is the transition table's
 # (Event.actions_for), in the table's order.
 ACTION_FORMS: dict[str, ActionForm] = {
@@ -263,12 +246,8 @@ ACTION_FORMS: dict[str, ActionForm] = {
 def offered_forms(event: Event, user: User) -> list[str]:
     """The forms the page offers this user now: the table decides; attaching to a warning
     also needs an active warning of the event's enterprise."""
-    allowed = set(event.actions_for(user))
-    offered = []
-    for name, action in ACTION_FORMS.items():
-        if action.action not in allowed:
-            continue
-        if name == "attach_warning" and not warnings_to_attach(event):
-            continue
-        offered.append(name)
-    return offered
+    return [
+        name
+        for name in offered_by_table(ACTION_FORMS, event, user)
+        if name != "attach_warning" or warnings_to_attach(event)
+    ]

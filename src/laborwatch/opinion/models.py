@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from laborwatch.core.crypto import EncryptedTextField
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.loop_models import InboxNotice, SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.opinion import transitions
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus, VerificationResult
@@ -334,7 +335,7 @@ class PostEngagement(models.Model):
         return f"{self.post_id} @ {self.at:%Y-%m-%d %H:%M}"
 
 
-class EventAssignment(models.Model):
+class EventAssignment(SignedFor):
     """The event handed to a unit to verify (a district union, a department or the centre),
     which signs for it by its deadline; a new assignment ends the one before."""
 
@@ -347,11 +348,6 @@ class EventAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField(_("assigned at"))
-    acknowledge_due = models.DateTimeField(_("sign for by"))
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
@@ -443,7 +439,7 @@ class EventAlert(models.Model):
         return f"{self.event} {self.kind} {self.due:%Y-%m-%d %H:%M}"
 
 
-class OpinionNotice(models.Model):
+class OpinionNotice(InboxNotice):
     """A notice in a user's inbox about an event: assigned to verify, urged, overdue."""
 
     class Kind(models.TextChoices):
@@ -456,18 +452,13 @@ class OpinionNotice(models.Model):
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
         verbose_name = _("public-opinion notice")
         verbose_name_plural = _("public-opinion notices")
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ClusterLock(models.Model):

@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.functional import Promise
 
-from laborwatch.core.models import AuditEvent, User
+from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.timeline import TimelineEntry, timeline
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import (
     Event,
@@ -104,33 +104,9 @@ def engagement_curve(event: Event) -> list[tuple[dt.datetime, float]]:
     return points
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    actor: str
-    label: str | Promise
-    status: str | Promise
-    reason: str
-
-
 def event_timeline(event: Event) -> list[TimelineEntry]:
     """The event's audit events, oldest first, with the status each reached."""
-    events = AuditEvent.objects.filter(target_type="opinion.event", target_id=str(event.pk))
-    entries = []
-    for row in events.order_by("at", "pk"):
-        before = (row.before or {}).get("status")
-        after = (row.after or {}).get("status")
-        moved = isinstance(after, str) and after != before and after in EventStatus.values
-        entries.append(
-            TimelineEntry(
-                at=row.at,
-                actor=row.actor_label,
-                label=row.action_label,
-                status=EventStatus(str(after)).label if moved else "",
-                reason=row.reason,
-            )
-        )
-    return entries
+    return timeline(event, EventStatus, actor=lambda row: row.actor_label)
 
 
 def assignments_to_verify(*, user: User) -> QuerySet[EventAssignment]:

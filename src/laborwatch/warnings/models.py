@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.loop_models import SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
@@ -187,7 +188,7 @@ class WarningRoutingQuerySet(models.QuerySet["WarningRouting"]):
         )
 
 
-class WarningRouting(models.Model):
+class WarningRouting(SignedFor):
     """The warning sent to one receiver (district union or department) who must sign for it."""
 
     class Reason(models.TextChoices):
@@ -204,10 +205,6 @@ class WarningRouting(models.Model):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     routed_at = models.DateTimeField(_("routed at"))
     acknowledge_due = models.DateTimeField(_("sign for by"), db_index=True)
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     objects = WarningRoutingQuerySet.as_manager()
@@ -222,10 +219,6 @@ class WarningRouting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning} → {self.org_unit.label}"
-
-    @property
-    def is_signed(self) -> bool:
-        return self.acknowledged_at is not None
 
 
 class WarningStep(PersonalTextMixin, models.Model):
