@@ -19,10 +19,8 @@ from laborwatch.cases.transitions import may_be_assigned
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
-from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.enterprises.models import Enterprise
+from laborwatch.enterprises.forms import EnterpriseByCodeForm
 from laborwatch.lib.action_pages import ActionForm, LoopActionForm
-from laborwatch.lib.codes import normalize_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
@@ -137,16 +135,8 @@ class RecategoriseForm(CaseActionForm):
         self.fields["category"].initial = self.case.category
 
 
-class LinkEmployerForm(CaseActionForm):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = normalize_code(self.cleaned_data["credit_code"])
-        # Only enterprises the user may see: a code outside the scope reads as unknown.
-        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
-        return enterprise
+class LinkEmployerForm(CaseActionForm, EnterpriseByCodeForm):
+    pass
 
 
 class MergeForm(CaseActionForm):

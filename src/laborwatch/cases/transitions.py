@@ -36,8 +36,8 @@ from laborwatch.cases.statuses import (
     OPEN_STATUSES,
     Status,
 )
-from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition, may_act
+from laborwatch.core.roles import CENTRE_ROLES, Role
+from laborwatch.lib.transitions import Table, Transition
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -50,7 +50,6 @@ class Party(StrEnum):
     RECEIVER = "receiver"
 
 
-CENTRE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 HANDLERS = frozenset({Party.CENTRE, Party.DISTRICT})
 CENTRE = frozenset({Party.CENTRE})
 RECEIVERS = frozenset({Party.RECEIVER})
@@ -156,13 +155,9 @@ TRANSITIONS: dict[str, Transition[Case]] = {
 }
 
 
-def parties(case: Case, user: User) -> frozenset[Party]:
-    """How the user stands to the case; empty for those who only read (or do not see it)."""
-    if not may_act(user):
-        return frozenset()
-    found: set[Party] = set()
-    if user.role in CENTRE_ROLES:
-        found.add(Party.CENTRE)
+def _standing(case: Case, user: User) -> frozenset[Party]:
+    """How a user who may act stands to the case (none: they only read it, if they see it)."""
+    found = {Party.CENTRE} if user.role in CENTRE_ROLES else set()
     unit = user.org_unit_id
     if (
         user.role == Role.DISTRICT_STAFF
@@ -207,7 +202,7 @@ def may_be_assigned(case: Case, handler: User, *, by: User) -> bool:
 
 TABLE: Table[Case] = Table(
     transitions=TRANSITIONS,
-    parties=parties,
+    standing=_standing,
     wrong_status=InvalidTransition,
     denied=gettext_lazy("You may not act on this work order in this way."),
     stale=StaleCase,

@@ -126,7 +126,6 @@ class ActionPage(Generic[T]):
     render: RenderPage
     # Where a done action leads: given the object, the action and what the service returned.
     done: Callable[[T, str, object], HttpResponse]
-    stale: type[ValidationError]
 
     def post(self, request: AuthenticatedRequest, subject: T, action: str) -> HttpResponse:
         """Take the action the form names on the object the user may see."""
@@ -142,7 +141,7 @@ class ActionPage(Generic[T]):
             outcome = perform(subject, request.user, form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
-            if isinstance(error, self.stale):
+            if isinstance(error, self.table.stale):
                 messages.error(request, error.messages[0])
                 return self.render(request, subject, bound={action: form}, status=409)
             return self.render(request, subject, bound={action: form}, status=400)

@@ -1,8 +1,10 @@
 """Abstract models the closed loops share: a thing sent to a unit that signs for it (签收) by a
 deadline (a referral, a verification assignment, a warning routing), and a notice in a user's
-inbox (a work order's, a public-opinion event's)."""
+inbox (a work order's, a public-opinion event's); and the numbering of events and warnings."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -37,3 +39,20 @@ class InboxNotice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class Numbered(models.Model):
+    """A row named by a prefix and its key, as users quote it (YQ0000012, YJ0000345): its
+    `str()` and its `number`."""
+
+    number_prefix: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.number_prefix}{self.pk:07d}" if self.pk else self.number_prefix
+
+    @property
+    def number(self) -> str:
+        return str(self)

@@ -2,10 +2,10 @@
 the three closed loops (the work order, the public-opinion event, the warning).
 
 For each action: the statuses it may run from, the parties who may take it (the user's
-standing towards the object, as the table's `parties` function says) and an optional
-condition beyond both. `refusal` says why an action is refused as the error to raise: who
-first (PermissionDenied), then the status (the table's own error), then the condition
-(ValidationError).
+standing towards the object: `parties`, the table's `standing` of a user who may act at all)
+and an optional condition beyond both. `refusal` says why an action is refused as the error to
+raise: who first (PermissionDenied), then the status (the table's own error), then the
+condition (ValidationError).
 
 `Table.take` is the skeleton of every action: lock the row, check inside the lock that the
 version the user saw is current and that the table lets the actor act now, apply the change,
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -48,6 +48,29 @@ class Stateful(Protocol):
 
 T = TypeVar("T", bound=Stateful)
 
+
+class StaleVersion(ValidationError):
+    """Someone else changed the object since this user loaded it: `reload` says so."""
+
+    reload: ClassVar[str | Promise]
+
+    def __init__(self) -> None:
+        super().__init__(str(self.reload), code="stale")
+
+
+class WrongStatus(ValidationError):
+    """The action does not run from the object's status: `refusal` says so, completed with
+    the status and the action's label."""
+
+    refusal: ClassVar[str | Promise]
+
+    def __init__(self, status_label: str, action: str) -> None:
+        super().__init__(
+            str(self.refusal) % {"status": status_label, "action": action},
+            code="invalid_transition",
+        )
+
+
 # A condition beyond status and party: the reason (in Chinese) it fails, or None.
 Condition = Callable[[T, "User", frozenset[str]], str | None]
 
@@ -72,14 +95,19 @@ def may_act(user: User) -> bool:
 @dataclass(frozen=True)
 class Table(Generic[T]):
     transitions: dict[str, Transition[T]]
-    parties: Callable[[T, User], frozenset[str]]
-    # The error for a status the action does not run from: (status label, action label).
-    wrong_status: Callable[[str, str], ValidationError]
+    # How a user who may act (`may_act`) stands to the object: the parties they are.
+    standing: Callable[[T, User], frozenset[str]]
+    # The error for a status the action does not run from.
+    wrong_status: type[WrongStatus]
     denied: str | Promise
     # The error for a version the user saw that another change has since moved on.
-    stale: Callable[[], ValidationError]
+    stale: type[StaleVersion]
     # The audit rows of its actions are named "<audit_prefix>.<action>" ("case.accept").
     audit_prefix: str
+
+    def parties(self, obj: T, user: User) -> frozenset[str]:
+        """How the user stands to the object; empty for those who only read."""
+        return self.standing(obj, user) if may_act(user) else frozenset()
 
     def refusal(
         self, obj: T, action: str, user: User, standing: frozenset[str] | None = None
@@ -182,6 +210,20 @@ class Table(Generic[T]):
                 reason=note,
                 at=now,
             )
+
+
+def setting(
+    details: dict[str, object] | None = None, /, **values: object
+) -> Callable[[Any], dict[str, object]]:
+    """An `apply` for `Table.take` that sets the object's fields to `values`, and gives the
+    audit row `details`."""
+
+    def apply(obj: Any) -> dict[str, object]:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        return dict(details or {})
+
+    return apply
 
 
 def save_change(obj: Stateful, *, now: dt.datetime, fields: list[str] | None = None) -> None:

@@ -17,16 +17,14 @@ from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.forms import DATETIME_FORMATS, DATETIME_INPUT, category_choices
 from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.enterprises.models import Enterprise
+from laborwatch.enterprises.forms import EnterpriseByCodeForm
 from laborwatch.lib.action_pages import ActionForm, LoopActionForm
 from laborwatch.lib.action_pages import offered_forms as offered_by_table
-from laborwatch.lib.codes import normalize_code
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import Event, ResponseKind, VerificationCheck
 from laborwatch.opinion.services.disposal import warnings_to_attach
 from laborwatch.opinion.statuses import VerificationResult
-from laborwatch.opinion.transitions import CENTRE, parties
+from laborwatch.opinion.transitions import CENTRE, TABLE
 
 NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
 
@@ -157,15 +155,8 @@ class CloseForm(EventActionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
 
 
-class LinkEnterpriseForm(EventActionForm):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = normalize_code(self.cleaned_data["credit_code"])
-        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
-        return enterprise
+class LinkEnterpriseForm(EventActionForm, EnterpriseByCodeForm):
+    pass
 
 
 class MergeForm(EventActionForm):
@@ -177,7 +168,7 @@ class MergeForm(EventActionForm):
         target = None
         if number.isdigit():
             target = events_visible_to(self.user).filter(pk=int(number)).first()
-        if target is None or not parties(target, self.user) & CENTRE:
+        if target is None or not TABLE.parties(target, self.user) & CENTRE:
             raise forms.ValidationError(_("No such public-opinion event that you may handle."))
         return target
 

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 from laborwatch.core.crypto import EncryptedTextField
 from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.loop_models import InboxNotice, SignedFor
+from laborwatch.lib.loop_models import InboxNotice, Numbered, SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.opinion import transitions
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus, VerificationResult
@@ -84,11 +84,12 @@ class VerificationCheck(models.TextChoices):
     DEPARTMENT = "department_reply", _("Department's reply")
 
 
-class Event(Guarded, models.Model):
+class Event(Guarded, Numbered):
     """Posts that tell one incident, across platforms: the unit of the verification list."""
 
     # `event.can(action, user)`, `event.actions_for(user)`: what may be done now.
     transition_table = transitions.TABLE
+    number_prefix = "YQ"
 
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(
@@ -197,16 +198,23 @@ class Event(Guarded, models.Model):
         verbose_name = _("public-opinion event")
         verbose_name_plural = _("public-opinion events")
 
-    def __str__(self) -> str:
-        return f"YQ{self.pk:07d}" if self.pk else "YQ"
-
-    @property
-    def number(self) -> str:
-        return str(self)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @classmethod
+    def begun_by(cls, first: Post, *, now: dt.datetime) -> Event:
+        """A new event whose first post is `first`; its figures are the caller's to compute
+        (services.figures.refresh_figures) once its posts are on it."""
+        return cls.objects.create(
+            title="",
+            first_seen_at=first.published_at,
+            last_seen_at=first.published_at,
+            first_platform=first.platform,
+            heat_at=now,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def grade_level(self) -> int:

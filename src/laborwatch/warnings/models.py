@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.loop_models import SignedFor
+from laborwatch.lib.loop_models import Numbered, SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
@@ -40,9 +40,10 @@ class RiskType(models.TextChoices):
 
 
 # The glossary's name; it shadows Python's builtin Warning class, which this app never uses.
-class Warning(Guarded, models.Model):
+class Warning(Guarded, Numbered):
     # `warning.can(action, user)`, `warning.actions_for(user)`: what may be done now.
     transition_table = transitions.TABLE
+    number_prefix = "YJ"
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("enterprise")
@@ -118,13 +119,6 @@ class Warning(Guarded, models.Model):
         ]
         verbose_name = _("warning")
         verbose_name_plural = _("warnings")
-
-    def __str__(self) -> str:
-        return f"YJ{self.pk:07d}" if self.pk else "YJ"
-
-    @property
-    def number(self) -> str:
-        return str(self)
 
     @property
     def is_active(self) -> bool:

@@ -35,13 +35,13 @@ from laborwatch.cases.transitions import (
     HANDLERS,
     TABLE,
     may_be_assigned,
-    parties,
     same_desk,
 )
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import setting
 from laborwatch.text.names import is_anonymised
 from laborwatch.text.taxonomy import categories
 
@@ -143,10 +143,7 @@ def case_give_feedback(
     if not note.strip():
         raise ValidationError({"note": [_("Say what the worker was told.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.feedback_at = now
-        return {}
-
+    apply = setting(feedback_at=now)
     return _take(case, actor, "feedback", expected_version, now, reason=note, apply=apply)
 
 
@@ -235,12 +232,12 @@ def case_close(
     if not note.strip():
         raise ValidationError({"note": [_("Explain the closure.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.closed_at = now
-        c.closure_reason = reason_code
-        c.outcome_note = note
-        return {"closure_reason": reason_code}
-
+    apply = setting(
+        {"closure_reason": reason_code},
+        closed_at=now,
+        closure_reason=reason_code,
+        outcome_note=note,
+    )
     return _take(case, actor, "close", expected_version, now, reason=note, apply=apply)
 
 
@@ -257,12 +254,12 @@ def case_call_back(
     if not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": [_("Satisfaction is from 1 to 5.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.called_back_at = now
-        c.satisfaction = satisfaction
-        c.callback_note = note
-        return {"satisfaction": satisfaction}
-
+    apply = setting(
+        {"satisfaction": satisfaction},
+        called_back_at=now,
+        satisfaction=satisfaction,
+        callback_note=note,
+    )
     return _take(case, actor, "call_back", expected_version, now, reason=note, apply=apply)
 
 
@@ -275,11 +272,7 @@ def case_archive(
 ) -> Case:
     now = now or timezone.now()
 
-    def apply(c: Case) -> dict[str, object]:
-        c.archived_at = now
-        return {}
-
-    return _take(case, actor, "archive", expected_version, now, apply=apply)
+    return _take(case, actor, "archive", expected_version, now, apply=setting(archived_at=now))
 
 
 def case_reopen(
@@ -405,7 +398,7 @@ def case_merge(
             # Once the table has let the actor merge the source: the target must take it.
             if target.status == Status.MERGED:
                 raise ValidationError({"target": [_("The target case has itself been merged.")]})
-            if not parties(target, actor) & HANDLERS:
+            if not TABLE.parties(target, actor) & HANDLERS:
                 raise ValidationError({"target": [_("No such work order that you may handle.")]})
             c.merged_into = target
             return {"merged_into": target.number}

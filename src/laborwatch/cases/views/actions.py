@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases import services
 from laborwatch.cases.access import get_case_for_user, referrals_for
-from laborwatch.cases.errors import StaleCase
 from laborwatch.cases.forms_actions import (
     ACTION_FORMS,
     MilestoneDoneForm,
@@ -60,7 +59,6 @@ ACTIONS: ActionPage[Case] = ActionPage(
     perform=PERFORM,
     render=render_detail,
     done=lambda case, action, outcome: redirect("cases:detail", number=case.number),
-    stale=StaleCase,
 )
 
 

@@ -126,15 +126,7 @@ def event_split(
             )
         first = chosen.order_by("published_at", "pk").first()
         assert first is not None  # count > 0
-        split_off = Event.objects.create(
-            title="",
-            first_seen_at=first.published_at,
-            last_seen_at=first.published_at,
-            first_platform=first.platform,
-            heat_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        split_off = Event.begun_by(first, now=now)
         chosen.update(event=split_off)
         refresh_figures(split_off, now=now)
         split_off.save()

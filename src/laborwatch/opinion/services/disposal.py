@@ -7,10 +7,11 @@ disposed (one already responded to stays responded) and the disposal is recorded
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,69 @@ def _disposed(event: Event) -> str:
 def _check_note(note: str) -> None:
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": [_("At most %(n)d characters.") % {"n": MAX_NOTE}]})
+
+
+def _dispose(
+    event: Event,
+    actor: User,
+    apply: Callable[[Event], dict[str, object]],
+    *,
+    note: str,
+    expected_version: int | None,
+    now: dt.datetime,
+) -> Event:
+    """The table's "dispose" action, with the measure `apply` records."""
+    return TABLE.take(
+        event,
+        "dispose",
+        actor=actor,
+        expected_version=expected_version,
+        now=now,
+        reason=note.strip(),
+        apply=apply,
+        leads_to=_disposed,
+    )
+
+
+def _dispose_onto(
+    event: Event,
+    actor: User,
+    *,
+    kind: str,
+    field: str,
+    onto: Case | Warning,
+    refuse: Callable[[Event, Any], str | None],
+    already: str,
+    audit_action: str,
+    note: str,
+    expected_version: int | None,
+    now: dt.datetime,
+) -> Event:
+    """Dispose of the event onto a work order or a warning that exists (`field` names which):
+    locked, unless `refuse` says why not; recorded beside the event and on its own trail."""
+
+    def apply(e: Event) -> dict[str, object]:
+        locked = type(onto)._default_manager.select_for_update().get(pk=onto.pk)
+        refusal = refuse(e, locked)
+        if refusal is not None:
+            raise ValidationError({field: [refusal]})
+        if e.disposals.filter(**{field: locked}).exists():
+            raise ValidationError({field: [already]})
+        EventDisposal.objects.create(
+            event=e, kind=kind, note=note.strip(), actor=actor, at=now, **{field: locked}
+        )
+        record_event(
+            actor=actor,
+            action=audit_action,
+            target=locked,
+            org_unit=locked.district,
+            after={"event": e.number},
+            reason=note.strip(),
+            at=now,
+        )
+        return {"measure": kind, field: locked.number}
+
+    return _dispose(event, actor, apply, note=note, expected_version=expected_version, now=now)
 
 
 def event_open_case(
@@ -85,16 +149,7 @@ def event_open_case(
         opened.append(case)
         return {"measure": Kind.OPEN_CASE, "case": case.number}
 
-    TABLE.take(
-        event,
-        "dispose",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
-        reason=note.strip(),
-        apply=apply,
-        leads_to=_disposed,
-    )
+    _dispose(event, actor, apply, note=note, expected_version=expected_version, now=now)
     return opened[0]
 
 
@@ -112,49 +167,26 @@ def event_join_case(
     now = now or timezone.now()
     _check_note(note)
 
-    def apply(e: Event) -> dict[str, object]:
-        locked_case = Case.objects.select_for_update().get(pk=case.pk)
-        if locked_case.status not in LIVE_CASE_STATUSES:
-            raise ValidationError(
-                {
-                    "case": [
-                        _("Work order %(number)s was merged into another; join that one.")
-                        % {"number": locked_case.number}
-                    ]
-                }
-            )
-        if e.disposals.filter(case=locked_case).exists():
-            raise ValidationError({"case": [_("The event is already on this work order.")]})
-        EventDisposal.objects.create(
-            event=e,
-            kind=Kind.JOIN_CASE,
-            case=locked_case,
-            note=note.strip(),
-            actor=actor,
-            at=now,
-        )
-        record_event(
-            actor=actor,
-            action="case.opinion_join",
-            target=locked_case,
-            org_unit=locked_case.district,
-            after={"event": e.number},
-            reason=note.strip(),
-            at=now,
-        )
-        return {"measure": Kind.JOIN_CASE, "case": locked_case.number}
+    def refuse(e: Event, locked: Case) -> str | None:
+        if locked.status in LIVE_CASE_STATUSES:
+            return None
+        return _("Work order %(number)s was merged into another; join that one.") % {
+            "number": locked.number
+        }
 
-    with transaction.atomic():
-        return TABLE.take(
-            event,
-            "dispose",
-            actor=actor,
-            expected_version=expected_version,
-            now=now,
-            reason=note.strip(),
-            apply=apply,
-            leads_to=_disposed,
-        )
+    return _dispose_onto(
+        event,
+        actor,
+        kind=Kind.JOIN_CASE,
+        field="case",
+        onto=case,
+        refuse=refuse,
+        already=_("The event is already on this work order."),
+        audit_action="case.opinion_join",
+        note=note,
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 def warnings_to_attach(event: Event) -> list[Warning]:
@@ -184,43 +216,23 @@ def event_attach_warning(
     now = now or timezone.now()
     _check_note(note)
 
-    def apply(e: Event) -> dict[str, object]:
-        locked_warning = Warning.objects.select_for_update().get(pk=warning.pk)
-        if e.enterprise_id is None or locked_warning.enterprise_id != e.enterprise_id:
-            raise ValidationError(
-                {"warning": [_("Only a warning of the event's own enterprise can be chosen.")]}
-            )
-        if locked_warning.status not in ACTIVE_WARNING_STATUSES:
-            raise ValidationError({"warning": [_("This warning is no longer active.")]})
-        if e.disposals.filter(warning=locked_warning).exists():
-            raise ValidationError({"warning": [_("The event is already attached to it.")]})
-        EventDisposal.objects.create(
-            event=e,
-            kind=Kind.ATTACH_WARNING,
-            warning=locked_warning,
-            note=note.strip(),
-            actor=actor,
-            at=now,
-        )
-        record_event(
-            actor=actor,
-            action="warning.opinion_attach",
-            target=locked_warning,
-            org_unit=locked_warning.district,
-            after={"event": e.number},
-            reason=note.strip(),
-            at=now,
-        )
-        return {"measure": Kind.ATTACH_WARNING, "warning": str(locked_warning)}
+    def refuse(e: Event, locked: Warning) -> str | None:
+        if e.enterprise_id is None or locked.enterprise_id != e.enterprise_id:
+            return _("Only a warning of the event's own enterprise can be chosen.")
+        if locked.status not in ACTIVE_WARNING_STATUSES:
+            return _("This warning is no longer active.")
+        return None
 
-    with transaction.atomic():
-        return TABLE.take(
-            event,
-            "dispose",
-            actor=actor,
-            expected_version=expected_version,
-            now=now,
-            reason=note.strip(),
-            apply=apply,
-            leads_to=_disposed,
-        )
+    return _dispose_onto(
+        event,
+        actor,
+        kind=Kind.ATTACH_WARNING,
+        field="warning",
+        onto=warning,
+        refuse=refuse,
+        already=_("The event is already attached to it."),
+        audit_action="warning.opinion_attach",
+        note=note,
+        expected_version=expected_version,
+        now=now,
+    )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import setting
 from laborwatch.opinion.models import (
     Event,
     EventAssignment,
@@ -177,13 +178,14 @@ def event_verify(
         raise ValidationError(errors)
     ordered = [check for check in VerificationCheck.values if check in checks]
 
-    def apply(e: Event) -> dict[str, object]:
-        e.verification_result = result
-        e.verification_checks = ordered
-        e.verification_note = note.strip()
-        e.verified_at = now
-        e.verified_by = actor
-        return {"result": result, "checks": ordered}
+    apply = setting(
+        {"result": result, "checks": ordered},
+        verification_result=result,
+        verification_checks=ordered,
+        verification_note=note.strip(),
+        verified_at=now,
+        verified_by=actor,
+    )
 
     return TABLE.take(
         event,
@@ -273,10 +275,6 @@ def event_close(
     if errors:
         raise ValidationError(errors)
 
-    def apply(e: Event) -> dict[str, object]:
-        e.closed_at = now
-        return {}
-
     return TABLE.take(
         event,
         "close",
@@ -284,7 +282,7 @@ def event_close(
         expected_version=expected_version,
         now=now,
         reason=note.strip(),
-        apply=apply,
+        apply=setting(closed_at=now),
     )
 
 

@@ -19,7 +19,6 @@ from laborwatch.opinion.access import get_event_for_user, get_post_for_user
 from laborwatch.opinion.forms_actions import ACTION_FORMS, RevealForm
 from laborwatch.opinion.models import Event
 from laborwatch.opinion.services import (
-    StaleEvent,
     event_acknowledge,
     event_add_note,
     event_assign,
@@ -80,7 +79,6 @@ ACTIONS: ActionPage[Event] = ActionPage(
     perform=PERFORM,
     render=render_detail,
     done=_done,
-    stale=StaleEvent,
 )
 
 

@@ -96,7 +96,7 @@ def warning_record_step(
     def leads_to(w: Warning) -> str | None:
         if kind == Step.VERIFICATION and outcome == Outcome.CONFIRMED:
             return WarningStatus.HANDLING
-        if kind == Step.VERIFICATION and transitions.Party.LEAD in transitions.parties(w, actor):
+        if kind == Step.VERIFICATION and transitions.Party.LEAD in TABLE.parties(w, actor):
             # Not true, as the lead finds: the loop closes. A department's finding is its
             # report; the warning stays in verification for the lead to conclude.
             return WarningStatus.CLOSED
