@@ -15,6 +15,7 @@ from laborwatch.cases.models import Case, InboxItem, Milestone, Referral
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.filters import lookups, status_q, within_q
 from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS
 
@@ -49,24 +50,18 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     rows = cases_visible_to(user).select_related("worker", "employer", "district", "handler")
     if filters.figure in CASE_FIGURES and filters.period is not None:
         rows = figure_rows(rows, CASE_FIGURES[filters.figure], filters.period)
-    if filters.status == "open":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.category:
-        rows = rows.filter(
-            Q(category=filters.category) | Q(category__startswith=filters.category + ".")
-        )
-    if filters.district_code:
-        rows = rows.filter(district__code=filters.district_code)
-    if filters.light:
-        rows = rows.filter(light_q(filters.light, timezone.now()))
-    if filters.received_from:
-        rows = rows.filter(received_at__date__gte=filters.received_from)
-    if filters.received_to:
-        rows = rows.filter(received_at__date__lte=filters.received_to)
+    rows = rows.filter(
+        status_q(filters.status, OPEN_STATUSES),
+        within_q(filters.category),
+        light_q(filters.light, timezone.now()),
+        **lookups(
+            filters,
+            channel="channel",
+            district_code="district__code",
+            received_from="received_at__date__gte",
+            received_to="received_at__date__lte",
+        ),
+    )
     if filters.worker_key:
         key = filters.worker_key
         rows = rows.filter(Q(worker__id_number_digest=key) | Q(worker__phone_digest=key))

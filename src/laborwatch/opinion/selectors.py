@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.filters import lookups, status_q, within_q
 from laborwatch.lib.timeline import TimelineEntry, timeline
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import (
@@ -44,26 +45,21 @@ def event_list(*, user: User, filters: EventFilters) -> QuerySet[Event]:
         .exclude(status=EventStatus.MERGED)
         .select_related("enterprise", "district", "assigned_unit")
     )
-    if filters.status == "open":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.grade:
-        rows = rows.filter(grade=filters.grade)
-    if filters.district_code:
-        rows = rows.filter(district__code=filters.district_code)
+    rows = rows.filter(
+        status_q(filters.status, OPEN_STATUSES),
+        within_q(filters.category),
+        **lookups(
+            filters,
+            grade="grade",
+            district_code="district__code",
+            seen_from="first_seen_at__date__gte",
+            seen_to="first_seen_at__date__lte",
+        ),
+    )
     if filters.platform:
         rows = rows.filter(
             Exists(Post.objects.filter(event=OuterRef("pk"), platform=filters.platform))
         )
-    if filters.category:
-        rows = rows.filter(
-            Q(category=filters.category) | Q(category__startswith=filters.category + ".")
-        )
-    if filters.seen_from:
-        rows = rows.filter(first_seen_at__date__gte=filters.seen_from)
-    if filters.seen_to:
-        rows = rows.filter(first_seen_at__date__lte=filters.seen_to)
     query = filters.query.strip()
     if query:
         by_text = Q(title__contains=query) | Q(enterprise__name__contains=query)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.filters import lookups
 from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
@@ -47,14 +48,15 @@ def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
         rows = rows.filter(status__in=ACTIVE_STATUSES, inhibited_by=None)
     elif status != "all":
         rows = rows.filter(status=status)
-    if filters.grade:
-        rows = rows.filter(grade=filters.grade)
-    if filters.district_code:
-        rows = rows.filter(district__code=filters.district_code)
-    if filters.industry:
-        rows = rows.filter(enterprise__industry=filters.industry)
-    if filters.risk_type:
-        rows = rows.filter(risk_type=filters.risk_type)
+    rows = rows.filter(
+        **lookups(
+            filters,
+            grade="grade",
+            district_code="district__code",
+            industry="enterprise__industry",
+            risk_type="risk_type",
+        )
+    )
     if filters.overdue:
         late = WarningRouting.objects.filter(
             acknowledged_at=None, acknowledge_due__lt=timezone.now()

@@ -70,9 +70,9 @@ def _take(
     return TABLE.take(
         case,
         action,
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=reason,
         apply=apply,
         leads_to=leads_to,

@@ -81,13 +81,7 @@ def event_merge(
             return {"merged_into": into.number, "posts": moved[0]}
 
         locked = TABLE.take(
-            source,
-            "merge",
-            actor=actor,
-            expected_version=expected_version,
-            now=now,
-            reason=reason,
-            apply=apply,
+            source, "merge", actor, expected_version, now, reason=reason, apply=apply
         )
         record_event(
             actor=actor,

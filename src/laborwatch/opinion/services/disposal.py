@@ -53,9 +53,9 @@ def _dispose(
     return TABLE.take(
         event,
         "dispose",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
         apply=apply,
         leads_to=_disposed,

@@ -111,13 +111,7 @@ def event_assign(
         }
 
     return TABLE.take(
-        event,
-        "assign",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
-        reason=request.strip(),
-        apply=apply,
+        event, "assign", actor, expected_version, now, reason=request.strip(), apply=apply
     )
 
 
@@ -144,14 +138,7 @@ def event_acknowledge(
         ).update(read_at=now)
         return {"unit": assignment.org_unit.code, "late": now > assignment.acknowledge_due}
 
-    return TABLE.take(
-        event,
-        "acknowledge",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return TABLE.take(event, "acknowledge", actor, expected_version, now, apply=apply)
 
 
 def event_verify(
@@ -190,9 +177,9 @@ def event_verify(
     return TABLE.take(
         event,
         "verify",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
         apply=apply,
         leads_to=lambda e: result,
@@ -253,9 +240,9 @@ def event_respond(
     return TABLE.take(
         event,
         "respond",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=(text if kind == ResponseKind.PUBLISHED else reason).strip(),
         apply=apply,
     )
@@ -278,9 +265,9 @@ def event_close(
     return TABLE.take(
         event,
         "close",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
         apply=setting(closed_at=now),
     )
@@ -326,11 +313,4 @@ def event_link_enterprise(
         e.district = e.district or enterprise.district
         return {"enterprise": enterprise.credit_code, "previous_enterprise": previous}
 
-    return TABLE.take(
-        event,
-        "link_enterprise",
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return TABLE.take(event, "link_enterprise", actor, expected_version, now, apply=apply)

@@ -57,9 +57,9 @@ def warning_acknowledge(
     TABLE.take(
         locked_routing.warning,
         "acknowledge",
-        actor=actor,
-        expected_version=None,
-        now=now,
+        actor,
+        None,
+        now,
         apply=apply,
         leads_to=leads_to,
         org_unit=actor.org_unit,  # filed under the unit that signed
@@ -115,9 +115,9 @@ def warning_record_step(
     TABLE.take(
         warning,
         kind,
-        actor=actor,
-        expected_version=expected_version,
-        now=now,
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
         apply=apply,
         leads_to=leads_to,
