@@ -20,14 +20,9 @@ from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.forms import EnterpriseByCodeForm
-from laborwatch.lib.action_pages import ActionForm, LoopActionForm
+from laborwatch.lib.action_pages import NOTE_INPUT, ActionForm, LoopActionForm, blank_first
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
-
-
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
 
 
 class CaseActionForm(LoopActionForm):
@@ -52,7 +47,7 @@ class FeedbackForm(CaseActionForm):
 
 class StartHandlingForm(CaseActionForm):
     method = forms.ChoiceField(
-        label=_("Handling method"), required=False, choices=_blank(HandlingMethod.choices)
+        label=_("Handling method"), required=False, choices=blank_first(HandlingMethod.choices)
     )
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
 
@@ -63,17 +58,17 @@ class ResolveForm(CaseActionForm):
     )
     workers_covered = forms.IntegerField(label=_("Workers covered"))
     method = forms.ChoiceField(
-        label=_("Resolved by"), required=False, choices=_blank(HandlingMethod.choices)
+        label=_("Resolved by"), required=False, choices=blank_first(HandlingMethod.choices)
     )
     union_role = forms.ChoiceField(
-        label=_("Union role"), required=False, choices=_blank(UnionRole.choices)
+        label=_("Union role"), required=False, choices=blank_first(UnionRole.choices)
     )
     note = forms.CharField(label=_("Outcome"), required=False, widget=NOTE_INPUT)
 
 
 class CloseForm(CaseActionForm):
     reason_code = forms.ChoiceField(
-        label=_("Closure reason"), required=False, choices=_blank(ClosureReason.choices)
+        label=_("Closure reason"), required=False, choices=blank_first(ClosureReason.choices)
     )
     note = forms.CharField(label=_("Explanation"), required=False, widget=NOTE_INPUT)
 

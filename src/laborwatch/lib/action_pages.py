@@ -33,6 +33,15 @@ T = TypeVar("T")
 Perform = Callable[[T, "User", dict[str, Any]], object]
 
 
+# A short free text on an action form (a note, a reason).
+NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
+
+
+def blank_first(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The choices after an empty one: nothing is chosen until the user chooses."""
+    return [("", "—"), *choices]
+
+
 class LoopActionForm(CheckedForm):
     """Every action form carries the version of the object the user saw (a hidden field), so
     that the service refuses a change made on a stale page."""

@@ -18,19 +18,13 @@ from laborwatch.cases.forms import DATETIME_FORMATS, DATETIME_INPUT, category_ch
 from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.forms import EnterpriseByCodeForm
-from laborwatch.lib.action_pages import ActionForm, LoopActionForm
+from laborwatch.lib.action_pages import NOTE_INPUT, ActionForm, LoopActionForm, blank_first
 from laborwatch.lib.action_pages import offered_forms as offered_by_table
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import Event, ResponseKind, VerificationCheck
 from laborwatch.opinion.services.disposal import warnings_to_attach
 from laborwatch.opinion.statuses import VerificationResult
 from laborwatch.opinion.transitions import CENTRE, TABLE
-
-NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
-
-
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
 
 
 class EventActionForm(LoopActionForm):
@@ -60,7 +54,7 @@ class AcknowledgeForm(EventActionForm):
 
 class VerifyForm(EventActionForm):
     result = forms.ChoiceField(
-        label=_("Finding"), required=False, choices=_blank(VerificationResult.choices)
+        label=_("Finding"), required=False, choices=blank_first(VerificationResult.choices)
     )
     checks = forms.MultipleChoiceField(
         label=_("What was checked"),
@@ -87,7 +81,7 @@ class OpenCaseForm(EventActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _blank(category_choices())  # type: ignore[attr-defined]
+        self.fields["category"].choices = blank_first(category_choices())  # type: ignore[attr-defined]
         self.fields["category"].initial = self.event.category
         if self.event.enterprise_id is not None:
             del self.fields["employer_name"]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.services import case_intake
@@ -62,43 +65,84 @@ def _dispose(
     )
 
 
+def _case_refusal(event: Event, case: Case) -> str | None:
+    if case.status in LIVE_CASE_STATUSES:
+        return None
+    return _("Work order %(number)s was merged into another; join that one.") % {
+        "number": case.number
+    }
+
+
+def _warning_refusal(event: Event, warning: Warning) -> str | None:
+    if event.enterprise_id is None or warning.enterprise_id != event.enterprise_id:
+        return _("Only a warning of the event's own enterprise can be chosen.")
+    if warning.status not in ACTIVE_WARNING_STATUSES:
+        return _("This warning is no longer active.")
+    return None
+
+
+@dataclass(frozen=True)
+class Onto:
+    """A disposal onto a work order or a warning that exists: the disposal's kind and field,
+    why it may be refused, what a second one says, and the audit action on its own trail."""
+
+    kind: str
+    field: str
+    refusal: Callable[[Event, Any], str | None]
+    already: str | Promise
+    action: str
+
+
+JOIN_CASE = Onto(
+    kind=Kind.JOIN_CASE,
+    field="case",
+    refusal=_case_refusal,
+    already=gettext_lazy("The event is already on this work order."),
+    action="case.opinion_join",
+)
+ATTACH_WARNING = Onto(
+    kind=Kind.ATTACH_WARNING,
+    field="warning",
+    refusal=_warning_refusal,
+    already=gettext_lazy("The event is already attached to it."),
+    action="warning.opinion_attach",
+)
+
+
 def _dispose_onto(
     event: Event,
     actor: User,
-    *,
-    kind: str,
-    field: str,
+    measure: Onto,
     onto: Case | Warning,
-    refuse: Callable[[Event, Any], str | None],
-    already: str,
-    audit_action: str,
+    *,
     note: str,
     expected_version: int | None,
     now: dt.datetime,
 ) -> Event:
-    """Dispose of the event onto a work order or a warning that exists (`field` names which):
-    locked, unless `refuse` says why not; recorded beside the event and on its own trail."""
+    """Dispose of the event onto `onto`, locked, unless the measure refuses it; recorded beside
+    the event and on the trail of what it was disposed onto."""
+    field = measure.field
 
     def apply(e: Event) -> dict[str, object]:
         locked = type(onto)._default_manager.select_for_update().get(pk=onto.pk)
-        refusal = refuse(e, locked)
+        refusal = measure.refusal(e, locked)
         if refusal is not None:
             raise ValidationError({field: [refusal]})
         if e.disposals.filter(**{field: locked}).exists():
-            raise ValidationError({field: [already]})
+            raise ValidationError({field: [str(measure.already)]})
         EventDisposal.objects.create(
-            event=e, kind=kind, note=note.strip(), actor=actor, at=now, **{field: locked}
+            event=e, kind=measure.kind, note=note.strip(), actor=actor, at=now, **{field: locked}
         )
         record_event(
             actor=actor,
-            action=audit_action,
+            action=measure.action,
             target=locked,
             org_unit=locked.district,
             after={"event": e.number},
             reason=note.strip(),
             at=now,
         )
-        return {"measure": kind, field: locked.number}
+        return {"measure": measure.kind, field: locked.number}
 
     return _dispose(event, actor, apply, note=note, expected_version=expected_version, now=now)
 
@@ -166,26 +210,8 @@ def event_join_case(
     timeline records it."""
     now = now or timezone.now()
     _check_note(note)
-
-    def refuse(e: Event, locked: Case) -> str | None:
-        if locked.status in LIVE_CASE_STATUSES:
-            return None
-        return _("Work order %(number)s was merged into another; join that one.") % {
-            "number": locked.number
-        }
-
     return _dispose_onto(
-        event,
-        actor,
-        kind=Kind.JOIN_CASE,
-        field="case",
-        onto=case,
-        refuse=refuse,
-        already=_("The event is already on this work order."),
-        audit_action="case.opinion_join",
-        note=note,
-        expected_version=expected_version,
-        now=now,
+        event, actor, JOIN_CASE, case, note=note, expected_version=expected_version, now=now
     )
 
 
@@ -215,24 +241,6 @@ def event_attach_warning(
     both together); the warning's audit trail records it."""
     now = now or timezone.now()
     _check_note(note)
-
-    def refuse(e: Event, locked: Warning) -> str | None:
-        if e.enterprise_id is None or locked.enterprise_id != e.enterprise_id:
-            return _("Only a warning of the event's own enterprise can be chosen.")
-        if locked.status not in ACTIVE_WARNING_STATUSES:
-            return _("This warning is no longer active.")
-        return None
-
     return _dispose_onto(
-        event,
-        actor,
-        kind=Kind.ATTACH_WARNING,
-        field="warning",
-        onto=warning,
-        refuse=refuse,
-        already=_("The event is already attached to it."),
-        audit_action="warning.opinion_attach",
-        note=note,
-        expected_version=expected_version,
-        now=now,
+        event, actor, ATTACH_WARNING, warning, note=note, expected_version=expected_version, now=now
     )
