@@ -9,15 +9,19 @@ from pathlib import Path
 from django.utils.translation import override
 
 import laborwatch
+from laborwatch.cases.transitions import TABLE as CASE_TABLE
 from laborwatch.core.audit_actions import AUDIT_ACTION_LABELS, audit_action_label, target_type_label
 from laborwatch.opinion.models import EventAlert
-from laborwatch.opinion.transitions import TRANSITIONS as OPINION_TRANSITIONS
+from laborwatch.opinion.transitions import TABLE as OPINION_TABLE
 from laborwatch.warnings.models import WarningStep
 from laborwatch.warnings.services.sync import AUDIT_ACTIONS as SYNC_ACTIONS
+from laborwatch.warnings.transitions import TABLE as WARNING_TABLE
 
 SOURCE = Path(laborwatch.__file__).parent
+# Each loop's transition table, by the app its services live in.
+TABLES = {"cases": CASE_TABLE, "opinion": OPINION_TABLE, "warnings": WARNING_TABLE}
 # Actions built at run time: the f-string's fixed part → the names it is completed with.
-DYNAMIC_PREFIXES = {"case.", "warning.", "opinion_event."}
+DYNAMIC_PREFIXES = {".", ".note", "opinion_event."}
 
 
 def _strings(node: ast.AST) -> set[str]:
@@ -26,37 +30,47 @@ def _strings(node: ast.AST) -> set[str]:
     }
 
 
+def _taken(node: ast.Call) -> ast.AST | None:
+    """The action of a call of a table's `take`: `TABLE.take(obj, "action", …)`, or the work
+    order's `_take(case, actor, "action", …)`."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == "take" and len(node.args) >= 2:
+        return node.args[1]
+    if isinstance(func, ast.Name) and func.id == "_take" and len(node.args) >= 3:
+        return node.args[2]
+    return None
+
+
 def actions_in_source() -> set[str]:
     """Every action a service can record, read from the code itself.
 
     - `action="x.y"` keywords anywhere (conditional expressions included);
-    - `f"case.{action}"` completed with the action (third argument) of every `_transition(...)`
-      call;
-    - `f"warning.{kind}"` completed with the loop's step kinds;
+    - `f"{audit_prefix}.{action}"` (lib/transitions.py `Table.take`) completed with the action
+      of every `take` call, prefixed by the table of the app the call is in; the warning's
+      steps are taken by their kind (a variable): completed with the loop's step kinds;
+    - `f"{audit_prefix}.note"` for each table with a note action;
     - the daily sync's table of event kinds to actions;
-    - `f"opinion_event.{…}"` completed with the opinion table's actions and the alert kinds.
+    - `f"opinion_event.{…}"` completed with the alert kinds.
     A new f-string prefix fails the test: say here how it is completed.
     """
     found: set[str] = set()
-    transitions: set[str] = set()
     prefixes: set[str] = set()
     for path in SOURCE.rglob("*.py"):
         if "migrations" in path.parts:
             continue
+        app = path.relative_to(SOURCE).parts[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.keyword) and node.arg == "action":
                 if isinstance(node.value, ast.JoinedStr):
                     prefixes |= _strings(node.value)
                 else:
                     found |= {s for s in _strings(node.value) if "." in s}
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_transition":
-                # _transition(case, actor, "action", expected_version, now, ...)
-                transitions |= _strings(node.args[2])
+            if isinstance(node, ast.Call) and (action := _taken(node)) is not None:
+                found |= {f"{TABLES[app].audit_prefix}.{name}" for name in _strings(action)}
     assert prefixes == DYNAMIC_PREFIXES, "a new computed audit action: complete it here"
-    found |= {f"case.{action}" for action in transitions}
+    found |= {f"{t.audit_prefix}.note" for t in TABLES.values() if "note" in t.transitions}
     found |= {f"warning.{kind}" for kind in WarningStep.Kind.values}
     found |= set(SYNC_ACTIONS.values())
-    found |= {f"opinion_event.{action}" for action in OPINION_TRANSITIONS}
     found |= {f"opinion_event.{kind}" for kind in EventAlert.Kind.values}
     return found
 

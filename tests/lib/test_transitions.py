@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from laborwatch.lib import transitions
 from laborwatch.lib.transitions import Table, Transition
 
 
@@ -24,11 +25,17 @@ class Door:
 @dataclass
 class Person:
     name: str
+    is_authenticated: bool = True
+    is_active: bool = True
+    can_write: bool = True
 
 
-class WrongStatus(ValidationError):
-    def __init__(self, status: str, action: str) -> None:
-        super().__init__(f"{status}:{action}")
+class WrongStatus(transitions.WrongStatus):
+    refusal = "%(status)s:%(action)s"
+
+
+class Stale(transitions.StaleVersion):
+    reload = "stale"
 
 
 def _not_locked(door: Door, user: Any, parties: frozenset[str]) -> str | None:
@@ -42,9 +49,11 @@ TABLE: Table[Any] = Table(
             "打开", frozenset({"shut"}), frozenset({"keeper", "guest"}), "open", _not_locked
         ),
     },
-    parties=lambda door, user: frozenset({"keeper"} if user.name == "keeper" else {"guest"}),
+    standing=lambda door, user: frozenset({"keeper"} if user.name == "keeper" else {"guest"}),
     wrong_status=WrongStatus,
     denied="no",
+    stale=Stale,
+    audit_prefix="door",
 )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from laborwatch.cases.models import Case
 from laborwatch.core.models import AuditEvent
+from laborwatch.lib.transitions import save_change
 from laborwatch.warnings.models import Warning, WarningEvent, WarningRouting, WarningStep
 from laborwatch.warnings.services import (
     StaleWarning,
@@ -19,7 +20,6 @@ from laborwatch.warnings.services import (
     warning_record_step,
     warnings_sweep,
 )
-from laborwatch.warnings.services.loop import save_warning_change
 from tests.warnings.support import DAY0, T0, local, only_warning, signal, sync
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +105,7 @@ def test_a_saved_change_moves_the_version_on_and_saves_only_its_fields(registry)
     assert (warning.status, warning.grade, warning.version) == ("open", "orange", 1)
     warning.status = "verifying"
     warning.grade = "red"  # changed in memory but not named: stays as stored
-    save_warning_change(warning, fields=["status"], now=local(2025, 3, 5, 11, 0))
+    save_change(warning, fields=["status"], now=local(2025, 3, 5, 11, 0))
     warning.refresh_from_db()
     assert (warning.status, warning.grade, warning.version) == ("verifying", "orange", 2)
     assert warning.updated_at == local(2025, 3, 5, 11, 0)

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from laborwatch.cases.models import Case, Referral
-from laborwatch.cases.transitions import HANDLERS, parties
+from laborwatch.cases.transitions import HANDLERS, TABLE
 from laborwatch.core.access import scope_q
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
@@ -48,7 +48,7 @@ def get_case_for_user(user: User, number: str) -> Case:
 
 def can_handle(user: User, case: Case) -> bool:
     """Is one of the case's handlers (the centre, or the district union it belongs to)."""
-    return bool(parties(case, user) & HANDLERS)
+    return bool(TABLE.parties(case, user) & HANDLERS)
 
 
 def referrals_for(user: User, case: Case) -> QuerySet[Referral]:

@@ -7,6 +7,7 @@ ValidationError dicts keyed by these field names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -55,7 +56,40 @@ def amount_claimed_field() -> forms.DecimalField:
     )
 
 
-class CaseFilterForm(ListFilterForm):
+def figure_fields(
+    figures: Mapping[str, Any],
+) -> tuple[forms.ChoiceField, forms.DateField, forms.DateField]:
+    """A list's filter fields for a dashboard figure and its period: the rows behind the
+    figure (`figures`: the list's figures by key)."""
+    return (
+        forms.ChoiceField(
+            label=_("Figure"),
+            required=False,
+            choices=[("", _("No figure")), *((f.key, f.label) for f in figures.values())],
+        ),
+        forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT),
+        forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT),
+    )
+
+
+class FigureFilterForm(ListFilterForm):
+    """A list's filter form with `figure_fields`."""
+
+    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The dashboard figure's period, when both its ends are given."""
+        return {"period": figure_period(data)}
+
+
+def figure_period(data: dict[str, Any]) -> Period | None:
+    """The figure's period from a filter form's cleaned data; None unless both ends are
+    given in order."""
+    start, end = data.get("period_from"), data.get("period_to")
+    if start is None or end is None or end < start:
+        return None
+    return Period(start, end)
+
+
+class CaseFilterForm(FigureFilterForm):
     filters_class = CaseFilters
     # A search by ID number or phone arrives as its digest (workers/lookup.py).
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -80,13 +114,7 @@ class CaseFilterForm(ListFilterForm):
     received_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
     received_to = forms.DateField(label=_("Received to"), required=False, widget=DATE_INPUT)
     # A dashboard figure and its period: the cases behind the figure (cases/figures.py).
-    figure = forms.ChoiceField(
-        label=_("Figure"),
-        required=False,
-        choices=[("", _("No figure")), *((f.key, f.label) for f in CASE_FIGURES.values())],
-    )
-    period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
-    period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
+    figure, period_from, period_to = figure_fields(CASE_FIGURES)
 
     category_within = ""
 
@@ -96,19 +124,6 @@ class CaseFilterForm(ListFilterForm):
             ("", _("All categories")),
             *category_choices(within=self.category_within),
         ]
-
-    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The dashboard figure's period, when both its ends are given."""
-        return {"period": figure_period(data)}
-
-
-def figure_period(data: dict[str, Any]) -> Period | None:
-    """The figure's period from a filter form's cleaned data; None unless both ends are
-    given in order."""
-    start, end = data.get("period_from"), data.get("period_to")
-    if start is None or end is None or end < start:
-        return None
-    return Period(start, end)
 
 
 class LedgerFilterForm(CaseFilterForm):

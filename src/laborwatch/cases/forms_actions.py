@@ -8,12 +8,10 @@ what a closure or a resolution needs and answer with errors keyed by these field
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import can_handle, cases_visible_to
@@ -23,27 +21,16 @@ from laborwatch.cases.transitions import may_be_assigned
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
-from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.codes import normalize_code
+from laborwatch.enterprises.forms import EnterpriseByCodeForm
+from laborwatch.lib.action_pages import NOTE_INPUT, ActionForm, LoopActionForm, blank_first
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
 
 
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
-
-
-class CaseActionForm(CheckedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, case: Case, user: User, name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"version": case.version})
-        kwargs.setdefault("auto_id", f"{name}-%s")
-        super().__init__(*args, **kwargs)
-        self.case = case
-        self.user = user
+class CaseActionForm(LoopActionForm):
+    @property
+    def case(self) -> Case:
+        return self.subject
 
 
 class AcceptForm(CaseActionForm):
@@ -62,7 +49,7 @@ class FeedbackForm(CaseActionForm):
 
 class StartHandlingForm(CaseActionForm):
     method = forms.ChoiceField(
-        label=_("Handling method"), required=False, choices=_blank(HandlingMethod.choices)
+        label=_("Handling method"), required=False, choices=blank_first(HandlingMethod.choices)
     )
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
 
@@ -73,17 +60,17 @@ class ResolveForm(CaseActionForm):
     )
     workers_covered = forms.IntegerField(label=_("Workers covered"))
     method = forms.ChoiceField(
-        label=_("Resolved by"), required=False, choices=_blank(HandlingMethod.choices)
+        label=_("Resolved by"), required=False, choices=blank_first(HandlingMethod.choices)
     )
     union_role = forms.ChoiceField(
-        label=_("Union role"), required=False, choices=_blank(UnionRole.choices)
+        label=_("Union role"), required=False, choices=blank_first(UnionRole.choices)
     )
     note = forms.CharField(label=_("Outcome"), required=False, widget=NOTE_INPUT)
 
 
 class CloseForm(CaseActionForm):
     reason_code = forms.ChoiceField(
-        label=_("Closure reason"), required=False, choices=_blank(ClosureReason.choices)
+        label=_("Closure reason"), required=False, choices=blank_first(ClosureReason.choices)
     )
     note = forms.CharField(label=_("Explanation"), required=False, widget=NOTE_INPUT)
 
@@ -145,16 +132,8 @@ class RecategoriseForm(CaseActionForm):
         self.fields["category"].initial = self.case.category
 
 
-class LinkEmployerForm(CaseActionForm):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = normalize_code(self.cleaned_data["credit_code"])
-        # Only enterprises the user may see: a code outside the scope reads as unknown.
-        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
-        return enterprise
+class LinkEmployerForm(CaseActionForm, EnterpriseByCodeForm):
+    pass
 
 
 class MergeForm(CaseActionForm):
@@ -222,15 +201,6 @@ class ReferralReplyForm(CheckedForm):
     reply = forms.CharField(label=_("Reply"), required=False, widget=NOTE_INPUT)
 
 
-@dataclass(frozen=True)
-class ActionForm:
-    form: type[CaseActionForm]
-    title: str | Promise
-    button: str | Promise
-    # Where the detail page puts the form: the action panel or the section it belongs to.
-    section: str = "panel"
-
-
 # The form of each action the page offers; when it is offered is the transition table's
 # (Case.actions_for), in the table's order.
 ACTION_FORMS: dict[str, ActionForm] = {
@@ -281,8 +251,3 @@ ACTION_FORMS: dict[str, ActionForm] = {
         section="instructions",
     ),
 }
-
-
-def offered_forms(case: Case, user: User) -> list[str]:
-    """The actions whose form the page offers this user now: the table decides."""
-    return [action for action in case.actions_for(user) if action in ACTION_FORMS]

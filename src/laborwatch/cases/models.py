@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases import transitions
 from laborwatch.cases.statuses import OPEN_STATUSES, Status
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.loop_models import InboxNotice, SignedFor
+from laborwatch.lib.transitions import Guarded
 from laborwatch.text.taxonomy import WAGE_ARREARS, is_within
 from laborwatch.workers.models import Worker
 
@@ -122,8 +124,10 @@ class ApiClient(models.Model):
         return self.name
 
 
-class Case(PersonalTextMixin, models.Model):
+class Case(Guarded, PersonalTextMixin, models.Model):
     personal_text_fields = ("description", "outcome_note", "callback_note")
+    # `case.can(action, user)`, `case.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
 
     number = models.CharField(_("number"), max_length=20, unique=True)
     channel = models.CharField(_("channel"), max_length=30, choices=Channel.choices)
@@ -307,14 +311,6 @@ class Case(PersonalTextMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action on the case now (cases/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the case now, in the order the page offers them."""
-        return transitions.TABLE.actions_for(self, user)
-
     @property
     def is_wage_arrears(self) -> bool:
         return is_within(self.category, WAGE_ARREARS)
@@ -403,7 +399,7 @@ class Milestone(models.Model):
         return self.done_at is None and self.due_on < timezone.localdate()
 
 
-class Referral(PersonalTextMixin, models.Model):
+class Referral(SignedFor, PersonalTextMixin, models.Model):
     """转办 / 联动: the case handed to a department or district union, with its own deadlines."""
 
     personal_text_fields = ("request", "reply")
@@ -423,12 +419,7 @@ class Referral(PersonalTextMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    acknowledge_due = models.DateTimeField(_("sign for by"))
     reply_due = models.DateTimeField(_("reply by"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -514,7 +505,7 @@ class Instruction(PersonalTextMixin, models.Model):
         return self.state in (self.State.ISSUED, self.State.ACKNOWLEDGED) and now > self.deadline
 
 
-class InboxItem(models.Model):
+class InboxItem(InboxNotice):
     """Something a user must act on: an urge (催办), an escalation, a referral to sign for."""
 
     class Kind(models.TextChoices):
@@ -529,17 +520,12 @@ class InboxItem(models.Model):
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("inbox item")
         verbose_name_plural = _("inbox items")
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class CategoryLabel(models.Model):

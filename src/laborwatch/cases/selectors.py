@@ -16,7 +16,7 @@ from laborwatch.cases.models import Case, InboxItem, Instruction, Milestone, Ref
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
-from laborwatch.lib.filters import narrowed
+from laborwatch.lib.filters import lookups, status_q, within_q
 from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS
 
@@ -52,22 +52,17 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
     rows = cases_visible_to(user).select_related("worker", "employer", "district", "handler")
     if filters.figure in CASE_FIGURES and filters.period is not None:
         rows = figure_rows(rows, CASE_FIGURES[filters.figure], filters.period)
-    if filters.status == "open":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.category:
-        rows = rows.filter(
-            Q(category=filters.category) | Q(category__startswith=filters.category + ".")
-        )
-    if filters.light:
-        rows = rows.filter(light_q(filters.light, timezone.now()))
-    rows = narrowed(
-        rows,
-        channel=filters.channel,
-        district__code=filters.district_code,
-        received_at__date__gte=filters.received_from,
-        received_at__date__lte=filters.received_to,
+    rows = rows.filter(
+        status_q(filters.status, OPEN_STATUSES),
+        within_q(filters.category),
+        light_q(filters.light, timezone.now()),
+        **lookups(
+            filters,
+            channel="channel",
+            district_code="district__code",
+            received_from="received_at__date__gte",
+            received_to="received_at__date__lte",
+        ),
     )
     if filters.supervised:
         rows = rows.filter(pk__in=supervised_case_ids(filters.supervised, timezone.now()))

@@ -36,15 +36,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.cases.errors import InvalidTransition
+from laborwatch.cases.errors import InvalidTransition, StaleCase
 from laborwatch.cases.statuses import (
     CORRECTABLE_STATUSES,
     LIVE_STATUSES,
     OPEN_STATUSES,
     Status,
 )
-from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Condition, Table, Transition, may_act
+from laborwatch.core.roles import CENTRE_ROLES, Role
+from laborwatch.lib.transitions import Condition, Table, Transition
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -58,7 +58,6 @@ class Party(StrEnum):
     LEADER = "leader"
 
 
-CENTRE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 HANDLERS = frozenset({Party.CENTRE, Party.DISTRICT})
 CENTRE = frozenset({Party.CENTRE})
 RECEIVERS = frozenset({Party.RECEIVER})
@@ -216,15 +215,9 @@ TRANSITIONS: dict[str, Transition[Case]] = {
 }
 
 
-def parties(case: Case, user: User) -> frozenset[Party]:
-    """How the user stands to the case; empty for those who only read (or do not see it)."""
-    if _leads(case, user):
-        return frozenset({Party.LEADER})
-    if not may_act(user):
-        return frozenset()
-    found: set[Party] = set()
-    if user.role in CENTRE_ROLES:
-        found.add(Party.CENTRE)
+def _standing(case: Case, user: User) -> frozenset[Party]:
+    """How a user who may act stands to the case (none: they only read it, if they see it)."""
+    found = {Party.CENTRE} if user.role in CENTRE_ROLES else set()
     unit = user.org_unit_id
     if (
         user.role == Role.DISTRICT_STAFF
@@ -237,6 +230,11 @@ def parties(case: Case, user: User) -> frozenset[Party]:
     if receives and case.referrals.filter(to_unit_id=unit).exclude(state="replied").exists():
         found.add(Party.RECEIVER)
     return frozenset(found)
+
+
+def _overseeing(case: Case, user: User) -> frozenset[Party]:
+    """A leader over the case instructs on it; everyone else who reads only has no standing."""
+    return frozenset({Party.LEADER}) if _leads(case, user) else frozenset()
 
 
 def _leads(case: Case, user: User) -> bool:
@@ -277,7 +275,10 @@ def may_be_assigned(case: Case, handler: User, *, by: User) -> bool:
 
 TABLE: Table[Case] = Table(
     transitions=TRANSITIONS,
-    parties=parties,
+    standing=_standing,
     wrong_status=InvalidTransition,
     denied=gettext_lazy("You may not act on this work order in this way."),
+    stale=StaleCase,
+    audit_prefix="case",
+    overseeing=_overseeing,
 )

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
+# The centre's own staff: they act on every work order, event and warning of the city.
+CENTRE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 CITY_WIDE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.LEADER, Role.AUDITOR})
 # Roles whose work needs the clear ID number and phone (calling the worker, filing papers).
 REVEAL_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF, Role.DISTRICT_STAFF})

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.forms import Form as CheckedForm
 from laborwatch.core.forms import ListFilterForm, choice_filter
-from laborwatch.core.models import OrgUnit
-from laborwatch.enterprises.models import EnterpriseStatus, Industry, SizeBand
+from laborwatch.core.models import OrgUnit, User
+from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.enterprises.models import Enterprise, EnterpriseStatus, Industry, SizeBand
 from laborwatch.enterprises.selectors import EnterpriseFilters
+from laborwatch.lib.codes import normalize_code
 
 
 class EnterpriseFilterForm(ListFilterForm):
@@ -48,3 +50,18 @@ class EnterpriseCreateForm(CheckedForm):
     def clean_short_names(self) -> list[str]:
         raw = self.cleaned_data["short_names"].replace("，", ",")
         return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class EnterpriseByCodeForm(forms.Form):
+    """A form part that names an enterprise by its credit code, within the user's scope: a code
+    outside it reads as unknown. The form it is mixed into sets `self.user`."""
+
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
+    user: User
+
+    def clean_credit_code(self) -> Enterprise:
+        code = normalize_code(self.cleaned_data["credit_code"])
+        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
+        return enterprise

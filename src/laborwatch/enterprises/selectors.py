@@ -10,7 +10,7 @@ from laborwatch.core.models import User
 from laborwatch.enterprises.access import enterprises_visible_to
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.codes import normalize_code
-from laborwatch.lib.filters import narrowed
+from laborwatch.lib.filters import lookups
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,13 @@ def enterprise_search(*, user: User, filters: EnterpriseFilters) -> QuerySet[Ent
             rows = rows.filter(credit_code=code)
         else:
             rows = rows.filter(search_text__icontains=query)
-    rows = narrowed(
-        rows,
-        district__code=filters.district_code,
-        industry=filters.industry,
-        size_band=filters.size_band,
-        status=filters.status,
+    rows = rows.filter(
+        **lookups(
+            filters,
+            district_code="district__code",
+            industry="industry",
+            size_band="size_band",
+            status="status",
+        )
     )
     return rows.order_by("name", "pk")

@@ -8,43 +8,29 @@ order, join one, attach to a warning) are the one table action "dispose".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.cases.forms import DATETIME_FORMATS, DATETIME_INPUT, category_choices
 from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.enterprises.access import enterprises_visible_to
-from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.codes import normalize_code
+from laborwatch.enterprises.forms import EnterpriseByCodeForm
+from laborwatch.lib.action_pages import NOTE_INPUT, ActionForm, LoopActionForm, blank_first
+from laborwatch.lib.action_pages import offered_forms as offered_by_table
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import Event, ResponseKind, VerificationCheck
 from laborwatch.opinion.services.disposal import warnings_to_attach
 from laborwatch.opinion.statuses import VerificationResult
-from laborwatch.opinion.transitions import CENTRE, parties
-
-NOTE_INPUT = forms.Textarea(attrs={"rows": 2})
+from laborwatch.opinion.transitions import CENTRE, TABLE
 
 
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
-
-
-class EventActionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args: Any, event: Event, user: User, name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
-        kwargs["initial"].setdefault("version", event.version)
-        kwargs.setdefault("auto_id", f"{name}-%s")
-        super().__init__(*args, **kwargs)
-        self.event = event
-        self.user = user
+class EventActionForm(LoopActionForm):
+    @property
+    def event(self) -> Event:
+        return self.subject
 
 
 class AssignForm(EventActionForm):
@@ -68,7 +54,7 @@ class AcknowledgeForm(EventActionForm):
 
 class VerifyForm(EventActionForm):
     result = forms.ChoiceField(
-        label=_("Finding"), required=False, choices=_blank(VerificationResult.choices)
+        label=_("Finding"), required=False, choices=blank_first(VerificationResult.choices)
     )
     checks = forms.MultipleChoiceField(
         label=_("What was checked"),
@@ -95,7 +81,7 @@ class OpenCaseForm(EventActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _blank(category_choices())  # type: ignore[attr-defined]
+        self.fields["category"].choices = blank_first(category_choices())  # type: ignore[attr-defined]
         self.fields["category"].initial = self.event.category
         if self.event.enterprise_id is not None:
             del self.fields["employer_name"]
@@ -163,15 +149,8 @@ class CloseForm(EventActionForm):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE_INPUT)
 
 
-class LinkEnterpriseForm(EventActionForm):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = normalize_code(self.cleaned_data["credit_code"])
-        enterprise = enterprises_visible_to(self.user).filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise with this credit code in your scope."))
-        return enterprise
+class LinkEnterpriseForm(EventActionForm, EnterpriseByCodeForm):
+    pass
 
 
 class MergeForm(EventActionForm):
@@ -183,7 +162,7 @@ class MergeForm(EventActionForm):
         target = None
         if number.isdigit():
             target = events_visible_to(self.user).filter(pk=int(number)).first()
-        if target is None or not parties(target, self.user) & CENTRE:
+        if target is None or not TABLE.parties(target, self.user) & CENTRE:
             raise forms.ValidationError(_("No such public-opinion event that you may handle."))
         return target
 
@@ -215,17 +194,6 @@ class NoteForm(EventActionForm):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Why you need the clear text"), max_length=200)
-
-
-@dataclass(frozen=True)
-class ActionForm:
-    form: type[EventActionForm]
-    title: str | Promise
-    button: str | Promise
-    # The transition table's action behind the form.
-    action: str
-    # Where the event page puts the form: the action panel or the section it belongs to.
-    section: str = "panel"
 
 
 # The form of each action the page offers; when it is offered is the transition table's
@@ -263,12 +231,8 @@ ACTION_FORMS: dict[str, ActionForm] = {
 def offered_forms(event: Event, user: User) -> list[str]:
     """The forms the page offers this user now: the table decides; attaching to a warning
     also needs an active warning of the event's enterprise."""
-    allowed = set(event.actions_for(user))
-    offered = []
-    for name, action in ACTION_FORMS.items():
-        if action.action not in allowed:
-            continue
-        if name == "attach_warning" and not warnings_to_attach(event):
-            continue
-        offered.append(name)
-    return offered
+    return [
+        name
+        for name in offered_by_table(ACTION_FORMS, event, user)
+        if name != "attach_warning" or warnings_to_attach(event)
+    ]

@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from laborwatch.core.crypto import EncryptedTextField
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.loop_models import InboxNotice, Numbered, SignedFor
+from laborwatch.lib.transitions import Guarded
 from laborwatch.opinion import transitions
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus, VerificationResult
 
@@ -82,8 +84,12 @@ class VerificationCheck(models.TextChoices):
     DEPARTMENT = "department_reply", _("Department's reply")
 
 
-class Event(models.Model):
+class Event(Guarded, Numbered):
     """Posts that tell one incident, across platforms: the unit of the verification list."""
+
+    # `event.can(action, user)`, `event.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
+    number_prefix = "YQ"
 
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(
@@ -192,24 +198,23 @@ class Event(models.Model):
         verbose_name = _("public-opinion event")
         verbose_name_plural = _("public-opinion events")
 
-    def __str__(self) -> str:
-        return f"YQ{self.pk:07d}" if self.pk else "YQ"
-
-    @property
-    def number(self) -> str:
-        return str(self)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action on the event now (opinion/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the event now, in the order the page offers them."""
-        return transitions.TABLE.actions_for(self, user)
+    @classmethod
+    def begun_by(cls, first: Post, *, now: dt.datetime) -> Event:
+        """A new event whose first post is `first`; its figures are the caller's to compute
+        (services.figures.refresh_figures) once its posts are on it."""
+        return cls.objects.create(
+            title="",
+            first_seen_at=first.published_at,
+            last_seen_at=first.published_at,
+            first_platform=first.platform,
+            heat_at=now,
+            created_at=now,
+            updated_at=now,
+        )
 
     @property
     def grade_level(self) -> int:
@@ -338,7 +343,7 @@ class PostEngagement(models.Model):
         return f"{self.post_id} @ {self.at:%Y-%m-%d %H:%M}"
 
 
-class EventAssignment(models.Model):
+class EventAssignment(SignedFor):
     """The event handed to a unit to verify (a district union, a department or the centre),
     which signs for it by its deadline; a new assignment ends the one before."""
 
@@ -351,11 +356,6 @@ class EventAssignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assigned_at = models.DateTimeField(_("assigned at"))
-    acknowledge_due = models.DateTimeField(_("sign for by"))
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
     class Meta:
@@ -447,7 +447,7 @@ class EventAlert(models.Model):
         return f"{self.event} {self.kind} {self.due:%Y-%m-%d %H:%M}"
 
 
-class OpinionNotice(models.Model):
+class OpinionNotice(InboxNotice):
     """A notice in a user's inbox about an event: assigned to verify, urged, overdue."""
 
     class Kind(models.TextChoices):
@@ -460,18 +460,13 @@ class OpinionNotice(models.Model):
     )
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("created at"))
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"])]
         verbose_name = _("public-opinion notice")
         verbose_name_plural = _("public-opinion notices")
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class ClusterLock(models.Model):

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.functional import Promise
 
-from laborwatch.core.models import AuditEvent, User
+from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.filters import lookups, status_q, within_q
+from laborwatch.lib.timeline import TimelineEntry, timeline
 from laborwatch.opinion.access import events_visible_to
 from laborwatch.opinion.models import (
     Event,
@@ -44,26 +45,21 @@ def event_list(*, user: User, filters: EventFilters) -> QuerySet[Event]:
         .exclude(status=EventStatus.MERGED)
         .select_related("enterprise", "district", "assigned_unit")
     )
-    if filters.status == "open":
-        rows = rows.filter(status__in=OPEN_STATUSES)
-    elif filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.grade:
-        rows = rows.filter(grade=filters.grade)
-    if filters.district_code:
-        rows = rows.filter(district__code=filters.district_code)
+    rows = rows.filter(
+        status_q(filters.status, OPEN_STATUSES),
+        within_q(filters.category),
+        **lookups(
+            filters,
+            grade="grade",
+            district_code="district__code",
+            seen_from="first_seen_at__date__gte",
+            seen_to="first_seen_at__date__lte",
+        ),
+    )
     if filters.platform:
         rows = rows.filter(
             Exists(Post.objects.filter(event=OuterRef("pk"), platform=filters.platform))
         )
-    if filters.category:
-        rows = rows.filter(
-            Q(category=filters.category) | Q(category__startswith=filters.category + ".")
-        )
-    if filters.seen_from:
-        rows = rows.filter(first_seen_at__date__gte=filters.seen_from)
-    if filters.seen_to:
-        rows = rows.filter(first_seen_at__date__lte=filters.seen_to)
     query = filters.query.strip()
     if query:
         by_text = Q(title__contains=query) | Q(enterprise__name__contains=query)
@@ -104,33 +100,9 @@ def engagement_curve(event: Event) -> list[tuple[dt.datetime, float]]:
     return points
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    actor: str
-    label: str | Promise
-    status: str | Promise
-    reason: str
-
-
 def event_timeline(event: Event) -> list[TimelineEntry]:
     """The event's audit events, oldest first, with the status each reached."""
-    events = AuditEvent.objects.filter(target_type="opinion.event", target_id=str(event.pk))
-    entries = []
-    for row in events.order_by("at", "pk"):
-        before = (row.before or {}).get("status")
-        after = (row.after or {}).get("status")
-        moved = isinstance(after, str) and after != before and after in EventStatus.values
-        entries.append(
-            TimelineEntry(
-                at=row.at,
-                actor=row.actor_label,
-                label=row.action_label,
-                status=EventStatus(str(after)).label if moved else "",
-                reason=row.reason,
-            )
-        )
-    return entries
+    return timeline(event, EventStatus, actor=lambda row: row.actor_label)
 
 
 def assignments_to_verify(*, user: User) -> QuerySet[EventAssignment]:

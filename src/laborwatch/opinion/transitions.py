@@ -1,7 +1,7 @@
 """The public-opinion event's one transition table: for each action, the statuses it may run
 from, the status it leads to and who may take it.
 
-The services read it inside their row lock (`refusal` through `lock_for`), the action forms and
+The services read it inside their row lock (`TABLE.take`, `TABLE.lock`), the action forms and
 the event page read it to offer what may be done now (`Event.can`, `Event.actions_for`). Who is
 said relative to the event:
 
@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition, may_act
-from laborwatch.opinion.errors import InvalidEventTransition
+from laborwatch.core.roles import CENTRE_ROLES, Role
+from laborwatch.lib.transitions import Table, Transition
+from laborwatch.opinion.errors import InvalidEventTransition, StaleEvent
 from laborwatch.opinion.statuses import (
     DISPOSABLE_STATUSES,
     LIVE_STATUSES,
@@ -49,7 +49,6 @@ class Party(StrEnum):
     ASSIGNEE = "assignee"
 
 
-CENTRE_ROLES = frozenset({Role.ADMIN, Role.CENTRE_STAFF})
 ASSIGNEE_ROLES = frozenset({Role.DISTRICT_STAFF, Role.DEPARTMENT_LIAISON})
 CENTRE = frozenset({Party.CENTRE})
 ASSIGNEE = frozenset({Party.ASSIGNEE})
@@ -139,27 +138,24 @@ TRANSITIONS: dict[str, Transition[Event]] = {
 }
 
 
-def parties(event: Event, user: User) -> frozenset[Party]:
-    """How the user stands to the event; empty for those who only read."""
-    if not may_act(user):
-        return frozenset()
-    found: set[Party] = set()
-    if user.role in CENTRE_ROLES:
-        found.add(Party.CENTRE)
+def _standing(event: Event, user: User) -> frozenset[Party]:
+    """How a user who may act stands to the event."""
     unit = user.org_unit_id
-    if (
+    assignee = (
         user.role in ASSIGNEE_ROLES
         and unit is not None
         and event.assigned_unit_id == unit
         and event.assignments.filter(ended_at=None, org_unit_id=unit).exists()
-    ):
-        found.add(Party.ASSIGNEE)
-    return frozenset(found)
+    )
+    found = {Party.CENTRE} if user.role in CENTRE_ROLES else set()
+    return frozenset(found | {Party.ASSIGNEE}) if assignee else frozenset(found)
 
 
 TABLE: Table[Event] = Table(
     transitions=TRANSITIONS,
-    parties=parties,
+    standing=_standing,
     wrong_status=InvalidEventTransition,
     denied=gettext_lazy("You may not act on this public-opinion event in this way."),
+    stale=StaleEvent,
+    audit_prefix="opinion_event",
 )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.cases.forms import DATE_INPUT, amount_claimed_field, category_choices, figure_period
+from laborwatch.cases.forms import (
+    FigureFilterForm,
+    amount_claimed_field,
+    category_choices,
+    figure_fields,
+)
 from laborwatch.core.forms import Form as CheckedForm
-from laborwatch.core.forms import ListFilterForm, choice_filter
+from laborwatch.core.forms import choice_filter
 from laborwatch.enterprises.models import Industry
 from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.models import Grade, RiskType, WarningStatus, WarningStep
@@ -22,7 +25,7 @@ STATUS_CHOICES = [
 ]
 
 
-class WarningFilterForm(ListFilterForm):
+class WarningFilterForm(FigureFilterForm):
     filters_class = WarningFilters
 
     q = forms.CharField(label=_("Enterprise or credit code"), required=False, max_length=100)
@@ -33,18 +36,8 @@ class WarningFilterForm(ListFilterForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
     # A dashboard figure and its period: the warnings behind the figure (warnings/figures.py).
-    figure = forms.ChoiceField(
-        label=_("Figure"),
-        required=False,
-        choices=[("", _("No figure")), *((f.key, f.label) for f in WARNING_FIGURES.values())],
-    )
-    period_from = forms.DateField(label=_("Figure period from"), required=False, widget=DATE_INPUT)
-    period_to = forms.DateField(label=_("Figure period to"), required=False, widget=DATE_INPUT)
+    figure, period_from, period_to = figure_fields(WARNING_FIGURES)
     peak_grade = choice_filter(_("Highest grade reached"), _("All grades"), Grade.choices)
-
-    def derived_filters(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The dashboard figure's period, when both its ends are given."""
-        return {"period": figure_period(data)}
 
 
 class StepForm(CheckedForm):

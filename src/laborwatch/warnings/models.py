@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from laborwatch.core.models import OrgUnit, User
+from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.loop_models import Numbered, SignedFor
+from laborwatch.lib.transitions import Guarded
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
 
@@ -38,7 +40,11 @@ class RiskType(models.TextChoices):
 
 
 # The glossary's name; it shadows Python's builtin Warning class, which this app never uses.
-class Warning(models.Model):
+class Warning(Guarded, Numbered):
+    # `warning.can(action, user)`, `warning.actions_for(user)`: what may be done now.
+    transition_table = transitions.TABLE
+    number_prefix = "YJ"
+
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("enterprise")
     )
@@ -114,24 +120,9 @@ class Warning(models.Model):
         verbose_name = _("warning")
         verbose_name_plural = _("warnings")
 
-    def __str__(self) -> str:
-        return f"YJ{self.pk:07d}" if self.pk else "YJ"
-
-    @property
-    def number(self) -> str:
-        return str(self)
-
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-    def can(self, action: str, user: User) -> bool:
-        """Whether the user may take the action now (warnings/transitions.py)."""
-        return transitions.TABLE.can(self, action, user)
-
-    def actions_for(self, user: User) -> list[str]:
-        """The actions the user may take on the warning now, in the order the page offers."""
-        return transitions.TABLE.actions_for(self, user)
 
     @property
     def level(self) -> int:
@@ -191,7 +182,7 @@ class WarningRoutingQuerySet(models.QuerySet["WarningRouting"]):
         )
 
 
-class WarningRouting(models.Model):
+class WarningRouting(SignedFor):
     """The warning sent to one receiver (district union or department) who must sign for it."""
 
     class Reason(models.TextChoices):
@@ -208,10 +199,6 @@ class WarningRouting(models.Model):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     routed_at = models.DateTimeField(_("routed at"))
     acknowledge_due = models.DateTimeField(_("sign for by"), db_index=True)
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
     objects = WarningRoutingQuerySet.as_manager()
@@ -226,10 +213,6 @@ class WarningRouting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning} → {self.org_unit.label}"
-
-    @property
-    def is_signed(self) -> bool:
-        return self.acknowledged_at is not None
 
 
 class WarningStep(PersonalTextMixin, models.Model):

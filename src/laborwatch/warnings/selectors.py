@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.filters import narrowed
+from laborwatch.lib.filters import lookups
 from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
@@ -48,12 +48,14 @@ def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
         rows = rows.filter(status__in=ACTIVE_STATUSES, inhibited_by=None)
     elif status != "all":
         rows = rows.filter(status=status)
-    rows = narrowed(
-        rows,
-        grade=filters.grade,
-        district__code=filters.district_code,
-        enterprise__industry=filters.industry,
-        risk_type=filters.risk_type,
+    rows = rows.filter(
+        **lookups(
+            filters,
+            grade="grade",
+            district_code="district__code",
+            industry="enterprise__industry",
+            risk_type="risk_type",
+        )
     )
     if filters.overdue:
         late = WarningRouting.objects.filter(

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.core.roles import Role
-from laborwatch.lib.transitions import Table, Transition, may_act
-from laborwatch.warnings.errors import StepNotAllowed
+from laborwatch.core.roles import CENTRE_ROLES, Role
+from laborwatch.lib.transitions import Table, Transition
+from laborwatch.warnings.errors import StaleWarning, StepNotAllowed
 from laborwatch.warnings.statuses import (
     MEASURE_STATUSES,
     NOT_CLOSED_STATUSES,
@@ -119,16 +119,12 @@ TRANSITIONS: dict[str, Transition[Warning]] = {
 STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")
 
 
-def parties(warning: Warning, user: User) -> frozenset[Party]:
-    """How the user stands to the warning; empty for those who only read."""
-    if not may_act(user):
-        return frozenset()
-    found: set[Party] = set()
+def _standing(warning: Warning, user: User) -> frozenset[Party]:
+    """How a user who may act stands to the warning: the centre and its district lead."""
     unit = user.org_unit_id
-    if user.role in (Role.ADMIN, Role.CENTRE_STAFF):
-        found.add(Party.LEAD)
-    if user.role == Role.DISTRICT_STAFF and unit is not None and warning.district_id == unit:
-        found.add(Party.LEAD)
+    district = user.role == Role.DISTRICT_STAFF and unit is not None
+    leads = user.role in CENTRE_ROLES or (district and warning.district_id == unit)
+    found = {Party.LEAD} if leads else set()
     if unit is None:
         return frozenset(found)
     routings = warning.routings.filter(org_unit_id=unit)
@@ -141,7 +137,9 @@ def parties(warning: Warning, user: User) -> frozenset[Party]:
 
 TABLE: Table[Warning] = Table(
     transitions=TRANSITIONS,
-    parties=parties,
+    standing=_standing,
     wrong_status=StepNotAllowed,
     denied=gettext_lazy("You may not act on this warning in this way."),
+    stale=StaleWarning,
+    audit_prefix="warning",
 )

@@ -3,9 +3,10 @@
 received → accepted → contacted → feedback_given → in_handling → resolved → called_back →
 archived; open cases may be closed (unsubstantiated / withdrawn / transferred); a resolved or
 closed case may be reopened with a reason. Which statuses each action runs from, where it
-leads and who may take it is the transition table's (cases/transitions.py). Each call locks
-the row, checks the version the user saw, asks the table, records a missed deadline, moves
-the SLA clock and writes an audit event, all in one transaction.
+leads and who may take it is the transition table's (cases/transitions.py). Each call is
+the table's `take` (lib/transitions.py): it locks the row, checks the version the user saw,
+asks the table, records a missed deadline, moves the SLA clock and writes an audit event, all
+in one transaction.
 """
 
 from __future__ import annotations
@@ -29,24 +30,30 @@ from laborwatch.cases.models import (
     UnionRole,
 )
 from laborwatch.cases.services.grouping import attach_group, open_duplicate_of
-from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.sla import end_of_working_day, policy_for, record_breach, refresh_clock
 from laborwatch.cases.transitions import (
     HANDLERS,
-    TRANSITIONS,
+    TABLE,
     may_be_assigned,
-    parties,
     same_desk,
 )
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import setting
 from laborwatch.text.names import is_anonymised
 from laborwatch.text.taxonomy import categories
 
 
-def _transition(
+def _keep_clock(case: Case, left: str, now: dt.datetime) -> None:
+    """A stage completed late is remembered; the clock then points at the new status's deadline."""
+    if case.status != left:
+        record_breach(case, now)
+    refresh_clock(case, policy_for(channel=case.channel, category=case.category))
+
+
+def _take(
     case: Case,
     actor: User,
     action: str,
@@ -58,31 +65,19 @@ def _transition(
     apply: Callable[[Case], dict[str, object]] | None = None,
     leads_to: Callable[[Case], str | None] | None = None,
 ) -> Case:
-    """Take one action of the table on the locked case. The status it leads to is the
-    table's, unless `leads_to` decides from the locked case (None: the status stays)."""
-    with transaction.atomic():
-        locked = lock_case(case=case, action=action, actor=actor, expected_version=expected_version)
-        to_status = leads_to(locked) if leads_to else TRANSITIONS[action].to_status
-        before = {"status": locked.status}
-        if to_status is not None and to_status != locked.status:
-            record_breach(locked, now)
-        details = apply(locked) if apply else {}
-        if to_status is not None:
-            locked.status = to_status
-        refresh_clock(locked, policy_for(channel=locked.channel, category=locked.category))
-        locked.version += 1
-        locked.save()
-        record_event(
-            actor=actor,
-            action=f"case.{action}",
-            target=locked,
-            org_unit=locked.district,
-            before=before,
-            after={"status": locked.status, **details},
-            reason=reason,
-            at=now,
-        )
-    return locked
+    """Take one action of the work order's table (lib/transitions.py `Table.take`), keeping
+    the SLA clock."""
+    return TABLE.take(
+        case,
+        action,
+        actor,
+        expected_version,
+        now,
+        reason=reason,
+        apply=apply,
+        leads_to=leads_to,
+        keep=_keep_clock,
+    )
 
 
 def case_accept(
@@ -103,7 +98,7 @@ def case_accept(
         # A worker already reached (a walk-in, at the desk) needs no first-contact step.
         return Status.CONTACTED if c.worker_contacted_at is not None else Status.ACCEPTED
 
-    return _transition(case, actor, "accept", expected_version, now, apply=apply, leads_to=leads_to)
+    return _take(case, actor, "accept", expected_version, now, apply=apply, leads_to=leads_to)
 
 
 def case_contact(
@@ -131,7 +126,7 @@ def case_contact(
     def leads_to(c: Case) -> str | None:
         return Status.CONTACTED if worker_reached else None
 
-    return _transition(
+    return _take(
         case, actor, "contact", expected_version, now, reason=note, apply=apply, leads_to=leads_to
     )
 
@@ -148,11 +143,8 @@ def case_give_feedback(
     if not note.strip():
         raise ValidationError({"note": [_("Say what the worker was told.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.feedback_at = now
-        return {}
-
-    return _transition(case, actor, "feedback", expected_version, now, reason=note, apply=apply)
+    apply = setting(feedback_at=now)
+    return _take(case, actor, "feedback", expected_version, now, reason=note, apply=apply)
 
 
 def case_start_handling(
@@ -173,7 +165,7 @@ def case_start_handling(
         c.handling_started_at = c.handling_started_at or now
         return {"method": method}
 
-    return _transition(case, actor, "handle", expected_version, now, reason=note, apply=apply)
+    return _take(case, actor, "handle", expected_version, now, reason=note, apply=apply)
 
 
 def case_resolve(
@@ -222,7 +214,7 @@ def case_resolve(
             "previous_handler": previous.get_username() if previous else None,
         }
 
-    return _transition(case, actor, "resolve", expected_version, now, reason=note, apply=apply)
+    return _take(case, actor, "resolve", expected_version, now, reason=note, apply=apply)
 
 
 def case_close(
@@ -240,13 +232,13 @@ def case_close(
     if not note.strip():
         raise ValidationError({"note": [_("Explain the closure.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.closed_at = now
-        c.closure_reason = reason_code
-        c.outcome_note = note
-        return {"closure_reason": reason_code}
-
-    return _transition(case, actor, "close", expected_version, now, reason=note, apply=apply)
+    apply = setting(
+        {"closure_reason": reason_code},
+        closed_at=now,
+        closure_reason=reason_code,
+        outcome_note=note,
+    )
+    return _take(case, actor, "close", expected_version, now, reason=note, apply=apply)
 
 
 def case_call_back(
@@ -262,13 +254,13 @@ def case_call_back(
     if not 1 <= satisfaction <= 5:
         raise ValidationError({"satisfaction": [_("Satisfaction is from 1 to 5.")]})
 
-    def apply(c: Case) -> dict[str, object]:
-        c.called_back_at = now
-        c.satisfaction = satisfaction
-        c.callback_note = note
-        return {"satisfaction": satisfaction}
-
-    return _transition(case, actor, "call_back", expected_version, now, reason=note, apply=apply)
+    apply = setting(
+        {"satisfaction": satisfaction},
+        called_back_at=now,
+        satisfaction=satisfaction,
+        callback_note=note,
+    )
+    return _take(case, actor, "call_back", expected_version, now, reason=note, apply=apply)
 
 
 def case_archive(
@@ -280,11 +272,7 @@ def case_archive(
 ) -> Case:
     now = now or timezone.now()
 
-    def apply(c: Case) -> dict[str, object]:
-        c.archived_at = now
-        return {}
-
-    return _transition(case, actor, "archive", expected_version, now, apply=apply)
+    return _take(case, actor, "archive", expected_version, now, apply=setting(archived_at=now))
 
 
 def case_reopen(
@@ -313,7 +301,7 @@ def case_reopen(
         c.urged_stage = c.escalated_stage = ""
         return {"resolve_due": c.resolve_due.isoformat()}
 
-    return _transition(case, actor, "reopen", expected_version, now, reason=reason, apply=apply)
+    return _take(case, actor, "reopen", expected_version, now, reason=reason, apply=apply)
 
 
 def case_assign(
@@ -333,10 +321,9 @@ def case_assign(
         c.handler = handler
         return {"handler": handler.get_username(), "previous_handler": previous}
 
-    return _transition(case, actor, "assign", expected_version, now, apply=apply)
+    return _take(case, actor, "assign", expected_version, now, apply=apply)
 
 
-@transaction.atomic
 def case_add_note(
     *,
     case: Case,
@@ -346,17 +333,10 @@ def case_add_note(
     now: dt.datetime | None = None,
 ) -> None:
     """A note on the case's timeline; it changes nothing on the case, so no new version."""
-    now = now or timezone.now()
     if not note.strip():
         raise ValidationError({"note": [_("The note is empty.")]})
-    locked = lock_case(case=case, action="note", actor=actor, expected_version=expected_version)
-    record_event(
-        actor=actor,
-        action="case.note",
-        target=locked,
-        org_unit=locked.district,
-        reason=note,
-        at=now,
+    TABLE.note(
+        case, actor=actor, note=note, expected_version=expected_version, now=now or timezone.now()
     )
 
 
@@ -377,7 +357,7 @@ def case_link_employer(
         return {"employer": enterprise.credit_code}
 
     with transaction.atomic():
-        linked = _transition(case, actor, "link_employer", expected_version, now, apply=apply)
+        linked = _take(case, actor, "link_employer", expected_version, now, apply=apply)
         _learn_alias(told=linked.employer_name_as_told, enterprise=enterprise, actor=actor, now=now)
         # The checks intake could not make without an employer.
         duplicate = open_duplicate_of(linked) if linked.is_open else None
@@ -418,14 +398,12 @@ def case_merge(
             # Once the table has let the actor merge the source: the target must take it.
             if target.status == Status.MERGED:
                 raise ValidationError({"target": [_("The target case has itself been merged.")]})
-            if not parties(target, actor) & HANDLERS:
+            if not TABLE.parties(target, actor) & HANDLERS:
                 raise ValidationError({"target": [_("No such work order that you may handle.")]})
             c.merged_into = target
             return {"merged_into": target.number}
 
-        merged = _transition(
-            source, actor, "merge", expected_version, now, reason=reason, apply=apply
-        )
+        merged = _take(source, actor, "merge", expected_version, now, reason=reason, apply=apply)
         record_event(
             actor=actor,
             action="case.absorb",
@@ -492,4 +470,4 @@ def case_recategorise(
         )
         return {"category": category, "previous_category": previous}
 
-    return _transition(case, actor, "recategorise", expected_version, now, apply=apply)
+    return _take(case, actor, "recategorise", expected_version, now, apply=apply)

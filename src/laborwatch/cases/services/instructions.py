@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, InboxItem, Instruction, SlaStage
-from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.services.inbox import inbox_and_notify
 from laborwatch.cases.sla import policy_for, refresh_clock
+from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
@@ -88,9 +88,7 @@ def case_instruct(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = lock_case(
-            case=case, action="instruct", actor=actor, expected_version=expected_version
-        )
+        locked = TABLE.lock(case, "instruct", actor=actor, expected_version=expected_version)
         instruction = Instruction.objects.create(
             case=locked, leader=actor, text=text.strip(), deadline=deadline, issued_at=now
         )
@@ -143,8 +141,8 @@ def instruction_acknowledge(
 ) -> Instruction:
     """签收: the handler has taken the instruction in; its notices are read."""
     now = now or timezone.now()
-    locked = lock_case(
-        case=case, action="instruction_acknowledge", actor=actor, expected_version=expected_version
+    locked = TABLE.lock(
+        case, "instruction_acknowledge", actor=actor, expected_version=expected_version
     )
     instruction = _open_instruction(locked)
     instruction.state = Instruction.State.ACKNOWLEDGED
@@ -176,9 +174,7 @@ def instruction_report(
     now = now or timezone.now()
     if not report.strip():
         raise ValidationError({"report": [_("Say what was done on the instruction.")]})
-    locked = lock_case(
-        case=case, action="instruction_report", actor=actor, expected_version=expected_version
-    )
+    locked = TABLE.lock(case, "instruction_report", actor=actor, expected_version=expected_version)
     instruction = _open_instruction(locked)
     if instruction.acknowledged_at is None:
         instruction.acknowledged_by, instruction.acknowledged_at = actor, now
@@ -223,9 +219,7 @@ def instruction_close(
     """办结: the leader has read the report; the case is no longer supervised (its deadlines
     stay as the instruction set them)."""
     now = now or timezone.now()
-    locked = lock_case(
-        case=case, action="instruction_close", actor=actor, expected_version=expected_version
-    )
+    locked = TABLE.lock(case, "instruction_close", actor=actor, expected_version=expected_version)
     instruction = _open_instruction(locked)
     instruction.state = Instruction.State.CLOSED
     instruction.closing_note = note.strip()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, CasePlan, HandlingMethod, Milestone
-from laborwatch.cases.services.guard import lock_case
+from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import subtract_working_days
 from laborwatch.core.models import User
@@ -63,7 +63,7 @@ def plan_create(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     # The table refuses a second plan; the lock makes two planners wait for each other.
-    case = lock_case(case=case, action="plan", actor=actor, expected_version=expected_version)
+    case = TABLE.lock(case, "plan", actor=actor, expected_version=expected_version)
     if not goal.strip():
         raise ValidationError({"goal": [_("State the goal of the plan.")]})
     if deadline < today:
@@ -106,7 +106,7 @@ def milestone_complete(
         .select_related("plan__case")
         .get(pk=milestone.pk)
     )
-    lock_case(case=locked.plan.case, action="milestone_done", actor=actor, expected_version=None)
+    TABLE.lock(locked.plan.case, "milestone_done", actor=actor, expected_version=None)
     if locked.done_at is not None:
         raise ValidationError(_("This milestone is already done."))
     locked.done_at = now

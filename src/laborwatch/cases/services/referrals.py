@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, InboxItem, Referral
-from laborwatch.cases.services.guard import lock_case
 from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.cases.sla import end_of_working_day
+from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import add_working_days
 from laborwatch.core.models import OrgUnit, User
@@ -37,7 +37,7 @@ def referral_create(
     now = now or timezone.now()
     if to_unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.DISTRICT):
         raise ValidationError({"to_unit": [_("Refer to a department or a district union.")]})
-    case = lock_case(case=case, action="refer", actor=actor, expected_version=expected_version)
+    case = TABLE.lock(case, "refer", actor=actor, expected_version=expected_version)
     if not request.strip():
         raise ValidationError({"request": [_("Say what the receiver is asked to do.")]})
     if (
@@ -104,7 +104,7 @@ def referral_acknowledge(
 ) -> Referral:
     now = now or timezone.now()
     locked = _lock_for_receiver(referral, actor)
-    lock_case(case=locked.case, action="referral_acknowledge", actor=actor, expected_version=None)
+    TABLE.lock(locked.case, "referral_acknowledge", actor=actor, expected_version=None)
     if locked.state != Referral.State.SENT:
         raise ValidationError(_("This referral has already been signed for."))
     locked.state = Referral.State.ACKNOWLEDGED
@@ -133,7 +133,7 @@ def referral_reply(
     locked = _lock_for_receiver(referral, actor)
     if locked.state == Referral.State.REPLIED:
         raise ValidationError(_("This referral has already been answered."))
-    lock_case(case=locked.case, action="referral_reply", actor=actor, expected_version=None)
+    TABLE.lock(locked.case, "referral_reply", actor=actor, expected_version=None)
     if not reply.strip():
         raise ValidationError({"reply": [_("The reply is empty.")]})
     if locked.acknowledged_at is None:

@@ -1,20 +1,14 @@
-"""The work-order page's actions: each POST parses one form, calls one service, redirects.
-
-Refusals re-render the page: a stale version with the "reload" message (409), any other
-service error next to its field (400). Users who may see but not handle the case get 403;
-users who may not see it get 404 — and in every refused case nothing changes.
-"""
+"""The work-order page's actions: the generic action view (lib/action_pages.py) with the
+work order's forms and services, and the views of the plan's milestones and the referrals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from laborwatch.cases import services
 from laborwatch.cases.access import get_case_for_user, referrals_for
-from laborwatch.cases.errors import StaleCase
 from laborwatch.cases.forms_actions import (
     ACTION_FORMS,
     MilestoneDoneForm,
@@ -32,24 +25,11 @@ from laborwatch.cases.models import Case, Milestone
 from laborwatch.cases.transitions import TABLE
 from laborwatch.cases.views.detail import render_detail, reply_form_key
 from laborwatch.core.http import AuthenticatedRequest
-from laborwatch.core.models import User
+from laborwatch.lib.action_pages import ActionPage, Perform, show_service_errors, with_fields
 
-Perform = Callable[[Case, User, dict[str, Any]], object]
+_with_fields = partial(with_fields, subject="case")
 
-
-def _with_fields(service: Callable[..., object], *fields: str) -> Perform:
-    """Call `service` on the case for the actor with the version the user saw and the form's
-    `fields`, each under the same name."""
-    return lambda case, actor, data: service(
-        case=case,
-        actor=actor,
-        expected_version=data["version"],
-        now=timezone.now(),
-        **{name: data[name] for name in fields},
-    )
-
-
-PERFORM: dict[str, Perform] = {
+PERFORM: dict[str, Perform[Case]] = {
     "accept": _with_fields(services.case_accept),
     "contact": _with_fields(services.case_contact, "worker_reached", "employer_reached", "note"),
     "feedback": _with_fields(services.case_give_feedback, "note"),
@@ -63,21 +43,10 @@ PERFORM: dict[str, Perform] = {
     "reopen": _with_fields(services.case_reopen, "reason"),
     "assign": _with_fields(services.case_assign, "handler"),
     "recategorise": _with_fields(services.case_recategorise, "category"),
-    "link_employer": lambda case, actor, d: services.case_link_employer(
-        case=case,
-        actor=actor,
-        enterprise=d["credit_code"],
-        expected_version=d["version"],
-        now=timezone.now(),
+    "link_employer": _with_fields(
+        services.case_link_employer, renamed={"enterprise": "credit_code"}
     ),
-    "merge": lambda case, actor, d: services.case_merge(
-        source=case,
-        target=d["target"],
-        actor=actor,
-        reason=d["reason"],
-        expected_version=d["version"],
-        now=timezone.now(),
-    ),
+    "merge": with_fields(services.case_merge, "target", "reason", subject="source"),
     "plan": _with_fields(services.plan_create, "goal", "deadline"),
     "refer": _with_fields(services.referral_create, "to_unit", "request", "reply_working_days"),
     "note": _with_fields(services.case_add_note, "note"),
@@ -88,37 +57,19 @@ PERFORM: dict[str, Perform] = {
 }
 
 
-def show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's errors next to the fields they name, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field_name, messages_ in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+ACTIONS: ActionPage[Case] = ActionPage(
+    table=TABLE,
+    forms=ACTION_FORMS,
+    perform=PERFORM,
+    render=render_detail,
+    done=lambda case, action, outcome: redirect("cases:detail", number=case.number),
+)
 
 
 @login_required
 @require_POST
 def case_action(request: AuthenticatedRequest, number: str, action: str) -> HttpResponse:
-    perform = PERFORM.get(action)
-    if perform is None:
-        raise Http404
-    case = get_case_for_user(request.user, number)
-    if not TABLE.may_take(case, action, request.user):
-        raise PermissionDenied
-    form = ACTION_FORMS[action].form(request.POST, case=case, user=request.user, name=action)
-    if not form.is_valid():
-        return render_detail(request, case, bound={action: form}, status=400)
-    try:
-        perform(case, request.user, form.cleaned_data)
-    except ValidationError as error:
-        show_service_errors(form, error)
-        if isinstance(error, StaleCase):
-            messages.error(request, error.messages[0])
-            return render_detail(request, case, bound={action: form}, status=409)
-        return render_detail(request, case, bound={action: form}, status=400)
-    messages.success(request, _("%(action)s: done.") % {"action": ACTION_FORMS[action].title})
-    return redirect("cases:detail", number=case.number)
+    return ACTIONS.post(request, get_case_for_user(request.user, number), action)
 
 
 @login_required

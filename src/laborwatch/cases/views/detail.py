@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import can_handle, cases_visible_to, get_case_for_user, referrals_for
-from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm, offered_forms
+from laborwatch.cases.forms_actions import ACTION_FORMS, ReferralReplyForm
 from laborwatch.cases.linking import Candidate, caller_context, link_employer
 from laborwatch.cases.models import Case, CasePlan, Referral, SlaStage, Status
 from laborwatch.cases.selectors import ledger_totals
@@ -30,6 +30,8 @@ from laborwatch.cases.services.reveal import OriginalText, case_has_originals, c
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.models import AuditEvent, User
 from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.lib.action_pages import action_forms, offered_forms
+from laborwatch.lib.timeline import timeline
 from laborwatch.text.orgs import extract_orgs
 from laborwatch.workers.access import may_reveal, workers_visible_to
 from laborwatch.workers.forms import RevealForm
@@ -69,39 +71,10 @@ def sla_rows(case: Case, now: dt.datetime) -> list[SlaRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: dt.datetime
-    actor: str
-    label: str | Promise
-    status: str | Promise
-    reason: str
-
-
-def timeline(case: Case) -> list[TimelineEntry]:
-    """The case's audit events, oldest first, with Chinese labels and the status reached."""
-    events = AuditEvent.objects.filter(
-        target_type="cases.case", target_id=str(case.pk)
-    ).select_related("actor__org_unit")
-    entries = []
-    for event in events.order_by("at", "pk"):
-        before = (event.before or {}).get("status")
-        after = (event.after or {}).get("status")
-        moved = isinstance(after, str) and after != before and after in Status.values
-        entries.append(
-            TimelineEntry(
-                at=event.at,
-                actor=event.actor_display,
-                label=(
-                    _("Handling method changed")
-                    if event.action == "case.handle" and before == Status.IN_HANDLING
-                    else event.action_label
-                ),
-                status=Status(str(after)).label if moved else "",
-                reason=event.reason,
-            )
-        )
-    return entries
+def _timeline_label(row: AuditEvent, before: object) -> str | Promise:
+    if row.action == "case.handle" and before == Status.IN_HANDLING:
+        return _("Handling method changed")
+    return row.action_label
 
 
 @dataclass(frozen=True)
@@ -186,19 +159,6 @@ def referral_views(user: User, case: Case, bound: dict[str, Form]) -> list[Refer
     return views
 
 
-def action_forms(user: User, case: Case, bound: dict[str, Form]) -> dict[str, Form]:
-    """The forms of the actions this user may take on the case now, as the transition table
-    says; a bound form (a refused submission) stays, with its errors."""
-    offered = offered_forms(case, user)
-    forms: dict[str, Form] = {}
-    for name, action in ACTION_FORMS.items():
-        if name in bound:
-            forms[name] = bound[name]
-        elif name in offered:
-            forms[name] = action.form(case=case, user=user, name=name)
-    return forms
-
-
 def render_detail(
     request: AuthenticatedRequest,
     case: Case,
@@ -212,7 +172,9 @@ def render_detail(
     user = request.user
     bound = bound or {}
     now = timezone.now()
-    forms = action_forms(user, case, bound)
+    forms = action_forms(
+        ACTION_FORMS, case, user, offered=offered_forms(ACTION_FORMS, case, user), bound=bound
+    )
     duplicate = (
         cases_visible_to(user).filter(pk=case.possible_duplicate_of_id).first()
         if case.possible_duplicate_of_id
@@ -254,7 +216,9 @@ def render_detail(
         "answers_referral": any(
             view.can_acknowledge or view.reply_form is not None for view in referrals
         ),
-        "timeline": timeline(case),
+        "timeline": timeline(
+            case, Status, actor=lambda row: row.actor_display, label=_timeline_label
+        ),
         "instructions": instructions,
         "supervised": any(instruction.is_open for instruction in instructions),
         "instruction_forms": [

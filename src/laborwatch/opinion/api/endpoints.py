@@ -36,12 +36,7 @@ DESCRIPTION = """
 def _answer(report: IngestReport) -> dict[str, object]:
     return {
         "received": report.rows,
-        "stored": report.stored,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "refused": report.refused,
-        "events_created": report.events_created,
-        "events_updated": report.events_updated,
+        **report.outcome(),
         "errors": [
             {"row": e.row, "field": e.field, "code": e.code, "message": row_message(e)}
             for e in report.errors

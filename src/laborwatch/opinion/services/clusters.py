@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
+from laborwatch.lib.transitions import save_change
 from laborwatch.opinion.index import forget_event_index
 from laborwatch.opinion.models import Event
 from laborwatch.opinion.services.figures import refresh_figures
-from laborwatch.opinion.services.guard import lock_event, save_event_change
 from laborwatch.opinion.services.loop import MAX_TEXT
-from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus
+from laborwatch.opinion.statuses import OPEN_STATUSES
+from laborwatch.opinion.transitions import TABLE
 
 
 def _reason(reason: str, what: str) -> str:
@@ -54,43 +55,40 @@ def event_merge(
             .filter(pk__in=[source.pk, target.pk])
             .order_by("pk")
         }
-        locked = lock_event(
-            event=source, action="merge", actor=actor, expected_version=expected_version
-        )
         into = rows[target.pk]
-        if into.status not in OPEN_STATUSES:
-            raise ValidationError(
-                {"target": [_("Event %(number)s is closed or merged itself.") % {"number": into}]}
-            )
-        moved = locked.posts.update(event=into)
-        before = {"status": locked.status}
-        locked.status = EventStatus.MERGED
-        locked.merged_into = into
-        current = locked.assignments.filter(ended_at=None).first()
-        if current is not None:
-            current.ended_at = now
-            current.save(update_fields=["ended_at"])
-        # Its notices are moot: the units answer on the event it was merged into.
-        locked.notices.filter(read_at=None).update(read_at=now)
-        save_event_change(locked, now=now)
-        refresh_figures(into, now=now)
-        save_event_change(into, now=now)
-        record_event(
-            actor=actor,
-            action="opinion_event.merge",
-            target=locked,
-            org_unit=locked.district,
-            before=before,
-            after={"status": locked.status, "merged_into": into.number, "posts": moved},
-            reason=reason,
-            at=now,
+        moved: list[int] = []
+
+        def apply(e: Event) -> dict[str, object]:
+            # Once the table has let the actor merge the source: the target must take it.
+            if into.status not in OPEN_STATUSES:
+                raise ValidationError(
+                    {
+                        "target": [
+                            _("Event %(number)s is closed or merged itself.") % {"number": into}
+                        ]
+                    }
+                )
+            moved.append(e.posts.update(event=into))
+            e.merged_into = into
+            current = e.assignments.filter(ended_at=None).first()
+            if current is not None:
+                current.ended_at = now
+                current.save(update_fields=["ended_at"])
+            # Its notices are moot: the units answer on the event it was merged into.
+            e.notices.filter(read_at=None).update(read_at=now)
+            refresh_figures(into, now=now)
+            save_change(into, now=now)
+            return {"merged_into": into.number, "posts": moved[0]}
+
+        locked = TABLE.take(
+            source, "merge", actor, expected_version, now, reason=reason, apply=apply
         )
         record_event(
             actor=actor,
             action="opinion_event.absorb",
             target=into,
             org_unit=into.district,
-            after={"absorbed": locked.number, "posts": moved, "post_count": into.post_count},
+            after={"absorbed": locked.number, "posts": moved[0], "post_count": into.post_count},
             reason=reason,
             at=now,
         )
@@ -111,9 +109,7 @@ def event_split(
     now = now or timezone.now()
     reason = _reason(reason, _("Splitting needs a reason."))
     with transaction.atomic():
-        locked = lock_event(
-            event=event, action="split", actor=actor, expected_version=expected_version
-        )
+        locked = TABLE.lock(event, "split", actor=actor, expected_version=expected_version)
         chosen = locked.posts.filter(pk__in=list(post_ids))
         count = chosen.count()
         if count == 0 or count != len(set(post_ids)):
@@ -124,20 +120,12 @@ def event_split(
             )
         first = chosen.order_by("published_at", "pk").first()
         assert first is not None  # count > 0
-        split_off = Event.objects.create(
-            title="",
-            first_seen_at=first.published_at,
-            last_seen_at=first.published_at,
-            first_platform=first.platform,
-            heat_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        split_off = Event.begun_by(first, now=now)
         chosen.update(event=split_off)
         refresh_figures(split_off, now=now)
         split_off.save()
         refresh_figures(locked, now=now)
-        save_event_change(locked, now=now)
+        save_change(locked, now=now)
         record_event(
             actor=actor,
             action="opinion_event.split",

@@ -7,12 +7,16 @@ disposed (one already responded to stays responded) and the disposal is recorded
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.services import case_intake
@@ -20,8 +24,8 @@ from laborwatch.cases.statuses import LIVE_STATUSES as LIVE_CASE_STATUSES
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.opinion.models import Event, EventDisposal
-from laborwatch.opinion.services.loop import transition
 from laborwatch.opinion.statuses import EventStatus
+from laborwatch.opinion.transitions import TABLE
 from laborwatch.warnings.models import Warning
 from laborwatch.warnings.statuses import ACTIVE_STATUSES as ACTIVE_WARNING_STATUSES
 
@@ -37,6 +41,110 @@ def _disposed(event: Event) -> str:
 def _check_note(note: str) -> None:
     if len(note) > MAX_NOTE:
         raise ValidationError({"note": [_("At most %(n)d characters.") % {"n": MAX_NOTE}]})
+
+
+def _dispose(
+    event: Event,
+    actor: User,
+    apply: Callable[[Event], dict[str, object]],
+    *,
+    note: str,
+    expected_version: int | None,
+    now: dt.datetime,
+) -> Event:
+    """The table's "dispose" action, with the measure `apply` records."""
+    return TABLE.take(
+        event,
+        "dispose",
+        actor,
+        expected_version,
+        now,
+        reason=note.strip(),
+        apply=apply,
+        leads_to=_disposed,
+    )
+
+
+def _case_refusal(event: Event, case: Case) -> str | None:
+    if case.status in LIVE_CASE_STATUSES:
+        return None
+    return _("Work order %(number)s was merged into another; join that one.") % {
+        "number": case.number
+    }
+
+
+def _warning_refusal(event: Event, warning: Warning) -> str | None:
+    if event.enterprise_id is None or warning.enterprise_id != event.enterprise_id:
+        return _("Only a warning of the event's own enterprise can be chosen.")
+    if warning.status not in ACTIVE_WARNING_STATUSES:
+        return _("This warning is no longer active.")
+    return None
+
+
+@dataclass(frozen=True)
+class Onto:
+    """A disposal onto a work order or a warning that exists: the disposal's kind and field,
+    why it may be refused, what a second one says, and the audit action on its own trail."""
+
+    kind: str
+    field: str
+    refusal: Callable[[Event, Any], str | None]
+    already: str | Promise
+    action: str
+
+
+JOIN_CASE = Onto(
+    kind=Kind.JOIN_CASE,
+    field="case",
+    refusal=_case_refusal,
+    already=gettext_lazy("The event is already on this work order."),
+    action="case.opinion_join",
+)
+ATTACH_WARNING = Onto(
+    kind=Kind.ATTACH_WARNING,
+    field="warning",
+    refusal=_warning_refusal,
+    already=gettext_lazy("The event is already attached to it."),
+    action="warning.opinion_attach",
+)
+
+
+def _dispose_onto(
+    event: Event,
+    actor: User,
+    measure: Onto,
+    onto: Case | Warning,
+    *,
+    note: str,
+    expected_version: int | None,
+    now: dt.datetime,
+) -> Event:
+    """Dispose of the event onto `onto`, locked, unless the measure refuses it; recorded beside
+    the event and on the trail of what it was disposed onto."""
+    field = measure.field
+
+    def apply(e: Event) -> dict[str, object]:
+        locked = type(onto)._default_manager.select_for_update().get(pk=onto.pk)
+        refusal = measure.refusal(e, locked)
+        if refusal is not None:
+            raise ValidationError({field: [refusal]})
+        if e.disposals.filter(**{field: locked}).exists():
+            raise ValidationError({field: [str(measure.already)]})
+        EventDisposal.objects.create(
+            event=e, kind=measure.kind, note=note.strip(), actor=actor, at=now, **{field: locked}
+        )
+        record_event(
+            actor=actor,
+            action=measure.action,
+            target=locked,
+            org_unit=locked.district,
+            after={"event": e.number},
+            reason=note.strip(),
+            at=now,
+        )
+        return {"measure": measure.kind, field: locked.number}
+
+    return _dispose(event, actor, apply, note=note, expected_version=expected_version, now=now)
 
 
 def event_open_case(
@@ -85,16 +193,7 @@ def event_open_case(
         opened.append(case)
         return {"measure": Kind.OPEN_CASE, "case": case.number}
 
-    transition(
-        event=event,
-        actor=actor,
-        action="dispose",
-        expected_version=expected_version,
-        now=now,
-        reason=note.strip(),
-        apply=apply,
-        leads_to=_disposed,
-    )
+    _dispose(event, actor, apply, note=note, expected_version=expected_version, now=now)
     return opened[0]
 
 
@@ -111,50 +210,9 @@ def event_join_case(
     timeline records it."""
     now = now or timezone.now()
     _check_note(note)
-
-    def apply(e: Event) -> dict[str, object]:
-        locked_case = Case.objects.select_for_update().get(pk=case.pk)
-        if locked_case.status not in LIVE_CASE_STATUSES:
-            raise ValidationError(
-                {
-                    "case": [
-                        _("Work order %(number)s was merged into another; join that one.")
-                        % {"number": locked_case.number}
-                    ]
-                }
-            )
-        if e.disposals.filter(case=locked_case).exists():
-            raise ValidationError({"case": [_("The event is already on this work order.")]})
-        EventDisposal.objects.create(
-            event=e,
-            kind=Kind.JOIN_CASE,
-            case=locked_case,
-            note=note.strip(),
-            actor=actor,
-            at=now,
-        )
-        record_event(
-            actor=actor,
-            action="case.opinion_join",
-            target=locked_case,
-            org_unit=locked_case.district,
-            after={"event": e.number},
-            reason=note.strip(),
-            at=now,
-        )
-        return {"measure": Kind.JOIN_CASE, "case": locked_case.number}
-
-    with transaction.atomic():
-        return transition(
-            event=event,
-            actor=actor,
-            action="dispose",
-            expected_version=expected_version,
-            now=now,
-            reason=note.strip(),
-            apply=apply,
-            leads_to=_disposed,
-        )
+    return _dispose_onto(
+        event, actor, JOIN_CASE, case, note=note, expected_version=expected_version, now=now
+    )
 
 
 def warnings_to_attach(event: Event) -> list[Warning]:
@@ -183,44 +241,6 @@ def event_attach_warning(
     both together); the warning's audit trail records it."""
     now = now or timezone.now()
     _check_note(note)
-
-    def apply(e: Event) -> dict[str, object]:
-        locked_warning = Warning.objects.select_for_update().get(pk=warning.pk)
-        if e.enterprise_id is None or locked_warning.enterprise_id != e.enterprise_id:
-            raise ValidationError(
-                {"warning": [_("Only a warning of the event's own enterprise can be chosen.")]}
-            )
-        if locked_warning.status not in ACTIVE_WARNING_STATUSES:
-            raise ValidationError({"warning": [_("This warning is no longer active.")]})
-        if e.disposals.filter(warning=locked_warning).exists():
-            raise ValidationError({"warning": [_("The event is already attached to it.")]})
-        EventDisposal.objects.create(
-            event=e,
-            kind=Kind.ATTACH_WARNING,
-            warning=locked_warning,
-            note=note.strip(),
-            actor=actor,
-            at=now,
-        )
-        record_event(
-            actor=actor,
-            action="warning.opinion_attach",
-            target=locked_warning,
-            org_unit=locked_warning.district,
-            after={"event": e.number},
-            reason=note.strip(),
-            at=now,
-        )
-        return {"measure": Kind.ATTACH_WARNING, "warning": str(locked_warning)}
-
-    with transaction.atomic():
-        return transition(
-            event=event,
-            actor=actor,
-            action="dispose",
-            expected_version=expected_version,
-            now=now,
-            reason=note.strip(),
-            apply=apply,
-            leads_to=_disposed,
-        )
+    return _dispose_onto(
+        event, actor, ATTACH_WARNING, warning, note=note, expected_version=expected_version, now=now
+    )

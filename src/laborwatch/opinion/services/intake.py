@@ -74,6 +74,17 @@ class IngestReport:
     def refused(self) -> int:
         return len({error.row for error in self.errors})
 
+    def outcome(self) -> dict[str, int]:
+        """What became of the posts, as the audit row and the API's answer give it."""
+        return {
+            "stored": self.stored,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "refused": self.refused,
+            "events_created": self.events_created,
+            "events_updated": self.events_updated,
+        }
+
 
 @cache
 def places() -> Places:
@@ -143,15 +154,7 @@ def opinion_ingest(
         action="opinion_post.ingest",
         target_type="opinion.post",
         target_label=source,
-        after={
-            "rows": report.rows,
-            "stored": report.stored,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "refused": report.refused,
-            "events_created": report.events_created,
-            "events_updated": report.events_updated,
-        },
+        after={"rows": report.rows, **report.outcome()},
         at=now,
     )
     return report
@@ -420,15 +423,7 @@ def _cluster(
     created: list[Event] = []
     for group in new_groups:
         first = min((by_key[key] for key in group), key=lambda post: post.published_at)
-        event = Event.objects.create(
-            title="",
-            first_seen_at=first.published_at,
-            last_seen_at=first.published_at,
-            first_platform=first.platform,
-            heat_at=now,
-            created_at=now,
-            updated_at=now,
-        )
+        event = Event.begun_by(first, now=now)
         for key in group:
             by_key[key].event_id = event.pk
         created.append(event)

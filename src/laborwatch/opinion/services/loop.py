@@ -3,23 +3,23 @@ notes and the enterprise link. Disposal (处置) is in disposal.py, merge and sp
 
 待核实 → 核实中 → 属实 / 部分属实 / 不属实 / 无法核实 → 处置 → 回应 → 办结. Which statuses each
 action runs from, where it leads and who may take it is the transition table's
-(opinion/transitions.py). Each call locks the event, checks the version the user saw, asks the
-table, changes the event and writes an audit event, in one transaction.
+(opinion/transitions.py). Each call is the table's `take` (lib/transitions.py): it locks the
+event, checks the version the user saw, asks the table, changes the event and writes an audit
+event, in one transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.lib.transitions import setting
 from laborwatch.opinion.models import (
     Event,
     EventAssignment,
@@ -28,52 +28,15 @@ from laborwatch.opinion.models import (
     VerificationCheck,
 )
 from laborwatch.opinion.policy import acknowledge_due
-from laborwatch.opinion.services.guard import lock_event, save_event_change
 from laborwatch.opinion.services.notices import notify, unit_staff
 from laborwatch.opinion.statuses import VerificationResult
-from laborwatch.opinion.transitions import TRANSITIONS
+from laborwatch.opinion.transitions import TABLE
 
 MAX_TEXT = 5000
 MAX_CHANNEL = 100
 # A response dated a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_TOLERANCE = dt.timedelta(minutes=5)
 ASSIGNABLE_KINDS = (OrgUnit.Kind.DISTRICT, OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.CENTRE)
-
-
-def transition(
-    *,
-    event: Event,
-    actor: User,
-    action: str,
-    expected_version: int | None,
-    now: dt.datetime,
-    reason: str = "",
-    apply: Callable[[Event], dict[str, object]] | None = None,
-    leads_to: Callable[[Event], str | None] | None = None,
-) -> Event:
-    """Take one action of the table on the locked event. The status it leads to is the
-    table's, unless `leads_to` decides from the locked event (None: the status stays)."""
-    with transaction.atomic():
-        locked = lock_event(
-            event=event, action=action, actor=actor, expected_version=expected_version
-        )
-        to_status = leads_to(locked) if leads_to else TRANSITIONS[action].to_status
-        before = {"status": locked.status}
-        details = apply(locked) if apply else {}
-        if to_status is not None:
-            locked.status = to_status
-        save_event_change(locked, now=now)
-        record_event(
-            actor=actor,
-            action=f"opinion_event.{action}",
-            target=locked,
-            org_unit=locked.district,
-            before=before,
-            after={"status": locked.status, **details},
-            reason=reason,
-            at=now,
-        )
-    return locked
 
 
 def _text(value: str, field: str, *, required: str = "") -> dict[str, list[str]]:
@@ -147,14 +110,8 @@ def event_assign(
             "acknowledge_due": assignment.acknowledge_due.isoformat(),
         }
 
-    return transition(
-        event=event,
-        actor=actor,
-        action="assign",
-        expected_version=expected_version,
-        now=now,
-        reason=request.strip(),
-        apply=apply,
+    return TABLE.take(
+        event, "assign", actor, expected_version, now, reason=request.strip(), apply=apply
     )
 
 
@@ -181,14 +138,7 @@ def event_acknowledge(
         ).update(read_at=now)
         return {"unit": assignment.org_unit.code, "late": now > assignment.acknowledge_due}
 
-    return transition(
-        event=event,
-        actor=actor,
-        action="acknowledge",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return TABLE.take(event, "acknowledge", actor, expected_version, now, apply=apply)
 
 
 def event_verify(
@@ -215,20 +165,21 @@ def event_verify(
         raise ValidationError(errors)
     ordered = [check for check in VerificationCheck.values if check in checks]
 
-    def apply(e: Event) -> dict[str, object]:
-        e.verification_result = result
-        e.verification_checks = ordered
-        e.verification_note = note.strip()
-        e.verified_at = now
-        e.verified_by = actor
-        return {"result": result, "checks": ordered}
+    apply = setting(
+        {"result": result, "checks": ordered},
+        verification_result=result,
+        verification_checks=ordered,
+        verification_note=note.strip(),
+        verified_at=now,
+        verified_by=actor,
+    )
 
-    return transition(
-        event=event,
-        actor=actor,
-        action="verify",
-        expected_version=expected_version,
-        now=now,
+    return TABLE.take(
+        event,
+        "verify",
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
         apply=apply,
         leads_to=lambda e: result,
@@ -286,12 +237,12 @@ def event_respond(
             "on_time": e.responded_on_time,
         }
 
-    return transition(
-        event=event,
-        actor=actor,
-        action="respond",
-        expected_version=expected_version,
-        now=now,
+    return TABLE.take(
+        event,
+        "respond",
+        actor,
+        expected_version,
+        now,
         reason=(text if kind == ResponseKind.PUBLISHED else reason).strip(),
         apply=apply,
     )
@@ -311,22 +262,17 @@ def event_close(
     if errors:
         raise ValidationError(errors)
 
-    def apply(e: Event) -> dict[str, object]:
-        e.closed_at = now
-        return {}
-
-    return transition(
-        event=event,
-        actor=actor,
-        action="close",
-        expected_version=expected_version,
-        now=now,
+    return TABLE.take(
+        event,
+        "close",
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
-        apply=apply,
+        apply=setting(closed_at=now),
     )
 
 
-@transaction.atomic
 def event_add_note(
     *,
     event: Event,
@@ -336,18 +282,15 @@ def event_add_note(
     now: dt.datetime | None = None,
 ) -> None:
     """A note on the event's timeline; it changes nothing on the event, so no new version."""
-    now = now or timezone.now()
     errors = _text(note, "note", required=_("The note is empty."))
     if errors:
         raise ValidationError(errors)
-    locked = lock_event(event=event, action="note", actor=actor, expected_version=expected_version)
-    record_event(
+    TABLE.note(
+        event,
         actor=actor,
-        action="opinion_event.note",
-        target=locked,
-        org_unit=locked.district,
-        reason=note.strip(),
-        at=now,
+        note=note.strip(),
+        expected_version=expected_version,
+        now=now or timezone.now(),
     )
 
 
@@ -370,11 +313,4 @@ def event_link_enterprise(
         e.district = e.district or enterprise.district
         return {"enterprise": enterprise.credit_code, "previous_enterprise": previous}
 
-    return transition(
-        event=event,
-        actor=actor,
-        action="link_enterprise",
-        expected_version=expected_version,
-        now=now,
-        apply=apply,
-    )
+    return TABLE.take(event, "link_enterprise", actor, expected_version, now, apply=apply)

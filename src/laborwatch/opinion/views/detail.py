@@ -19,6 +19,7 @@ from django.utils import timezone
 from laborwatch.cases.access import cases_visible_to
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.enterprises.access import enterprises_visible_to
+from laborwatch.lib.action_pages import action_forms
 from laborwatch.opinion.access import get_event_for_user, may_reveal_posts
 from laborwatch.opinion.charts import engagement_svg
 from laborwatch.opinion.export import response_text
@@ -49,19 +50,6 @@ def enterprise_candidates(event: Event, user: Any) -> list[dict[str, Any]]:
     return ranked[:5]
 
 
-def action_forms(user: Any, event: Event, bound: dict[str, Form]) -> dict[str, Form]:
-    """The forms of the actions this user may take on the event now; a bound form (a refused
-    submission) stays, with its errors."""
-    offered = offered_forms(event, user)
-    forms: dict[str, Form] = {}
-    for name, action in ACTION_FORMS.items():
-        if name in bound:
-            forms[name] = bound[name]
-        elif name in offered:
-            forms[name] = action.form(event=event, user=user, name=name)
-    return forms
-
-
 def render_detail(
     request: AuthenticatedRequest,
     event: Event,
@@ -74,7 +62,8 @@ def render_detail(
     post just revealed (by post id)."""
     user = request.user
     now = timezone.now()
-    forms = action_forms(user, event, bound or {})
+    offered = offered_forms(event, user)
+    forms = action_forms(ACTION_FORMS, event, user, offered=offered, bound=bound or {})
     panel = [
         (name, ACTION_FORMS[name], form)
         for name, form in forms.items()

@@ -4,8 +4,9 @@ service matching (服务对接), root-cause measures (源头治理) and closure 
 open → verifying (first sign-for) → handling (verified as true) → closed; verified as not
 true by the lead closes at once; an auto-resolved warning may still take measures and be
 closed. Who may take which step at which status is the transition table's
-(warnings/transitions.py). Each call locks the warning, checks the version the user saw, asks
-the table and writes an audit event, in one transaction.
+(warnings/transitions.py). Each call is the table's `take` (lib/transitions.py): it locks the
+warning, checks the version the user saw, asks the table and writes an audit event, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
-from laborwatch.lib.transitions import lock_for
 from laborwatch.warnings import transitions
-from laborwatch.warnings.errors import StaleWarning
 from laborwatch.warnings.models import (
     STEP_OUTCOMES,
     Warning,
@@ -29,33 +27,10 @@ from laborwatch.warnings.models import (
     WarningStatus,
     WarningStep,
 )
+from laborwatch.warnings.transitions import TABLE
 
 Step = WarningStep.Kind
 Outcome = WarningStep.Outcome
-
-
-def lock_warning(
-    warning: Warning, expected_version: int | None, *, action: str, actor: User
-) -> Warning:
-    """The warning's row, locked until the transaction ends, once the version the user saw
-    is current and the transition table lets the actor take the action now."""
-    return lock_for(
-        Warning,
-        warning.pk,
-        table=transitions.TABLE,
-        action=action,
-        actor=actor,
-        expected_version=expected_version,
-        stale=StaleWarning,
-    )
-
-
-def save_warning_change(warning: Warning, *, fields: list[str], now: dt.datetime) -> None:
-    """Save a user's change to a locked warning: its version moves on, so a page loaded before
-    the change is stale, and `updated_at` is `now`."""
-    warning.version += 1
-    warning.updated_at = now
-    warning.save(update_fields=[*fields, "version", "updated_at"])
 
 
 @transaction.atomic
@@ -69,31 +44,29 @@ def warning_acknowledge(
     locked_routing = WarningRouting.objects.select_for_update().get(pk=routing.pk)
     if locked_routing.acknowledged_at is not None:
         raise ValidationError(_("This warning has already been signed for."), code="signed")
-    warning = lock_warning(locked_routing.warning, None, action="acknowledge", actor=actor)
-    locked_routing.acknowledged_at = now
-    locked_routing.acknowledged_by = actor
-    locked_routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    before = {"status": warning.status}
-    if warning.status == WarningStatus.OPEN:
-        warning.status = WarningStatus.VERIFYING
-    save_warning_change(warning, fields=["status"], now=now)
-    record_event(
-        actor=actor,
-        action="warning.acknowledge",
-        target=warning,
-        org_unit=actor.org_unit,
-        before=before,
-        after={
-            "status": warning.status,
-            "unit": locked_routing.org_unit.code,
-            "late": now > locked_routing.acknowledge_due,
-        },
-        at=now,
+
+    def apply(w: Warning) -> dict[str, object]:
+        locked_routing.acknowledged_at = now
+        locked_routing.acknowledged_by = actor
+        locked_routing.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        return {"unit": locked_routing.org_unit.code, "late": now > locked_routing.acknowledge_due}
+
+    def leads_to(w: Warning) -> str | None:
+        return WarningStatus.VERIFYING if w.status == WarningStatus.OPEN else None
+
+    TABLE.take(
+        locked_routing.warning,
+        "acknowledge",
+        actor,
+        None,
+        now,
+        apply=apply,
+        leads_to=leads_to,
+        org_unit=actor.org_unit,  # filed under the unit that signed
     )
     return locked_routing
 
 
-@transaction.atomic
 def warning_record_step(
     *,
     warning: Warning,
@@ -118,35 +91,35 @@ def warning_record_step(
         errors["note"] = [_("Describe what was done.")]
     if errors:
         raise ValidationError(errors)
-    locked = lock_warning(warning, expected_version, action=kind, actor=actor)
-    before = {"status": locked.status}
-    if kind == Step.VERIFICATION and outcome == Outcome.CONFIRMED:
-        locked.verified = True
-        locked.status = WarningStatus.HANDLING
-    elif kind == Step.VERIFICATION and transitions.Party.LEAD in transitions.parties(locked, actor):
-        # Not true, as the lead finds: the loop closes. A department's finding is its
-        # report; the warning stays in verification for the lead to conclude.
-        locked.verified = False
-        locked.status = WarningStatus.CLOSED
-    elif kind == Step.CLOSURE:
-        locked.status = WarningStatus.CLOSED
-    save_warning_change(locked, fields=["status", "verified"], now=now)
-    step = WarningStep.objects.create(
-        warning=locked,
-        kind=kind,
-        outcome=outcome,
-        note=note.strip(),
-        actor=actor,
-        at=now,
-    )
-    record_event(
-        actor=actor,
-        action=f"warning.{kind}",
-        target=locked,
-        org_unit=locked.district,
-        before=before,
-        after={"status": locked.status, "outcome": outcome},
+    steps: list[WarningStep] = []
+
+    def leads_to(w: Warning) -> str | None:
+        if kind == Step.VERIFICATION and outcome == Outcome.CONFIRMED:
+            return WarningStatus.HANDLING
+        if kind == Step.VERIFICATION and transitions.Party.LEAD in TABLE.parties(w, actor):
+            # Not true, as the lead finds: the loop closes. A department's finding is its
+            # report; the warning stays in verification for the lead to conclude.
+            return WarningStatus.CLOSED
+        return WarningStatus.CLOSED if kind == Step.CLOSURE else None
+
+    def apply(w: Warning) -> dict[str, object]:
+        if kind == Step.VERIFICATION and leads_to(w) is not None:
+            w.verified = outcome == Outcome.CONFIRMED
+        steps.append(
+            WarningStep.objects.create(
+                warning=w, kind=kind, outcome=outcome, note=note.strip(), actor=actor, at=now
+            )
+        )
+        return {"outcome": outcome}
+
+    TABLE.take(
+        warning,
+        kind,
+        actor,
+        expected_version,
+        now,
         reason=note.strip(),
-        at=now,
+        apply=apply,
+        leads_to=leads_to,
     )
-    return step
+    return steps[0]

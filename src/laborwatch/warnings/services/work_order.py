@@ -16,8 +16,9 @@ from laborwatch.cases.models import Case, Channel
 from laborwatch.cases.services import case_intake
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
+from laborwatch.lib.transitions import save_change
 from laborwatch.warnings.models import RiskType, Warning
-from laborwatch.warnings.services.loop import lock_warning, save_warning_change
+from laborwatch.warnings.transitions import TABLE
 
 CATEGORY_BY_RISK = {
     RiskType.WAGE_ARREARS: "WAGE.ARREARS",
@@ -44,7 +45,7 @@ def warning_open_case(
     now: dt.datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    locked = lock_warning(warning, expected_version, action="open_case", actor=actor)
+    locked = TABLE.lock(warning, "open_case", actor=actor, expected_version=expected_version)
     result = case_intake(
         actor=actor,
         channel=WARNING_CHANNEL,
@@ -60,7 +61,7 @@ def warning_open_case(
         now=now,
     )
     locked.case = result.case
-    save_warning_change(locked, fields=["case"], now=now)
+    save_change(locked, fields=["case"], now=now)
     record_event(
         actor=actor,
         action="warning.open_case",
