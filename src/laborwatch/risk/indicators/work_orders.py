@@ -6,6 +6,13 @@ contractor's (its contractor in the latest month the wage-account feed has for i
 work order counts its workers: the complaining workers are the larger of the distinct callers
 and the largest group reported, for the enterprise and for its worst project (the provincial
 rule counts workers "of one enterprise or one project").
+
+A layoff nobody reported shows first in the calls of the workers let go: several of one
+employer calling in a month about dismissal, their contract or their social insurance (not
+about unpaid wages, which is the arrears' signal), at least one about the dismissal itself.
+`layoff_callers_per_100_30d` counts them per hundred insured staff (the latest month known,
+at least a hundred counted): two callers at a firm of forty is a layoff's sign, two at a
+firm of a thousand is any month's.
 """
 
 NAME = "work_order_indicators"
@@ -15,6 +22,7 @@ INDICATORS = (
     "complaining_workers_30d",
     "project_complaining_workers_30d",
     "separated_workers_30d",
+    "layoff_callers_per_100_30d",
 )
 DETAILS = ("complaint_project",)
 MISSING_IS_ZERO = True  # an event feed: no row, no event
@@ -73,15 +81,35 @@ per_enterprise AS (
         greatest(
             count(DISTINCT CASE WHEN is_separation = 1 THEN worker_key END),
             coalesce(max(CASE WHEN is_separation = 1 THEN workers_involved END), 0)
-        ) AS separated_workers_30d
+        ) AS separated_workers_30d,
+        count(DISTINCT CASE WHEN is_wage = 0 THEN worker_key END) AS non_wage_callers,
+        max(is_separation) AS any_separation
     FROM recent
     WHERE enterprise_key IS NOT NULL
     GROUP BY enterprise_key
+),
+insured AS (
+    -- the insured staff of the latest month known, for the employers dismissed workers call
+    SELECT enterprise_key, arg_max(insured_headcount, "month") AS insured_headcount
+    FROM known_social_insurance
+    WHERE "month" >= $oldest_data_month AND "month" <= $latest_month
+        AND enterprise_key IN (
+            SELECT enterprise_key FROM per_enterprise WHERE any_separation = 1
+        )
+    GROUP BY enterprise_key
 )
 SELECT
-    per_enterprise.*,
+    per_enterprise.enterprise_key,
+    per_enterprise.work_orders_30d,
+    per_enterprise.wage_work_orders_30d,
+    per_enterprise.complaining_workers_30d,
+    per_enterprise.separated_workers_30d,
     coalesce(worst_project.workers, 0) AS project_complaining_workers_30d,
-    worst_project.project_code AS complaint_project
+    worst_project.project_code AS complaint_project,
+    CASE WHEN any_separation = 1
+        THEN non_wage_callers * 100.0 / greatest(coalesce(insured.insured_headcount, 0), 100)
+        ELSE 0.0 END AS layoff_callers_per_100_30d
 FROM per_enterprise
 LEFT JOIN worst_project ON worst_project.enterprise_key = per_enterprise.enterprise_key
+LEFT JOIN insured ON insured.enterprise_key = per_enterprise.enterprise_key
 """
