@@ -426,13 +426,17 @@ def test_workers_let_go_calling_at_a_small_firm_are_a_layoff() -> None:
     assert "layoff_callers" not in _fired(scores, "mass_layoff")
 
 
-def test_callers_about_wages_or_with_no_dismissal_are_not_a_layoff() -> None:
+def test_callers_about_wages_injuries_or_with_no_dismissal_are_not_a_layoff() -> None:
     values, _ = score({**_work_orders(4, category="social_insurance"), **_insured(40)})
     assert values["layoff_callers_per_100_30d"] == 0  # nobody was let go
-    orders = _work_orders(3, category="wage_arrears")["work_orders"].to_pylist()
+    orders = _work_orders(4, category="wage_arrears")["work_orders"].to_pylist()
     orders[0].update(category="dismissal")
+    orders[1].update(category="injury")
     values, _ = score({"work_orders": feed_frame("work_orders", orders), **_insured(40)})
-    assert values["layoff_callers_per_100_30d"] == 1  # the two about wages are the arrears'
+    assert values["layoff_callers_per_100_30d"] == 1  # wages are the arrears', injuries no sign
+    orders[1].update(category="INSURANCE.UNEMPLOYMENT")  # a taxonomy code of the app
+    values, _ = score({"work_orders": feed_frame("work_orders", orders), **_insured(40)})
+    assert values["layoff_callers_per_100_30d"] == 2
 
 
 def test_layoff_of_200_is_red() -> None:

@@ -8,8 +8,9 @@ and the largest group reported, for the enterprise and for its worst project (th
 rule counts workers "of one enterprise or one project").
 
 A layoff nobody reported shows first in the calls of the workers let go: several of one
-employer calling in a month about dismissal, their contract or their social insurance (not
-about unpaid wages, which is the arrears' signal), at least one about the dismissal itself.
+employer calling in a month about what a layoff raises (the dismissal and its compensation,
+the contract ended, the social insurance stopped: the rules' layoff_caller_categories; not
+unpaid wages, which are the arrears' signal), at least one about the dismissal itself.
 `layoff_callers_per_100_30d` counts them per hundred insured staff (the latest month known,
 at least a hundred counted): two callers at a firm of forty is a layoff's sign, two at a
 firm of a thousand is any month's.
@@ -41,7 +42,8 @@ recent AS (
         orders.worker_key,
         orders.workers_involved,
         CASE WHEN $wage_category THEN 1 ELSE 0 END AS is_wage,
-        CASE WHEN $separation_category THEN 1 ELSE 0 END AS is_separation
+        CASE WHEN $separation_category THEN 1 ELSE 0 END AS is_separation,
+        CASE WHEN $layoff_caller_category THEN 1 ELSE 0 END AS is_layoff_topic
     FROM known_work_orders AS orders
     LEFT JOIN contractors ON contractors.project_code = orders.project_code
     WHERE orders.received_at >= $work_order_since_timestamp
@@ -82,7 +84,7 @@ per_enterprise AS (
             count(DISTINCT CASE WHEN is_separation = 1 THEN worker_key END),
             coalesce(max(CASE WHEN is_separation = 1 THEN workers_involved END), 0)
         ) AS separated_workers_30d,
-        count(DISTINCT CASE WHEN is_wage = 0 THEN worker_key END) AS non_wage_callers,
+        count(DISTINCT CASE WHEN is_layoff_topic = 1 THEN worker_key END) AS layoff_callers,
         max(is_separation) AS any_separation
     FROM recent
     WHERE enterprise_key IS NOT NULL
@@ -107,7 +109,7 @@ SELECT
     coalesce(worst_project.workers, 0) AS project_complaining_workers_30d,
     worst_project.project_code AS complaint_project,
     CASE WHEN any_separation = 1
-        THEN non_wage_callers * 100.0 / greatest(coalesce(insured.insured_headcount, 0), 100)
+        THEN layoff_callers * 100.0 / greatest(coalesce(insured.insured_headcount, 0), 100)
         ELSE 0.0 END AS layoff_callers_per_100_30d
 FROM per_enterprise
 LEFT JOIN worst_project ON worst_project.enterprise_key = per_enterprise.enterprise_key
