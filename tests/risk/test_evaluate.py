@@ -35,6 +35,21 @@ def test_a_warning_lives_until_clean_days_without_its_grade() -> None:
     ]
 
 
+def test_a_warning_falling_below_its_grade_is_kept_while_any_grade_remains() -> None:
+    """Hysteresis, as the app's warning is de-escalated and not resolved: a yellow warning
+    whose enterprise falls to blue stays open, and its return to yellow is no new warning."""
+    graded = (
+        _graded("A", "mass_layoff", range(2, 4))  # yellow, weeks 2-3
+        + _graded("A", "mass_layoff", range(4, 9), level=1)  # blue for five weeks
+        + _graded("A", "mass_layoff", range(9, 10))  # yellow again
+    )
+    assert warnings_from(graded, DATES, level=2, clean_days=7) == [
+        Opened("A", "mass_layoff", DATES[2], DATES[11])  # clean from week 10, 7 days on
+    ]
+    # Blue alone never opens a warning at yellow.
+    assert warnings_from(graded[2:7], DATES, level=2, clean_days=7) == []
+
+
 def test_measure() -> None:
     episodes = [
         Episode("e1", "A", "wage_arrears", dt.date(2026, 3, 1)),

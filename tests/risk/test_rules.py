@@ -382,10 +382,12 @@ def _layoff(count: int, staff: int):
     return {"layoff_filings": feed_frame("layoff_filings", rows)}
 
 
-def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
+def test_a_filing_small_for_its_employer_earns_no_grade() -> None:
     _, scores = score(_layoff(20, 500))
-    _check("layoff_size", scores, "blue")
-    assert scores["mass_layoff"]["grade"] == "none"  # 4% of staff: 10 + 0 points
+    assert "layoff_size" not in _fired(scores, "mass_layoff")  # the head count: red line only
+    assert scores["mass_layoff"]["grade"] == "none"  # 4% of staff: no points
+    _, scores = score(_layoff(100, 800))  # a hundred, an eighth of staff: 15 points
+    assert scores["mass_layoff"]["score"] == 15.0 and scores["mass_layoff"]["grade"] == "none"
     _, scores = score(_layoff(15, 100))  # the law's procedure, a healthy firm's too
     assert scores["mass_layoff"]["grade"] == "none"  # 15 points
     _, scores = score(_layoff(25, 100))
@@ -393,13 +395,48 @@ def test_twenty_laid_off_by_a_large_employer_earn_points_only() -> None:
     assert scores["mass_layoff"]["grade"] == "orange"
 
 
+def _insured(headcount: int):
+    return _social_insurance(headcounts=[headcount] * len(MONTHS))
+
+
 def test_dismissed_workers_complaining() -> None:
-    values, scores = score(_work_orders(5, category="dismissal"))
+    # At a firm of a thousand, five dismissed workers calling in a month are any month's.
+    values, scores = score({**_work_orders(5, category="dismissal"), **_insured(1000)})
     assert values["separated_workers_30d"] == 5
+    assert values["layoff_callers_per_100_30d"] == pytest.approx(0.5)
     _check("separated_workers", scores, "orange")
     assert scores["mass_layoff"]["grade"] == "blue"  # 30 points: a large firm has some
     values, _ = score(_work_orders(3, category="SEPARATION.LAYOFF"))
     assert values["separated_workers_30d"] == 3
+
+
+def test_workers_let_go_calling_at_a_small_firm_are_a_layoff() -> None:
+    """Two callers of a firm of forty (counted as a hundred), one about the dismissal, one
+    about the social insurance it stopped: the layoff nobody reported."""
+    orders = _work_orders(2, category="dismissal")["work_orders"].to_pylist()
+    orders[1].update(category="social_insurance", complaint_id="c9")
+    frames = {"work_orders": feed_frame("work_orders", orders), **_insured(40)}
+    values, scores = score(frames)
+    assert values["layoff_callers_per_100_30d"] == 2
+    _check("layoff_callers", scores, "yellow")
+    assert scores["mass_layoff"]["grade"] == "yellow"
+    # The same two callers at a firm of four hundred: half a caller per hundred, no level.
+    values, scores = score({"work_orders": feed_frame("work_orders", orders), **_insured(400)})
+    assert values["layoff_callers_per_100_30d"] == pytest.approx(0.5)
+    assert "layoff_callers" not in _fired(scores, "mass_layoff")
+
+
+def test_callers_about_wages_injuries_or_with_no_dismissal_are_not_a_layoff() -> None:
+    values, _ = score({**_work_orders(4, category="social_insurance"), **_insured(40)})
+    assert values["layoff_callers_per_100_30d"] == 0  # nobody was let go
+    orders = _work_orders(4, category="wage_arrears")["work_orders"].to_pylist()
+    orders[0].update(category="dismissal")
+    orders[1].update(category="injury")
+    values, _ = score({"work_orders": feed_frame("work_orders", orders), **_insured(40)})
+    assert values["layoff_callers_per_100_30d"] == 1  # wages are the arrears', injuries no sign
+    orders[1].update(category="INSURANCE.UNEMPLOYMENT")  # a taxonomy code of the app
+    values, _ = score({"work_orders": feed_frame("work_orders", orders), **_insured(40)})
+    assert values["layoff_callers_per_100_30d"] == 2
 
 
 def test_layoff_of_200_is_red() -> None:
@@ -593,7 +630,7 @@ def test_no_points_no_row() -> None:
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
         65.0,
         "orange",
-        "rules-v2.0",
+        "rules-v2.1",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -637,4 +674,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v2.0"
+    assert load_rules().version == "rules-v2.1"

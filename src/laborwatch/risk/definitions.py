@@ -134,6 +134,14 @@ def parameters(
         "separation_category": _category_condition(
             windows["separation_categories"], windows.get("separation_category_prefixes", [])
         ),
+        # what workers let go call about (a rules file without the list: the separations)
+        "layoff_caller_category": _category_condition(
+            windows.get("layoff_caller_categories", windows["separation_categories"]),
+            windows.get(
+                "layoff_caller_category_prefixes",
+                windows.get("separation_category_prefixes", []),
+            ),
+        ),
     }
 
 

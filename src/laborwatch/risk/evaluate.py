@@ -6,8 +6,9 @@ or the city's own delivery days); "all files up front" reads every stored row wh
 day, as a backtest that ingests everything first does. Both are measured the same way:
 
 - Warnings live as the app's do (warnings.services.sync): one opens on a day an enterprise
-  and risk type reaches the grade and none is open; it resolves after `clean_days` without
-  the grade; the next signal opens a new one.
+  and risk type reaches the grade and none is open; it stays open while the enterprise and
+  type have any grade (the app's warning lives on at a lower grade, de-escalated, not
+  resolved) and resolves after `clean_days` without any; the next signal opens a new one.
 - An episode's onset is the day its harm became visible to workers (the missed payday, the
   layoff, the gathering), as the synthetic city labels it.
 - precision: warnings that are the first for an episode of their enterprise and type,
@@ -44,7 +45,7 @@ from laborwatch.risk.scoring import run_definitions
 
 HORIZON_DAYS = 90
 GRACE_DAYS = 30
-CLEAN_DAYS = 7  # the app's default (LABORWATCH_WARNINGS clean_days)
+CLEAN_DAYS = 42  # the app's default (LABORWATCH_WARNINGS clean_days; warnings.policy)
 FLICKER_DAYS = 14
 WARM_UP_DAYS = 91
 MODES = ("up_front", "point_in_time")
@@ -124,22 +125,31 @@ class Evaluation:
 def warnings_from(
     graded: Iterable[Graded], dates: Sequence[dt.date], *, level: int, clean_days: int
 ) -> list[Opened]:
-    """The warnings the app would have had at a lowest grade `level`, from the scored days."""
+    """The warnings the app would have had at a lowest grade `level`, from the scored days:
+    opened on reaching `level`, kept while any grade remains (hysteresis: a warning that
+    falls to blue is de-escalated, not resolved, so it cannot flicker on the threshold),
+    resolved after `clean_days` with none."""
     on_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
+    signal_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
     for item in graded:
+        key = (item.credit_code, item.risk_type)
+        if item.level >= 1:
+            signal_days[key].add(item.on)
         if item.level >= level:
-            on_days[(item.credit_code, item.risk_type)].add(item.on)
+            on_days[key].add(item.on)
     dates = sorted(dates)
     opened: list[Opened] = []
     for (code, risk_type), days in on_days.items():
+        signals = signal_days[(code, risk_type)]
         start: dt.date | None = None
         clean_since: dt.date | None = None
         for day in dates:
-            if day in days:
-                if start is None:
-                    start = day
+            if start is None:
+                if day in days:
+                    start, clean_since = day, None
+            elif day in signals:
                 clean_since = None
-            elif start is not None:
+            else:
                 clean_since = clean_since or day
                 if (day - clean_since).days + 1 >= clean_days:
                     opened.append(Opened(code, risk_type, start, day))
@@ -471,7 +481,7 @@ MODE_NAMES = {
 def _cell(result: KindResult) -> str:
     lead = result.median_lead_days
     lead_text = f"{lead:+.0f} 天" if lead is not None else "—"
-    return f"{result.precision:.2f} / {result.recall:.2f} / {lead_text}"
+    return f"{result.precision:.2f} / {result.recall:.2f} / {lead_text} / {result.flickers}"
 
 
 def format_evaluation(evaluation: Evaluation) -> str:
@@ -485,10 +495,11 @@ def format_evaluation(evaluation: Evaluation) -> str:
         f"（此前 {WARM_UP_DAYS} 天起预热，其间开出的预警不计）；"
         f"提前期窗口 {evaluation.horizon_days} 天，"
         f"发生后 {evaluation.grace_days} 天内的预警计入召回；连续 {evaluation.clean_days} 天"
-        "无信号的预警消除；提前期为正表示预警早于发生日（职工可见的损害：欠薪发薪日、裁员日、聚集日）",
+        "无任何等级信号的预警消除（降到蓝色仍在）；提前期为正表示预警早于发生日（职工可见的损害："
+        f"欠薪发薪日、裁员日、聚集日）；闪烁：消除后 {FLICKER_DAYS} 天内又重开的预警数（缺陷）",
         "",
         "| 类型，等级 ≥ | "
-        + " | ".join(f"{MODE_NAMES[m]}：精确率 / 召回率 / 提前期中位数" for m in modes)
+        + " | ".join(f"{MODE_NAMES[m]}：精确率 / 召回率 / 提前期中位数 / 闪烁" for m in modes)
         + " |",
         "|---|" + "---|" * len(modes),
     ]

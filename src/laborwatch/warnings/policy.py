@@ -40,7 +40,10 @@ DEFAULT_ACKNOWLEDGE = {
     "yellow": AcknowledgeWindow(working_days=3),
     "blue": AcknowledgeWindow(working_days=5),
 }
-DEFAULT_CLEAN_DAYS = 7
+# A warning resolves after six weeks without any signal: every monthly feed has delivered a
+# month since (social insurance around the 12th, wage accounts around the 25th), so a quiet
+# spell between two deliveries does not resolve a warning its next delivery would re-open.
+DEFAULT_CLEAN_DAYS = 42
 # Bounds of an override: a month to sign for, a quarter of working days, a year of clean days.
 MAX_WINDOW = {"hours": 720, "working_days": 60}
 MAX_CLEAN_DAYS = 365

@@ -6,6 +6,14 @@ contractor's (its contractor in the latest month the wage-account feed has for i
 work order counts its workers: the complaining workers are the larger of the distinct callers
 and the largest group reported, for the enterprise and for its worst project (the provincial
 rule counts workers "of one enterprise or one project").
+
+A layoff nobody reported shows first in the calls of the workers let go: several of one
+employer calling in a month about what a layoff raises (the dismissal and its compensation,
+the contract ended, the social insurance stopped: the rules' layoff_caller_categories; not
+unpaid wages, which are the arrears' signal), at least one about the dismissal itself.
+`layoff_callers_per_100_30d` counts them per hundred insured staff (the latest month known,
+at least a hundred counted): two callers at a firm of forty is a layoff's sign, two at a
+firm of a thousand is any month's.
 """
 
 NAME = "work_order_indicators"
@@ -15,6 +23,7 @@ INDICATORS = (
     "complaining_workers_30d",
     "project_complaining_workers_30d",
     "separated_workers_30d",
+    "layoff_callers_per_100_30d",
 )
 DETAILS = ("complaint_project",)
 MISSING_IS_ZERO = True  # an event feed: no row, no event
@@ -33,7 +42,8 @@ recent AS (
         orders.worker_key,
         orders.workers_involved,
         CASE WHEN $wage_category THEN 1 ELSE 0 END AS is_wage,
-        CASE WHEN $separation_category THEN 1 ELSE 0 END AS is_separation
+        CASE WHEN $separation_category THEN 1 ELSE 0 END AS is_separation,
+        CASE WHEN $layoff_caller_category THEN 1 ELSE 0 END AS is_layoff_topic
     FROM known_work_orders AS orders
     LEFT JOIN contractors ON contractors.project_code = orders.project_code
     WHERE orders.received_at >= $work_order_since_timestamp
@@ -73,15 +83,35 @@ per_enterprise AS (
         greatest(
             count(DISTINCT CASE WHEN is_separation = 1 THEN worker_key END),
             coalesce(max(CASE WHEN is_separation = 1 THEN workers_involved END), 0)
-        ) AS separated_workers_30d
+        ) AS separated_workers_30d,
+        count(DISTINCT CASE WHEN is_layoff_topic = 1 THEN worker_key END) AS layoff_callers,
+        max(is_separation) AS any_separation
     FROM recent
     WHERE enterprise_key IS NOT NULL
     GROUP BY enterprise_key
+),
+insured AS (
+    -- the insured staff of the latest month known, for the employers dismissed workers call
+    SELECT enterprise_key, arg_max(insured_headcount, "month") AS insured_headcount
+    FROM known_social_insurance
+    WHERE "month" >= $oldest_data_month AND "month" <= $latest_month
+        AND enterprise_key IN (
+            SELECT enterprise_key FROM per_enterprise WHERE any_separation = 1
+        )
+    GROUP BY enterprise_key
 )
 SELECT
-    per_enterprise.*,
+    per_enterprise.enterprise_key,
+    per_enterprise.work_orders_30d,
+    per_enterprise.wage_work_orders_30d,
+    per_enterprise.complaining_workers_30d,
+    per_enterprise.separated_workers_30d,
     coalesce(worst_project.workers, 0) AS project_complaining_workers_30d,
-    worst_project.project_code AS complaint_project
+    worst_project.project_code AS complaint_project,
+    CASE WHEN any_separation = 1
+        THEN layoff_callers * 100.0 / greatest(coalesce(insured.insured_headcount, 0), 100)
+        ELSE 0.0 END AS layoff_callers_per_100_30d
 FROM per_enterprise
 LEFT JOIN worst_project ON worst_project.enterprise_key = per_enterprise.enterprise_key
+LEFT JOIN insured ON insured.enterprise_key = per_enterprise.enterprise_key
 """
