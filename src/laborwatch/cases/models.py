@@ -376,7 +376,10 @@ class CasePlan(PersonalTextMixin, models.Model):
         return f"{self.case.number} {self.goal[:20]}"
 
 
-class Milestone(models.Model):
+class Milestone(PersonalTextMixin, models.Model):
+    # A title is typed by the planner: it may hold a phone ("联系职工13912345678").
+    personal_text_fields = ("title",)
+
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
     owner = models.ForeignKey(
@@ -445,8 +448,11 @@ class Referral(PersonalTextMixin, models.Model):
         return f"{self.case.number} → {self.to_unit.label}"
 
 
-class InboxItem(models.Model):
+class InboxItem(PersonalTextMixin, models.Model):
     """Something a user must act on: an urge (催办), an escalation, a referral to sign for."""
+
+    # A message may quote typed text (a milestone's title).
+    personal_text_fields = ("message",)
 
     class Kind(models.TextChoices):
         URGE = "urge", _("Urge")
