@@ -114,10 +114,16 @@ def settle_repeats(
     repeat_reasons = pa.concat_tables(reasons)
     if repeat_reasons.num_rows:
         con.register("_repeat_reasons", repeat_reasons)
+        # A new table rather than an UPDATE: DuckDB holds an update's undo data in memory,
+        # which a million repeated rows overflow, while a join and a sort spill to disk.
         con.execute("""
-            UPDATE checked SET _reason = _repeat_reasons.reason FROM _repeat_reasons
-            WHERE checked._source_row = _repeat_reasons.row
+            CREATE TEMP TABLE settled AS
+            SELECT checked.* REPLACE (coalesce(_repeat_reasons.reason, checked._reason) AS _reason)
+            FROM checked LEFT JOIN _repeat_reasons ON checked._source_row = _repeat_reasons.row
+            ORDER BY checked._source_row
         """)
+        con.execute("DROP TABLE checked")
+        con.execute("ALTER TABLE settled RENAME TO checked")
         con.unregister("_repeat_reasons")
     folded_rows = pa.concat_tables(folded)
     if folded_rows.num_rows and rollup is not None:
