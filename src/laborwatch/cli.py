@@ -18,6 +18,7 @@ COMMANDS = (
     "serve",
     "backup",
     "restore",
+    "mask-text",
     "synth",
     "load",
     "sla-sweep",

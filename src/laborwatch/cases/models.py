@@ -372,7 +372,10 @@ class CasePlan(PersonalTextMixin, models.Model):
         return f"{self.case.number} {self.goal[:20]}"
 
 
-class Milestone(models.Model):
+class Milestone(PersonalTextMixin, models.Model):
+    # A title is typed by the planner: it may hold a phone ("联系职工13912345678").
+    personal_text_fields = ("title",)
+
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200)
     owner = models.ForeignKey(
@@ -505,8 +508,11 @@ class Instruction(PersonalTextMixin, models.Model):
         return self.state in (self.State.ISSUED, self.State.ACKNOWLEDGED) and now > self.deadline
 
 
-class InboxItem(InboxNotice):
+class InboxItem(PersonalTextMixin, InboxNotice):
     """Something a user must act on: an urge (催办), an escalation, a referral to sign for."""
+
+    # A message may quote typed text (a milestone's title).
+    personal_text_fields = ("message",)
 
     class Kind(models.TextChoices):
         URGE = "urge", _("Urge")

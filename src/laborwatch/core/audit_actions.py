@@ -24,6 +24,7 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "admin.delete": _("Deleted in the admin site"),
     "login.lock": _("Sign-in locked after repeated failures"),
     "login.unlock": _("Sign-in lock lifted"),
+    "personal_text.mask_existing": _("Personal data in stored free text masked"),
     # enterprises and workers
     "enterprise.create": _("Enterprise registered"),
     "enterprise.update": _("Enterprise updated"),

@@ -22,12 +22,14 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from laborwatch.risk.feeds import Feed
 
 # How reasons name rows: 第12行, 第3、7行; folded to 第N行 when reasons are counted.
 ROW_NUMBERS = "第[0-9、]+行"
 FOLDED = "已合计"  # the reason of a row combined into another (not a rejection)
+SETTLE_CHUNK_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -76,44 +78,99 @@ def settle_repeats(
     names = [column.name for column in feed.read_columns]
     listed = ", ".join(f'checked."{name}"' for name in names)
     same_key = " AND ".join(f'checked."{name}" = repeated."{name}"' for name in feed.key)
-    fetched = con.sql(f"""
+    settler = _Settler(feed, names, rollup is not None)
+    folded: list[pa.Table] = []  # row, group_row: rows combined into their group's first
+    notes: list[pa.Table] = []
+    reasons: list[pa.Table] = []
+    # Group by group, a bounded number of rows at a time (the groups come in order; the last
+    # group of a chunk waits for the rest of its rows): a batch of a million repeated rows
+    # is never held as Python objects at once.
+    con.execute(f"""
         SELECT repeated._group, checked._source_row, checked._reason IS NOT NULL, {listed}
         FROM checked JOIN repeated ON {same_key}
         WHERE {"true" if rollup is not None else "checked._reason IS NULL"}
         ORDER BY repeated._group, checked._source_row
-    """).fetchall()
-    groups: dict[int, list[_Member]] = {}
-    for group, row, is_bad, *values in fetched:
-        groups.setdefault(int(group), []).append(_Member(int(row), bool(is_bad), tuple(values)))
-    settler = _Settler(feed, names, rollup is not None)
-    folded: list[tuple[int, int]] = []  # (row, the group's first row)
-    notes: list[tuple[int, str]] = []
-    for members in groups.values():
-        folded_rows, group_notes = settler.settle(members)
-        folded += folded_rows
-        notes += group_notes
-    reasons = [(m.row, m.reason) for ms in groups.values() for m in ms if m.reason and not m.is_bad]
-    if reasons:
-        con.register(
-            "_repeat_reasons",
-            pa.table({"row": [r for r, _ in reasons], "reason": [t for _, t in reasons]}),
-        )
+    """)
+    waiting: list[_Member] = []
+    waiting_group: int | None = None
+    while True:
+        fetched = con.fetchmany(SETTLE_CHUNK_ROWS)
+        groups: list[list[_Member]] = []
+        for group, row, is_bad, *values in fetched:
+            if group != waiting_group and waiting:
+                groups.append(waiting)
+                waiting = []
+            waiting_group = int(group)
+            waiting.append(_Member(int(row), bool(is_bad), tuple(values)))
+        if not fetched and waiting:
+            groups.append(waiting)
+            waiting = []
+        chunk = settler.settle_all(groups)
+        folded.append(chunk.folded)
+        notes.append(chunk.notes)
+        reasons.append(chunk.reasons)
+        if not fetched:
+            break
+    repeat_reasons = pa.concat_tables(reasons)
+    if repeat_reasons.num_rows:
+        con.register("_repeat_reasons", repeat_reasons)
+        # A new table rather than an UPDATE: DuckDB holds an update's undo data in memory,
+        # which a million repeated rows overflow, while a join and a sort spill to disk.
         con.execute("""
-            UPDATE checked SET _reason = _repeat_reasons.reason FROM _repeat_reasons
-            WHERE checked._source_row = _repeat_reasons.row
+            CREATE TEMP TABLE settled AS
+            SELECT checked.* REPLACE (coalesce(_repeat_reasons.reason, checked._reason) AS _reason)
+            FROM checked LEFT JOIN _repeat_reasons ON checked._source_row = _repeat_reasons.row
+            ORDER BY checked._source_row
         """)
-    if folded and rollup is not None:
-        _fold(con, feed, names, folded)
-    note_table = (
-        pa.table({"行号": [r for r, _ in notes], "原因": [t for _, t in notes]}).sort_by("行号")
-        if notes
-        else _empty_notes()
-    )
-    return Settled(note_table, settler.duplicates, len(folded) - len({g for _, g in folded}))
+        con.execute("DROP TABLE checked")
+        con.execute("ALTER TABLE settled RENAME TO checked")
+        con.unregister("_repeat_reasons")
+    folded_rows = pa.concat_tables(folded)
+    if folded_rows.num_rows and rollup is not None:
+        _fold(con, feed, names, folded_rows)
+    note_table = pa.concat_tables(notes).sort_by("行号")
+    combined = folded_rows.num_rows - len(pc.unique(folded_rows.column("group_row")))
+    return Settled(note_table, settler.duplicates, combined)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    folded: pa.Table  # row, group_row
+    notes: pa.Table  # 行号, 原因
+    reasons: pa.Table  # row, reason: the rows not stored, and why
 
 
 class _Settler:
     """Decides, group by group, which rows are duplicates, combined or in conflict."""
+
+    def settle_all(self, groups: list[list[_Member]]) -> _Chunk:
+        folded: list[tuple[int, int]] = []
+        notes: list[tuple[int, str]] = []
+        for members in groups:
+            folded_rows, group_notes = self.settle(members)
+            folded += folded_rows
+            notes += group_notes
+        reasons = [(m.row, m.reason) for ms in groups for m in ms if m.reason and not m.is_bad]
+        return _Chunk(
+            folded=pa.table(
+                {
+                    "row": pa.array([row for row, _ in folded], pa.int64()),
+                    "group_row": pa.array([group for _, group in folded], pa.int64()),
+                }
+            ),
+            notes=pa.table(
+                {
+                    "行号": pa.array([row for row, _ in notes], pa.int64()),
+                    "原因": pa.array([text for _, text in notes], pa.string()),
+                }
+            ),
+            reasons=pa.table(
+                {
+                    "row": pa.array([row for row, _ in reasons], pa.int64()),
+                    "reason": pa.array([text for _, text in reasons], pa.string()),
+                }
+            ),
+        )
 
     def __init__(self, feed: Feed, names: list[str], has_rollup: bool):
         self.feed = feed
@@ -185,9 +242,7 @@ class _Settler:
             member.reason = f"与{_rows(others)}{why}"
 
 
-def _fold(
-    con: duckdb.DuckDBPyConnection, feed: Feed, names: list[str], folded: list[tuple[int, int]]
-) -> None:
+def _fold(con: duckdb.DuckDBPyConnection, feed: Feed, names: list[str], folded: pa.Table) -> None:
     """Replace each combined group by one row (at its first row's number)."""
     rollup = feed.rollup
     assert rollup is not None
@@ -205,10 +260,7 @@ def _fold(
             return "CAST(NULL AS VARCHAR)"
         return f"any_value({quoted})"
 
-    con.register(
-        "_folded_rows",
-        pa.table({"row": [row for row, _ in folded], "group_row": [group for _, group in folded]}),
-    )
+    con.register("_folded_rows", folded)
     columns = ", ".join(f'{combined(name)} AS "{name}"' for name in names)
     con.execute(f"""
         CREATE TEMP TABLE combined AS

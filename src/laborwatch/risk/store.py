@@ -26,6 +26,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -343,8 +344,7 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
         ", _batch_id" if "_batch_id" in stored else ", CAST(NULL AS VARCHAR) AS _batch_id"
     )
     key = ", ".join(f'"{name}"' for name in feed.key)
-    con = duckdb.connect()
-    try:
+    with batch_connection() as con:
         con.register("new_rows", part)
         con.execute(f"""
             COPY (
@@ -357,8 +357,6 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
                 ORDER BY {key}
             ) TO '{staged}' (FORMAT parquet)
         """)
-    finally:
-        con.close()
     return int(pq.read_metadata(staged).num_rows)
 
 
@@ -453,10 +451,11 @@ def registry_file(root: Path) -> Path | None:
 def write_row_report(root: Path, feed: Feed, batch_id: str, lines: pa.Table) -> Path:
     path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    pcsv.write_csv(lines, buffer)
-    # A BOM so that Excel opens the Chinese reasons as UTF-8.
-    path.write_bytes(codecs.BOM_UTF8 + buffer.getvalue())
+    with path.open("wb") as handle:
+        # A BOM so that Excel opens the Chinese reasons as UTF-8; the lines are written as
+        # they are encoded, never held twice in memory.
+        handle.write(codecs.BOM_UTF8)
+        pcsv.write_csv(lines, handle)
     return path
 
 
@@ -480,6 +479,23 @@ def feed_files(
 
 def stored_months(root: Path, feed: Feed) -> list[str]:
     return [path.stem for path in feed_files(root, feed)]
+
+
+# A batch is checked and merged in DuckDB within this much memory, the rest spilled to a
+# temporary folder, so that `ingest` stays bounded whatever the size of the file.
+BATCH_MEMORY_LIMIT = "256MB"
+
+
+@contextmanager
+def batch_connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB connection for one batch, bounded by BATCH_MEMORY_LIMIT."""
+    with tempfile.TemporaryDirectory(prefix="laborwatch-duckdb-") as spill:
+        con = duckdb.connect(config={"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": spill})
+        try:
+            con.execute("SET enable_progress_bar = false")
+            yield con
+        finally:
+            con.close()
 
 
 def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:

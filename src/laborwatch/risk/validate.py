@@ -22,6 +22,7 @@ from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, nor
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
 from laborwatch.risk.mappings import number_units
 from laborwatch.risk.repeats import ROW_NUMBERS, settle_repeats
+from laborwatch.risk.store import batch_connection
 
 REASON_SEPARATOR = "；"
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -304,8 +305,7 @@ def validate_rows(
             " END"
         )
     checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
-    con = duckdb.connect()
-    try:
+    with batch_connection() as con:
         # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
         con.execute("SET TimeZone = 'Asia/Shanghai'")
         _number_macros(con)
@@ -342,8 +342,6 @@ def validate_rows(
                 FROM checked WHERE _reason IS NOT NULL AND NOT _folded
             ) GROUP BY item
         """).fetchall()
-    finally:
-        con.close()
     return Validation(
         valid=valid,
         rejects=rejects,

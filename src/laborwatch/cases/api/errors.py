@@ -18,6 +18,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.parser import Parser
 
+from laborwatch.cases.api.schemas import EARLIEST_DAY, LATEST_DAY
+
 # case_intake's error keys → the API's field paths.
 SERVICE_FIELD_PATHS = {
     "caller_name": "caller.name",
@@ -123,6 +125,41 @@ def _schema_message(error: dict[str, Any], path: str) -> str:
         return _("Must be one of: %(choices)s.") % {"choices": context.get("expected", "")}
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return _("Must be a JSON object.")
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(path)
+    if kind == "employer_unnamed":
+        return _("Give the employer's credit code or name.")
+    if kind == "unknown_category":
+        return _("Unknown demand category %(code)s.") % {"code": context.get("code", "")}
+    if kind == "amount_format":
+        return _("Must be an amount in yuan with at most two decimals, such as 1234.50.")
+    if kind == "date_text":
+        return _("Must be a date such as 2026-01-31.")
+    return _("Invalid value.")
+
+
+def _pattern_message(path: str) -> str:
+    """What the field's pattern in the OpenAPI document asks for, in words."""
+    if path == "caller.phone":
+        return _(
+            "Phone number must be an 11-digit mobile number starting with 13-19, or a "
+            "landline with area code such as 0532-88886666."
+        )
+    if path == "employer.credit_code":
+        return _(
+            "Unified social credit code must be 18 digits and capital letters (no I, O, S, V, "
+            "Z), starting with a registration authority and a six-digit division code."
+        )
+    if path == "caller.id_number":
+        return _(
+            "ID number must be 17 digits and a digit or X, starting with a region code and "
+            "the birth date."
+        )
+    if path.startswith(("arrears_", "received_at", "superior_deadline")):
+        return _("Must be between %(earliest)s and %(latest)s.") % {
+            "earliest": EARLIEST_DAY.isoformat(),
+            "latest": LATEST_DAY.isoformat(),
+        }
     return _("Invalid value.")
 
 

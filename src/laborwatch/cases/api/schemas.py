@@ -1,21 +1,34 @@
 """Request and response bodies of the intake API (they are also its OpenAPI document).
 
-The schemas check shape, types, ranges and lengths; business rules (phone and ID formats, the
-credit code check character, dates in the future, known categories) stay in `case_intake`.
+The schemas check shape, types, ranges, lengths and formats (phone, credit code and ID
+number patterns, known categories), each stated in the OpenAPI document as it is enforced.
+What JSON Schema cannot state stays in `case_intake`, answered 422 with its own code: a
+check character (`format` gb32100 and gb11643 name the standards), an ID number's impossible
+birth date, a date after today (`date_in_future`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from laborwatch.cases.models import RequestType
 from laborwatch.lib.control_characters import code_point, first_control_character
+from laborwatch.text.taxonomy import categories
 
 # Dates outside this range are typing mistakes; far ones would also overflow the deadline
 # arithmetic (a year-1 call minus the 30-day group window).
@@ -34,8 +47,30 @@ def _plausible(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, AfterValidator(_plausible)]
-Moment = Annotated[dt.datetime, AfterValidator(_plausible)]
+# Written as ISO 8601 text only (a JSON number is not read as a Unix time), the year within
+# the range above; the pattern states both.
+
+
+def _written(value: object) -> object:
+    if not isinstance(value, str | dt.date):
+        raise PydanticCustomError("date_text", "a date is written as text, like 2026-01-31")
+    return value
+
+
+_YEAR = "(?:199[0-9]|20[0-9]{2})"
+DAY_PATTERN = rf"^{_YEAR}-"
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_written),
+    AfterValidator(_plausible),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
+Moment = Annotated[
+    dt.datetime,
+    BeforeValidator(_written),
+    AfterValidator(_plausible),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DAY_PATTERN}),
+]
 
 # The same rules as JSON Schema patterns, so the OpenAPI document states what is enforced: no
 # control character (a multi-line text allows tab, LF and CR) and, where required, not blank.
@@ -62,13 +97,29 @@ def _no_control_characters(*, multiline: bool, filled: bool) -> AfterValidator:
     return AfterValidator(check)
 
 
-def _documented(*, max_length: int, pattern: str, filled: bool = False) -> WithJsonSchema:
+# Phones as a hotline system sends them: a mainland mobile number or a landline with its
+# area code, optionally after +86 / 0086 (ASCII digits: JSON Schema's \\d is ASCII, Python's is
+# not). Codes in capitals, as GB 32100 and GB 11643 write them; empty means not given.
+PHONE_PATTERN = r"^(?:\+86|0086)?(?:1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
+_CREDIT_CHAR = "[0-9A-HJ-NPQRTUWXY]"
+CREDIT_CODE_PATTERN = rf"^(?:[1-9ANY]{_CREDIT_CHAR}[0-9]{{6}}{_CREDIT_CHAR}{{10}})?$"
+_PROVINCES = "1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12]"
+ID_NUMBER_PATTERN = (
+    rf"^(?:(?:{_PROVINCES})[0-9]{{4}}(?:19|20)[0-9]{{2}}(?:0[1-9]|1[0-2])"
+    r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9X])?$"
+)
+
+
+def _documented(
+    *, max_length: int, pattern: str, filled: bool = False, format_name: str = ""
+) -> WithJsonSchema:
     return WithJsonSchema(
         {
             "type": "string",
             "maxLength": max_length,
             **({"minLength": 1} if filled else {}),
             "pattern": pattern,
+            **({"format": format_name} if format_name else {}),
         }
     )
 
@@ -83,15 +134,19 @@ Name = Annotated[
 ]
 Phone = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=30),
+    StringConstraints(min_length=1, max_length=30, pattern=PHONE_PATTERN),
     _FILLED_LINE,
-    _documented(max_length=30, pattern=FILLED_LINE_PATTERN, filled=True),
+    _documented(max_length=30, pattern=PHONE_PATTERN, filled=True),
 ]
-Code = Annotated[
+CreditCode = Annotated[
     str,
-    StringConstraints(max_length=30),
-    _LINE,
-    _documented(max_length=30, pattern=LINE_PATTERN),
+    StringConstraints(max_length=18, pattern=CREDIT_CODE_PATTERN),
+    _documented(max_length=18, pattern=CREDIT_CODE_PATTERN, format_name="gb32100"),
+]
+IdNumber = Annotated[
+    str,
+    StringConstraints(max_length=18, pattern=ID_NUMBER_PATTERN),
+    _documented(max_length=18, pattern=ID_NUMBER_PATTERN, format_name="gb11643"),
 ]
 EmployerName = Annotated[
     str,
@@ -105,11 +160,48 @@ Description = Annotated[
     _no_control_characters(multiline=True, filled=True),
     _documented(max_length=5000, pattern=FILLED_TEXT_PATTERN, filled=True),
 ]
+# Yuan and fen below a trillion, as a JSON number or a plain decimal string (no exponent).
+MAX_AMOUNT = Decimal("999999999999.99")
+AMOUNT_TEXT_PATTERN = r"^[0-9]{1,12}(?:\.[0-9]{1,2})?$"
+
+
+def _plain_amount(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(AMOUNT_TEXT_PATTERN, value) is None:
+        raise PydanticCustomError(
+            "amount_format", "amount must be yuan with at most two decimals, like 1234.50"
+        )
+    return value
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_plain_amount),
+    Field(ge=0, le=MAX_AMOUNT, max_digits=14, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01},
+                {"type": "string", "pattern": AMOUNT_TEXT_PATTERN},
+            ]
+        }
+    ),
+]
+
+CATEGORY_CODES = ("", *categories())  # empty: not given, classified from the description
+
+
+def _known_category(value: str) -> str:
+    if value not in CATEGORY_CODES:
+        raise PydanticCustomError(
+            "unknown_category", "unknown demand category {code}", {"code": value}
+        )
+    return value
+
+
 Category = Annotated[
     str,
-    StringConstraints(max_length=60),
-    _LINE,
-    _documented(max_length=60, pattern=LINE_PATTERN),
+    AfterValidator(_known_category),
+    WithJsonSchema({"type": "string", "enum": list(CATEGORY_CODES)}),
 ]
 ProjectName = EmployerName
 AssigningBody = Annotated[
@@ -129,7 +221,7 @@ Reference = Annotated[
 class CallerIn(BaseModel):
     name: Name = Field(description="来电人姓名")
     phone: Phone = Field(description="手机号或带区号的固定电话，如 0532-88886666")
-    id_number: Code | None = Field(None, description="公民身份号码（可选）")
+    id_number: IdNumber | None = Field(None, description="公民身份号码（可选，18 位，末位校验）")
 
 
 class EmployerIn(BaseModel):
@@ -141,15 +233,26 @@ class EmployerIn(BaseModel):
             "anyOf": [
                 {
                     "required": [field],
-                    "properties": {field: {"type": "string", "pattern": FILLED_LINE_PATTERN}},
+                    "properties": {field: {"type": "string", "pattern": pattern}},
                 }
-                for field in ("credit_code", "name")
+                for field, pattern in (
+                    ("credit_code", CREDIT_CODE_PATTERN.replace(")?$", ")$")),
+                    ("name", FILLED_LINE_PATTERN),
+                )
             ]
         }
     )
 
-    credit_code: Code | None = Field(None, description="统一社会信用代码")
+    credit_code: CreditCode | None = Field(None, description="统一社会信用代码（18 位，末位校验）")
     name: EmployerName | None = Field(None, description="用人单位名称（来电人所述）")
+
+    @model_validator(mode="after")
+    def _named(self) -> EmployerIn:
+        # Checked here, not only in the service, so that a push repeating a known
+        # external_ref is held to the same document as a new one.
+        if not (self.credit_code or "").strip() and not (self.name or "").strip():
+            raise PydanticCustomError("employer_unnamed", "give the credit code or the name")
+        return self
 
 
 class CaseIn(BaseModel):
@@ -168,9 +271,7 @@ class CaseIn(BaseModel):
         ),
     )
     request_type: RequestType = Field(RequestType.HELP, description="诉求类型")
-    amount_claimed: Decimal = Field(
-        Decimal("0"), ge=0, max_digits=14, decimal_places=2, description="涉及金额（元）"
-    )
+    amount_claimed: Amount = Field(Decimal("0"), description="涉及金额（元）")
     workers_involved: int = Field(1, ge=1, le=100_000, description="涉及人数")
     arrears_from: Day | None = Field(None, description="欠薪起始日期（不得晚于今天）")
     arrears_to: Day | None = Field(None, description="欠薪截止日期（不得晚于今天）")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from laborwatch.cases.models import Case, InboxItem
 from laborwatch.core.models import User
+from laborwatch.core.personal_text import bulk_create_masked
 from laborwatch.notifications.services import notify
 
 
@@ -31,9 +32,12 @@ def inbox_notify(
     *, users: Iterable[User], case: Case, kind: str, message: str, now: dt.datetime
 ) -> None:
     """One unread notice of `kind` about the case for each user, all saying `message`."""
-    InboxItem.objects.bulk_create(
-        InboxItem(user=user, case=case, kind=kind, message=message, created_at=now)
-        for user in users
+    bulk_create_masked(
+        InboxItem,
+        (
+            InboxItem(user=user, case=case, kind=kind, message=message, created_at=now)
+            for user in users
+        ),
     )
 
 

@@ -105,13 +105,14 @@ def case_intake(
         existing = _pushed_before(api_client, external_ref)
         if existing is not None:
             return IntakeResult(existing, created=False)
-    # Every problem at once, caller and case alike, so a form shows one round of errors.
-    errors: dict[str, list[str]] = {}
+    # Every problem at once, caller and case alike, so a form shows one round of errors; each
+    # keeps its code (the API answers it, e.g. credit_code_check, date_in_future).
+    errors: dict[str, list[ValidationError]] = {}
     try:
         _check_caller(name=caller_name, phone=caller_phone, id_number=caller_id_number)
     except ValidationError as error:
-        for key, messages in error.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
+        for key, items in error.error_dict.items():
+            errors.setdefault(key, []).extend(items)
     try:
         _check(
             category_given=bool(category),
@@ -149,8 +150,8 @@ def case_intake(
             now=now,
         )
     except ValidationError as error:
-        for key, messages in error.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
+        for key, items in error.error_dict.items():
+            errors.setdefault(key, []).extend(items)
     if errors:
         raise ValidationError(errors)
     received_at = _aware(received_at) if received_at is not None else None
@@ -248,11 +249,11 @@ def _check(
     employer_name: str,
     now: dt.datetime,
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     today = timezone.localtime(now).date()
 
-    def add(field_name: str, message: str) -> None:
-        errors.setdefault(field_name, []).append(message)
+    def add(field_name: str, message: str, code: str = "invalid") -> None:
+        errors.setdefault(field_name, []).append(ValidationError(message, code=code))
 
     for field_name, text in [*single_lines.items(), ("description", description)]:
         try:
@@ -261,7 +262,7 @@ def _check(
             else:
                 validate_single_line(text)
         except ValidationError as error:
-            errors.setdefault(field_name, []).extend(error.messages)
+            errors.setdefault(field_name, []).extend(error.error_list)
     if channel not in Channel.values:
         add("channel", _("Unknown channel."))
     if request_type not in RequestType.values:
@@ -270,7 +271,11 @@ def _check(
         if len(value) > limit:
             add(field_name, _("At most %(n)d characters.") % {"n": limit})
     if category_given and category not in categories():
-        add("category", _("Unknown demand category %(code)s.") % {"code": category})
+        add(
+            "category",
+            _("Unknown demand category %(code)s.") % {"code": category},
+            "unknown_category",
+        )
     if not description.strip():
         add("description", _("Description is required."))
     elif len(description) > MAX_DESCRIPTION:
@@ -296,11 +301,11 @@ def _check(
             add(field_name, _("Date must fall between 1990 and 2099."))
     for field_name, day in (("arrears_from", arrears_from), ("arrears_to", arrears_to)):
         if day is not None and day > today:
-            add(field_name, _("Date cannot be in the future."))
+            add(field_name, _("Date cannot be in the future."), "date_in_future")
     if arrears_from and arrears_to and arrears_from > arrears_to:
         add("arrears_to", _("The arrears period ends before it starts."))
     if received_at is not None and _aware(received_at) > now + dt.timedelta(minutes=5):
-        add("received_at", _("Date cannot be in the future."))
+        add("received_at", _("Date cannot be in the future."), "date_in_future")
     if channel == Channel.SUPERIOR:
         if not assigned_by.strip():
             add("assigned_by", _("A superior assignment must name the assigning body."))
@@ -312,7 +317,7 @@ def _check(
         try:
             validate_credit_code(normalize_code(employer_credit_code))
         except ValidationError as error:
-            errors.setdefault("employer_credit_code", []).extend(error.messages)
+            errors.setdefault("employer_credit_code", []).extend(error.error_list)
     if errors:
         raise ValidationError(errors)
 
@@ -323,21 +328,21 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 
 
 def _check_caller(*, name: str, phone: str, id_number: str) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     if not name.strip():
-        errors["caller_name"] = [_("Name is required.")]
+        errors["caller_name"] = [ValidationError(_("Name is required."), code="required")]
     if not phone.strip():
-        errors["caller_phone"] = [_("Phone is required.")]
+        errors["caller_phone"] = [ValidationError(_("Phone is required."), code="required")]
     else:
         try:
             validate_phone(normalize_phone(phone))
         except ValidationError as error:
-            errors["caller_phone"] = list(error.messages)
+            errors["caller_phone"] = error.error_list
     if id_number.strip():
         try:
             validate_id_number(normalize_code(id_number))
         except ValidationError as error:
-            errors["caller_id_number"] = list(error.messages)
+            errors["caller_id_number"] = error.error_list
     if errors:
         raise ValidationError(errors)
 

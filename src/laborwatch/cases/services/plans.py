@@ -15,6 +15,7 @@ from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
 from laborwatch.core.calendar import subtract_working_days
 from laborwatch.core.models import User
+from laborwatch.core.personal_text import bulk_create_masked
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,18 @@ def plan_create(
     plan = CasePlan.objects.create(
         case=case, goal=goal, deadline=deadline, created_by=actor, created_at=now
     )
-    Milestone.objects.bulk_create(
-        Milestone(
-            plan=plan,
-            title=title,
-            owner=owner,
-            order=index,
-            due_on=max(subtract_working_days(deadline, days_before), today),
-        )
-        for index, (title, owner, days_before) in enumerate(steps)
+    bulk_create_masked(
+        Milestone,
+        (
+            Milestone(
+                plan=plan,
+                title=title,
+                owner=owner,
+                order=index,
+                due_on=max(subtract_working_days(deadline, days_before), today),
+            )
+            for index, (title, owner, days_before) in enumerate(steps)
+        ),
     )
     record_event(
         actor=actor,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from laborwatch.cases.models import Case, CasePlan, Referral
+from laborwatch.cases.models import Case, CasePlan, Milestone, Referral
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import AuditEvent, PersonalTextOriginal, User
 from laborwatch.core.personal_text import originals_of
@@ -51,6 +51,9 @@ def case_text_reveal(
             found.append(OriginalText(label, case_originals[(str(case.pk), field)]))
     for (_pk, _field), text in originals_of("cases.caseplan", targets["cases.caseplan"]).items():
         found.append(OriginalText(_("Plan goal"), text))
+    milestone_originals = originals_of("cases.milestone", targets["cases.milestone"])
+    for (_pk, _field), text in sorted(milestone_originals.items()):
+        found.append(OriginalText(_("Milestone"), text))
     referral_originals = originals_of("cases.referral", targets["cases.referral"])
     for (_pk, field), text in sorted(referral_originals.items()):
         found.append(
@@ -85,6 +88,9 @@ def _targets(case: Case) -> dict[str, list[str]]:
         "cases.case": [str(case.pk)],
         "cases.caseplan": [
             str(pk) for pk in CasePlan.objects.filter(case=case).values_list("pk", flat=True)
+        ],
+        "cases.milestone": [
+            str(pk) for pk in Milestone.objects.filter(plan__case=case).values_list("pk", flat=True)
         ],
         "cases.referral": [
             str(pk) for pk in Referral.objects.filter(case=case).values_list("pk", flat=True)
