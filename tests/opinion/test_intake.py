@@ -222,3 +222,36 @@ def test_two_pushes_of_one_incident_at_once_make_one_event(registry, monkeypatch
     assert Post.objects.count() == 2
     assert Event.objects.count() == 1
     assert Event.objects.get().post_count == 2
+
+
+def test_a_later_batch_bridging_two_stored_events_joins_them(registry, shinan):
+    story = (
+        "市南区一家电子厂拖欠200余名工人工资三个月，工人们今天在厂门口拉横幅讨薪，"
+        "老板一直不露面，希望有关部门管管"
+    )
+
+    def push(number: int, text: str, at: dt.datetime) -> None:
+        record = {"platform": "weibo", "post_id": str(number), "text": text}
+        record["published_at"] = at.isoformat()
+        opinion_ingest_records(records=[record], source="推送", now=at + HOUR)
+
+    push(1, "青岛海岸电子有限公司的工人今天又去厂门口讨薪了，工资三个月没发", T0 - 8 * HOUR)
+    push(2, story, T0 - 6 * HOUR)
+    first, second = Event.objects.order_by("pk")
+    assert (first.post_count, second.post_count) == (1, 1)
+    # A copy of the second that names the first's enterprise tells both as one.
+    push(3, "青岛海岸电子有限公司：" + story, T0 - 4 * HOUR)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.status, second.merged_into, second.posts.count()) == ("merged", first, 0)
+    assert (first.status, first.post_count, first.enterprise) == (
+        "pending",
+        3,
+        registry.shinan_enterprise,
+    )
+    merge = AuditEvent.objects.get(action="opinion_event.merge")
+    assert (merge.actor, merge.actor_label, merge.after["merged_into"]) == (
+        None,
+        "推送",
+        first.number,
+    )

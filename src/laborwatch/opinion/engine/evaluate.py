@@ -9,6 +9,7 @@ line with the keys of its posts), so that what the app stored can be checked the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -219,11 +220,48 @@ def _cpu_seconds() -> float:
     return used.user + used.system + used.children_user + used.children_system
 
 
+def cluster_in_batches(posts: Sequence[ClusterPost], *, hours: float) -> list[list[str]]:
+    """Events as the app makes them: the posts delivered in batches of `hours` (by publication
+    time), each batch assigned against the index of the batches before it (pruned to its
+    window), then added to it; stored events a batch joins together become one."""
+    index = EventIndex()
+    width = int(hours * 3600)
+    batches: dict[int, list[ClusterPost]] = defaultdict(list)
+    for post in posts:
+        batches[int(post.published_at.timestamp()) // width].append(post)
+    members: dict[int, list[str]] = {}
+    numbers = itertools.count()
+    for number in sorted(batches):
+        batch = batches[number]
+        delivered = max(post.published_at for post in batch)
+        index.prune(delivered - index.window)
+        assignment = index.assign(batch)
+        for gone, kept in assignment.merged.items():
+            members[kept].extend(members.pop(gone, []))
+        event_of: dict[str, int] = {}
+        for key, event in assignment.to_existing.items():
+            members[event].append(key)
+            event_of[key] = event
+        for group in assignment.new_events:
+            event = next(numbers)
+            members[event] = list(group)
+            event_of.update((key, event) for key in group)
+        index.add_existing([(post, event_of[post.key]) for post in batch if post.key in event_of])
+        index.merge_events(assignment.merged)
+    return list(members.values())
+
+
 def run_engine(
-    posts: Sequence[PostIn], *, places: Places, linker: Linker | None, workers: int = 1
+    posts: Sequence[PostIn],
+    *,
+    places: Places,
+    linker: Linker | None,
+    workers: int = 1,
+    batch_hours: float | None = None,
 ) -> EngineRun:
     """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step
-    (`seconds`: wall; `cpu`: CPU of this process and its workers)."""
+    (`seconds`: wall; `cpu`: CPU of this process and its workers); in one pass, or in
+    batches of `batch_hours` as the app ingests them (cluster_in_batches)."""
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
 
@@ -238,7 +276,11 @@ def run_engine(
     clock = step("triage", *clock)
     enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
     clock = step("link", *clock)
-    events = EventIndex().assign(cluster_input(unique, analyses, enterprises)).new_events
+    clustered = cluster_input(unique, analyses, enterprises)
+    if batch_hours is None:
+        events = EventIndex().assign(clustered).new_events
+    else:
+        events = cluster_in_batches(clustered, hours=batch_hours)
     step("cluster", *clock)
     distinct = len({(post.title, post.text) for post in unique})
     return EngineRun(unique, analyses, events, seconds, distinct, cpu)

@@ -157,12 +157,26 @@ def compatible(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 class Components:
     """Union-find over a batch's nodes and the stored events they touch; a union that would
-    put two enterprises, or two stored events, in one component is refused."""
+    put two enterprises in one component is refused. Two stored events a batch joins become
+    one (the earlier number kept, `merged`: gone → kept), as they would have been had their
+    posts come in one batch."""
 
     def __init__(self, enterprises: Sequence[int], events: Sequence[int]):
         self.parent = list(range(len(enterprises)))
         self.enterprise = list(enterprises)
         self.event = list(events)
+        self._merged: dict[int, int] = {}
+
+    @property
+    def merged(self) -> dict[int, int]:
+        """Each stored event joined into another → the one it joins (after every union)."""
+        final = {}
+        for gone in self._merged:
+            kept = gone
+            while kept in self._merged:
+                kept = self._merged[kept]
+            final[gone] = kept
+        return final
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -182,12 +196,13 @@ class Components:
             return
         event_a, event_b = self.event[left], self.event[right]
         if event_a != NO_EVENT and event_b != NO_EVENT and event_a != event_b:
-            return
+            self._merged[max(event_a, event_b)] = min(event_a, event_b)
         if right < left:
             left, right = right, left
         self.parent[right] = left
         self.enterprise[left] = a if a != NO_ENTERPRISE else b
-        self.event[left] = event_a if event_a != NO_EVENT else event_b
+        events = [event for event in (event_a, event_b) if event != NO_EVENT]
+        self.event[left] = min(events) if events else NO_EVENT
 
 
 def latest_retold(

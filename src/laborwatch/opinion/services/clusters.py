@@ -62,40 +62,51 @@ def event_merge(
             raise ValidationError(
                 {"target": [_("Event %(number)s is closed or merged itself.") % {"number": into}]}
             )
-        moved = locked.posts.update(event=into)
-        before = {"status": locked.status}
-        locked.status = EventStatus.MERGED
-        locked.merged_into = into
-        current = locked.assignments.filter(ended_at=None).first()
-        if current is not None:
-            current.ended_at = now
-            current.save(update_fields=["ended_at"])
-        # Its notices are moot: the units answer on the event it was merged into.
-        locked.notices.filter(read_at=None).update(read_at=now)
-        save_event_change(locked, now=now)
-        refresh_figures(into, now=now)
-        save_event_change(into, now=now)
-        record_event(
-            actor=actor,
-            action="opinion_event.merge",
-            target=locked,
-            org_unit=locked.district,
-            before=before,
-            after={"status": locked.status, "merged_into": into.number, "posts": moved},
-            reason=reason,
-            at=now,
-        )
-        record_event(
-            actor=actor,
-            action="opinion_event.absorb",
-            target=into,
-            org_unit=into.district,
-            after={"absorbed": locked.number, "posts": moved, "post_count": into.post_count},
-            reason=reason,
-            at=now,
-        )
+        absorb(locked, into, actor=actor, reason=reason, now=now)
         forget_event_index()
     return into
+
+
+def absorb(
+    source: Event,
+    into: Event,
+    *,
+    actor: User | None,
+    reason: str,
+    now: dt.datetime,
+    actor_label: str = "",
+) -> int:
+    """Move the posts of `source` into `into` and leave `source` merged, both rows locked by
+    the caller's transaction; audited on both. Returns the posts moved."""
+    moved = source.posts.update(event=into)
+    before = {"status": source.status}
+    source.status = EventStatus.MERGED
+    source.merged_into = into
+    current = source.assignments.filter(ended_at=None).first()
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    # Its notices are moot: the units answer on the event it was merged into.
+    source.notices.filter(read_at=None).update(read_at=now)
+    save_event_change(source, now=now)
+    refresh_figures(into, now=now)
+    save_event_change(into, now=now)
+    for target, after in (
+        (source, {"status": source.status, "merged_into": into.number, "posts": moved}),
+        (into, {"absorbed": source.number, "posts": moved, "post_count": into.post_count}),
+    ):
+        record_event(
+            actor=actor,
+            actor_label=actor_label,
+            action="opinion_event.merge" if target is source else "opinion_event.absorb",
+            target=target,
+            org_unit=target.district,
+            before=before if target is source else None,
+            after=after,
+            reason=reason,
+            at=now,
+        )
+    return moved
 
 
 def event_split(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from laborwatch.cases.linking import EmployerMatch, link_employer
 from laborwatch.core.audit import record_event
@@ -45,6 +46,7 @@ from laborwatch.opinion.engine.records import PostIn, RowError
 from laborwatch.opinion.grading import engagement
 from laborwatch.opinion.index import catch_up, cluster_post, event_index
 from laborwatch.opinion.models import ClusterLock, Event, Post, PostEngagement
+from laborwatch.opinion.services.clusters import absorb
 from laborwatch.opinion.services.figures import refresh_figures, refresh_heat
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus
 
@@ -207,7 +209,7 @@ def _store_chunk(
         )
         stored = _store_new(fresh, digests, source=source, now=now)
         report.stored += len(stored)
-        created, joined = _cluster(stored, now)
+        created, joined = _cluster(stored, now, actor=actor, source=source)
         new_ids = {event.pk for event in created}
         report.events_created += len(created)
         report.events_updated += len((recounted | joined) - new_ids)
@@ -396,11 +398,16 @@ def _linked(match: EmployerMatch) -> tuple[Enterprise | None, list[dict]]:
 
 
 def _cluster(
-    stored: Sequence[tuple[Post, ClusterPost]], now: dt.datetime
+    stored: Sequence[tuple[Post, ClusterPost]],
+    now: dt.datetime,
+    *,
+    actor: User | None,
+    source: str,
 ) -> tuple[list[Event], set[int]]:
     """Assign the new posts to events: existing ones, or new events of their own; returns the
     new events and the ids of the existing events that gained posts. A post of an incident
-    whose event is closed starts a new event: a flare-up after closure is verified anew."""
+    whose event is closed starts a new event: a flare-up after closure is verified anew.
+    Stored events the new posts bridge are joined (_join_bridged)."""
     if not stored:
         return [], set()
     kept = event_index(now)
@@ -408,8 +415,10 @@ def _cluster(
     with kept.lock:
         catch_up(kept, now)
         assignment = kept.index.assign([clustered for _, clustered in stored])
+        merged = _join_bridged(assignment.merged, now, actor=actor, source=source)
+        kept.index.merge_events(merged)
     new_groups = [list(group) for group in assignment.new_events]
-    joined: set[int] = set()
+    joined: set[int] = set(merged.values())
     for key, event_id in assignment.to_existing.items():
         target = _live_event(event_id)
         if target is None:
@@ -434,6 +443,40 @@ def _cluster(
         created.append(event)
     Post.objects.bulk_update(list(by_key.values()), ["event"], batch_size=1000)
     return created, joined
+
+
+def _join_bridged(
+    bridged: Mapping[int, int], now: dt.datetime, *, actor: User | None, source: str
+) -> dict[int, int]:
+    """Join the stored events a batch bridges (Assignment.merged: posts of one incident that
+    arrived in different batches), as one batch would have made them one event. Only an event
+    nobody has acted on yet (待核实) is merged away, into the other; two events both worked
+    on stay apart for the centre to merge by hand. Returns the events merged (gone → kept)."""
+    done: dict[int, int] = {}
+    for gone_id, kept_id in bridged.items():
+        gone, kept = _live_event(gone_id), _live_event(kept_id)
+        if gone is None or kept is None or gone == kept:
+            continue
+        rows = {
+            event.pk: event
+            for event in Event.objects.select_for_update()
+            .filter(pk__in=[gone, kept])
+            .order_by("pk")
+        }
+        if rows[gone].status != EventStatus.PENDING:
+            gone, kept = kept, gone
+        if rows[gone].status != EventStatus.PENDING:
+            continue
+        absorb(
+            rows[gone],
+            rows[kept],
+            actor=actor,
+            actor_label="" if actor else source[:150],
+            reason=_("Posts that arrived later tell the incidents of both events as one."),
+            now=now,
+        )
+        done[gone] = kept
+    return done
 
 
 def _live_event(event_id: int) -> int | None:
