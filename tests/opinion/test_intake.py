@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from laborwatch.core.models import AuditEvent
+from laborwatch.opinion.engine.read import read_posts
 from laborwatch.opinion.engine.records import FILE_ERROR_CODES, ROW_ERROR_CODES
 from laborwatch.opinion.grading import engagement
 from laborwatch.opinion.messages import FILE_REASONS, ROW_REASONS, row_message
@@ -255,3 +256,38 @@ def test_a_later_batch_bridging_two_stored_events_joins_them(registry, shinan):
         "推送",
         first.number,
     )
+
+
+def test_a_file_stored_piece_by_piece_gives_what_one_piece_gives(
+    tmp_path, registry, shinan, monkeypatch
+):
+    from laborwatch.opinion.services import intake
+
+    csv_path = vendor_file(tmp_path, *INCIDENT, NOISE, BAD_DATE, encoding="utf-8")
+    records = read_posts(csv_path).posts
+    lines = [
+        json.dumps(
+            {
+                "platform": post.platform,
+                "post_id": post.post_id,
+                "url": post.url,
+                "published_at": post.published_at.isoformat(),
+                "text": post.text,
+                "reposts": post.reposts,
+            },
+            ensure_ascii=False,
+        )
+        for post in records
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join([*lines[:2], "{broken", *lines[2:]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(intake, "PIECE", 2)
+    seen = []
+    report = opinion_ingest_file(
+        path=path, source="v", now=T0, on_progress=lambda done, total: seen.append((done, total))
+    )
+    assert (report.rows, report.stored, report.refused) == (5, 4, 1)
+    assert [error.row for error in report.errors] == [3]
+    assert (report.events_created, Event.objects.filter(on_list=True).get().post_count) == (2, 3)
+    size = path.stat().st_size
+    assert seen[-1] == (size, size) and len(seen) == 2

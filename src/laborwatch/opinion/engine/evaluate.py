@@ -26,16 +26,11 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
-from laborwatch.opinion.engine.records import PostIn, reposted_text
+from laborwatch.opinion.engine.linking import link_posts
+from laborwatch.opinion.engine.records import PostIn
 from laborwatch.text.link import Linker
 from laborwatch.text.triage import binary_scores
 
-# The linker's best candidate links a post only from this confidence: full and former names,
-# short names of four characters or more (0.75); not two- or three-character short names
-# nor near misses.
-LINK_CONFIDENCE = 0.7
-# Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
-MAX_CANDIDATES = 5
 # An incident is found when one event holds at least this share of its posts, and the
 # incident's posts are at least this share of that event's.
 FOUND_SHARE = 0.5
@@ -170,26 +165,16 @@ def first_of_each(posts: Iterable[PostIn]) -> list[PostIn]:
 def link_labour_posts(
     posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
-    """Post key → (enterprise number, its row in the linker's registry, when the best candidate
-    reaches LINK_CONFIDENCE; else the weaker candidates) for the posts worth linking; each
-    distinct text linked once."""
+    """Post key → (enterprise number: its row in the linker's registry, when linked; else the
+    numbers of the weaker candidates) for the posts worth linking (engine.linking)."""
     numbers = {entry.credit_code: index for index, entry in enumerate(linker.entries)}
-    by_text: dict[str, tuple[int | None, tuple[int, ...]]] = {}
-    linked = {}
-    for post, analysis in zip(posts, analyses, strict=True):
-        if not analysis.worth_linking:
-            continue
-        text = f"{post.title}\n{reposted_text(post.text)}"
-        if text not in by_text:
-            candidates = sorted(linker.link(text), key=lambda c: (-c.confidence, c.credit_code))
-            best = candidates[0] if candidates else None
-            if best is not None and best.confidence >= LINK_CONFIDENCE:
-                by_text[text] = (numbers[best.credit_code], ())
-            else:
-                weaker = tuple(dict.fromkeys(numbers[c.credit_code] for c in candidates))
-                by_text[text] = (None, weaker[:MAX_CANDIDATES])
-        linked[post.key] = by_text[text]
-    return linked
+    return {
+        key: (
+            None if link.linked is None else numbers[link.linked.credit_code],
+            tuple(numbers[c.credit_code] for c in link.candidates),
+        )
+        for key, link in link_posts(posts, analyses, linker.link).items()
+    }
 
 
 def cluster_input(
