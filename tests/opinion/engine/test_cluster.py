@@ -266,3 +266,15 @@ def test_stored_events_of_different_enterprises_stay_apart() -> None:
     )
     assignment = index.assign([_post("weibo:3", PROTEST, 2)])
     assert assignment == Assignment(to_existing={"weibo:3": 101})
+
+
+def test_a_labour_retelling_joins_a_stored_post_of_its_enterprise_not_about_labour() -> None:
+    # In one batch the two would join (one of them is about labour); across batches too.
+    stored = _post("weibo:1", "海岸电子厂门口今天围了很多人", enterprise=7, district="370202")
+    later = _post("weibo:2", "海岸电子拖欠工资三个月，工人讨薪", 3, enterprise=7, category="WAGE")
+    assert cluster_posts([stored, later]) == [["weibo:1", "weibo:2"]]
+    index = EventIndex()
+    index.add_existing([(stored, 101)])
+    assert index.assign([later]).to_existing == {"weibo:2": 101}
+    unrelated = _post("weibo:3", "海岸电子新品发布会今天举行", 4, enterprise=7)
+    assert index.assign([unrelated]).new_events == [["weibo:3"]]

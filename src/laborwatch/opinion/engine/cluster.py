@@ -101,8 +101,9 @@ class EventIndex:
         self._event_enterprises: dict[int, int] = {}
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_entries = np.zeros(0, dtype=np.int64)
-        # Labour posts with an enterprise, for retellings: enterprise → [(time, event, district)]
-        self._retellings: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
+        # Posts with an enterprise, for retellings:
+        # enterprise → [(time, event, district, about labour)], in order of time and event.
+        self._retellings: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
         self.posts = 0
 
     def __len__(self) -> int:
@@ -158,8 +159,10 @@ class EventIndex:
             seconds = seconds_of(post.published_at)
             if post.enterprise_id is not None:
                 self._event_enterprises.setdefault(event, post.enterprise_id)
-            if post.category and post.enterprise_id is not None:
-                self._retellings[post.enterprise_id].append((seconds, event, post.district))
+            if post.enterprise_id is not None:
+                self._retellings[post.enterprise_id].append(
+                    (seconds, event, post.district, bool(post.category))
+                )
                 touched.add(post.enterprise_id)
             if row is None:
                 continue
@@ -223,7 +226,10 @@ class EventIndex:
                 self._event_enterprises.setdefault(kept_event, enterprise)
         for enterprise, history in self._retellings.items():
             self._retellings[enterprise] = sorted(
-                ((seen, merged.get(event, event), district) for seen, event, district in history),
+                (
+                    (seen, merged.get(event, event), district, labour)
+                    for seen, event, district, labour in history
+                ),
                 key=lambda item: item[:2],
             )
 
@@ -364,8 +370,9 @@ class EventIndex:
         )
 
     def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
-        """(node, stored event) of stored labour posts a node retells: its enterprise (or one
-        of its candidates), the same district or one unknown, within RETELLING_WINDOW."""
+        """(node, stored event) of stored posts a node retells: its enterprise (or one of its
+        candidates), the same district or one unknown, within RETELLING_WINDOW, at least one
+        of the two about labour."""
         window = int(RETELLING_WINDOW.total_seconds())
         found = []
         for node in range(len(nodes.posts)):
@@ -373,7 +380,13 @@ class EventIndex:
             named = (enterprise,) if enterprise != NO_ENTERPRISE else nodes.candidates[node]
             time, district = int(nodes.times[node]), nodes.districts[node]
             for candidate in named:
-                event = latest_retold(self._retellings.get(candidate, []), time, district, window)
+                event = latest_retold(
+                    self._retellings.get(candidate, []),
+                    time,
+                    district,
+                    window,
+                    bool(nodes.labour[node]),
+                )
                 if event is not None:
                     found.append((node, event))
                     break

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from laborwatch.opinion.engine.analyse import PostAnalysis
 from laborwatch.opinion.engine.records import PostIn, reposted_text
-from laborwatch.text.link import Candidate
+from laborwatch.text.link import Candidate, best_per_enterprise
 
 # The linker's best candidate links a post only from this confidence: full and former names,
 # short names of four characters or more (0.75); not two- or three-character short names
@@ -57,12 +57,7 @@ def link_posts(
 
 def decide(candidates: Sequence[Candidate]) -> PostLink:
     """The best of one enterprise's candidates each, linked from LINK_CONFIDENCE."""
-    best: dict[str, Candidate] = {}
-    for candidate in candidates:
-        kept = best.get(candidate.credit_code)
-        if kept is None or candidate.confidence > kept.confidence:
-            best[candidate.credit_code] = candidate
-    ranked = sorted(best.values(), key=lambda c: (-c.confidence, c.credit_code))
+    ranked = best_per_enterprise(candidates, limit=MAX_CANDIDATES)
     if ranked and ranked[0].confidence >= LINK_CONFIDENCE:
         return PostLink(ranked[0], ())
-    return PostLink(None, tuple(ranked[:MAX_CANDIDATES]))
+    return PostLink(None, tuple(ranked))

@@ -206,14 +206,23 @@ class Components:
 
 
 def latest_retold(
-    history: list[tuple[int, int, str | None]], time: int, district: str | None, window: int
+    history: list[tuple[int, int, str | None, bool]],
+    time: int,
+    district: str | None,
+    window: int,
+    labour: bool,
 ) -> int | None:
-    for seen, event, seen_district in reversed(history):
+    """The event of the latest stored post (time, event, district, about labour) of an
+    enterprise that a post at `time` retells: within `window`, the same district or one
+    unknown, at least one of the two about labour."""
+    for seen, event, seen_district, seen_labour in reversed(history):
         if abs(seen - time) > window:
             if seen < time:
                 return None
             continue
         if district and seen_district and district != seen_district:
+            continue
+        if not (labour or seen_labour):
             continue
         return event
     return None
