@@ -16,6 +16,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -162,12 +163,20 @@ def first_of_each(posts: Iterable[PostIn]) -> list[PostIn]:
     return list(unique.values())
 
 
+@lru_cache(maxsize=2)
+def registry_numbers(linker: Linker) -> dict[str, int]:
+    """Credit code → its row in the linker's registry, read once per linker (a batch after
+    batch does not read the registry again)."""
+    codes = linker.entries.codes
+    return {codes[index]: index for index in range(len(codes))}
+
+
 def link_labour_posts(
     posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
     """Post key → (enterprise number: its row in the linker's registry, when linked; else the
     numbers of the weaker candidates) for the posts worth linking (engine.linking)."""
-    numbers = {entry.credit_code: index for index, entry in enumerate(linker.entries)}
+    numbers = registry_numbers(linker)
     return {
         key: (
             None if link.linked is None else numbers[link.linked.credit_code],
