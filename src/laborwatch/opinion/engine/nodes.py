@@ -100,13 +100,32 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
     count = len(members)
     all_signatures = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     all_signatures[:signed_count] = rows[signed]
+    node_posts: list[list[ClusterPost]] = []
+    times: list[int] = []
+    districts: list[str | None] = []
+    labour: list[bool] = []
+    candidates: list[tuple[int, ...]] = []
+    # One pass over the nodes (most are one post: a feed's texts are mostly distinct).
+    for group in members:
+        if len(group) == 1:
+            seconds, post = group[0]
+            node_posts.append([post])
+            times.append(seconds)
+            districts.append(post.district or None)
+            labour.append(bool(post.category))
+        else:
+            node_posts.append([post for _, post in group])
+            times.append(min(seconds for seconds, _ in group))
+            districts.append(next((p.district for _, p in group if p.district), None))
+            labour.append(any(p.category for _, p in group))
+        candidates.append(_candidates(node_posts[-1]))
     return Nodes(
-        posts=[[post for _, post in group] for group in members],
-        times=np.array([min(seconds for seconds, _ in group) for group in members], np.int64),
-        enterprises=np.array([enterprise_of(group[0][1]) for group in members], dtype=np.int64),
-        districts=[next((p.district for _, p in group if p.district), None) for group in members],
-        labour=np.array([any(p.category for _, p in group) for group in members], dtype=bool),
-        candidates=[_candidates([post for _, post in group]) for group in members],
+        posts=node_posts,
+        times=np.array(times, dtype=np.int64),
+        enterprises=np.array([enterprise_of(group[0]) for group in node_posts], dtype=np.int64),
+        districts=districts,
+        labour=np.array(labour, dtype=bool),
+        candidates=candidates,
         signed=np.arange(count) < signed_count,
         signatures=all_signatures,
     )
@@ -115,6 +134,8 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
 def _candidates(group: list[ClusterPost]) -> tuple[int, ...]:
     if group[0].enterprise_id is not None:
         return ()
+    if len(group) == 1:
+        return tuple(dict.fromkeys(group[0].enterprise_candidates))
     return tuple(dict.fromkeys(c for post in group for c in post.enterprise_candidates))
 
 
