@@ -1,17 +1,19 @@
 """Intake of monitored posts: one service for the vendor file (`laborwatch opinion ingest`) and
 the API batch (`POST /api/v1/opinion/posts`).
 
-read/parse (engine) → analyse in bulk (engine: labour, category, district, workers, cues,
-organisations) → link enterprises with the one linker (cases.linking over
-enterprises.linker) → store posts and engagement snapshots (a post pushed again updates its
-counts and keeps the history) → cluster the new posts into events (engine EventIndex, kept in
-the process cache and brought up to date from the stored posts) → the figures, heat and grade
-of every event touched → events whose posts are mostly not about labour stay off the list.
+read/parse (engine; a file PIECE posts at a time) → analyse in bulk (engine: labour, category,
+district, workers, cues, organisations) → link enterprises as the engine's evaluation measured
+it (engine.linking over the registry's one linker, enterprises.linker) → store posts and
+engagement snapshots (a post pushed again updates its counts and keeps the history) → cluster
+the new posts into events (engine EventIndex, kept in the process cache and brought up to date
+from the stored posts; stored events the new posts bridge are joined) → the figures, heat and
+grade of every event touched → events whose posts are mostly not about labour stay off the
+list.
 
 Bad rows are refused with their row, field and reason and the valid rows are kept; a file that
-cannot be read as a whole is refused whole. Posts are stored in chunks of CHUNK, each in one
-transaction holding the cluster lock: a chunk is stored whole or not at all, and loading the
-same file again changes nothing but the counts that moved.
+cannot be read as a whole is refused whole, before any piece is stored. Posts are stored in
+chunks of CHUNK, each in one transaction holding the cluster lock: a chunk is stored whole or
+not at all, and loading the same file again changes nothing but the counts that moved.
 """
 
 from __future__ import annotations
