@@ -11,7 +11,7 @@ the stream and its labels are written by synth/posts.py, not real posts).
    instead of the engine's own clustering.
 
     .venv/bin/python scripts/eval_opinion.py [--city /tmp/lw-opinion-city] [--seed 1]
-        [--events events.jsonl]
+        [--events events.jsonl] [--batch-hours 6]
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ def main() -> None:
     parser.add_argument("--city", default="/tmp/lw-opinion-city", help="synthetic city folder")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--events", type=Path, help="the app's JSONL export to measure")
+    parser.add_argument(
+        "--batch-hours",
+        type=float,
+        help="cluster batch by batch (posts of each span of hours), as the app ingests",
+    )
     args = parser.parse_args()
     city = Path(args.city)
     if not (city / "posts.jsonl").exists():
@@ -62,8 +67,10 @@ def main() -> None:
     else:
         places = Places.from_city(json.loads(CITY_FILE.read_text(encoding="utf-8")))
         linker = Linker.from_file(city / "enterprises.parquet")
-        run = run_engine(result.posts, places=places, linker=linker)
-        report["engine"] = figures(run.events, labels)
+        run = run_engine(result.posts, places=places, linker=linker, batch_hours=args.batch_hours)
+        report["engine" if args.batch_hours is None else "engine_in_batches"] = figures(
+            run.events, labels
+        )
         report["triage"] = triage_scores(run.analyses, labels)
         report["seconds"] = {
             "read": round(read_seconds, 2),

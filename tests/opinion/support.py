@@ -22,6 +22,7 @@ from laborwatch.opinion.models import (
     OpinionNotice,
     Post,
     PostEngagement,
+    ResponseKind,
 )
 from laborwatch.opinion.services import (
     event_acknowledge,
@@ -173,7 +174,7 @@ def responded(event: Event, centre: User, unit_user: User, *, now: dt.datetime =
     return event_respond(
         event=event,
         actor=centre,
-        kind="published",
+        kind=ResponseKind.PUBLISHED,
         text="市总工会已介入，督促企业限期支付拖欠工资。",
         channel="青岛工会官方微博",
         published_at=now,

@@ -13,7 +13,7 @@ import time_machine
 
 from laborwatch.cases.models import Case
 from laborwatch.cli import main
-from laborwatch.opinion.models import Event
+from laborwatch.opinion.models import Event, ResponseKind
 from tests.opinion.support import local
 from tests.opinion.test_intake import HEADER, INCIDENT
 
@@ -88,8 +88,14 @@ def test_done_when(tmp_path, registry, shinan, centre_staff, owner, colleague, o
     )
 
     # 5. Record the public response and close it.
-    responded = act(centre, "respond", kind="published", text="市总工会已介入，督促企业限期支付",
-                    channel="青岛工会官方微博", published_at="2025-03-05T10:30")  # fmt: skip
+    responded = act(
+        centre,
+        "respond",
+        kind=ResponseKind.PUBLISHED,
+        text="市总工会已介入，督促企业限期支付",
+        channel="青岛工会官方微博",
+        published_at="2025-03-05T10:30",
+    )
     assert responded.status_code == 302
     assert act(client_for(owner), "close").status_code == 403
     assert act(centre, "close", note="工资已支付，办结").status_code == 302

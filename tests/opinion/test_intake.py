@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from laborwatch.core.models import AuditEvent
+from laborwatch.opinion.engine.read import read_posts
 from laborwatch.opinion.engine.records import FILE_ERROR_CODES, ROW_ERROR_CODES
 from laborwatch.opinion.grading import engagement
 from laborwatch.opinion.messages import FILE_REASONS, ROW_REASONS, row_message
@@ -222,3 +223,71 @@ def test_two_pushes_of_one_incident_at_once_make_one_event(registry, monkeypatch
     assert Post.objects.count() == 2
     assert Event.objects.count() == 1
     assert Event.objects.get().post_count == 2
+
+
+def test_a_later_batch_bridging_two_stored_events_joins_them(registry, shinan):
+    story = (
+        "市南区一家电子厂拖欠200余名工人工资三个月，工人们今天在厂门口拉横幅讨薪，"
+        "老板一直不露面，希望有关部门管管"
+    )
+
+    def push(number: int, text: str, at: dt.datetime) -> None:
+        record = {"platform": "weibo", "post_id": str(number), "text": text}
+        record["published_at"] = at.isoformat()
+        opinion_ingest_records(records=[record], source="推送", now=at + HOUR)
+
+    push(1, "青岛海岸电子有限公司的工人今天又去厂门口讨薪了，工资三个月没发", T0 - 8 * HOUR)
+    push(2, story, T0 - 6 * HOUR)
+    first, second = Event.objects.order_by("pk")
+    assert (first.post_count, second.post_count) == (1, 1)
+    # A copy of the second that names the first's enterprise tells both as one.
+    push(3, "青岛海岸电子有限公司：" + story, T0 - 4 * HOUR)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (second.status, second.merged_into, second.posts.count()) == ("merged", first, 0)
+    assert (first.status, first.post_count, first.enterprise) == (
+        "pending",
+        3,
+        registry.shinan_enterprise,
+    )
+    merge = AuditEvent.objects.get(action="opinion_event.merge")
+    assert (merge.actor, merge.actor_label, merge.after["merged_into"]) == (
+        None,
+        "推送",
+        first.number,
+    )
+
+
+def test_a_file_stored_piece_by_piece_gives_what_one_piece_gives(
+    tmp_path, registry, shinan, monkeypatch
+):
+    from laborwatch.opinion.services import intake
+
+    csv_path = vendor_file(tmp_path, *INCIDENT, NOISE, BAD_DATE, encoding="utf-8")
+    records = read_posts(csv_path).posts
+    lines = [
+        json.dumps(
+            {
+                "platform": post.platform,
+                "post_id": post.post_id,
+                "url": post.url,
+                "published_at": post.published_at.isoformat(),
+                "text": post.text,
+                "reposts": post.reposts,
+            },
+            ensure_ascii=False,
+        )
+        for post in records
+    ]
+    path = tmp_path / "posts.jsonl"
+    path.write_text("\n".join([*lines[:2], "{broken", *lines[2:]]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(intake, "PIECE", 2)
+    seen = []
+    report = opinion_ingest_file(
+        path=path, source="v", now=T0, on_progress=lambda done, total: seen.append((done, total))
+    )
+    assert (report.rows, report.stored, report.refused) == (5, 4, 1)
+    assert [error.row for error in report.errors] == [3]
+    assert (report.events_created, Event.objects.filter(on_list=True).get().post_count) == (2, 3)
+    size = path.stat().st_size
+    assert seen[-1] == (size, size) and len(seen) == 2

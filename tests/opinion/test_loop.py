@@ -13,7 +13,7 @@ from django.db import connection
 from laborwatch.cases.models import Case
 from laborwatch.core.models import AuditEvent
 from laborwatch.opinion.errors import InvalidEventTransition, StaleEvent
-from laborwatch.opinion.models import EventAssignment, EventDisposal, OpinionNotice
+from laborwatch.opinion.models import EventAssignment, EventDisposal, OpinionNotice, ResponseKind
 from laborwatch.opinion.services import (
     event_acknowledge,
     event_add_note,
@@ -294,8 +294,15 @@ class TestDisposal:
                             caller_phone="13912340002", description="x")  # fmt: skip
         assert refused.value.messages == ["状态为“不属实”的舆情事件不能处置。"]
         # Answered in public, it may be disposed of no more than before.
-        event = event_respond(event=event, actor=setup_actor, kind="published", text="经核实不属实",
-                              channel="官方微博", published_at=T0, now=T0)  # fmt: skip
+        event = event_respond(
+            event=event,
+            actor=setup_actor,
+            kind=ResponseKind.PUBLISHED,
+            text="经核实不属实",
+            channel="官方微博",
+            published_at=T0,
+            now=T0,
+        )
         with pytest.raises(ValidationError) as refused:
             event_open_case(event=event, actor=setup_actor, caller_name="李强",
                             caller_phone="13912340002", description="x")  # fmt: skip
@@ -308,7 +315,7 @@ class TestRespondAndClose:
         result = event_respond(
             event=event,
             actor=setup_actor,
-            kind="published",
+            kind=ResponseKind.PUBLISHED,
             text="已督促企业支付工资",
             channel="青岛工会官方微博",
             published_at=T0 + 3 * HOUR,
@@ -325,12 +332,12 @@ class TestRespondAndClose:
     def test_a_decision_not_to_respond_needs_its_reason(self, event, setup_actor, owner):
         event = verified(event, setup_actor, owner, result="untrue")
         with pytest.raises(ValidationError) as refused:
-            event_respond(event=event, actor=setup_actor, kind="declined", reason="")
+            event_respond(event=event, actor=setup_actor, kind=ResponseKind.DECLINED, reason="")
         assert refused.value.message_dict == {"reason": ["请说明不予回应的理由。"]}
-        result = event_respond(event=fresh(event), actor=setup_actor, kind="declined",
+        result = event_respond(event=fresh(event), actor=setup_actor, kind=ResponseKind.DECLINED,
                                reason="帖文已删除，影响小", now=T0 + 50 * HOUR)  # fmt: skip
         assert (result.response_kind, result.responded_at, result.responded_on_time) == (
-            "declined",
+            ResponseKind.DECLINED,
             T0 + 50 * HOUR,
             False,
         )
@@ -338,14 +345,21 @@ class TestRespondAndClose:
     def test_a_response_from_the_future_is_refused(self, event, setup_actor, owner):
         event = disposed(event, setup_actor, owner)
         with pytest.raises(ValidationError) as refused:
-            event_respond(event=event, actor=setup_actor, kind="published", text="x",
+            event_respond(event=event, actor=setup_actor, kind=ResponseKind.PUBLISHED, text="x",
                           channel="微博", published_at=T0 + 2 * HOUR, now=T0)  # fmt: skip
         assert refused.value.message_dict == {"published_at": ["时间不能晚于当前时间。"]}
 
     def test_a_true_event_closes_only_after_a_disposal(self, event, setup_actor, owner):
         event = verified(event, setup_actor, owner)
-        event = event_respond(event=event, actor=setup_actor, kind="published", text="已介入",
-                              channel="微博", published_at=T0, now=T0)  # fmt: skip
+        event = event_respond(
+            event=event,
+            actor=setup_actor,
+            kind=ResponseKind.PUBLISHED,
+            text="已介入",
+            channel="微博",
+            published_at=T0,
+            now=T0,
+        )
         with pytest.raises(ValidationError) as refused:
             event_close(event=event, actor=setup_actor)
         assert refused.value.messages == ["经核实属实：请先登记处置措施，再办结。"]

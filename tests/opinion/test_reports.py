@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from laborwatch.opinion.models import ResponseKind
 from laborwatch.opinion.services import event_respond
 from laborwatch.reports.daily.report import daily_report, render_html
 from laborwatch.reports.monthly.opinion import OpinionRow, opinion_section
@@ -63,7 +64,7 @@ def test_the_monthly_report_has_the_section(org_units, setup_actor, make_user):
                            now=local(2026, 10, 10, 9))  # fmt: skip
         event = verified(grave, setup_actor, make_user("desk", "district_staff", "shinan"),
                          now=local(2026, 10, 10, 10))  # fmt: skip
-        event_respond(event=event, actor=setup_actor, kind="published", text="已介入",
+        event_respond(event=event, actor=setup_actor, kind=ResponseKind.PUBLISHED, text="已介入",
                       channel="官方微博", published_at=local(2026, 10, 10, 12),
                       now=local(2026, 10, 10, 12))  # fmt: skip
         make_event(district=shinan, on_list=False, now=local(2026, 10, 11, 9))

@@ -9,7 +9,7 @@ import pytest
 
 from laborwatch.core.models import AuditEvent
 from laborwatch.opinion.grading import heat_and_grade
-from laborwatch.opinion.models import EventAlert, OpinionNotice
+from laborwatch.opinion.models import EventAlert, OpinionNotice, ResponseKind
 from laborwatch.opinion.services import event_respond, opinion_sweep
 from laborwatch.opinion.services.sweep import deliver_alerts, raise_alerts
 from tests.opinion.support import T0, assigned, fresh, verified
@@ -54,7 +54,9 @@ def test_urge_at_yellow_then_escalate_at_red_each_once(event, centre_staff, head
 def test_a_responded_event_is_not_chased(event, setup_actor, make_user, head):
     desk = make_user("desk", "district_staff", "shinan")
     event = verified(event, setup_actor, desk)
-    event_respond(event=event, actor=setup_actor, kind="declined", reason="已删帖", now=T0)
+    event_respond(
+        event=event, actor=setup_actor, kind=ResponseKind.DECLINED, reason="已删帖", now=T0
+    )
     result = opinion_sweep(now=T0 + 50 * HOUR)
     assert (result.urged, result.escalated) == (0, 0)
     assert not EventAlert.objects.exists()
@@ -84,7 +86,7 @@ def test_a_deadline_met_before_delivery_sends_nothing(event, setup_actor, make_u
     desk = make_user("desk", "district_staff", "shinan")
     raise_alerts(T0 + 36 * HOUR)
     event = verified(event, setup_actor, desk)
-    event_respond(event=event, actor=setup_actor, kind="declined", reason="已删帖",
+    event_respond(event=event, actor=setup_actor, kind=ResponseKind.DECLINED, reason="已删帖",
                   now=T0 + 36 * HOUR)  # fmt: skip
     assert deliver_alerts(T0 + 36 * HOUR).urged == 0
     assert not OpinionNotice.objects.filter(kind="urge").exists()

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 
 from laborwatch.core.models import AuditEvent
-from laborwatch.opinion.models import Event
+from laborwatch.opinion.models import Event, ResponseKind
 from tests.cases.views_support import make_case
 from tests.opinion.support import (
     STALE_MESSAGE,
@@ -70,8 +70,8 @@ ACTIONS: dict[str, tuple[str, dict[str, Any], set[str]]] = {
                   CENTRE),
     "join_case": ("true", {"case": "{case}", "note": "同一事件"}, CENTRE),
     "attach_warning": ("true", {"warning": "{warning}"}, CENTRE),
-    "respond": ("disposed", {"kind": "published", "text": "已介入", "channel": "官方微博",
-                             "published_at": "2025-03-05T10:00"}, CENTRE),
+    "respond": ("disposed", {"kind": ResponseKind.PUBLISHED, "text": "已介入",
+                             "channel": "官方微博", "published_at": "2025-03-05T10:00"}, CENTRE),
     "close": ("responded", {"note": "办结"}, CENTRE),
     "link_enterprise": ("pending", {"credit_code": "{credit_code}"}, CENTRE),
     "merge": ("pending", {"target": "{other}", "reason": "同一事件"}, CENTRE),

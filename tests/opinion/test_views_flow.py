@@ -14,7 +14,7 @@ import time_machine
 
 from laborwatch.core.masking import mask_personal_data_in_text
 from laborwatch.core.models import AuditEvent
-from laborwatch.opinion.models import OpinionNotice, PostEngagement
+from laborwatch.opinion.models import OpinionNotice, PostEngagement, ResponseKind
 from laborwatch.opinion.services import event_respond
 from tests.opinion.support import (
     T0,
@@ -65,8 +65,15 @@ class TestList:
         event.save()
         with time_machine.travel(T0, tick=False):
             event = disposed(event, setup_actor, desk_user)
-            event_respond(event=event, actor=setup_actor, kind="published", text="已介入",
-                          channel="@青岛工会", published_at=T0, now=T0)  # fmt: skip
+            event_respond(
+                event=event,
+                actor=setup_actor,
+                kind=ResponseKind.PUBLISHED,
+                text="已介入",
+                channel="@青岛工会",
+                published_at=T0,
+                now=T0,
+            )
         response = client_for(centre_staff).get("/opinion/?format=xlsx")
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
@@ -211,7 +218,12 @@ def test_verified_then_declined_shows_its_reason(org_units, setup_actor, desk_us
     event = make_event(district=org_units["shinan"])
     with time_machine.travel(T0, tick=False):
         event = verified(event, setup_actor, desk_user, result="untrue")
-        event_respond(event=event, actor=setup_actor, kind="declined", reason="帖文已删除",
-                      now=T0 + HOUR)  # fmt: skip
+        event_respond(
+            event=event,
+            actor=setup_actor,
+            kind=ResponseKind.DECLINED,
+            reason="帖文已删除",
+            now=T0 + HOUR,
+        )
     page = client_for(setup_actor).get(f"/opinion/{event.pk}/").content.decode()
     assert "不予回应：帖文已删除" in page

@@ -23,7 +23,6 @@ resemblance, and intake finds former and short names by a scan of the registry.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +32,7 @@ from django.db.models import Max, Q, QuerySet
 
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.process_cache import ProcessCache
-from laborwatch.text.link import Candidate, Linker
+from laborwatch.text.link import Candidate, Linker, best_per_enterprise
 
 INDEX_CACHE_SECONDS = 600.0
 # Beyond this many enterprises changed since the index was built, rebuild it.
@@ -180,13 +179,3 @@ def employer_mentions(text: str, *, limit: int = 5, context: str = "") -> list[C
     if linker is None or not text.strip():
         return []
     return best_per_enterprise(linker.link(text, context=context), limit=limit)
-
-
-def best_per_enterprise(candidates: Iterable[Candidate], *, limit: int) -> list[Candidate]:
-    seen: dict[str, Candidate] = {}
-    for candidate in candidates:
-        best = seen.get(candidate.credit_code)
-        if best is None or candidate.confidence > best.confidence:
-            seen[candidate.credit_code] = candidate
-    ranked = sorted(seen.values(), key=lambda c: (-c.confidence, c.credit_code))
-    return ranked[:limit]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from laborwatch.opinion.models import Event, EventDisposal, Post
+from laborwatch.opinion.models import Event, EventDisposal, Post, ResponseKind
 from laborwatch.opinion.statuses import EventStatus
 
 
@@ -64,7 +64,7 @@ def response_text(event: Event) -> str:
         if event.response_due is None:
             return ""
         return _("Not yet (due %(due)s)") % {"due": _local(event.response_due)}
-    if event.response_kind == "declined":
+    if event.response_kind == ResponseKind.DECLINED:
         return _("Not responded: %(reason)s") % {"reason": event.response_reason}
     timing = _("on time") if event.responded_on_time is not False else _("late")
     return _("%(channel)s, %(at)s (%(timing)s)") % {

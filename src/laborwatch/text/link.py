@@ -550,3 +550,14 @@ def _non_overlapping(
         occupied[start:end] = b"\1" * (end - start)
         kept.append((start, end, candidates))
     return kept
+
+
+def best_per_enterprise(candidates: Iterable[Candidate], *, limit: int) -> list[Candidate]:
+    """The most confident candidate of each enterprise, most confident first."""
+    seen: dict[str, Candidate] = {}
+    for candidate in candidates:
+        best = seen.get(candidate.credit_code)
+        if best is None or candidate.confidence > best.confidence:
+            seen[candidate.credit_code] = candidate
+    ranked = sorted(seen.values(), key=lambda c: (-c.confidence, c.credit_code))
+    return ranked[:limit]

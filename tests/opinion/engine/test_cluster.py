@@ -238,3 +238,43 @@ def test_stored_posts_of_one_moment_with_and_without_a_district_are_indexed() ->
     )
     retelling = _post("n", "顺达建筑的工人今天还在讨薪", 5, enterprise=7, category="WAGE")
     assert index.assign([retelling]).to_existing == {"n": 101}
+
+
+def test_a_post_bridging_two_stored_events_joins_them_into_the_earlier() -> None:
+    # Two retellings of one incident stored apart (a post naming the enterprise, a copy of
+    # the text without it); a new post of the text naming the enterprise bridges them.
+    index = EventIndex()
+    index.add_existing(
+        [
+            (_post("weibo:1", "顺达建筑的工人在讨薪", enterprise=7, category="WAGE"), 101),
+            (_post("weibo:2", PROTEST, 1), 102),
+        ]
+    )
+    assignment = index.assign([_post("weibo:3", "转发：" + PROTEST, 2, enterprise=7)])
+    assert assignment == Assignment(to_existing={"weibo:3": 101}, merged={102: 101})
+    index.merge_events(assignment.merged)
+    assert index.assign([_post("weibo:4", PROTEST + "！", 3)]).to_existing == {"weibo:4": 101}
+
+
+def test_stored_events_of_different_enterprises_stay_apart() -> None:
+    index = EventIndex()
+    index.add_existing(
+        [
+            (_post("weibo:1", PROTEST, enterprise=7), 101),
+            (_post("weibo:2", "转发：" + PROTEST, 1, enterprise=8), 102),
+        ]
+    )
+    assignment = index.assign([_post("weibo:3", PROTEST, 2)])
+    assert assignment == Assignment(to_existing={"weibo:3": 101})
+
+
+def test_a_labour_retelling_joins_a_stored_post_of_its_enterprise_not_about_labour() -> None:
+    # In one batch the two would join (one of them is about labour); across batches too.
+    stored = _post("weibo:1", "海岸电子厂门口今天围了很多人", enterprise=7, district="370202")
+    later = _post("weibo:2", "海岸电子拖欠工资三个月，工人讨薪", 3, enterprise=7, category="WAGE")
+    assert cluster_posts([stored, later]) == [["weibo:1", "weibo:2"]]
+    index = EventIndex()
+    index.add_existing([(stored, 101)])
+    assert index.assign([later]).to_existing == {"weibo:2": 101}
+    unrelated = _post("weibo:3", "海岸电子新品发布会今天举行", 4, enterprise=7)
+    assert index.assign([unrelated]).new_events == [["weibo:3"]]

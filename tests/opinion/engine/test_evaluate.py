@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from laborwatch.opinion.engine.analyse import PostAnalysis
+from laborwatch.opinion.engine.cluster import ClusterPost, cluster_posts
 from laborwatch.opinion.engine.evaluate import (
     Label,
     bcubed,
+    cluster_in_batches,
     incident_recall,
     read_exported_events,
     read_labels,
@@ -92,3 +95,21 @@ def test_the_apps_export_and_the_labels_file_are_read(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert read_labels(labels) == {"weibo:1": Label("L1", "L1", True)}
+
+
+def test_batch_by_batch_events_equal_the_one_pass_ones_when_a_batch_bridges_two() -> None:
+    start = datetime(2026, 5, 1, 1, tzinfo=UTC)
+    protest = (
+        "青岛顺达建筑工程有限公司拖欠200余名农民工工资三个月，工人们在黄岛区长江中路项目部"
+        "门口拉横幅讨薪。"
+    )
+    posts = [
+        ClusterPost("a", "顺达建筑的工人在讨薪", start, 7, None, "WAGE"),
+        ClusterPost("b", protest, start + timedelta(hours=7)),
+        ClusterPost("c", "转发：" + protest, start + timedelta(hours=13), 7),
+        ClusterPost("d", "今天去崂山玩了，风景很好，推荐大家周末去爬山。", start),
+    ]
+    one_pass = cluster_posts(posts)
+    assert one_pass == [["a", "b", "c"], ["d"]]
+    in_batches = cluster_in_batches(posts, hours=6)
+    assert sorted(sorted(keys) for keys in in_batches) == sorted(one_pass)

@@ -59,10 +59,10 @@ def test_nothing_yet_is_zero() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0.0, "general"), (39.99, "general"), (40.0, "major"), (69.99, "major"), (70.0, "grave")],
+    [(0.0, "general"), (64.99, "general"), (65.0, "major"), (84.99, "major"), (85.0, "grave")],
 )
 def test_default_grades(value: float, expected: str) -> None:
-    assert Thresholds(major=40.0, grave=70.0) == DEFAULT_THRESHOLDS
+    assert Thresholds(major=65.0, grave=85.0) == DEFAULT_THRESHOLDS
     assert grade(value) == expected
 
 

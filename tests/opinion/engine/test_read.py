@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from laborwatch.opinion.engine.read import parse_records, read_posts
+from laborwatch.opinion.engine.read import (
+    ReadResult,
+    parse_records,
+    read_posts,
+    read_posts_in_pieces,
+)
 from laborwatch.opinion.engine.records import (
     LOCAL_TIME,
     MAX_TEXT_CHARS,
@@ -319,3 +324,51 @@ def test_a_repost_with_a_short_comment_is_what_it_reposts(text: str, reposted: s
     from laborwatch.opinion.engine.records import reposted_text
 
     assert reposted_text(text) == (reposted or text)
+
+
+def _pieces(path: Path, size: int) -> list[ReadResult]:
+    return list(read_posts_in_pieces(path, size))
+
+
+def test_json_lines_in_pieces_read_as_the_whole_file_does(tmp_path: Path) -> None:
+    lines = [_jsonl({**RECORD, "post_id": 1000 + number}) for number in range(5)]
+    lines.insert(2, "not json\n")
+    path = _write(tmp_path, "posts.jsonl", "".join(lines))
+    whole = read_posts(path)
+    pieces = _pieces(path, 2)
+    assert [[post.row for post in piece.posts] for piece in pieces] == [[1, 2], [4, 5], [6]]
+    assert [post for piece in pieces for post in piece.posts] == whole.posts
+    assert [error for piece in pieces for error in piece.errors] == whole.errors
+    assert sum(piece.rows for piece in pieces) == whole.rows == 6
+    assert [piece.consumed for piece in pieces][-1] == path.stat().st_size
+    assert {(piece.format, piece.encoding) for piece in pieces} == {("jsonl", "utf-8")}
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (_jsonl(RECORD) * 3 + _jsonl(RECORD)[:30], "truncated"),
+        ('{"broken\n' * 3, "not_records"),
+    ],
+)
+def test_a_file_to_refuse_is_refused_before_any_piece(
+    tmp_path: Path, content: str, code: str
+) -> None:
+    path = _write(tmp_path, "posts.jsonl", content)
+    assert [(piece.file_error, piece.posts) for piece in _pieces(path, 1)] == [(code, [])]
+    assert read_posts(path).file_error == code
+
+
+def test_other_files_are_read_whole_and_handed_on_in_pieces(tmp_path: Path) -> None:
+    rows = [GOOD_ROW.replace("1001", str(1001 + number)) for number in range(3)]
+    path = _write(
+        tmp_path,
+        "week.csv",
+        HEADER + rows[0] + "微博,,,某人,2026-05-01,,x,1,1,1,1,\n" + "".join(rows[1:]),
+    )
+    pieces = _pieces(path, 2)
+    assert [[post.row for post in piece.posts] for piece in pieces] == [[2, 4], [5]]
+    assert [len(piece.errors) for piece in pieces] == [1, 0]
+    assert sum(piece.rows for piece in pieces) == 4
+    gbk = _write(tmp_path, "gbk.jsonl", _jsonl({**RECORD, "text": "某公司拖欠工资"}).encode("gbk"))
+    assert [(piece.encoding, len(piece.posts)) for piece in _pieces(gbk, 2)] == [("gbk", 1)]

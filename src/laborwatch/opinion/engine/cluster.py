@@ -11,7 +11,7 @@ app adds the posts once stored (`add_existing`, or `add_signed` from stored sign
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -70,6 +70,9 @@ MAX_CENTRAL_POSTS = 400
 class Assignment:
     to_existing: dict[str, int] = field(default_factory=dict)  # post key → existing event id
     new_events: list[list[str]] = field(default_factory=list)  # keys of each new event
+    # Stored events the batch joins into another (gone → kept, the earlier number): posts
+    # bridging two stored events tell one incident, as they would in one batch.
+    merged: dict[int, int] = field(default_factory=dict)
 
 
 def signature_of(text: str) -> np.ndarray | None:
@@ -98,8 +101,9 @@ class EventIndex:
         self._event_enterprises: dict[int, int] = {}
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_entries = np.zeros(0, dtype=np.int64)
-        # Labour posts with an enterprise, for retellings: enterprise → [(time, event, district)]
-        self._retellings: dict[int, list[tuple[int, int, str | None]]] = defaultdict(list)
+        # Posts with an enterprise, for retellings:
+        # enterprise → [(time, event, district, about labour)], in order of time and event.
+        self._retellings: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
         self.posts = 0
 
     def __len__(self) -> int:
@@ -155,8 +159,10 @@ class EventIndex:
             seconds = seconds_of(post.published_at)
             if post.enterprise_id is not None:
                 self._event_enterprises.setdefault(event, post.enterprise_id)
-            if post.category and post.enterprise_id is not None:
-                self._retellings[post.enterprise_id].append((seconds, event, post.district))
+            if post.enterprise_id is not None:
+                self._retellings[post.enterprise_id].append(
+                    (seconds, event, post.district, bool(post.category))
+                )
                 touched.add(post.enterprise_id)
             if row is None:
                 continue
@@ -198,6 +204,34 @@ class EventIndex:
         order = np.argsort(all_keys, kind="stable") if len(self._sorted_keys) else np.argsort(flat)
         self._sorted_keys = all_keys[order]
         self._sorted_entries = all_entries[order]
+
+    def merge_events(self, merged: Mapping[int, int]) -> None:
+        """Relabel the entries of each stored event joined into another (Assignment.merged,
+        or a merge by hand) as that one's."""
+        if not merged:
+            return
+        gone = np.fromiter(merged, dtype=np.int64, count=len(merged))
+        kept = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
+        order = np.argsort(gone)
+        gone, kept = gone[order], kept[order]
+        position = np.clip(np.searchsorted(gone, self._events), 0, len(gone) - 1)
+        moved = gone[position] == self._events
+        self._events = np.where(moved, kept[position], self._events)
+        self._entry_of = {
+            (row, merged.get(event, event)): entry for (row, event), entry in self._entry_of.items()
+        }
+        for event, kept_event in merged.items():
+            enterprise = self._event_enterprises.pop(event, None)
+            if enterprise is not None:
+                self._event_enterprises.setdefault(kept_event, enterprise)
+        for enterprise, history in self._retellings.items():
+            self._retellings[enterprise] = sorted(
+                (
+                    (seen, merged.get(event, event), district, labour)
+                    for seen, event, district, labour in history
+                ),
+                key=lambda item: item[:2],
+            )
 
     def prune(self, before: datetime) -> None:
         """Forget the entries last seen before `before` (keep the index to its window)."""
@@ -275,6 +309,7 @@ class EventIndex:
                 assignment.new_events.append([post.key for post in ordered])
             else:
                 assignment.to_existing.update((post.key, event) for post in members)
+        assignment.merged = components.merged
         return assignment
 
     def _near_duplicate_edges(self, nodes: Nodes, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -335,8 +370,9 @@ class EventIndex:
         )
 
     def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
-        """(node, stored event) of stored labour posts a node retells: its enterprise (or one
-        of its candidates), the same district or one unknown, within RETELLING_WINDOW."""
+        """(node, stored event) of stored posts a node retells: its enterprise (or one of its
+        candidates), the same district or one unknown, within RETELLING_WINDOW, at least one
+        of the two about labour."""
         window = int(RETELLING_WINDOW.total_seconds())
         found = []
         for node in range(len(nodes.posts)):
@@ -344,7 +380,13 @@ class EventIndex:
             named = (enterprise,) if enterprise != NO_ENTERPRISE else nodes.candidates[node]
             time, district = int(nodes.times[node]), nodes.districts[node]
             for candidate in named:
-                event = latest_retold(self._retellings.get(candidate, []), time, district, window)
+                event = latest_retold(
+                    self._retellings.get(candidate, []),
+                    time,
+                    district,
+                    window,
+                    bool(nodes.labour[node]),
+                )
                 if event is not None:
                     found.append((node, event))
                     break

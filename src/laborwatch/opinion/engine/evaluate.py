@@ -9,12 +9,14 @@ line with the keys of its posts), so that what the app stored can be checked the
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,16 +27,11 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
-from laborwatch.opinion.engine.records import PostIn, reposted_text
+from laborwatch.opinion.engine.linking import link_posts
+from laborwatch.opinion.engine.records import PostIn
 from laborwatch.text.link import Linker
 from laborwatch.text.triage import binary_scores
 
-# The linker's best candidate links a post only from this confidence: full and former names,
-# short names of four characters or more (0.75); not two- or three-character short names
-# nor near misses.
-LINK_CONFIDENCE = 0.7
-# Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
-MAX_CANDIDATES = 5
 # An incident is found when one event holds at least this share of its posts, and the
 # incident's posts are at least this share of that event's.
 FOUND_SHARE = 0.5
@@ -166,29 +163,27 @@ def first_of_each(posts: Iterable[PostIn]) -> list[PostIn]:
     return list(unique.values())
 
 
+@lru_cache(maxsize=2)
+def registry_numbers(linker: Linker) -> dict[str, int]:
+    """Credit code → its row in the linker's registry, read once per linker (a batch after
+    batch does not read the registry again)."""
+    codes = linker.entries.codes
+    return {codes[index]: index for index in range(len(codes))}
+
+
 def link_labour_posts(
     posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
-    """Post key → (enterprise number, its row in the linker's registry, when the best candidate
-    reaches LINK_CONFIDENCE; else the weaker candidates) for the posts worth linking; each
-    distinct text linked once."""
-    numbers = {entry.credit_code: index for index, entry in enumerate(linker.entries)}
-    by_text: dict[str, tuple[int | None, tuple[int, ...]]] = {}
-    linked = {}
-    for post, analysis in zip(posts, analyses, strict=True):
-        if not analysis.worth_linking:
-            continue
-        text = f"{post.title}\n{reposted_text(post.text)}"
-        if text not in by_text:
-            candidates = sorted(linker.link(text), key=lambda c: (-c.confidence, c.credit_code))
-            best = candidates[0] if candidates else None
-            if best is not None and best.confidence >= LINK_CONFIDENCE:
-                by_text[text] = (numbers[best.credit_code], ())
-            else:
-                weaker = tuple(dict.fromkeys(numbers[c.credit_code] for c in candidates))
-                by_text[text] = (None, weaker[:MAX_CANDIDATES])
-        linked[post.key] = by_text[text]
-    return linked
+    """Post key → (enterprise number: its row in the linker's registry, when linked; else the
+    numbers of the weaker candidates) for the posts worth linking (engine.linking)."""
+    numbers = registry_numbers(linker)
+    return {
+        key: (
+            None if link.linked is None else numbers[link.linked.credit_code],
+            tuple(numbers[c.credit_code] for c in link.candidates),
+        )
+        for key, link in link_posts(posts, analyses, linker.link).items()
+    }
 
 
 def cluster_input(
@@ -219,11 +214,48 @@ def _cpu_seconds() -> float:
     return used.user + used.system + used.children_user + used.children_system
 
 
+def cluster_in_batches(posts: Sequence[ClusterPost], *, hours: float) -> list[list[str]]:
+    """Events as the app makes them: the posts delivered in batches of `hours` (by publication
+    time), each batch assigned against the index of the batches before it (pruned to its
+    window), then added to it; stored events a batch joins together become one."""
+    index = EventIndex()
+    width = int(hours * 3600)
+    batches: dict[int, list[ClusterPost]] = defaultdict(list)
+    for post in posts:
+        batches[int(post.published_at.timestamp()) // width].append(post)
+    members: dict[int, list[str]] = {}
+    numbers = itertools.count()
+    for number in sorted(batches):
+        batch = batches[number]
+        delivered = max(post.published_at for post in batch)
+        index.prune(delivered - index.window)
+        assignment = index.assign(batch)
+        for gone, kept in assignment.merged.items():
+            members[kept].extend(members.pop(gone, []))
+        event_of: dict[str, int] = {}
+        for key, event in assignment.to_existing.items():
+            members[event].append(key)
+            event_of[key] = event
+        for group in assignment.new_events:
+            event = next(numbers)
+            members[event] = list(group)
+            event_of.update((key, event) for key in group)
+        index.add_existing([(post, event_of[post.key]) for post in batch if post.key in event_of])
+        index.merge_events(assignment.merged)
+    return list(members.values())
+
+
 def run_engine(
-    posts: Sequence[PostIn], *, places: Places, linker: Linker | None, workers: int = 1
+    posts: Sequence[PostIn],
+    *,
+    places: Places,
+    linker: Linker | None,
+    workers: int = 1,
+    batch_hours: float | None = None,
 ) -> EngineRun:
     """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step
-    (`seconds`: wall; `cpu`: CPU of this process and its workers)."""
+    (`seconds`: wall; `cpu`: CPU of this process and its workers); in one pass, or in
+    batches of `batch_hours` as the app ingests them (cluster_in_batches)."""
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
 
@@ -238,7 +270,11 @@ def run_engine(
     clock = step("triage", *clock)
     enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
     clock = step("link", *clock)
-    events = EventIndex().assign(cluster_input(unique, analyses, enterprises)).new_events
+    clustered = cluster_input(unique, analyses, enterprises)
+    if batch_hours is None:
+        events = EventIndex().assign(clustered).new_events
+    else:
+        events = cluster_in_batches(clustered, hours=batch_hours)
     step("cluster", *clock)
     distinct = len({(post.title, post.text) for post in unique})
     return EngineRun(unique, analyses, events, seconds, distinct, cpu)

@@ -100,13 +100,32 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
     count = len(members)
     all_signatures = np.full((count, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     all_signatures[:signed_count] = rows[signed]
+    node_posts: list[list[ClusterPost]] = []
+    times: list[int] = []
+    districts: list[str | None] = []
+    labour: list[bool] = []
+    candidates: list[tuple[int, ...]] = []
+    # One pass over the nodes (most are one post: a feed's texts are mostly distinct).
+    for group in members:
+        if len(group) == 1:
+            seconds, post = group[0]
+            node_posts.append([post])
+            times.append(seconds)
+            districts.append(post.district or None)
+            labour.append(bool(post.category))
+        else:
+            node_posts.append([post for _, post in group])
+            times.append(min(seconds for seconds, _ in group))
+            districts.append(next((p.district for _, p in group if p.district), None))
+            labour.append(any(p.category for _, p in group))
+        candidates.append(_candidates(node_posts[-1]))
     return Nodes(
-        posts=[[post for _, post in group] for group in members],
-        times=np.array([min(seconds for seconds, _ in group) for group in members], np.int64),
-        enterprises=np.array([enterprise_of(group[0][1]) for group in members], dtype=np.int64),
-        districts=[next((p.district for _, p in group if p.district), None) for group in members],
-        labour=np.array([any(p.category for _, p in group) for group in members], dtype=bool),
-        candidates=[_candidates([post for _, post in group]) for group in members],
+        posts=node_posts,
+        times=np.array(times, dtype=np.int64),
+        enterprises=np.array([enterprise_of(group[0]) for group in node_posts], dtype=np.int64),
+        districts=districts,
+        labour=np.array(labour, dtype=bool),
+        candidates=candidates,
         signed=np.arange(count) < signed_count,
         signatures=all_signatures,
     )
@@ -115,6 +134,8 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
 def _candidates(group: list[ClusterPost]) -> tuple[int, ...]:
     if group[0].enterprise_id is not None:
         return ()
+    if len(group) == 1:
+        return tuple(dict.fromkeys(group[0].enterprise_candidates))
     return tuple(dict.fromkeys(c for post in group for c in post.enterprise_candidates))
 
 
@@ -157,12 +178,26 @@ def compatible(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 
 class Components:
     """Union-find over a batch's nodes and the stored events they touch; a union that would
-    put two enterprises, or two stored events, in one component is refused."""
+    put two enterprises in one component is refused. Two stored events a batch joins become
+    one (the earlier number kept, `merged`: gone → kept), as they would have been had their
+    posts come in one batch."""
 
     def __init__(self, enterprises: Sequence[int], events: Sequence[int]):
         self.parent = list(range(len(enterprises)))
         self.enterprise = list(enterprises)
         self.event = list(events)
+        self._merged: dict[int, int] = {}
+
+    @property
+    def merged(self) -> dict[int, int]:
+        """Each stored event joined into another → the one it joins (after every union)."""
+        final = {}
+        for gone in self._merged:
+            kept = gone
+            while kept in self._merged:
+                kept = self._merged[kept]
+            final[gone] = kept
+        return final
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -182,23 +217,33 @@ class Components:
             return
         event_a, event_b = self.event[left], self.event[right]
         if event_a != NO_EVENT and event_b != NO_EVENT and event_a != event_b:
-            return
+            self._merged[max(event_a, event_b)] = min(event_a, event_b)
         if right < left:
             left, right = right, left
         self.parent[right] = left
         self.enterprise[left] = a if a != NO_ENTERPRISE else b
-        self.event[left] = event_a if event_a != NO_EVENT else event_b
+        events = [event for event in (event_a, event_b) if event != NO_EVENT]
+        self.event[left] = min(events) if events else NO_EVENT
 
 
 def latest_retold(
-    history: list[tuple[int, int, str | None]], time: int, district: str | None, window: int
+    history: list[tuple[int, int, str | None, bool]],
+    time: int,
+    district: str | None,
+    window: int,
+    labour: bool,
 ) -> int | None:
-    for seen, event, seen_district in reversed(history):
+    """The event of the latest stored post (time, event, district, about labour) of an
+    enterprise that a post at `time` retells: within `window`, the same district or one
+    unknown, at least one of the two about labour."""
+    for seen, event, seen_district, seen_labour in reversed(history):
         if abs(seen - time) > window:
             if seen < time:
                 return None
             continue
         if district and seen_district and district != seen_district:
+            continue
+        if not (labour or seen_labour):
             continue
         return event
     return None

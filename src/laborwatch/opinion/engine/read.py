@@ -59,6 +59,7 @@ class ReadResult:
     format: str = ""  # "jsonl", "json", "csv", "xlsx"
     encoding: str = ""  # of a text file
     warnings: list[str] = field(default_factory=list)
+    consumed: int = 0  # bytes of the file read up to this piece (read_posts_in_pieces)
 
 
 def refused(code: str, detail: str = "", *, format: str = "", encoding: str = "") -> ReadResult:
@@ -137,16 +138,12 @@ def read_jsonl(data: bytes) -> ReadResult:
 
     def records() -> Iterator[tuple[int, object]]:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError:
-                if number == last and cut_off:
-                    truncated.append(number)
-                    return
-                shown = line.decode("utf-8", "replace")
-                errors.append(RowError(number, "", "bad_row", shown_value(shown)))
+            record = _json_line(number, line, errors)
+            if record is _CUT_OFF and number == last and cut_off:
+                truncated.append(number)
+                return
+            if record is not _BLANK and record is not _CUT_OFF:
+                yield number, record
 
     result = parse_numbered(records())
     if truncated:
@@ -156,6 +153,127 @@ def read_jsonl(data: bytes) -> ReadResult:
     result.errors = sorted([*errors, *result.errors], key=lambda error: error.row)
     result.rows += len(errors)
     result.format = "jsonl"
+    return result
+
+
+_BLANK, _CUT_OFF = object(), object()
+
+
+def _json_line(number: int, line: bytes, errors: list[RowError]) -> object:
+    """The record of a line; _BLANK for a blank one; a line that is not JSON is a bad row
+    (also returned as _CUT_OFF: the caller tells a last line cut off apart)."""
+    if not line.strip():
+        return _BLANK
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError:
+        errors.append(RowError(number, "", "bad_row", shown_value(line.decode("utf-8", "replace"))))
+        return _CUT_OFF
+
+
+def read_posts_in_pieces(path: Path, size: int) -> Iterator[ReadResult]:
+    """The posts of a vendor export, `size` rows at a time, each piece with its own row errors
+    and `consumed` (bytes of the file read so far). UTF-8 JSON lines, the usual large export,
+    are read line by line, so memory stays bounded by the piece; the file is first checked
+    whole (UTF-8 throughout, its last line not cut off) so that a file to refuse is refused
+    before any piece. Other files are read whole and handed on in pieces.
+
+    A piece after the first may still be a refusal when no line of the file was JSON at all
+    (nothing was kept before it)."""
+    path = Path(path)
+    total = path.stat().st_size
+    if _utf8_json_lines(path):
+        yield from _jsonl_pieces(path, size, total)
+        return
+    result = read_posts(path)
+    result.consumed = total
+    if result.file_error is not None or len(result.posts) <= size:
+        yield result
+        return
+    posts = result.posts
+    for start in range(0, len(posts), size):
+        end = min(start + size, len(posts))
+        first = start == 0
+        yield ReadResult(
+            posts[start:end],
+            result.errors if first else [],
+            rows=(result.rows - len(posts)) * first + end - start,
+            format=result.format,
+            encoding=result.encoding,
+            warnings=result.warnings if first else [],
+            consumed=total * end // len(posts),
+        )
+
+
+_BLOCK = 1 << 20
+
+
+def _utf8_json_lines(path: Path) -> bool:
+    """JSON lines in UTF-8 throughout whose last line is complete (a cut-off file is left to
+    read_posts, which refuses it whole)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+        body = head[len(codecs.BOM_UTF8) :] if head.startswith(codecs.BOM_UTF8) else head
+        if body.lstrip()[:1] != b"{" or b"\x00" in body:
+            return False
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        tail = b""
+        while block := handle.read(_BLOCK):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
+            tail = (tail + block)[-_BLOCK:] if b"\n" not in block else block
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    if tail.endswith(b"\n"):
+        return True
+    last = tail.rsplit(b"\n", 1)[-1]
+    try:
+        json.loads(last)
+    except json.JSONDecodeError:
+        return False
+    return True
+
+
+def _jsonl_pieces(path: Path, size: int, total: int) -> Iterator[ReadResult]:
+    rows = 0
+    with path.open("rb") as handle:
+        numbered: list[tuple[int, object]] = []
+        errors: list[RowError] = []
+        consumed = 0
+        for number, line in enumerate(handle, start=1):
+            consumed += len(line)
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+            line = line.removesuffix(b"\n")  # as read_jsonl splits them
+            record = _json_line(number, line, errors)
+            if record is not _BLANK and record is not _CUT_OFF:
+                numbered.append((number, record))
+            if len(numbered) >= size:
+                piece = _jsonl_piece(numbered, errors, consumed)
+                rows += piece.rows - len(errors)
+                yield piece
+                numbered, errors = [], []
+        if numbered or errors:
+            piece = _jsonl_piece(numbered, errors, total)
+            rows += piece.rows - len(errors)
+            if not rows and errors:
+                yield refused("not_records", format="jsonl", encoding="utf-8")
+                return
+            yield piece
+
+
+def _jsonl_piece(
+    numbered: list[tuple[int, object]], errors: list[RowError], consumed: int
+) -> ReadResult:
+    result = parse_numbered(numbered)
+    result.errors = sorted([*errors, *result.errors], key=lambda error: error.row)
+    result.rows += len(errors)
+    result.format, result.encoding, result.consumed = "jsonl", "utf-8", consumed
     return result
 
 

@@ -20,7 +20,7 @@ from laborwatch.opinion.index import forget_event_index
 from laborwatch.opinion.models import Event
 from laborwatch.opinion.services.figures import refresh_figures
 from laborwatch.opinion.services.loop import MAX_TEXT
-from laborwatch.opinion.statuses import OPEN_STATUSES
+from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus
 from laborwatch.opinion.transitions import TABLE
 
 
@@ -68,32 +68,87 @@ def event_merge(
                         ]
                     }
                 )
-            moved.append(e.posts.update(event=into))
-            e.merged_into = into
-            current = e.assignments.filter(ended_at=None).first()
-            if current is not None:
-                current.ended_at = now
-                current.save(update_fields=["ended_at"])
-            # Its notices are moot: the units answer on the event it was merged into.
-            e.notices.filter(read_at=None).update(read_at=now)
-            refresh_figures(into, now=now)
-            save_change(into, now=now)
+            moved.append(_move_posts(e, into, now=now))
             return {"merged_into": into.number, "posts": moved[0]}
 
         locked = TABLE.take(
             source, "merge", actor, expected_version, now, reason=reason, apply=apply
         )
-        record_event(
-            actor=actor,
-            action="opinion_event.absorb",
-            target=into,
-            org_unit=into.district,
-            after={"absorbed": locked.number, "posts": moved[0], "post_count": into.post_count},
-            reason=reason,
-            at=now,
-        )
+        _record_absorb(locked, into, moved[0], actor=actor, reason=reason, now=now)
         forget_event_index()
     return into
+
+
+def _move_posts(source: Event, into: Event, *, now: dt.datetime) -> int:
+    """Move the posts of `source` into `into` (both locked by the caller) and leave `source`
+    pointing there, its assignment ended and its notices read: the units answer on `into`.
+    Returns the posts moved; the caller sets the status and audits."""
+    moved = source.posts.update(event=into)
+    source.merged_into = into
+    current = source.assignments.filter(ended_at=None).first()
+    if current is not None:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+    source.notices.filter(read_at=None).update(read_at=now)
+    refresh_figures(into, now=now)
+    save_change(into, now=now)
+    return moved
+
+
+def _record_absorb(
+    source: Event,
+    into: Event,
+    moved: int,
+    *,
+    actor: User | None,
+    reason: str,
+    now: dt.datetime,
+    actor_label: str = "",
+) -> None:
+    record_event(
+        actor=actor,
+        actor_label=actor_label,
+        action="opinion_event.absorb",
+        target=into,
+        org_unit=into.district,
+        after={"absorbed": source.number, "posts": moved, "post_count": into.post_count},
+        reason=reason,
+        at=now,
+    )
+
+
+def absorb(
+    source: Event,
+    into: Event,
+    *,
+    actor: User | None,
+    reason: str,
+    now: dt.datetime,
+    actor_label: str = "",
+) -> int:
+    """The intake's merge of two events that later posts tell as one (no user asked, so the
+    transition table is not asked either): the posts of `source` move into `into` and
+    `source` stays merged; both rows locked by the caller's transaction, audited on both.
+    Returns the posts moved."""
+    before = {"status": source.status}
+    moved = _move_posts(source, into, now=now)
+    source.status = EventStatus.MERGED
+    save_change(source, now=now)
+    record_event(
+        actor=actor,
+        actor_label=actor_label,
+        action="opinion_event.merge",
+        target=source,
+        org_unit=source.district,
+        before=before,
+        after={"status": source.status, "merged_into": into.number, "posts": moved},
+        reason=reason,
+        at=now,
+    )
+    _record_absorb(
+        source, into, moved, actor=actor, reason=reason, now=now, actor_label=actor_label
+    )
+    return moved
 
 
 def event_split(

@@ -1,17 +1,19 @@
 """Intake of monitored posts: one service for the vendor file (`laborwatch opinion ingest`) and
 the API batch (`POST /api/v1/opinion/posts`).
 
-read/parse (engine) → analyse in bulk (engine: labour, category, district, workers, cues,
-organisations) → link enterprises with the one linker (cases.linking over
-enterprises.linker) → store posts and engagement snapshots (a post pushed again updates its
-counts and keeps the history) → cluster the new posts into events (engine EventIndex, kept in
-the process cache and brought up to date from the stored posts) → the figures, heat and grade
-of every event touched → events whose posts are mostly not about labour stay off the list.
+read/parse (engine; a file PIECE posts at a time) → analyse in bulk (engine: labour, category,
+district, workers, cues, organisations) → link enterprises as the engine's evaluation measured
+it (engine.linking over the registry's one linker, enterprises.linker) → store posts and
+engagement snapshots (a post pushed again updates its counts and keeps the history) → cluster
+the new posts into events (engine EventIndex, kept in the process cache and brought up to date
+from the stored posts; stored events the new posts bridge are joined) → the figures, heat and
+grade of every event touched → events whose posts are mostly not about labour stay off the
+list.
 
 Bad rows are refused with their row, field and reason and the valid rows are kept; a file that
-cannot be read as a whole is refused whole. Posts are stored in chunks of CHUNK, each in one
-transaction holding the cluster lock: a chunk is stored whole or not at all, and loading the
-same file again changes nothing but the counts that moved.
+cannot be read as a whole is refused whole, before any piece is stored. Posts are stored in
+chunks of CHUNK, each in one transaction holding the cluster lock: a chunk is stored whole or
+not at all, and loading the same file again changes nothing but the counts that moved.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from laborwatch.cases.linking import EmployerMatch, link_employer
+from laborwatch.cases.linking import LINKER_KINDS
 from laborwatch.core.audit import record_event
 from laborwatch.core.crypto import digest
 from laborwatch.core.masking import mask_personal_data_in_text
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.services import DEFAULT_CITY_FILE
+from laborwatch.enterprises.linker import registry_linker
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.opinion.engine.analyse import (
     OrganisationMentions,
@@ -40,21 +44,27 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, central_key
-from laborwatch.opinion.engine.read import ReadResult, parse_records, read_posts
+from laborwatch.opinion.engine.linking import link_posts
+from laborwatch.opinion.engine.read import ReadResult, parse_records, read_posts_in_pieces
 from laborwatch.opinion.engine.records import PostIn, RowError
 from laborwatch.opinion.grading import engagement
 from laborwatch.opinion.index import catch_up, cluster_post, event_index
 from laborwatch.opinion.models import ClusterLock, Event, Post, PostEngagement
+from laborwatch.opinion.services.clusters import absorb
 from laborwatch.opinion.services.figures import refresh_figures, refresh_heat
 from laborwatch.opinion.statuses import OPEN_STATUSES, EventStatus
 
 CHUNK = 5000
+# Posts of a file read, analysed and stored at a time (bounded memory).
+PIECE = 20_000
 # Counts beyond this are typing slips (and would overflow the column).
 MAX_COUNT = 10**12
 # A post dated a little ahead of the server is a clock difference, not the future.
 CLOCK_TOLERANCE = dt.timedelta(hours=1)
-# How many of a post's organisation mentions the linker tries.
-ORGANISATIONS_TRIED = 3
+# Registry rows read at a time (a query's parameters stay within the database's limit).
+LOOKUP_CHUNK = 5000
+# Posts of a file read, analysed and stored at a time (bounded memory).
+PIECE = 20_000
 COUNT_FIELDS = ("reposts", "comments", "likes", "views")
 
 
@@ -107,13 +117,16 @@ def opinion_ingest_file(
     now: dt.datetime | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
-    """A vendor export (JSONL, CSV in UTF-8 or GBK, XLSX), told by its content."""
-    return opinion_ingest(
-        read=read_posts(path),
+    """A vendor export (JSONL, CSV in UTF-8 or GBK, XLSX), told by its content, read and
+    stored PIECE posts at a time (engine.read.read_posts_in_pieces: a large JSON-lines export
+    never sits in memory whole); `on_progress(bytes read, file size)` after each chunk."""
+    return _ingest_pieces(
+        read_posts_in_pieces(path, PIECE),
         source=source,
         actor=actor,
         now=now,
         on_progress=on_progress,
+        size=Path(path).stat().st_size,
     )
 
 
@@ -137,16 +150,39 @@ def opinion_ingest(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Store what was read, chunk by chunk; `on_progress(done, total)` after each chunk."""
+    read.consumed = len(read.posts)
+    return _ingest_pieces(
+        [read], source=source, actor=actor, now=now, on_progress=on_progress, size=len(read.posts)
+    )
+
+
+def _ingest_pieces(
+    pieces: Iterable[ReadResult],
+    *,
+    source: str,
+    actor: User | None,
+    now: dt.datetime | None,
+    on_progress: Callable[[int, int], None] | None,
+    size: int,
+) -> IngestReport:
+    """Store the pieces one after another, each chunk by chunk; a refusal stops the intake (a
+    piece refused after others only when they kept nothing: see read_posts_in_pieces)."""
     now = now or timezone.now()
-    report = IngestReport(rows=read.rows, errors=list(read.errors))
-    if read.file_error is not None:
-        report.file_error, report.file_error_detail = read.file_error, read.file_error_detail
-        return report
-    posts = _checked(read.posts, report, now)
-    for start in range(0, len(posts), CHUNK):
-        _store_chunk(posts[start : start + CHUNK], report, source=source, actor=actor, now=now)
-        if on_progress is not None:
-            on_progress(min(start + CHUNK, len(posts)), len(posts))
+    report = IngestReport()
+    previous = 0  # bytes (or posts) read before this piece
+    for read in pieces:
+        report.rows += read.rows
+        report.errors.extend(read.errors)
+        if read.file_error is not None:
+            report.file_error, report.file_error_detail = read.file_error, read.file_error_detail
+            return report
+        posts = _checked(read.posts, report, now)
+        for start in range(0, len(posts), CHUNK):
+            _store_chunk(posts[start : start + CHUNK], report, source=source, actor=actor, now=now)
+            if on_progress is not None:
+                end = min(start + CHUNK, len(posts))
+                on_progress(previous + (read.consumed - previous) * end // len(posts), size)
+        previous = read.consumed
     report.errors.sort(key=lambda error: (error.row, error.field))
     record_event(
         actor=actor,
@@ -210,7 +246,7 @@ def _store_chunk(
         )
         stored = _store_new(fresh, digests, source=source, now=now)
         report.stored += len(stored)
-        created, joined = _cluster(stored, now)
+        created, joined = _cluster(stored, now, actor=actor, source=source)
         new_ids = {event.pk for event in created}
         report.events_created += len(created)
         report.events_updated += len((recounted | joined) - new_ids)
@@ -290,12 +326,11 @@ def _store_new(
         return []
     analyses = analyse_posts(posts, places=places(), organisations=organisation_mentions())
     districts = {unit.code: unit for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)}
-    linker = _Linker()
+    links = _link(posts, analyses)
     rows: list[tuple[Post, ClusterPost]] = []
     index = event_index(now).index
     for post, analysis in zip(posts, analyses, strict=True):
-        worth = analysis.worth_linking
-        enterprise, candidates = linker.link(post, analysis) if worth else (None, [])
+        enterprise, candidates = links.get(post.key, (None, []))
         title = mask_personal_data_in_text(post.title)
         text = mask_personal_data_in_text(post.text)
         title_masked, text_masked = title != post.title, text != post.text
@@ -349,61 +384,61 @@ def _store_new(
     return rows
 
 
-class _Linker:
-    """The enterprise a post worth linking (engine: labour, or doubted by the triage) names,
-    through the one linker: each organisation the engine found in it (remembered per name
-    within the batch: reposts name the same one again and again), else the registered names
-    its text contains. Linked only when one match is certain (cases.linking's rule);
-    otherwise the candidates are kept for the centre to confirm on the event's page."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, tuple[Enterprise | None, list[dict]]] = {}
-
-    def link(self, post: PostIn, analysis: PostAnalysis) -> tuple[Enterprise | None, list[dict]]:
-        candidates: list[dict] = []
-        for name in analysis.organisations[:ORGANISATIONS_TRIED]:
-            if name not in self.by_name:
-                self.by_name[name] = _linked(link_employer(name=name))
-            enterprise, found = self.by_name[name]
-            if enterprise is not None:
-                return enterprise, found
-            candidates.extend(c for c in found if c not in candidates)
-        if not candidates:
-            enterprise, candidates = _linked(
-                link_employer(description=f"{post.title}\n{post.text}")
+def _link(
+    posts: Sequence[PostIn], analyses: Sequence[PostAnalysis]
+) -> dict[str, tuple[Enterprise | None, list[dict]]]:
+    """Post key → (the enterprise it names, or None with the weaker candidates as stored on the
+    post: with the registry id the clustering compares them by), for the posts worth linking:
+    the engine's rule (engine.linking, the one the evaluation measures) over the registry's
+    one linker; each proposal checked against the registry as it is now."""
+    index = registry_linker()
+    if index is None:
+        return {}
+    links = link_posts(posts, analyses, index.link)
+    codes = {
+        candidate.credit_code
+        for link in links.values()
+        for candidate in (link.candidates if link.linked is None else (link.linked,))
+    }
+    registered: dict[str, Enterprise] = {}
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        registered.update(
+            (enterprise.credit_code, enterprise)
+            for enterprise in Enterprise.objects.filter(
+                credit_code__in=ordered[start : start + LOOKUP_CHUNK]
             )
-            if enterprise is not None:
-                return enterprise, candidates
-        return None, candidates[:5]
-
-
-def _linked(match: EmployerMatch) -> tuple[Enterprise | None, list[dict]]:
-    """The enterprise linked, and the candidates as stored on the post (with the registry id
-    the clustering compares them by)."""
-    ids = dict(
-        Enterprise.objects.filter(
-            credit_code__in=[c.credit_code for c in match.candidates]
-        ).values_list("credit_code", "pk")
-    )
-    return match.enterprise, [
-        {
-            "id": ids[c.credit_code],
-            "credit_code": c.credit_code,
-            "name": c.name,
-            "method": c.method,
-            "confidence": c.confidence,
-        }
-        for c in match.candidates
-        if c.credit_code in ids
-    ]
+        )
+    found: dict[str, tuple[Enterprise | None, list[dict]]] = {}
+    for key, link in links.items():
+        shown = link.candidates if link.linked is None else (link.linked,)
+        stored = [
+            {
+                "id": registered[c.credit_code].pk,
+                "credit_code": c.credit_code,
+                "name": registered[c.credit_code].name,
+                "method": LINKER_KINDS.get(c.match_kind, "text"),
+                "confidence": c.confidence,
+            }
+            for c in shown
+            if c.credit_code in registered
+        ]
+        linked = registered.get(link.linked.credit_code) if link.linked is not None else None
+        found[key] = (linked, stored)
+    return found
 
 
 def _cluster(
-    stored: Sequence[tuple[Post, ClusterPost]], now: dt.datetime
+    stored: Sequence[tuple[Post, ClusterPost]],
+    now: dt.datetime,
+    *,
+    actor: User | None,
+    source: str,
 ) -> tuple[list[Event], set[int]]:
     """Assign the new posts to events: existing ones, or new events of their own; returns the
     new events and the ids of the existing events that gained posts. A post of an incident
-    whose event is closed starts a new event: a flare-up after closure is verified anew."""
+    whose event is closed starts a new event: a flare-up after closure is verified anew.
+    Stored events the new posts bridge are joined (_join_bridged)."""
     if not stored:
         return [], set()
     kept = event_index(now)
@@ -411,8 +446,10 @@ def _cluster(
     with kept.lock:
         catch_up(kept, now)
         assignment = kept.index.assign([clustered for _, clustered in stored])
+        merged = _join_bridged(assignment.merged, now, actor=actor, source=source)
+        kept.index.merge_events(merged)
     new_groups = [list(group) for group in assignment.new_events]
-    joined: set[int] = set()
+    joined: set[int] = set(merged.values())
     for key, event_id in assignment.to_existing.items():
         target = _live_event(event_id)
         if target is None:
@@ -429,6 +466,40 @@ def _cluster(
         created.append(event)
     Post.objects.bulk_update(list(by_key.values()), ["event"], batch_size=1000)
     return created, joined
+
+
+def _join_bridged(
+    bridged: Mapping[int, int], now: dt.datetime, *, actor: User | None, source: str
+) -> dict[int, int]:
+    """Join the stored events a batch bridges (Assignment.merged: posts of one incident that
+    arrived in different batches), as one batch would have made them one event. Only an event
+    nobody has acted on yet (待核实) is merged away, into the other; two events both worked
+    on stay apart for the centre to merge by hand. Returns the events merged (gone → kept)."""
+    done: dict[int, int] = {}
+    for gone_id, kept_id in bridged.items():
+        gone, kept = _live_event(gone_id), _live_event(kept_id)
+        if gone is None or kept is None or gone == kept:
+            continue
+        rows = {
+            event.pk: event
+            for event in Event.objects.select_for_update()
+            .filter(pk__in=[gone, kept])
+            .order_by("pk")
+        }
+        if rows[gone].status != EventStatus.PENDING:
+            gone, kept = kept, gone
+        if rows[gone].status != EventStatus.PENDING:
+            continue
+        absorb(
+            rows[gone],
+            rows[kept],
+            actor=actor,
+            actor_label="" if actor else source[:150],
+            reason=_("Posts that arrived later tell the incidents of both events as one."),
+            now=now,
+        )
+        done[gone] = kept
+    return done
 
 
 def _live_event(event_id: int) -> int | None:

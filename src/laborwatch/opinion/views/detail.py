@@ -24,7 +24,7 @@ from laborwatch.opinion.access import get_event_for_user, may_reveal_posts
 from laborwatch.opinion.charts import engagement_svg
 from laborwatch.opinion.export import response_text
 from laborwatch.opinion.forms_actions import ACTION_FORMS, RevealForm, offered_forms
-from laborwatch.opinion.models import Event, VerificationCheck
+from laborwatch.opinion.models import Event, ResponseKind, VerificationCheck
 from laborwatch.opinion.selectors import engagement_curve, event_posts, event_timeline
 from laborwatch.opinion.transitions import TABLE
 
@@ -93,6 +93,7 @@ def render_detail(
         "disposals": disposals,
         "visible_cases": visible_cases,
         "merged_events": event.merged_events.order_by("pk"),
+        "response_published": event.response_kind == ResponseKind.PUBLISHED,
         "timeline": event_timeline(event),
         "forms": forms,
         "panel": panel,

@@ -17,6 +17,7 @@ from laborwatch.enterprises.models import Industry
 from laborwatch.lib.periods import Period
 from laborwatch.opinion.models import Event as OpinionEvent
 from laborwatch.opinion.models import Grade as OpinionGrade
+from laborwatch.opinion.models import ResponseKind as OpinionResponseKind
 from laborwatch.opinion.statuses import EventStatus, VerificationResult
 from laborwatch.reports.monthly.opinion import OpinionRow, opinion_section
 from laborwatch.reports.monthly.report import (
@@ -170,7 +171,7 @@ def opinion_rows(*, month: dt.date, district: OrgUnit | None = None) -> Iterator
             finding=findings.get(event.verification_result, ""),
             response_due=event.response_due,
             responded_at=event.responded_at,
-            declined=event.response_kind == "declined",
+            declined=event.response_kind == OpinionResponseKind.DECLINED,
         )
 
 

@@ -1,0 +1,63 @@
+"""Which enterprise a post names: the posts worth linking (PostAnalysis.worth_linking) are read
+by the one linker (text.link), each distinct text once, and linked when the linker's best
+candidate is sure enough; otherwise its weaker candidates are kept for the clustering (a
+retelling naming 佳通 joins the incident of 青岛佳通轮胎有限公司) and for the centre to confirm.
+
+The evaluation (evaluate.run_engine) and the app's intake both link through `link_posts`, so
+what the evaluation measures is what the app does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from laborwatch.opinion.engine.analyse import PostAnalysis
+from laborwatch.opinion.engine.records import PostIn, reposted_text
+from laborwatch.text.link import Candidate, best_per_enterprise
+
+# The linker's best candidate links a post only from this confidence: full and former names,
+# short names of four characters or more (0.75); not two- or three-character short names
+# nor near misses.
+LINK_CONFIDENCE = 0.7
+# Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
+MAX_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class PostLink:
+    linked: Candidate | None  # the enterprise the post names, when sure enough
+    candidates: tuple[Candidate, ...]  # else the weaker ones, likeliest first
+
+
+def link_text(post: PostIn) -> str:
+    """What the linker reads of a post: its title and text (a repost with a short comment as
+    what it reposts)."""
+    return f"{post.title}\n{reposted_text(post.text)}"
+
+
+def link_posts(
+    posts: Sequence[PostIn],
+    analyses: Sequence[PostAnalysis],
+    link: Callable[[str], Sequence[Candidate]],
+) -> dict[str, PostLink]:
+    """Post key → its link, for the posts worth linking; `link` is the linker's search."""
+    by_text: dict[str, PostLink] = {}
+    linked: dict[str, PostLink] = {}
+    for post, analysis in zip(posts, analyses, strict=True):
+        if not analysis.worth_linking:
+            continue
+        text = link_text(post)
+        found = by_text.get(text)
+        if found is None:
+            found = by_text[text] = decide(link(text))
+        linked[post.key] = found
+    return linked
+
+
+def decide(candidates: Sequence[Candidate]) -> PostLink:
+    """The best of one enterprise's candidates each, linked from LINK_CONFIDENCE."""
+    ranked = best_per_enterprise(candidates, limit=MAX_CANDIDATES)
+    if ranked and ranked[0].confidence >= LINK_CONFIDENCE:
+        return PostLink(ranked[0], ())
+    return PostLink(None, tuple(ranked))
