@@ -10,23 +10,23 @@ benchmarks/spark_scoring.py compares the demo city and larger ones the same way.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("pyspark")
 
-from laborwatch.risk import store  # noqa: E402
-from laborwatch.risk.compare import run_differences  # noqa: E402
-from laborwatch.risk.ingest import ARRIVAL_CALENDAR, feed_files_in, ingest_file  # noqa: E402
-from laborwatch.risk.pipeline import score_store  # noqa: E402
-from laborwatch.risk.rules import load_rules  # noqa: E402
-from laborwatch.risk.spark.run import score_store_spark  # noqa: E402
-from laborwatch.risk.spark.session import spark_session  # noqa: E402
-from laborwatch.synth import generate  # noqa: E402
+from laborwatch.risk import store
+from laborwatch.risk.compare import run_differences
+from laborwatch.risk.ingest import ARRIVAL_CALENDAR, feed_files_in, ingest_file
+from laborwatch.risk.pipeline import ScoreRun, score_store
+from laborwatch.risk.rules import load_rules
+from laborwatch.risk.spark.run import score_store_spark
+from laborwatch.risk.spark.session import spark_session
+from laborwatch.synth import generate
 
 TOWN = {"enterprises": 3000, "months": 12, "end_month": "2026-10", "seed": 3}
 LOADED_ON = dt.date(2026, 11, 20)
@@ -37,7 +37,7 @@ DAYS = (dt.date(2026, 10, 31), dt.date(2026, 10, 10))
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[object]:
-    session = spark_session("local[2]")
+    session = spark_session("local[2]", {"spark.ui.showConsoleProgress": "false"})
     yield session
     session.stop()
 
@@ -53,55 +53,60 @@ def town_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _score_both(root: Path, spark: object, as_of: dt.date, tmp_path: Path) -> tuple[Path, Path]:
-    """(DuckDB's folder, Spark's folder) of one day's files."""
+@pytest.fixture(scope="module")
+def runs(
+    town_store: Path, spark: object, tmp_path_factory: pytest.TempPathFactory
+) -> dict[dt.date, tuple[ScoreRun, ScoreRun]]:
+    """(DuckDB's run, Spark's run) of each day. Spark's files are sent to another data
+    directory, as they come back to the app from a store elsewhere."""
     config = load_rules()
-    duck = score_store(root, as_of=as_of, config=config)
-    duck_folder = tmp_path / "duckdb"
-    shutil.copytree(duck.scores_path.parent, duck_folder)
-    shutil.rmtree(duck.scores_path.parent)
-    run = score_store_spark(root, as_of=as_of, config=config, spark=spark)
-    assert run.scores_path == store.scores_dir(root, as_of).resolve() / "scores.parquet"
-    assert run.enterprises == duck.enterprises == 3000
-    assert run.grade_counts == duck.grade_counts
-    assert sorted(run.files_read) == sorted(Path(f).as_uri() for f in duck.files_read)
-    return duck_folder, run.scores_path.parent
+    app_data = tmp_path_factory.mktemp("app-data")
+    found = {}
+    for as_of in DAYS:
+        duck = score_store(town_store, as_of=as_of, config=config)
+        on_spark = score_store_spark(
+            town_store, as_of=as_of, config=config, spark=spark, local_root=app_data
+        )
+        assert on_spark.scores_path == store.scores_dir(app_data, as_of) / "scores.parquet"
+        found[as_of] = (duck, on_spark)
+    return found
 
 
 @pytest.mark.parametrize("as_of", DAYS)
 def test_spark_scores_every_enterprise_as_duckdb_does(
-    town_store: Path, spark: object, as_of: dt.date, tmp_path: Path
+    runs: dict[dt.date, tuple[ScoreRun, ScoreRun]], as_of: dt.date
 ) -> None:
-    duck_folder, spark_folder = _score_both(town_store, spark, as_of, tmp_path)
-    assert run_differences(duck_folder, spark_folder, tolerance=1e-9) == []
-    scores = pq.read_table(spark_folder / "scores.parquet")
+    duck, on_spark = runs[as_of]
+    assert on_spark.enterprises == duck.enterprises == 3000
+    assert on_spark.grade_counts == duck.grade_counts
+    assert sorted(on_spark.files_read) == sorted(Path(f).as_uri() for f in duck.files_read)
+    folders = duck.scores_path.parent, on_spark.scores_path.parent
+    assert run_differences(*folders, tolerance=1e-9) == []
+    scores = pq.read_table(on_spark.scores_path)
     # the comparison is not of empty files: the town has graded warnings of several types
-    grades = set(zip(scores.column("risk_type").to_pylist(), scores.column("grade").to_pylist()))
-    assert len({risk for risk, grade in grades if grade != "none"}) >= 3
-    indicators = pq.read_table(spark_folder / "indicators.parquet")
+    graded = pc.filter(scores.column("risk_type"), pc.not_equal(scores.column("grade"), "none"))
+    assert len(set(graded.to_pylist())) >= 3
+    indicators = pq.read_table(on_spark.indicators_path)
     assert indicators.num_rows == 3000
     # missing stays missing: enterprises without a social-insurance data month are NULL
     assert 0 < indicators.column("si_arrears_months").null_count < 3000
 
 
-def test_the_day_decides_what_spark_knows(town_store: Path, spark: object) -> None:
-    """Point in time on Spark: what arrived after the day is not read."""
-    early, late = sorted(DAYS)
-    runs = {day: score_store_spark(town_store, as_of=day, spark=spark) for day in (early, late)}
-    months = {
-        day: set(pq.read_table(run.indicators_path).column("si_data_month").to_pylist()) - {None}
-        for day, run in runs.items()
-    }
-    assert max(months[early]) == dt.date(2026, 8, 1)
-    assert max(months[late]) == dt.date(2026, 9, 1)
-
-
-def test_a_store_elsewhere_sends_its_files_back_to_the_data_directory(
-    town_store: Path, spark: object, tmp_path: Path
+def test_the_day_decides_what_spark_knows(
+    runs: dict[dt.date, tuple[ScoreRun, ScoreRun]],
 ) -> None:
-    local = tmp_path / "app-data"
-    run = score_store_spark(town_store, as_of=DAYS[0], spark=spark, local_root=local)
-    assert run.scores_path == store.scores_dir(local, DAYS[0]) / "scores.parquet"
-    assert run.indicators_path.is_file()
+    """Point in time on Spark: what arrived after the day is not read."""
+    months = {
+        day: set(pq.read_table(on_spark.indicators_path).column("si_data_month").to_pylist())
+        for day, (_, on_spark) in runs.items()
+    }
+    assert max(months[dt.date(2026, 10, 10)] - {None}) == dt.date(2026, 8, 1)
+    assert max(months[dt.date(2026, 10, 31)] - {None}) == dt.date(2026, 9, 1)
+
+
+def test_the_store_keeps_its_own_copy_of_the_files(
+    town_store: Path, runs: dict[dt.date, tuple[ScoreRun, ScoreRun]]
+) -> None:
+    _, on_spark = runs[DAYS[0]]
     written = store.scores_dir(town_store, DAYS[0]) / "scores.parquet"
-    assert pq.read_table(run.scores_path).equals(pq.read_table(written))
+    assert pq.read_table(on_spark.scores_path).equals(pq.read_table(written))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from laborwatch.risk import store
 from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, months_read
 from laborwatch.risk.rules import NO_GRADE, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
-
 
 SCORES_FILE = "scores.parquet"
 INDICATORS_FILE = "indicators.parquet"

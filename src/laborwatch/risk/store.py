@@ -50,8 +50,8 @@ SNIFF_BYTES = 1 << 20
 # A CSV's header line must end within this many bytes: a file that is not one record a line is
 # refused before it is read into memory.
 MAX_HEADER_BYTES = 1 << 16
-ROW_GROUP_ROWS = 122_880
-MONTH_PARTITION_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"  # DuckDB's own: scans split files by row group across threads
+ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
+MONTH_PARTITION_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"
 
 
 class StoreFormatError(Exception):

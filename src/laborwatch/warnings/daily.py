@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from laborwatch.opinion.feed import export_opinion_events
 from laborwatch.risk import store
-from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.engines import Engine, score_with
+from laborwatch.risk.ingest import IngestReport
 from laborwatch.risk.pipeline import ScoreRun, ScoringError
 from laborwatch.risk.rules import RulesConfig, active_rules, load_rules
 from laborwatch.warnings.export import export_work_orders

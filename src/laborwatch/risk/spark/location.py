@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 
 from laborwatch.risk.store import MONTH_PARTITION_GLOB, SNAPSHOT_PARTITION, in_months
 
@@ -36,6 +37,11 @@ class StoreLocation:
 
     def path_of(self, *parts: str) -> str:
         return "/".join([self.path.rstrip("/"), *parts])
+
+    def columns_of(self, uri: str) -> list[str]:
+        """The column names in the footer of a Parquet file of the store (by its URI)."""
+        relative = uri[len(self.uri) :].lstrip("/")
+        return pq.read_schema(self.path_of(relative), filesystem=self.filesystem).names
 
 
 def store_location(root: str | Path) -> StoreLocation:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from laborwatch.risk import store
 from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, RULE_LEVELS, months_read
-from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS
+from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, Feed
 from laborwatch.risk.pipeline import (
     INDICATORS_FILE,
     KEY_CLASHES_SQL,
@@ -48,38 +48,49 @@ if TYPE_CHECKING:
 MATERIALISED = (INDICATOR_VALUES, RULE_LEVELS)
 
 
+def feed_schema(feed: Feed) -> str:
+    """The feed's stored columns as a Spark schema (DDL), typed as the store types them."""
+    import sqlglot
+
+    def spark_type(name: str) -> str:
+        return sqlglot.exp.DataType.build(store.store_type(feed, name), dialect="duckdb").sql(
+            "spark"
+        )
+
+    return ", ".join(f"`{name}` {spark_type(name)}" for name in feed.stored_columns)
+
+
 def create_feed_views(
     spark: SparkSession, location: StoreLocation, months: dict[str, tuple[str, str]]
 ) -> dict[str, list[str]]:
-    """One temporary view per feed over its partition files in `months` (as
-    store.create_feed_views): the files' columns merged by name, a stored column no file has
-    (arrived_on before arrivals were recorded) NULL, a feed without files empty and typed."""
+    """One temporary view per feed over its partition files in `months`, as
+    store.create_feed_views: read with the feed's stored schema, so that a column a file
+    lacks (arrived_on, before arrivals were recorded) is NULL, as DuckDB's union by name
+    makes it, and a feed without files is empty and typed.
+
+    A store with partitions from before the enterprise key is refused (every file's footer
+    is read first, as DuckDB does), not scored with every enterprise missing.
+    """
     used: dict[str, list[str]] = {}
     for feed in FEEDS.values():
+        since_month, until_month = months.get(feed.name, (None, None))
         files = partition_uris(
             location,
             feed.name,
             snapshot=feed.partition_column is None,
-            **dict(zip(("since_month", "until_month"), months.get(feed.name, (None, None)))),
+            since_month=since_month,
+            until_month=until_month,
         )
         used[feed.name] = files
-        if not files:
-            spark.sql(to_spark(store.empty_feed_sql(feed))).createOrReplaceTempView(feed.name)
-            continue
-        frame = spark.read.option("mergeSchema", "true").parquet(*files)
-        if ENTERPRISE_KEY in feed.stored_columns and ENTERPRISE_KEY not in frame.columns:
+        old = [uri for uri in files if ENTERPRISE_KEY not in location.columns_of(uri)]
+        if old:
             raise OldStoreError(
-                f"数据源库中 {feed.name} 的分区文件是旧版格式（缺少 {ENTERPRISE_KEY}），"
-                f"如 {files[0]}；请先运行 laborwatch ingest 升级数据源库"
+                f"数据源库中有 {len(old)} 个分区文件是旧版格式（缺少 {ENTERPRISE_KEY}），"
+                f"如 {old[0]}；请先运行 laborwatch ingest 升级数据源库"
             )
-        frame.createOrReplaceTempView(f"_files_{feed.name}")
-        missing = [name for name in feed.stored_columns if name not in frame.columns]
-        added = "".join(
-            f', CAST(NULL AS {store.store_type(feed, name)}) AS "{name}"' for name in missing
-        )
-        spark.sql(to_spark(f'SELECT *{added} FROM "_files_{feed.name}"')).createOrReplaceTempView(
-            feed.name
-        )
+        reader = spark.read.schema(feed_schema(feed))
+        frame = reader.parquet(*files) if files else spark.sql(to_spark(store.empty_feed_sql(feed)))
+        frame.createOrReplaceTempView(feed.name)
     return used
 
 
