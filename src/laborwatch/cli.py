@@ -20,6 +20,7 @@ COMMANDS = (
     "restore",
     "synth",
     "load",
+    "registry",
     "sla-sweep",
     "run-jobs",
     "api-token",
