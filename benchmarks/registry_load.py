@@ -1,7 +1,8 @@
 """Loading the city's registry (350,000 enterprises) into an empty database, beside a baseline.
 
     .venv/bin/python benchmarks/registry_load.py [--enterprises 350000] [--repeat 3]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lw_bench .venv/bin/python benchmarks/registry_load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lw_bench \
+        .venv/bin/python benchmarks/registry_load.py
 
 Generates the synthetic city's registry only (the first stage of `laborwatch synth`, city
 scale, seed 1) into $LABORWATCH_DATA_DIR/bench-registry-load/, then, on the database the
@@ -110,10 +111,12 @@ def main() -> int:
     load_median, base_median = statistics.median(loads), statistics.median(baselines)
     print(f"registry load, {args.enterprises:,} enterprises, {backend}, median of {args.repeat}")
     print(
-        f"  load (checked, audited):  {load_median:7.1f} s  {args.enterprises / load_median:9,.0f} rows/s"
+        f"  load (checked, audited):  {load_median:7.1f} s"
+        f"  {args.enterprises / load_median:9,.0f} rows/s"
     )
     print(
-        f"  baseline bulk_create:     {base_median:7.1f} s  ({load_median / base_median:.2f}× baseline)"
+        f"  baseline bulk_create:     {base_median:7.1f} s"
+        f"  (load: {load_median / base_median:.2f}× baseline)"
     )
     print(f"  peak memory after loads:  {peak_mb:7.0f} MB")
     print(f"  linker index rebuild:     {index_seconds:7.1f} s (after commit, once)")
