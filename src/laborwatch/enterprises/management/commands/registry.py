@@ -65,10 +65,10 @@ class Command(LaborwatchCommand):
                 "rejected": len(report.rejected),
             }
         )
-        for error in report.rejected[:ERRORS_SHOWN]:
+        for rejected in report.rejected[:ERRORS_SHOWN]:
             self.stdout.write(
                 _("  row %(row)d, %(field)s: %(reason)s")
-                % {"row": error.row, "field": error.field, "reason": error.message}
+                % {"row": rejected.row, "field": rejected.field, "reason": rejected.message}
             )
         if len(report.rejected) > ERRORS_SHOWN:
             self.stdout.write(
