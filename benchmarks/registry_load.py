@@ -41,6 +41,7 @@ def main() -> int:
     import pyarrow.parquet as pq
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection, transaction
     from rich.progress import Progress
 
     from laborwatch.city_load import load_registry
@@ -65,17 +66,27 @@ def main() -> int:
         pq.write_table(firms.table(), path)
     backend = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
-    def load() -> float:
-        Enterprise.objects.all().delete()
-        started = time.perf_counter()
-        with Progress(disable=True) as progress:
-            created = load_registry(path, progress)
-        assert created == args.enterprises, created
-        return time.perf_counter() - started
+    def empty() -> None:
+        # A fresh table (no related rows): Django's delete() would collect 350,000 objects.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {Enterprise._meta.db_table}")
 
-    def baseline() -> float:
-        Enterprise.objects.all().delete()
-        started = time.perf_counter()
+    def load() -> tuple[float, float, float]:
+        """(wall seconds, CPU seconds) of the load, and the wall seconds of the linker's index
+        rebuild that follows its commit (held apart by an outer transaction)."""
+        empty()
+        started, cpu = time.perf_counter(), time.process_time()
+        with transaction.atomic():
+            with Progress(disable=True) as progress:
+                created = load_registry(path, progress)
+            assert created == args.enterprises, created
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            committed = time.perf_counter()
+        return seconds, cpu, time.perf_counter() - committed
+
+    def baseline() -> tuple[float, float]:
+        empty()
+        started, cpu = time.perf_counter(), time.process_time()
         districts = districts_by_name()
         rows = pq.read_table(path).to_pylist()
         Enterprise.objects.bulk_create(
@@ -98,29 +109,26 @@ def main() -> int:
             ],
             batch_size=2000,
         )
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.process_time() - cpu
 
     loads = [load() for _ in range(args.repeat)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baselines = [baseline() for _ in range(args.repeat)]
-    from laborwatch.enterprises.linker import build_registry_index
-
-    started = time.perf_counter()
-    build_registry_index()
-    index_seconds = time.perf_counter() - started
-    load_median, base_median = statistics.median(loads), statistics.median(baselines)
+    load_wall, load_cpu = (statistics.median(run[i] for run in loads) for i in (0, 1))
+    index_wall = statistics.median(run[2] for run in loads)
+    base_wall, base_cpu = (statistics.median(run[i] for run in baselines) for i in (0, 1))
     print(f"registry load, {args.enterprises:,} enterprises, {backend}, median of {args.repeat}")
     print(
-        f"  load (checked, audited):  {load_median:7.1f} s"
-        f"  {args.enterprises / load_median:9,.0f} rows/s"
+        f"  load (checked, audited):  {load_wall:7.1f} s wall {load_cpu:7.1f} s CPU"
+        f"  {args.enterprises / load_wall:9,.0f} rows/s"
     )
     print(
-        f"  baseline bulk_create:     {base_median:7.1f} s"
-        f"  (load: {load_median / base_median:.2f}× baseline)"
+        f"  baseline bulk_create:     {base_wall:7.1f} s wall {base_cpu:7.1f} s CPU"
+        f"  (load: {load_wall / base_wall:.2f}× baseline wall)"
     )
-    print(f"  peak memory after loads:  {peak_mb:7.0f} MB")
-    print(f"  linker index rebuild:     {index_seconds:7.1f} s (after commit, once)")
-    print(f"  goal: under 60 s -> {'met' if load_median < 60 else 'NOT met'}")
+    print(f"  linker index rebuild after the commit: {index_wall:7.1f} s wall")
+    print(f"  peak memory after the loads (incl. the file generated once): {peak_mb:7.0f} MB")
+    print(f"  goal: under 60 s -> {'met' if load_wall < 60 else 'NOT met'}")
     return 0
 
 
