@@ -31,21 +31,11 @@ from laborwatch.enterprises.models import (
 from laborwatch.risk.codes import credit_code_problem_indices, normalize_codes
 
 TEXT_COLUMNS = ("name", "district", "district_code", "industry", "size_band", "status", "address")
-INSERTED = (
-    "credit_code",
-    "name",
-    "former_names",
-    "short_names",
-    "district_id",
-    "industry",
-    "size_band",
-    "registered_capital",
-    "status",
-    "address",
-    "employee_count",
-    "established_on",
-    "search_text",
-    "updated_at",
+# The columns written, in the model's order (insert_rows gives their values in it); the
+# abnormal listing comes only from a registry delta (sync.py).
+NOT_LOADED = ("id", "abnormal_since")
+INSERTED = tuple(
+    field.column for field in Enterprise._meta.concrete_fields if field.column not in NOT_LOADED
 )
 MAX_EMPLOYEES = 2**31 - 1
 MAX_CAPITAL = 2**63 - 1
