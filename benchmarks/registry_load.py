@@ -14,8 +14,9 @@ environment names (SQLite under the data dir by default), times:
   `bulk_create` (no checks at all, no audit): what a bulk insert costs on this machine.
 
 The table is emptied between runs. Prints the median of each and the ratio, and the peak
-memory (RSS) of the process after the loads. Goal: the load under 60 s, memory under 1 GB.
-The linker's index rebuild (after commit) is timed apart.
+memory (RSS) of the process when the loads are written (before the linker's index rebuild
+that follows the commit, which is timed apart; the first run also generates the file).
+Goal: the load under 60 s, memory under 1 GB.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def main() -> int:
                 created = load_registry(path, progress)
             assert created == args.enterprises, created
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            peaks.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             committed = time.perf_counter()
         return seconds, cpu, time.perf_counter() - committed
 
@@ -111,8 +113,9 @@ def main() -> int:
         )
         return time.perf_counter() - started, time.process_time() - cpu
 
+    peaks: list[float] = []  # the process's peak RSS when each load is written, before commit
     loads = [load() for _ in range(args.repeat)]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = max(peaks)
     baselines = [baseline() for _ in range(args.repeat)]
     load_wall, load_cpu = (statistics.median(run[i] for run in loads) for i in (0, 1))
     index_wall = statistics.median(run[2] for run in loads)
@@ -127,7 +130,7 @@ def main() -> int:
         f"  (load: {load_wall / base_wall:.2f}× baseline wall)"
     )
     print(f"  linker index rebuild after the commit: {index_wall:7.1f} s wall")
-    print(f"  peak memory after the loads (incl. the file generated once): {peak_mb:7.0f} MB")
+    print(f"  peak memory of the process by the end of the loads: {peak_mb:7.0f} MB")
     print(f"  goal: under 60 s -> {'met' if load_wall < 60 else 'NOT met'}")
     return 0
 
