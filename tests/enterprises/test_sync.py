@@ -118,3 +118,32 @@ def test_the_load_checks_columns_and_names_each_bad_row(org_units) -> None:
         5,
     )
     assert loaded.updated_at == NOW
+
+
+def test_a_registry_file_loads_in_batches_and_a_bad_row_in_any_rejects_it(
+    org_units, tmp_path, monkeypatch
+) -> None:
+    import pyarrow.parquet as pq
+    from rich.progress import Progress
+
+    from laborwatch import city_load
+    from laborwatch.enterprises.services import BulkLoadRejected
+
+    rows = [
+        {"credit_code": valid_credit_code(9300 + n), "name": f"企业{n}", "district": "市南区",
+         "industry": "C", "size_band": "small", "former_names": [], "short_name": None}
+        for n in range(5)
+    ]  # fmt: skip
+    monkeypatch.setattr(city_load, "REGISTRY_BATCH_ROWS", 2)
+    path = tmp_path / "registry.parquet"
+    pq.write_table(pa.Table.from_pylist([*rows[:4], {**rows[4], "industry": "?"}]), path)
+    with Progress(disable=True) as progress, pytest.raises(BulkLoadRejected) as caught:
+        city_load.load_registry(path, progress)
+    assert [(e.row, e.field) for e in caught.value.errors] == [(5, "industry")]
+    assert Enterprise.objects.count() == 0
+    pq.write_table(pa.Table.from_pylist(rows), path)
+    with Progress(disable=True) as progress:
+        assert city_load.load_registry(path, progress) == 5
+    assert sorted(Enterprise.objects.values_list("name", flat=True)) == [
+        f"企业{n}" for n in range(5)
+    ]
