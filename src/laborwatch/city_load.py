@@ -16,10 +16,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from rich.progress import Progress
 
-from laborwatch.enterprises.services import enterprises_bulk_load
+from laborwatch.enterprises.services import enterprises_bulk_load_batches
 from laborwatch.workers.services import workers_bulk_load
 
 BATCH_ROWS = 5000
+REGISTRY_BATCH_ROWS = 50_000  # the registry is checked and written a batch at a time
 
 
 def _rows(table: pa.Table, progress: Progress, label: str) -> Iterator[dict[str, Any]]:
@@ -29,12 +30,25 @@ def _rows(table: pa.Table, progress: Progress, label: str) -> Iterator[dict[str,
         progress.advance(task, batch.num_rows)
 
 
+def load_registry(path: Path, progress: Progress) -> int:
+    """The registry file read, checked and written in batches (enterprises_bulk_load_batches)."""
+    registry = pq.ParquetFile(path)
+    task = progress.add_task("企业名录", total=registry.metadata.num_rows)
+    batches = (
+        pa.Table.from_batches([batch])
+        for batch in registry.iter_batches(batch_size=REGISTRY_BATCH_ROWS)
+    )
+    result = enterprises_bulk_load_batches(
+        actor=None, batches=batches, on_batch=lambda rows: progress.advance(task, rows)
+    )
+    return result.created
+
+
 def load_city(city_dir: Path, *, progress: bool = True) -> dict[str, int]:
-    enterprises = pq.read_table(city_dir / "enterprises.parquet")
     workers = pq.read_table(city_dir / "workers.parquet")
     callers = pc.unique(pq.read_table(city_dir / "complaints.parquet").column("worker_key"))
     workers = workers.filter(pc.is_in(workers.column("worker_key"), value_set=callers))
     with Progress(disable=not progress) as bar:
-        created = enterprises_bulk_load(actor=None, rows=_rows(enterprises, bar, "企业名录"))
+        created = load_registry(city_dir / "enterprises.parquet", bar)
         worker_count = workers_bulk_load(rows=_rows(workers, bar, "来电职工"))
-    return {"enterprises": created.created, "workers": worker_count}
+    return {"enterprises": created, "workers": worker_count}

@@ -21,6 +21,7 @@ COMMANDS = (
     "mask-text",
     "synth",
     "load",
+    "registry",
     "sla-sweep",
     "run-jobs",
     "api-token",

@@ -77,6 +77,8 @@ class Enterprise(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     employee_count = models.PositiveIntegerField(_("employees"), default=0)
     established_on = models.DateField(_("established on"), null=True, blank=True)
+    # 列入经营异常名录: the day the registry delta listed it abnormal (None: not listed).
+    abnormal_since = models.DateField(_("listed abnormal on"), null=True, blank=True)
     # Every name and the code joined, so one indexed-free scan answers "any name or the code".
     search_text = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

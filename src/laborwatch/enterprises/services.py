@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from laborwatch.core.audit import changed_fields, record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.enterprises.linker import build_registry_index, forget_registry
 from laborwatch.enterprises.models import Enterprise, build_search_text
+from laborwatch.enterprises.registry_rows import check_batch, districts_by_name, insert_rows
 from laborwatch.lib.codes import normalize_code
 
 EDITABLE_FIELDS = (
@@ -134,38 +138,66 @@ def enterprises_bulk_load(
     actor: User | None,
     rows: Iterable[dict[str, Any]],
     actor_label: str = "load",
-    batch_size: int = 2000,
+    now: dt.datetime | None = None,
 ) -> BulkLoadResult:
-    """Load registry rows (e.g. the synthetic city) all-or-nothing; existing codes are skipped.
+    """Load registry rows (dicts) all-or-nothing; see `enterprises_bulk_load_batches`."""
+    listed = list(rows)
+    names = dict.fromkeys(name for row in listed for name in row)  # every row's keys
+    table = pa.table({name: pa.array([row.get(name) for row in listed]) for name in names})
+    batches = [table] if listed else []
+    return enterprises_bulk_load_batches(
+        actor=actor, batches=batches, actor_label=actor_label, now=now
+    )
 
-    Every row is validated first; one invalid row rejects the batch with every error listed,
-    so a batch is never half-applied.
+
+def enterprises_bulk_load_batches(
+    *,
+    actor: User | None,
+    batches: Iterable[pa.Table],
+    actor_label: str = "load",
+    now: dt.datetime | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> BulkLoadResult:
+    """Load registry rows (Arrow batches, e.g. the synthetic city's file read in parts)
+    all-or-nothing; codes already registered, or repeated in the file, are skipped.
+
+    Each batch is checked column by column and its new valid rows written in one statement
+    (registry_rows); one invalid row anywhere rejects the load with every error listed
+    (row, field, why), and nothing is written. Memory holds one batch and the set of codes.
     """
-    districts = {
-        unit.division_code: unit for unit in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
-    }
-    districts.update({unit.short_name: unit for unit in districts.values()})
-    existing = set(Enterprise.objects.values_list("credit_code", flat=True))
+    now = now or timezone.now()
+    districts = districts_by_name()
+    seen = set(Enterprise.objects.values_list("credit_code", flat=True))
     result = BulkLoadResult()
-    pending: list[Enterprise] = []
-    for number, row in enumerate(rows, start=1):
-        enterprise = _enterprise_from_row(row, districts, number, result.errors)
-        if enterprise is None:
-            continue
-        if enterprise.credit_code in existing:
-            result.skipped_existing += 1
-            continue
-        existing.add(enterprise.credit_code)
-        pending.append(enterprise)
-    if result.errors:
-        raise BulkLoadRejected(result.errors)
     with transaction.atomic():
-        Enterprise.objects.bulk_create(pending, batch_size=batch_size)
-        result.created = len(pending)
+        offset = 0
+        for table in batches:
+            checked = check_batch(table, districts)
+            new_rows = []
+            codes = checked.table.column("credit_code").to_pylist()
+            for index in np.flatnonzero(~checked.valid):
+                row = table.slice(int(index), 1).to_pylist()[0]
+                found: list[RowError] = []
+                enterprise_from_row(row, districts, offset + int(index) + 1, found)
+                result.errors.extend(found)
+            for index in np.flatnonzero(checked.valid):
+                code = codes[index]
+                if code in seen:
+                    result.skipped_existing += 1
+                    continue
+                seen.add(code)
+                new_rows.append(index)
+            if not result.errors:
+                result.created += insert_rows(checked, np.array(new_rows, np.int64), now)
+            offset += table.num_rows
+            if on_batch is not None:
+                on_batch(table.num_rows)
+        if result.errors:  # raised inside the transaction: nothing written stays
+            raise BulkLoadRejected(result.errors)
         # The text linker of this process must see the change (see enterprises.linker); a
         # load rebuilds the index on disk that every process opens.
         forget_registry()
-        if pending:
+        if result.created:
             transaction.on_commit(build_registry_index)
         record_event(
             actor=actor,
@@ -174,11 +206,12 @@ def enterprises_bulk_load(
             target_label=f"{result.created}",
             actor_label=actor_label if actor is None else "",
             after={"created": result.created, "skipped_existing": result.skipped_existing},
+            at=now,
         )
     return result
 
 
-def _enterprise_from_row(
+def enterprise_from_row(
     row: dict[str, Any], districts: dict[str, OrgUnit], number: int, errors: list[RowError]
 ) -> Enterprise | None:
     district = districts.get(str(row.get("district_code") or row.get("district") or ""))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -19,6 +21,9 @@ from laborwatch.risk import store
 from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, months_read
 from laborwatch.risk.rules import NO_GRADE, RulesConfig, load_rules
 from laborwatch.risk.scoring import run_definitions
+
+SCORES_FILE = "scores.parquet"
+INDICATORS_FILE = "indicators.parquet"
 
 
 class ScoringError(Exception):
@@ -44,7 +49,7 @@ class ScoreRun:
     scores_path: Path
     indicators_path: Path
     seconds: float
-    files_read: list[Path] = field(default_factory=list)
+    files_read: list[str] = field(default_factory=list)  # paths or URIs
     grade_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     enterprises: int = 0
 
@@ -73,13 +78,10 @@ def score_store(
         _check_keys(con)
         run_definitions(con, config, as_of)
         scores_path = store.copy_query_to_parquet(
-            con, f"SELECT * FROM {RISK_SCORES}", folder / "scores.parquet"
+            con, f"SELECT * FROM {RISK_SCORES}", folder / SCORES_FILE
         )
         indicators_path = store.copy_query_to_parquet(
-            con,
-            f"SELECT *, DATE '{as_of.isoformat()}' AS as_of, '{config.version}' AS config_version"
-            f" FROM {INDICATOR_VALUES}",
-            folder / "indicators.parquet",
+            con, indicators_sql(config, as_of), folder / INDICATORS_FILE
         )
         counts = con.sql(
             f"SELECT risk_type, grade, count(*) FROM read_parquet('{scores_path}') GROUP BY ALL"
@@ -87,32 +89,55 @@ def score_store(
         enterprises = int(con.sql(f"SELECT count(*) FROM {INDICATOR_VALUES}").fetchall()[0][0])
     finally:
         con.close()
-    grade_counts = {(str(risk), str(grade)): int(n) for risk, grade, n in counts}
-    for risk_type in config.risk_types:  # the rows not written: no points, no grade
-        graded = sum(n for (risk, _), n in grade_counts.items() if risk == risk_type)
-        grade_counts[(risk_type, NO_GRADE)] = (
-            enterprises - graded + grade_counts.get((risk_type, NO_GRADE), 0)
-        )
     return ScoreRun(
         as_of=as_of,
         config_version=config.version,
         scores_path=scores_path,
         indicators_path=indicators_path,
         seconds=time.perf_counter() - started,
-        files_read=[path for paths in used.values() for path in paths],
-        grade_counts=grade_counts,
+        files_read=[str(path) for paths in used.values() for path in paths],
+        grade_counts=grade_counts_of(counts, enterprises, config),
         enterprises=enterprises,
     )
 
 
-def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
-    clashes = con.sql(
-        "SELECT string_agg(credit_code, '、' ORDER BY credit_code) FROM registry"
-        " WHERE enterprise_key IN (SELECT enterprise_key FROM registry"
-        " GROUP BY enterprise_key HAVING count(*) > 1)"
-    ).fetchall()[0][0]
+def grade_counts_of(
+    counts: Iterable[tuple[Any, Any, Any]], enterprises: int, config: RulesConfig
+) -> dict[tuple[str, str], int]:
+    """(risk type, grade) → enterprises, from the scores' (risk type, grade, rows): the
+    enterprises without a row of a risk type count as its grade none."""
+    grade_counts = {(str(risk), str(grade)): int(n) for risk, grade, n in counts}
+    for risk_type in config.risk_types:  # the rows not written: no points, no grade
+        graded = sum(n for (risk, _), n in grade_counts.items() if risk == risk_type)
+        grade_counts[(risk_type, NO_GRADE)] = (
+            enterprises - graded + grade_counts.get((risk_type, NO_GRADE), 0)
+        )
+    return grade_counts
+
+
+def indicators_sql(config: RulesConfig, as_of: dt.date) -> str:
+    """The indicators file's rows: every enterprise's values, with the day and rules version."""
+    return (
+        f"SELECT *, DATE '{as_of.isoformat()}' AS as_of, '{config.version}' AS config_version"
+        f" FROM {INDICATOR_VALUES}"
+    )
+
+
+# The registry codes that share an enterprise key, as one text (NULL when none do).
+KEY_CLASHES_SQL = (
+    "SELECT string_agg(credit_code, '、' ORDER BY credit_code) FROM registry"
+    " WHERE enterprise_key IN (SELECT enterprise_key FROM registry"
+    " GROUP BY enterprise_key HAVING count(*) > 1)"
+)
+
+
+def check_key_clashes(clashes: str | None) -> None:
     if clashes:
         raise KeyCollisionError(f"企业登记中以下统一社会信用代码的企业键相同，无法评分：{clashes}")
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection) -> None:
+    check_key_clashes(con.sql(KEY_CLASHES_SQL).fetchall()[0][0])
 
 
 def indicator_history(root: Path, credit_code: str) -> pa.Table:

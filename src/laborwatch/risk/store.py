@@ -52,6 +52,7 @@ SNIFF_BYTES = 1 << 20
 # refused before it is read into memory.
 MAX_HEADER_BYTES = 1 << 16
 ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
+MONTH_PARTITION_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"
 
 
 class StoreFormatError(Exception):
@@ -337,7 +338,7 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     columns = ", ".join(f'"{name}"' for name in feed.stored_columns) + ", _batch_id"
     stored = set(pq.read_schema(target).names)
     old_columns = ", ".join(
-        f'"{name}"' if name in stored else f'CAST(NULL AS {_store_type(feed, name)}) AS "{name}"'
+        f'"{name}"' if name in stored else f'CAST(NULL AS {store_type(feed, name)}) AS "{name}"'
         for name in feed.stored_columns
     )
     old_columns += (
@@ -360,7 +361,7 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
     return int(pq.read_metadata(staged).num_rows)
 
 
-def _store_type(feed: Feed, name: str) -> str:
+def store_type(feed: Feed, name: str) -> str:
     if name == ENTERPRISE_KEY:
         return "BIGINT"
     if name == ARRIVED_ON:
@@ -469,12 +470,15 @@ def feed_files(
     if feed.partition_column is None:
         path = partition_path(root, feed, SNAPSHOT_PARTITION)
         return [path] if path.exists() else []
-    files = sorted(folder.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"))
-    if since_month is not None:
-        files = [path for path in files if path.stem >= since_month]
-    if until_month is not None:
-        files = [path for path in files if path.stem <= until_month]
-    return files
+    files = sorted(folder.glob(MONTH_PARTITION_GLOB))
+    return [path for path in files if in_months(path.stem, since_month, until_month)]
+
+
+def in_months(month: str, since_month: str | None, until_month: str | None) -> bool:
+    """Whether a month partition (YYYY-MM) is among the months `feed_files` reads."""
+    return (since_month is None or month >= since_month) and (
+        until_month is None or month <= until_month
+    )
 
 
 def stored_months(root: Path, feed: Feed) -> list[str]:
@@ -527,9 +531,6 @@ def create_feed_views(
         )
     for feed in FEEDS.values():
         files = used[feed.name]
-        typed = ", ".join(
-            f'CAST(NULL AS {_store_type(feed, name)}) AS "{name}"' for name in feed.stored_columns
-        )
         if files:
             listing = ", ".join(f"'{path}'" for path in files)
             # Partitions from before arrivals were recorded: known whenever they are read.
@@ -541,9 +542,17 @@ def create_feed_views(
                 f" FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
             )
         else:
-            source = f"SELECT {typed} WHERE false"
+            source = empty_feed_sql(feed)
         con.execute(f'CREATE OR REPLACE VIEW "{feed.name}" AS {source}')
     return used
+
+
+def empty_feed_sql(feed: Feed) -> str:
+    """A feed with no files: no rows, every stored column typed (DuckDB's dialect)."""
+    typed = ", ".join(
+        f'CAST(NULL AS {store_type(feed, name)}) AS "{name}"' for name in feed.stored_columns
+    )
+    return f"SELECT {typed} WHERE false"
 
 
 def latest_feed_date(root: Path) -> dt.date | None:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from laborwatch.opinion.feed import export_opinion_events
 from laborwatch.risk import store
+from laborwatch.risk.engines import Engine, score_with
 from laborwatch.risk.ingest import IngestReport
-from laborwatch.risk.pipeline import ScoreRun, ScoringError, score_store
+from laborwatch.risk.pipeline import ScoreRun, ScoringError
 from laborwatch.risk.rules import RulesConfig, active_rules, load_rules
 from laborwatch.warnings.export import export_work_orders
 from laborwatch.warnings.scores import read_score_day
@@ -37,10 +38,12 @@ def run_daily(
     config: RulesConfig | None = None,
     actor_label: str = "score",
     now: dt.datetime | None = None,
+    engine: Engine | None = None,
 ) -> DailyRun:
     """One day of the pipeline; `as_of` defaults to the latest date in the feeds.
 
     `now` is when the run happens: the time its warnings, routings and events carry.
+    `engine`: DuckDB (default) or Spark; the warnings sync reads their files alike.
 
     Raises risk.pipeline.ScoringError when it cannot score (an empty feed store, say).
     """
@@ -53,7 +56,7 @@ def run_daily(
         raise ScoringError(str(error)) from error
     export = export_work_orders(root, as_of=as_of, now=now)
     opinion_export = export_opinion_events(root, as_of=as_of, now=now)
-    score = score_store(root, as_of=as_of, config=config)
+    score = score_with(engine or Engine(), root, as_of=as_of, config=config)
     started = time.perf_counter()
     day = read_score_day(score.scores_path)
     sync = warnings_sync(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.lib.commands import LaborwatchCommand, date_argument, progress_bar
 from laborwatch.risk import store
+from laborwatch.risk.engines import DUCKDB, ENGINES, SPARK, Engine
 from laborwatch.risk.fitting import Fit, rules_text
 from laborwatch.risk.pipeline import ScoringError
 from laborwatch.risk.rules import DEFAULT_RULES, RulesConfig, RulesError, active_rules, load_rules
@@ -85,11 +86,49 @@ class ScoringCommand(LaborwatchCommand):
         parser.add_argument(
             "--quiet", action="store_true", help=_("Show no progress, only the summary.")
         )
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default=DUCKDB,
+            help=_(
+                "Engine that runs the definitions: duckdb (embedded, default) or spark (needs "
+                'the optional dependency ".[spark]" and Java 17).'
+            ),
+        )
+        parser.add_argument(
+            "--feed-store",
+            metavar="URI",
+            help=_(
+                "Spark only: the feed store to read, a path, hdfs://… or s3a://… (default: the "
+                "data directory); the scores are copied back into the data directory."
+            ),
+        )
+        parser.add_argument(
+            "--spark-master",
+            metavar="MASTER",
+            help=_(
+                "Spark only: the master, e.g. yarn or k8s://https://host:443 (default: "
+                "$LABORWATCH_SPARK_MASTER, else local[2])."
+            ),
+        )
 
     def handle(
-        self, *args: Any, date: dt.date | None, rules: Path | None, quiet: bool, **options: Any
+        self,
+        *args: Any,
+        date: dt.date | None,
+        rules: Path | None,
+        quiet: bool,
+        engine: str,
+        feed_store: str | None,
+        spark_master: str | None,
+        **options: Any,
     ) -> None:
-        self.score(as_of=date, config=rules_from(rules), quiet=quiet)
+        if engine != SPARK and (feed_store or spark_master):
+            raise CommandError(_("--feed-store and --spark-master need --engine spark."))
+        chosen = Engine(engine, feed_store=feed_store, spark_master=spark_master)
+        self.score(as_of=date, config=rules_from(rules), quiet=quiet, engine=chosen)
 
-    def score(self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool) -> None:
+    def score(
+        self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool, engine: Engine
+    ) -> None:
         raise NotImplementedError

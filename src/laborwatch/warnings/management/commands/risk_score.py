@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.risk.pipeline import score_store
+from laborwatch.risk.engines import Engine, score_with
 from laborwatch.risk.rules import RulesConfig
 from laborwatch.warnings.daily_summary import risk_type_counts
 from laborwatch.warnings.management.risk_engine import ScoringCommand, open_feed_store, scoring
@@ -19,10 +19,12 @@ class Command(ScoringCommand):
         "are not synced)."
     )
 
-    def score(self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool) -> None:
+    def score(
+        self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool, engine: Engine
+    ) -> None:
         root = open_feed_store(self.stdout)
         with scoring(_("Computing risk indicators and scores…"), quiet=quiet):
-            run = score_store(root, as_of=as_of, config=config)
+            run = score_with(engine, root, as_of=as_of, config=config)
         self.stdout.write(
             _(
                 "Scoring day %(day)s (rules %(version)s): %(enterprises)s enterprises, "

@@ -8,6 +8,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from laborwatch.risk.engines import Engine
 from laborwatch.risk.rules import RulesConfig
 from laborwatch.warnings.daily import run_daily
 from laborwatch.warnings.daily_summary import format_daily
@@ -20,7 +21,9 @@ class Command(ScoringCommand):
         "default as of the latest date in the data feeds)."
     )
 
-    def score(self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool) -> None:
+    def score(
+        self, *, as_of: dt.date | None, config: RulesConfig, quiet: bool, engine: Engine
+    ) -> None:
         with scoring(_("Exporting work orders, scoring, syncing warnings…"), quiet=quiet):
-            run = run_daily(as_of=as_of, config=config)
+            run = run_daily(as_of=as_of, config=config, engine=engine)
         self.stdout.write(format_daily(run, config.risk_types))
