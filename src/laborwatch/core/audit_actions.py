@@ -29,6 +29,8 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "enterprise.create": _("Enterprise registered"),
     "enterprise.update": _("Enterprise updated"),
     "enterprise.bulk_load": _("Enterprise registry loaded"),
+    "enterprise.registry_sync": _("Enterprise registry changes applied"),
+    "enterprise.rename": _("Enterprise renamed"),
     "enterprise.alias_learn": _("Employer alias learnt"),
     "enterprise.export": _("Enterprise registry exported"),
     "worker.create": _("Worker registered"),
