@@ -180,7 +180,8 @@ def insert_rows(batch: CheckedBatch, rows: np.ndarray, now: dt.datetime) -> int:
     chosen = batch.table.take(pa.array(rows))
     columns = {name: chosen.column(name).to_pylist() for name in chosen.column_names}
     district_ids = batch.district_ids[rows].tolist()
-    stamp = now if connection.vendor == "postgresql" else _naive_utc(now)
+    # `updated_at` as the field itself writes it for this database.
+    stamp = Enterprise._meta.get_field("updated_at").get_db_prep_value(now, connection)
     order = ("credit_code", "name", "former_names", "short_names")
     rest = ("industry", "size_band", "registered_capital", "status", "address")
     values: Iterator[tuple[Any, ...]] = (
@@ -205,8 +206,10 @@ def insert_rows(batch: CheckedBatch, rows: np.ndarray, now: dt.datetime) -> int:
             strict=True,
         )
     )
-    table = connection.ops.quote_name(Enterprise._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(name) for name in INSERTED)
+    # Django's own names for the model's table and columns: plain lowercase identifiers, which
+    # need no quoting on either database.
+    table = Enterprise._meta.db_table
+    names = ", ".join(INSERTED)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -216,8 +219,3 @@ def insert_rows(batch: CheckedBatch, rows: np.ndarray, now: dt.datetime) -> int:
             marks = ", ".join(["%s"] * len(INSERTED))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(values))
     return len(rows)
-
-
-def _naive_utc(moment: dt.datetime) -> str:
-    """A time as Django stores it in SQLite with USE_TZ (UTC, without the zone)."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
