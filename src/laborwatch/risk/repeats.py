@@ -258,7 +258,9 @@ def _fold(con: duckdb.DuckDBPyConnection, feed: Feed, names: list[str], folded: 
             return f'least(sum({quoted}), max("{caps[name]}"))'
         if name == rollup.across:
             return "CAST(NULL AS VARCHAR)"
-        return f"any_value({quoted})"
+        # The group's first row's value, as the row keeps its number: the same on every run
+        # (any_value would pick by thread timing).
+        return f"arg_min({quoted}, _source_row)"
 
     con.register("_folded_rows", folded)
     columns = ", ".join(f'{combined(name)} AS "{name}"' for name in names)
