@@ -250,12 +250,14 @@ def _fold(con: duckdb.DuckDBPyConnection, feed: Feed, names: list[str], folded: 
 
     def combined(name: str) -> str:
         quoted = f'"{name}"'
+        # Summed in row order: a float sum's last bits depend on its order, and DuckDB's
+        # threads would otherwise choose it, so the same file would store different sums.
         if name in rollup.sums:
-            return f"sum({quoted})"
+            return f"sum({quoted} ORDER BY _source_row)"
         if name in rollup.maxima:
             return f"max({quoted})"
         if name in caps:
-            return f'least(sum({quoted}), max("{caps[name]}"))'
+            return f'least(sum({quoted} ORDER BY _source_row), max("{caps[name]}"))'
         if name == rollup.across:
             return "CAST(NULL AS VARCHAR)"
         # The group's first row's value, as the row keeps its number: the same on every run
