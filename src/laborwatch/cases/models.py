@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases import transitions
 from laborwatch.cases.statuses import OPEN_STATUSES, Status
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import OrgUnit, district_key
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.loop_models import InboxNotice, SignedFor
@@ -173,16 +173,7 @@ class Case(Guarded, PersonalTextMixin, models.Model):
         db_index=False,  # (employer, status) leads with it
     )
     employer_name_as_told = models.CharField(_("employer as told"), max_length=200, blank=True)
-    district = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="cases",
-        verbose_name=_("district"),
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
-        db_index=False,  # (district, status) leads with it
-    )
+    district = district_key("cases", db_index=False)  # (district, status) leads with it
     description = models.TextField(_("description"))
     amount_claimed = models.DecimalField(
         _("amount claimed (yuan)"), max_digits=14, decimal_places=2, default=Decimal("0")

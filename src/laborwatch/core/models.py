@@ -64,6 +64,25 @@ class OrgUnit(models.Model):
         return self.short_name or self.name
 
 
+def district_key(
+    related_name: str, *, districts_only: bool = True, **options: Any
+) -> models.ForeignKey[OrgUnit | None, OrgUnit | None]:
+    """The district union a record belongs to, when it may be unknown (null, blank in forms);
+    an org unit is never deleted from under its records. `districts_only` offers only district
+    unions where a form or the admin site picks one."""
+    if districts_only:
+        options["limit_choices_to"] = {"kind": OrgUnit.Kind.DISTRICT}
+    return models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("district"),
+        **options,
+    )
+
+
 class User(AbstractUser):
     """A person who signs in: a role decides what they may do, the org unit where."""
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from laborwatch.core.crypto import EncryptedTextField
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import OrgUnit, district_key
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.loop_models import InboxNotice, Numbered, SignedFor
 from laborwatch.lib.transitions import Guarded
@@ -127,15 +127,7 @@ class Event(Guarded, Numbered):
     enterprise_confirmed = models.BooleanField(_("enterprise confirmed"), default=False)
     # The organisation the posts name, when no registered enterprise could be linked.
     enterprise_named = models.CharField(_("enterprise as named"), max_length=200, blank=True)
-    district = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="opinion_events",
-        verbose_name=_("district"),
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
-    )
+    district = district_key("opinion_events")
     category = models.CharField(_("category"), max_length=60, blank=True)
     workers_involved = models.PositiveIntegerField(_("workers involved"), null=True, blank=True)
     cues = models.JSONField(_("escalation cues"), default=list, blank=True)
@@ -264,14 +256,8 @@ class Post(models.Model):
     labour = models.BooleanField(_("about labour"), default=False)
     labour_probability = models.FloatField(_("labour probability"), default=0)
     category = models.CharField(_("category"), max_length=60, blank=True)
-    district = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-    )
+    # The district the engine read in the post.
+    district = district_key("+", districts_only=False)
     workers = models.PositiveIntegerField(_("workers involved"), null=True, blank=True)
     cues = models.JSONField(_("escalation cues"), default=list, blank=True)
     escalation = models.FloatField(_("escalation weight"), default=0)

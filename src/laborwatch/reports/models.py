@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import district_key
 
 
 class ReportKind(models.TextChoices):
@@ -29,15 +29,7 @@ class IssuedReport(models.Model):
     # The day of a daily report, the first day of a monthly report's month.
     period_start = models.DateField(_("period"))
     # The district a report covers; none for the whole city.
-    district = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("district"),
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
-    )
+    district = district_key("+")
     # "city" or the district's code: one original per kind, period and scope.
     scope_code = models.CharField(max_length=40, editable=False)
     number = models.CharField(_("document number"), max_length=40, unique=True)

@@ -53,6 +53,32 @@ class ScoreRun:
     grade_counts: dict[tuple[str, str], int] = field(default_factory=dict)
     enterprises: int = 0
 
+    @classmethod
+    def finished(
+        cls,
+        *,
+        config: RulesConfig,
+        as_of: dt.date,
+        started: float,
+        files_read: list[str],
+        scores_path: Path,
+        indicators_path: Path,
+        counts: Iterable[tuple[Any, Any, Any]],
+        enterprises: int,
+    ) -> ScoreRun:
+        """The run that started at `started` (time.perf_counter) and wrote its two files, with
+        the scores' (risk type, grade, rows) counted per grade (see grade_counts_of)."""
+        return cls(
+            as_of=as_of,
+            config_version=config.version,
+            scores_path=scores_path,
+            indicators_path=indicators_path,
+            seconds=time.perf_counter() - started,
+            files_read=files_read,
+            grade_counts=grade_counts_of(counts, enterprises, config),
+            enterprises=enterprises,
+        )
+
 
 def score_store(
     root: Path,
@@ -89,14 +115,14 @@ def score_store(
         enterprises = int(con.sql(f"SELECT count(*) FROM {INDICATOR_VALUES}").fetchall()[0][0])
     finally:
         con.close()
-    return ScoreRun(
+    return ScoreRun.finished(
+        config=config,
         as_of=as_of,
-        config_version=config.version,
+        started=started,
+        files_read=[str(path) for paths in used.values() for path in paths],
         scores_path=scores_path,
         indicators_path=indicators_path,
-        seconds=time.perf_counter() - started,
-        files_read=[str(path) for paths in used.values() for path in paths],
-        grade_counts=grade_counts_of(counts, enterprises, config),
+        counts=counts,
         enterprises=enterprises,
     )
 

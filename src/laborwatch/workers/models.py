@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from laborwatch.core.crypto import EncryptedTextField
 from laborwatch.core.masking import mask_id_number, mask_phone
-from laborwatch.core.models import OrgUnit
+from laborwatch.core.models import district_key
 from laborwatch.enterprises.models import Enterprise
 
 
@@ -29,15 +29,7 @@ class Worker(models.Model):
         related_name="workers",
         verbose_name=_("employer"),
     )
-    district = models.ForeignKey(
-        OrgUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="workers",
-        limit_choices_to={"kind": OrgUnit.Kind.DISTRICT},
-        verbose_name=_("district"),
-    )
+    district = district_key("workers")
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:

@@ -87,6 +87,7 @@ def case_accept(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
+    """Accept the work order; the actor becomes its handler unless it already has one."""
     now = now or timezone.now()
 
     def apply(c: Case) -> dict[str, object]:
@@ -283,6 +284,7 @@ def case_reopen(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
+    """Reopen a resolved or closed case: its outcome is cleared and it is handled again."""
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError({"reason": [_("Reopening needs a reason.")]})

@@ -26,7 +26,6 @@ from laborwatch.risk.pipeline import (
     OldStoreError,
     ScoreRun,
     check_key_clashes,
-    grade_counts_of,
     indicators_sql,
 )
 from laborwatch.risk.rules import RulesConfig, load_rules
@@ -165,15 +164,13 @@ def score_store_spark(
         local_folder = store.scores_dir(app_root, as_of)
         scores_path = copy_to_local(location, scores_file, local_folder / SCORES_FILE)
         indicators_path = copy_to_local(location, indicators_file, local_folder / INDICATORS_FILE)
-    return ScoreRun(
+    return ScoreRun.finished(
+        config=config,
         as_of=as_of,
-        config_version=config.version,
+        started=started,
+        files_read=[uri for uris in used.values() for uri in uris],
         scores_path=scores_path,
         indicators_path=indicators_path,
-        seconds=time.perf_counter() - started,
-        files_read=[uri for uris in used.values() for uri in uris],
-        grade_counts=grade_counts_of(
-            ((row[0], row[1], row[2]) for row in counts), enterprises, config
-        ),
+        counts=((row[0], row[1], row[2]) for row in counts),
         enterprises=enterprises,
     )
