@@ -158,6 +158,11 @@ def require_sound_configuration() -> None:
         )
 
 
+def add_quiet_argument(parser: argparse.ArgumentParser) -> None:
+    """`--quiet`: the long work of the command shows no progress bar (see `progress_bar`)."""
+    parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+
+
 def progress_bar(*, enabled: bool) -> Progress:
     """The bar long work shows on the console (nothing when `enabled` is False)."""
     # Imported here: commands that show no progress start without rich.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from laborwatch.cases.models import Case, InboxItem, Referral
-from laborwatch.cases.services.inbox import inbox_notify
+from laborwatch.cases.services.inbox import inbox_and_notify, inbox_notify
 from laborwatch.cases.sla import end_of_working_day
 from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
@@ -146,19 +146,13 @@ def referral_reply(
             "unit": locked.to_unit.label,
             "number": locked.case.number,
         }
-        InboxItem.objects.create(
-            user=locked.case.handler,
+        inbox_and_notify(
+            users=[locked.case.handler],
             case=locked.case,
             kind=InboxItem.Kind.REFERRAL,
-            created_at=now,
-            message=message,
-        )
-        notify(
-            kind=Notification.Kind.REPLY,
+            notification_kind=Notification.Kind.REPLY,
             message=message,
             key=f"reply:{locked.pk}",
-            url=f"/cases/{locked.case.number}/",
-            users=[locked.case.handler],
             now=now,
         )
     record_event(

@@ -24,7 +24,7 @@ from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
 from laborwatch.demo import replay_history
 from laborwatch.demo.users import REFERRAL_DEPARTMENTS
-from laborwatch.lib.commands import LaborwatchCommand
+from laborwatch.lib.commands import LaborwatchCommand, add_quiet_argument
 from laborwatch.synth.store import GENERATOR, MANIFEST
 
 CITY_FILES = ("enterprises.parquet", "workers.parquet", "complaints.parquet")
@@ -45,7 +45,7 @@ class Command(LaborwatchCommand):
             action="store_true",
             help=_("Load the registry and the callers only, without the work-order history."),
         )
-        parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(parser)
 
     def handle(
         self, *args: Any, city_dir: Path, registry_only: bool, quiet: bool, **options: Any

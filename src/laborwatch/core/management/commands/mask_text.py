@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.personal_text import masked_text_fields, personal_text_mask_existing
-from laborwatch.lib.commands import LaborwatchCommand, progress_bar
+from laborwatch.lib.commands import LaborwatchCommand, add_quiet_argument, progress_bar
 
 ACTOR_LABEL = "cli"
 
@@ -24,7 +24,7 @@ class Command(LaborwatchCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--quiet", action="store_true", help=_("No progress bar."))
+        add_quiet_argument(parser)
 
     def handle(self, *args: Any, quiet: bool, **options: Any) -> None:
         with progress_bar(enabled=not quiet) as progress:

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, cannot_write
+from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, add_quiet_argument, cannot_write
 from laborwatch.synth import SCALES, generate
 
 
@@ -27,7 +27,7 @@ class Command(LaborwatchCommand):
         parser.add_argument(
             "--enterprises", type=int, help=_("Override the number of enterprises (for tests).")
         )
-        parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(parser)
 
     def handle(
         self,

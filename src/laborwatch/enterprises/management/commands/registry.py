@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.enterprises.sync import registry_sync
-from laborwatch.lib.commands import LaborwatchCommand, existing_file, progress_bar
+from laborwatch.lib.commands import (
+    LaborwatchCommand,
+    add_quiet_argument,
+    existing_file,
+    progress_bar,
+)
 from laborwatch.risk.store import SourceError, read_source
 
 # Rejected rows printed on the console; the rest are counted.
@@ -36,7 +41,7 @@ class Command(LaborwatchCommand):
             ),
         )
         sync.add_argument("file", type=existing_file, help=_("File path."))
-        sync.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(sync)
 
     def handle(self, *args: Any, action: str, file: Path, quiet: bool, **options: Any) -> None:
         try:

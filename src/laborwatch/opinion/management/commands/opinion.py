@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from laborwatch.core.audit import record_event
 from laborwatch.lib.commands import (
     LaborwatchCommand,
+    add_quiet_argument,
     cannot_write,
     existing_file,
     progress_bar,
@@ -52,7 +53,7 @@ class Command(LaborwatchCommand):
             default="",
             help=_("Name of the source, e.g. the vendor (default: file name)."),
         )
-        ingest.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(ingest)
         export = actions.add_parser("export", help=_("Write the verification list to a file."))
         export.add_argument(
             "--format", dest="file_format", choices=["xlsx", "jsonl"], required=True,

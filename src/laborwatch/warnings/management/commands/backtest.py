@@ -12,7 +12,13 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, date_argument, progress_bar
+from laborwatch.lib.commands import (
+    USAGE_ERROR,
+    LaborwatchCommand,
+    add_quiet_argument,
+    date_argument,
+    progress_bar,
+)
 from laborwatch.risk.evaluate import (
     CLEAN_DAYS,
     GRACE_DAYS,
@@ -110,7 +116,7 @@ class Command(LaborwatchCommand):
                 "rules are written under the data directory's rules folder."
             ),
         )
-        parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(parser)
 
     def handle(
         self,

@@ -10,7 +10,13 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from laborwatch.lib.commands import USAGE_ERROR, LaborwatchCommand, date_argument, progress_bar
+from laborwatch.lib.commands import (
+    USAGE_ERROR,
+    LaborwatchCommand,
+    add_quiet_argument,
+    date_argument,
+    progress_bar,
+)
 from laborwatch.risk.feeds import FEEDS
 from laborwatch.risk.ingest import ARRIVAL_CALENDAR, Arrived, ingest_file, ingest_folder
 from laborwatch.warnings.management.risk_engine import open_feed_store
@@ -44,7 +50,7 @@ class Command(LaborwatchCommand):
                 "Default: today."
             ),
         )
-        parser.add_argument("--quiet", action="store_true", help=_("Show no progress bar."))
+        add_quiet_argument(parser)
 
     def handle(
         self,
