@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 
 from laborwatch.enterprises.models import Enterprise
@@ -90,6 +91,13 @@ _index: ProcessCache[None, RegistryIndex] = ProcessCache(
 def forget_registry() -> None:
     """After a change to the registry (see ProcessCache.forget)."""
     _index.forget()
+
+
+def follow_registry_change() -> None:
+    """After many registry rows changed: this process's linker forgets them at once, and the
+    index on disk that every process opens is rebuilt once the change is committed."""
+    forget_registry()
+    transaction.on_commit(build_registry_index)
 
 
 def build_registry_index() -> dict[str, object]:

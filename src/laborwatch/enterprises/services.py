@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from laborwatch.core.audit import changed_fields, record_event
 from laborwatch.core.models import OrgUnit, User
-from laborwatch.enterprises.linker import build_registry_index, forget_registry
+from laborwatch.enterprises.linker import follow_registry_change, forget_registry
 from laborwatch.enterprises.models import Enterprise, build_search_text
 from laborwatch.enterprises.registry_rows import check_batch, districts_by_name, insert_rows
 from laborwatch.lib.codes import normalize_code
@@ -194,11 +194,8 @@ def enterprises_bulk_load_batches(
                 on_batch(table.num_rows)
         if result.errors:  # raised inside the transaction: nothing written stays
             raise BulkLoadRejected(result.errors)
-        # The text linker of this process must see the change (see enterprises.linker); a
-        # load rebuilds the index on disk that every process opens.
-        forget_registry()
         if result.created:
-            transaction.on_commit(build_registry_index)
+            follow_registry_change()
         record_event(
             actor=actor,
             action="enterprise.bulk_load",

@@ -25,7 +25,7 @@ from django.db import transaction
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
-from laborwatch.enterprises.linker import build_registry_index, forget_registry
+from laborwatch.enterprises.linker import follow_registry_change
 from laborwatch.enterprises.models import Enterprise, EnterpriseStatus
 from laborwatch.enterprises.registry_rows import check_batch, districts_by_name, insert_rows
 from laborwatch.enterprises.services import RowError, enterprise_from_row
@@ -112,9 +112,7 @@ def registry_sync(
             batch_size=2000,
         )
     if report.counts["created"] or changed:
-        # The linker follows the registry: this process at once, the index on disk after commit.
-        forget_registry()
-        transaction.on_commit(build_registry_index)
+        follow_registry_change()
     record_event(
         actor=actor,
         action="enterprise.registry_sync",
