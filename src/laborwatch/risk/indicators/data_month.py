@@ -16,7 +16,7 @@ Rows are placed by `month_offset`: 0 for the reference month, -1 for the month b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 
 def reference_cte(feed: str) -> str:
@@ -38,6 +38,20 @@ def candidates(template: str, backs: Sequence[int]) -> str:
     """One aggregate per candidate data month: `template` with {back} (0, 1 …), e.g.
     "max(CASE WHEN month_offset = -{back} THEN arrears END) AS arrears_{back}"."""
     return ",\n        ".join(template.format(back=back) for back in backs)
+
+
+def candidate_aggregates(per_month: Mapping[str, str], backs: Sequence[int]) -> str:
+    """Each aggregate of `per_month` (name → a template with {back}) for every candidate data
+    month, as `<name>_<back>`."""
+    return ",\n        ".join(
+        candidates(f"{aggregate} AS {name}_{{back}}", backs)
+        for name, aggregate in per_month.items()
+    )
+
+
+def carried_values(names: Iterable[str], backs: Sequence[int]) -> str:
+    """Each named aggregate's value in the data month (`carried`), as `<name>`."""
+    return ",\n        ".join(f"{carried(name, backs)} AS {name}" for name in names)
 
 
 def has_rows(backs: Sequence[int]) -> str:

@@ -9,8 +9,8 @@ Not a family itself: tax.py and utilities.py each produce their view from it.
 from collections.abc import Sequence
 
 from laborwatch.risk.indicators.data_month import (
-    candidates,
-    carried,
+    candidate_aggregates,
+    carried_values,
     has_rows,
     month_offset,
     reached,
@@ -41,11 +41,8 @@ def drop_sql(
         "trailing_average": "avg(CASE WHEN month_offset < -{back} AND month_offset >= -{back}"
         " - $trailing_months THEN value END)",
     }
-    aggregates = ",\n        ".join(
-        candidates(f"{aggregate} AS {name}_{{back}}", backs)
-        for name, aggregate in per_month.items()
-    )
-    chosen = ",\n        ".join(f"{carried(name, backs)} AS {name}" for name in per_month)
+    aggregates = candidate_aggregates(per_month, backs)
+    chosen = carried_values(per_month, backs)
     return f"""
 WITH {reference_cte(feed)},
 monthly AS (

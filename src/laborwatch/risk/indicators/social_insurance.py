@@ -6,8 +6,8 @@ before (data_month.py); an enterprise without one has no row, and its indicators
 """
 
 from laborwatch.risk.indicators.data_month import (
-    candidates,
-    carried,
+    candidate_aggregates,
+    carried_values,
     data_month,
     data_month_back,
     has_rows,
@@ -43,10 +43,8 @@ _PER_MONTH = {
     "earlier_average": "avg(CASE WHEN month_offset < -{back} - 1 AND month_offset >= -{back}"
     " - $trailing_months THEN insured_headcount END)",
 }
-_AGGREGATES = ",\n        ".join(
-    candidates(f"{aggregate} AS {name}_{{back}}", BACKS) for name, aggregate in _PER_MONTH.items()
-)
-_CHOSEN = ",\n        ".join(f"{carried(name, BACKS)} AS {name}" for name in _PER_MONTH)
+_AGGREGATES = candidate_aggregates(_PER_MONTH, BACKS)
+_CHOSEN = carried_values(_PER_MONTH, BACKS)
 
 SQL = f"""
 WITH {reference_cte("social_insurance")},

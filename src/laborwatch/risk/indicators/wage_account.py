@@ -9,8 +9,8 @@ of the amount, which the count of workers paid does not see.
 """
 
 from laborwatch.risk.indicators.data_month import (
-    candidates,
-    carried,
+    candidate_aggregates,
+    carried_values,
     data_month_back,
     has_rows,
     month_offset,
@@ -36,10 +36,8 @@ _PER_MONTH = {
     "amount": "max(CASE WHEN month_offset = -{back} THEN amount_paid END)",
     "usual_pay": "median(CASE WHEN month_offset < -{back} THEN pay_per_worker END)",
 }
-_AGGREGATES = ",\n        ".join(
-    candidates(f"{aggregate} AS {name}_{{back}}", BACKS) for name, aggregate in _PER_MONTH.items()
-)
-_CHOSEN = ",\n        ".join(f"{carried(name, BACKS)} AS {name}" for name in _PER_MONTH)
+_AGGREGATES = candidate_aggregates(_PER_MONTH, BACKS)
+_CHOSEN = carried_values(_PER_MONTH, BACKS)
 
 SQL = f"""
 WITH {reference_cte("wage_account")},
