@@ -11,12 +11,19 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from laborwatch.core.models import User
+from laborwatch.core.roles import Role
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.filters import lookups
 from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
-from laborwatch.warnings.models import ACTIVE_STATUSES, GRADE_LEVEL, Warning, WarningRouting
+from laborwatch.warnings.models import (
+    ACTIVE_STATUSES,
+    GRADE_LEVEL,
+    Warning,
+    WarningInstruction,
+    WarningRouting,
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,23 @@ def routings_to_sign(*, user: User) -> QuerySet[WarningRouting]:
         .select_related("warning__enterprise")
         .order_by("acknowledge_due", "pk")
     )
+
+
+def open_warning_instructions(*, user: User) -> QuerySet[WarningInstruction]:
+    """Leaders' instructions on warnings still open that are the user's, nearest deadline
+    first: a leader's own (to close once reported on); for the staff of a unit a warning is
+    routed to, those on its warnings (to sign for and report on)."""
+    rows = (
+        WarningInstruction.objects.exclude(state=WarningInstruction.State.CLOSED)
+        .select_related("warning__enterprise", "leader")
+        .order_by("deadline", "pk")
+    )
+    if user.role == Role.LEADER:
+        return rows.filter(leader=user)
+    if user.org_unit_id is None or not user.can_write:
+        return rows.none()
+    routed = WarningRouting.objects.filter(org_unit_id=user.org_unit_id).values("warning_id")
+    return rows.filter(warning_id__in=routed, warning__in=warnings_visible_to(user))
 
 
 def overdue_warning_count(*, user: User) -> int:
