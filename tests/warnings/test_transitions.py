@@ -97,7 +97,10 @@ def take(action: str, warning: Warning, actor: User) -> object:
 def test_the_table_names_every_step() -> None:
     assert set(STEP_ACTIONS) == set(WarningStep.Kind.values)
     steps = {*WarningStep.Kind.values, "acknowledge", "open_case"}
-    instructions = {"instruct", "instruction_acknowledge", "instruction_report", "instruction_close"}
+    instructions = {
+        "instruct",
+        *(f"instruction_{step}" for step in ("acknowledge", "report", "close")),
+    }
     assert set(TRANSITIONS) == steps | instructions
 
 
