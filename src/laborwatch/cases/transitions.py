@@ -44,10 +44,9 @@ from laborwatch.cases.statuses import (
 )
 from laborwatch.core.roles import CENTRE_ROLES, Role
 from laborwatch.lib.instructions import (
-    AWAITING_REPORT,
-    ISSUED,
-    REPORTED,
-    instruction_in,
+    AWAITS_REPORT,
+    AWAITS_SIGNATURE,
+    REPORTED_ON,
     leader_over,
     no_open_instruction,
 )
@@ -180,26 +179,19 @@ TRANSITIONS: dict[str, Transition[Case]] = {
         gettext_lazy("signed for its instruction"),
         LIVE_STATUSES,
         HANDLERS,
-        condition=instruction_in(
-            ISSUED, refusal=gettext_lazy("No leader's instruction awaits signing for.")
-        ),
+        condition=AWAITS_SIGNATURE,
     ),
     "instruction_report": Transition(
         gettext_lazy("reported on to the leader"),
         LIVE_STATUSES,
         HANDLERS,
-        condition=instruction_in(
-            *AWAITING_REPORT,
-            refusal=gettext_lazy("No leader's instruction awaits a report."),
-        ),
+        condition=AWAITS_REPORT,
     ),
     "instruction_close": Transition(
         gettext_lazy("closed as instructed"),
         LIVE_STATUSES,
         LEADERS,
-        condition=instruction_in(
-            REPORTED, refusal=gettext_lazy("The instruction has not been reported on yet.")
-        ),
+        condition=REPORTED_ON,
     ),
 }
 

@@ -10,12 +10,15 @@ instruction_report, instruction_close) with these conditions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import Role
 from laborwatch.lib.loop_models import Instructed
@@ -89,3 +92,40 @@ def instruction_in(*states: str, refusal: str | Promise) -> Condition[Any]:
         return None if open_instruction_state(subject) in states else str(refusal)
 
     return condition
+
+
+# The conditions of the three steps after the instruction, in every loop's table.
+AWAITS_SIGNATURE = instruction_in(
+    ISSUED, refusal=gettext_lazy("No leader's instruction awaits signing for.")
+)
+AWAITS_REPORT = instruction_in(
+    *AWAITING_REPORT, refusal=gettext_lazy("No leader's instruction awaits a report.")
+)
+REPORTED_ON = instruction_in(
+    REPORTED, refusal=gettext_lazy("The instruction has not been reported on yet.")
+)
+
+
+def urge_overdue(
+    instructions: QuerySet[AnInstruction],
+    *,
+    now: dt.datetime,
+    urge: Callable[[AnInstruction], None],
+) -> int:
+    """For each of `instructions` not reported on by its deadline and not urged yet: claim it
+    (`overdue_notified_at`, so that it is urged once whichever sweep runs first) and `urge` it,
+    in one transaction each. Returns how many were urged."""
+    overdue = instructions.filter(
+        state__in=AWAITING_REPORT, deadline__lt=now, overdue_notified_at=None
+    )
+    count = 0
+    for instruction in overdue:
+        with transaction.atomic():
+            claimed = type(instruction)._default_manager.filter(
+                pk=instruction.pk, overdue_notified_at=None
+            )
+            if not claimed.update(overdue_notified_at=now):
+                continue
+            urge(instruction)
+        count += 1
+    return count

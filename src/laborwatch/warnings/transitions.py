@@ -34,10 +34,9 @@ from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import CENTRE_ROLES, Role
 from laborwatch.lib.instructions import (
-    AWAITING_REPORT,
-    ISSUED,
-    REPORTED,
-    instruction_in,
+    AWAITS_REPORT,
+    AWAITS_SIGNATURE,
+    REPORTED_ON,
     leader_over,
     no_open_instruction,
 )
@@ -159,26 +158,19 @@ TRANSITIONS: dict[str, Transition[Warning]] = {
         gettext_lazy("Sign for the instruction"),
         ALL_STATUSES,
         HOLDERS,
-        condition=instruction_in(
-            ISSUED, refusal=gettext_lazy("No leader's instruction awaits signing for.")
-        ),
+        condition=AWAITS_SIGNATURE,
     ),
     "instruction_report": Transition(
         gettext_lazy("Report back to the leader"),
         ALL_STATUSES,
         HOLDERS,
-        condition=instruction_in(
-            *AWAITING_REPORT,
-            refusal=gettext_lazy("No leader's instruction awaits a report."),
-        ),
+        condition=AWAITS_REPORT,
     ),
     "instruction_close": Transition(
         gettext_lazy("Close the instruction"),
         ALL_STATUSES,
         LEADERS,
-        condition=instruction_in(
-            REPORTED, refusal=gettext_lazy("The instruction has not been reported on yet.")
-        ),
+        condition=REPORTED_ON,
     ),
 }
 STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import AuditEvent
-from laborwatch.lib.instructions import AWAITING_REPORT
+from laborwatch.lib.instructions import urge_overdue
 from laborwatch.notifications.models import Notification
 from laborwatch.notifications.reminders import sign_for_notification
 from laborwatch.notifications.services import notifications_create, notify
@@ -102,46 +102,40 @@ def _escalate_unsigned(now: dt.datetime) -> int:
 
 def _urge_instructions(now: dt.datetime) -> int:
     """An instruction not reported on by the leader's deadline: the units holding the warning
-    are urged and the leader told, once (claimed by `overdue_notified_at`)."""
-    overdue = WarningInstruction.objects.filter(
-        state__in=AWAITING_REPORT, deadline__lt=now, overdue_notified_at=None
-    ).select_related("warning__district", "leader")
-    count = 0
-    for instruction in overdue:
+    are urged and the leader told, once."""
+
+    def urge(instruction: WarningInstruction) -> None:
         warning = instruction.warning
-        with transaction.atomic():
-            claimed = WarningInstruction.objects.filter(pk=instruction.pk, overdue_notified_at=None)
-            if not claimed.update(overdue_notified_at=now):
-                continue
-            units = holding_units(warning)
-            message = _(
-                "Overdue: the leader's instruction on warning %(number)s was due %(due)s and "
-                "has not been reported on."
-            ) % {
-                "number": warning,
-                "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
-            }
-            notify(
-                kind=Notification.Kind.INSTRUCTION,
-                message=message,
-                key=instruction_key(instruction, "overdue"),
-                url=instruction_url(warning),
-                org_units=units,
-                users=[instruction.leader],
-                urgent=True,
-                now=now,
-            )
-            record_event(
-                actor=None,
-                action="warning.instruction_urge",
-                target=warning,
-                org_unit=warning.district,
-                actor_label="sla-sweep",
-                at=now,
-                after={
-                    "units": [unit.code for unit in units],
-                    "leader": instruction.leader.get_username(),
-                },
-            )
-        count += 1
-    return count
+        units = holding_units(warning)
+        message = _(
+            "Overdue: the leader's instruction on warning %(number)s was due %(due)s and "
+            "has not been reported on."
+        ) % {
+            "number": warning,
+            "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
+        }
+        notify(
+            kind=Notification.Kind.INSTRUCTION,
+            message=message,
+            key=instruction_key(instruction, "overdue"),
+            url=instruction_url(warning),
+            org_units=units,
+            users=[instruction.leader],
+            urgent=True,
+            now=now,
+        )
+        record_event(
+            actor=None,
+            action="warning.instruction_urge",
+            target=warning,
+            org_unit=warning.district,
+            actor_label="sla-sweep",
+            at=now,
+            after={
+                "units": [unit.code for unit in units],
+                "leader": instruction.leader.get_username(),
+            },
+        )
+
+    instructions = WarningInstruction.objects.select_related("warning__district", "leader")
+    return urge_overdue(instructions, now=now, urge=urge)
