@@ -340,3 +340,22 @@ def test_an_inhibited_warning_is_instructed_on_through_the_higher_one(registry, 
     with pytest.raises(ValidationError, match="请在该预警上办理"):
         instruct(lower, leader)
     assert WarningInstruction.objects.count() == 0
+
+
+def test_the_board_marks_and_filters_the_supervised(registry, warning, leader, client_for):
+    sync(DAY0, signal(registry.huangdao_enterprise, "red", "si_arrears"), now=T0)
+    other = only_warning(enterprise=registry.huangdao_enterprise)
+    instruct(warning, leader)
+    client = client_for(leader)
+
+    def board(query: str) -> list[int]:
+        return [w.pk for w in client.get(f"/warnings/?{query}").context["page"]]
+
+    with time_machine.travel(T0 + dt.timedelta(hours=1), tick=False):
+        assert board("") == [other.pk, warning.pk]  # red first
+        assert board("supervised=open") == [warning.pk]
+        assert board("supervised=overdue") == []
+        page = client.get("/warnings/").content.decode()
+        assert page.count('<span class="badge supervised">') == 1
+    with time_machine.travel(DEADLINE + dt.timedelta(days=1), tick=False):
+        assert board("supervised=overdue") == [warning.pk]

@@ -94,6 +94,17 @@ def instruction_in(*states: str, refusal: str | Promise) -> Condition[Any]:
     return condition
 
 
+def supervising(
+    instructions: QuerySet[AnInstruction], which: str, now: dt.datetime
+) -> QuerySet[AnInstruction]:
+    """The open ones of `instructions` (the objects they are on are supervised, 督办); with
+    "overdue", those not reported on by their deadline: the lists' "supervised" filter."""
+    rows = instructions.exclude(state=CLOSED)
+    if which == "overdue":
+        rows = rows.filter(state__in=AWAITING_REPORT, deadline__lt=now)
+    return rows
+
+
 # The conditions of the three steps after the instruction, in every loop's table.
 AWAITS_SIGNATURE = instruction_in(
     ISSUED, refusal=gettext_lazy("No leader's instruction awaits signing for.")

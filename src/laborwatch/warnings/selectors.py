@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.filters import lookups
+from laborwatch.lib.instructions import supervising
 from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
@@ -34,6 +35,7 @@ class WarningFilters:
     risk_type: str = ""
     status: str = ""  # a status, "active" (the default board) or "all"
     overdue: bool = False  # a routing not signed for by its deadline
+    supervised: str = ""  # open / overdue: under a leader's open instruction (督办)
     query: str = ""
     # A dashboard figure (warnings/figures.py) and its period: the warnings the figure counts,
     # whatever their status unless one is asked for; `peak_grade` the highest grade reached.
@@ -64,16 +66,20 @@ def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
             risk_type="risk_type",
         )
     )
+    now = timezone.now()
     if filters.overdue:
-        late = WarningRouting.objects.filter(
-            acknowledged_at=None, acknowledge_due__lt=timezone.now()
-        )
+        late = WarningRouting.objects.filter(acknowledged_at=None, acknowledge_due__lt=now)
         rows = rows.filter(pk__in=late.values("warning_id"))
+    if filters.supervised:
+        instructions = supervising(WarningInstruction.objects.all(), filters.supervised, now)
+        rows = rows.filter(pk__in=instructions.values("warning_id"))
     query = filters.query.strip()
     if query:
         rows = rows.filter(Q(enterprise__name__contains=query) | Q(enterprise__credit_code=query))
-    # Red first, then the highest score, the newest signal.
-    return rows.annotate(grade_rank=grade_rank()).order_by(
+    # Red first, then the highest score, the newest signal; the supervised marked.
+    open_instruction = supervising(WarningInstruction.objects.all(), "open", now)
+    supervised = Exists(open_instruction.filter(warning_id=OuterRef("pk")))
+    return rows.annotate(grade_rank=grade_rank(), supervised=supervised).order_by(
         "-grade_rank", "-score", "-last_seen_on", "-pk"
     )
 
