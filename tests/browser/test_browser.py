@@ -1,6 +1,8 @@
-"""In a real browser (Playwright driving Debian's Chromium, which .ci/run installs): the
-dashboard's charts drawn for three personas and a figure followed to its list, the dashboard
-printed on one A4 landscape page, a notification read, a report downloaded."""
+"""In a real browser (Playwright driving Debian's Chromium, which .ci/run installs), each for
+the three personas of the command centre (a leader, the centre, a district union): the
+dashboard's charts drawn and a figure followed to its list, a notification read, a report
+downloaded; the dashboard printed on one A4 landscape page; and a leader's instruction (督办)
+on a work order and on a warning, from the leader to the handler's inbox and back."""
 
 from __future__ import annotations
 
@@ -98,36 +100,114 @@ def test_the_dashboard_prints_on_one_a4_landscape_page(
     assert pages == 1
 
 
-def test_a_notification_is_read(city, live_server, browser, clock, owner, org_units) -> None:
-    notify(
-        kind=Notification.Kind.REFERRAL,
-        message="工单 GD20250320000009 转办至市南区总工会，请签收。",
-        key="referral:9",
-        url="/cases/",
-        org_units=[org_units["shinan"]],
-        now=NOW,
-    )
+# What each persona is told: the district union as a unit, the leader and the centre in person.
+NOTIFIED = {
+    "owner": (Notification.Kind.REFERRAL, "工单 GD20250320000009 转办至市南区总工会，请签收。"),
+    "leader": (Notification.Kind.INSTRUCTION_REPORT, "张伟 已反馈您对工单 GD20250303000001 的批示"),
+    "centre_staff": (Notification.Kind.RUN_FAILED, "定时任务 morning 运行失败：没有可评分的数据。"),
+}
+
+
+@pytest.mark.parametrize("persona", list(NOTIFIED))
+def test_a_notification_is_read(
+    request, city, live_server, browser, clock, org_units, persona
+) -> None:
+    user = request.getfixturevalue(persona)
+    kind, message = NOTIFIED[persona]
+    addressee = {"org_units": [org_units["shinan"]]} if persona == "owner" else {"users": [user]}
+    notify(kind=kind, message=message, key=f"browser:{persona}", url="/", now=NOW, **addressee)
     notifications_deliver(now=NOW)  # with the warnings routed to 市南区 in the city's sync
-    unread = Notice.objects.filter(user=owner, read_at=None).count()
-    page = signed_in(browser, live_server, owner.username)
+    unread = Notice.objects.filter(user=user, read_at=None).count()
+    assert unread >= 1
+    page = signed_in(browser, live_server, user.username)
     assert page.inner_text(".badge-count") == str(unread)
     page.click("a.notices")
     page.wait_for_url("**/notifications/")
-    row = page.locator("#notices tr", has_text="转办至市南区总工会")
+    row = page.locator("#notices tr", has_text=message)
     row.locator("button").click()
     page.wait_for_url("**/notifications/")
-    assert page.inner_text(".badge-count") == str(unread - 1)
-    assert "已读" in page.locator("#notices tr", has_text="转办至市南区总工会").inner_text()
+    if unread > 1:
+        assert page.inner_text(".badge-count") == str(unread - 1)
+    else:
+        assert page.locator(".badge-count").count() == 0
+    assert "已读" in page.locator("#notices tr", has_text=message).inner_text()
+    assert Notice.objects.get(user=user, notification__key=f"browser:{persona}").read_at
 
 
-def test_a_report_is_downloaded(city, live_server, browser, clock, leader) -> None:
-    report = report_issue(kind="monthly", period_start=dt.date(2025, 2, 1), actor=None, now=NOW)
-    page = signed_in(browser, live_server, leader.username)
+@pytest.mark.parametrize("persona", ["leader", "centre_staff", "owner"])
+def test_a_report_is_downloaded(
+    request, city, live_server, browser, clock, org_units, persona
+) -> None:
+    user = request.getfixturevalue(persona)
+    # A district union reads its own district's reports; the leader and the centre the city's.
+    district = org_units["shinan"] if persona == "owner" else None
+    report = report_issue(
+        kind="monthly", period_start=dt.date(2025, 2, 1), district=district, actor=None, now=NOW
+    )
+    page = signed_in(browser, live_server, user.username)
     page.click("nav.mainnav >> text=报告")
     page.wait_for_url("**/reports/")
+    assert page.locator("a[href$='/docx/']").count() == 1  # its own report, no other
     with page.expect_download() as download:
         page.click(f"a[href='/reports/{report.pk}/docx/']")
-    assert download.value.suggested_filename.endswith("（热线月报〔2025〕1号）.docx")
+    assert download.value.suggested_filename == f"{report.title}（{report.number}）.docx"
+    assert report.number.startswith("热线月报〔2025〕")
     with page.expect_download() as pdf:
         page.click(f"a[href='/reports/{report.pk}/pdf/']")
     assert pdf.value.suggested_filename.endswith(".pdf")
+    assert pdf.value.path().read_bytes().startswith(b"%PDF")
+
+
+def _instruct(page, url: str, text: str) -> None:
+    page.goto(url)
+    form = page.locator("#action-instruct")
+    form.locator("textarea[name=text]").fill(text)
+    form.locator("input[name=deadline]").fill("2025-03-25")
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "督办" in page.inner_text("h1")
+
+
+def _act_on_instruction(page, action: str, field: str, text: str) -> None:
+    form = page.locator(f"#action-{action}")
+    form.locator(f"textarea[name={field}]").fill(text)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_a_leaders_instruction_goes_to_the_handler_and_back(
+    city, live_server, browser, clock, leader, owner
+) -> None:
+    case, warning = city.march[1], city.warnings[1]  # both of 市南区, neither with the other
+    assert warning.case_id is None
+    leader_page = signed_in(browser, live_server, leader.username)
+    _instruct(leader_page, f"{live_server.url}/cases/{case.number}/", "请五日内约谈企业并汇报。")
+    _instruct(leader_page, f"{live_server.url}/warnings/{warning.pk}/", "请核实用工风险并汇报。")
+
+    # The district union's handler finds both in the inbox, follows each and reports back.
+    handler = signed_in(browser, live_server, owner.username)
+    handler.goto(f"{live_server.url}/cases/inbox/")
+    rows = handler.locator("#instructions tbody tr")
+    assert rows.count() == 2
+    assert "请五日内约谈企业并汇报" in rows.nth(0).inner_text() + rows.nth(1).inner_text()
+    handler.click(f"#instructions a[href='/cases/{case.number}/#instructions']")
+    _act_on_instruction(handler, "instruction_report", "report", "已约谈企业，承诺月底前结清。")
+    handler.goto(f"{live_server.url}/cases/inbox/")
+    handler.click(f"#instructions a[href='/warnings/{warning.pk}/#instructions']")
+    _act_on_instruction(handler, "instruction_report", "report", "已核实，企业已补缴社保。")
+    assert "已核实，企业已补缴社保。" in handler.inner_text("#instructions + table")
+
+    # The leader reads both reports in the inbox and closes each instruction.
+    leader_page.goto(f"{live_server.url}/cases/inbox/")
+    assert leader_page.locator("#instructions tbody tr", has_text="已反馈").count() == 2
+    for url in (f"/cases/{case.number}/", f"/warnings/{warning.pk}/"):
+        leader_page.goto(live_server.url + url)
+        _act_on_instruction(leader_page, "instruction_close", "note", "同意，继续跟踪。")
+        assert "督办" not in leader_page.inner_text("h1")
+    leader_page.goto(f"{live_server.url}/cases/inbox/")
+    assert "没有未办结的批示。" in leader_page.inner_text("#instructions")
+    closed = [*case.instructions.all(), *warning.instructions.all()]
+    assert [(i.state, i.reported_by, i.closed_by) for i in closed] == [
+        ("closed", owner, leader),
+        ("closed", owner, leader),
+    ]

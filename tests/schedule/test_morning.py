@@ -160,6 +160,35 @@ def test_a_robot_that_fails_is_tried_again_later(org_units, data_dir) -> None:
         assert robots["dingtalk"].messages == ["预警 YJ0000001（红色）已推送本单位"]
 
 
+@pytest.mark.parametrize(("kind", "vendor_error"), [("dingtalk", "310000"), ("feishu", "19021")])
+def test_a_robot_refuses_a_wrong_signature(org_units, data_dir, kind, vendor_error) -> None:
+    """The receivers verify what they are sent: a message signed with another secret is
+    refused as the vendor refuses it, and the delivery is not taken for sent."""
+    from laborwatch.notifications.outbox import outbox_send
+
+    with receivers(kind) as robots:
+        channel = Channel.objects.create(
+            org_unit=org_units["shinan"],
+            kind=kind,
+            address=robots[kind].url,
+            secret="SECsomeone-else",
+        )
+        delivery = Delivery.objects.create(
+            channel=channel,
+            subject="红色预警",
+            body="预警 YJ0000001（红色）已推送本单位",
+            key="notification:1",
+            next_attempt_at=MORNING,
+            created_at=MORNING,
+        )
+        assert outbox_send(now=MORNING) == {"sent": 0, "failed": 1}
+        assert robots[kind].refused == ["预警 YJ0000001（红色）已推送本单位"]
+        assert robots[kind].messages == []
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.sent_at) == ("pending", None)
+    assert vendor_error in delivery.last_error
+
+
 def test_the_run_log_is_the_centres(org_units, client_for, request) -> None:
     JobRun.objects.create(job="morning", slot="2026-11-02", status="failed", started_at=MORNING,
                           error="没有可评分的数据")  # fmt: skip

@@ -96,7 +96,12 @@ def take(action: str, warning: Warning, actor: User) -> object:
 
 def test_the_table_names_every_step() -> None:
     assert set(STEP_ACTIONS) == set(WarningStep.Kind.values)
-    assert set(TRANSITIONS) == {*WarningStep.Kind.values, "acknowledge", "open_case"}
+    steps = {*WarningStep.Kind.values, "acknowledge", "open_case"}
+    instructions = {
+        "instruct",
+        *(f"instruction_{step}" for step in ("acknowledge", "report", "close")),
+    }
+    assert set(TRANSITIONS) == steps | instructions
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -181,6 +186,9 @@ def test_the_page_offers_what_the_table_allows(
         assert form is None
     assert (context["my_routing"] is not None) is ("acknowledge" in offered)
     assert context["may_open_case"] is ("open_case" in offered)
+    assert [name for name, _, _ in context["instruction_forms"]] == [
+        a for a in offered if a.startswith("instruct")
+    ]
     text = page.content.decode()
     assert (f"/warnings/{warning.pk}/acknowledge/" in text) is ("acknowledge" in offered)
     assert (f"/warnings/{warning.pk}/work-order/" in text) is ("open_case" in offered)

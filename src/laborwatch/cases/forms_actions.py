@@ -172,7 +172,9 @@ class ReferralForm(CaseActionForm):
     )
 
 
-class InstructForm(CaseActionForm):
+# A leader's instruction and its steps: the same forms on a work order's page and on a
+# warning's (INSTRUCTION_FORMS).
+class InstructForm(LoopActionForm):
     text = forms.CharField(label=_("Instruction"), required=False, widget=NOTE_INPUT)
     deadline = forms.DateField(label=_("Report back by"), widget=DATE_INPUT)
 
@@ -181,15 +183,15 @@ class InstructForm(CaseActionForm):
         return end_of_working_day(self.cleaned_data["deadline"])
 
 
-class InstructionAcknowledgeForm(CaseActionForm):
+class InstructionAcknowledgeForm(LoopActionForm):
     pass
 
 
-class InstructionReportForm(CaseActionForm):
+class InstructionReportForm(LoopActionForm):
     report = forms.CharField(label=_("Report back"), required=False, widget=NOTE_INPUT)
 
 
-class InstructionCloseForm(CaseActionForm):
+class InstructionCloseForm(LoopActionForm):
     note = forms.CharField(label=_("Comment"), required=False, widget=NOTE_INPUT)
 
 
@@ -199,6 +201,29 @@ class MilestoneDoneForm(CheckedForm):
 
 class ReferralReplyForm(CheckedForm):
     reply = forms.CharField(label=_("Reply"), required=False, widget=NOTE_INPUT)
+
+
+INSTRUCTION_FORMS: dict[str, ActionForm] = {
+    "instruct": ActionForm(InstructForm, _("Instruct (督办)"), _("Send the instruction")),
+    "instruction_acknowledge": ActionForm(
+        InstructionAcknowledgeForm,
+        _("Sign for the instruction"),
+        _("Sign for"),
+        section="instructions",
+    ),
+    "instruction_report": ActionForm(
+        InstructionReportForm,
+        _("Report back to the leader"),
+        _("Send the report"),
+        section="instructions",
+    ),
+    "instruction_close": ActionForm(
+        InstructionCloseForm,
+        _("Close the instruction"),
+        _("Close"),
+        section="instructions",
+    ),
+}
 
 
 # The form of each action the page offers; when it is offered is the transition table's
@@ -231,23 +256,5 @@ ACTION_FORMS: dict[str, ActionForm] = {
         _("Refer"),
         section="referrals",
     ),
-    "instruct": ActionForm(InstructForm, _("Instruct (督办)"), _("Send the instruction")),
-    "instruction_acknowledge": ActionForm(
-        InstructionAcknowledgeForm,
-        _("Sign for the instruction"),
-        _("Sign for"),
-        section="instructions",
-    ),
-    "instruction_report": ActionForm(
-        InstructionReportForm,
-        _("Report back to the leader"),
-        _("Send the report"),
-        section="instructions",
-    ),
-    "instruction_close": ActionForm(
-        InstructionCloseForm,
-        _("Close the instruction"),
-        _("Close"),
-        section="instructions",
-    ),
+    **INSTRUCTION_FORMS,
 }

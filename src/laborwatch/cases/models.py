@@ -15,7 +15,7 @@ from laborwatch.cases.statuses import OPEN_STATUSES, Status
 from laborwatch.core.models import OrgUnit, district_key
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.loop_models import InboxNotice, SignedFor
+from laborwatch.lib.loop_models import InboxNotice, Instructed, SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.text.taxonomy import WAGE_ARREARS, is_within
 from laborwatch.workers.models import Worker
@@ -430,7 +430,7 @@ class Referral(SignedFor, PersonalTextMixin, models.Model):
         return f"{self.case.number} → {self.to_unit.label}"
 
 
-class Instruction(PersonalTextMixin, models.Model):
+class Instruction(Instructed):
     """批示 / 督办: a leader's instruction on a work order, with the leader's deadline.
 
     While it is open the case is supervised (督办): its resolution is due by the leader's
@@ -438,41 +438,7 @@ class Instruction(PersonalTextMixin, models.Model):
     leader reads the report and closes it (办结). One open instruction per case.
     """
 
-    personal_text_fields = ("text", "report", "closing_note")
-
-    class State(models.TextChoices):
-        ISSUED = "issued", _("Issued")
-        ACKNOWLEDGED = "acknowledged", _("Signed for")
-        REPORTED = "reported", _("Reported back")
-        CLOSED = "closed", _("Closed")
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="instructions")
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("leader"),
-    )
-    text = models.TextField(_("instruction"))
-    deadline = models.DateTimeField(_("deadline"))
-    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.ISSUED)
-    issued_at = models.DateTimeField(_("issued at"))
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
-    report = models.TextField(_("report"), blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    closing_note = models.TextField(_("closing note"), blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # Set by the sweep once it urged the handler on a missed deadline: it urges once.
-    overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -489,14 +455,6 @@ class Instruction(PersonalTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.text[:20]}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state != self.State.CLOSED
-
-    def is_overdue(self, now: dt.datetime) -> bool:
-        """Not reported back by the leader's deadline."""
-        return self.state in (self.State.ISSUED, self.State.ACKNOWLEDGED) and now > self.deadline
 
 
 class InboxItem(PersonalTextMixin, InboxNotice):

@@ -17,6 +17,7 @@ from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
 from laborwatch.lib.filters import lookups, status_q, within_q
+from laborwatch.lib.instructions import supervising
 from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS
 
@@ -89,13 +90,7 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
 def supervised_case_ids(which: str, now: dt.datetime) -> QuerySet[Instruction, Any]:
     """The cases under a leader's open instruction (督办), as a subquery of their ids; with
     "overdue", those whose instruction was not reported on by its deadline."""
-    instructions = Instruction.objects.exclude(state=Instruction.State.CLOSED)
-    if which == "overdue":
-        instructions = instructions.filter(
-            state__in=[Instruction.State.ISSUED, Instruction.State.ACKNOWLEDGED],
-            deadline__lt=now,
-        )
-    return instructions.values("case_id")
+    return supervising(Instruction.objects.all(), which, now).values("case_id")
 
 
 @dataclass

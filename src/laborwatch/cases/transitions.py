@@ -32,7 +32,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,7 +43,14 @@ from laborwatch.cases.statuses import (
     Status,
 )
 from laborwatch.core.roles import CENTRE_ROLES, Role
-from laborwatch.lib.transitions import Condition, Table, Transition
+from laborwatch.lib.instructions import (
+    AWAITS_REPORT,
+    AWAITS_SIGNATURE,
+    REPORTED_ON,
+    leader_over,
+    no_open_instruction,
+)
+from laborwatch.lib.transitions import Table, Transition
 
 if TYPE_CHECKING:
     from laborwatch.cases.models import Case
@@ -91,28 +97,6 @@ def _referral_awaits_signature(case: Case, user: User, parties: frozenset[str]) 
     if case.referrals.filter(to_unit_id=user.org_unit_id, state="sent").exists():
         return None
     return _("This referral has already been signed for.")
-
-
-def _open_instruction_state(case: Case) -> str | None:
-    state: str | None = (
-        case.instructions.exclude(state="closed").values_list("state", flat=True).first()
-    )
-    return state
-
-
-def _no_open_instruction(case: Case, user: User, parties: frozenset[str]) -> str | None:
-    if _open_instruction_state(case) is None:
-        return None
-    return _("A leader's instruction on this work order is still open: close it first.")
-
-
-def _instruction_in(*states: str, refusal: str | Promise) -> Condition[Case]:
-    """A condition: the case's open instruction is in one of `states`."""
-
-    def condition(case: Case, user: User, parties: frozenset[str]) -> str | None:
-        return None if _open_instruction_state(case) in states else str(refusal)
-
-    return condition
 
 
 # In the order the work-order page offers them. A label completes "A work order in status
@@ -184,33 +168,30 @@ TRANSITIONS: dict[str, Transition[Case]] = {
     ),
     "referral_reply": Transition(gettext_lazy("answered"), LIVE_STATUSES, RECEIVERS),
     "instruct": Transition(
-        gettext_lazy("instructed on"), OPEN_STATUSES, LEADERS, condition=_no_open_instruction
+        gettext_lazy("instructed on"),
+        OPEN_STATUSES,
+        LEADERS,
+        condition=no_open_instruction(
+            gettext_lazy("A leader's instruction on this work order is still open: close it first.")
+        ),
     ),
     "instruction_acknowledge": Transition(
         gettext_lazy("signed for its instruction"),
         LIVE_STATUSES,
         HANDLERS,
-        condition=_instruction_in(
-            "issued", refusal=gettext_lazy("No leader's instruction awaits signing for.")
-        ),
+        condition=AWAITS_SIGNATURE,
     ),
     "instruction_report": Transition(
         gettext_lazy("reported on to the leader"),
         LIVE_STATUSES,
         HANDLERS,
-        condition=_instruction_in(
-            "issued",
-            "acknowledged",
-            refusal=gettext_lazy("No leader's instruction awaits a report."),
-        ),
+        condition=AWAITS_REPORT,
     ),
     "instruction_close": Transition(
         gettext_lazy("closed as instructed"),
         LIVE_STATUSES,
         LEADERS,
-        condition=_instruction_in(
-            "reported", refusal=gettext_lazy("The instruction has not been reported on yet.")
-        ),
+        condition=REPORTED_ON,
     ),
 }
 
@@ -234,15 +215,7 @@ def _standing(case: Case, user: User) -> frozenset[Party]:
 
 def _overseeing(case: Case, user: User) -> frozenset[Party]:
     """A leader over the case instructs on it; everyone else who reads only has no standing."""
-    return frozenset({Party.LEADER}) if _leads(case, user) else frozenset()
-
-
-def _leads(case: Case, user: User) -> bool:
-    """A leader over the case: of the city, or of the district union the case belongs to."""
-    if not (user.is_authenticated and user.is_active and user.role == Role.LEADER):
-        return False
-    district = user.home_district_id
-    return district is None or case.district_id == district
+    return LEADERS if leader_over(user, case.district_id) else frozenset()
 
 
 def _centre_handles(case: Case) -> bool:

@@ -92,6 +92,11 @@ AUDIT_ACTION_LABELS: dict[str, Promise] = {
     "warning.root_cause": _("Root-cause measure recorded"),
     "warning.closure": _("Warning closed"),
     "warning.open_case": _("Work order opened from the warning"),
+    "warning.instruct": _("Leader's instruction (督办)"),
+    "warning.instruction_acknowledge": _("Leader's instruction signed for"),
+    "warning.instruction_report": _("Reported back on the leader's instruction"),
+    "warning.instruction_close": _("Leader's instruction closed"),
+    "warning.instruction_urge": _("Urged on an overdue instruction"),
     "warning.export": _("Warning list exported"),
     # reports
     "report.issue": _("Report issued"),

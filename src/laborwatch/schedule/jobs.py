@@ -78,7 +78,7 @@ def _sweep(now: dt.datetime) -> Figures:
         "escalated": cases.escalated,
         "referrals_escalated": cases.referrals_escalated,
         "milestones_flagged": cases.milestones_flagged,
-        "instructions_urged": cases.instructions_urged,
+        "instructions_urged": cases.instructions_urged + warnings.instructions_urged,
         "warnings_overdue": warnings.escalated,
         "opinion_urged": opinion.urged,
         "opinion_escalated": opinion.escalated,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from laborwatch.cases.forms import (
+    SUPERVISED_CHOICES,
     FigureFilterForm,
     amount_claimed_field,
     category_choices,
@@ -35,6 +36,9 @@ class WarningFilterForm(FigureFilterForm):
     industry = choice_filter(_("Industry"), _("All industries"), Industry.choices)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     overdue = forms.BooleanField(label=_("Not signed for in time"), required=False)
+    supervised = forms.ChoiceField(
+        label=_("Supervised (督办)"), required=False, choices=SUPERVISED_CHOICES
+    )
     # A dashboard figure and its period: the warnings behind the figure (warnings/figures.py).
     figure, period_from, period_to = figure_fields(WARNING_FIGURES)
     peak_grade = choice_filter(_("Highest grade reached"), _("All grades"), Grade.choices)

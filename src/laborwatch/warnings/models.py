@@ -1,4 +1,5 @@
-"""Warnings and what hangs off them: the grade-change events, routings with sign-for, loop steps.
+"""Warnings and what hangs off them: the grade-change events, routings with sign-for, loop
+steps, leaders' instructions.
 
 One active warning per enterprise and risk type (a partial unique constraint); the daily sync
 (services/sync.py) opens, updates and resolves them from the risk engine's scores.
@@ -15,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from laborwatch.core.models import OrgUnit
 from laborwatch.core.personal_text import PersonalTextMixin
 from laborwatch.enterprises.models import Enterprise
-from laborwatch.lib.loop_models import Numbered, SignedFor
+from laborwatch.lib.loop_models import Instructed, Numbered, SignedFor
 from laborwatch.lib.transitions import Guarded
 from laborwatch.warnings import transitions
 from laborwatch.warnings.statuses import ACTIVE_STATUSES, WarningStatus
@@ -251,6 +252,34 @@ class WarningStep(PersonalTextMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning} {self.kind}"
+
+
+class WarningInstruction(Instructed):
+    """批示 / 督办: a leader's instruction on a warning that has no work order (on one that has,
+    the leader instructs on the work order, where the handling is).
+
+    While it is open the warning is supervised (督办) to the leader's deadline. The units the
+    warning is routed to find it in their inbox; one of them, or the centre, signs for it and
+    reports back; the leader closes it. One open instruction per warning.
+    """
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="instructions")
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warning"],
+                condition=~models.Q(state="closed"),
+                name="one_open_instruction_per_warning",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "deadline"])]
+        verbose_name = _("leader's instruction on a warning")
+        verbose_name_plural = _("leaders' instructions on warnings")
+
+    def __str__(self) -> str:
+        return f"{self.warning} {self.text[:20]}"
 
 
 # The outcomes each step accepts; an empty tuple means free text only.

@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from laborwatch.core.models import User
+from laborwatch.core.roles import Role
 from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.filters import lookups
+from laborwatch.lib.instructions import supervising
 from laborwatch.lib.periods import Period
 from laborwatch.warnings.access import warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES, figure_rows
-from laborwatch.warnings.models import ACTIVE_STATUSES, GRADE_LEVEL, Warning, WarningRouting
+from laborwatch.warnings.models import (
+    ACTIVE_STATUSES,
+    GRADE_LEVEL,
+    Warning,
+    WarningInstruction,
+    WarningRouting,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class WarningFilters:
     risk_type: str = ""
     status: str = ""  # a status, "active" (the default board) or "all"
     overdue: bool = False  # a routing not signed for by its deadline
+    supervised: str = ""  # open / overdue: under a leader's open instruction (督办)
     query: str = ""
     # A dashboard figure (warnings/figures.py) and its period: the warnings the figure counts,
     # whatever their status unless one is asked for; `peak_grade` the highest grade reached.
@@ -57,16 +66,20 @@ def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
             risk_type="risk_type",
         )
     )
+    now = timezone.now()
     if filters.overdue:
-        late = WarningRouting.objects.filter(
-            acknowledged_at=None, acknowledge_due__lt=timezone.now()
-        )
+        late = WarningRouting.objects.filter(acknowledged_at=None, acknowledge_due__lt=now)
         rows = rows.filter(pk__in=late.values("warning_id"))
+    if filters.supervised:
+        instructions = supervising(WarningInstruction.objects.all(), filters.supervised, now)
+        rows = rows.filter(pk__in=instructions.values("warning_id"))
     query = filters.query.strip()
     if query:
         rows = rows.filter(Q(enterprise__name__contains=query) | Q(enterprise__credit_code=query))
-    # Red first, then the highest score, the newest signal.
-    return rows.annotate(grade_rank=grade_rank()).order_by(
+    # Red first, then the highest score, the newest signal; the supervised marked.
+    open_instruction = supervising(WarningInstruction.objects.all(), "open", now)
+    supervised = Exists(open_instruction.filter(warning_id=OuterRef("pk")))
+    return rows.annotate(grade_rank=grade_rank(), supervised=supervised).order_by(
         "-grade_rank", "-score", "-last_seen_on", "-pk"
     )
 
@@ -105,6 +118,23 @@ def routings_to_sign(*, user: User) -> QuerySet[WarningRouting]:
         .select_related("warning__enterprise")
         .order_by("acknowledge_due", "pk")
     )
+
+
+def open_warning_instructions(*, user: User) -> QuerySet[WarningInstruction]:
+    """Leaders' instructions on warnings still open that are the user's, nearest deadline
+    first: a leader's own (to close once reported on); for the staff of a unit a warning is
+    routed to, those on its warnings (to sign for and report on)."""
+    rows = (
+        WarningInstruction.objects.exclude(state=WarningInstruction.State.CLOSED)
+        .select_related("warning__enterprise", "leader")
+        .order_by("deadline", "pk")
+    )
+    if user.role == Role.LEADER:
+        return rows.filter(leader=user)
+    if user.org_unit_id is None or not user.can_write:
+        return rows.none()
+    routed = WarningRouting.objects.filter(org_unit_id=user.org_unit_id).values("warning_id")
+    return rows.filter(warning_id__in=routed, warning__in=warnings_visible_to(user))
 
 
 def overdue_warning_count(*, user: User) -> int:

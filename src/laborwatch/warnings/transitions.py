@@ -12,10 +12,16 @@ Who is said relative to the warning:
   their "true" starts the handling, their "not true" is a report that leaves the closing to
   the lead;
 - a receiver: any unit the warning is routed to, until it has signed for it (签收);
-- leaders and auditors read only.
+- a leader: a leader of the city on every warning, a leader of a district union on the
+  warnings of their district; a leader instructs (批示 / 督办) on a warning that has no work
+  order (on one that has, on the work order) and closes the instruction once it is reported
+  on, and otherwise reads;
+- auditors read only.
 
 Where the status leads: the first signature moves an open warning to verifying; a
-verification as true to handling, as not true (by the lead) to closed; closure to closed.
+verification as true to handling, as not true (by the lead) to closed; closure to closed. A
+leader's instruction leaves the status as it is: whoever holds the warning (the lead, a
+routed unit) signs for it and reports back, whatever the status by then.
 """
 
 from __future__ import annotations
@@ -27,12 +33,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from laborwatch.core.roles import CENTRE_ROLES, Role
+from laborwatch.lib.instructions import (
+    AWAITS_REPORT,
+    AWAITS_SIGNATURE,
+    REPORTED_ON,
+    leader_over,
+    no_open_instruction,
+)
 from laborwatch.lib.transitions import Table, Transition
 from laborwatch.warnings.errors import StaleWarning, StepNotAllowed
 from laborwatch.warnings.statuses import (
     MEASURE_STATUSES,
     NOT_CLOSED_STATUSES,
     UNVERIFIED_STATUSES,
+    WarningStatus,
 )
 
 if TYPE_CHECKING:
@@ -44,11 +58,16 @@ class Party(StrEnum):
     LEAD = "lead"
     DEPARTMENT = "department"
     RECEIVER = "receiver"
+    LEADER = "leader"
 
 
 LEAD = frozenset({Party.LEAD})
 LEAD_AND_DEPARTMENTS = frozenset({Party.LEAD, Party.DEPARTMENT})
 RECEIVERS = frozenset({Party.RECEIVER})
+# Whoever holds the warning: the lead and every unit it is routed to, signed for or not.
+HOLDERS = frozenset({Party.LEAD, Party.DEPARTMENT, Party.RECEIVER})
+LEADERS = frozenset({Party.LEADER})
+ALL_STATUSES = frozenset(WarningStatus)
 
 
 def _not_inhibited(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
@@ -80,6 +99,23 @@ def _signed_and_no_work_order_yet(
     return _("This warning already opened work order %(number)s.") % {
         "number": warning.case.number if warning.case else ""
     }
+
+
+def _may_be_instructed(warning: Warning, user: User, parties: frozenset[str]) -> str | None:
+    """A leader instructs where the handling is: on the higher warning that stands for this
+    one, on the work order opened from it; one open instruction at a time."""
+    if refusal := _not_inhibited(warning, user, parties):
+        return refusal
+    if warning.case_id is not None:
+        return _("This warning is handled in work order %(number)s: instruct on that one.") % {
+            "number": warning.case.number if warning.case else ""
+        }
+    return _no_open_instruction(warning, user, parties)
+
+
+_no_open_instruction = no_open_instruction(
+    gettext_lazy("A leader's instruction on this warning is still open: close it first.")
+)
 
 
 # The step kinds (WarningStep.Kind) and the two other actions, in the order the page offers;
@@ -115,6 +151,27 @@ TRANSITIONS: dict[str, Transition[Warning]] = {
         LEAD,
         condition=_signed_and_no_work_order_yet,
     ),
+    "instruct": Transition(
+        gettext_lazy("Instruct (督办)"), NOT_CLOSED_STATUSES, LEADERS, condition=_may_be_instructed
+    ),
+    "instruction_acknowledge": Transition(
+        gettext_lazy("Sign for the instruction"),
+        ALL_STATUSES,
+        HOLDERS,
+        condition=AWAITS_SIGNATURE,
+    ),
+    "instruction_report": Transition(
+        gettext_lazy("Report back to the leader"),
+        ALL_STATUSES,
+        HOLDERS,
+        condition=AWAITS_REPORT,
+    ),
+    "instruction_close": Transition(
+        gettext_lazy("Close the instruction"),
+        ALL_STATUSES,
+        LEADERS,
+        condition=REPORTED_ON,
+    ),
 }
 STEP_ACTIONS = ("verification", "joint_handling", "service", "root_cause", "closure")
 
@@ -135,6 +192,11 @@ def _standing(warning: Warning, user: User) -> frozenset[Party]:
     return frozenset(found)
 
 
+def _overseeing(warning: Warning, user: User) -> frozenset[Party]:
+    """A leader over the warning instructs on it; everyone else who reads only has no standing."""
+    return LEADERS if leader_over(user, warning.district_id) else frozenset()
+
+
 TABLE: Table[Warning] = Table(
     transitions=TRANSITIONS,
     standing=_standing,
@@ -142,4 +204,5 @@ TABLE: Table[Warning] = Table(
     denied=gettext_lazy("You may not act on this warning in this way."),
     stale=StaleWarning,
     audit_prefix="warning",
+    overseeing=_overseeing,
 )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/acknowledge/", views.warning_acknowledge_view, name="acknowledge"),
     path("<int:pk>/steps/", views.warning_step_view, name="step"),
     path("<int:pk>/work-order/", views.warning_case_view, name="work_order"),
+    path("<int:pk>/act/<slug:action>/", views.warning_action, name="action"),
     path(
         "enterprises/<str:credit_code>/", views.enterprise_risk_profile, name="enterprise_profile"
     ),

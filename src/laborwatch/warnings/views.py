@@ -1,6 +1,7 @@
-"""Warning pages: the board (filters, pages, Excel), one warning with its loop, the enterprise
-risk profile. Each POST parses one form, calls one service and redirects; a refusal
-re-renders the page with the form's errors (409 when stale, 400 otherwise)."""
+"""Warning pages: the board (filters, pages, Excel), one warning with its loop, its leaders'
+instructions and its timeline, the enterprise risk profile. Each POST parses one form, calls
+one service and redirects; a refusal re-renders the page with the form's errors (409 when
+stale, 400 otherwise)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,27 @@ from django.db.models import Count, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from laborwatch.cases.access import cases_visible_to
-from laborwatch.cases.views.actions import show_service_errors
+from laborwatch.cases.forms_actions import INSTRUCTION_FORMS
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.services import audit_export_rows
 from laborwatch.enterprises.access import get_enterprise_for_user
+from laborwatch.lib.action_pages import (
+    ActionPage,
+    action_forms,
+    show_service_errors,
+    with_fields,
+)
 from laborwatch.lib.paging import render_list_page
+from laborwatch.lib.timeline import timeline
 from laborwatch.lib.xlsx import xlsx_response
-from laborwatch.warnings import labels
+from laborwatch.warnings import labels, services
 from laborwatch.warnings.access import get_warning_for_user, routing_for, warnings_visible_to
 from laborwatch.warnings.figures import WARNING_FIGURES
 from laborwatch.warnings.forms import StepForm, WarningFilterForm, WorkOrderForm
@@ -45,6 +54,7 @@ from laborwatch.warnings.services import (
     warning_open_case,
     warning_record_step,
 )
+from laborwatch.warnings.statuses import WarningStatus
 from laborwatch.warnings.transitions import STEP_ACTIONS, TABLE
 
 EXPORT_LIMIT = 50_000
@@ -128,11 +138,19 @@ def evidence_text(warning: Warning) -> str:
     )
 
 
-def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedRequest, warning: Warning, bound: dict[str, Form]
+) -> dict[str, Any]:
     user = request.user
     day = warning.evidence_on.isoformat()
     mine = routing_for(user, warning)
     actions = warning.actions_for(user)
+    instructions = list(
+        warning.instructions.select_related(
+            "leader", "acknowledged_by", "reported_by", "closed_by"
+        ).order_by("issued_at", "pk")
+    )
+    forms = action_forms(INSTRUCTION_FORMS, warning, user, offered=actions, bound=bound)
     return {
         "warning": warning,
         "evidence": [{**e, "current": e.get("last_seen_on") == day} for e in warning.evidence],
@@ -149,6 +167,12 @@ def _detail_context(request: AuthenticatedRequest, warning: Warning) -> dict[str
         "may_open_case": "open_case" in actions,
         # A leader instructs (督办) on the warning's work order, where the handling is.
         "may_instruct": warning.case is not None and warning.case.can("instruct", user),
+        "instructions": instructions,
+        "supervised": next((i for i in instructions if i.is_open), None),
+        "instruction_forms": [
+            (name, INSTRUCTION_FORMS[name], form) for name, form in forms.items()
+        ],
+        "timeline": timeline(warning, WarningStatus, actor=lambda row: row.actor_display),
         "now": timezone.now(),
     }
 
@@ -158,9 +182,11 @@ def render_detail(
     warning: Warning,
     *,
     step_form: Form | None = None,
+    bound: dict[str, Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = _detail_context(request, warning)
+    """The page; `bound` holds a refused instruction form by its action's name."""
+    context = _detail_context(request, warning, bound or {})
     if step_form is None and context["step_kinds"]:
         step_form = StepForm(kinds=context["step_kinds"], initial={"version": warning.version})
     context["step_form"] = step_form
@@ -217,6 +243,36 @@ def warning_step_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         request, _("Step recorded: %(step)s.") % {"step": WarningStep.Kind(data["kind"]).label}
     )
     return redirect("warnings:detail", pk=warning.pk)
+
+
+INSTRUCTION_ACTIONS: ActionPage[Warning] = ActionPage(
+    table=TABLE,
+    forms=INSTRUCTION_FORMS,
+    perform={
+        "instruct": with_fields(services.warning_instruct, "text", "deadline", subject="warning"),
+        "instruction_acknowledge": with_fields(
+            services.warning_instruction_acknowledge, subject="warning"
+        ),
+        "instruction_report": with_fields(
+            services.warning_instruction_report, "report", subject="warning"
+        ),
+        "instruction_close": with_fields(
+            services.warning_instruction_close, "note", subject="warning"
+        ),
+    },
+    render=render_detail,
+    done=lambda warning, action, outcome: redirect(
+        reverse("warnings:detail", args=[warning.pk]) + "#instructions"
+    ),
+)
+
+
+@login_required
+@require_POST
+def warning_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    """A leader's instruction on the warning, or a step of it (the other steps have their
+    own form above)."""
+    return INSTRUCTION_ACTIONS.post(request, get_warning_for_user(request.user, pk), action)
 
 
 def work_order_initial(warning: Warning) -> dict[str, Any]:

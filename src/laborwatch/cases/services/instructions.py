@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from laborwatch.cases.transitions import TABLE
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.lib.instructions import check_instruction, check_report, open_instruction
 from laborwatch.notifications.models import Notification
 from laborwatch.notifications.services import centre_users
 
@@ -44,16 +44,6 @@ def instruction_recipients(case: Case) -> list[User]:
             ).order_by("pk")
         )
     return [*district_staff, *centre_users()]
-
-
-def _open_instruction(case: Case) -> Instruction:
-    """The case's open instruction, locked (the table has checked that there is one)."""
-    return (
-        Instruction.objects.select_for_update()
-        .select_related("leader")
-        .exclude(state=Instruction.State.CLOSED)
-        .get(case=case)
-    )
 
 
 def _supervise(case: Case, deadline: dt.datetime) -> bool:
@@ -80,13 +70,7 @@ def case_instruct(
 ) -> Instruction:
     """批示: the leader's instruction, to be reported on by `deadline`."""
     now = now or timezone.now()
-    errors: dict[str, list[str]] = {}
-    if not text.strip():
-        errors["text"] = [_("Write the instruction.")]
-    if deadline <= now:
-        errors["deadline"] = [_("The deadline must be in the future.")]
-    if errors:
-        raise ValidationError(errors)
+    check_instruction(text=text, deadline=deadline, now=now)
     with transaction.atomic():
         locked = TABLE.lock(case, "instruct", actor=actor, expected_version=expected_version)
         instruction = Instruction.objects.create(
@@ -144,10 +128,8 @@ def instruction_acknowledge(
     locked = TABLE.lock(
         case, "instruction_acknowledge", actor=actor, expected_version=expected_version
     )
-    instruction = _open_instruction(locked)
-    instruction.state = Instruction.State.ACKNOWLEDGED
-    instruction.acknowledged_by, instruction.acknowledged_at = actor, now
-    instruction.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
+    instruction = open_instruction(locked.instructions.all())
+    instruction.sign_for(actor=actor, now=now)
     InboxItem.objects.filter(
         case=locked, kind=InboxItem.Kind.INSTRUCTION, read_at=None, created_at__lte=now
     ).exclude(user=instruction.leader).update(read_at=now)
@@ -172,16 +154,10 @@ def instruction_report(
 ) -> Instruction:
     """反馈: what was done on the instruction, for the leader (signing for it if not yet)."""
     now = now or timezone.now()
-    if not report.strip():
-        raise ValidationError({"report": [_("Say what was done on the instruction.")]})
+    check_report(report)
     locked = TABLE.lock(case, "instruction_report", actor=actor, expected_version=expected_version)
-    instruction = _open_instruction(locked)
-    if instruction.acknowledged_at is None:
-        instruction.acknowledged_by, instruction.acknowledged_at = actor, now
-    instruction.state = Instruction.State.REPORTED
-    instruction.report = report.strip()
-    instruction.reported_by, instruction.reported_at = actor, now
-    instruction.save()
+    instruction = open_instruction(locked.instructions.all())
+    instruction.report_back(actor=actor, report=report, now=now)
     message = _("%(person)s reported on your instruction on work order %(number)s.") % {
         "person": str(actor),
         "number": locked.number,
@@ -220,11 +196,8 @@ def instruction_close(
     stay as the instruction set them)."""
     now = now or timezone.now()
     locked = TABLE.lock(case, "instruction_close", actor=actor, expected_version=expected_version)
-    instruction = _open_instruction(locked)
-    instruction.state = Instruction.State.CLOSED
-    instruction.closing_note = note.strip()
-    instruction.closed_by, instruction.closed_at = actor, now
-    instruction.save()
+    instruction = open_instruction(locked.instructions.all())
+    instruction.close(actor=actor, note=note, now=now)
     InboxItem.objects.filter(
         case=locked, kind=InboxItem.Kind.INSTRUCTION, user=actor, read_at=None
     ).update(read_at=now)

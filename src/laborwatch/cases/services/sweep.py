@@ -28,6 +28,7 @@ from laborwatch.cases.services.instructions import instruction_recipients
 from laborwatch.core.audit import record_event
 from laborwatch.core.models import OrgUnit, User
 from laborwatch.core.roles import Role
+from laborwatch.lib.instructions import urge_overdue
 from laborwatch.notifications.models import Notification
 from laborwatch.notifications.services import notify
 
@@ -211,46 +212,38 @@ def _sweep_milestones(now: dt.datetime) -> int:
 
 def _sweep_instructions(now: dt.datetime) -> int:
     """An instruction not reported back by the leader's deadline: its handlers are urged and
-    the leader told, once (claimed by `overdue_notified_at`)."""
-    overdue = Instruction.objects.filter(
-        state__in=[Instruction.State.ISSUED, Instruction.State.ACKNOWLEDGED],
-        deadline__lt=now,
-        overdue_notified_at=None,
-    )
-    count = 0
-    for instruction in overdue.select_related("case__handler", "leader"):
+    the leader told, once."""
+
+    def urge(instruction: Instruction) -> None:
         case = instruction.case
-        with transaction.atomic():
-            claimed = Instruction.objects.filter(pk=instruction.pk, overdue_notified_at=None)
-            if not claimed.update(overdue_notified_at=now):
-                continue
-            recipients = instruction_recipients(case)
-            message = _(
-                "Overdue: the leader's instruction on work order %(number)s was due %(due)s "
-                "and has not been reported on."
-            ) % {
-                "number": case.number,
-                "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
-            }
-            told = [*recipients, instruction.leader]
-            inbox_and_notify(
-                users=told,
-                case=case,
-                kind=InboxItem.Kind.URGE,
-                notification_kind=Notification.Kind.INSTRUCTION,
-                message=message,
-                key=f"instruction:{instruction.pk}:overdue",
-                urgent=True,
-                now=now,
-            )
-            record_event(
-                actor=None,
-                action="case.instruction_urge",
-                target=case,
-                org_unit=case.district,
-                actor_label="sla-sweep",
-                at=now,
-                after={"recipients": [user.get_username() for user in told]},
-            )
-        count += 1
-    return count
+        recipients = instruction_recipients(case)
+        message = _(
+            "Overdue: the leader's instruction on work order %(number)s was due %(due)s "
+            "and has not been reported on."
+        ) % {
+            "number": case.number,
+            "due": timezone.localtime(instruction.deadline).strftime("%m-%d %H:%M"),
+        }
+        told = [*recipients, instruction.leader]
+        inbox_and_notify(
+            users=told,
+            case=case,
+            kind=InboxItem.Kind.URGE,
+            notification_kind=Notification.Kind.INSTRUCTION,
+            message=message,
+            key=f"instruction:{instruction.pk}:overdue",
+            urgent=True,
+            now=now,
+        )
+        record_event(
+            actor=None,
+            action="case.instruction_urge",
+            target=case,
+            org_unit=case.district,
+            actor_label="sla-sweep",
+            at=now,
+            after={"recipients": [user.get_username() for user in told]},
+        )
+
+    instructions = Instruction.objects.select_related("case__handler", "leader")
+    return urge_overdue(instructions, now=now, urge=urge)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import template
 
-from laborwatch.cases.models import Case, Instruction
+from laborwatch.cases.models import Case
 from laborwatch.cases.selectors import inbox
+from laborwatch.lib.loop_models import Instructed
 from laborwatch.text.taxonomy import label
 
 register = template.Library()
@@ -21,7 +22,7 @@ def sla_light(case: Case, now: dt.datetime | None = None) -> str:
 
 
 @register.filter
-def instruction_overdue(instruction: Instruction, now: dt.datetime) -> bool:
+def instruction_overdue(instruction: Instructed, now: dt.datetime) -> bool:
     return instruction.is_overdue(now)
 
 

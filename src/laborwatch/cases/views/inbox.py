@@ -1,5 +1,6 @@
 """My inbox: my open cases by SLA urgency, unread notices, overdue milestones, referrals,
-the warnings my unit has to sign for, and the public-opinion events it must verify."""
+leaders' instructions (on work orders and on warnings), the warnings my unit has to sign for,
+and the public-opinion events it must verify."""
 
 from __future__ import annotations
 
@@ -16,7 +17,11 @@ from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.opinion.selectors import assignments_to_verify, events_to_assign, unread_notices
-from laborwatch.warnings.selectors import overdue_warning_count, routings_to_sign
+from laborwatch.warnings.selectors import (
+    open_warning_instructions,
+    overdue_warning_count,
+    routings_to_sign,
+)
 
 
 @login_required
@@ -27,6 +32,7 @@ def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
         {
             "inbox": inbox(user=request.user),
             "warnings_to_sign": routings_to_sign(user=request.user),
+            "warning_instructions": open_warning_instructions(user=request.user),
             "overdue_warnings": (
                 overdue_warning_count(user=request.user) if request.user.is_city_wide else None
             ),
