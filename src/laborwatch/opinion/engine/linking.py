@@ -9,12 +9,14 @@ what the evaluation measures is what the app does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from laborwatch.opinion.engine.analyse import PostAnalysis
 from laborwatch.opinion.engine.records import PostIn, reposted_text
 from laborwatch.text.link import Candidate, best_per_enterprise
+from laborwatch.text.names import LEGAL_FORMS
 
 # The linker's best candidate links a post only from this confidence: full and former names,
 # short names of four characters or more (0.75); not two- or three-character short names
@@ -22,6 +24,11 @@ from laborwatch.text.link import Candidate, best_per_enterprise
 LINK_CONFIDENCE = 0.7
 # Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
 MAX_CANDIDATES = 5
+# A registered full name said in a text is at most this long, and at least this.
+MAX_FULL_NAME_CHARS = 40
+MIN_FULL_NAME_CHARS = 4
+_LEGAL_FORM = re.compile("|".join(map(re.escape, LEGAL_FORMS)))
+_NAME_CHARACTER = re.compile(r"[\w()（）]")
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,21 @@ def decide(candidates: Sequence[Candidate]) -> PostLink:
     if ranked and ranked[0].confidence >= LINK_CONFIDENCE:
         return PostLink(ranked[0], ())
     return PostLink(None, tuple(ranked))
+
+
+def full_names_told(text: str) -> list[tuple[str, ...]]:
+    """Where a registered full name may be said (without the linking index): at each legal
+    form (有限公司, 厂, 店 … of text.names) the strings of name characters ending there, longest
+    first, from MIN_FULL_NAME_CHARS to MAX_FULL_NAME_CHARS; in order of the text."""
+    told: list[tuple[str, ...]] = []
+    for form in _LEGAL_FORM.finditer(text):
+        end = form.end()
+        start = end
+        while start > max(0, end - MAX_FULL_NAME_CHARS) and _NAME_CHARACTER.match(
+            text, start - 1
+        ):
+            start -= 1
+        endings = tuple(text[at:end] for at in range(start, end - MIN_FULL_NAME_CHARS + 1))
+        if endings:
+            told.append(endings)
+    return told
