@@ -172,17 +172,22 @@ def registry_numbers(linker: Linker) -> dict[str, int]:
 
 
 def link_labour_posts(
-    posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
+    posts: Sequence[PostIn],
+    analyses: Sequence[PostAnalysis],
+    linker: Linker,
+    *,
+    workers: int = 1,
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
     """Post key → (enterprise number: its row in the linker's registry, when linked; else the
-    numbers of the weaker candidates) for the posts worth linking (engine.linking)."""
+    numbers of the weaker candidates) for the posts worth linking (engine.linking), in
+    `workers` processes."""
     numbers = registry_numbers(linker)
     return {
         key: (
             None if link.linked is None else numbers[link.linked.credit_code],
             tuple(numbers[c.credit_code] for c in link.candidates),
         )
-        for key, link in link_posts(posts, analyses, linker.link).items()
+        for key, link in link_posts(posts, analyses, linker.link, workers=workers).items()
     }
 
 
@@ -268,7 +273,9 @@ def run_engine(
     unique = first_of_each(posts)
     analyses = analyse_posts(unique, places=places, workers=workers)
     clock = step("triage", *clock)
-    enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
+    enterprises = (
+        link_labour_posts(unique, analyses, linker, workers=workers) if linker is not None else {}
+    )
     clock = step("link", *clock)
     clustered = cluster_input(unique, analyses, enterprises)
     if batch_hours is None:
