@@ -27,6 +27,7 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
+from laborwatch.opinion.engine.collection import collection_paused
 from laborwatch.opinion.engine.linking import link_posts
 from laborwatch.opinion.engine.records import PostIn
 from laborwatch.text.link import Linker
@@ -260,7 +261,19 @@ def run_engine(
 ) -> EngineRun:
     """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step
     (`seconds`: wall; `cpu`: CPU of this process and its workers); in one pass, or in
-    batches of `batch_hours` as the app ingests them (cluster_in_batches)."""
+    batches of `batch_hours` as the app ingests them (cluster_in_batches); the cycle
+    collector paused meanwhile (engine.collection)."""
+    with collection_paused():
+        return _run_engine(posts, places, linker, workers, batch_hours)
+
+
+def _run_engine(
+    posts: Sequence[PostIn],
+    places: Places,
+    linker: Linker | None,
+    workers: int,
+    batch_hours: float | None,
+) -> EngineRun:
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
 
