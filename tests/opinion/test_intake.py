@@ -291,3 +291,28 @@ def test_a_file_stored_piece_by_piece_gives_what_one_piece_gives(
     assert (report.events_created, Event.objects.filter(on_list=True).get().post_count) == (2, 3)
     size = path.stat().st_size
     assert seen[-1] == (size, size) and len(seen) == 2
+
+
+def test_without_the_linking_index_a_registered_full_name_still_links(
+    tmp_path, registry, shinan, settings
+):
+    settings.LABORWATCH_TEXT_LINKING = False
+    path = vendor_file(tmp_path, *INCIDENT, NOISE)
+    report = opinion_ingest_file(path=path, source="某舆情服务商", now=T0)
+    assert (report.stored, report.events_created) == (4, 2)
+    incident = Event.objects.get(on_list=True)
+    assert (incident.post_count, incident.enterprise) == (3, registry.shinan_enterprise)
+    first = Post.objects.get(key="weibo:4890001")
+    assert (first.enterprise, first.enterprise_candidates) == (
+        registry.shinan_enterprise,
+        [
+            {
+                "id": registry.shinan_enterprise.pk,
+                "credit_code": registry.shinan_enterprise.credit_code,
+                "name": "青岛海岸电子有限公司",
+                "method": "name",
+                "confidence": 1.0,
+            }
+        ],
+    )
+    assert Post.objects.get(key="url:https://bbs.example.cn/t/9").enterprise is None

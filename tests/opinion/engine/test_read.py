@@ -4,7 +4,7 @@ kept apart from good ones, whole files refused for what cannot be read row by ro
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from laborwatch.opinion.engine.records import (
     MAX_TEXT_CHARS,
     PostIn,
     RowError,
+    time_of,
 )
 
 HEADER = "平台,帖子ID,链接,作者,发布时间,标题,正文,转发数,评论数,点赞数,阅读数,IP属地\n"
@@ -260,6 +261,19 @@ def test_identity_by_url_when_there_is_no_post_id() -> None:
 def test_times_as_vendors_write_them(written: object, expected: datetime) -> None:
     [post] = parse_records([{**RECORD, "published_at": written}]).posts
     assert post.published_at == expected
+
+
+def test_times_with_one_offset_share_one_zone_and_keep_their_instant_and_name() -> None:
+    first, second = (
+        time_of(written) for written in ("2026-05-01T10:30:00+08:00", "2026-05-01T11:00+08:00")
+    )
+    assert first.tzinfo is second.tzinfo
+    assert (first, second.utcoffset()) == (
+        datetime(2026, 5, 1, 2, 30, tzinfo=UTC),
+        timedelta(hours=8),
+    )
+    named = time_of(datetime(2026, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=8), "CST")))
+    assert (named.tzname(), first.tzname()) == ("CST", "UTC+08:00")
 
 
 @pytest.mark.parametrize(

@@ -11,15 +11,15 @@ sentence piece at a time with the pieces already tagged remembered (copies share
 from __future__ import annotations
 
 import csv
-import multiprocessing
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import ahocorasick
 
+from laborwatch.opinion.engine.forked import can_fork, forked_map
 from laborwatch.opinion.engine.records import DATA, PostIn, reposted_text
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
@@ -333,8 +333,11 @@ def analyse_posts(
         item = (reposted_text(post.text), post.title)
         position.append(distinct.setdefault(item, len(distinct)))
     items = list(distinct)
-    if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and _can_fork():
-        results = _analyse_in_processes(items, places, workers)
+    if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and can_fork():
+        # Loaded here, so that the forked workers share them rather than load them again.
+        labour_classifier()
+        default_tagger()
+        results = forked_map(partial(_analyse_slice, places), items, workers)
     else:
         results = _analyse_items(
             items,
@@ -366,38 +369,9 @@ def _analyse_items(
     ]
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-# What a forked worker analyses with: set in the parent just before the fork, so that the
-# loaded classifier and tagger are shared with the workers instead of loaded again.
-_FORKED: dict[str, object] = {}
-
-
-def _analyse_in_processes(
-    items: Sequence[tuple[str, str]], places: Places, workers: int
-) -> list[tuple]:
-    labour_classifier()
-    default_tagger()
-    _FORKED["places"] = places
-    _FORKED["items"] = items
-    size = -(-len(items) // (workers * 4))
-    chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_analyse_chunk, chunks)
-    finally:
-        _FORKED.clear()
-    return [result for part in parts for result in part]
-
-
-def _analyse_chunk(bounds: tuple[int, int]) -> list[tuple]:
-    start, end = bounds
-    items = _FORKED["items"]
-    places = _FORKED["places"]
-    assert isinstance(items, list) and isinstance(places, Places)
-    return _analyse_items(items[start:end], places, labour_classifier(), OrganisationMentions())
+def _analyse_slice(places: Places, items: Sequence[tuple[str, str]]) -> list[tuple]:
+    """A forked worker's slice of the distinct texts."""
+    return _analyse_items(items, places, labour_classifier(), OrganisationMentions())
 
 
 def _analyse(

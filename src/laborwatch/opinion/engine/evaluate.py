@@ -27,6 +27,7 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, EventIndex
+from laborwatch.opinion.engine.collection import collection_paused
 from laborwatch.opinion.engine.linking import link_posts
 from laborwatch.opinion.engine.records import PostIn
 from laborwatch.text.link import Linker
@@ -172,17 +173,22 @@ def registry_numbers(linker: Linker) -> dict[str, int]:
 
 
 def link_labour_posts(
-    posts: Sequence[PostIn], analyses: Sequence[PostAnalysis], linker: Linker
+    posts: Sequence[PostIn],
+    analyses: Sequence[PostAnalysis],
+    linker: Linker,
+    *,
+    workers: int = 1,
 ) -> dict[str, tuple[int | None, tuple[int, ...]]]:
     """Post key → (enterprise number: its row in the linker's registry, when linked; else the
-    numbers of the weaker candidates) for the posts worth linking (engine.linking)."""
+    numbers of the weaker candidates) for the posts worth linking (engine.linking), in
+    `workers` processes."""
     numbers = registry_numbers(linker)
     return {
         key: (
             None if link.linked is None else numbers[link.linked.credit_code],
             tuple(numbers[c.credit_code] for c in link.candidates),
         )
-        for key, link in link_posts(posts, analyses, linker.link).items()
+        for key, link in link_posts(posts, analyses, linker.link, workers=workers).items()
     }
 
 
@@ -255,7 +261,19 @@ def run_engine(
 ) -> EngineRun:
     """Triage, link (labour posts) and cluster `posts` as the intake would, timing each step
     (`seconds`: wall; `cpu`: CPU of this process and its workers); in one pass, or in
-    batches of `batch_hours` as the app ingests them (cluster_in_batches)."""
+    batches of `batch_hours` as the app ingests them (cluster_in_batches); the cycle
+    collector paused meanwhile (engine.collection)."""
+    with collection_paused():
+        return _run_engine(posts, places, linker, workers, batch_hours)
+
+
+def _run_engine(
+    posts: Sequence[PostIn],
+    places: Places,
+    linker: Linker | None,
+    workers: int,
+    batch_hours: float | None,
+) -> EngineRun:
     seconds: dict[str, float] = {}
     cpu: dict[str, float] = {}
 
@@ -268,7 +286,9 @@ def run_engine(
     unique = first_of_each(posts)
     analyses = analyse_posts(unique, places=places, workers=workers)
     clock = step("triage", *clock)
-    enterprises = link_labour_posts(unique, analyses, linker) if linker is not None else {}
+    enterprises = (
+        link_labour_posts(unique, analyses, linker, workers=workers) if linker is not None else {}
+    )
     clock = step("link", *clock)
     clustered = cluster_input(unique, analyses, enterprises)
     if batch_hours is None:

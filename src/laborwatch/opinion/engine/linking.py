@@ -9,12 +9,16 @@ what the evaluation measures is what the app does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from laborwatch.opinion.engine.analyse import PostAnalysis
+from laborwatch.opinion.engine.forked import can_fork, forked_map
 from laborwatch.opinion.engine.records import PostIn, reposted_text
 from laborwatch.text.link import Candidate, best_per_enterprise
+from laborwatch.text.names import LEGAL_FORMS
 
 # The linker's best candidate links a post only from this confidence: full and former names,
 # short names of four characters or more (0.75); not two- or three-character short names
@@ -22,6 +26,13 @@ from laborwatch.text.link import Candidate, best_per_enterprise
 LINK_CONFIDENCE = 0.7
 # Below it, the likeliest candidates are passed on (ClusterPost.enterprise_candidates).
 MAX_CANDIDATES = 5
+# Fewer distinct texts than this are linked in this process whatever `workers` says.
+PARALLEL_MIN_TEXTS = 5_000
+# A registered full name said in a text is at most this long, and at least this.
+MAX_FULL_NAME_CHARS = 40
+MIN_FULL_NAME_CHARS = 4
+_LEGAL_FORM = re.compile("|".join(map(re.escape, LEGAL_FORMS)))
+_NAME_CHARACTER = re.compile(r"[\w()（）]")
 
 
 @dataclass(frozen=True)
@@ -40,19 +51,30 @@ def link_posts(
     posts: Sequence[PostIn],
     analyses: Sequence[PostAnalysis],
     link: Callable[[str], Sequence[Candidate]],
+    *,
+    workers: int = 1,
 ) -> dict[str, PostLink]:
-    """Post key → its link, for the posts worth linking; `link` is the linker's search."""
-    by_text: dict[str, PostLink] = {}
-    linked: dict[str, PostLink] = {}
-    for post, analysis in zip(posts, analyses, strict=True):
-        if not analysis.worth_linking:
-            continue
-        text = link_text(post)
-        found = by_text.get(text)
-        if found is None:
-            found = by_text[text] = decide(link(text))
-        linked[post.key] = found
-    return linked
+    """Post key → its link, for the posts worth linking; `link` is the linker's search.
+    `workers` > 1 shares the distinct texts among that many forked processes (engine.forked;
+    a small batch, or a platform without fork, is linked here)."""
+    texts = [
+        (post.key, link_text(post))
+        for post, analysis in zip(posts, analyses, strict=True)
+        if analysis.worth_linking
+    ]
+    distinct = list(dict.fromkeys(text for _, text in texts))
+    if workers > 1 and len(distinct) >= PARALLEL_MIN_TEXTS and can_fork():
+        decided = forked_map(partial(_decide_each, link), distinct, workers)
+    else:
+        decided = _decide_each(link, distinct)
+    by_text = dict(zip(distinct, decided, strict=True))
+    return {key: by_text[text] for key, text in texts}
+
+
+def _decide_each(
+    link: Callable[[str], Sequence[Candidate]], texts: Sequence[str]
+) -> list[PostLink]:
+    return [decide(link(text)) for text in texts]
 
 
 def decide(candidates: Sequence[Candidate]) -> PostLink:
@@ -61,3 +83,19 @@ def decide(candidates: Sequence[Candidate]) -> PostLink:
     if ranked and ranked[0].confidence >= LINK_CONFIDENCE:
         return PostLink(ranked[0], ())
     return PostLink(None, tuple(ranked))
+
+
+def full_names_told(text: str) -> list[tuple[str, ...]]:
+    """Where a registered full name may be said (without the linking index): at each legal
+    form (有限公司, 厂, 店 … of text.names) the strings of name characters ending there, longest
+    first, from MIN_FULL_NAME_CHARS to MAX_FULL_NAME_CHARS; in order of the text."""
+    told: list[tuple[str, ...]] = []
+    for form in _LEGAL_FORM.finditer(text):
+        end = form.end()
+        start = end
+        while start > max(0, end - MAX_FULL_NAME_CHARS) and _NAME_CHARACTER.match(text, start - 1):
+            start -= 1
+        endings = tuple(text[at:end] for at in range(start, end - MIN_FULL_NAME_CHARS + 1))
+        if endings:
+            told.append(endings)
+    return told

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from laborwatch.opinion.engine.collection import collection_paused
 from laborwatch.opinion.engine.records import (
     COUNT_FIELDS,
     MAX_AUTHOR_CHARS,
@@ -70,7 +71,13 @@ def refused(code: str, detail: str = "", *, format: str = "", encoding: str = ""
 
 
 def read_posts(path: Path) -> ReadResult:
-    """The posts of a vendor export, whatever its suffix says."""
+    """The posts of a vendor export, whatever its suffix says (the cycle collector paused
+    while they are built: engine.collection)."""
+    with collection_paused():
+        return _read_posts(path)
+
+
+def _read_posts(path: Path) -> ReadResult:
     data = Path(path).read_bytes()
     if not data.strip():
         return refused("empty")

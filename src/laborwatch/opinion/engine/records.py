@@ -10,8 +10,8 @@ import csv
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -99,11 +99,12 @@ class PostIn:
     likes: int
     views: int
     ip_region: str  # province as given, "" when absent
+    # The identity of a post: platform and post id, else its normalised URL (post_key). Kept
+    # rather than derived: a million posts are keyed several times each along the engine.
+    key: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The identity of a post: platform and post id, else its normalised URL."""
-        return post_key(self.platform, self.post_id, self.url)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", post_key(self.platform, self.post_id, self.url))
 
 
 def post_key(platform: str, post_id: str | None, url: str | None) -> str:
@@ -354,8 +355,22 @@ def time_of(value: object) -> datetime:
     else:
         moment = _parse_time_text(str(value or "").strip())
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LOCAL_TIME)
+        return moment.replace(tzinfo=LOCAL_TIME)
+    if type(moment.tzinfo) is timezone:
+        # ISO times with an offset each bring a zone object of their own; times that share
+        # one compare and convert without asking each zone its offset (same instants).
+        shared = _shared_zone(moment.tzinfo)
+        if shared is not moment.tzinfo:
+            return moment.replace(tzinfo=shared)
     return moment
+
+
+_SHARED_ZONES: dict[tuple[timedelta | None, str | None], timezone] = {}
+
+
+def _shared_zone(zone: timezone) -> timezone:
+    """The first zone seen with this offset and name (timezone objects are immutable)."""
+    return _SHARED_ZONES.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
 
 
 def _parse_time_text(text: str) -> datetime:

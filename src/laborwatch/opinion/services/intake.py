@@ -44,7 +44,12 @@ from laborwatch.opinion.engine.analyse import (
     analyse_posts,
 )
 from laborwatch.opinion.engine.cluster import ClusterPost, central_key
-from laborwatch.opinion.engine.linking import link_posts
+from laborwatch.opinion.engine.linking import (
+    MAX_CANDIDATES,
+    full_names_told,
+    link_posts,
+    link_text,
+)
 from laborwatch.opinion.engine.read import ReadResult, parse_records, read_posts_in_pieces
 from laborwatch.opinion.engine.records import PostIn, RowError
 from laborwatch.opinion.grading import engagement
@@ -63,8 +68,6 @@ MAX_COUNT = 10**12
 CLOCK_TOLERANCE = dt.timedelta(hours=1)
 # Registry rows read at a time (a query's parameters stay within the database's limit).
 LOOKUP_CHUNK = 5000
-# Posts of a file read, analysed and stored at a time (bounded memory).
-PIECE = 20_000
 COUNT_FIELDS = ("reposts", "comments", "likes", "views")
 
 
@@ -393,7 +396,7 @@ def _link(
     one linker; each proposal checked against the registry as it is now."""
     index = registry_linker()
     if index is None:
-        return {}
+        return _link_by_full_name(posts, analyses)
     links = link_posts(posts, analyses, index.link)
     codes = {
         candidate.credit_code
@@ -425,6 +428,47 @@ def _link(
         ]
         linked = registered.get(link.linked.credit_code) if link.linked is not None else None
         found[key] = (linked, stored)
+    return found
+
+
+def _link_by_full_name(
+    posts: Sequence[PostIn], analyses: Sequence[PostAnalysis]
+) -> dict[str, tuple[Enterprise | None, list[dict]]]:
+    """Without the linking index (LABORWATCH_TEXT_LINKING off): the registered full names a
+    post worth linking says as written (engine.linking.full_names_told, looked up in the
+    registry). One enterprise named links the post; several are kept as its candidates."""
+    told = {
+        post.key: full_names_told(link_text(post))
+        for post, analysis in zip(posts, analyses, strict=True)
+        if analysis.worth_linking
+    }
+    names = sorted({name for places in told.values() for endings in places for name in endings})
+    registered: dict[str, list[Enterprise]] = {}
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        for enterprise in Enterprise.objects.filter(
+            name__in=names[start : start + LOOKUP_CHUNK]
+        ).order_by("pk"):
+            registered.setdefault(enterprise.name, []).append(enterprise)
+    found: dict[str, tuple[Enterprise | None, list[dict]]] = {}
+    for key, places in told.items():
+        named: list[Enterprise] = []
+        for endings in places:
+            # The longest registered name ending here (青岛海岸电子有限公司, not 电子有限公司).
+            longest = next((registered[name] for name in endings if name in registered), [])
+            named.extend(enterprise for enterprise in longest if enterprise not in named)
+        if not named:
+            continue
+        stored = [
+            {
+                "id": enterprise.pk,
+                "credit_code": enterprise.credit_code,
+                "name": enterprise.name,
+                "method": "name",
+                "confidence": 1.0,
+            }
+            for enterprise in named[:MAX_CANDIDATES]
+        ]
+        found[key] = (named[0], stored) if len(named) == 1 else (None, stored)
     return found
 
 
