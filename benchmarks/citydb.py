@@ -1,6 +1,6 @@
 """A city-scale database for the speed benchmarks, built once and reused by them.
 
-    from benchmarks import citydb
+    import citydb  # from a script in benchmarks/
     size = citydb.CitySize(enterprises=350_000, cases=100_000, warnings=15_000)
     citydb.prepare_environment("pg-city", size)   # before django.setup()
     django.setup()
@@ -276,7 +276,10 @@ def _load_case_batch(
     from laborwatch.workers.models import Worker
 
     workers = Worker.objects.bulk_create(Worker(name=names[i]) for i in numbers)
-    cases = [_case(i, worker, enterprise_ids, staff, now, rng) for i, worker in zip(numbers, workers)]
+    cases = [
+        _case(i, worker, enterprise_ids, staff, now, rng)
+        for i, worker in zip(numbers, workers, strict=True)
+    ]
     cases = Case.objects.bulk_create(cases)
     AuditEvent.objects.bulk_create(
         (event for case in cases for event in _history(case, now)), batch_size=BATCH
