@@ -27,6 +27,7 @@ from laborwatch.text.taxonomy import label as category_label
 from laborwatch.workers.lookup import redirect_to_key
 
 EXPORT_LIMIT = 50_000
+SEARCH_COUNT_LIMIT = 1000
 LIGHT_LABELS = dict(LIGHT_CHOICES) | {"": ""}  # no clock runs: no light
 
 
@@ -63,6 +64,8 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "now": timezone.now(),
             "intake_links": intake_links() if may_take_in(request.user) else [],
         },
+        # A search is not counted to the end on every page (a fragment many employers hold).
+        count_limit=SEARCH_COUNT_LIMIT if filters.query.strip() else 0,
     )
 
 
