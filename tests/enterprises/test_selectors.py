@@ -129,13 +129,17 @@ def test_a_fragment_of_repeated_characters(org_units, centre_staff) -> None:
     assert _search(centre_staff, query="鑫鑫鑫鑫") == []
 
 
-def test_postgresql_searches_through_the_trigram_index(city) -> None:
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("智家", "enterprise_search_text_doubled_trgm"), ("智家股份", "enterprise_search_text_trgm")],
+)
+def test_postgresql_searches_through_a_trigram_index(city, query, index) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the trigram index is PostgreSQL's")
-    rows = enterprise_search(user=city, filters=EnterpriseFilters(query="智家"))
+        pytest.skip("the trigram indexes are PostgreSQL's")
+    rows = enterprise_search(user=city, filters=EnterpriseFilters(query=query))
     with connection.cursor() as cursor:
         # Three rows: reading them all, or all by name, would be cheaper than any index.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = rows.explain()
-    assert "enterprise_search_text_trgm" in plan
+    assert f"Bitmap Index Scan on {index} " in plan

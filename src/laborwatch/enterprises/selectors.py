@@ -24,8 +24,8 @@ class EnterpriseFilters:
     status: str = ""
 
 
-# The expression PostgreSQL's trigram index holds (migration 0003): every character of the
-# upper-cased names and code doubled, so that a fragment of two characters has trigrams.
+# The expression of PostgreSQL's trigram index for fragments of two characters (migration
+# 0003): every character of the upper-cased names and code doubled, so that they have trigrams.
 DOUBLED_SEARCH_TEXT = Func(
     Upper("search_text"),
     Value("(.)"),
@@ -42,9 +42,10 @@ def doubled(text: str) -> str:
 
 def name_or_code_q(fragment: str) -> Q:
     """Enterprises any of whose names (current, former, short) or whose code holds the
-    fragment, whatever the case of its letters. On PostgreSQL a fragment of two characters or
-    more is looked up in the trigram index (use with `with_search_alias`)."""
-    if connection.vendor == "postgresql" and len(fragment) >= 2:
+    fragment, whatever the case of its letters. On PostgreSQL, a fragment of three characters
+    or more is looked up in the trigram index of UPPER(search_text) (icontains' expression),
+    one of two characters in that of the doubled text (use with `with_search_alias`)."""
+    if connection.vendor == "postgresql" and len(fragment) == 2:
         return Q(doubled_search_text__contains=doubled(fragment.upper()))
     return Q(search_text__icontains=fragment)
 

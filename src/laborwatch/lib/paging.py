@@ -25,7 +25,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def counted(self) -> int:
-        return self.rows[: self.limit + 1].count()
+        # Unordered: the order would sort every row found before the limit cuts them.
+        return self.rows.order_by()[: self.limit + 1].count()
 
     @cached_property
     def count(self) -> int:
