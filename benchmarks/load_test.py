@@ -7,8 +7,9 @@ Needs the load extra (`pip install -c constraints.txt -e ".[load]"`: locust). On
 
 1. builds (or reuses) the city database of benchmarks/citydb.py: 350,000 enterprises,
    100,000 work orders over a year with their audit rows, 15,000 warnings;
-2. writes the load plan (the bench accounts, the work orders each may open and those each
-   handles, registry search fragments) to a JSON file for benchmarks/locustfile.py;
+2. writes the load plan (a session for each bench account, signed in beforehand, the work
+   orders each may open and those each handles, registry search fragments) to a JSON file
+   for benchmarks/locustfile.py;
 3. serves the app with `laborwatch serve --processes 2` (gunicorn) on --port, with
    LABORWATCH_SWEEP_SECONDS=0 so that no scheduled job runs during the measure;
 4. runs locust headless: --users simulated staff (a quarter centre staff, the rest district
@@ -74,6 +75,9 @@ def main() -> int:
 def load_plan() -> dict[str, object]:
     """The accounts (a quarter centre staff), the work orders each may open and those each
     handles (open, for notes), and registry search fragments taken from the registry."""
+    from django.conf import settings
+    from django.test import Client
+
     from laborwatch.cases.access import cases_visible_to
     from laborwatch.cases.statuses import OPEN_STATUSES
     from laborwatch.core.models import User
@@ -85,9 +89,12 @@ def load_plan() -> dict[str, object]:
     ).order_by("username"):
         visible = cases_visible_to(user).order_by("?").values_list("number", flat=True)
         handled = cases_visible_to(user).filter(handler=user, status__in=OPEN_STATUSES)
+        signed_in = Client()
+        signed_in.force_login(user)
         accounts.append(
             {
                 "username": user.username,
+                "session": signed_in.cookies[settings.SESSION_COOKIE_NAME].value,
                 "cases": list(visible[:CASES_PER_ACCOUNT]),
                 "handled": list(handled.values_list("number", flat=True)[:50]),
             }
@@ -104,7 +111,11 @@ def load_plan() -> dict[str, object]:
     fragments = [
         short[0][:2] if short and i % 2 else name[2:6] for i, (name, short) in enumerate(names)
     ]
-    return {"password": citydb.BENCH_PASSWORD, "accounts": mixed, "fragments": fragments}
+    return {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "accounts": mixed,
+        "fragments": fragments,
+    }
 
 
 class serving:
