@@ -52,3 +52,18 @@ def test_a_digest_outside_the_scope_finds_nothing(two_cases, outsider, client_fo
     client = client_for(outsider)
     target = client.get("/cases/", {"q": "13912340002"})["Location"]
     assert found(client.get(target)) == []
+
+
+def test_the_employer_is_found_by_any_of_its_names_and_the_caller_by_name(
+    registry, centre_staff, client_for
+):
+    by_short_name = make_case(registry.shinan_enterprise, caller_name="甲")
+    told = make_case(
+        None, employer_name="崂山某某建材厂", caller_name="乙", caller_phone="13912340002"
+    )
+    client = client_for(centre_staff)
+    assert found(client.get("/cases/", {"q": "海岸电子"})) == [by_short_name]  # its short name
+    assert found(client.get("/cases/", {"q": "海岸"})) == [by_short_name]
+    assert found(client.get("/cases/", {"q": "某某建材"})) == [told]  # the employer as told
+    assert found(client.get("/cases/", {"q": "乙"})) == [told]  # the caller
+    assert found(client.get("/cases/", {"q": "造船"})) == []  # an employer with no case

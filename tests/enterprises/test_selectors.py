@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from laborwatch.enterprises.selectors import EnterpriseFilters, enterprise_search
 from laborwatch.enterprises.services import enterprise_update
@@ -96,3 +97,49 @@ def test_search_is_scoped(city, owner, outsider, liaison) -> None:
     assert _search(owner, district_code="laoshan") == []
     assert _search(outsider) == []
     assert _search(liaison, query="青岛") == []
+
+
+def test_two_characters_of_any_name(city) -> None:
+    # Two characters have no trigram of their own: on PostgreSQL the index holds the names
+    # with every character doubled (migration 0003), and so does the fragment.
+    assert _search(city, query="智家") == ["海尔智家股份有限公司"]
+    assert _search(city, query="集团") == ["海尔智家股份有限公司"]  # its former name
+    assert _search(city, query="青啤") == ["青岛啤酒股份有限公司"]  # its short name
+    assert _search(city, query="海智") == []  # 海 and 智 both in 海尔智家, not side by side
+
+
+def test_one_character(city) -> None:
+    assert _search(city, query="啤") == ["青岛啤酒股份有限公司"]
+
+
+def test_part_of_a_credit_code_in_lower_case(city) -> None:
+    assert _search(city, query="1g") == ["海尔智家股份有限公司"]
+    assert _search(city, query="163562681g") == ["海尔智家股份有限公司"]
+
+
+def test_a_fragment_of_repeated_characters(org_units, centre_staff) -> None:
+    # In the doubled text, 鑫鑫 doubled can be found astride two characters: still a match.
+    make_enterprise(
+        org_units["shinan"],
+        credit_code=valid_credit_code(7003, division="370202"),
+        name="青岛鑫鑫鑫商贸有限公司",
+    )
+    assert _search(centre_staff, query="鑫鑫") == ["青岛鑫鑫鑫商贸有限公司"]
+    assert _search(centre_staff, query="鑫鑫鑫") == ["青岛鑫鑫鑫商贸有限公司"]
+    assert _search(centre_staff, query="鑫鑫鑫鑫") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("智家", "enterprise_search_text_doubled_trgm"), ("智家股份", "enterprise_search_text_trgm")],
+)
+def test_postgresql_searches_through_a_trigram_index(city, query, index) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram indexes are PostgreSQL's")
+    rows = enterprise_search(user=city, filters=EnterpriseFilters(query=query))
+    with connection.cursor() as cursor:
+        # Three rows: reading them all, or all by name, would be cheaper than any index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = rows.explain()
+    assert f"Bitmap Index Scan on {index} " in plan

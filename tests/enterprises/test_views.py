@@ -235,3 +235,15 @@ def test_an_empty_list_offers_no_export(registry, centre_staff, client_for) -> N
     assert "format=xlsx" in client.get("/enterprises/").content.decode()
     assert "format=xlsx" not in client.get("/enterprises/", {"q": "不存在的企业"}).content.decode()
     assert "format=xlsx" not in client.get("/workers/", {"q": "无此人"}).content.decode()
+
+
+def test_a_search_is_counted_no_further_than_its_limit(
+    registry, client_for, centre_staff, monkeypatch
+):
+    monkeypatch.setattr("laborwatch.enterprises.views.SEARCH_COUNT_LIMIT", 1)
+    client = client_for(centre_staff)
+    capped = client.get("/enterprises/", {"q": "海岸"}).content.decode()
+    assert "超过 1 条 · 第 1 / 1 页" in capped
+    assert "共 1 条 · 第 1 / 1 页" in client.get("/enterprises/", {"q": "造船"}).content.decode()
+    # Without a search, the registry is counted whole.
+    assert "共 2 条 · 第 1 / 1 页" in client.get("/enterprises/").content.decode()

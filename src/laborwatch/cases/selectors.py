@@ -16,10 +16,12 @@ from laborwatch.cases.models import Case, InboxItem, Instruction, Milestone, Ref
 from laborwatch.cases.statuses import FINISHED_STATUSES, OPEN_STATUSES
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
+from laborwatch.enterprises.selectors import enterprises_matching
 from laborwatch.lib.filters import lookups, status_q, within_q
 from laborwatch.lib.instructions import supervising
 from laborwatch.lib.periods import Period
 from laborwatch.text.taxonomy import WAGE_ARREARS
+from laborwatch.workers.models import Worker
 
 
 @dataclass(frozen=True)
@@ -78,11 +80,13 @@ def case_list(*, user: User, filters: CaseFilters) -> QuerySet[Case]:
             if len(query) >= 4 and query.isascii() and query.isalnum()
             else Q(number=query)
         )
+        # The employer by any of its names or its code, looked up in the registry's own index
+        # (a join to the registry would read all of it for every search); the caller by name.
         rows = rows.filter(
             number
-            | Q(employer__name__contains=query)
+            | Q(employer__in=enterprises_matching(query))
             | Q(employer_name_as_told__contains=query)
-            | Q(worker__name=query)
+            | Q(worker__in=Worker.objects.filter(name=query))
         )
     return rows.order_by("-received_at", "-pk")
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
 from laborwatch.enterprises.models import Enterprise
+from laborwatch.enterprises.selectors import enterprises_matching
 from laborwatch.lib.filters import lookups
 from laborwatch.lib.instructions import supervising
 from laborwatch.lib.periods import Period
@@ -45,7 +46,9 @@ class WarningFilters:
 
 
 def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
-    rows = warnings_visible_to(user).select_related("enterprise", "district")
+    # The enterprises of the page only, fetched after it is cut: joined before the sort, the
+    # whole board's enterprises would be read from the registry (at city scale, all of it).
+    rows = warnings_visible_to(user).select_related("district").prefetch_related("enterprise")
     status = filters.status or "active"
     if filters.figure in WARNING_FIGURES and filters.period is not None:
         rows = figure_rows(rows, WARNING_FIGURES[filters.figure], filters.period)
@@ -75,7 +78,8 @@ def warning_board(*, user: User, filters: WarningFilters) -> QuerySet[Warning]:
         rows = rows.filter(pk__in=instructions.values("warning_id"))
     query = filters.query.strip()
     if query:
-        rows = rows.filter(Q(enterprise__name__contains=query) | Q(enterprise__credit_code=query))
+        # Any of the enterprise's names or its code, through the registry's own index.
+        rows = rows.filter(enterprise__in=enterprises_matching(query))
     # Red first, then the highest score, the newest signal; the supervised marked.
     open_instruction = supervising(WarningInstruction.objects.all(), "open", now)
     supervised = Exists(open_instruction.filter(warning_id=OuterRef("pk")))
