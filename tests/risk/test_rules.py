@@ -630,7 +630,7 @@ def test_no_points_no_row() -> None:
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
         65.0,
         "orange",
-        "rules-v2.1",
+        "rules-v2.2",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -674,4 +674,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v2.1"
+    assert load_rules().version == "rules-v2.2"
