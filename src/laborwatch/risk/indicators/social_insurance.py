@@ -148,16 +148,17 @@ transfers AS (
     ) AS group_gains ON group_gains.group_key = gains.group_key
 ),
 netted AS (
-    -- the staff an enterprise lost to its affiliates, at most what they gained
+    -- the staff an enterprise lost to its affiliates, at most what they gained (least()
+    -- skips NULLs: an enterprise outside any group moved none)
     SELECT
         chosen.*,
-        coalesce(least(month_in, greatest(0.0, previous_headcount - headcount)), 0.0)
-            AS month_moved,
-        coalesce(least(trailing_in, greatest(0.0, trailing_average - headcount)), 0.0)
-            AS trailing_moved,
-        coalesce(least(
-            sustained_in, greatest(0.0, earlier_average - greatest(headcount, previous_headcount))
-        ), 0.0) AS sustained_moved
+        coalesce(least(coalesce(month_in, 0.0), greatest(0.0, previous_headcount - headcount)),
+            0.0) AS month_moved,
+        coalesce(least(coalesce(trailing_in, 0.0), greatest(0.0, trailing_average - headcount)),
+            0.0) AS trailing_moved,
+        coalesce(least(coalesce(sustained_in, 0.0),
+            greatest(0.0, earlier_average - greatest(headcount, previous_headcount))), 0.0)
+            AS sustained_moved
     FROM chosen
     LEFT JOIN transfers ON transfers.enterprise_key = chosen.enterprise_key
 ),
