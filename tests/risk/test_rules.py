@@ -406,7 +406,7 @@ def test_a_drop_the_whole_industry_shows_is_seasonal() -> None:
     values, scores = score(frames)
     assert values["si_headcount_month_drop"] == pytest.approx(0.5 - 0.21)
     assert values["si_headcount_drop"] == pytest.approx(0.5 - 0.21)
-    assert scores["mass_layoff"]["grade"] == "yellow"  # 20 + 25 points
+    assert scores["mass_layoff"]["grade"] == "blue"  # 20 + 12.5 points (v2.2: under 30%)
     hotel, _ = score(frames, credit_code=codes[0])  # the industry's median: 21% down
     assert hotel["si_headcount_month_drop"] == 0.0
 
@@ -482,14 +482,19 @@ def test_workers_let_go_calling_at_a_small_firm_are_a_layoff() -> None:
 
 
 def test_a_worker_let_go_calling_while_revenue_falls_is_a_layoff() -> None:
-    revenue = _monthly("tax", "taxable_revenue", [1e6] * 6 + [6e5], tax_paid=1.0)
+    revenue = _monthly("tax", "taxable_revenue", [1e6] * 6 + [4e5], tax_paid=1.0)
     values, scores = score({**_work_orders(1, category="dismissal"), **revenue})
-    assert values["dismissal_amid_decline_30d"] == pytest.approx(0.4)
+    assert values["dismissal_amid_decline_30d"] == pytest.approx(0.6)
     _check("dismissal_amid_decline", scores, "yellow")
     assert scores["mass_layoff"]["grade"] == "yellow"
     # Either sign alone: no grade (the call about wages is no dismissal).
     values, scores = score({**_work_orders(1, category="wage_arrears"), **revenue})
     assert values["dismissal_amid_decline_30d"] == 0.0
+    assert "dismissal_amid_decline" not in _fired(scores, "mass_layoff")
+    # A fall of a third with the dismissal: no level (any month's somewhere)
+    third = _monthly("tax", "taxable_revenue", [1e6] * 6 + [6.7e5], tax_paid=1.0)
+    values, scores = score({**_work_orders(1, category="dismissal"), **third})
+    assert values["dismissal_amid_decline_30d"] == pytest.approx(0.33)
     assert "dismissal_amid_decline" not in _fired(scores, "mass_layoff")
     values, scores = score(_work_orders(1, category="dismissal"))
     assert values["dismissal_amid_decline_30d"] == 0.0  # no revenue known: no drop
