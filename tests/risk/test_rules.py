@@ -326,6 +326,61 @@ def test_a_gradual_shrinkage_is_no_month_drop() -> None:
     assert scores["mass_layoff"]["grade"] == "none"
 
 
+def _group_headcounts(branch: list[int], head: list[int], *, related: bool = True) -> dict:
+    """ACME a branch of OTHER (the registry's 隶属企业) unless not `related`, with their
+    insured head counts month by month."""
+    rows = [
+        {
+            "month": month,
+            "credit_code": firm,
+            "insured_headcount": counts[index],
+            "amount_due": 1.0,
+            "amount_paid": 1.0,
+            "arrears": 0.0,
+        }
+        for firm, counts in ((ACME, branch), (OTHER, head))
+        for index, month in enumerate(MONTHS)
+    ]
+    firms = [
+        {"credit_code": ACME, "name": "甲公司青岛分公司", "industry": "C"},
+        {"credit_code": OTHER, "name": "甲公司", "industry": "C"},
+    ]
+    if related:
+        firms[0]["parent_credit_code"] = OTHER
+    return {
+        "social_insurance": feed_frame("social_insurance", rows),
+        "registry": feed_frame("registry", firms),
+    }
+
+
+def test_staff_moved_to_the_head_office_is_no_layoff() -> None:
+    # Forty of the branch's hundred move to the head office, which grows from 200 to 240.
+    moved = _group_headcounts([100] * 11 + [60], [200] * 11 + [240])
+    values, scores = score(moved)
+    assert values["si_headcount_month_drop"] == 0.0
+    assert values["si_headcount_drop"] == 0.0
+    assert values["si_affiliate_transfers"] == 40
+    assert scores["mass_layoff"]["grade"] == "none"
+    head, _ = score(moved, credit_code=OTHER)
+    assert (head["si_headcount_month_drop"], head["si_affiliate_transfers"]) == (0.0, 0)
+    # Unrelated in the registry, the same numbers are a layoff.
+    values, scores = score(_group_headcounts([100] * 11 + [60], [200] * 11 + [240], related=False))
+    assert values["si_headcount_month_drop"] == pytest.approx(0.4)
+    assert values["si_affiliate_transfers"] == 0
+    assert scores["mass_layoff"]["grade"] == "orange"
+
+
+def test_only_what_the_affiliate_gained_is_netted() -> None:
+    # Fifty leave the branch, twenty reach the head office: thirty are gone.
+    values, _ = score(_group_headcounts([100] * 11 + [50], [200] * 11 + [220]))
+    assert values["si_headcount_month_drop"] == pytest.approx(0.3)
+    assert values["si_affiliate_transfers"] == 20
+    # The head office losing staff while the branch keeps its own is the head office's drop.
+    values, _ = score(_group_headcounts([100] * 12, [200] * 11 + [100]), credit_code=OTHER)
+    assert values["si_headcount_month_drop"] == pytest.approx(0.5)
+    assert values["si_affiliate_transfers"] == 0
+
+
 def test_a_drop_the_whole_industry_shows_is_seasonal() -> None:
     # Forty hotels lose a fifth of their insured staff in November; ACME loses half.
     rows = []
@@ -351,7 +406,7 @@ def test_a_drop_the_whole_industry_shows_is_seasonal() -> None:
     values, scores = score(frames)
     assert values["si_headcount_month_drop"] == pytest.approx(0.5 - 0.21)
     assert values["si_headcount_drop"] == pytest.approx(0.5 - 0.21)
-    assert scores["mass_layoff"]["grade"] == "yellow"  # 20 + 25 points
+    assert scores["mass_layoff"]["grade"] == "blue"  # 20 + 12.5 points (v2.2: under 30%)
     hotel, _ = score(frames, credit_code=codes[0])  # the industry's median: 21% down
     assert hotel["si_headcount_month_drop"] == 0.0
 
@@ -424,6 +479,26 @@ def test_workers_let_go_calling_at_a_small_firm_are_a_layoff() -> None:
     values, scores = score({"work_orders": feed_frame("work_orders", orders), **_insured(400)})
     assert values["layoff_callers_per_100_30d"] == pytest.approx(0.5)
     assert "layoff_callers" not in _fired(scores, "mass_layoff")
+
+
+def test_a_worker_let_go_calling_while_revenue_falls_is_a_layoff() -> None:
+    revenue = _monthly("tax", "taxable_revenue", [1e6] * 6 + [4e5], tax_paid=1.0)
+    values, scores = score({**_work_orders(1, category="dismissal"), **revenue})
+    assert values["dismissal_amid_decline_30d"] == pytest.approx(0.6)
+    _check("dismissal_amid_decline", scores, "yellow")
+    assert scores["mass_layoff"]["grade"] == "yellow"
+    # Either sign alone: no grade (the call about wages is no dismissal).
+    values, scores = score({**_work_orders(1, category="wage_arrears"), **revenue})
+    assert values["dismissal_amid_decline_30d"] == 0.0
+    assert "dismissal_amid_decline" not in _fired(scores, "mass_layoff")
+    # A fall of a third with the dismissal: no level (any month's somewhere)
+    third = _monthly("tax", "taxable_revenue", [1e6] * 6 + [6.7e5], tax_paid=1.0)
+    values, scores = score({**_work_orders(1, category="dismissal"), **third})
+    assert values["dismissal_amid_decline_30d"] == pytest.approx(0.33)
+    assert "dismissal_amid_decline" not in _fired(scores, "mass_layoff")
+    values, scores = score(_work_orders(1, category="dismissal"))
+    assert values["dismissal_amid_decline_30d"] == 0.0  # no revenue known: no drop
+    assert scores["mass_layoff"]["grade"] == "none"
 
 
 def test_callers_about_wages_injuries_or_with_no_dismissal_are_not_a_layoff() -> None:
@@ -630,7 +705,7 @@ def test_no_points_no_row() -> None:
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
         65.0,
         "orange",
-        "rules-v2.1",
+        "rules-v2.2",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -674,4 +749,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v2.1"
+    assert load_rules().version == "rules-v2.2"

@@ -193,3 +193,36 @@ def test_late_social_insurance_blips_are_caught_up_next_month(town: City) -> Non
         assert arrears.get(MONTHS[month + 1], 0) == 0
         others = [m for m in arrears if m not in (blip["month"],)]
         assert all(arrears[m] == 0 for m in others)
+
+
+def test_staff_moved_to_an_affiliate_leaves_one_and_joins_the_other(town: City) -> None:
+    """A transfer between a branch and its head office (the registry's 隶属企业): the
+    insured head count falls at one in the month of the transfer and rises as much at the
+    other, where a layoff's staff would be gone."""
+    parent = {
+        row["credit_code"]: row["parent_credit_code"]
+        for row in town.table("enterprises").to_pylist()
+    }
+    assert 0.02 * len(parent) < sum(p is not None for p in parent.values()) < 0.06 * len(parent)
+    social_insurance = town.feed("social_insurance")
+    transfers = [
+        d for d in town.table("distractors").to_pylist() if d["kind"] == "affiliate_transfer"
+    ]
+    assert len(transfers) >= 5
+    episode_codes = {e["credit_code"] for e in town.table("episodes").to_pylist()}
+    checked = 0
+    for blip in transfers:
+        source, affiliate = blip["credit_code"], blip["affiliate_code"]
+        assert parent[source] == affiliate or parent[affiliate] == source, blip
+        assert source not in episode_codes and affiliate not in episode_codes
+        month = MONTHS.index(blip["month"])
+        before, after = MONTHS[month - 1], MONTHS[month]
+        left = monthly(by_code(social_insurance, source), "insured_headcount")
+        joined = monthly(by_code(social_insurance, affiliate), "insured_headcount")
+        if not {before, after} <= set(left) & set(joined):
+            continue  # a month not filed (the synth's data gaps)
+        checked += 1
+        lost, gained = left[before] - left[after], joined[after] - joined[before]
+        assert lost >= 0.15 * left[before], blip  # a fifth to a half of staff moved
+        assert 0.5 * lost <= gained <= 2 * lost + 2, (blip, lost, gained)
+    assert checked >= 0.8 * len(transfers)

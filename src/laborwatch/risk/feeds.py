@@ -174,6 +174,9 @@ FEEDS: dict[str, Feed] = {
                 Column("employee_count", "count", "从业人数", required=False),
                 Column("registered_capital", "amount", "注册资本", required=False, maximum=1e13),
                 Column("established_on", "date", "成立日期", required=False),
+                # a branch's head office (分公司 → 隶属企业): staff moved between them is a
+                # transfer, not a layoff (social_insurance indicators)
+                Column("parent_credit_code", "string", "隶属企业统一社会信用代码", required=False),
             ),
             key=("credit_code",),
             partition_column=None,

@@ -40,6 +40,10 @@ CAPITAL_LADDERS = {
     COOPERATIVE: np.array([1e5, 2e5, 5e5, 1e6, 2e6, 5e6]),
 }
 ADDRESS_PREFIXES = Vocabulary.of(["山东省青岛市", "青岛市"], [0.6, 0.4])
+# Branches (分公司) and their head office (隶属企业) in the registry: staff moved between
+# them is a transfer within one legal person, not a layoff.
+BRANCH_SHARE = 0.04  # of trading companies that are not head offices themselves
+MIN_HEAD_OFFICE_STAFF = 20
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Enterprises:
     short_name: pa.Array
     former_names: pa.ListArray
     address: pa.Array
+    parent: np.ndarray  # index of a branch's head office (隶属企业), else -1
 
     @property
     def count(self) -> int:
@@ -88,8 +93,17 @@ class Enterprises:
                 "address": self.address,
                 "employee_count": pa.array(self.employees, pa.int64()),
                 "established_on": pa.array(self.established, pa.date32()),
+                "parent_credit_code": self.credit_code.take(
+                    pa.array(np.where(self.parent >= 0, self.parent, 0), mask=self.parent < 0)
+                ),
             }
         )
+
+    def affiliates(self) -> tuple[np.ndarray, np.ndarray]:
+        """(enterprise, affiliate) pairs in both directions: each branch with its head office."""
+        branch = np.flatnonzero(self.parent >= 0)
+        head = self.parent[branch]
+        return np.concatenate([branch, head]), np.concatenate([head, branch])
 
 
 def draw_kinds(rng: np.random.Generator, industry: np.ndarray) -> np.ndarray:
@@ -100,6 +114,23 @@ def draw_kinds(rng: np.random.Generator, industry: np.ndarray) -> np.ndarray:
     kind[draw < individual_share] = INDIVIDUAL
     kind[(draw >= individual_share) & (draw < individual_share + cooperative_share)] = COOPERATIVE
     return kind
+
+
+def draw_parents(
+    rng: np.random.Generator, kind: np.ndarray, industry: np.ndarray, staff: np.ndarray
+) -> np.ndarray:
+    """A head office for about BRANCH_SHARE of trading companies: a company of the same
+    section, not a branch itself, with MIN_HEAD_OFFICE_STAFF or more (-1 for the rest)."""
+    n = len(kind)
+    trading = (kind == COMPANY) & (staff > 0)
+    branch = trading & (rng.random(n) < BRANCH_SHARE)
+    heads = np.flatnonzero(trading & ~branch & (staff >= MIN_HEAD_OFFICE_STAFF))
+    heads = heads[np.argsort(industry[heads], kind="stable")]
+    first = np.searchsorted(industry[heads], np.arange(len(SECTIONS)))
+    count = np.bincount(industry[heads], minlength=len(SECTIONS))
+    pick = first[industry] + np.floor(rng.random(n) * count[industry]).astype(np.int64)
+    parent = np.where(branch & (count[industry] > 0), heads[np.minimum(pick, len(heads) - 1)], -1)
+    return parent if len(heads) else np.full(n, -1)
 
 
 def draw_districts(rng: np.random.Generator, industry: np.ndarray) -> np.ndarray:
@@ -245,4 +276,6 @@ def generate_enterprises(
             rng, parts, kind=kind, industry=industry, district=district, size_band=band
         ),
         address=addresses(rng, district),
+        # drawn last: the registry's other columns stay what the seed gave them before
+        parent=draw_parents(rng, kind, industry, staff),
     )

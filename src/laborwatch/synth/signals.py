@@ -95,6 +95,21 @@ def apply_blips(effects: EnterpriseMonth, month: int, blips: Blips) -> None:
     factor = before - (before - 1) * done
     effects.staff[blips.enterprise[shrinks]] *= factor
     effects.revenue[blips.enterprise[shrinks]] *= factor
+    # Staff moved to an affiliate: insured at the enterprise until the month before the
+    # transfer, at the affiliate from its month on.
+    transfers = blips.of_kind(blip.AFFILIATE_TRANSFER)
+    moved = blips.shortfall[transfers]
+    pending = month < blips.month[transfers]
+    source_staff = np.maximum(blips.staff[transfers], 1)
+    effects.staff[blips.enterprise[transfers]] *= np.where(
+        pending, (source_staff + moved) / source_staff, 1.0
+    )
+    affiliate_staff = np.maximum(blips.affiliate_staff[transfers], 1)
+    np.multiply.at(
+        effects.staff,
+        blips.affiliate[transfers],
+        np.where(pending, 1.0, (affiliate_staff + moved) / affiliate_staff),
+    )
 
 
 def project_month(month: int, n: int, episodes: Episodes, blips: Blips) -> ProjectMonth:

@@ -19,6 +19,7 @@ from laborwatch.risk.indicators import (
     abnormal_listings,
     court_filings,
     layoff_filings,
+    layoff_signs,
     opinion,
     social_insurance,
     tax,
@@ -37,4 +38,5 @@ FAMILIES: tuple[ModuleType, ...] = (
     layoff_filings,
     work_orders,
     opinion,
+    layoff_signs,  # reads the tax, utility and work-order indicators
 )

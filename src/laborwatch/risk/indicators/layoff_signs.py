@@ -1,0 +1,31 @@
+"""Produces layoff_sign_indicators: a worker let go calling while the business falls.
+
+Grain: one row per enterprise (key) named by a dismissal or layoff work order in the 30 days
+ending $as_of (work_order_indicators), with its revenue and electricity drops (tax_indicators,
+utility_indicators, their data months; missing counts as no drop).
+
+Most layoffs are neither reported nor called in by many: the insured head count shows them
+six weeks late at best. What shows within days is one or two of the workers let go calling,
+and, for most, the business falling in the months before. Either alone is any month's news
+at some employer; together they are a layoff's sign.
+"""
+
+NAME = "layoff_sign_indicators"
+INDICATORS = ("dismissal_amid_decline_30d",)
+DETAILS = ()
+MISSING_IS_ZERO = True  # no dismissal called in: no sign
+
+SQL = """
+SELECT
+    work_order_indicators.enterprise_key,
+    -- the larger of the revenue and the electricity drop, given a worker let go calling
+    greatest(
+        coalesce(tax_indicators.tax_revenue_drop, 0.0),
+        coalesce(utility_indicators.utility_drop, 0.0)
+    ) AS dismissal_amid_decline_30d
+FROM work_order_indicators
+LEFT JOIN tax_indicators ON tax_indicators.enterprise_key = work_order_indicators.enterprise_key
+LEFT JOIN utility_indicators
+    ON utility_indicators.enterprise_key = work_order_indicators.enterprise_key
+WHERE work_order_indicators.separated_workers_30d > 0
+"""
