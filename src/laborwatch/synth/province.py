@@ -20,8 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from laborwatch.synth.codes import credit_check_bytes, fixed_width_bytes, id_check_bytes
-from laborwatch.synth.codes import as_strings
+from laborwatch.synth.codes import as_strings, credit_check_bytes, fixed_width_bytes, id_check_bytes
 from laborwatch.synth.enterprises import Enterprises
 from laborwatch.synth.projects import Projects
 
