@@ -14,7 +14,7 @@ from laborwatch.lib.codes import credit_code_check_char, id_number_check_char
 from laborwatch.synth import generate
 from laborwatch.synth.province import PREFECTURES, prefecture_sizes
 
-from .conftest import City
+from .conftest import TINY, City
 
 SMALL = {"scale": "province", "enterprises": 1600, "months": 4, "progress": False, "seed": 5}
 
@@ -107,3 +107,18 @@ def test_posts_are_written_per_prefecture(province: City) -> None:
 
 def test_same_arguments_give_the_same_province(province: City, tmp_path: Path) -> None:
     assert generate(tmp_path / "again", **SMALL) == province.manifest
+
+
+def test_without_posts_no_post_stream_and_the_rest_unchanged(
+    tiny_city: City, tmp_path: Path
+) -> None:
+    manifest = generate(tmp_path / "quiet", seed=7, posts=False, **TINY)
+    assert manifest["posts"] is False
+    with_posts = {entry["path"]: entry["sha256"] for entry in tiny_city.manifest["files"]}
+    without = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+    assert {path for path in with_posts if path not in without} == {
+        "posts.jsonl",
+        "posts_labels.jsonl",
+        "posts_week.csv",
+    }
+    assert all(with_posts[path] == sha for path, sha in without.items())
