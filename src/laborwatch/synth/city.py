@@ -174,7 +174,7 @@ def generate(
         if scale == "province":
             province = ProvinceStore.prepare(Path(out_dir))
             counts = prefecture_sizes(size.enterprises)
-            metadata["prefectures"] = {}
+            prefectures: dict[str, dict[str, object]] = {}
             for index, (prefecture, count) in enumerate(zip(PREFECTURES, counts, strict=True)):
                 code = prefecture.prefix.decode("ascii") + "00"
                 shard = Scale(count, round(count * WORKERS_PER_ENTERPRISE))
@@ -189,7 +189,8 @@ def generate(
                         prefecture,
                         stages=None,
                     )
-                metadata["prefectures"][code] = {"name": prefecture.name, "enterprises": count}
+                prefectures[code] = {"name": prefecture.name, "enterprises": count}
+            metadata["prefectures"] = prefectures
             store: Store = province
         else:
             store = Store.prepare(Path(out_dir))

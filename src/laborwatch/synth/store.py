@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,7 @@ class Store:
         self.rows: dict[str, int] = {}
 
     @classmethod
-    def prepare(cls, root: Path) -> Store:
+    def prepare(cls, root: Path) -> Self:
         """Create `root`, or clear the files of a city generated there before. A directory
         holding anything else is refused rather than mixed with (or deleted)."""
         root = Path(root)
