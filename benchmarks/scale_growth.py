@@ -14,6 +14,8 @@ figures are added to a results file; `report` prints them all:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lw_province16_bench \\
         .venv/bin/python $B sync --scale city --store /tmp/lwdata-province16/store-city \\
         --results $R
+    .venv/bin/python $B pass --scale province --synth /tmp/lwdata-province16/province \
+        --date 2026-11-27 --results $R         # a scale whose store is not loaded
     .venv/bin/python $B report --results $R
 
 - `ingest`: `laborwatch ingest --all SYNTH --arrived calendar` in a child process, into an
@@ -47,6 +49,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
+SCALES = ("demo", "city", "province")
 CHANGED_PER_ENTERPRISE = 2_000 / 350_000
 
 
@@ -155,6 +158,37 @@ def score(args: argparse.Namespace) -> None:
         spark_score(args, root, as_of, config, run.scores_path.parent, files, enterprises)
 
 
+def reach_pass(args: argparse.Namespace) -> None:
+    """The DuckDB pass alone, over the files of a synthetic folder for the months a scoring
+    on `--date` reaches: the I/O floor of a scale whose feed store is not loaded."""
+    from laborwatch.risk.definitions import months_read
+    from laborwatch.risk.rules import load_rules
+
+    synth, as_of = Path(args.synth), dt.date.fromisoformat(args.date)
+    manifest = json.loads((synth / "manifest.json").read_text(encoding="utf-8"))
+    files = []
+    for feed, (since, until) in months_read(load_rules(), as_of).items():
+        folder = synth / "feeds" / feed
+        if folder.is_dir():
+            files += [p for p in sorted(folder.glob("*.parquet")) if since <= p.stem <= until]
+    rows = sum(pq.read_metadata(path).num_rows for path in files)
+    duckdb_pass(files)  # warm the page cache
+    passes = [duckdb_pass(files) for _ in range(args.repeats)]
+    record(
+        Path(args.results),
+        args.scale,
+        "reach_pass",
+        {
+            "as_of": as_of.isoformat(),
+            "enterprises": manifest["enterprises"],
+            "files": len(files),
+            "rows": rows,
+            "pass_seconds": statistics.median(passes),
+            "pass_runs": passes,
+        },
+    )
+
+
 def spark_score(
     args: argparse.Namespace,
     root: Path,
@@ -252,6 +286,7 @@ STAGES = (
     # (stage, label, seconds key, baseline key)
     ("ingest", "ingest", "seconds", "pass_seconds"),
     ("score_duckdb", "scoring, DuckDB", "duckdb_seconds", "pass_seconds"),
+    ("reach_pass", "scoring's files, pass only", "pass_seconds", "pass_seconds"),
     ("score_spark", "scoring, Spark local[2]", "seconds", "pass_seconds"),
     ("sync", "warnings sync", "seconds", "bulk_insert_seconds"),
 )
@@ -259,7 +294,7 @@ STAGES = (
 
 def report(args: argparse.Namespace) -> None:
     data = json.loads(Path(args.results).read_text(encoding="utf-8"))
-    scales = [scale for scale in ("demo", "city", "province") if scale in data]
+    scales = [scale for scale in SCALES if scale in data]
     print(f"{'stage':<26}{'scale':<10}{'enterprises':>12}{'s':>9}{'baseline s':>12}"
           f"{'ratio':>7}{'µs/ent.':>9}")  # fmt: skip
     for stage, label, key, base in STAGES:
@@ -291,19 +326,24 @@ def report(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     stages = parser.add_subparsers(dest="stage", required=True)
-    for name in ("ingest", "score", "sync", "report"):
+    for name in ("ingest", "score", "pass", "sync", "report"):
         sub = stages.add_parser(name)
         sub.add_argument("--results", required=True)
-        if name != "report":
-            sub.add_argument("--scale", required=True, choices=["demo", "city", "province"])
+        if name in ("ingest", "score", "sync"):
+            sub.add_argument("--scale", required=True, choices=SCALES)
             sub.add_argument("--store", required=True, help="the scale's LABORWATCH_DATA_DIR")
     stages.choices["ingest"].add_argument("--synth", required=True)
+    stages.choices["pass"].add_argument("--scale", required=True, choices=SCALES)
+    stages.choices["pass"].add_argument("--synth", required=True)
+    stages.choices["pass"].add_argument("--date", required=True, help="the scoring day")
+    stages.choices["pass"].add_argument("--repeats", type=int, default=3)
     stages.choices["score"].add_argument("--repeats", type=int, default=3)
     stages.choices["score"].add_argument("--spark", action="store_true")
     stages.choices["sync"].add_argument("--changed", type=int, default=0)
     stages.choices["sync"].add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    {"ingest": ingest, "score": score, "sync": sync, "report": report}[args.stage](args)
+    stage = {"ingest": ingest, "score": score, "pass": reach_pass, "sync": sync, "report": report}
+    stage[args.stage](args)
 
 
 if __name__ == "__main__":
