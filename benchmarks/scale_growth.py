@@ -242,9 +242,14 @@ def sync(args: argparse.Namespace) -> None:
     days = sorted((root / "scores").iterdir())
     if not days:
         sys.exit(f"no scored day in {root}: run the score stage first")
-    scores = pq.read_table(days[-1] / "scores.parquet", columns=["credit_code", "grade"])
+    scores = pq.read_table(days[-1] / "scores.parquet", columns=["grade"])
     graded = int(pc.sum(pc.not_equal(scores.column("grade"), NO_GRADE)).as_py() or 0)
-    enterprises = len(set(scores.column("credit_code").to_pylist()))
+    # scores.parquet lists only the enterprises with a score; the scoring counted them all.
+    results = Path(args.results)
+    scored = json.loads(results.read_text(encoding="utf-8")) if results.exists() else {}
+    if "score_duckdb" not in scored.get(args.scale, {}):
+        sys.exit(f"no {args.scale} scoring in {results}: run the score stage first")
+    enterprises = int(scored[args.scale]["score_duckdb"]["enterprises"])
     changed = args.changed or max(4, round(enterprises * CHANGED_PER_ENTERPRISE))
     active = max(graded, changed)
     command = [
