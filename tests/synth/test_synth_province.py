@@ -122,3 +122,9 @@ def test_without_posts_no_post_stream_and_the_rest_unchanged(
         "posts_week.csv",
     }
     assert all(with_posts[path] == sha for path, sha in without.items())
+
+
+def test_a_province_needs_an_enterprise_per_prefecture(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="prefecture"):
+        generate(tmp_path / "out", **{**SMALL, "enterprises": 15})
+    assert not (tmp_path / "out").exists()

@@ -133,6 +133,11 @@ def city_size(scale: str, enterprises: int | None) -> Scale:
         return SCALES[scale]
     if enterprises < 1:
         raise ValueError(f"enterprises must be at least 1 / 企业数至少为 1: {enterprises}")
+    if scale == "province" and enterprises < len(PREFECTURES):
+        raise ValueError(
+            f"a province needs at least one enterprise per prefecture ({len(PREFECTURES)}) "
+            f"/ 省级规模每个地级市至少一家企业: {enterprises}"
+        )
     return Scale(enterprises, round(enterprises * WORKERS_PER_ENTERPRISE))
 
 
