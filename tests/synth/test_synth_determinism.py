@@ -92,7 +92,7 @@ def test_refuses_a_directory_with_other_files(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"scale": "province"}, "unknown scale"),
+        ({"scale": "nation"}, "unknown scale"),
         ({"end_month": "2026-13"}, "end_month"),
         ({"months": 0}, "months"),
         ({"enterprises": 0}, "enterprises"),

@@ -52,6 +52,19 @@ def as_strings(chars: np.ndarray) -> pa.StringArray:
     return pa.StringArray.from_buffers(rows, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
+def fixed_width_bytes(strings: pa.Array, width: int) -> np.ndarray:
+    """The (rows × width) ASCII byte matrix of strings that are all `width` bytes long (a
+    read-only view of the array's data)."""
+    if strings.null_count:
+        raise ValueError("fixed-width strings may not be null")
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)
+    offsets = offsets[strings.offset : strings.offset + len(strings) + 1]
+    if np.any(np.diff(offsets) != width):
+        raise ValueError(f"strings are not all {width} bytes long")
+    data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]].reshape(len(strings), width)
+
+
 def decimal_digits(values: np.ndarray, width: int) -> np.ndarray:
     """Zero-padded decimal digits of non-negative integers as a (rows × width) byte matrix."""
     chars = np.empty((len(values), width), dtype=np.uint8)
@@ -141,9 +154,14 @@ def credit_codes(
     bodies = organisation_code_bodies(rng, new_style)
     chars[:, 8:16] = bodies.view(np.uint8).reshape(n, 8)
     chars[:, 16] = organisation_check_bytes(bodies)
-    total = CREDIT_VALUE[chars[:, :17]] @ np.array(CREDIT_CODE_WEIGHTS)
-    chars[:, 17] = ALPHABET_BYTES[(31 - total % 31) % 31]
+    chars[:, 17] = credit_check_bytes(chars)
     return as_strings(chars)
+
+
+def credit_check_bytes(chars: np.ndarray) -> np.ndarray:
+    """GB 32100 check character of each row of a (rows × 18) credit-code byte matrix."""
+    total = CREDIT_VALUE[chars[:, :17]] @ np.array(CREDIT_CODE_WEIGHTS)
+    return ALPHABET_BYTES[(31 - total % 31) % 31]
 
 
 def id_numbers(
@@ -166,9 +184,14 @@ def id_numbers(
     first17 = redraw_until_unique(sequence(np.arange(len(stem))), sequence)
     chars = np.empty((len(stem), 18), dtype=np.uint8)
     chars[:, :17] = decimal_digits(first17, 17)
-    total = (chars[:, :17].astype(np.int64) - ZERO) @ np.array(ID_NUMBER_WEIGHTS)
-    chars[:, 17] = ID_CHECK_BYTES[total % 11]
+    chars[:, 17] = id_check_bytes(chars)
     return as_strings(chars)
+
+
+def id_check_bytes(chars: np.ndarray) -> np.ndarray:
+    """GB 11643 check character of each row of a (rows × 18) identity-number byte matrix."""
+    total = (chars[:, :17].astype(np.int64) - ZERO) @ np.array(ID_NUMBER_WEIGHTS)
+    return ID_CHECK_BYTES[total % 11]
 
 
 def mobile_phones(rng: np.random.Generator, n: int) -> pa.StringArray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import pyarrow as pa
@@ -24,7 +25,7 @@ class Store:
         self.rows: dict[str, int] = {}
 
     @classmethod
-    def prepare(cls, root: Path) -> Store:
+    def prepare(cls, root: Path) -> Self:
         """Create `root`, or clear the files of a city generated there before. A directory
         holding anything else is refused rather than mixed with (or deleted)."""
         root = Path(root)
@@ -79,8 +80,12 @@ class Store:
         for label in labels:
             self.write(f"feeds/{feed}/{label}.parquet", table.filter(pc.equal(months, label)))
 
+    def close(self) -> None:
+        """Nothing is left open: every file is whole once written."""
+
     def finish(self, metadata: dict) -> dict:
         """Hash every file, write manifest.json (sorted keys, no timestamps) and return it."""
+        self.close()
         files = []
         for relative in sorted(self.rows):
             data = (self.root / relative).read_bytes()
@@ -110,3 +115,56 @@ class Store:
         text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         (self.root / MANIFEST).write_text(text, encoding="utf-8")
         return manifest
+
+
+# Keys numbered 1, 2, … within one prefecture, with the file that numbers them: a province
+# shifts each prefecture's by the rows of that file written before it.
+SHARD_KEYS = {
+    "worker_key": "workers.parquet",
+    "episode_id": "episodes.parquet",
+    "complaint_id": "complaints.parquet",
+}
+
+
+class ProvinceStore(Store):
+    """A province written one prefecture (shard) at a time into the same files.
+
+    Each Parquet file stays open and every shard's table is appended to it as row groups, so
+    only one shard is ever in memory; the shard's keys (SHARD_KEYS) are shifted past the
+    earlier shards'. Text files (the post stream) are per prefecture, under
+    `prefectures/<code>/`.
+    """
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.offsets: dict[str, int] = {}
+        self.text_folder = ""
+
+    def begin_shard(self, text_folder: str) -> None:
+        self.offsets = {key: self.rows.get(file, 0) for key, file in SHARD_KEYS.items()}
+        self.text_folder = text_folder
+
+    def write(self, relative: str, table: pa.Table) -> None:
+        for key, offset in self.offsets.items():
+            if key in table.column_names and offset:
+                index = table.schema.get_field_index(key)
+                table = table.set_column(index, key, pc.add(table.column(key), offset))
+        writer = self.writers.get(relative)
+        if writer is None:
+            path = self.root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(path, table.schema, compression=COMPRESSION)
+            self.writers[relative] = writer
+        elif table.schema != writer.schema:
+            table = table.cast(writer.schema)  # an empty shard's all-null column, say
+        writer.write_table(table)
+        self.rows[relative] = self.rows.get(relative, 0) + table.num_rows
+
+    def write_text(self, relative: str, text: str, rows: int) -> None:
+        super().write_text(f"{self.text_folder}/{relative}", text, rows)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()

@@ -27,6 +27,12 @@ class Command(LaborwatchCommand):
         parser.add_argument(
             "--enterprises", type=int, help=_("Override the number of enterprises (for tests).")
         )
+        parser.add_argument(
+            "--no-posts",
+            dest="posts",
+            action="store_false",
+            help=_("Write no post stream (most of the generation time; risk scoring reads none)."),
+        )
         add_quiet_argument(parser)
 
     def handle(
@@ -36,6 +42,7 @@ class Command(LaborwatchCommand):
         seed: int,
         out: Path,
         enterprises: int | None,
+        posts: bool,
         quiet: bool,
         **options: Any,
     ) -> None:
@@ -49,7 +56,12 @@ class Command(LaborwatchCommand):
             raise CommandError(_("%(path)s is a file, not a directory.") % {"path": out})
         try:
             manifest = generate(
-                out, scale=scale, seed=seed, enterprises=enterprises, progress=not quiet
+                out,
+                scale=scale,
+                seed=seed,
+                enterprises=enterprises,
+                progress=not quiet,
+                posts=posts,
             )
         except FileExistsError as error:
             message = _(
