@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.core.models import OrgUnit
-from laborwatch.dashboard.daily import Daily, received_by_category
+from laborwatch.dashboard.daily import Daily, by_district, received_by_category
 from laborwatch.dashboard.scope import Scope
 from laborwatch.lib.periods import Period, add_months
 from laborwatch.reports.monthly.report import category_group
@@ -62,9 +62,10 @@ def trend_chart(scope: Scope, period: Period, days: Daily) -> dict[str, Any]:
     cases: dict[str, int] = {}
     issued: dict[str, int] = {}
     for name, month in named.items():
-        cases[f"received_{name}"] = int(days.received.total(month)["received"])
-        cases[f"resolved_{name}"] = int(days.resolved.total(month)["resolved"])
-        issued[f"issued_{name}"] = int(days.issued.total(month)["issued"])
+        counted = days.cases.total(month)
+        cases[f"received_{name}"] = int(counted["received"])
+        cases[f"resolved_{name}"] = int(counted["resolved"])
+        issued[f"issued_{name}"] = int(days.warnings.total(month)["issued"])
     option = _base(_("Month by month"))
     option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {
@@ -105,11 +106,10 @@ def _districts() -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order"))
 
 
-def districts_chart(scope: Scope, period: Period, days: Daily) -> dict[str, Any]:
+def districts_chart(scope: Scope, period: Period) -> dict[str, Any]:
     """Work orders received and warnings issued in the period, district by district."""
     districts = _districts()
-    received = days.received.by_district(period, "received")
-    issued = days.issued.by_district(period, "issued")
+    received, issued = by_district(scope, period)
     option = _base(_("Districts side by side"))
     option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {

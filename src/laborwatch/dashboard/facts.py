@@ -1,7 +1,10 @@
-"""Keeping the dashboard's facts (dashboard.models) equal to the work orders and warnings.
+"""Keeping the dashboard's facts and day rows (dashboard.models) equal to the work orders and
+warnings.
 
 Each fact is worked out with the figure's own condition (cases/figures.py, warnings/figures.py),
-so a sum of facts over a period's days counts the rows the list behind the figure shows.
+so a sum of facts over a period's days counts the rows the list behind the figure shows. The
+day rows are the facts added up: when facts change, the days they were on and the days they
+are on now are added up again.
 
 The facts follow the audit log: every service that changes a case or a warning writes its
 audit row in the same transaction (the warning sync too, one row per warning it changes), so
@@ -14,20 +17,31 @@ itself on first use.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.cases.models import Case
 from laborwatch.core.models import AuditEvent
-from laborwatch.dashboard.models import CaseFact, FactsCursor, WarningFact
+from laborwatch.dashboard.models import CaseDay, CaseFact, FactsCursor, WarningDay, WarningFact
 from laborwatch.lib.periods import SHANGHAI, Period
 from laborwatch.warnings import figures as warning_figures
-from laborwatch.warnings.models import Warning
+from laborwatch.warnings.models import Grade, Warning, WarningStep
 from laborwatch.warnings.statuses import WarningStatus
 
 CASE_TARGET = Case._meta.label_lower
@@ -57,6 +71,7 @@ CASE_FLAGS = {
     "union_mediated": case_figures.UNION_MEDIATED,
     "wages_recovered": case_figures.WAGES_RECOVERED,
 }
+FUNNEL_STAGES = ("signed", "verified", "handled", "closed")
 WARNING_FLAGS = {
     "signed": warning_figures.SIGNED,
     "verified": warning_figures.VERIFIED,
@@ -96,16 +111,35 @@ def case_facts(cases: QuerySet[Case]) -> Iterator[CaseFact]:
 
 def warning_facts(warnings: QuerySet[Warning]) -> Iterator[WarningFact]:
     flags = {f"is_{name}": _flag(figure.q(ALL_DAYS)) for name, figure in WARNING_FLAGS.items()}
-    rows = warnings.annotate(**flags).values(
-        "pk", "district_id", "first_seen_on", "peak_grade", "status", *flags
+    closing = WarningStep.objects.filter(warning=OuterRef("pk"), kind=WarningStep.Kind.CLOSURE)
+    rows = warnings.annotate(
+        **flags,
+        is_defused=_flag(warning_figures.MAJOR_DEFUSED.q(ALL_DAYS)),
+        closed_at=Subquery(closing.order_by("at").values("at")[:1]),
+    ).values(
+        "pk",
+        "district_id",
+        "enterprise_id",
+        "first_seen_on",
+        "peak_grade",
+        "status",
+        "resolved_on",
+        "closed_at",
+        "is_defused",
+        *flags,
     )
     for row in rows.iterator(chunk_size=2000):
+        # The risk ended when the signal went away, else when the loop was closed (once: a
+        # closed warning takes no further step).
+        ended_on = row["resolved_on"] or _local_day(row["closed_at"])
         yield WarningFact(
             warning_id=row["pk"],
             district_id=row["district_id"],
+            enterprise_id=row["enterprise_id"],
             issued_on=row["first_seen_on"],
             peak_grade=row["peak_grade"],
             closed=row["status"] == WarningStatus.CLOSED,
+            defused_on=ended_on if row["is_defused"] else None,
             **{name: bool(row[f"is_{name}"]) for name in WARNING_FLAGS},
         )
 
@@ -115,15 +149,109 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
+def _case_days(facts: Iterable[CaseFact]) -> set[dt.date]:
+    return {day for fact in facts for day in (fact.received_on, fact.resolved_on) if day}
+
+
 def facts_refresh(*, case_ids: Iterable[int] = (), warning_ids: Iterable[int] = ()) -> None:
     """Work out again the facts of these cases and warnings (a merged or deleted one loses
-    its fact)."""
+    its fact), and add up again the days they were and are on."""
+    case_days: set[dt.date] = set()
     for chunk in _chunks(sorted(set(case_ids))):
-        CaseFact.objects.filter(case_id__in=chunk).delete()
-        CaseFact.objects.bulk_create(case_facts(Case.objects.filter(pk__in=chunk)))
+        old = CaseFact.objects.filter(case_id__in=chunk)
+        case_days |= _case_days(old)
+        old.delete()
+        case_days |= _case_days(
+            CaseFact.objects.bulk_create(case_facts(Case.objects.filter(pk__in=chunk)))
+        )
+    warning_days: set[dt.date] = set()
     for chunk in _chunks(sorted(set(warning_ids))):
-        WarningFact.objects.filter(warning_id__in=chunk).delete()
-        WarningFact.objects.bulk_create(warning_facts(Warning.objects.filter(pk__in=chunk)))
+        old_warnings = WarningFact.objects.filter(warning_id__in=chunk)
+        warning_days |= set(old_warnings.values_list("issued_on", flat=True))
+        old_warnings.delete()
+        made = WarningFact.objects.bulk_create(warning_facts(Warning.objects.filter(pk__in=chunk)))
+        warning_days |= {fact.issued_on for fact in made}
+    days_add_up(case_days=case_days, warning_days=warning_days)
+
+
+def _day_chunks(days: set[dt.date] | None) -> Iterator[list[dt.date] | None]:
+    if days is None:
+        yield None
+        return
+    ordered = sorted(days)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def days_add_up(
+    *, case_days: set[dt.date] | None = None, warning_days: set[dt.date] | None = None
+) -> None:
+    """The day rows of these days added up again from the facts (None: every day)."""
+    for days in _day_chunks(case_days):
+        _case_days_add_up(days)
+    for days in _day_chunks(warning_days):
+        _warning_days_add_up(days)
+
+
+def _named(sums: dict[str, Any]) -> dict[str, Any]:
+    """Aggregates named apart from the fields they count (a name may not be both)."""
+    return {f"sum_{name}": aggregate for name, aggregate in sums.items()}
+
+
+def _case_days_add_up(days: list[dt.date] | None) -> None:
+    rows: dict[tuple[dt.date, int | None], dict[str, Any]] = defaultdict(dict)
+    facts = CaseFact.objects.order_by()
+    received = facts if days is None else facts.filter(received_on__in=days)
+    for day, district_id, *counts in received.values_list("received_on", "district_id").annotate(
+        received=Count("pk"), feedback_24h=Count("pk", filter=Q(feedback_in_24h=True))
+    ):
+        rows[(day, district_id)].update(zip(("received", "feedback_24h"), counts, strict=True))
+    resolved = facts.exclude(resolved_on=None)
+    if days is not None:
+        resolved = resolved.filter(resolved_on__in=days)
+    wages = Q(wages_recovered=True)
+    sums = {
+        "resolved": Count("pk"),
+        "resolved_on_time": Count("pk", filter=Q(resolved_on_time=True)),
+        "union_mediated": Count("pk", filter=Q(union_mediated=True)),
+        "wages_recovered": Count("pk", filter=wages),
+        "amount": Sum("wages_amount", filter=wages),
+        "workers": Sum("workers_covered", filter=wages),
+    }
+    for day, district_id, *counts in resolved.values_list("resolved_on", "district_id").annotate(
+        **_named(sums)
+    ):
+        rows[(day, district_id)].update(
+            (name, count or 0) for name, count in zip(sums, counts, strict=True)
+        )
+    (CaseDay.objects.all() if days is None else CaseDay.objects.filter(day__in=days)).delete()
+    CaseDay.objects.bulk_create(
+        (
+            CaseDay(day=day, district_id=district, **counts)
+            for (day, district), counts in rows.items()
+        ),
+        batch_size=2000,
+    )
+
+
+def _warning_days_add_up(days: list[dt.date] | None) -> None:
+    facts = WarningFact.objects.order_by()
+    if days is not None:
+        facts = facts.filter(issued_on__in=days)
+    sums: dict[str, Count] = {
+        "issued": Count("pk"),
+        **{stage: Count("pk", filter=Q(**{stage: True})) for stage in FUNNEL_STAGES},
+        **{f"issued_{grade}": Count("pk", filter=Q(peak_grade=grade)) for grade in Grade},
+    }
+    rows = facts.values_list("issued_on", "district_id").annotate(**_named(sums))
+    (WarningDay.objects.all() if days is None else WarningDay.objects.filter(day__in=days)).delete()
+    WarningDay.objects.bulk_create(
+        (
+            WarningDay(day=day, district_id=district, **dict(zip(sums, counts, strict=True)))
+            for day, district, *counts in rows
+        ),
+        batch_size=2000,
+    )
 
 
 @dataclass(frozen=True)
@@ -154,6 +282,7 @@ def facts_rebuild(*, now: dt.datetime | None = None) -> Rebuilt:
     warnings = WarningFact.objects.bulk_create(
         warning_facts(Warning.objects.all()), batch_size=2000
     )
+    days_add_up()
     cursor.save()
     return Rebuilt(cases=len(cases), warnings=len(warnings))
 

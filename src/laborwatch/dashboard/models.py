@@ -1,7 +1,7 @@
-"""The dashboard's figures of every work order and warning, worked out once (dashboard.facts):
-one narrow row each, holding the local days that place it in a period and whether each
-figure's condition holds, so a period's figures are sums over days, not filtered aggregates
-over the whole tables.
+"""The dashboard's figures, worked out ahead (dashboard.facts): a fact for every work order and
+warning (one narrow row holding the local days that place it in a period and whether each
+figure's condition holds), and the facts added up per day and district, so a period's figures
+are sums over at most a few thousand day rows, not filtered aggregates over the whole tables.
 
 Kept by following the audit log (every change to a case or a warning writes its audit row in
 the change's transaction): `FactsCursor` is how far it has been read.
@@ -13,6 +13,7 @@ from django.db import models
 
 from laborwatch.cases.models import Case
 from laborwatch.core.models import OrgUnit
+from laborwatch.enterprises.models import Enterprise
 from laborwatch.warnings.models import Grade, Warning
 
 
@@ -52,18 +53,76 @@ class WarningFact(models.Model):
         Warning, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     district = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
     issued_on = models.DateField()
     peak_grade = models.CharField(max_length=10, choices=Grade.choices)
     signed = models.BooleanField()
     verified = models.BooleanField()
     handled = models.BooleanField()
     closed = models.BooleanField()
+    # A major risk defused by joint handling, and the day its risk ended (the signal went
+    # away, or the loop was closed while it lasted); None while it has not.
+    defused_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["issued_on", "district"])]
+        indexes = [
+            models.Index(fields=["issued_on", "district"]),
+            models.Index(fields=["defused_on", "district"]),
+        ]
 
     def __str__(self) -> str:
         return f"warning {self.warning_id}"
+
+
+class CaseDay(models.Model):
+    """The work orders' facts of one day and district added up: received and fed back by the
+    day they were received, the rest by the day they were resolved."""
+
+    day = models.DateField()
+    district = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    received = models.PositiveIntegerField(default=0)
+    feedback_24h = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    union_mediated = models.PositiveIntegerField(default=0)
+    wages_recovered = models.PositiveIntegerField(default=0)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    workers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "district"], name="one_case_day_per_district")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.district_id}"
+
+
+class WarningDay(models.Model):
+    """The warnings first issued on one day in one district: how many, by highest grade, and
+    how far through the loop they are now."""
+
+    day = models.DateField()
+    district = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    issued = models.PositiveIntegerField(default=0)
+    signed = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    issued_red = models.PositiveIntegerField(default=0)
+    issued_orange = models.PositiveIntegerField(default=0)
+    issued_yellow = models.PositiveIntegerField(default=0)
+    issued_blue = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "district"], name="one_warning_day_per_district")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.district_id}"
 
 
 class FactsCursor(models.Model):

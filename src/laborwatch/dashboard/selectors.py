@@ -77,7 +77,7 @@ def _count(scope: Scope, period: Period, previous: Period) -> Counted:
         "categories": charts.categories_chart(scope, period),
     }
     if scope.district is None:
-        chosen["districts"] = charts.districts_chart(scope, period, days)
+        chosen["districts"] = charts.districts_chart(scope, period)
         chosen["risk"] = charts.risk_ranking_chart(scope)
     tiles = [
         *figures.case_tiles(scope, period, case_counts),
