@@ -5,100 +5,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0008_leaders_instructions'),
-        ('core', '0004_user_without_role_and_personal_text_originals'),
-        ('enterprises', '0002_enterprise_abnormal_since'),
-        ('warnings', '0002_times_given_by_the_service'),
+        ("cases", "0008_leaders_instructions"),
+        ("core", "0004_user_without_role_and_personal_text_originals"),
+        ("enterprises", "0002_enterprise_abnormal_since"),
+        ("warnings", "0002_times_given_by_the_service"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FactsCursor',
+            name="FactsCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_up_to', models.BigIntegerField(default=0)),
-                ('gaps', models.JSONField(default=dict)),
-                ('built_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_up_to", models.BigIntegerField(default=0)),
+                ("gaps", models.JSONField(default=dict)),
+                ("built_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CaseDay',
+            name="CaseDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('received', models.PositiveIntegerField(default=0)),
-                ('feedback_24h', models.PositiveIntegerField(default=0)),
-                ('resolved', models.PositiveIntegerField(default=0)),
-                ('resolved_on_time', models.PositiveIntegerField(default=0)),
-                ('union_mediated', models.PositiveIntegerField(default=0)),
-                ('wages_recovered', models.PositiveIntegerField(default=0)),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('workers', models.PositiveIntegerField(default=0)),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("received", models.PositiveIntegerField(default=0)),
+                ("feedback_24h", models.PositiveIntegerField(default=0)),
+                ("resolved", models.PositiveIntegerField(default=0)),
+                ("resolved_on_time", models.PositiveIntegerField(default=0)),
+                ("union_mediated", models.PositiveIntegerField(default=0)),
+                ("wages_recovered", models.PositiveIntegerField(default=0)),
+                ("amount", models.DecimalField(decimal_places=2, default=0, max_digits=16)),
+                ("workers", models.PositiveIntegerField(default=0)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'district'), name='one_case_day_per_district')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "district"), name="one_case_day_per_district"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseFact',
+            name="CaseFact",
             fields=[
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='cases.case')),
-                ('category', models.CharField(max_length=60)),
-                ('received_on', models.DateField()),
-                ('resolved_on', models.DateField(blank=True, null=True)),
-                ('feedback_in_24h', models.BooleanField()),
-                ('resolved_on_time', models.BooleanField()),
-                ('union_mediated', models.BooleanField()),
-                ('wages_recovered', models.BooleanField()),
-                ('wages_amount', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('workers_covered', models.PositiveIntegerField()),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit')),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="cases.case",
+                    ),
+                ),
+                ("category", models.CharField(max_length=60)),
+                ("received_on", models.DateField()),
+                ("resolved_on", models.DateField(blank=True, null=True)),
+                ("feedback_in_24h", models.BooleanField()),
+                ("resolved_on_time", models.BooleanField()),
+                ("union_mediated", models.BooleanField()),
+                ("wages_recovered", models.BooleanField()),
+                ("wages_amount", models.DecimalField(decimal_places=2, max_digits=14)),
+                ("workers_covered", models.PositiveIntegerField()),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['received_on', 'district'], name='dashboard_c_receive_e573b1_idx'), models.Index(fields=['resolved_on', 'district'], name='dashboard_c_resolve_fe005e_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["received_on", "district"], name="dashboard_c_receive_e573b1_idx"
+                    ),
+                    models.Index(
+                        fields=["resolved_on", "district"], name="dashboard_c_resolve_fe005e_idx"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WarningDay',
+            name="WarningDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('issued', models.PositiveIntegerField(default=0)),
-                ('signed', models.PositiveIntegerField(default=0)),
-                ('verified', models.PositiveIntegerField(default=0)),
-                ('handled', models.PositiveIntegerField(default=0)),
-                ('closed', models.PositiveIntegerField(default=0)),
-                ('issued_red', models.PositiveIntegerField(default=0)),
-                ('issued_orange', models.PositiveIntegerField(default=0)),
-                ('issued_yellow', models.PositiveIntegerField(default=0)),
-                ('issued_blue', models.PositiveIntegerField(default=0)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("issued", models.PositiveIntegerField(default=0)),
+                ("signed", models.PositiveIntegerField(default=0)),
+                ("verified", models.PositiveIntegerField(default=0)),
+                ("handled", models.PositiveIntegerField(default=0)),
+                ("closed", models.PositiveIntegerField(default=0)),
+                ("issued_red", models.PositiveIntegerField(default=0)),
+                ("issued_orange", models.PositiveIntegerField(default=0)),
+                ("issued_yellow", models.PositiveIntegerField(default=0)),
+                ("issued_blue", models.PositiveIntegerField(default=0)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('day', 'district'), name='one_warning_day_per_district')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("day", "district"), name="one_warning_day_per_district"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WarningFact',
+            name="WarningFact",
             fields=[
-                ('warning', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='warnings.warning')),
-                ('issued_on', models.DateField()),
-                ('peak_grade', models.CharField(choices=[('red', 'Red'), ('orange', 'Orange'), ('yellow', 'Yellow'), ('blue', 'Blue')], max_length=10)),
-                ('signed', models.BooleanField()),
-                ('verified', models.BooleanField()),
-                ('handled', models.BooleanField()),
-                ('closed', models.BooleanField()),
-                ('defused_on', models.DateField(blank=True, null=True)),
-                ('district', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.orgunit')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.enterprise')),
+                (
+                    "warning",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="warnings.warning",
+                    ),
+                ),
+                ("issued_on", models.DateField()),
+                (
+                    "peak_grade",
+                    models.CharField(
+                        choices=[
+                            ("red", "Red"),
+                            ("orange", "Orange"),
+                            ("yellow", "Yellow"),
+                            ("blue", "Blue"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("signed", models.BooleanField()),
+                ("verified", models.BooleanField()),
+                ("handled", models.BooleanField()),
+                ("closed", models.BooleanField()),
+                ("defused_on", models.DateField(blank=True, null=True)),
+                (
+                    "district",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="core.orgunit",
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="enterprises.enterprise",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['issued_on', 'district'], name='dashboard_w_issued__466681_idx'), models.Index(fields=['defused_on', 'district'], name='dashboard_w_defused_828f0c_idx')],
+                "indexes": [
+                    models.Index(
+                        fields=["issued_on", "district"], name="dashboard_w_issued__466681_idx"
+                    ),
+                    models.Index(
+                        fields=["defused_on", "district"], name="dashboard_w_defused_828f0c_idx"
+                    ),
+                ],
             },
         ),
     ]
