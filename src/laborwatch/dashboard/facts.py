@@ -51,7 +51,7 @@ CHUNK = 500
 # runs (a morning sync of a city's warnings takes minutes).
 GAP_SECONDS = 24 * 3600
 # How far back from the log's end a rebuild looks for ids not yet seen.
-GAP_LOOKBACK = 1000
+GAP_LOOKBACK = 100
 # Every day a warning can have been issued on: a warning funnel stage's condition applied to
 # it is the stage's condition alone.
 ALL_DAYS = Period(dt.date(1900, 1, 1), dt.date(2999, 12, 31))
