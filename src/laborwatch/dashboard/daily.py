@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.dashboard.facts import FUNNEL_STAGES
@@ -86,16 +86,23 @@ def _in_district(rows: QuerySet[Any], district_id: int | None) -> QuerySet[Any]:
     return rows if district_id is None else rows.filter(district_id=district_id)
 
 
+def _summed_days(
+    rows: QuerySet[Any], district_id: int | None, days: Period, names: tuple[str, ...]
+) -> QuerySet[Any]:
+    """The day rows of the days, summed over the districts (or of one district)."""
+    return (
+        _in_district(rows, district_id)
+        .filter(day__gte=days.start, day__lte=days.end)
+        .order_by()
+        .values_list("day")
+        .annotate(**{f"sum_{name}": Sum(name) for name in names})
+    )
+
+
 def _case_days(scope: Scope, days: Period) -> Iterator[tuple[Any, ...]]:
     whole, district_id = _whole_district(scope)
     if whole:
-        yield from (
-            _in_district(CaseDay.objects, district_id)
-            .filter(day__gte=days.start, day__lte=days.end)
-            .order_by()
-            .values_list("day")
-            .annotate(**{f"sum_{name}": Sum(name) for name in CASE_COUNTS})
-        )
+        yield from _summed_days(CaseDay.objects.all(), district_id, days, CASE_COUNTS)
         return
     facts = CaseFact.objects.filter(case_id__in=scope.cases().values("pk")).order_by()
     for day, *counts in (
@@ -123,20 +130,14 @@ def _case_days(scope: Scope, days: Period) -> Iterator[tuple[Any, ...]]:
 def warning_facts_of(scope: Scope) -> QuerySet[WarningFact]:
     whole, district_id = _whole_district(scope)
     if whole:
-        return _in_district(WarningFact.objects, district_id)
+        return _in_district(WarningFact.objects.all(), district_id)
     return WarningFact.objects.filter(warning_id__in=scope.warnings().values("pk"))
 
 
 def _warning_days(scope: Scope, days: Period) -> Iterator[tuple[Any, ...]]:
     whole, district_id = _whole_district(scope)
     if whole:
-        yield from (
-            _in_district(WarningDay.objects, district_id)
-            .filter(day__gte=days.start, day__lte=days.end)
-            .order_by()
-            .values_list("day")
-            .annotate(**{f"sum_{name}": Sum(name) for name in ISSUED})
-        )
+        yield from _summed_days(WarningDay.objects.all(), district_id, days, ISSUED)
         return
     yield from (
         warning_facts_of(scope)
@@ -218,7 +219,7 @@ def received_by_category(scope: Scope, period: Period) -> Counter[str]:
     """The work orders received in the period by category of demand."""
     whole, district_id = _whole_district(scope)
     facts = (
-        _in_district(CaseFact.objects, district_id)
+        _in_district(CaseFact.objects.all(), district_id)
         if whole
         else CaseFact.objects.filter(case_id__in=scope.cases().values("pk"))
     )
@@ -236,13 +237,14 @@ def by_district(scope: Scope, period: Period) -> tuple[Counter[int | None], Coun
     """The scope's work orders received and warnings issued in the period, by district."""
     whole, district_id = _whole_district(scope)
     if whole:
-        cases: QuerySet[Any] = _in_district(CaseDay.objects, district_id).filter(
+        cases: QuerySet[Any] = _in_district(CaseDay.objects.all(), district_id).filter(
             day__gte=period.start, day__lte=period.end
         )
-        warnings: QuerySet[Any] = _in_district(WarningDay.objects, district_id).filter(
+        warnings: QuerySet[Any] = _in_district(WarningDay.objects.all(), district_id).filter(
             day__gte=period.start, day__lte=period.end
         )
-        received, issued = Sum("received"), Sum("issued")
+        received: Aggregate = Sum("received")
+        issued: Aggregate = Sum("issued")
     else:
         cases = CaseFact.objects.filter(
             case_id__in=scope.cases().values("pk"),

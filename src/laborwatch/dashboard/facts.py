@@ -100,7 +100,7 @@ def case_facts(cases: QuerySet[Case]) -> Iterator[CaseFact]:
             case_id=row["pk"],
             district_id=row["district_id"],
             category=row["category"],
-            received_on=_local_day(row["received_at"]),
+            received_on=row["received_at"].astimezone(SHANGHAI).date(),
             resolved_on=_local_day(row["resolved_at"]),
             wages_amount=row["wages_recovered"],
             workers_covered=row["workers_covered"],

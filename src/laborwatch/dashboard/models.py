@@ -74,11 +74,22 @@ class WarningFact(models.Model):
         return f"warning {self.warning_id}"
 
 
-class CaseDay(models.Model):
+class DayRow(models.Model):
+    """Facts of one local day and district added up."""
+
+    day = models.DateField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.district_id}"  # type: ignore[attr-defined]
+
+
+class CaseDay(DayRow):
     """The work orders' facts of one day and district added up: received and fed back by the
     day they were received, the rest by the day they were resolved."""
 
-    day = models.DateField()
     district = models.ForeignKey(
         OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -96,15 +107,11 @@ class CaseDay(models.Model):
             models.UniqueConstraint(fields=["day", "district"], name="one_case_day_per_district")
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day} {self.district_id}"
 
-
-class WarningDay(models.Model):
+class WarningDay(DayRow):
     """The warnings first issued on one day in one district: how many, by highest grade, and
     how far through the loop they are now."""
 
-    day = models.DateField()
     district = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     issued = models.PositiveIntegerField(default=0)
     signed = models.PositiveIntegerField(default=0)
@@ -120,9 +127,6 @@ class WarningDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "district"], name="one_warning_day_per_district")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.day} {self.district_id}"
 
 
 class FactsCursor(models.Model):
