@@ -169,7 +169,8 @@ class Daily:
                 counted[f"{key}_{name}"] = value
         # The days add up every case's own wages; a group counts once (cases.figures): its
         # cases, few in a city, are read as rows.
-        grouped = case_figures.live(self.scope.cases()).exclude(group=None)
+        # (`group IS NOT NULL`, unordered: the partial index of the grouped cases answers it)
+        grouped = case_figures.live(self.scope.cases()).filter(group__isnull=False).order_by()
         own = grouped.aggregate(
             **{
                 f"{measure}_{name}": Sum(field, filter=case_figures.WAGES_RECOVERED.q(period))

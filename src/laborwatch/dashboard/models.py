@@ -38,7 +38,8 @@ class CaseFact(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["received_on", "district"]),
+            # Also covers the categories of a period's work orders (dashboard.daily).
+            models.Index(fields=["received_on", "district", "category"]),
             models.Index(fields=["resolved_on", "district"]),
         ]
 
