@@ -26,7 +26,7 @@ from laborwatch.warnings import figures as warning_figures
 from laborwatch.warnings.models import GRADES_HIGH_FIRST
 from laborwatch.warnings.services import warning_record_step
 from tests.cases.views_support import local
-from tests.dashboard.city import NOW, TODAY, finish
+from tests.dashboard.city import NOW, TODAY, case_at, finish
 
 PERIODS = [
     Period(dt.date(2025, 3, 1), TODAY),
@@ -106,9 +106,11 @@ def test_a_change_by_a_service_shows_on_the_next_count(city, leader, centre_staf
         note="核实属实",
         now=NOW,
     )
+    case_at(city.huangdao_firm, TODAY, phone="13900000099")  # a call taken today
     facts_follow(now=NOW)
     march = PERIODS[0]
     days = daily(Scope(leader), [march])
+    assert days.case_counts({"m": march})["received_m"] == 5
     assert days.case_counts({"m": march})["resolved_m"] == 2  # the day it left is added up again
     assert days.warning_counts({"m": march})["verified_m"] == 3
     assert CaseFact.objects.get(case=city.march[1]).category == "INSURANCE.PENSION"
