@@ -138,11 +138,11 @@ def counts(
     within = live(rows).filter(_any_date_within(periods.values()))
     result = within.aggregate(**aggregates)
     if only is None:
-        _add_groups_once(within.exclude(group=None), periods, result)
+        add_groups_once(within.exclude(group=None), periods, result)
     return result
 
 
-def _add_groups_once(grouped: QuerySet[Case], periods: dict[str, Period], result: dict) -> None:
+def add_groups_once(grouped: QuerySet[Case], periods: dict[str, Period], result: dict) -> None:
     """The wages, workers reached and workers covered of the grouped cases resolved in each
     period, each group counted once; a city has few group cases, so they are read as rows."""
     resolved = list(

@@ -11,7 +11,6 @@ active warnings instead.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from laborwatch.cases import figures as case_figures
 from laborwatch.core.models import OrgUnit
+from laborwatch.dashboard.daily import Daily, by_district, received_by_category
 from laborwatch.dashboard.scope import Scope
 from laborwatch.lib.periods import Period, add_months
 from laborwatch.reports.monthly.report import category_group
@@ -53,21 +53,19 @@ def trend_months(period: Period) -> list[Period]:
     return [Period.month(add_months(last, back - TREND_MONTHS + 1)) for back in range(TREND_MONTHS)]
 
 
-def trend_chart(scope: Scope, period: Period) -> dict[str, Any]:
+def trend_chart(scope: Scope, period: Period, days: Daily) -> dict[str, Any]:
     """Work orders received and resolved, warnings issued: the twelve months to the period's
     end, month by month (each month counted with the figure's own definition)."""
     months = trend_months(period)
     named = {f"m{index}": month for index, month in enumerate(months)}
     shown = (case_figures.RECEIVED, case_figures.RESOLVED)
-    cases = case_figures.counts(scope.cases(), named, only=shown)
-    issued = warning_figures.figure_rows(
-        scope.warnings(), warning_figures.ISSUED, Period(months[0].start, months[-1].end)
-    ).aggregate(
-        **{
-            f"issued_{name}": Count("pk", filter=warning_figures.ISSUED.q(month))
-            for name, month in named.items()
-        }
-    )
+    cases: dict[str, int] = {}
+    issued: dict[str, int] = {}
+    for name, month in named.items():
+        counted = days.cases.total(month)
+        cases[f"received_{name}"] = int(counted["received"])
+        cases[f"resolved_{name}"] = int(counted["resolved"])
+        issued[f"issued_{name}"] = int(days.warnings.total(month)["issued"])
     option = _base(_("Month by month"))
     option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {
@@ -108,36 +106,10 @@ def _districts() -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("sort_order"))
 
 
-@dataclass(frozen=True)
-class Received:
-    """The work orders received in the period by district and by category of demand: both
-    charts' counts from one grouped query."""
-
-    by_district: Counter[int | None]
-    by_category: Counter[str]
-
-
-def received_in(scope: Scope, period: Period) -> Received:
-    rows = case_figures.figure_rows(scope.cases(), case_figures.RECEIVED, period)
-    by_district: Counter[int | None] = Counter()
-    by_category: Counter[str] = Counter()
-    grouped = rows.order_by().values_list("district_id", "category").annotate(Count("pk"))
-    for district_id, category, count in grouped:
-        by_district[district_id] += count
-        by_category[category] += count
-    return Received(by_district, by_category)
-
-
-def districts_chart(scope: Scope, period: Period, received_counts: Received) -> dict[str, Any]:
+def districts_chart(scope: Scope, period: Period) -> dict[str, Any]:
     """Work orders received and warnings issued in the period, district by district."""
     districts = _districts()
-    received = received_counts.by_district
-    issued = dict(
-        warning_figures.figure_rows(scope.warnings(), warning_figures.ISSUED, period)
-        .order_by()
-        .values_list("district_id")
-        .annotate(count=Count("pk"))
-    )
+    received, issued = by_district(scope, period)
     option = _base(_("Districts side by side"))
     option["legend"] = {"top": 26, "textStyle": {"fontSize": 11}}
     option["xAxis"] = {
@@ -226,11 +198,11 @@ def funnel_chart(scope: Scope, period: Period, counts: dict[str, Any]) -> dict[s
     return option
 
 
-def categories_chart(scope: Scope, period: Period, received: Received) -> dict[str, Any]:
+def categories_chart(scope: Scope, period: Period) -> dict[str, Any]:
     """The categories of the demands received in the period (second level of the taxonomy),
     the largest ten."""
     grouped: Counter[str] = Counter()
-    for category, count in received.by_category.items():
+    for category, count in received_by_category(scope, period).items():
         grouped[category_group(category)] += count
     top = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))[:TOP_CATEGORIES][::-1]
     option = _base(_("Categories of demand"))

@@ -2,8 +2,8 @@
 with its definition and the list behind it.
 
 Every count is the figure's own definition (cases/figures.py, warnings/figures.py) applied to
-the scope's rows, in one conditional aggregate per table: the work orders of both periods in
-one query, the warnings in another, the registry in a third.
+the scope's rows, summed over the period's days from the dashboard's facts (dashboard.daily);
+the registry's totals are counted on the registry.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from laborwatch.cases import figures as case_figures
 from laborwatch.cases.selectors import supervised_case_ids
 from laborwatch.dashboard.scope import Scope, own_district
-from laborwatch.enterprises.models import Enterprise
 from laborwatch.lib.periods import Period
 from laborwatch.lib.process_cache import ProcessCache
 from laborwatch.warnings import figures as warning_figures
@@ -72,40 +71,6 @@ def _count_tile(
         direction=direction,
         parts=parts or [],
     )
-
-
-def warning_counts(scope: Scope, periods: dict[str, Period]) -> dict[str, Any]:
-    """The issued warnings by highest grade and the major risks defused for every period, and
-    the funnel's stages for the first (the one shown), in one query; the workers those risks
-    involved in one more per period (each enterprise's employees once, however many of its
-    warnings count)."""
-    aggregates: dict[str, Any] = {}
-    for index, (name, period) in enumerate(periods.items()):
-        for figure in warning_figures.FUNNEL if index == 0 else (warning_figures.ISSUED,):
-            aggregates[f"{figure.key}_{name}"] = Count("pk", filter=figure.q(period))
-        issued = warning_figures.ISSUED.q(period)
-        for grade in GRADES_HIGH_FIRST:
-            aggregates[f"issued_{grade}_{name}"] = Count("pk", filter=issued & Q(peak_grade=grade))
-        aggregates[f"major_defused_{name}"] = Count(
-            "pk", filter=warning_figures.MAJOR_DEFUSED.q(period)
-        )
-    counted = (
-        scope.warnings()
-        .filter(warning_figures.any_within(periods.values()))
-        .aggregate(**aggregates)
-    )
-    for name, period in periods.items():
-        defused = warning_figures.figure_rows(
-            scope.warnings(), warning_figures.MAJOR_DEFUSED, period
-        )
-        # One query: the defused warnings' enterprises as a subquery, each once, their rows
-        # found by key (PostgreSQL's plan: a nested loop over the primary key, not a scan of
-        # the registry; EXPLAIN ANALYZE at city scale in benchmarks/dashboard.py's data).
-        enterprises = defused.values("enterprise_id")
-        counted[f"major_workers_{name}"] = Enterprise.objects.filter(pk__in=enterprises).aggregate(
-            workers=Sum("employee_count")
-        )["workers"]
-    return counted
 
 
 def percent(numerator: int, denominator: int) -> float | None:

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from laborwatch.cases import figures as case_figures
 from laborwatch.dashboard import charts, figures
+from laborwatch.dashboard.daily import daily
+from laborwatch.dashboard.facts import facts_follow
 from laborwatch.dashboard.figures import Tile
 from laborwatch.dashboard.scope import Scope
 from laborwatch.lib.periods import Period
@@ -42,6 +43,7 @@ def command_dashboard(*, scope: Scope, period: Period) -> Dashboard:
     key = _cache_key(scope, period)
 
     def count() -> Counted:
+        facts_follow()
         return _count(scope, period, previous)
 
     tiles, chosen = count() if key is None else dashboard_cache.get(key, count)
@@ -66,16 +68,16 @@ def _cache_key(scope: Scope, period: Period) -> tuple[str, str, int | None, Peri
 
 def _count(scope: Scope, period: Period, previous: Period) -> Counted:
     periods = {"now": period, "before": previous}
-    case_counts = case_figures.counts(scope.cases(), periods)
-    warning_counts = figures.warning_counts(scope, periods)
-    received = charts.received_in(scope, period)
+    days = daily(scope, [*periods.values(), *charts.trend_months(period)])
+    case_counts = days.case_counts(periods)
+    warning_counts = days.warning_counts(periods)
     chosen: dict[str, dict[str, Any]] = {
-        "trend": charts.trend_chart(scope, period),
+        "trend": charts.trend_chart(scope, period, days),
         "funnel": charts.funnel_chart(scope, period, warning_counts),
-        "categories": charts.categories_chart(scope, period, received),
+        "categories": charts.categories_chart(scope, period),
     }
     if scope.district is None:
-        chosen["districts"] = charts.districts_chart(scope, period, received)
+        chosen["districts"] = charts.districts_chart(scope, period)
         chosen["risk"] = charts.risk_ranking_chart(scope)
     tiles = [
         *figures.case_tiles(scope, period, case_counts),

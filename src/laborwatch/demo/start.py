@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from laborwatch.cases.models import Case
 from laborwatch.city_load import load_city
 from laborwatch.core.models import User
+from laborwatch.dashboard.facts import facts_rebuild
 from laborwatch.demo.city import city_dir, ensure_city
 from laborwatch.demo.history import replay_history
 from laborwatch.demo.opinion import POSTS_FILE, replay_opinion
@@ -75,4 +76,6 @@ def prepare(
     if not Warning.objects.exists():
         say(_("Loading the demo feeds and running the daily warning pipeline…"))
         daily = prepare_warnings(folder, root=root, now=now, seed=seed)
+    # The history above was written in bulk in places: the dashboard's figures built whole.
+    facts_rebuild(now=now)
     return Prepared(users, folder, cases, posts, daily)
