@@ -16,6 +16,7 @@ from laborwatch.enterprises.models import Enterprise
 from laborwatch.warnings.models import Warning, WarningRouting, WarningStatus, WarningStep
 from tests.cases.views_support import local, make_case
 from tests.factories import make_enterprise
+from tests.opinion.support import make_event
 from tests.warnings.support import signal, sync
 
 # The dashboard's "today": 2025-03-20, so March is this month (1st to 20th) and February the
@@ -157,4 +158,13 @@ def city(org_units, owner, outsider) -> City:
     issued = list(Warning.objects.filter(first_seen_on__gte=dt.date(2025, 3, 1)).order_by("pk"))
     staff = {shinan.pk: owner, huangdao.pk: outsider}
     _warning_loop(issued, staff)
+    # Public-opinion events: three on the list first seen in March (市南 重大 and 一般, 黄岛
+    # 较大), one in February (市南); not counted: one off the list and one merged into another.
+    make_event(district=shinan, grade="grave", now=local(2025, 3, 4, 12))
+    make_event(district=shinan, now=local(2025, 3, 8, 12))
+    make_event(district=huangdao, grade="major", now=local(2025, 3, 6, 12))
+    make_event(district=shinan, now=local(2025, 2, 5, 12))
+    make_event(district=shinan, on_list=False, now=local(2025, 3, 9, 12))
+    merged_event = make_event(district=shinan, now=local(2025, 3, 10, 12))
+    type(merged_event).objects.filter(pk=merged_event.pk).update(status="merged")
     return City(shinan, huangdao, shinan_firm, huangdao_firm, march, issued)

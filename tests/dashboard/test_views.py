@@ -56,6 +56,7 @@ def test_city_figures_are_exact(request, city, client_for, at_now, persona) -> N
         "warnings_issued": "3",
         "major_defused": "1",
         "supervised": "0",
+        "opinion_events": "3",
         "enterprises": "4",
         "workers": "215",
     }
@@ -68,6 +69,8 @@ def test_city_figures_are_exact(request, city, client_for, at_now, persona) -> N
     ]  # fmt: skip
     assert [part.text for part in tiles["major_defused"].parts] == ["涉及劳动者 120 人"]
     assert tiles["enterprises"].change == ""
+    assert tiles["opinion_events"].change == "较上期 +200.0%（上期 1）"
+    assert [part.text for part in tiles["opinion_events"].parts] == ["重大 1", "较大 1"]
 
 
 def test_district_staff_see_their_own_district(city, client_for, owner, at_now) -> None:
@@ -83,6 +86,7 @@ def test_district_staff_see_their_own_district(city, client_for, owner, at_now) 
         "warnings_issued": "2",
         "major_defused": "1",
         "supervised": "0",
+        "opinion_events": "2",
         "enterprises": "3",
         "workers": "185",
     }
@@ -99,13 +103,13 @@ def test_every_figure_equals_its_list(request, city, client_for, at_now, persona
     for query in ("", "?district=shinan", "?period=year&year=2025"):
         client = client_for(request.getfixturevalue(persona))
         tiles = tiles_of(client.get("/" + query))
-        for key in ("received", "warnings_issued", "major_defused"):
+        for key in ("received", "warnings_issued", "major_defused", "opinion_events"):
             assert list_count(client, tiles[key].url) == number(tiles[key].value), (query, key)
         for key in ("mediation_rate", "feedback_rate", "on_time_rate"):
             top, _slash, bottom = tiles[key].parts
             counts = (list_count(client, top.url), list_count(client, bottom.url))
             assert counts == (number(top.text), number(bottom.text)), (query, key)
-        for part in tiles["warnings_issued"].parts:
+        for part in [*tiles["warnings_issued"].parts, *tiles["opinion_events"].parts]:
             assert list_count(client, part.url) == number(part.text), (query, part.url)
         assert list_count(client, tiles["enterprises"].url) == number(tiles["enterprises"].value)
 

@@ -22,6 +22,8 @@ from laborwatch.cases.selectors import supervised_case_ids
 from laborwatch.dashboard.scope import Scope, own_district
 from laborwatch.lib.periods import Period
 from laborwatch.lib.process_cache import ProcessCache
+from laborwatch.opinion.models import Grade as OpinionGrade
+from laborwatch.opinion.selectors import EventFilters, event_list
 from laborwatch.warnings import figures as warning_figures
 from laborwatch.warnings.models import GRADES_HIGH_FIRST, Grade
 
@@ -275,6 +277,48 @@ def supervision_tile(scope: Scope) -> Tile:
                 _("%(count)s overdue") % {"count": f"{overdue:,}"},
                 scope.supervised_cases("overdue"),
                 "grade-red" if overdue else "",
+            )
+        ],
+    )
+
+
+def opinion_tile(scope: Scope, period: Period, previous: Period) -> Tile:
+    """舆情: the events on the verification list first seen in the period, counted as the list
+    filtered to the same period and district counts them, with the 重大 and 较大 among them."""
+
+    def events(chosen: Period, grade: str = "") -> int:
+        return event_list(
+            user=scope.user,
+            filters=EventFilters(
+                grade=grade,
+                district_code=scope.district.code if scope.district else "",
+                seen_from=chosen.start,
+                seen_to=chosen.end,
+            ),
+        ).count()
+
+    now, before = events(period), events(previous)
+    change, direction = count_change(now, before)
+    return Tile(
+        key="opinion_events",
+        label=_("Public-opinion events"),
+        definition=_(
+            "Labour events on the public-opinion verification list (舆情核实清单) first seen "
+            "in the period, merged events not counted; by heat grade."
+        ),
+        value=f"{now:,}",
+        url=scope.opinion_list(period),
+        change=change,
+        direction=direction,
+        parts=[
+            Part(
+                f"{grade.label} {events(period, grade):,}",
+                scope.opinion_list(period, grade=grade),
+                css,
+            )
+            for grade, css in (
+                (OpinionGrade.GRAVE, "grade-red"),
+                (OpinionGrade.MAJOR, "grade-orange"),
             )
         ],
     )

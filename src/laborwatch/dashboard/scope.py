@@ -70,6 +70,13 @@ class Scope:
         """The work orders under a leader's open instruction (督办): "open" or "overdue"."""
         return f"{reverse('cases:list')}?{self._query(supervised=which)}"
 
+    def opinion_list(self, period: Period, **extra: str) -> str:
+        """The verification list of the events first seen in the period."""
+        query = self._query(
+            seen_from=period.start.isoformat(), seen_to=period.end.isoformat(), **extra
+        )
+        return f"{reverse('opinion:list')}?{query}"
+
     def enterprise_list(self) -> str:
         query = self._query()
         return reverse("enterprises:list") + (f"?{query}" if query else "")

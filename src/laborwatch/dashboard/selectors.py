@@ -83,6 +83,7 @@ def _count(scope: Scope, period: Period, previous: Period) -> Counted:
         *figures.case_tiles(scope, period, case_counts),
         *figures.warning_tiles(scope, period, warning_counts),
         figures.supervision_tile(scope),
+        figures.opinion_tile(scope, period, previous),
         *figures.registry_tiles(scope),
     ]
     return tiles, chosen
