@@ -46,23 +46,22 @@ TODAY = "2026-11-26"
 CHILD = """
 import datetime as dt, resource, sys, time
 from pathlib import Path
+import duckdb
+from laborwatch.risk.ingest import ingest_file
+from laborwatch.risk.store import BATCH_MEMORY_LIMIT
 started = time.perf_counter()
 if sys.argv[1] == "ingest":
-    from laborwatch.risk.ingest import ingest_file
     report = ingest_file(
         Path(sys.argv[4]), sys.argv[2], Path(sys.argv[3]), today=dt.date.fromisoformat(sys.argv[5])
     )
     outcome = report.summary() if report.status != "refused" else "refused：" + report.message
 elif sys.argv[1] == "duckdb":
-    import duckdb
-    from laborwatch.risk.store import BATCH_MEMORY_LIMIT
     config = {"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": sys.argv[4]}
     con = duckdb.connect(config=config)
     read = f"read_csv('{sys.argv[3]}', all_varchar = true)"
     con.execute(f"CREATE TABLE source AS SELECT * FROM {read}")
     outcome = f"DuckDB read_csv: {con.sql('SELECT count(*) FROM source').fetchall()[0][0]:,} rows"
 else:
-    import laborwatch.risk.ingest
     outcome = "imports only"
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 print(f"{peak}\\t{time.perf_counter() - started:.1f}\\t{outcome}")
