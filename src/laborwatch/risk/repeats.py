@@ -72,33 +72,37 @@ def settle_repeats(
     names = [column.name for column in feed.read_columns]
     listed = ", ".join(f'checked."{name}"' for name in names)
     same_key = " AND ".join(f'checked."{name}" = repeated."{name}"' for name in feed.key)
+    every = ", ".join(f'"{name}"' for name in names)
+    same_values = " AND ".join(
+        f'keyed."{name}" IS NOT DISTINCT FROM firsts."{name}"' for name in names
+    )
     # Every row of a repeated key; a valid row the same in every column as an earlier row of
-    # its key is a duplicate of the first such row.
+    # its key is a duplicate of the first such row. Groupings and joins rather than windows
+    # over a key's rows, which DuckDB would hold whole for a key repeated a million times.
     con.execute(f"""
         CREATE TABLE members AS
-        SELECT *, NOT is_bad AND source_row <> first_same AS is_duplicate FROM (
+        WITH keyed AS (
             SELECT repeated._group, checked._source_row AS source_row,
-                checked._reason IS NOT NULL AS is_bad, {listed},
-                min(checked._source_row) OVER (PARTITION BY repeated._group, {listed})
-                    AS first_same
+                checked._reason IS NOT NULL AS is_bad, {listed}
             FROM checked JOIN repeated ON {same_key}
             WHERE {"true" if rollup is not None else "checked._reason IS NULL"}
+        ),
+        firsts AS (
+            SELECT _group, {every}, min(source_row) AS first_same FROM keyed GROUP BY ALL
         )
+        SELECT keyed.*, firsts.first_same,
+            NOT keyed.is_bad AND keyed.source_row <> firsts.first_same AS is_duplicate
+        FROM keyed JOIN firsts ON keyed._group = firsts._group AND {same_values}
     """)
     con.execute(f"""
         CREATE TABLE groups AS
         SELECT _group, count(*) FILTER (NOT is_bad) AS good,
             min(source_row) FILTER (NOT is_bad) AS first_good,
             count(*) FILTER (is_bad) AS bad,
-            list(source_row ORDER BY source_row) FILTER (is_bad AND place <= {ROWS_NAMED})
-                AS bad_rows,
-            list(source_row ORDER BY source_row) FILTER (NOT is_bad AND place <= {ROWS_NAMED + 1})
-                AS good_rows,
+            min(source_row, {ROWS_NAMED}) FILTER (is_bad) AS bad_rows,
+            min(source_row, {ROWS_NAMED + 1}) FILTER (NOT is_bad) AS good_rows,
             {_why(feed, names, rollup is not None)} AS why
-        FROM (
-            SELECT *, row_number() OVER (PARTITION BY _group, is_bad ORDER BY source_row) AS place
-            FROM members WHERE NOT is_duplicate
-        )
+        FROM members WHERE NOT is_duplicate
         GROUP BY _group HAVING count(*) > 1 AND count(*) FILTER (NOT is_bad) > 0
     """)
     key_labels = "、".join(feed.column(name).label for name in feed.key)

@@ -249,9 +249,9 @@ def _open_csv(
     try:
         with path.open("rb") as handle:
             header = handle.readline(MAX_HEADER_BYTES).decode(encoding)
-    except UnicodeDecodeError as error:
-        raise _WrongEncoding(str(error)) from error
-    names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
+        names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise _csv_error(path, error, misshapen) from error
     options = pcsv.ConvertOptions(
         column_types={name: pa.string() for name in names},
         strings_can_be_null=True,
