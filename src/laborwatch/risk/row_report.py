@@ -35,17 +35,22 @@ def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterat
     """The lines a user must read about, ordered by row: rows not stored (`checked` rows with
     a reason) and rows stored with a remark (`notes`), with the file's cells as written
     (the batch's `source` table, whose columns c1 … cN are the file's in order)."""
-    cells = ", ".join(f"source.c{index + 1}" for index in range(len(headers)))
-    lines = con.sql(f"""
-        SELECT lines.row_number, lines.outcome, lines.reason{", " if cells else ""}{cells}
+    cells = "".join(f", source.c{index + 1}" for index in range(len(headers)))
+    # Joined into a table first, then sorted: DuckDB's sort right after the join ran out of
+    # its memory limit where the two apart spill to disk.
+    con.execute(f"""
+        CREATE TABLE report_lines AS
+        SELECT lines.row_number, lines.outcome, lines.reason{cells}
         FROM (
             SELECT _source_row AS row_number, '{NOT_STORED}' AS outcome, _reason AS reason
             FROM checked WHERE _reason IS NOT NULL AND NOT _folded
             UNION ALL
             SELECT "行号", '{STORED}', "原因" FROM notes
         ) AS lines JOIN source ON source._source_row = lines.row_number
-        ORDER BY lines.row_number
-    """).to_arrow_reader(REPORT_BLOCK_ROWS)
+    """)
+    lines = con.sql("SELECT * FROM report_lines ORDER BY row_number").to_arrow_reader(
+        REPORT_BLOCK_ROWS
+    )
     names = report_headers(headers)
     for block in lines:
         columns = [
