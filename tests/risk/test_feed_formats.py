@@ -477,3 +477,77 @@ def test_a_line_longer_than_a_read_block_is_named(tmp_path: Path) -> None:
         "refused",
         "文件中有超过 4 MB 的一行：tail.csv（不是每行一条记录的 CSV 文件，或有未闭合的引号）",
     )
+
+
+def test_a_key_repeated_many_times_names_twenty_rows_and_the_count(tmp_path: Path) -> None:
+    """A reason names at most 20 other rows: a key repeated a million times would otherwise
+    write a million row numbers on each of its million lines."""
+    lines = ["月份,统一社会信用代码,应税收入,实缴税额"]
+    lines += [f"2026-09,{code(1)},{100 + number},5" for number in range(25)]
+    root = tmp_path / "var"
+    report = ingest_file(root, "tax", _gbk_csv(tmp_path / "t.csv", lines), today=TODAY)
+    assert (report.rows_taken, report.rows_rejected) == (0, 25)
+    why = "统一社会信用代码、月份相同但内容不同，无法判断哪一行正确"
+    first_lines = _row_report(report)[:2]
+    assert first_lines == [
+        ("2", "未入库", f"与第{'、'.join(str(row) for row in range(3, 23))}等24行{why}"),
+        ("3", "未入库", f"与第2、{'、'.join(str(row) for row in range(4, 23))}等24行{why}"),
+    ]
+    assert report.reasons == {f"与第N行{why}": 25}
+
+
+def test_rows_are_numbered_across_read_blocks(tmp_path: Path, monkeypatch) -> None:
+    """A file is read a block at a time (4 MB of CSV, 65,536 XLSX rows): the row numbers of
+    the report run on across blocks."""
+    monkeypatch.setattr(store, "CSV_BLOCK_BYTES", 256)
+    monkeypatch.setattr(store, "SOURCE_BATCH_ROWS", 3)
+    header = ["月份", "统一社会信用代码", "应税收入", "实缴税额"]
+    rows = [["2026-09", code(number), "16457", "5"] for number in range(1, 41)]
+    rows[16][2] = "-1"  # row 18 of the file
+    rows[38][0] = "2031-01"  # row 40
+    root = tmp_path / "var"
+    csv_file = _gbk_csv(tmp_path / "t.csv", [",".join(row) for row in [header, *rows]])
+    xlsx_file = _xlsx(tmp_path / "t.xlsx", [header, *[[*row[:2], "1", *row[3:]] for row in rows]])
+    report = ingest_file(root, "tax", csv_file, today=TODAY)
+    assert (report.rows_read, report.rows_taken) == (40, 38)
+    assert _row_report(report) == [
+        ("18", "未入库", "应税收入为负数"),
+        ("40", "未入库", "月份晚于本月"),
+    ]
+    report = ingest_file(root, "tax", xlsx_file, today=TODAY)
+    assert (report.rows_read, report.rows_taken) == (40, 39)
+    assert _row_report(report) == [("40", "未入库", "月份晚于本月")]
+
+
+def test_a_gbk_file_plain_ascii_for_its_first_blocks_is_read_again_as_gbk(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The encoding is guessed from the first megabyte; a GBK file whose Chinese comes later
+    fails to decode some blocks in, and is read again from the start as GBK."""
+    monkeypatch.setattr(store, "CSV_BLOCK_BYTES", 1 << 16)
+    rows = [f"2026-10-01,{code(1 + number % 5000)},labor_arbitration,{1 + number % 9},500"
+            for number in range(30_000)]  # fmt: skip
+    lines = ["filed_on,credit_code,kind,plaintiffs,amount", *rows]
+    lines.append(f"2026-10-02,{code(1)},劳动仲裁,99,500")
+    source = _gbk_csv(tmp_path / "c.csv", lines)
+    assert source.stat().st_size > store.SNIFF_BYTES
+    report = ingest_file(tmp_path / "var", "court_filings", source, today=TODAY)
+    assert (report.status, report.rows_read) == ("loaded", 30_001)
+    assert ("labor_arbitration", 99) in _stored(
+        tmp_path / "var", "court_filings", "kind", "plaintiffs"
+    )
+
+
+def test_a_batch_works_in_the_data_dir_and_clears_what_a_killed_one_left(tmp_path: Path) -> None:
+    """The batch database spills to feeds/_work/ in the data dir; a folder there whose lock
+    no process holds (its process was killed) goes with the next batch."""
+    root = tmp_path / "var"
+    work = store.feeds_dir(root) / store.WORK_FOLDER
+    abandoned = work / "4242-deadbeef"
+    abandoned.mkdir(parents=True)
+    (abandoned / "duckdb_temp_block.tmp").write_bytes(b"x" * 1024)
+    (work / "4242-deadbeef.lock").touch()
+    lines = ["月份,统一社会信用代码,应税收入,实缴税额", f"2026-09,{code(1)},16457,5"]
+    report = ingest_file(root, "tax", _gbk_csv(tmp_path / "t.csv", lines), today=TODAY)
+    assert report.rows_taken == 1
+    assert list(work.iterdir()) == []

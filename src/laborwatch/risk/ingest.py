@@ -25,15 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import pyarrow as pa
 from rich.progress import Progress
 
 from laborwatch.risk import store
 from laborwatch.risk.arrivals import DELIVERIES_FILE, arrival_calendar, due_dates
 from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, SYNTH_FILES, Feed
-from laborwatch.risk.linking import link_by_name
 from laborwatch.risk.row_report import row_report
-from laborwatch.risk.validate import ColumnsError, match_columns, validate_rows
+from laborwatch.risk.validate import ColumnsError, Loaded, load_source, validate_rows
 
 FEED_SUFFIXES = (".parquet", ".csv", ".xlsx")
 
@@ -131,83 +131,84 @@ def ingest_file(
         if progress is not None and task is not None:
             progress.advance(task, count)
 
-    try:
-        raw, first_row = store.read_source(path, on_bytes=advance)
-        match_columns(feed, raw)
-    except (store.SourceError, ColumnsError) as error:
-        report.message = str(error)
-        return report
-    finally:
-        if progress is not None and task is not None:
-            progress.update(task, completed=path.stat().st_size)
-    valid = _check(root, feed, raw, first_row, today, report)
-    try:
-        with store.writing(root):  # one writer at a time; the batch may have come meanwhile
-            if report.batch_id in store.loaded_batches(root):
-                report.status = "already_loaded"
-                return report
-            if valid.num_rows:
-                report.rows_replaced = store.write_batch(
-                    root, feed, valid, report.batch_id, arrival_days(feed, valid, arrived, today)
+    with store.batch_database(root) as con:
+        try:
+            loaded = load_source(con, feed, path, on_bytes=advance)
+        except (store.SourceError, ColumnsError) as error:
+            report.message = str(error)
+            return report
+        finally:
+            if progress is not None and task is not None:
+                progress.update(task, completed=path.stat().st_size)
+        _check(root, con, feed, loaded, today, report)
+        try:
+            with store.writing(root):  # one writer at a time; the batch may have come meanwhile
+                if report.batch_id in store.loaded_batches(root):
+                    report.status = "already_loaded"
+                    return report
+                if report.rows_taken:
+                    report.rows_replaced = store.write_batch(
+                        root, feed, con, report.batch_id, arrival_days(feed, arrived, today)
+                    )
+                report.status = "loaded"
+                store.record_batch(
+                    root,
+                    {
+                        "batch_id": report.batch_id,
+                        "feed": feed_name,
+                        "source": str(path),
+                        "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                        "arrived": str(arrived or today),
+                        "rows_read": report.rows_read,
+                        "rows_taken": report.rows_taken,
+                        "rows_rejected": report.rows_rejected,
+                        "rows_duplicate": report.rows_duplicate,
+                        "rows_combined": report.rows_combined,
+                        "rows_unlinked": report.rows_unlinked,
+                        "rows_replaced": report.rows_replaced,
+                    },
                 )
-            report.rows_taken = valid.num_rows
-            report.status = "loaded"
-            store.record_batch(
-                root,
-                {
-                    "batch_id": report.batch_id,
-                    "feed": feed_name,
-                    "source": str(path),
-                    "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "arrived": str(arrived or today),
-                    "rows_read": report.rows_read,
-                    "rows_taken": report.rows_taken,
-                    "rows_rejected": report.rows_rejected,
-                    "rows_duplicate": report.rows_duplicate,
-                    "rows_combined": report.rows_combined,
-                    "rows_unlinked": report.rows_unlinked,
-                    "rows_replaced": report.rows_replaced,
-                },
-            )
-    except store.StoreBusyError as error:
-        report.message = f"{error}；本批未载入"
+        except store.StoreBusyError as error:
+            report.message = f"{error}；本批未载入"
     return report
 
 
-def arrival_days(feed: Feed, rows: pa.Table, arrived: Arrived, today: dt.date) -> pa.Array | None:
-    """The day each row arrived (None for a snapshot feed, which records none)."""
+def arrival_days(feed: Feed, arrived: Arrived, today: dt.date) -> store.ArrivalDays | None:
+    """The day each row arrived, from its partition column (None for a snapshot feed, which
+    records none)."""
     if ARRIVED_ON not in feed.stored_columns or feed.partition_column is None:
         return None
     if arrived == ARRIVAL_CALENDAR:
         calendar = arrival_calendar()[feed.name]
-        return due_dates(calendar, rows.column(feed.partition_column), today)
-    day = arrived if isinstance(arrived, dt.date) else today
-    return pa.array([min(day, today)] * rows.num_rows, pa.date32())
+        return lambda periods: due_dates(calendar, periods, today)
+    day = min(arrived if isinstance(arrived, dt.date) else today, today)
+    return lambda periods: pa.array([day] * len(periods), pa.date32())
 
 
 def _check(
-    root: Path, feed: Feed, raw: pa.Table, first_row: int, today: dt.date, report: IngestReport
-) -> pa.Table:
-    """The batch's rows to store; its counts, reasons and row report on `report`."""
-    checked = validate_rows(feed, raw, today=today, first_row_number=first_row)
-    valid, link_notes = link_by_name(feed, checked.valid, store.registry_file(root))
-    report.rows_read = raw.num_rows
-    report.rows_rejected = checked.rejects.num_rows
+    root: Path,
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    loaded: Loaded,
+    today: dt.date,
+    report: IngestReport,
+) -> None:
+    """Check the batch loaded in `con`; its counts, reasons and row report on `report`."""
+    checked = validate_rows(con, feed, loaded, today=today, registry_file=store.registry_file(root))
+    report.rows_read = checked.rows_read
+    report.rows_rejected = checked.rows_rejected
     report.rows_duplicate = checked.duplicates
     report.rows_combined = checked.combined
+    report.rows_taken = int(con.sql("SELECT count(*) FROM valid").fetchall()[0][0])
     if feed.name_column is not None:
-        report.rows_unlinked = valid.column("credit_code").null_count
+        unlinked = con.sql("SELECT count(*) FROM valid WHERE credit_code IS NULL").fetchall()
+        report.rows_unlinked = int(unlinked[0][0])
     report.reasons = checked.reasons
     report.ignored_columns = checked.ignored_columns
     report.remarks = checked.remarks
-    notes = checked.notes
-    if link_notes:
-        linked = pa.table({"行号": [r for r, _ in link_notes], "原因": [t for _, t in link_notes]})
-        notes = pa.concat_tables([notes, linked.cast(notes.schema)])
-    details = row_report(raw, first_row, checked.rejects, notes)
-    if details.num_rows:
-        report.rejects_path = str(store.write_row_report(root, feed, report.batch_id, details))
-    return valid
+    written = store.write_row_report(root, feed, report.batch_id, row_report(con, loaded.headers))
+    if written is not None:
+        report.rejects_path = str(written)
 
 
 def feed_files_in(folder: Path) -> Iterator[tuple[str, Path]]:

@@ -2,55 +2,70 @@
 
 Written beside the feed store (`store.write_row_report`) as CSV for the department to read:
 行号 (the row number it sees in its file), 处理结果 (未入库 / 已入库), 原因, then the file's
-own cells under its own headers.
+own cells under its own headers. The lines come from the batch database (`validate`) a block
+at a time, so a file of millions of bad rows is reported in bounded memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 ROW_REPORT_COLUMNS = ("行号", "处理结果", "原因")
 NOT_STORED = "未入库"
 STORED = "已入库"
+REPORT_BLOCK_ROWS = 50_000
 
 
-def row_report(
-    source: pa.Table, first_row_number: int, rejects: pa.Table, notes: pa.Table
-) -> pa.Table:
-    """The rows a user must read about: 行号, 处理结果 (未入库 / 已入库), 原因, then the cells
-    of the file as written (its own headers), ordered by row."""
-    parts = []
-    for table, outcome in ((rejects, NOT_STORED), (notes, STORED)):
-        if table.num_rows:
-            parts.append(
-                pa.table(
-                    {
-                        ROW_REPORT_COLUMNS[0]: table.column(0).cast(pa.int64()),
-                        ROW_REPORT_COLUMNS[1]: pa.repeat(outcome, table.num_rows),
-                        ROW_REPORT_COLUMNS[2]: table.column(1).cast(pa.string()),
-                    }
-                )
-            )
-    if not parts:
-        return pa.table({name: pa.array([], pa.string()) for name in ROW_REPORT_COLUMNS})
-    lines = pa.concat_tables(parts).sort_by(ROW_REPORT_COLUMNS[0])
-    positions = pc.subtract(lines.column(0), first_row_number)
-    cells = source.take(positions)
-    for index, name in enumerate(cells.column_names):
+def report_headers(headers: Sequence[str]) -> list[str]:
+    """The report's columns: 行号, 处理结果, 原因, then the file's headers (one the same as
+    the report's own, or as another before it, gets a suffix)."""
+    names = list(ROW_REPORT_COLUMNS)
+    for index, name in enumerate(headers):
         header = name if name not in ROW_REPORT_COLUMNS else f"{name}（原文件）"
-        if header in lines.column_names:
+        if header in names:
             header = f"{header}_{index + 1}"
-        lines = lines.append_column(header, _as_text(cells.column(index)))
-    return lines
+        names.append(header)
+    return names
 
 
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterator[pa.RecordBatch]:
+    """The lines a user must read about, ordered by row: rows not stored (`checked` rows with
+    a reason) and rows stored with a remark (`notes`), with the file's cells as written
+    (the batch's `source` table, whose columns c1 … cN are the file's in order)."""
+    cells = "".join(f", source.c{index + 1}" for index in range(len(headers)))
+    # Joined into a table first, then sorted: DuckDB's sort right after the join ran out of
+    # its memory limit where the two apart spill to disk.
+    con.execute(f"""
+        CREATE TABLE report_lines AS
+        SELECT lines.row_number, lines.outcome, lines.reason{cells}
+        FROM (
+            SELECT _source_row AS row_number, '{NOT_STORED}' AS outcome, _reason AS reason
+            FROM checked WHERE _reason IS NOT NULL AND NOT _folded
+            UNION ALL
+            SELECT "行号", '{STORED}', "原因" FROM notes
+        ) AS lines JOIN source ON source._source_row = lines.row_number
+    """)
+    lines = con.sql("SELECT * FROM report_lines ORDER BY row_number").to_arrow_reader(
+        REPORT_BLOCK_ROWS
+    )
+    names = report_headers(headers)
+    for block in lines:
+        columns = [
+            block.column(0).cast(pa.int64()),
+            block.column(1).cast(pa.string()),
+            block.column(2).cast(pa.string()),
+            *(_as_text(block.column(index)) for index in range(3, block.num_columns)),
+        ]
+        yield pa.RecordBatch.from_arrays(columns, names=names)
+
+
+def _as_text(column: pa.Array) -> pa.Array:
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         return column
     try:
         return column.cast(pa.string())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return pa.chunked_array(
-            [pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())]
-        )
+        return pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())

@@ -23,17 +23,18 @@ import codecs
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -43,6 +44,7 @@ from filelock import FileLock, Timeout
 from laborwatch.risk.codes import enterprise_keys
 from laborwatch.risk.feeds import ARRIVED_ON, ENTERPRISE_KEY, FEEDS, STORE_TYPES, Feed
 
+T = TypeVar("T")
 SNAPSHOT_PARTITION = "current"
 LOCK_NAME = ".lock"
 LOCK_TIMEOUT_SECONDS = 600
@@ -51,6 +53,8 @@ SNIFF_BYTES = 1 << 20
 # A CSV's header line must end within this many bytes: a file that is not one record a line is
 # refused before it is read into memory.
 MAX_HEADER_BYTES = 1 << 16
+CSV_BLOCK_BYTES = 1 << 22  # a CSV is read this many bytes at a time; a longer line is refused
+SOURCE_BATCH_ROWS = 65_536  # rows of a Parquet or XLSX file read at a time
 ROW_GROUP_ROWS = 122_880  # DuckDB's own: scans split files by row group across threads
 MONTH_PARTITION_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9].parquet"
 
@@ -91,24 +95,97 @@ def batch_id_of(feed_name: str, path: Path) -> str:
     return digest.hexdigest()[:20]
 
 
+@dataclass
+class SourceFile:
+    """A feed file open for reading a block of rows at a time."""
+
+    headers: list[str]  # the file's own column headers, in order (they may repeat)
+    schema: pa.Schema  # of every batch: text for CSV and XLSX, Parquet's own types
+    first_row: int  # the row number users see for the first data row
+    batches: Iterator[pa.RecordBatch]
+
+
 def read_source(path: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[pa.Table, int]:
     """The file as a table, and the row number users see for its first data row.
 
     CSV and XLSX cells come back as text (checked and typed later); Parquet keeps its types.
+    For a file of any size, `read_with` reads it a block at a time instead.
     """
+
+    def whole(source: SourceFile) -> tuple[pa.Table, int]:
+        return pa.Table.from_batches(list(source.batches), source.schema), source.first_row
+
+    return read_with(path, whole, on_bytes)
+
+
+def read_with(
+    path: Path,
+    consume: Callable[[SourceFile], T],
+    on_bytes: Callable[[int], None] | None = None,
+) -> T:
+    """What `consume` makes of the file read block by block: a CSV in its likely encoding
+    first, then, if a block does not decode, from the start in the other (UTF-8 or GBK), so
+    `consume` must start afresh each time it is called. Raises SourceError."""
+    last_error: SourceError | None = None
+    for encoding in _encodings(path):
+        try:
+            with _open_source(path, encoding, on_bytes) as source:
+                return consume(source)
+        except _WrongEncoding as error:
+            last_error = error
+    raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
+
+
+class _WrongEncoding(SourceError):
+    """A CSV that does not decode in the encoding tried (the other may fit)."""
+
+
+def _encodings(path: Path) -> tuple[str, ...]:
+    if path.suffix.lower() in (".csv", ".txt"):
+        return tuple(dict.fromkeys((sniff_encoding(path), "gb18030")))
+    return ("",)  # not a text file
+
+
+@contextmanager
+def _open_source(
+    path: Path, encoding: str, on_bytes: Callable[[int], None] | None
+) -> Iterator[SourceFile]:
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        with _open_csv(path, encoding, on_bytes) as source:
+            yield source
+        return
+    if suffix not in (".parquet", ".xlsx", ".xlsm"):
+        raise SourceError(f"不支持的文件格式：{path.name}（支持 CSV、XLSX、Parquet）")
     try:
         if suffix == ".parquet":
-            return pq.read_table(path), 1
-        if suffix in (".csv", ".txt"):
-            return _read_csv(path, on_bytes), 2
-        if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path), 2
-    except SourceError:
-        raise
+            parquet = pq.ParquetFile(path)
+            batches = parquet.iter_batches(batch_size=SOURCE_BATCH_ROWS)
+            schema = parquet.schema_arrow
+            source = SourceFile(schema.names, schema, 1, _unreadable_as_source_error(path, batches))
+            with parquet:
+                yield source
+            return
+        with _open_xlsx(path) as source:
+            yield source
     except (pa.ArrowInvalid, OSError, ValueError, KeyError) as error:
         raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
-    raise SourceError(f"不支持的文件格式：{path.name}（支持 CSV、XLSX、Parquet）")
+
+
+def _unreadable_as_source_error(
+    path: Path, batches: Iterable[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    """The batches, a reading error raised as SourceError (and only a reading error: what
+    the consumer raises while it holds a batch is its own)."""
+    iterator = iter(batches)
+    while True:
+        try:
+            batch = next(iterator)
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, OSError, ValueError, KeyError) as error:
+            raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
+        yield batch
 
 
 def sniff_encoding(path: Path) -> str:
@@ -158,55 +235,75 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _read_csv(path: Path, on_bytes: Callable[[int], None] | None) -> pa.Table:
-    first = sniff_encoding(path)
+@contextmanager
+def _open_csv(
+    path: Path, encoding: str, on_bytes: Callable[[int], None] | None
+) -> Iterator[SourceFile]:
+    """The CSV read a block (4 MB) at a time, every cell as text."""
     misshapen: list[pcsv.InvalidRow] = []
 
     def misshapen_row(row: pcsv.InvalidRow) -> str:
         misshapen.append(row)
         return "error"
 
-    for encoding in dict.fromkeys((first, "gb18030")):
+    try:
+        with path.open("rb") as handle:
+            header = handle.readline(MAX_HEADER_BYTES).decode(encoding)
+        names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
+    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+        raise _csv_error(path, error, misshapen) from error
+    options = pcsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=True,
+        null_values=[""],
+    )
+    with _CountingReader(path, on_bytes) as raw:
         try:
-            with path.open("rb") as handle:
-                header = handle.readline(MAX_HEADER_BYTES).decode(encoding)
-            names = pcsv.read_csv(io.BytesIO(header.encode())).column_names
-            options = pcsv.ConvertOptions(
-                column_types={name: pa.string() for name in names},
-                strings_can_be_null=True,
-                null_values=[""],
+            reader = pcsv.open_csv(
+                raw,
+                read_options=pcsv.ReadOptions(encoding=encoding, block_size=CSV_BLOCK_BYTES),
+                parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_row),
+                convert_options=options,
             )
-            with _CountingReader(path, on_bytes) as raw:
-                return pcsv.read_csv(
-                    raw,
-                    read_options=pcsv.ReadOptions(encoding=encoding, block_size=1 << 22),
-                    parse_options=pcsv.ParseOptions(invalid_row_handler=misshapen_row),
-                    convert_options=options,
-                )
-        except UnicodeDecodeError as error:
-            last_error: Exception = error
-        except pa.ArrowInvalid as error:
-            if misshapen:
-                # Cells shifted by an unquoted comma cannot be told apart: not row by row.
-                row = misshapen[0]
-                hint = (
-                    "含逗号的单元格须加引号"
-                    if row.actual_columns > row.expected_columns
-                    else "每行须有表头的全部列，空单元格也要留出逗号"
-                )
-                raise SourceError(
-                    f"文件中有列数不符的行（应为 {row.expected_columns} 列，实为"
-                    f" {row.actual_columns} 列）：{_shown(row.text)}；{hint}"
-                ) from error
-            if "straddling" in str(error):
-                raise SourceError(
-                    f"文件中有超过 4 MB 的一行：{path.name}（不是每行一条记录的 CSV 文件，"
-                    "或有未闭合的引号）"
-                ) from error
-            if "decode" not in str(error).lower() and "utf" not in str(error).lower():
-                raise SourceError(f"文件不是有效的 CSV：{path.name}（{error}）") from error
-            last_error = error
-    raise SourceError(f"文件编码无法识别：{path.name}（应为 UTF-8 或 GBK；{last_error}）")
+        except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+            raise _csv_error(path, error, misshapen) from error
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    return
+                except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                    raise _csv_error(path, error, misshapen) from error
+                yield batch
+
+        yield SourceFile(reader.schema.names, reader.schema, 2, batches())
+
+
+def _csv_error(path: Path, error: Exception, misshapen: list[pcsv.InvalidRow]) -> SourceError:
+    """The reason a CSV cannot be read, for users; _WrongEncoding where another may fit."""
+    if misshapen:
+        # Cells shifted by an unquoted comma cannot be told apart: not row by row.
+        row = misshapen[0]
+        hint = (
+            "含逗号的单元格须加引号"
+            if row.actual_columns > row.expected_columns
+            else "每行须有表头的全部列，空单元格也要留出逗号"
+        )
+        return SourceError(
+            f"文件中有列数不符的行（应为 {row.expected_columns} 列，实为"
+            f" {row.actual_columns} 列）：{_shown(row.text)}；{hint}"
+        )
+    text = str(error)
+    if "straddling" in text:
+        return SourceError(
+            f"文件中有超过 {CSV_BLOCK_BYTES >> 20} MB 的一行：{path.name}（不是每行一条记录的"
+            " CSV 文件，或有未闭合的引号）"
+        )
+    if isinstance(error, UnicodeDecodeError) or "decode" in text.lower() or "utf" in text.lower():
+        return _WrongEncoding(text)
+    return SourceError(f"文件不是有效的 CSV：{path.name}（{error}）")
 
 
 def _shown(text: str | None, limit: int = 200) -> str:
@@ -215,7 +312,9 @@ def _shown(text: str | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _read_xlsx(path: Path) -> pa.Table:
+@contextmanager
+def _open_xlsx(path: Path) -> Iterator[SourceFile]:
+    """The first sheet, streamed (openpyxl's read-only mode), SOURCE_BATCH_ROWS at a time."""
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=True)
@@ -225,16 +324,22 @@ def _read_xlsx(path: Path) -> pa.Table:
         if header is None:
             raise SourceError(f"工作表为空：{path.name}")
         names = [str(cell).strip() if cell is not None else "" for cell in header]
-        columns: list[list[str | None]] = [[] for _ in names]
-        for row in rows:
-            for index in range(len(names)):
-                cell = row[index] if index < len(row) else None
-                columns[index].append(_cell_text(cell))
+        schema = pa.schema([pa.field(name, pa.string()) for name in names])
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            while chunk := list(itertools.islice(rows, SOURCE_BATCH_ROWS)):
+                columns = [
+                    pa.array(
+                        [_cell_text(row[index]) if index < len(row) else None for row in chunk],
+                        pa.string(),
+                    )
+                    for index in range(len(names))
+                ]
+                yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+        yield SourceFile(names, schema, 2, _unreadable_as_source_error(path, batches()))
     finally:
         workbook.close()
-    return pa.table(
-        {name: pa.array(values, pa.string()) for name, values in zip(names, columns, strict=True)}
-    )
 
 
 def _cell_text(cell: object) -> str | None:
@@ -276,62 +381,97 @@ def partition_path(root: Path, feed: Feed, partition: str) -> Path:
     return feeds_dir(root) / feed.name / f"{partition}.parquet"
 
 
-def partition_labels(feed: Feed, rows: pa.Table) -> tuple[np.ndarray, list[str]]:
-    """(partition number of every row, partition names): YYYY-MM, or the snapshot's name."""
-    if feed.partition_column is None:
-        return np.zeros(rows.num_rows, dtype=np.int64), [SNAPSHOT_PARTITION]
-    dates = pc.cast(rows.column(feed.partition_column), pa.date32())
-    days = dates.to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    months, numbers = np.unique(days.astype("datetime64[M]"), return_inverse=True)
-    return numbers.reshape(-1), [str(month) for month in months]
+# Arrival days of a batch's rows from their partition column (None: a snapshot feed).
+ArrivalDays = Callable[[pa.ChunkedArray], pa.Array]
 
 
 def write_batch(
-    root: Path, feed: Feed, rows: pa.Table, batch_id: str, arrived_on: pa.Array | None = None
+    root: Path,
+    feed: Feed,
+    con: duckdb.DuckDBPyConnection,
+    batch_id: str,
+    arrived_on: ArrivalDays | None = None,
 ) -> int:
-    """Merge valid rows into their partitions; a row replaces a stored row with its key
-    (a department's file sent again, corrected, supersedes the earlier one, and is known
-    from its own arrival on: `arrived_on`, one day per row, for a dated feed).
+    """Merge the valid rows of a batch (the `valid` table of its batch database, `validate`)
+    into their partitions; a row replaces a stored row with its key (a department's file
+    sent again, corrected, supersedes the earlier one, and is known from its own arrival on:
+    `arrived_on` gives a dated feed's rows their days).
 
-    A new partition is written as the rows came (they are unique by key already); one that
-    exists is merged by key in DuckDB. Every partition is written to a staging folder first
-    and moved into place only when all are written, so a failure leaves the store as it was.
+    The rows are read a block at a time, partition by partition, each in file order. A new
+    partition is written as the rows came (they are unique by key already); one that exists
+    is merged by key in DuckDB. Every partition is written to a staging folder first and
+    moved into place only when all are written, so a failure leaves the store as it was.
     Returns how many stored rows were replaced, for the batch's report.
     """
+    if ARRIVED_ON in feed.stored_columns and arrived_on is None:
+        raise ValueError(f"{feed.name}: a dated feed's rows need their arrival days")
     staging = feeds_dir(root) / feed.name / f".staging-{batch_id}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    columns = [column.name for column in feed.columns]
-    batch = with_enterprise_key(feed, rows.select(columns))
-    if ARRIVED_ON in feed.stored_columns:
-        if arrived_on is None:
-            raise ValueError(f"{feed.name}: a dated feed's rows need their arrival days")
-        batch = batch.append_column(ARRIVED_ON, arrived_on)
-    batch = batch.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
-    numbers, names = partition_labels(feed, rows)
-    moves: list[tuple[Path, Path]] = []
-    replaced = 0
+    columns = ", ".join(f'"{column.name}"' for column in feed.columns)
+    partition = (
+        f"strftime(\"{feed.partition_column}\", '%Y-%m')"
+        if feed.partition_column is not None
+        else f"'{SNAPSHOT_PARTITION}'"
+    )
+    rows = con.sql(
+        f"SELECT {columns}, {partition} AS _partition FROM valid ORDER BY _partition, _source_row"
+    ).to_arrow_reader(ROW_GROUP_ROWS)
+    written: dict[str, Path] = {}
+    writer: pq.ParquetWriter | None = None
     try:
-        for number, partition in enumerate(names):
-            target = partition_path(root, feed, partition)
-            staged = staging / f"{partition}.parquet"
-            in_partition = numbers == number
-            part = batch if in_partition.all() else batch.filter(pa.array(in_partition))
+        for batch in rows:
+            block = pa.Table.from_batches([batch])
+            labels = block.column("_partition")
+            for label in pc.unique(labels).to_pylist():
+                part = block.filter(pc.equal(labels, label)).drop_columns(["_partition"])
+                stored = _stored_rows(feed, part, batch_id, arrived_on)
+                if label not in written:
+                    if writer is not None:
+                        writer.close()
+                    written[label] = staging / f"new-{label}.parquet"
+                    writer = pq.ParquetWriter(written[label], stored.schema)
+                assert writer is not None
+                writer.write_table(stored, row_group_size=ROW_GROUP_ROWS)
+        if writer is not None:
+            writer.close()
+            writer = None
+        replaced = 0
+        moves: list[tuple[Path, Path]] = []
+        for label, new_rows in written.items():
+            target = partition_path(root, feed, label)
+            staged = staging / f"{label}.parquet"
             if target.exists():
-                before = pq.read_metadata(target).num_rows
-                replaced += before + part.num_rows - _merge_partition(feed, part, target, staged)
+                before = pq.read_metadata(target).num_rows + pq.read_metadata(new_rows).num_rows
+                replaced += before - _merge_partition(con, feed, new_rows, target, staged)
             else:
-                pq.write_table(part, staged, row_group_size=ROW_GROUP_ROWS)
+                os.replace(new_rows, staged)
             moves.append((staged, target))
         for staged, target in moves:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, target)
     finally:
+        if writer is not None:
+            writer.close()
         shutil.rmtree(staging, ignore_errors=True)
     return replaced
 
 
-def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> int:
+def _stored_rows(
+    feed: Feed, rows: pa.Table, batch_id: str, arrived_on: ArrivalDays | None
+) -> pa.Table:
+    """Rows of the batch as a partition stores them: the enterprise key beside the credit
+    code, the day each arrived (dated feeds) and the batch."""
+    stored = with_enterprise_key(feed, rows)
+    if ARRIVED_ON in feed.stored_columns:
+        assert arrived_on is not None and feed.partition_column is not None
+        stored = stored.append_column(ARRIVED_ON, arrived_on(rows.column(feed.partition_column)))
+    return stored.append_column("_batch_id", pa.repeat(batch_id, rows.num_rows))
+
+
+def _merge_partition(
+    con: duckdb.DuckDBPyConnection, feed: Feed, new_rows: Path, target: Path, staged: Path
+) -> int:
     """Write the stored partition with the new rows in it (new rows win on the key).
 
     A column the feed gained since the partition was written is empty in its old rows."""
@@ -345,19 +485,17 @@ def _merge_partition(feed: Feed, part: pa.Table, target: Path, staged: Path) -> 
         ", _batch_id" if "_batch_id" in stored else ", CAST(NULL AS VARCHAR) AS _batch_id"
     )
     key = ", ".join(f'"{name}"' for name in feed.key)
-    with batch_connection() as con:
-        con.register("new_rows", part)
-        con.execute(f"""
-            COPY (
-                SELECT {columns} FROM (
-                    SELECT {columns}, 1 AS _new FROM new_rows
-                    UNION ALL
-                    SELECT {old_columns}, 0 AS _new FROM read_parquet('{target}')
-                )
-                QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1
-                ORDER BY {key}
-            ) TO '{staged}' (FORMAT parquet)
-        """)
+    con.execute(f"""
+        COPY (
+            SELECT {columns} FROM (
+                SELECT {columns}, 1 AS _new FROM read_parquet('{new_rows}')
+                UNION ALL
+                SELECT {old_columns}, 0 AS _new FROM read_parquet('{target}')
+            )
+            QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _new DESC) = 1
+            ORDER BY {key}
+        ) TO '{staged}' (FORMAT parquet)
+    """)
     return int(pq.read_metadata(staged).num_rows)
 
 
@@ -449,15 +587,22 @@ def registry_file(root: Path) -> Path | None:
     return path if path.exists() else None
 
 
-def write_row_report(root: Path, feed: Feed, batch_id: str, lines: pa.Table) -> Path:
+def write_row_report(
+    root: Path, feed: Feed, batch_id: str, lines: Iterable[pa.RecordBatch]
+) -> Path | None:
+    """Write the batch's row report from its lines, a block at a time (None: no line)."""
     path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        # A BOM so that Excel opens the Chinese reasons as UTF-8; the lines are written as
-        # they are encoded, never held twice in memory.
-        handle.write(codecs.BOM_UTF8)
-        pcsv.write_csv(lines, handle)
-    return path
+    writer: pcsv.CSVWriter | None = None
+    with ExitStack() as stack:
+        for block in lines:
+            if writer is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = stack.enter_context(path.open("wb"))
+                # A BOM so that Excel opens the Chinese reasons as UTF-8.
+                handle.write(codecs.BOM_UTF8)
+                writer = stack.enter_context(pcsv.CSVWriter(handle, block.schema))
+            writer.write_batch(block)
+    return path if writer is not None else None
 
 
 def feed_files(
@@ -485,21 +630,55 @@ def stored_months(root: Path, feed: Feed) -> list[str]:
     return [path.stem for path in feed_files(root, feed)]
 
 
-# A batch is checked and merged in DuckDB within this much memory, the rest spilled to a
-# temporary folder, so that `ingest` stays bounded whatever the size of the file.
+# A batch is loaded, checked and merged in a DuckDB database of its own within this much
+# memory, the rest spilled to disk in the data dir, so that `ingest` stays bounded whatever
+# the size of the file.
 BATCH_MEMORY_LIMIT = "256MB"
+WORK_FOLDER = "_work"
 
 
 @contextmanager
-def batch_connection() -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB connection for one batch, bounded by BATCH_MEMORY_LIMIT."""
-    with tempfile.TemporaryDirectory(prefix="laborwatch-duckdb-") as spill:
-        con = duckdb.connect(config={"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": spill})
+def batch_database(root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB database for one batch, spilling to a folder of its own under feeds/_work/,
+    removed afterwards. The folder is held by a lock file beside it while in use: a folder left by a
+    process that was killed is removed by the next batch."""
+    work = feeds_dir(root) / WORK_FOLDER
+    work.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(work)
+    folder = work / f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    lock = FileLock(str(folder.with_suffix(".lock")))
+    lock.acquire()
+    try:
+        folder.mkdir()
+        # In memory, which DuckDB spills to the folder beyond the limit: measured faster than
+        # a database file, which writes every block through its log and checkpoints.
+        con = duckdb.connect(
+            config={"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": str(folder)}
+        )
         try:
             con.execute("SET enable_progress_bar = false")
             yield con
         finally:
             con.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        lock.release()
+        folder.with_suffix(".lock").unlink(missing_ok=True)
+
+
+def _remove_abandoned(work: Path) -> None:
+    """Remove the work folders whose lock no live process holds."""
+    for path in work.glob("*.lock"):
+        lock = FileLock(str(path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # a batch still at work
+        try:
+            shutil.rmtree(path.with_suffix(""), ignore_errors=True)
+        finally:
+            lock.release()
+            path.unlink(missing_ok=True)
 
 
 def connect(memory_limit: str = "3GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:

@@ -1,8 +1,11 @@
 """Checking a feed batch against its declared schema: one vectorised pass, no row loop.
 
-`match_columns` maps a file's headers onto the schema (English names, Chinese labels, the
-variants of data/headers.csv) and refuses a file that lacks a required column: such a file
-is not the feed. `validate_rows` types every cell as departments write it (16,457元, 1.2万元,
+`load_source` reads the file a block at a time into the batch's DuckDB database
+(`store.batch_database`), where every later step works in bounded memory, spilling to disk:
+a file of any size is checked and stored without being held in memory. `match_columns` maps
+a file's headers onto the schema (English names, Chinese labels, the variants of
+data/headers.csv) and refuses a file that lacks a required column: such a file is not the
+feed. `validate_rows` types every cell as departments write it (16,457元, 1.2万元,
 full-width digits, 首次执行 for a coded value), gives each bad row its reasons, and settles
 repeated keys by the feed's declaration (`repeats`). Every row that is not stored, or is
 stored combined with others, gets a line of the row report.
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -20,9 +25,10 @@ import pyarrow as pa
 
 from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, normalize_codes
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
+from laborwatch.risk.linking import link_names
 from laborwatch.risk.mappings import number_units
 from laborwatch.risk.repeats import ROW_NUMBERS, settle_repeats
-from laborwatch.risk.store import batch_connection
+from laborwatch.risk.store import SourceFile, read_with
 
 REASON_SEPARATOR = "；"
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -48,38 +54,55 @@ class ColumnsError(Exception):
 
 @dataclass(frozen=True)
 class Validation:
-    # Typed as the store keeps it, in source order, and _source_row: the file's row number
-    # (of the first row, for rows combined by the feed's rollup).
-    valid: pa.Table
-    rejects: pa.Table  # 行号 (row number), 原因 (reasons): rows not stored
-    notes: pa.Table  # 行号, 原因: rows stored combined with others, and why
+    """What checking a batch found. The rows themselves are in its batch database: `checked`
+    (every row typed, `_reason` on the rows not stored, `_folded` on rows combined into
+    another), `valid` (the rows to store, typed as the store keeps them, and `_source_row`,
+    the file's row number: of the first row, for rows combined by the feed's rollup) and
+    `notes` (行号, 原因: rows stored with a remark)."""
+
+    rows_read: int
+    rows_rejected: int  # rows not stored, duplicates included (each in the row report)
     reasons: Counter[str]
     ignored_columns: tuple[str, ...]
-    duplicates: int  # rows dropped as the same as an earlier row (each also in `rejects`)
+    duplicates: int  # rows dropped as the same as an earlier row (each also rejected)
     combined: int  # rows added into an earlier row by the feed's rollup (each in `notes`)
     remarks: tuple[str, ...]  # about the whole file, e.g. a column derived from others
 
 
 @dataclass(frozen=True)
 class Matched:
-    table: pa.Table  # the read columns of the feed, in order (missing optional ones null)
+    columns: dict[str, int]  # the feed's columns the file has → their position in it
     ignored: tuple[str, ...]  # headers of the file that are not the feed's
-    present: frozenset[str]  # the feed's columns the file has
+
+    @property
+    def present(self) -> frozenset[str]:
+        return frozenset(self.columns)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A feed file loaded into the `source` table of its batch database."""
+
+    headers: list[str]  # the file's own headers: `source` has them as c1 … cN
+    matched: Matched
+    text_columns: frozenset[str]  # the feed's columns read as text (all but Parquet's typed)
+    float_columns: frozenset[str]  # the feed's columns of floating type (Parquet)
 
 
 def _header_key(text: str) -> str:
     return "".join(text.split()).lower()
 
 
-def match_columns(feed: Feed, table: pa.Table) -> Matched:
-    """The table renamed to the schema's columns (missing optional ones as nulls)."""
+def match_columns(feed: Feed, headers: Sequence[str]) -> Matched:
+    """Where the file has each of the feed's columns; ColumnsError when it lacks one it
+    must have."""
     wanted: dict[str, str] = {}
     for column in feed.read_columns:
         for header in (column.name, column.label, *column.aliases):
             wanted[_header_key(header)] = column.name
     found: dict[str, int] = {}
     ignored: list[str] = []
-    for index, header in enumerate(table.column_names):
+    for index, header in enumerate(headers):
         matched = wanted.get(_header_key(header))
         if matched is None or matched in found:
             ignored.append(header)
@@ -88,14 +111,8 @@ def match_columns(feed: Feed, table: pa.Table) -> Matched:
     missing = [column for column in feed.required_columns if column not in found]
     if missing:
         labels = "、".join(f"{feed.column(name).label}({name})" for name in missing)
-        raise ColumnsError(f"缺少必需的列：{labels}；文件中的列：{'、'.join(table.column_names)}")
-    arrays = {
-        column.name: table.column(found[column.name])
-        if column.name in found
-        else pa.nulls(table.num_rows, pa.string())
-        for column in feed.read_columns
-    }
-    return Matched(pa.table(arrays), tuple(ignored), frozenset(found))
+        raise ColumnsError(f"缺少必需的列：{labels}；文件中的列：{'、'.join(headers)}")
+    return Matched(found, tuple(ignored))
 
 
 def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -121,8 +138,7 @@ def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
         """)
 
 
-def _is_text(table: pa.Table, name: str) -> bool:
-    kind = table.schema.field(name).type
+def _is_text(kind: pa.DataType) -> bool:
     return bool(
         pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
     )
@@ -257,34 +273,34 @@ def _file_remarks(feed: Feed, present: frozenset[str]) -> tuple[str, ...]:
 
 
 def validate_rows(
-    feed: Feed, table: pa.Table, *, today: dt.date, first_row_number: int = 1
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    loaded: Loaded,
+    *,
+    today: dt.date,
+    registry_file: Path | None = None,
 ) -> Validation:
-    """Split a batch into typed valid rows, rejections and notes (the row report).
+    """Check the batch loaded in `source`: `checked`, `valid` and `notes` (see Validation).
 
     One pass types every cell and gives each row its reasons; repeated keys are found by a
-    grouping that is empty for a clean batch, and only then settled (`repeats`). Valid rows
-    keep the source order.
+    grouping that is empty for a clean batch, and only then settled (`repeats`); names are
+    linked to the registry where the feed has them (`linking`).
     """
-    matched = match_columns(feed, table)
     columns = feed.read_columns
-    table = matched.table
-    rows = np.arange(first_row_number, first_row_number + table.num_rows, dtype=np.int64)
-    table = table.append_column("_source_row", pa.array(rows))
-    if "credit_code" in table.column_names:
-        codes = normalize_codes(table.column("credit_code"))
-        problems = credit_code_problem_indices(codes, normalized=True)
-    else:
-        codes = pa.nulls(table.num_rows, pa.string())
-        problems = np.zeros(table.num_rows, dtype=np.int8)
-    table = table.append_column("_code", codes)
-    table = table.append_column("_code_problem", pa.array(problems, pa.int8()))
-    is_text = {column.name: _is_text(table, column.name) for column in columns}
+    found = loaded.matched.columns
+    raw_columns = ", ".join(
+        f'c{found[column.name] + 1} AS "{column.name}"'
+        if column.name in found
+        else f'CAST(NULL AS VARCHAR) AS "{column.name}"'
+        for column in columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE VIEW raw AS SELECT _source_row, _code, _code_problem, {raw_columns}"
+        " FROM source"
+    )
+    is_text = {column.name: column.name in loaded.text_columns for column in columns}
     presence = {
-        column.name: _present(
-            column,
-            is_text[column.name],
-            pa.types.is_floating(table.schema.field(column.name).type),
-        )
+        column.name: _present(column, is_text[column.name], column.name in loaded.float_columns)
         for column in columns
     }
     cell_texts = "".join(
@@ -305,54 +321,104 @@ def validate_rows(
             " END"
         )
     checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
-    with batch_connection() as con:
-        # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
-        con.execute("SET TimeZone = 'Asia/Shanghai'")
-        _number_macros(con)
-        con.register("raw", table)
-        con.execute(f"""
-            CREATE TEMP TABLE checked AS
-            WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
-            cells AS (SELECT cells.*, {values} FROM texts AS cells)
-            SELECT _source_row, {checked_columns},
-                NULLIF(concat_ws('{REASON_SEPARATOR}', {", ".join(checks)}), '') AS _reason,
-                false AS _folded
-            FROM cells
-        """)
-        settled = settle_repeats(con, feed, present=matched.present)
-        typed = ", ".join(
-            f'CAST("{column.name}" AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
-            for column in feed.columns
-        )
-        # Insertion order is kept by a filtered scan: the valid rows stay in source order
-        # (combined rows were appended, so only then is the order restored by sorting).
-        order = " ORDER BY _source_row" if settled.combined else ""
-        valid = con.sql(
-            f"SELECT {typed}, _source_row FROM checked WHERE _reason IS NULL{order}"
-        ).to_arrow_table()
-        rejects = con.sql("""
-            SELECT _source_row AS "行号", _reason AS "原因"
+    # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
+    con.execute("SET TimeZone = 'Asia/Shanghai'")
+    _number_macros(con)
+    con.execute(f"""
+        CREATE TABLE checked AS
+        WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
+        cells AS (SELECT cells.*, {values} FROM texts AS cells)
+        SELECT _source_row, {checked_columns},
+            NULLIF(concat_ws('{REASON_SEPARATOR}', {", ".join(checks)}), '') AS _reason,
+            false AS _folded
+        FROM cells
+    """)
+    settled = settle_repeats(con, feed, present=loaded.matched.present)
+    link_names(con, feed, registry_file)
+    typed = ", ".join(
+        f'CAST("{column.name}" AS {STORE_TYPES[column.kind]}) AS "{column.name}"'
+        for column in feed.columns
+    )
+    con.execute(
+        f"CREATE VIEW valid AS SELECT {typed}, _source_row FROM checked WHERE _reason IS NULL"
+    )
+    reason_rows = con.sql(f"""
+        SELECT item, count(*) FROM (
+            SELECT unnest(string_split(regexp_replace(_reason, '{ROW_NUMBERS}', '第N行', 'g'),
+                                       '{REASON_SEPARATOR}')) AS item
             FROM checked WHERE _reason IS NOT NULL AND NOT _folded
-            ORDER BY _source_row
-        """).to_arrow_table()
-        reason_rows = con.sql(f"""
-            SELECT item, count(*) FROM (
-                SELECT unnest(string_split(regexp_replace(_reason, '{ROW_NUMBERS}', '第N行', 'g'),
-                                           '{REASON_SEPARATOR}')) AS item
-                FROM checked WHERE _reason IS NOT NULL AND NOT _folded
-            ) GROUP BY item
-        """).fetchall()
+        ) GROUP BY item
+    """).fetchall()
     return Validation(
-        valid=valid,
-        rejects=rejects,
-        notes=settled.notes,
+        rows_read=_count(con, "source"),
+        rows_rejected=_count(con, "checked WHERE _reason IS NOT NULL AND NOT _folded"),
         reasons=Counter({str(item): int(count) for item, count in reason_rows}),
-        ignored_columns=matched.ignored,
+        ignored_columns=loaded.matched.ignored,
         duplicates=settled.duplicates,
         combined=settled.combined,
-        remarks=_file_remarks(feed, matched.present),
+        remarks=_file_remarks(feed, loaded.matched.present),
     )
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+def _count(con: duckdb.DuckDBPyConnection, rows: str) -> int:
+    return int(con.sql(f"SELECT count(*) FROM {rows}").fetchall()[0][0])
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    path: Path,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Loaded:
+    """Read the file a block at a time into the `source` table: its cells as c1 … cN, the
+    row number users see (`_source_row`), and the credit code normalised with its problem
+    (`_code`, `_code_problem`, checked here in numpy a block at a time). Raises SourceError
+    for a file that cannot be read and ColumnsError for one that is not the feed."""
+
+    def load(source: SourceFile) -> Loaded:
+        matched = match_columns(feed, source.headers)
+        code_at = matched.columns.get("credit_code")
+        empty = pa.RecordBatch.from_arrays(
+            [pa.array([], field.type) for field in source.schema], schema=source.schema
+        )
+        con.register("_block", _numbered(empty, source.first_row, code_at))
+        # CREATE OR REPLACE: a second encoding tried starts afresh.
+        con.execute("CREATE OR REPLACE TABLE source AS SELECT * FROM _block")
+        next_row = source.first_row
+        for batch in source.batches:
+            con.register("_block", _numbered(batch, next_row, code_at))
+            con.execute("INSERT INTO source SELECT * FROM _block")
+            next_row += batch.num_rows
+        con.unregister("_block")
+        types = {name: source.schema.field(index).type for name, index in matched.columns.items()}
+        return Loaded(
+            headers=source.headers,
+            matched=matched,
+            text_columns=frozenset(
+                column.name
+                for column in feed.read_columns
+                if column.name not in types or _is_text(types[column.name])
+            ),
+            float_columns=frozenset(
+                name for name, kind in types.items() if pa.types.is_floating(kind)
+            ),
+        )
+
+    return read_with(path, load, on_bytes)
+
+
+def _numbered(batch: pa.RecordBatch, first_row: int, code_at: int | None) -> pa.Table:
+    """A block of the file as `source` holds it (see `load_source`)."""
+    rows = np.arange(first_row, first_row + batch.num_rows, dtype=np.int64)
+    if code_at is not None:
+        codes = normalize_codes(batch.column(code_at))
+        problems = credit_code_problem_indices(codes, normalized=True)
+    else:
+        codes = pa.nulls(batch.num_rows, pa.string())
+        problems = np.zeros(batch.num_rows, dtype=np.int8)
+    names = [f"c{index + 1}" for index in range(batch.num_columns)]
+    return pa.table(
+        [*batch.columns, pa.array(rows), codes, pa.array(problems, pa.int8())],
+        names=[*names, "_source_row", "_code", "_code_problem"],
+    )
