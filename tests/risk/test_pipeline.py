@@ -171,6 +171,23 @@ def test_a_store_from_before_the_enterprise_key_is_upgraded_and_scores_alike(roo
         assert "enterprise_key" in pq.read_schema(path).names
 
 
+def test_a_store_from_before_a_column_was_added_scores_alike(root: Path) -> None:
+    """Files stored before the registry had its parent office (rules-v2.2) and before
+    arrivals were recorded read those columns as empty: scoring goes on, with the same
+    scores."""
+    expected = pq.read_table(score_store(root).scores_path).sort_by("credit_code")
+    for path in (root / "feeds").glob("*/*.parquet"):  # as an earlier version wrote them
+        table = pq.read_table(path)
+        older = [
+            name for name in ("parent_credit_code", "arrived_on") if name in table.schema.names
+        ]
+        pq.write_table(table.drop_columns(older), path)
+    registry = next((root / "feeds").glob("registry*/*.parquet"))
+    assert "parent_credit_code" not in pq.read_schema(registry).names
+    run = score_store(root, as_of=dt.date(2026, 10, 19))
+    assert pq.read_table(run.scores_path).sort_by("credit_code") == expected
+
+
 def test_a_load_waits_for_another_writer_and_says_so_when_it_gives_up(
     root: Path, tmp_path: Path, monkeypatch
 ) -> None:

@@ -712,12 +712,15 @@ def create_feed_views(
         files = used[feed.name]
         if files:
             listing = ", ".join(f"'{path}'" for path in files)
-            # Partitions from before arrivals were recorded: known whenever they are read.
-            undated = ARRIVED_ON in feed.stored_columns and not any(
-                ARRIVED_ON in names[path] for path in files
+            # Columns added to a feed after its files were stored (arrivals, a registry's
+            # parent office): NULL, as an optional column left empty reads.
+            missing = "".join(
+                f', CAST(NULL AS {store_type(feed, name)}) AS "{name}"'
+                for name in feed.stored_columns
+                if not any(name in names[path] for path in files)
             )
             source = (
-                f"SELECT *{f', CAST(NULL AS DATE) AS {ARRIVED_ON}' if undated else ''}"
+                f"SELECT *{missing}"
                 f" FROM read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
             )
         else:
