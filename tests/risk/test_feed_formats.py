@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from openpyxl import Workbook
 
-from laborwatch.risk import store
+from laborwatch.risk import row_report, store
 from laborwatch.risk.feeds import FEEDS
 from laborwatch.risk.ingest import IngestReport, ingest_file
 from laborwatch.risk.mappings import EVERY_FEED, header_variants, value_codes
@@ -551,3 +551,20 @@ def test_a_batch_works_in_the_data_dir_and_clears_what_a_killed_one_left(tmp_pat
     report = ingest_file(root, "tax", _gbk_csv(tmp_path / "t.csv", lines), today=TODAY)
     assert report.rows_taken == 1
     assert list(work.iterdir()) == []
+
+
+def test_the_row_report_is_written_a_range_of_rows_at_a_time(tmp_path: Path, monkeypatch) -> None:
+    """The report joins and sorts one range of rows at a time (250,000 rows; 4 here), so a
+    file of millions of bad rows stays within the batch's memory: its lines still run in row
+    order across the ranges, the first and last rows of a range included."""
+    monkeypatch.setattr(row_report, "REPORT_RANGE_ROWS", 4)
+    header = ["月份", "统一社会信用代码", "应税收入", "实缴税额"]
+    rows = [["2026-09", code(number), "16457", "5"] for number in range(1, 13)]
+    for index in (0, 3, 4, 7, 11):  # rows 2, 5, 6, 9 and 13 of the file
+        rows[index][2] = "-1"
+    csv_file = _gbk_csv(tmp_path / "t.csv", [",".join(row) for row in [header, *rows]])
+    report = ingest_file(tmp_path / "var", "tax", csv_file, today=TODAY)
+    assert (report.rows_read, report.rows_taken) == (12, 7)
+    assert _row_report(report) == [
+        (str(row), "未入库", "应税收入为负数") for row in (2, 5, 6, 9, 13)
+    ]

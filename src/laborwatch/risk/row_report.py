@@ -17,6 +17,7 @@ ROW_REPORT_COLUMNS = ("行号", "处理结果", "原因")
 NOT_STORED = "未入库"
 STORED = "已入库"
 REPORT_BLOCK_ROWS = 50_000
+REPORT_RANGE_ROWS = 250_000
 
 
 def report_headers(headers: Sequence[str]) -> list[str]:
@@ -36,22 +37,38 @@ def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterat
     a reason) and rows stored with a remark (`notes`), with the file's cells as written
     (the batch's `source` table, whose columns c1 … cN are the file's in order)."""
     cells = "".join(f", source.c{index + 1}" for index in range(len(headers)))
-    # Joined into a table first, then sorted: DuckDB's sort right after the join ran out of
-    # its memory limit where the two apart spill to disk.
-    con.execute(f"""
-        CREATE TABLE report_lines AS
-        SELECT lines.row_number, lines.outcome, lines.reason{cells}
-        FROM (
-            SELECT _source_row AS row_number, '{NOT_STORED}' AS outcome, _reason AS reason
-            FROM checked WHERE _reason IS NOT NULL AND NOT _folded
-            UNION ALL
-            SELECT "行号", '{STORED}', "原因" FROM notes
-        ) AS lines JOIN source ON source._source_row = lines.row_number
-    """)
-    lines = con.sql("SELECT * FROM report_lines ORDER BY row_number").to_arrow_reader(
-        REPORT_BLOCK_ROWS
-    )
+    bounds = con.execute("SELECT min(_source_row), max(_source_row) FROM source").fetchone()
+    if bounds is None or bounds[0] is None:
+        return
+    first, last = bounds
     names = report_headers(headers)
+    # A range of rows at a time: each join and sort holds one range, so a file of tens of
+    # millions of bad rows is reported within the batch's memory limit (one join over the
+    # whole file ran out of it on 53 million bad rows). The tables are stored in row order,
+    # so a range reads only its own blocks.
+    for start in range(first, last + 1, REPORT_RANGE_ROWS):
+        end = start + REPORT_RANGE_ROWS
+        lines = con.execute(
+            f"""
+            SELECT lines.row_number, lines.outcome, lines.reason{cells}
+            FROM (
+                SELECT _source_row AS row_number, '{NOT_STORED}' AS outcome, _reason AS reason
+                FROM checked
+                WHERE _reason IS NOT NULL AND NOT _folded
+                    AND _source_row >= $start AND _source_row < $end
+                UNION ALL
+                SELECT "行号", '{STORED}', "原因" FROM notes
+                WHERE "行号" >= $start AND "行号" < $end
+            ) AS lines JOIN source ON source._source_row = lines.row_number
+            WHERE source._source_row >= $start AND source._source_row < $end
+            ORDER BY lines.row_number
+            """,
+            {"start": start, "end": end},
+        ).to_arrow_reader(REPORT_BLOCK_ROWS)
+        yield from _report_blocks(lines, names)
+
+
+def _report_blocks(lines: pa.RecordBatchReader, names: list[str]) -> Iterator[pa.RecordBatch]:
     for block in lines:
         columns = [
             block.column(0).cast(pa.int64()),
