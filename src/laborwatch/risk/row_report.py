@@ -37,10 +37,12 @@ def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterat
     a reason) and rows stored with a remark (`notes`), with the file's cells as written
     (the batch's `source` table, whose columns c1 … cN are the file's in order)."""
     cells = "".join(f", source.c{index + 1}" for index in range(len(headers)))
-    bounds = con.execute("SELECT min(_source_row), max(_source_row) FROM source").fetchone()
-    if bounds is None or bounds[0] is None:
+    # fetchall: the result is finished before the ranges' queries run on this connection.
+    [(first, last)] = con.execute(
+        "SELECT min(_source_row), max(_source_row) FROM source"
+    ).fetchall()
+    if first is None:
         return
-    first, last = bounds
     names = report_headers(headers)
     # A range of rows at a time: each join and sort holds one range, so a file of tens of
     # millions of bad rows is reported within the batch's memory limit (one join over the
@@ -48,7 +50,7 @@ def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterat
     # so a range reads only its own blocks.
     for start in range(first, last + 1, REPORT_RANGE_ROWS):
         end = start + REPORT_RANGE_ROWS
-        lines = con.execute(
+        lines = con.sql(
             f"""
             SELECT lines.row_number, lines.outcome, lines.reason{cells}
             FROM (
@@ -63,7 +65,7 @@ def row_report(con: duckdb.DuckDBPyConnection, headers: Sequence[str]) -> Iterat
             WHERE source._source_row >= $start AND source._source_row < $end
             ORDER BY lines.row_number
             """,
-            {"start": start, "end": end},
+            params={"start": start, "end": end},
         ).to_arrow_reader(REPORT_BLOCK_ROWS)
         yield from _report_blocks(lines, names)
 
