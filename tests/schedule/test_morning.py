@@ -129,6 +129,18 @@ def test_the_morning_runs_itself(tiny_city, data_dir, staffed, org_units, client
     assert f'<b class="badge-count">{unread}</b>' in response.content.decode()
 
 
+def red_warning_delivery(channel: Channel) -> Delivery:
+    """One urgent message waiting for the robot: a red warning pushed to the unit."""
+    return Delivery.objects.create(
+        channel=channel,
+        subject="红色预警",
+        body="预警 YJ0000001（红色）已推送本单位",
+        key="notification:1",
+        next_attempt_at=MORNING,
+        created_at=MORNING,
+    )
+
+
 def test_a_robot_that_fails_is_tried_again_later(org_units, data_dir) -> None:
     from laborwatch.notifications.outbox import outbox_send
 
@@ -140,14 +152,7 @@ def test_a_robot_that_fails_is_tried_again_later(org_units, data_dir) -> None:
             address=robots["dingtalk"].url,
             secret=robots["dingtalk"].secret,
         )
-        delivery = Delivery.objects.create(
-            channel=channel,
-            subject="红色预警",
-            body="预警 YJ0000001（红色）已推送本单位",
-            key="notification:1",
-            next_attempt_at=MORNING,
-            created_at=MORNING,
-        )
+        delivery = red_warning_delivery(channel)
         assert outbox_send(now=MORNING) == {"sent": 0, "failed": 1}
         delivery.refresh_from_db()
         assert (delivery.status, delivery.attempts) == ("pending", 1)
@@ -173,14 +178,7 @@ def test_a_robot_refuses_a_wrong_signature(org_units, data_dir, kind, vendor_err
             address=robots[kind].url,
             secret="SECsomeone-else",
         )
-        delivery = Delivery.objects.create(
-            channel=channel,
-            subject="红色预警",
-            body="预警 YJ0000001（红色）已推送本单位",
-            key="notification:1",
-            next_attempt_at=MORNING,
-            created_at=MORNING,
-        )
+        delivery = red_warning_delivery(channel)
         assert outbox_send(now=MORNING) == {"sent": 0, "failed": 1}
         assert robots[kind].refused == ["预警 YJ0000001（红色）已推送本单位"]
         assert robots[kind].messages == []
