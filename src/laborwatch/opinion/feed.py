@@ -4,9 +4,9 @@ what is said about it in public.
 
 Every event on the list first seen in the export window becomes one feed row keyed by its
 number, so a later export replaces the row (new heat, a confirmed enterprise) rather than adding
-one. Merged events are left out (their posts count in the event they joined), and so are events
-verified as not true (a rumour found false is no sign of risk) and events naming no employer
-(the feed scores enterprises: such a row would only be refused).
+one (risk/app_feeds.py). Merged events are left out (their posts count in the event they joined),
+and so are events verified as not true (a rumour found false is no sign of risk) and events
+naming no employer (the feed scores enterprises: such a row would only be refused).
 """
 
 from __future__ import annotations
@@ -19,11 +19,20 @@ from django.utils import timezone
 
 from laborwatch.opinion.models import Event
 from laborwatch.opinion.statuses import EventStatus, VerificationResult
-from laborwatch.risk import store
-from laborwatch.risk.ingest import IngestReport, ingest_file
+from laborwatch.risk.app_feeds import export_window, feed_table
+from laborwatch.risk.ingest import IngestReport
 
 # Longer than the opinion window of the rules (30 days), so late verifications reach the feed.
 EXPORT_DAYS = 120
+
+SCHEMA = (
+    ("event_id", pa.string()),
+    ("first_seen_on", pa.date32()),
+    ("credit_code", pa.string()),
+    ("heat", pa.float64()),
+    ("posts", pa.int64()),
+    ("enterprise_name", pa.string()),
+)
 
 
 def opinion_event_rows(*, since: dt.datetime, until: dt.datetime) -> pa.Table:
@@ -38,33 +47,19 @@ def opinion_event_rows(*, since: dt.datetime, until: dt.datetime) -> pa.Table:
             "enterprise_named", "heat", "post_count",
         )
     )  # fmt: skip
-    columns: dict[str, list] = {
-        name: []
-        for name in (
-            "event_id",
-            "first_seen_on",
-            "credit_code",
-            "heat",
-            "posts",
-            "enterprise_name",
-        )
-    }
-    for pk, seen, code, name, named, heat, posts in rows.iterator(chunk_size=5000):
-        columns["event_id"].append(f"YQ{pk:07d}")
-        columns["first_seen_on"].append(timezone.localtime(seen).date())
-        columns["credit_code"].append(code)
-        columns["heat"].append(float(heat))
-        columns["posts"].append(posts)
-        columns["enterprise_name"].append(name or named or None)
-    return pa.table(
-        {
-            "event_id": pa.array(columns["event_id"], pa.string()),
-            "first_seen_on": pa.array(columns["first_seen_on"], pa.date32()),
-            "credit_code": pa.array(columns["credit_code"], pa.string()),
-            "heat": pa.array(columns["heat"], pa.float64()),
-            "posts": pa.array(columns["posts"], pa.int64()),
-            "enterprise_name": pa.array(columns["enterprise_name"], pa.string()),
-        }
+    return feed_table(
+        SCHEMA,
+        (
+            (
+                f"YQ{pk:07d}",
+                timezone.localtime(seen).date(),
+                code,
+                float(heat),
+                posts,
+                name or named or None,
+            )
+            for pk, seen, code, name, named, heat, posts in rows.iterator(chunk_size=5000)
+        ),
     )
 
 
@@ -75,15 +70,12 @@ def export_opinion_events(
 
     The window ends with `as_of` (or `now`); None when there is no event to export.
     """
-    now = now or timezone.now()
-    if as_of is not None:
-        until = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
-    else:
-        until = now
-    table = opinion_event_rows(since=until - dt.timedelta(days=EXPORT_DAYS), until=until)
-    if table.num_rows == 0:
-        return None
-    stamp = timezone.localtime(until).strftime("%Y%m%d-%H%M%S")
-    path = root / "exports" / "opinion_events" / f"opinion-events-{stamp}.parquet"
-    store.write_table(table, path)
-    return ingest_file(root, "opinion_events", path, today=timezone.localtime(now).date())
+    return export_window(
+        root,
+        "opinion_events",
+        opinion_event_rows,
+        file_stem="opinion-events",
+        days=EXPORT_DAYS,
+        as_of=as_of,
+        now=now,
+    )
