@@ -2,9 +2,12 @@
 
 Ingests the city's feeds into a scratch data dir (never the app's), scores it every
 `--step-days` over the period, and compares the warnings of each grade with the city's
-injected episodes (episodes.parquet). Generates the demo city first if it is missing.
+injected episodes (episodes.parquet), and prints each of issue 13's goals as met or not.
+Generates the city first if it is missing (`--seed`, `--scale`; no post stream, which the
+scoring does not read). The same figures as `laborwatch backtest CITY`; a development aid
+on a synthetic city, not a measurement on real data.
 
-    .venv/bin/python scripts/eval_risk.py --city /tmp/lw-demo
+    .venv/bin/python scripts/eval_risk.py --city /tmp/demo3 --seed 3 --mode point-in-time
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from rich.progress import Progress
 
-from laborwatch.risk.evaluate import Replay, evaluate_city, format_evaluation
+from laborwatch.risk.evaluate import MODE_CHOICES, Replay, evaluate_city, format_evaluation
 
 
 def main() -> None:
@@ -28,13 +31,15 @@ def main() -> None:
     parser.add_argument("--start", type=dt.date.fromisoformat)
     parser.add_argument("--end", type=dt.date.fromisoformat)
     parser.add_argument("--seed", type=int, default=1, help="seed when the city is generated")
+    parser.add_argument("--scale", default="demo", help="scale when the city is generated")
+    parser.add_argument("--mode", choices=sorted(MODE_CHOICES), default="both")
     args = parser.parse_args()
     city = Path(args.city)
     if not (city / "episodes.parquet").exists():
         from laborwatch.synth import generate
 
         print(f"生成演示城市：{city}")
-        generate(city, scale="demo", seed=args.seed, progress=True)
+        generate(city, scale=args.scale, seed=args.seed, progress=True, posts=False)
     root = Path(args.data_dir) if args.data_dir else city.with_name(city.name + "-risk-eval")
     started = time.perf_counter()
     with Progress() as progress:
@@ -47,6 +52,7 @@ def main() -> None:
                 step_days=args.step_days,
                 horizon_days=args.horizon_days,
             ),
+            modes=MODE_CHOICES[args.mode],
             progress=progress,
         )
     print(format_evaluation(result))

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from laborwatch.risk.evaluate import Episode, Graded, Opened, measure, warnings_from
+from laborwatch.risk.evaluate import (
+    GOALS,
+    Episode,
+    Evaluation,
+    Graded,
+    KindResult,
+    Opened,
+    format_evaluation,
+    format_goals,
+    measure,
+    warnings_from,
+)
 
 DATES = [dt.date(2026, 1, 1) + dt.timedelta(days=7 * i) for i in range(20)]  # to 2026-05-14
 
@@ -95,3 +106,26 @@ def test_warnings_opened_before_the_period_only_mark_their_episode() -> None:
     wages = results["wage_arrears"]
     assert (wages.warnings, wages.true_warnings, wages.reopened) == (1, 0, 1)
     assert (wages.episodes, wages.detected, wages.lead_days) == (1, 1, [42])  # warned in warm-up
+
+
+def _evaluation(mass_layoff: KindResult) -> Evaluation:
+    cells = {"yellow": {"mass_layoff": mass_layoff}, "orange": {}, "red": {}}
+    return Evaluation(
+        DATES, 90, 30, 42, {("point_in_time", grade): kinds for grade, kinds in cells.items()}
+    )
+
+
+def test_goals_printed_met_or_not_with_each_figure() -> None:
+    """Issue 13's goals under the table: recall, precision and median lead against each."""
+    met = KindResult(warnings=10, true_warnings=6, episodes=10, detected=7, lead_days=[-3, 0, 2])
+    lines = format_goals(_evaluation(met))
+    assert lines[0] == "目标（按到达时点（无前视））："
+    assert lines[3] == (
+        "  规模性裁员，黄及以上：召回率 0.70（目标 ≥ 0.70），精确率 0.60（目标 ≥ 0.50），"
+        "提前期中位数 +0 天（目标 ≥ +0 天）：达成"
+    )
+    assert lines[1].startswith("  欠薪，黄及以上：召回率 0.00") and lines[1].endswith("未达成")
+    late = KindResult(warnings=10, true_warnings=6, episodes=10, detected=7, lead_days=[-3, -1])
+    assert format_goals(_evaluation(late))[3].endswith("提前期中位数 -2 天（目标 ≥ +0 天）：未达成")
+    assert [goal.met_by(met) for goal in GOALS] == [False, False, True]
+    assert format_goals(_evaluation(met))[3] in format_evaluation(_evaluation(met))

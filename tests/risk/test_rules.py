@@ -501,6 +501,34 @@ def test_a_worker_let_go_calling_while_revenue_falls_is_a_layoff() -> None:
     assert scores["mass_layoff"]["grade"] == "none"
 
 
+def test_a_worker_let_go_calling_while_a_group_goes_to_arbitration_is_a_layoff() -> None:
+    """One dismissal call at a firm of four hundred (no per-hundred level) and an arbitration
+    of six applicants filed in the court window: those let go claiming together."""
+    dismissal = {**_work_orders(1, category="dismissal"), **_insured(400)}
+    case = _court("labor_arbitration", 1, plaintiffs=6)
+    values, scores = score({**dismissal, **case})
+    assert values["dismissal_group_case_90d"] == 6
+    _check("dismissal_group_case", scores, "yellow")
+    # 80 × yellow 0.5 = 40, and the one dismissed caller earns nothing below two
+    assert scores["mass_layoff"]["score"] == 40.0
+    assert scores["mass_layoff"]["grade"] == "yellow"
+    # Five applicants: a firm's own group claim, no level.
+    values, scores = score({**dismissal, **_court("labor_lawsuit", 1, plaintiffs=5)})
+    assert values["dismissal_group_case_90d"] == 5
+    assert "dismissal_group_case" not in _fired(scores, "mass_layoff")
+    # The group case without anyone let go calling: a dispute's sign, no layoff's.
+    values, scores = score({**_work_orders(1, category="wage_arrears"), **case, **_insured(400)})
+    assert values["dismissal_group_case_90d"] == 0.0
+    assert scores["mass_layoff"]["grade"] == "none"
+    # Enforcement is no new claim; a case filed 91 days before is out of the window.
+    enforcement = _court("enforcement", 1, plaintiffs=6)
+    values, _ = score({**dismissal, **enforcement})
+    assert values["dismissal_group_case_90d"] == 0.0
+    old = _court("labor_arbitration", 1, plaintiffs=6, day=AS_OF - dt.timedelta(days=90))
+    values, _ = score({**dismissal, **old})
+    assert values["dismissal_group_case_90d"] == 0.0
+
+
 def test_callers_about_wages_injuries_or_with_no_dismissal_are_not_a_layoff() -> None:
     values, _ = score({**_work_orders(4, category="social_insurance"), **_insured(40)})
     assert values["layoff_callers_per_100_30d"] == 0  # nobody was let go
@@ -705,7 +733,7 @@ def test_no_points_no_row() -> None:
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
         65.0,
         "orange",
-        "rules-v2.2",
+        "rules-v2.3",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -749,4 +777,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v2.2"
+    assert load_rules().version == "rules-v2.3"

@@ -49,7 +49,36 @@ CLEAN_DAYS = 42  # the app's default (LABORWATCH_WARNINGS clean_days; warnings.p
 FLICKER_DAYS = 14
 WARM_UP_DAYS = 91
 MODES = ("up_front", "point_in_time")
+# The commands' --mode choices: which modes they replay.
+MODE_CHOICES = {"both": MODES, "point-in-time": ("point_in_time",), "up-front": ("up_front",)}
 REPORTED_GRADES = ("yellow", "orange", "red")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal of issue 13 for one risk type at a lowest grade, point in time."""
+
+    risk_type: str
+    grade: str
+    recall: float  # at least
+    precision: float  # at least
+    lead_days: float  # median lead at least
+
+    def met_by(self, result: KindResult) -> bool:
+        lead = result.median_lead_days
+        return (
+            result.recall >= self.recall
+            and result.precision >= self.precision
+            and lead is not None
+            and lead >= self.lead_days
+        )
+
+
+GOALS = (
+    Goal("wage_arrears", "yellow", recall=0.80, precision=0.50, lead_days=0),
+    Goal("collective_dispute", "orange", recall=0.80, precision=0.70, lead_days=7),
+    Goal("mass_layoff", "yellow", recall=0.70, precision=0.50, lead_days=0),
+)
 
 
 @dataclass(frozen=True)
@@ -496,7 +525,8 @@ def format_evaluation(evaluation: Evaluation) -> str:
         f"提前期窗口 {evaluation.horizon_days} 天，"
         f"发生后 {evaluation.grace_days} 天内的预警计入召回；连续 {evaluation.clean_days} 天"
         "无任何等级信号的预警消除（降到蓝色仍在）；提前期为正表示预警早于发生日（职工可见的损害："
-        f"欠薪发薪日、裁员日、聚集日）；闪烁：消除后 {FLICKER_DAYS} 天内又重开的预警数（缺陷）",
+        f"欠薪发薪日、裁员日、聚集日）；闪烁：消除后 {FLICKER_DAYS} 天内又重开的预警数（缺陷）。"
+        "合成城市上的回测：开发辅助，不是真实数据上的测量",
         "",
         "| 类型，等级 ≥ | "
         + " | ".join(f"{MODE_NAMES[m]}：精确率 / 召回率 / 提前期中位数 / 闪烁" for m in modes)
@@ -517,4 +547,23 @@ def format_evaluation(evaluation: Evaluation) -> str:
                     f"14 天内消除又重开 {result.flickers}），"
                     f"事件 {result.episodes}（提前或及时发现 {result.detected}）"
                 )
-    return "\n".join([*lines, "", *details])
+    return "\n".join([*lines, "", *details, "", *format_goals(evaluation)])
+
+
+def format_goals(evaluation: Evaluation) -> list[str]:
+    """Each goal of the issue against each mode's cell: met or not, and what falls short."""
+    lines = []
+    for mode in dict.fromkeys(mode for mode, _ in evaluation.results):
+        lines.append(f"目标（{MODE_NAMES[mode]}）：")
+        for goal in GOALS:
+            result = evaluation.results[(mode, goal.grade)].get(goal.risk_type, KindResult())
+            lead = result.median_lead_days
+            lead_text = f"{lead:+.0f} 天" if lead is not None else "—"
+            verdict = "达成" if goal.met_by(result) else "未达成"
+            lines.append(
+                f"  {RISK_TYPE_NAMES[goal.risk_type]}，{GRADE_NAMES[goal.grade]}及以上："
+                f"召回率 {result.recall:.2f}（目标 ≥ {goal.recall:.2f}），"
+                f"精确率 {result.precision:.2f}（目标 ≥ {goal.precision:.2f}），"
+                f"提前期中位数 {lead_text}（目标 ≥ {goal.lead_days:+.0f} 天）：{verdict}"
+            )
+    return lines

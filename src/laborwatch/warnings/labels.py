@@ -42,6 +42,7 @@ RULE_LABELS: dict[str, Promise] = {
     "separated_workers": _("Dismissed workers complaining"),
     "layoff_callers": _("Workers let go calling, relative to staff"),
     "dismissal_amid_decline": _("A worker let go calling while the business falls"),
+    "dismissal_group_case": _("A worker let go calling while a group goes to arbitration"),
     "utility_drop": _("Electricity use drop"),
     "revenue_drop_layoff": _("Taxable revenue drop (layoff)"),
     "abnormal_listing_layoff": _("Abnormal business listing (layoff)"),

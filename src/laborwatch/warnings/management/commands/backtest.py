@@ -23,7 +23,7 @@ from laborwatch.risk.evaluate import (
     CLEAN_DAYS,
     GRACE_DAYS,
     HORIZON_DAYS,
-    MODES,
+    MODE_CHOICES,
     Replay,
     evaluate_city,
     fit_on_city,
@@ -36,8 +36,6 @@ from laborwatch.warnings.management.risk_engine import (
     rules_from,
     write_fitted_rules,
 )
-
-MODE_CHOICES = {"both": MODES, "point-in-time": ("point_in_time",), "up-front": ("up_front",)}
 
 
 def every_argument(text: str) -> int:
