@@ -304,6 +304,17 @@ def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
     )
 
 
+def materialised() -> frozenset[str]:
+    """The definitions each engine computes once and keeps (DuckDB: a temporary table; Spark:
+    a cached view), because more than one later definition or output reads them: every
+    indicator family (layoff_sign_indicators reads three others, indicator_values all), the
+    values (read by the levels and the indicators file) and the levels (by every risk type).
+    The rest stay views, inlined where they are read: the known_<feed> views, so that each
+    filter on them reaches the Parquet scan, and the scores, computed while they are written.
+    """
+    return frozenset([*(family.NAME for family in FAMILIES), INDICATOR_VALUES, RULE_LEVELS])
+
+
 def scoring_definitions(
     config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
 ) -> list[tuple[str, str]]:

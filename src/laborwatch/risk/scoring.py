@@ -12,7 +12,7 @@ import pyarrow as pa
 from laborwatch.risk.definitions import (
     INDICATOR_VALUES,
     RISK_SCORES,
-    RULE_LEVELS,
+    materialised,
     scoring_definitions,
 )
 from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, STORE_TYPES
@@ -67,12 +67,12 @@ def run_definitions(
     """Create every definition over the feed views already on `con` (`point_in_time`: only
     the rows that had arrived by `as_of`; see definitions).
 
-    Indicator values and rule levels are materialised once (each is read more than once:
-    the values by the levels and the indicator file, the levels by every risk type); the
-    rest stay views, so the scores are computed while they are written.
+    The definitions read more than once (definitions.materialised) become temporary tables,
+    each computed once; the rest stay views.
     """
+    kept = materialised()
     for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time):
-        if name in (INDICATOR_VALUES, RULE_LEVELS):
+        if name in kept:
             con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
         else:
             con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
