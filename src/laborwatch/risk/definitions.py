@@ -6,7 +6,9 @@ Spark, `spark.to_spark` transpiles each with sqlglot. Pure: no I/O, no connectio
 
 Point in time: the first definitions are `known_<feed>`, each feed's rows that had arrived by
 the scoring day (feeds.ARRIVED_ON; a row without an arrival day, loaded before they were
-recorded, is known). The indicator families read only these. `point_in_time=False` reads
+recorded, is known). Then each monthly feed's slice (`<feed>_months`, indicators/data_month.py):
+its known rows of the months read, computed once. The indicator families read only these.
+Which definitions an engine keeps rather than inlines: `materialised`. `point_in_time=False` reads
 every stored row whenever it arrived ("all files up front", for comparison in the backtest).
 """
 
@@ -312,7 +314,8 @@ def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
 
 def materialised() -> frozenset[str]:
     """The definitions each engine computes once and keeps (DuckDB: a temporary table; Spark:
-    a cached view), because more than one later definition or output reads them: every
+    a cached view), because more than one later definition or output reads them: each
+    monthly feed's slice (its reference month, its families, the work orders), every
     indicator family (layoff_sign_indicators reads three others, indicator_values all), the
     values (read by the levels and the indicators file) and the levels (by every risk type).
     The rest stay views, inlined where they are read: the known_<feed> views, so that each
@@ -327,8 +330,8 @@ def materialised() -> frozenset[str]:
 def scoring_definitions(
     config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
 ) -> list[tuple[str, str]]:
-    """(view name, SELECT) in run order: the feeds as known on the day, indicator families,
-    values, rule levels, scores."""
+    """(view name, SELECT) in run order: the feeds as known on the day, the monthly feeds'
+    slices, indicator families, values, rule levels, scores."""
     values = parameters(config, as_of, point_in_time=point_in_time)
     definitions = [
         (f"{KNOWN_PREFIX}{feed}", Template(_known_sql(feed)).substitute(values))

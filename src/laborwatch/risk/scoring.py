@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -57,6 +58,23 @@ def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Tabl
         con.execute(f'CREATE OR REPLACE VIEW "{feed_name}" AS SELECT * FROM "_frame_{feed_name}"')
 
 
+def definition_statements(
+    config: RulesConfig,
+    as_of: dt.date,
+    *,
+    point_in_time: bool = True,
+    kept: frozenset[str] | None = None,
+) -> list[str]:
+    """The statements `run_definitions` executes, in order: a temporary table for each
+    definition in `kept` (default definitions.materialised: computed once, read more than
+    once), a view for the others."""
+    kept = materialised() if kept is None else kept
+    return [
+        f'CREATE OR REPLACE {"TEMP TABLE" if name in kept else "VIEW"} "{name}" AS {sql}'
+        for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time)
+    ]
+
+
 def run_definitions(
     con: duckdb.DuckDBPyConnection,
     config: RulesConfig,
@@ -70,12 +88,20 @@ def run_definitions(
     The definitions read more than once (definitions.materialised) become temporary tables,
     each computed once; the rest stay views.
     """
-    kept = materialised()
-    for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time):
-        if name in kept:
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
-        else:
-            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+    for statement in definition_statements(config, as_of, point_in_time=point_in_time):
+        con.execute(statement)
+
+
+def parquet_scans(con: duckdb.DuckDBPyConnection, statement: str) -> int:
+    """How many Parquet scans the plan of `statement` has (EXPLAIN; nothing is run): each
+    reads the files of one feed view, so this counts how often the run reads the store."""
+    plan = json.loads(con.sql(f"EXPLAIN (FORMAT json) {statement}").fetchall()[0][1])
+
+    def scans(node: dict[str, Any]) -> int:
+        own = 1 if node.get("name") == "READ_PARQUET" else 0
+        return own + sum(scans(child) for child in node.get("children", []))
+
+    return sum(scans(node) for node in plan)
 
 
 def score_frames(
