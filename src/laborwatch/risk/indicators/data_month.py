@@ -59,9 +59,7 @@ def month_slice_sql(feed: str) -> str:
     may be the reference month) up to $latest_month, the last one ended by $as_of."""
     columns, since = MONTH_SLICES[feed]
     listed = ", ".join(columns)
-    where = (
-        f'WHERE "month" >= {since} AND "month" <= $latest_month' if since is not None else ""
-    )
+    where = f'WHERE "month" >= {since} AND "month" <= $latest_month' if since is not None else ""
     return f'SELECT {listed}, "month" FROM known_{feed} {where}'.strip()
 
 
