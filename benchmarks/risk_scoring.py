@@ -14,7 +14,8 @@ own); one warm-up run of each first so all read from a warm page cache.
 
 It also prints how often the run reads the store (statements, those that compute, Parquet
 scans in their plans) and, with `--before SRC`, the same figures and the timed scoring of
-another source tree in the same run (the code before a change).
+another source tree in the same run (the code before a change), and whether both wrote the
+same files (every row of scores.parquet and indicators.parquet, floats exactly).
 """
 
 from __future__ import annotations
@@ -104,6 +105,17 @@ else:
 seconds = time.perf_counter() - started
 cpu = time.process_time() - cpu_started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+if mode == "score":  # after the timing: what the run wrote, row by row (each file sorted)
+    import hashlib
+    digest = hashlib.sha256()
+    for path in (run.scores_path, run.indicators_path):
+        table = pq.read_table(path)
+        keys = [k for k in ("credit_code", "risk_type") if k in table.column_names]
+        table = table.sort_by([(k, "ascending") for k in keys])
+        digest.update(repr(table.schema).encode())
+        for row in table.to_pylist():
+            digest.update(repr(row).encode())
+    extra["outputs"] = digest.hexdigest()
 print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_rss": peak, **extra}))
 """
 
@@ -180,6 +192,14 @@ def main() -> None:
         print(f"one {mode} pass reads {runs[mode][0]['rows']:,} rows of {what}:")
         for feed, (files, columns) in read.items():
             print(f"    {feed}: {files} files, columns {', '.join(columns)}")
+    if args.before:
+        # every run of either code wrote the same files: each score, grade, evidence row and
+        # indicator value (floats by repr: exactly)
+        digests = {r["outputs"] for mode in ("score", "score-before") for r in runs[mode]}
+        print(
+            "outputs of the two codes: "
+            + ("identical" if len(digests) == 1 else f"DIFFERENT ({len(digests)} versions)")
+        )
     for mode in modes:
         print(
             f"{mode:<12} median {wall[mode]:6.2f} s wall, {cpu[mode]:5.2f} s CPU,"
