@@ -137,9 +137,16 @@ def score(args: argparse.Namespace) -> None:
     rows = sum(pq.read_metadata(path).num_rows for path in files)
     duckdb_pass(files)  # warm the page cache, as for every run after it
     passes, scorings, enterprises = [], [], 0
+    # CPU seconds (every thread of this process) beside wall: they grow far less than wall
+    # time when other jobs share the cores, so they check the wall ratio
+    pass_cpu, scoring_cpu = [], []
     for _ in range(args.repeats):
+        started = time.process_time()
         passes.append(duckdb_pass(files))
+        pass_cpu.append(time.process_time() - started)
+        started = time.process_time()
         run = score_store(root, as_of=as_of, config=config)
+        scoring_cpu.append(time.process_time() - started)
         scorings.append(run.seconds)
         enterprises = run.enterprises
     figures: dict = {
@@ -152,6 +159,8 @@ def score(args: argparse.Namespace) -> None:
         "duckdb_seconds": statistics.median(scorings),
         "duckdb_runs": scorings,
         "pass_runs": passes,
+        "pass_cpu_seconds": statistics.median(pass_cpu),
+        "duckdb_cpu_seconds": statistics.median(scoring_cpu),
     }
     record(Path(args.results), args.scale, "score_duckdb", figures)
     if args.spark:
@@ -313,6 +322,14 @@ def report(args: argparse.Namespace) -> None:
             print(
                 f"{label:<26}{scale:<10}{figures['enterprises']:>12,}{seconds:>9.1f}"
                 f"{baseline:>12.1f}{seconds / baseline:>7.2f}{per:>9.1f}"
+            )
+    for scale in scales:
+        scored = data[scale].get("score_duckdb", {})
+        if "duckdb_cpu_seconds" in scored:
+            cpu, pass_cpu = scored["duckdb_cpu_seconds"], scored["pass_cpu_seconds"]
+            print(
+                f"scoring, DuckDB, CPU ({scale}): {cpu:.1f} s, pass {pass_cpu:.1f} s,"
+                f" ratio {cpu / pass_cpu:.2f}"
             )
     print("\ngrowth from one scale to the next (time ratio / enterprise ratio; 1.0 = linear)")
     for stage, label, key, base in STAGES:

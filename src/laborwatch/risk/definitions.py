@@ -6,7 +6,9 @@ Spark, `spark.to_spark` transpiles each with sqlglot. Pure: no I/O, no connectio
 
 Point in time: the first definitions are `known_<feed>`, each feed's rows that had arrived by
 the scoring day (feeds.ARRIVED_ON; a row without an arrival day, loaded before they were
-recorded, is known). The indicator families read only these. `point_in_time=False` reads
+recorded, is known). Then each monthly feed's slice (`<feed>_months`, indicators/data_month.py):
+its known rows of the months read, computed once. The indicator families read only these.
+Which definitions an engine keeps rather than inlines: `materialised`. `point_in_time=False` reads
 every stored row whenever it arrived ("all files up front", for comparison in the backtest).
 """
 
@@ -17,6 +19,7 @@ from string import Template
 
 from laborwatch.risk.feeds import ARRIVED_ON, FEEDS
 from laborwatch.risk.indicators import FAMILIES
+from laborwatch.risk.indicators.data_month import month_slice_definitions
 from laborwatch.risk.rules import GRADE_LEVEL, GRADES, NO_GRADE, Rule, RulesConfig
 
 KNOWN_PREFIX = "known_"
@@ -88,6 +91,8 @@ def parameters(
     window_start = _months_back(latest, int(windows["lookback_months"]))
     trailing_start = _months_back(latest, int(windows["trailing_months"]))
     trailing_months = int(windows["trailing_months"])
+    oldest_data_month = _months_back(latest, int(windows["max_data_age_months"]))
+    recent_start = max(window_start, _months_back(latest, trailing_months + 3))
 
     def since(days_key: str) -> dt.date:
         return as_of - dt.timedelta(days=int(windows[days_key]))
@@ -98,7 +103,7 @@ def parameters(
     return {
         "as_of": _date(as_of),
         "known_on": _date(as_of if point_in_time else dt.date.max),
-        "oldest_data_month": _date(_months_back(latest, int(windows["max_data_age_months"]))),
+        "oldest_data_month": _date(oldest_data_month),
         "trailing_months": str(trailing_months),
         # the months grouped for every enterprise: the trailing window of the month before
         # the reference month, which an enterprise missing in it is read as of
@@ -112,7 +117,10 @@ def parameters(
         "trailing_start_index": index(trailing_start),
         # The months every enterprise's rows are grouped over (older ones only for streaks):
         # the trailing window of a data month up to two months before the latest month.
-        "recent_start": _date(max(window_start, _months_back(latest, trailing_months + 3))),
+        "recent_start": _date(recent_start),
+        # a monthly feed's slice (data_month.py): the recent months and those its reference
+        # month may be (the same months unless max_data_age_months is the longer)
+        "recent_or_reference_start": _date(min(recent_start, oldest_data_month)),
         "min_trailing_headcount": str(float(windows["min_trailing_headcount"])),
         "si_paid_share": str(float(windows["si_paid_share"])),
         "min_industry_enterprises": str(int(windows["min_industry_enterprises"])),
@@ -304,15 +312,33 @@ def _risk_scores_sql(config: RulesConfig, as_of: dt.date) -> str:
     )
 
 
+def materialised() -> frozenset[str]:
+    """The definitions each engine computes once and keeps (DuckDB: a temporary table; Spark:
+    a cached view), because more than one later definition or output reads them: each
+    monthly feed's slice (its reference month, its families, the work orders), every
+    indicator family (layoff_sign_indicators reads three others, indicator_values all), the
+    values (read by the levels and the indicators file) and the levels (by every risk type).
+    The rest stay views, inlined where they are read: the known_<feed> views, so that each
+    filter on them reaches the Parquet scan, and the scores, computed while they are written.
+    """
+    slices = [name for name, _ in month_slice_definitions()]
+    return frozenset(
+        [*slices, *(family.NAME for family in FAMILIES), INDICATOR_VALUES, RULE_LEVELS]
+    )
+
+
 def scoring_definitions(
     config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
 ) -> list[tuple[str, str]]:
-    """(view name, SELECT) in run order: the feeds as known on the day, indicator families,
-    values, rule levels, scores."""
+    """(view name, SELECT) in run order: the feeds as known on the day, the monthly feeds'
+    slices, indicator families, values, rule levels, scores."""
     values = parameters(config, as_of, point_in_time=point_in_time)
     definitions = [
         (f"{KNOWN_PREFIX}{feed}", Template(_known_sql(feed)).substitute(values))
         for feed in known_feeds()
+    ]
+    definitions += [
+        (name, Template(sql).substitute(values)) for name, sql in month_slice_definitions()
     ]
     definitions += [(family.NAME, Template(family.SQL).substitute(values)) for family in FAMILIES]
     definitions.append((INDICATOR_VALUES, _indicator_values_sql()))

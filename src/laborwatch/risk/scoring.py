@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 from laborwatch.risk.definitions import (
     INDICATOR_VALUES,
     RISK_SCORES,
-    RULE_LEVELS,
+    materialised,
     scoring_definitions,
 )
 from laborwatch.risk.feeds import ARRIVED_ON, FEEDS, STORE_TYPES
@@ -57,6 +58,23 @@ def register_frames(con: duckdb.DuckDBPyConnection, frames: Mapping[str, pa.Tabl
         con.execute(f'CREATE OR REPLACE VIEW "{feed_name}" AS SELECT * FROM "_frame_{feed_name}"')
 
 
+def definition_statements(
+    config: RulesConfig,
+    as_of: dt.date,
+    *,
+    point_in_time: bool = True,
+    kept: frozenset[str] | None = None,
+) -> list[str]:
+    """The statements `run_definitions` executes, in order: a temporary table for each
+    definition in `kept` (default definitions.materialised: computed once, read more than
+    once), a view for the others."""
+    kept = materialised() if kept is None else kept
+    return [
+        f'CREATE OR REPLACE {"TEMP TABLE" if name in kept else "VIEW"} "{name}" AS {sql}'
+        for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time)
+    ]
+
+
 def run_definitions(
     con: duckdb.DuckDBPyConnection,
     config: RulesConfig,
@@ -67,15 +85,23 @@ def run_definitions(
     """Create every definition over the feed views already on `con` (`point_in_time`: only
     the rows that had arrived by `as_of`; see definitions).
 
-    Indicator values and rule levels are materialised once (each is read more than once:
-    the values by the levels and the indicator file, the levels by every risk type); the
-    rest stay views, so the scores are computed while they are written.
+    The definitions read more than once (definitions.materialised) become temporary tables,
+    each computed once; the rest stay views.
     """
-    for name, sql in scoring_definitions(config, as_of, point_in_time=point_in_time):
-        if name in (INDICATOR_VALUES, RULE_LEVELS):
-            con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
-        else:
-            con.execute(f'CREATE OR REPLACE VIEW "{name}" AS {sql}')
+    for statement in definition_statements(config, as_of, point_in_time=point_in_time):
+        con.execute(statement)
+
+
+def parquet_scans(con: duckdb.DuckDBPyConnection, statement: str) -> int:
+    """How many Parquet scans the plan of `statement` has (EXPLAIN; nothing is run): each
+    reads the files of one feed view, so this counts how often the run reads the store."""
+    plan = json.loads(con.sql(f"EXPLAIN (FORMAT json) {statement}").fetchall()[0][1])
+
+    def scans(node: dict[str, Any]) -> int:
+        own = 1 if node.get("name") == "READ_PARQUET" else 0
+        return own + sum(scans(child) for child in node.get("children", []))
+
+    return sum(scans(node) for node in plan)
 
 
 def score_frames(

@@ -8,7 +8,8 @@ riskier), DETAILS (other columns kept as evidence), MISSING_IS_ZERO (an event fe
 enterprise without rows had no event, its indicators are 0; a monthly feed: without its
 data month the indicators are missing, NULL, and reach no level) and SQL, a
 `string.Template` whose $parameters come from `definitions.parameters`. Families read the
-`known_<feed>` views: only what had arrived by $known_on.
+`known_<feed>` views, only what had arrived by $known_on, or for a monthly feed its slice
+(`<feed>_months`, data_month.py: read from the store once for every family that needs it).
 """
 
 from __future__ import annotations

@@ -12,11 +12,60 @@ with deliveries. One without a row in any of them is missing: its indicators are
 
 Rows are placed by `month_offset`: 0 for the reference month, -1 for the month before …;
 `carried` picks the value of the data month among the candidates `<name>_<back>`.
+
+Each monthly feed is read from the store once per run: `month_slices` are definitions of their
+own (materialised, definitions.materialised), the known rows of the months its families read
+(and of the months its reference month may be), with only the columns they use. The reference
+month, the families and the other readers of the feed (work orders: the insured staff, the
+project's contractor) all read the slice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+
+SLICE_SUFFIX = "_months"
+
+# feed → (the columns read, the first month kept: a parameter, or None for every known row)
+MONTH_SLICES: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "social_insurance": (
+        ("enterprise_key", "arrears", "amount_due", "amount_paid", "insured_headcount"),
+        "$recent_or_reference_start",
+    ),
+    "tax": (("enterprise_key", "taxable_revenue"), "$recent_or_reference_start"),
+    "utilities": (("enterprise_key", "electricity_kwh"), "$recent_or_reference_start"),
+    # every known row: work orders take a project's contractor from its latest month known
+    "wage_account": (
+        (
+            "project_code",
+            "enterprise_key",
+            "attending_headcount",
+            "paid_headcount",
+            "amount_paid",
+        ),
+        None,
+    ),
+}
+
+
+def month_slice(feed: str) -> str:
+    """The name of the feed's slice (its known rows in the months read)."""
+    return f"{feed}{SLICE_SUFFIX}"
+
+
+def month_slice_sql(feed: str) -> str:
+    """Grain: one row per known row of the feed in its slice's months (MONTH_SLICES): from
+    the first month kept (the earlier of the families' first month and the oldest month that
+    may be the reference month) up to $latest_month, the last one ended by $as_of."""
+    columns, since = MONTH_SLICES[feed]
+    listed = ", ".join(columns)
+    where = f'WHERE "month" >= {since} AND "month" <= $latest_month' if since is not None else ""
+    return f'SELECT {listed}, "month" FROM known_{feed} {where}'.strip()
+
+
+def month_slice_definitions() -> list[tuple[str, str]]:
+    """(slice name, SQL template) of every monthly feed."""
+    return [(month_slice(feed), month_slice_sql(feed)) for feed in MONTH_SLICES]
 
 
 def reference_cte(feed: str) -> str:
@@ -24,7 +73,7 @@ def reference_cte(feed: str) -> str:
     feed arrived in the months it may be read for)."""
     return f"""reference AS (
     SELECT year(max("month")) * 12 + month(max("month")) - 1 AS reference_index
-    FROM known_{feed}
+    FROM {month_slice(feed)}
     WHERE "month" >= $oldest_data_month AND "month" <= $latest_month
 )"""
 

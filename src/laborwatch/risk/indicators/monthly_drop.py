@@ -13,6 +13,7 @@ from laborwatch.risk.indicators.data_month import (
     carried_values,
     has_rows,
     month_offset,
+    month_slice,
     reached,
     reference_cte,
 )
@@ -47,7 +48,7 @@ def drop_sql(
 WITH {reference_cte(feed)},
 monthly AS (
     SELECT enterprise_key, {month_offset()} AS month_offset, {column} AS value
-    FROM known_{feed} CROSS JOIN reference
+    FROM {month_slice(feed)} CROSS JOIN reference
     WHERE "month" >= $recent_start AND "month" <= $latest_month
 ),
 per_enterprise AS (

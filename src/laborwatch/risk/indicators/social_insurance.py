@@ -54,8 +54,8 @@ _CHOSEN = carried_values(_PER_MONTH, BACKS)
 SQL = f"""
 WITH {reference_cte("social_insurance")},
 -- The recent months (the trailing window of the oldest candidate) are grouped for every
--- enterprise; older months only for a streak of arrears through all of them (below). Each
--- reads the store on its own, so that only its months' files are scanned.
+-- enterprise (from the feed's slice, data_month.py); older months only for a streak of
+-- arrears through all of them (below), read from the store for those enterprises alone.
 recent_rows AS (
     SELECT
         enterprise_key,
@@ -69,7 +69,7 @@ recent_rows AS (
         -- against a month paid in full; a tenth short is rounding and late postings
         CASE WHEN amount_paid >= $si_paid_share * amount_due THEN 1 ELSE 0 END AS is_paid,
         insured_headcount
-    FROM known_social_insurance CROSS JOIN reference
+    FROM social_insurance_months CROSS JOIN reference
     WHERE "month" >= $recent_start AND "month" <= $latest_month
 ),
 recent AS (

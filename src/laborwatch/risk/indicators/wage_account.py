@@ -54,7 +54,7 @@ monthly AS (
             THEN 1 ELSE 0 END AS is_unpaid,
         CASE WHEN paid_headcount > 0 AND amount_paid > 0
             THEN amount_paid / paid_headcount END AS pay_per_worker
-    FROM known_wage_account CROSS JOIN reference
+    FROM wage_account_months CROSS JOIN reference
     WHERE "month" >= $window_start AND "month" <= $latest_month
 ),
 per_project AS (

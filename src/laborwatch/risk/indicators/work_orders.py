@@ -32,7 +32,7 @@ SQL = """
 WITH contractors AS (
     -- the project's contractor of its latest month (one wage-account row per month)
     SELECT project_code, arg_max(enterprise_key, "month") AS contractor
-    FROM known_wage_account
+    FROM wage_account_months
     GROUP BY project_code
 ),
 recent AS (
@@ -93,7 +93,7 @@ per_enterprise AS (
 insured AS (
     -- the insured staff of the latest month known, for the employers dismissed workers call
     SELECT enterprise_key, arg_max(insured_headcount, "month") AS insured_headcount
-    FROM known_social_insurance
+    FROM social_insurance_months
     WHERE "month" >= $oldest_data_month AND "month" <= $latest_month
         AND enterprise_key IN (
             SELECT enterprise_key FROM per_enterprise WHERE any_separation = 1

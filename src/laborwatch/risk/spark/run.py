@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from laborwatch.risk import store
-from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, RULE_LEVELS, months_read
+from laborwatch.risk.definitions import INDICATOR_VALUES, RISK_SCORES, materialised, months_read
 from laborwatch.risk.feeds import ENTERPRISE_KEY, FEEDS, Feed
 from laborwatch.risk.pipeline import (
     INDICATORS_FILE,
@@ -41,10 +41,6 @@ from laborwatch.risk.spark.session import open_session
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-
-# Read more than once (the values by the levels and the indicators file, the levels by every
-# risk type): cached, as DuckDB materialises them.
-MATERIALISED = (INDICATOR_VALUES, RULE_LEVELS)
 
 
 def feed_schema(feed: Feed) -> str:
@@ -96,11 +92,13 @@ def create_feed_views(
 def run_definitions(
     spark: SparkSession, config: RulesConfig, as_of: dt.date, *, point_in_time: bool = True
 ) -> list[DataFrame]:
-    """Every definition as a temporary view; returns the cached ones (to unpersist)."""
+    """Every definition as a temporary view; returns the cached ones (to unpersist): those
+    read more than once (definitions.materialised), as DuckDB materialises them."""
     cached = []
+    kept = materialised()
     for name, sql in spark_definitions(config, as_of, point_in_time=point_in_time):
         frame = spark.sql(sql)
-        if name in MATERIALISED:
+        if name in kept:
             frame = frame.cache()
             cached.append(frame)
         frame.createOrReplaceTempView(name)
