@@ -45,11 +45,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--days", type=int, default=30, help="export the last DAYS of intake")
     args = parser.parse_args()
-    size = citydb.size_from(args)
-    citydb.prepare_environment("export", size, rebuild=args.rebuild)
-    import django
-
-    django.setup()
+    print(citydb.open_city("export", args))
     from django.db import connection
     from django.test import Client
     from openpyxl import load_workbook
@@ -60,12 +56,6 @@ def main() -> int:
     from laborwatch.core.models import User
     from laborwatch.lib.xlsx import xlsx_bytes
 
-    started = time.perf_counter()
-    loaded = citydb.build_city(size)
-    print(
-        f"{connection.vendor}: {size.label} ({'loaded' if loaded else 'reused'},"
-        f" {time.perf_counter() - started:.0f} s)"
-    )
     centre = User.objects.get(username="bench-centre-1")
     client = Client()
     client.force_login(centre)

@@ -56,11 +56,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", default="", help="the page (its name below) to profile")
     args = parser.parse_args()
-    size = citydb.size_from(args)
-    citydb.prepare_environment("page-time", size, rebuild=args.rebuild)
-    import django
-
-    django.setup()
+    city = citydb.open_city("page-time", args)
+    print(f"{city}; median of {args.runs} runs, ms")
     from django.db import connection
     from django.test import Client
 
@@ -68,12 +65,6 @@ def main() -> int:
     from laborwatch.core.models import User
     from laborwatch.enterprises.models import Enterprise
 
-    started = time.perf_counter()
-    loaded = citydb.build_city(size)
-    print(
-        f"{connection.vendor}: {size.label} ({'loaded' if loaded else 'reused'},"
-        f" {time.perf_counter() - started:.0f} s); median of {args.runs} runs, ms"
-    )
     brand = Enterprise.objects.order_by("pk")[2000].short_names[0][:2]
     centre = User.objects.get(username="bench-centre-1")
     district = User.objects.filter(role="district_staff").order_by("username").first()
