@@ -122,6 +122,27 @@ def prepare_environment(prefix: str, size: CitySize, *, rebuild: bool = False) -
     recreate_postgres_database(url)
 
 
+def open_city(prefix: str, args: Any) -> str:
+    """For a script with add_size_arguments' options parsed in `args`: prepare_environment,
+    django.setup() and build_city; returns the line that says which city, and whether it
+    was loaded or reused, in how long."""
+    import time
+
+    size = size_from(args)
+    prepare_environment(prefix, size, rebuild=args.rebuild)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    started = time.perf_counter()
+    loaded = build_city(size)
+    return (
+        f"{connection.vendor}: {size.label} ({'loaded' if loaded else 'reused'},"
+        f" {time.perf_counter() - started:.0f} s)"
+    )
+
+
 def database_name(url: str) -> str:
     name = urlparse(url).path.lstrip("/")
     if "bench" not in name:

@@ -177,8 +177,16 @@ def run_locust(args: argparse.Namespace, plan: Path, work: Path) -> list[dict[st
     ]
     env = os.environ | {"LABORWATCH_LOAD_PLAN": str(plan), "LABORWATCH_LOAD_WAIT": args.wait}
     print(f"locust: {args.users} users, pause {args.wait} s, {args.run_time} ...", flush=True)
+    before = os.getloadavg()
     with (work / "locust.log").open("w") as log:
         subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
+    # Whatever else the machine ran meanwhile slows every request alike, /healthz too.
+    after = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} CPUs; load average (1, 5, 15 min) at the start"
+        f" {before[0]:.1f} {before[1]:.1f} {before[2]:.1f}, at the end"
+        f" {after[0]:.1f} {after[1]:.1f} {after[2]:.1f}"
+    )
     with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 

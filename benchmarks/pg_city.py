@@ -41,22 +41,11 @@ def main() -> int:
     citydb.add_size_arguments(parser)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    size = citydb.size_from(args)
-    citydb.prepare_environment("pg-city", size, rebuild=args.rebuild)
-    import django
-
-    django.setup()
-    from django.db import connection
+    print(citydb.open_city("pg-city", args))
     from django.test import Client
 
     from laborwatch.core.models import User
 
-    started = time.perf_counter()
-    loaded = citydb.build_city(size)
-    print(
-        f"{connection.vendor}: {size.label} ({'loaded' if loaded else 'reused'},"
-        f" {time.perf_counter() - started:.0f} s)"
-    )
     centre = User.objects.get(username="bench-centre-1")
     district = User.objects.filter(role="district_staff").order_by("username").first()
     assert district is not None and district.org_unit is not None
