@@ -227,6 +227,7 @@ def test_sla_sweep_reports_what_it_did(org_units, capsys) -> None:
     assert code == 0
     assert out == (
         "催办 0 件，升级 0 件，转办超时未签收 0 件，节点逾期 0 个，预警超时未签收 0 条\n"
+        "领导批示超期催办：工单 0 件，预警 0 条\n"
         "舆情：催办回应 0 件，回应超时升级 0 件，核实交办超时未签收 0 件\n"
     )
 

@@ -36,7 +36,7 @@ THREADS = 8
 GRACEFUL_SECONDS = 30
 # A schedule process asked to stop finishes the tasks in hand first (tasks.STOP_SECONDS); one
 # still busy after this is killed, which is safe: each step commits or rolls back on its own.
-SWEEP_STOP_SECONDS = 15
+SWEEP_STOP_SECONDS = 10
 _SWEEP_MAIN = "from laborwatch.config.serve import run_sweep_process; run_sweep_process()"
 
 
@@ -172,11 +172,11 @@ def gunicorn_application(
 
 
 class SweepProcess:
-    """The schedule of a gunicorn server (its huey consumer), in a process of its own that the master starts when
-    ready and stops on exit. Not a thread in the master: the master forks its workers, and a
-    fork copies only the forking thread, with any lock another thread held at that moment.
-    Not a multiprocessing.Process either: every forked worker would inherit it in
-    multiprocessing's list of children and join or kill it when the worker exits."""
+    """The schedule of a gunicorn server (its huey consumer), in a process of its own that the
+    master starts when ready and stops on exit. Not a thread in the master: the master forks
+    its workers, and a fork copies only the forking thread, with any lock another thread held
+    at that moment. Not a multiprocessing.Process either: every forked worker would inherit it
+    in multiprocessing's list of children and join or kill it when the worker exits."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval

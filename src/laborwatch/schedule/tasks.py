@@ -54,7 +54,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
@@ -72,7 +72,7 @@ RETRY_SECONDS = 60
 WORKERS = 2
 # A consumer asked to stop lets the tasks in hand finish for this long, then leaves them; each
 # step of a job commits or rolls back on its own, and a slot claimed is not claimed again.
-STOP_SECONDS = 10
+STOP_SECONDS = 8
 # How often a consumer started inside `serve` checks that its threads are alive.
 HEALTH_SECONDS = 10
 
@@ -103,6 +103,11 @@ def build_queue(url: str, *, name: str = QUEUE_NAME, immediate: bool = False) ->
     def run_slot(job: str, slot: str, now: dt.datetime) -> None:
         with _database(huey):
             run_job(JOBS[job], slot, now)
+
+    @huey.on_shutdown(name="close_database")
+    def close_database() -> None:
+        """A worker thread that stops closes its own database connections."""
+        connections.close_all()
 
     return TaskQueue(huey=huey, tick=tick, run_slot=run_slot)
 
