@@ -106,8 +106,10 @@ def build_queue(url: str, *, name: str = QUEUE_NAME, immediate: bool = False) ->
 
     @huey.on_shutdown(name="close_database")
     def close_database() -> None:
-        """A worker thread that stops closes its own database connections."""
-        connections.close_all()
+        """A worker thread that stops closes its own database connections (each, not through
+        connections.close_all, which tests keep from closing the test's own connection)."""
+        for connection in connections.all(initialized_only=True):
+            connection.close()
 
     return TaskQueue(huey=huey, tick=tick, run_slot=run_slot)
 
