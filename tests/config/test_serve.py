@@ -192,3 +192,40 @@ def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> 
     text = log.read_text()
     assert f"Schedule process {sweeps[0]} exited (signal 9); starting it again" in text
     assert "Unhandled exception in task" not in text and "Traceback" not in text
+
+
+def test_one_waitress_process_runs_the_schedule_itself(tmp_path) -> None:
+    """`laborwatch serve` (one process) runs the huey consumer in its own process: the
+    sweep's run row names that process."""
+    import sqlite3
+
+    env = {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path), "LABORWATCH_SWEEP_SECONDS": "60"}
+    env.pop("DATABASE_URL", None)
+    env.pop("LABORWATCH_TASKS_URL", None)
+    subprocess.run([*COMMAND, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+    def runs() -> list[tuple[str, str, str]]:
+        assert server.poll() is None, log.read_text()
+        with sqlite3.connect(tmp_path / "laborwatch.sqlite3") as database:
+            return database.execute(
+                "select job, status, server from schedule_jobrun "
+                "where job = 'sweep' and status != 'running'"
+            ).fetchall()
+
+    try:
+        assert _until(lambda: _healthz(port), 60, "answer from /healthz") == {"status": "ok"}
+        [(job, status, where)] = _until(runs, 60, "sweep run")
+        assert (job, status, where.rsplit(":", 1)[1]) == ("sweep", "succeeded", str(server.pid))
+        assert (tmp_path / "tasks.sqlite3").exists()  # the queue: the embedded default
+    finally:
+        server.kill()
+        server.wait()
