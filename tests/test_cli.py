@@ -54,6 +54,7 @@ def test_every_command_has_its_management_command() -> None:
         "registry",
         "sla_sweep",
         "run_jobs",
+        "worker",
         "api_token",
         "ingest",
         "score",
@@ -78,6 +79,7 @@ def test_every_command_has_its_management_command() -> None:
         "registry": "laborwatch.enterprises",
         "sla_sweep": "laborwatch.cases",
         "run_jobs": "laborwatch.schedule",
+        "worker": "laborwatch.schedule",
         "api_token": "laborwatch.cases",
         "ingest": "laborwatch.warnings",
         "score": "laborwatch.warnings",
@@ -227,6 +229,7 @@ def test_sla_sweep_reports_what_it_did(org_units, capsys) -> None:
     assert code == 0
     assert out == (
         "催办 0 件，升级 0 件，转办超时未签收 0 件，节点逾期 0 个，预警超时未签收 0 条\n"
+        "领导批示超期催办：工单 0 件，预警 0 条\n"
         "舆情：催办回应 0 件，回应超时升级 0 件，核实交办超时未签收 0 件\n"
     )
 

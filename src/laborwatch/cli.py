@@ -24,6 +24,7 @@ COMMANDS = (
     "registry",
     "sla-sweep",
     "run-jobs",
+    "worker",
     "api-token",
     "ingest",
     "score",

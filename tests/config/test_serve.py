@@ -1,5 +1,5 @@
 """`laborwatch serve --processes N`: gunicorn's configuration, and a real server with two
-workers and one sweep process that start and stop together."""
+workers and one schedule process (the huey consumer) that start and stop together."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from typing import TypeVar
 import pytest
 
 from laborwatch.config.serve import (
+    GRACEFUL_SECONDS,
+    SWEEP_STOP_SECONDS,
     SweepProcess,
     gunicorn_application,
     warm_link_index,
@@ -177,7 +179,8 @@ def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> 
         assert tree()[0] == workers
 
         server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=30) == 0
+        # Workers get GRACEFUL_SECONDS, then the schedule process SWEEP_STOP_SECONDS.
+        assert server.wait(timeout=GRACEFUL_SECONDS + SWEEP_STOP_SECONDS + 15) == 0
         assert [pid for pid in seen if _alive(pid)] == []
     finally:
         if server.poll() is None:
@@ -187,5 +190,42 @@ def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> 
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
     text = log.read_text()
-    assert f"SLA sweep process {sweeps[0]} exited (signal 9); starting it again" in text
-    assert "Scheduled jobs failed" not in text and "Traceback" not in text
+    assert f"Schedule process {sweeps[0]} exited (signal 9); starting it again" in text
+    assert "Unhandled exception in task" not in text and "Traceback" not in text
+
+
+def test_one_waitress_process_runs_the_schedule_itself(tmp_path) -> None:
+    """`laborwatch serve` (one process) runs the huey consumer in its own process: the
+    sweep's run row names that process."""
+    import sqlite3
+
+    env = {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path), "LABORWATCH_SWEEP_SECONDS": "60"}
+    env.pop("DATABASE_URL", None)
+    env.pop("LABORWATCH_TASKS_URL", None)
+    subprocess.run([*COMMAND, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+    def runs() -> list[tuple[str, str, str]]:
+        assert server.poll() is None, log.read_text()
+        with sqlite3.connect(tmp_path / "laborwatch.sqlite3") as database:
+            return database.execute(
+                "select job, status, server from schedule_jobrun "
+                "where job = 'sweep' and status != 'running'"
+            ).fetchall()
+
+    try:
+        assert _until(lambda: _healthz(port), 60, "answer from /healthz") == {"status": "ok"}
+        [(job, status, where)] = _until(runs, 60, "sweep run")
+        assert (job, status, where.rsplit(":", 1)[1]) == ("sweep", "succeeded", str(server.pid))
+        assert (tmp_path / "tasks.sqlite3").exists()  # the queue: the embedded default
+    finally:
+        server.kill()
+        server.wait()

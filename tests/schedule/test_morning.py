@@ -1,7 +1,9 @@
 """The day runs itself: with the clock moved to a morning, the schedule ingests the files
 dropped into the inbox, scores, syncs the warnings, issues the daily reports and tells each
 unit once, in the app and through a local receiver for each robot kind; each slot runs once;
-a failed run is recorded and the centre told."""
+a failed run is recorded and the centre told. The runs go through the task queue (huey in
+immediate mode: its periodic tick, then a run task per due slot); `laborwatch run-jobs`
+(cron) runs the same slots without it."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from laborwatch.schedule.models import JobRun
 from laborwatch.schedule.runner import run_due_jobs
 from laborwatch.synth import generate
 from laborwatch.warnings.models import Warning, WarningRouting
+from tests.schedule.conftest import tick_at
 from tests.schedule.receivers import receivers
 
 pytestmark = pytest.mark.django_db
@@ -63,20 +66,25 @@ def test_slots_follow_the_clock(settings) -> None:
 
 
 def test_a_failed_morning_is_recorded_and_the_centre_told(
-    data_dir, org_units, centre_staff, leader
+    queue, data_dir, org_units, centre_staff, leader
 ) -> None:
-    runs = run_due_jobs(MORNING, only=["morning"])
+    runs = tick_at(queue, MORNING)
     assert [(run.job, run.slot, run.status) for run in runs] == [
-        ("morning", "2026-11-02", "failed")
+        ("morning", "2026-11-02", "failed"),
+        ("sweep", "2026-11-02 07:45", "succeeded"),
     ]
     assert runs[0].error  # why, in words
     told = Notification.objects.get(kind="run_failed")
     assert (told.user, told.urgent) == (centre_staff, True)
-    # Once per slot: the next tick does not try again.
-    assert run_due_jobs(MORNING + dt.timedelta(minutes=5), only=["morning"]) == []
+    # Once per slot: the next tick does not try again, nor does cron's `run-jobs`.
+    assert [run.job for run in tick_at(queue, MORNING + dt.timedelta(minutes=5))] == ["sweep"]
+    assert run_due_jobs(MORNING + dt.timedelta(minutes=6), only=["morning"]) == []
+    assert JobRun.objects.filter(job="morning").count() == 1
 
 
-def test_the_morning_runs_itself(tiny_city, data_dir, staffed, org_units, client_for) -> None:
+def test_the_morning_runs_itself(
+    queue, tiny_city, data_dir, staffed, org_units, client_for
+) -> None:
     load_city(tiny_city, progress=False)
     shutil.copytree(tiny_city, data_dir / "inbox")  # the registry file and every feed
     with receivers("wecom", "dingtalk", "feishu") as robots:
@@ -89,8 +97,8 @@ def test_the_morning_runs_itself(tiny_city, data_dir, staffed, org_units, client
                 secret=robots[kind].secret if kind != "wecom" else "",
             )
         Channel.objects.create(org_unit=org_units["shinan"], kind="email", address="sn@example.cn")
-        runs = run_due_jobs(MORNING)
-        again = run_due_jobs(MORNING + dt.timedelta(minutes=5))
+        runs = tick_at(queue, MORNING)
+        again = tick_at(queue, MORNING + dt.timedelta(minutes=5))
 
         by_job = {run.job: run for run in runs}
         assert {job: run.status for job, run in by_job.items()} == {

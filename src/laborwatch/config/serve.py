@@ -1,12 +1,14 @@
 """Serving the WSGI app: waitress in one process (pure Python, runs the same on Windows intranet
 hosts), or gunicorn with several worker processes on POSIX hosts (`serve --processes N`).
 
-The server also runs the day's schedule every few minutes (laborwatch.schedule: the SLA sweep,
-feed files dropped into the inbox, the morning run, the monthly report), so a single
-`laborwatch serve` keeps the day going without cron: in a background thread under waitress, in
-a process of its own beside gunicorn's workers (once per server, not once per worker). Several
-servers on one database each tick, and each job's slot runs on one of them only (a unique run
-row is the claim). Set LABORWATCH_SWEEP_SECONDS=0 to leave it to cron (`laborwatch run-jobs`).
+The server also runs the day's schedule (laborwatch.schedule: the SLA sweep, feed files dropped
+into the inbox, the morning run, the monthly report), so a single `laborwatch serve` keeps the
+day going without cron: a huey consumer (schedule/tasks.py: its scheduler thread and worker
+threads) inside the waitress process, or in a process of its own beside gunicorn's workers
+(once per server, not once per worker). Several servers on one database each run one, and
+each job's slot runs on one of them only (a unique run row is the claim). Set
+LABORWATCH_SWEEP_SECONDS=0 to leave it to `laborwatch worker` or to cron (`laborwatch
+run-jobs`).
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ THREADS = 8
 # On SIGTERM a worker finishes the requests in hand for up to this long (gunicorn's default,
 # well inside systemd's 90 s stop timeout).
 GRACEFUL_SECONDS = 30
-# A sweep asked to stop finishes its round first; a round that takes longer than this is cut
-# short, which is safe: each step commits or rolls back on its own.
+# A schedule process asked to stop finishes the tasks in hand first (tasks.STOP_SECONDS); one
+# still busy after this is killed, which is safe: each step commits or rolls back on its own.
 SWEEP_STOP_SECONDS = 10
 _SWEEP_MAIN = "from laborwatch.config.serve import run_sweep_process; run_sweep_process()"
 
@@ -42,20 +44,12 @@ class _Stop(Protocol):
     def wait(self, timeout: float) -> bool: ...
 
 
-def _sweep_forever(interval: float, stop: _Stop) -> None:
-    from django.db import close_old_connections
+def run_schedule(stop: _Stop) -> None:
+    """The schedule's consumer in this process until `stop` says to stop (from the main
+    thread: huey's start sets signal handlers, which are put back)."""
+    from laborwatch.schedule.tasks import default_queue, keep_consumer, start_consumer
 
-    from laborwatch.schedule.runner import run_due_jobs
-
-    while not stop.wait(interval):
-        try:
-            run_due_jobs()
-        except Exception:
-            # Keep the server's clock running (a job's own failure is in the run log; this is
-            # the run log itself failing, e.g. the database away); logged with its traceback.
-            logger.exception("Scheduled jobs failed")
-        finally:
-            close_old_connections()
+    keep_consumer(start_consumer(default_queue()), stop.wait)
 
 
 def warm_link_index() -> None:
@@ -93,14 +87,21 @@ def serve(*, host: str, port: int, threads: int = THREADS, processes: int = 1) -
 
     warm_link_index()
     stop = threading.Event()
+    keeper = None
     if interval > 0:
-        threading.Thread(
-            target=_sweep_forever, args=(interval, stop), daemon=True, name="sla-sweep"
-        ).start()
+        from laborwatch.schedule.tasks import default_queue, keep_consumer, start_consumer
+
+        consumer = start_consumer(default_queue())
+        keeper = threading.Thread(
+            target=keep_consumer, args=(consumer, stop.wait), daemon=True, name="schedule"
+        )
+        keeper.start()
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="LaborWatch")
     finally:
         stop.set()
+        if keeper is not None:
+            keeper.join(timeout=SWEEP_STOP_SECONDS)
 
 
 def serve_processes(*, host: str, port: int, threads: int, processes: int, sweep: float) -> None:
@@ -171,11 +172,11 @@ def gunicorn_application(
 
 
 class SweepProcess:
-    """The SLA sweep of a gunicorn server, in a process of its own that the master starts when
-    ready and stops on exit. Not a thread in the master: the master forks its workers, and a
-    fork copies only the forking thread, with any lock another thread held at that moment.
-    Not a multiprocessing.Process either: every forked worker would inherit it in
-    multiprocessing's list of children and join or kill it when the worker exits."""
+    """The schedule of a gunicorn server (its huey consumer), in a process of its own that the
+    master starts when ready and stops on exit. Not a thread in the master: the master forks
+    its workers, and a fork copies only the forking thread, with any lock another thread held
+    at that moment. Not a multiprocessing.Process either: every forked worker would inherit it
+    in multiprocessing's list of children and join or kill it when the worker exits."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
@@ -185,25 +186,23 @@ class SweepProcess:
     def start(self, server: Any) -> None:
         if self.interval <= 0:
             return
-        self.process = subprocess.Popen([sys.executable, "-c", _SWEEP_MAIN, str(self.interval)])
+        self.process = subprocess.Popen([sys.executable, "-c", _SWEEP_MAIN])
         self.started = time.monotonic()
-        server.log.info(
-            "SLA sweep process started (pid: %s, every %s s)", self.process.pid, self.interval
-        )
+        server.log.info("Schedule process started (pid: %s)", self.process.pid)
 
     def notice_exit(self, server: Any) -> None:
-        """A sweep that died is logged and started again if it had lived through at least one
-        interval; one that dies sooner (a setup error) would only die again."""
+        """A schedule process that died is logged and started again if it had lived through at
+        least one sweep interval; one that dies sooner (a setup error) would only die again."""
         if self.process is None or self.process.poll() is None:
             return
         pid, status = self.process.pid, _exit_status(self.process.returncode)
         if time.monotonic() - self.started >= self.interval:
-            server.log.error("SLA sweep process %s exited (%s); starting it again", pid, status)
+            server.log.error("Schedule process %s exited (%s); starting it again", pid, status)
             self.start(server)
         else:
             server.log.error(
-                "SLA sweep process %s exited (%s) within its first interval and is not "
-                "restarted; run `laborwatch sla-sweep` from cron until the server restarts",
+                "Schedule process %s exited (%s) within its first interval and is not "
+                "restarted; run `laborwatch worker` until the server restarts",
                 pid,
                 status,
             )
@@ -213,14 +212,14 @@ class SweepProcess:
         if self.process is None:
             return
         if self.process.poll() is not None:
-            server.log.info("SLA sweep process %s had already stopped", self.process.pid)
+            server.log.info("Schedule process %s had already stopped", self.process.pid)
             return
         self.process.terminate()
         try:
             self.process.wait(timeout=SWEEP_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             server.log.warning(
-                "SLA sweep process %s still busy after %s s; killing it",
+                "Schedule process %s still busy after %s s; killing it",
                 self.process.pid,
                 SWEEP_STOP_SECONDS,
             )
@@ -233,11 +232,11 @@ def _exit_status(returncode: int) -> str:
 
 
 class _StopSignal:
-    """When the sweep process is to stop. SIGTERM (the master's on_exit, or systemd) lets the
-    round in hand finish; the handler only sets a flag, since taking a lock inside a signal
-    handler can deadlock. SIGINT is left to the master, which stops the sweep on exit: Ctrl+C
-    reaches the whole process group. A master that died without on_exit (SIGKILL) is noticed
-    at the next interval."""
+    """When the schedule process is to stop. SIGTERM (the master's on_exit, or systemd) lets the
+    tasks in hand finish; the handler only sets a flag, since taking a lock inside a signal
+    handler can deadlock. SIGINT is left to the master, which stops the schedule on exit:
+    Ctrl+C reaches the whole process group. A master that died without on_exit (SIGKILL) is
+    noticed at the next health check (tasks.HEALTH_SECONDS)."""
 
     def __init__(self) -> None:
         self.master = os.getppid()
@@ -258,10 +257,10 @@ class _StopSignal:
 
 
 def run_sweep_process() -> None:
-    """Entry point of the sweep process (`python -c`, started by SweepProcess.start)."""
+    """Entry point of the schedule process (`python -c`, started by SweepProcess.start)."""
     stop = _StopSignal()  # before Django's setup, so that an early stop is not lost
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "laborwatch.config.settings")
     import django
 
     django.setup()
-    _sweep_forever(float(sys.argv[1]), stop)
+    run_schedule(stop)

@@ -46,6 +46,10 @@ except ValueError as error:
 if not 1 <= LABORWATCH_MONTHLY_REPORT_DAY <= 28:
     raise ImproperlyConfigured("LABORWATCH_MONTHLY_REPORT_DAY 应为 1 至 28 的整数")
 LABORWATCH_INBOX = Path(os.environ.get("LABORWATCH_INBOX") or DATA_DIR / "inbox")
+# The schedule's task queue (huey, laborwatch.schedule.tasks): empty for the embedded default,
+# a SQLite file under LABORWATCH_DATA_DIR; redis://host:port/db or postgres://… for several
+# servers sharing one queue.
+LABORWATCH_TASKS_URL = os.environ.get("LABORWATCH_TASKS_URL", "")
 # Public-opinion grade thresholds: JSON, checked by laborwatch.opinion.policy; e.g.
 # {"thresholds": {"major": 40, "grave": 150}}.
 try:

@@ -1,7 +1,8 @@
 """The jobs of the day, each with the slot it is due in at a moment (None: not due) and what it
-does. `runner.run_due_jobs` claims each due slot once and records the run.
+does. The task queue's tick (tasks.py) finds the due slots every minute and a worker runs each;
+`runner.run_job` claims each slot once and records the run.
 
-- sweep: every tick of `laborwatch serve` (LABORWATCH_SWEEP_SECONDS): urge and escalate work
+- sweep: every LABORWATCH_SWEEP_SECONDS (rounded to whole minutes): urge and escalate work
   orders, chase unsigned referrals and warnings;
 - inbox: whenever feed files wait in the inbox folder (LABORWATCH_INBOX, by default
   LABORWATCH_DATA_DIR/inbox, a sub-folder per feed as `laborwatch ingest --all` reads them):

@@ -1,10 +1,11 @@
 """Running the jobs that are due: claim the slot (a unique row), run, record the end.
 
-Called every tick by `laborwatch serve` (see config/serve.py: a thread beside waitress, a
-process of its own beside gunicorn's workers, once per server) and by `laborwatch run-jobs`
-from cron. Of several servers on one database, the one whose claim is inserted first runs the
-slot; the others see the row and skip it. A job that fails is recorded with its error and the
-centre is told (the failed run's notice); the other jobs still run.
+Called by the task queue's workers (schedule/tasks.py: its periodic tick finds the due slots
+every minute, and a worker runs each, under `laborwatch serve` or `laborwatch worker`), and
+by `laborwatch run-jobs` from cron. Of several servers on one database, the one whose claim
+is inserted first runs the slot; the others see the row and skip it. A job that fails is
+recorded with its error and the centre is told (the failed run's notice); the other jobs
+still run.
 """
 
 from __future__ import annotations
@@ -80,19 +81,32 @@ def _tell_the_centre(job: Job, run: JobRun) -> None:
     )
 
 
-def run_due_jobs(
-    now: dt.datetime | None = None, *, only: Iterable[str] | None = None
-) -> list[JobRun]:
-    """Every job due at `now` (the clock by default), in the table's order."""
-    now = now or timezone.now()
-    runs = []
+def due_slots(now: dt.datetime, *, only: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(job, slot) of every job due at `now` whose slot no server has claimed yet, in the
+    table's order. Only a hint for the caller: `run_job`'s claim still decides."""
+    due = []
     for name, job in JOBS.items():
         if only is not None and name not in only:
             continue
         slot = job.slot(now)
-        if slot is None:
-            continue
-        run = run_job(job, slot, now)
+        if slot is not None:
+            due.append((name, slot))
+    claimed = set(
+        JobRun.objects.filter(
+            job__in={name for name, _slot in due}, slot__in={slot for _name, slot in due}
+        ).values_list("job", "slot")
+    )
+    return [pair for pair in due if pair not in claimed]
+
+
+def run_due_jobs(
+    now: dt.datetime | None = None, *, only: Iterable[str] | None = None
+) -> list[JobRun]:
+    """Every job due at `now` (the clock by default), in the table's order, run here."""
+    now = now or timezone.now()
+    runs = []
+    for name, slot in due_slots(now, only=only):
+        run = run_job(JOBS[name], slot, now)
         if run is not None:
             runs.append(run)
     return runs

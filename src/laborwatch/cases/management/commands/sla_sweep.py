@@ -41,6 +41,13 @@ class Command(LaborwatchCommand):
         )
         self.stdout.write(
             _(
+                "Leaders' instructions past their deadline, urged: %(cases)d on cases, "
+                "%(warnings)d on warnings"
+            )
+            % {"cases": cases.instructions_urged, "warnings": warnings.instructions_urged}
+        )
+        self.stdout.write(
+            _(
                 "Public opinion: %(urged)d responses urged, %(overdue)d overdue responses "
                 "escalated, %(unsigned)d assignments unsigned past their time"
             )
