@@ -112,6 +112,11 @@ def test_place_name():
         ("中运物流有限公司", ("", "中运", "物流", "有限公司")),
         ("李沧万家福超市", ("李沧", "万家福", "超市", "")),
         ("國聯運輸集團有限公司", ("", "国联", "运输", "集团有限公司")),
+        # A county's name (龙湖) that would leave an industry word alone is the trade name; a
+        # city's (青岛) stays the place.
+        ("北京龙湖置业有限公司", ("北京", "龙湖", "置业", "有限公司")),
+        ("青岛国际贸易有限公司", ("青岛", "国际", "贸易", "有限公司")),
+        ("北京科技园置业股份有限公司", ("北京", "科技园", "置业", "股份有限公司")),
     ],
 )
 def test_name_parts_of_registered_names(name, parts):

@@ -23,12 +23,20 @@ _SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 _CLAUSE_END = re.compile(r"[，,、 ]+")
 # Links in posts (http://t.cn/zQnHBKD): letters the tagger would read as a name.
 _URL = re.compile(r"(?:https?://|www\.)[!-~]*", re.IGNORECASE)
+# Weibo's emoticon codes ([心], [good], [哈哈]) and emoji outside the basic plane.
+_EMOTICON = re.compile(r"\[[^\[\]\s，。,]{1,6}\]|[\U00010000-\U0010ffff\ufffd]")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 def tagging_text(text: str) -> str:
     """What the tagger reads of a text, offsets kept: traditional characters as simplified
-    (posts from Hong Kong and Taiwan: 瀋陽皇朝萬鑫酒店) and links blanked."""
-    return _URL.sub(lambda link: " " * len(link.group()), fold_traditional(text))
+    (posts from Hong Kong and Taiwan: 瀋陽皇朝萬鑫酒店), links, emoticon codes and emoji blanked.
+    A post's @handles and #topics# stay (a shop's handle is often its name); the features mark
+    them (`org_features`)."""
+    return _EMOTICON.sub(_blank, _URL.sub(_blank, fold_traditional(text)))
 
 
 @dataclass(frozen=True)
