@@ -344,6 +344,11 @@ def test_a_trade_name_holding_an_industry_word_is_indexed():
     assert linker.link("置业公司欠我工资") == []
 
 
+def test_one_character_before_an_industry_word_is_no_trade_name():
+    linker = Linker.from_rows([{"credit_code": "Y", "name": "青岛阳食品有限公司"}])
+    assert linker.link("太阳食品店进行抢劫") == []
+
+
 def test_a_number_unit_is_not_read_as_a_short_name():
     linker = Linker.from_rows(
         [{"credit_code": "W", "name": "青岛万美元水产有限公司", "short_names": "万美元"}]

@@ -82,12 +82,16 @@ class Distinctiveness:
 
     def trade_name(self, trade: str) -> bool:
         """Whether a trade name read by `name_parts` names a firm: not a place nor an industry
-        word read whole (置业, 建筑工程), and with a pair of characters not common in the
-        registry. An industry word inside it is no matter: 科技园 is a trade name."""
+        word read whole (置业, 建筑工程) nor one character before one (阳食品), and with a pair of
+        characters not common in the registry. An industry word inside it is no matter: 科技园
+        is a trade name."""
         if len(trade) < 2 or ANONYMISED.search(trade) or is_place_name(trade):
             return False
         if is_industry_word(trade):
             return False
+        ends_in_industry = any(match.end() == len(trade) for match in INDUSTRY.finditer(trade))
+        if ends_in_industry and len(INDUSTRY.sub("", trade)) < 2:
+            return False  # 阳食品: one character and an industry word
         return any(trade[i : i + 2] not in self.common_pairs for i in range(len(trade) - 1))
 
 

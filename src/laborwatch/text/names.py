@@ -376,10 +376,11 @@ def name_parts(name: str) -> NameParts:
         else:
             break
     trade_name, industry = _trade_and_industry(rest)
-    if units and not is_place_name(units[-1]) and is_industry_word(trade_name):
-        # 北京龙湖置业: 龙湖 is a county's name too, but a trade name is more than an industry
-        # word (置业), so the last place word read, if not a province's or a city's, is the
-        # trade name.
+    blocked = is_industry_word(trade_name) or _industry_after_one(trade_name)
+    if units and not is_place_name(units[-1]) and blocked:
+        # 北京龙湖置业, 金东阳食品: 龙湖 and 金东 are counties' names too, but a trade name is
+        # more than an industry word (置业) or one character before one (阳食品), so the last
+        # place word read, if not a province's or a city's, opens the trade name.
         trade_name, industry = _trade_and_industry(units.pop() + rest)
     place = "".join([place, *units])
     return NameParts(place=place, trade_name=trade_name, industry=industry, legal_form=legal_form)
@@ -398,6 +399,11 @@ def _trade_and_industry(rest: str) -> tuple[str, str]:
         else:
             break
     return rest, industry
+
+
+def _industry_after_one(trade_name: str) -> bool:
+    industries, _ = _industry_words()
+    return len(trade_name) > 2 and trade_name[1:] in industries
 
 
 def is_industry_word(text: str) -> bool:

@@ -159,6 +159,11 @@ def _word_tags() -> dict[str, str]:
     return dict(jieba.posseg.dt.word_tag_tab)
 
 
+def word_tag(word: str) -> str | None:
+    """jieba's part of speech of a dictionary word, None if it is not in the dictionary."""
+    return _word_tags().get(word)
+
+
 def _social_marks(text: str) -> list[list[str]]:
     """Per position: inside an @handle or a #topic#, and at which end (B/I/E)."""
     marks: list[list[str]] = [[] for _ in text]

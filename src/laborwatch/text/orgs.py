@@ -1,5 +1,7 @@
 """Organisation extraction (机构名识别): company, government and organisation spans in Chinese
-text, from a CRF tagger trained on CLUENER2020 and shipped with the package."""
+text, from a CRF tagger trained on CLUENER2020 (news sentences) and, for what it misses in
+posts (新浪, 京东, a shop's @handle), a second CRF trained on Weibo posts; both ship with the
+package."""
 
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ from pathlib import Path
 import pycrfsuite
 
 from laborwatch.text.names import fold_traditional, is_described_not_named
-from laborwatch.text.org_features import char_features
+from laborwatch.text.org_features import ORG_SUFFIXES, char_features, word_tag
 
 ORG_KINDS = ("company", "government", "organization")
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "orgs.crfsuite"
+SOCIAL_MODEL_FILE = Path(__file__).resolve().parent / "models" / "orgs_social.crfsuite"
 # CLUENER sentences are at most 50 characters; citizen messages run to thousands. Tag them in
 # pieces of a similar size, cut at sentence ends first and at commas when still too long.
 _CHUNK = 80
@@ -37,6 +40,23 @@ def tagging_text(text: str) -> str:
     A post's @handles and #topics# stay (a shop's handle is often its name); the features mark
     them (`org_features`)."""
     return _EMOTICON.sub(_blank, _URL.sub(_blank, fold_traditional(text)))
+
+
+_SUFFIXES = sorted({suffix for kind in ORG_SUFFIXES.values() for suffix in kind}, key=len)[::-1]
+# Parts of speech of common words in jieba's dictionary: nouns, verbs, adjectives, numbers …,
+# not its proper names (nz 专名, nt 机构, ns 地名, nr 人名, j 简称).
+_COMMON_TAGS = frozenset({"n", "v", "vn", "a", "an", "ad", "d", "m", "q", "r", "t", "f", "s"})
+
+
+def is_common_word(span: str) -> bool:
+    """Whether a span the post tagger found is a common word (with an organisation ending or
+    not): 商业银行, 加工厂, 中国区 — a kind of organisation, no name."""
+    core = span
+    for suffix in _SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return word_tag(core) in _COMMON_TAGS or is_described_not_named(span)
 
 
 @dataclass(frozen=True)
@@ -100,17 +120,32 @@ def _pack(parts: Iterable[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     return packed
 
 
-class OrgTagger:
-    """A trained CRF tagger; `extract` returns organisation spans of `kinds`."""
+def _open_model(model_path: Path, command: str) -> pycrfsuite.Tagger:
+    if not model_path.exists():
+        raise FileNotFoundError(
+            f"organisation model missing: {model_path} (train it with `laborwatch text {command}`)"
+        )
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model_path))
+    return tagger
 
-    def __init__(self, model_path: Path = MODEL_FILE, kinds: Sequence[str] = ORG_KINDS):
-        if not model_path.exists():
-            raise FileNotFoundError(
-                f"organisation model missing: {model_path} (train it with "
-                "`laborwatch text train-orgs`)"
-            )
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_path))
+
+class OrgTagger:
+    """A trained CRF tagger; `extract` returns organisation spans of `kinds`. With a social
+    model, the spans it finds where the first finds none are added (posts: 新浪, 京东, a shop
+    after @)."""
+
+    def __init__(
+        self,
+        model_path: Path = MODEL_FILE,
+        kinds: Sequence[str] = ORG_KINDS,
+        *,
+        social_model_path: Path | None = None,
+    ):
+        self._tagger = _open_model(model_path, "train-orgs")
+        self._social = (
+            _open_model(social_model_path, "train-social-orgs") if social_model_path else None
+        )
         self.kinds = frozenset(kinds)
 
     def tag(self, text: str) -> list[str]:
@@ -119,31 +154,55 @@ class OrgTagger:
         return list(self._tagger.tag(char_features(text)))
 
     def extract(self, text: str) -> list[Span]:
-        spans: list[Span] = []
         read = tagging_text(text)
+        spans: list[Span] = []
         for start, end in chunk_offsets(read):
             piece = read[start:end]
-            for span_start, span_end, label in spans_from_tags(piece, self.tag(piece)):
-                if label not in self.kinds:
-                    continue
-                span_text = piece[span_start:span_end]
-                # Trim whitespace the tagger swallowed at the edges of a chunk.
-                left = len(span_text) - len(span_text.lstrip())
-                right = len(span_text.rstrip())
-                if right <= left:
-                    continue
-                if label == "company" and is_described_not_named(span_text[left:right]):
-                    continue
-                first, last = start + span_start + left, start + span_start + right
-                spans.append(Span(start=first, end=last, text=text[first:last], kind=label))
+            features = char_features(piece)
+            tags = self._tagger.tag(features)
+            found = self._spans(text, piece, start, tags)
+            if self._social is not None:
+                # Where the news tagger reads anything (a person, a place, a game, a book …),
+                # its reading stands.
+                read_as = [(first, last) for first, last, _ in spans_from_tags(piece, tags)]
+                found += [
+                    span
+                    for span in self._spans(text, piece, start, self._social.tag(features))
+                    if not is_common_word(span.text)
+                    and not any(
+                        span.start - start < last and first < span.end - start
+                        for first, last in read_as
+                    )
+                ]
+            spans.extend(sorted(found, key=lambda span: span.start))
+        return spans
+
+    def _spans(self, text: str, piece: str, start: int, tags: Sequence[str]) -> list[Span]:
+        spans: list[Span] = []
+        if not piece:
+            return spans
+        for span_start, span_end, label in spans_from_tags(piece, tags):
+            if label not in self.kinds:
+                continue
+            span_text = piece[span_start:span_end]
+            # Trim whitespace the tagger swallowed at the edges of a chunk.
+            left = len(span_text) - len(span_text.lstrip())
+            right = len(span_text.rstrip())
+            if right <= left:
+                continue
+            if label == "company" and is_described_not_named(span_text[left:right]):
+                continue
+            first, last = start + span_start + left, start + span_start + right
+            spans.append(Span(start=first, end=last, text=text[first:last], kind=label))
         return spans
 
 
 @cache
 def default_tagger() -> OrgTagger:
-    return OrgTagger()
+    return OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
 
 
 def extract_orgs(text: str) -> list[Span]:
-    """Organisation spans (company / government / organization) in `text`."""
+    """Organisation spans (company / government / organization) in `text`, news and posts
+    alike."""
     return default_tagger().extract(text)
