@@ -7,7 +7,7 @@ each where DIR holds it.
 A predicted span counts when it is exactly a gold span; any kind the tagger gives (company,
 government, organization) is an organisation here.
 
-    .venv/bin/python scripts/eval_text_weibo_orgs.py --weibo DIR [--split test]
+    .venv/bin/python scripts/eval_text_weibo_orgs.py --weibo DIR [--split test] [--news-only]
 """
 
 from __future__ import annotations
@@ -17,16 +17,23 @@ import json
 from pathlib import Path
 
 from laborwatch.text.org_training import read_weibo_ner
-from laborwatch.text.orgs import OrgTagger
+from laborwatch.text.orgs import MODEL_FILE, SOCIAL_MODEL_FILE, OrgTagger
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weibo", type=Path, required=True, help="folder with weiboNER.conll.*")
     parser.add_argument("--split", default="test", choices=("dev", "test"))
-    parser.add_argument("--model", type=Path)
+    parser.add_argument("--model", type=Path, help="news model (default: the shipped one)")
+    parser.add_argument("--social-model", type=Path, default=SOCIAL_MODEL_FILE)
+    parser.add_argument(
+        "--news-only", action="store_true", help="the news model alone (the previous reading)"
+    )
     args = parser.parse_args()
-    tagger = OrgTagger(args.model) if args.model else OrgTagger()
+    if args.news_only:
+        tagger = OrgTagger(args.model) if args.model else OrgTagger()
+    else:
+        tagger = OrgTagger(args.model or MODEL_FILE, social_model_path=args.social_model)
     reports = []
     for version in ("weiboNER.conll", "weiboNER_2nd_conll"):
         path = args.weibo / f"{version}.{args.split}"

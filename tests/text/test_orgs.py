@@ -226,3 +226,27 @@ def test_features_mark_handles_and_topics():
 def test_features_carry_the_dictionary_part_of_speech():
     rows = char_features("卫生部发布指南")
     assert "wtag=nt" in rows[0] and "wtag_pos=ntE" in rows[2]
+
+
+def test_the_post_model_ships_and_adds_what_the_news_model_misses_in_posts():
+    from laborwatch.text.orgs import SOCIAL_MODEL_FILE, is_common_word
+
+    assert SOCIAL_MODEL_FILE.exists()
+    assert SOCIAL_MODEL_FILE.stat().st_size < 10 * 1024 * 1024
+    news_only = OrgTagger()
+    both = OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
+    post = "//@新浪科技:#双十一#京东和淘宝今天又崩了[怒]http://t.cn/zQnHBKD"
+    found = {span.text for span in both.extract(post)}
+    assert {span.text for span in news_only.extract(post)} <= found
+    assert all(post[span.start : span.end] == span.text for span in both.extract(post))
+    assert "zQnHBKD" not in found and "[怒]" not in found
+    assert is_common_word("商业银行") and is_common_word("加工厂")
+    assert not is_common_word("聚美优品") and not is_common_word("光大银行")
+
+
+def test_the_post_model_leaves_a_news_sentence_as_the_news_model_reads_it():
+    from laborwatch.text.orgs import SOCIAL_MODEL_FILE
+
+    sentence = "浙商银行企业信贷部叶老桂博士则从另一个角度进行了解读。"
+    both = OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
+    assert both.extract(sentence) == OrgTagger().extract(sentence)
