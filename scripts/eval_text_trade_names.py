@@ -51,8 +51,11 @@ def real_names(cluener: Path) -> tuple[list[str], list[str]]:
     return kept, unnamed
 
 
-def evaluate(linker: Linker, real: dict[str, str], unique: set[str]) -> dict[str, object]:
+def evaluate(
+    linker: Linker, real: dict[str, str], unique: set[str]
+) -> tuple[dict[str, object], list[dict[str, object]]]:
     results: dict[str, Counter] = {}
+    misses: list[dict[str, object]] = []
     for code, name in real.items():
         parts = name_parts(name)
         forms = {"full name": name, "trade name + 公司": parts.trade_name + "公司"}
@@ -65,10 +68,19 @@ def evaluate(linker: Linker, real: dict[str, str], unique: set[str]) -> dict[str
             counts["texts"] += 1
             counts["top1"] += bool(ranked) and ranked[0].credit_code == code
             counts["among_candidates"] += any(c.credit_code == code for c in candidates)
+            if not ranked or ranked[0].credit_code != code:
+                misses.append(
+                    {
+                        "kind": kind,
+                        "mention": mention,
+                        "name": name,
+                        "found": [(c.name, round(c.confidence, 3)) for c in ranked[:3]],
+                    }
+                )
             if code in unique:
                 counts["unique_texts"] += 1
                 counts["unique_top1"] += bool(ranked) and ranked[0].credit_code == code
-    return {
+    figures: dict[str, object] = {
         kind: {
             "texts": c["texts"],
             "top1": round(c["top1"] / c["texts"], 3),
@@ -78,6 +90,7 @@ def evaluate(linker: Linker, real: dict[str, str], unique: set[str]) -> dict[str
         }
         for kind, c in results.items()
     }
+    return figures, misses
 
 
 def main() -> None:
@@ -103,11 +116,13 @@ def main() -> None:
         for text in texts
         if (found := [c for c in linker.link(text) if c.confidence >= CONFIDENT])
     ]
+    figures, misses = evaluate(linker, real, unique)
     report = {
         "registry": len(entries),
         "real_names": len(real),
         "linker_built_seconds": round(built, 1),
-        "by_mention": evaluate(linker, real, unique),
+        "by_mention": figures,
+        "misses": misses,
         "texts_naming_no_organisation": len(texts),
         "of_which_linked_at_confidence_0_5": len(wrongly),
         "linked": wrongly,

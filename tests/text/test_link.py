@@ -297,9 +297,9 @@ def test_firms_named_alike_in_two_districts_are_ranked_by_the_district_named():
             for c in only_mention(linker, text, context=context).candidates
         ]
 
-    assert sorted(ranked("国联运输拖欠工资")) == [("H", 0.601), ("L", 0.601)]
-    assert ranked("国联运输拖欠工资", context="李沧区总工会") == [("L", 0.701), ("H", 0.601)]
-    assert ranked("黄岛的国联运输拖欠工资") == [("H", 0.701), ("L", 0.601)]
+    assert sorted(ranked("国联运输拖欠工资")) == [("H", 0.594), ("L", 0.594)]
+    assert ranked("国联运输拖欠工资", context="李沧区总工会") == [("L", 0.694), ("H", 0.594)]
+    assert ranked("黄岛的国联运输拖欠工资") == [("H", 0.694), ("L", 0.594)]
     assert ranked("青岛国联运输拖欠工资")[0][1] == ranked("青岛国联运输拖欠工资")[1][1]
 
 
@@ -315,3 +315,43 @@ def test_firms_named_alike_in_two_districts_are_ranked_by_the_district_named():
 )
 def test_place_cues_count_the_units_of_a_place_the_text_names(place, text, units):
     assert place_cues(place, text) == units
+
+
+def test_a_name_registered_without_region_ranks_first_when_met_as_written():
+    linker = Linker.from_rows(
+        [
+            {"credit_code": "SH", "name": "上海凯奕投资咨询管理有限公司"},
+            {"credit_code": "CN", "name": "凯奕投资咨询管理有限公司"},
+        ]
+    )
+    ranked = only_mention(linker, "我在凯奕投资咨询管理上班").candidates
+    assert [c.credit_code for c in ranked] == ["CN", "SH"]
+    assert ranked[0].confidence - ranked[1].confidence < 0.05  # still ambiguous
+    ranked = only_mention(linker, "我在上海的凯奕投资咨询管理上班").candidates
+    assert ranked[0].credit_code == "SH"
+
+
+def test_a_trade_name_holding_an_industry_word_is_indexed():
+    linker = Linker.from_rows(
+        [
+            {"credit_code": "K", "name": "北京科技园置业股份有限公司"},
+            {"credit_code": "L", "name": "北京龙湖置业有限公司"},
+        ]
+    )
+    assert only_mention(linker, "科技园置业欠我工资").candidates[0].credit_code == "K"
+    assert only_mention(linker, "科技园公司欠我工资").candidates[0].credit_code == "K"
+    assert only_mention(linker, "龙湖公司欠我工资").candidates[0].credit_code == "L"
+    assert linker.link("置业公司欠我工资") == []
+
+
+def test_one_character_before_an_industry_word_is_no_trade_name():
+    linker = Linker.from_rows([{"credit_code": "Y", "name": "青岛阳食品有限公司"}])
+    assert linker.link("太阳食品店进行抢劫") == []
+
+
+def test_a_number_unit_is_not_read_as_a_short_name():
+    linker = Linker.from_rows(
+        [{"credit_code": "W", "name": "青岛万美元水产有限公司", "short_names": "万美元"}]
+    )
+    assert linker.link("以180万美元成交") == []
+    assert [c.credit_code for c in linker.link("在万美元上班")] == ["W"]

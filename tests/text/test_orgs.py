@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from laborwatch.text.org_features import char_features
 from laborwatch.text.org_training import (
     Example,
     Scores,
@@ -16,7 +17,9 @@ from laborwatch.text.org_training import (
     fold_indices,
     read_cluener,
     read_weibo_ner,
+    read_weibo_ner_training,
     train,
+    weibo_org_kind,
 )
 from laborwatch.text.orgs import (
     MODEL_FILE,
@@ -180,3 +183,70 @@ def test_weibo_ner_posts_keep_named_organisations_only(tmp_path: Path):
         ("我在@聚美优品买李开复", ((3, 7, "organization"),)),
         ("公司好", ()),
     ]
+
+
+def test_weibo_ner_for_training_labels_as_cluener(tmp_path: Path):
+    path = tmp_path / "weiboNER_2nd_conll.train"
+    tags = ["O", *["B-ORG.NAM"] + ["I-ORG.NAM"] * 3, "O", "B-ORG.NAM", "I-ORG.NAM", "I-ORG.NAM"]
+    lines = (
+        WEIBO_LINES
+        + "\n"
+        + "".join(f"{char}\t{tag}\n" for char, tag in zip("去浙大医院和卫生部", tags, strict=True))
+    )
+    path.write_text(lines, encoding="utf-8")
+    examples = read_weibo_ner_training(path)
+    assert [e.spans for e in examples] == [
+        ((3, 7, "company"), (8, 11, "name")),
+        (),
+        ((1, 5, "organization"), (6, 9, "government")),
+    ]
+
+
+def test_organisation_kind_read_from_the_ending():
+    assert weibo_org_kind("聚美优品") == "company"
+    assert weibo_org_kind("兰卡斯特大学") == "organization"
+    assert weibo_org_kind("安大略省旅游局") == "government"
+
+
+def test_the_tagger_blanks_emoticon_codes_and_emoji_offsets_kept():
+    post = "转发[哈哈][good]去@新浪 看看😀#京东厨卫节#"
+    read = tagging_text(post)
+    assert read == "转发" + " " * 10 + "去@新浪 看看 #京东厨卫节#"
+    assert len(read) == len(post)
+
+
+def test_features_mark_handles_and_topics():
+    rows = char_features("//@石码老板电器专卖店:遇上#京东厨卫节#了")
+    marks = [[f for f in row if f.startswith(("handle=", "topic="))] for row in rows]
+    assert marks[3] == ["handle=B"] and marks[11] == ["handle=E"]
+    assert marks[12] == [] and marks[16] == ["topic=B"] and marks[20] == ["topic=E"]
+    assert marks[21] == [] and marks[22] == []
+
+
+def test_features_carry_the_dictionary_part_of_speech():
+    rows = char_features("卫生部发布指南")
+    assert "wtag=nt" in rows[0] and "wtag_pos=ntE" in rows[2]
+
+
+def test_the_post_model_ships_and_adds_what_the_news_model_misses_in_posts():
+    from laborwatch.text.orgs import SOCIAL_MODEL_FILE, is_common_word
+
+    assert SOCIAL_MODEL_FILE.exists()
+    assert SOCIAL_MODEL_FILE.stat().st_size < 10 * 1024 * 1024
+    news_only = OrgTagger()
+    both = OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
+    post = "//@新浪科技:#双十一#京东和淘宝今天又崩了[怒]http://t.cn/zQnHBKD"
+    found = {span.text for span in both.extract(post)}
+    assert {span.text for span in news_only.extract(post)} <= found
+    assert all(post[span.start : span.end] == span.text for span in both.extract(post))
+    assert "zQnHBKD" not in found and "[怒]" not in found
+    assert is_common_word("商业银行") and is_common_word("加工厂")
+    assert not is_common_word("聚美优品") and not is_common_word("光大银行")
+
+
+def test_the_post_model_leaves_a_news_sentence_as_the_news_model_reads_it():
+    from laborwatch.text.orgs import SOCIAL_MODEL_FILE
+
+    sentence = "浙商银行企业信贷部叶老桂博士则从另一个角度进行了解读。"
+    both = OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
+    assert both.extract(sentence) == OrgTagger().extract(sentence)

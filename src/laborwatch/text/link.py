@@ -65,6 +65,8 @@ _ANCHOR = re.compile(r"有限责任公司|股份有限公司|有限公司|集团
 _TRADE_ENDING = re.compile(r"(?:的)?(?:有限公司|公司|集团|厂|店|超市|酒店|门店|工地|项目部)")
 _WINDOW_BREAK = re.compile(r"[，。！？、；：,.!?;:\s“”\"'()\[\]《》]|某|[XxＸｘ×*＊]")
 _WINDOW = 20
+# Characters that continue a number written in digits (180万, 3个, 5号): no name starts there.
+_NUMBER_UNITS = frozenset("十百千万亿元角年月日号个名人位次届期")
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,8 @@ class Linker:
         for start, end, form in forms.find(folded):
             if ANONYMISED.search(folded[max(0, start - 2) : start]):
                 continue
+            if start and folded[start - 1].isdigit() and folded[start] in _NUMBER_UNITS:
+                continue  # 180万美元: a number's unit, not the short name 万美元
             first = int(forms.alias_starts[form])
             bare_trade_name = (
                 KIND_CODES[int(forms.alias_kinds[first])] == TRADE

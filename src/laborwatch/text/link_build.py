@@ -26,6 +26,7 @@ from laborwatch.text.names import (
     ANONYMISED,
     INDUSTRY,
     core_name,
+    is_industry_word,
     is_place_name,
     name_parts,
     normalise,
@@ -79,6 +80,20 @@ class Distinctiveness:
             return False
         return any(core[i : i + 2] not in self.common_pairs for i in range(len(core) - 1))
 
+    def trade_name(self, trade: str) -> bool:
+        """Whether a trade name read by `name_parts` names a firm: not a place nor an industry
+        word read whole (置业, 建筑工程) nor one character before one (阳食品), and with a pair of
+        characters not common in the registry. An industry word inside it is no matter: 科技园
+        is a trade name."""
+        if len(trade) < 2 or ANONYMISED.search(trade) or is_place_name(trade):
+            return False
+        if is_industry_word(trade):
+            return False
+        ends_in_industry = any(match.end() == len(trade) for match in INDUSTRY.finditer(trade))
+        if ends_in_industry and len(INDUSTRY.sub("", trade)) < 2:
+            return False  # 阳食品: one character and an industry word
+        return any(trade[i : i + 2] not in self.common_pairs for i in range(len(trade) - 1))
+
 
 def _name_forms(
     name: str, kind: str, is_distinctive: Callable[[str], bool]
@@ -96,19 +111,22 @@ def _name_forms(
     if stem != without_region and len(stem) >= 3 and is_distinctive(stem):
         # Without the legal form people still mean the firm, but the shorter string could
         # equally be a project or a brand: a near miss rather than the name itself.
-        forms.append((stem, Alias(-1, FUZZY, 0.85, region)))
+        # A name registered without a region, met as written, ranks just above one that
+        # drops its region to match (凯奕投资咨询管理 for 凯奕投资咨询管理有限公司 before
+        # 上海凯奕投资咨询管理有限公司), as the full name does.
+        forms.append((stem, Alias(-1, FUZZY, 0.85 if not region else 0.84, region)))
     return forms
 
 
 def _trade_forms(
-    name: str, is_distinctive: Callable[[str], bool]
+    name: str, is_distinctive: Distinctiveness
 ) -> tuple[list[tuple[str, Alias]], str, str]:
     """The trade-name forms of a registered name (国联运输, and 国联 to be met with 公司/厂/店
     after it or as a bare candidate), with the name's place and industry words, which rank
     the firms sharing a trade name."""
     parts = name_parts(name)
     trade = parts.trade_name
-    if len(trade) < 2 or ANONYMISED.search(trade) or not is_distinctive(trade):
+    if not is_distinctive.trade_name(trade):
         return [], parts.place, parts.industry
     forms = [(trade, Alias(-1, TRADE, 0.0, ""))]
     if parts.industry:

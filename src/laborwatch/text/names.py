@@ -366,13 +366,29 @@ def name_parts(name: str) -> NameParts:
     if bracketed and _is_place(bracketed.group(2)):
         rest, place = bracketed.group(1), bracketed.group(2)
     places, longest_place = _place_words()
+    units: list[str] = []
     while True:
         for length in range(min(longest_place, len(rest) - MIN_TRADE_NAME), 1, -1):
             if rest[:length] in places:
-                place, rest = place + rest[:length], rest[length:]
+                units.append(rest[:length])
+                rest = rest[length:]
                 break
         else:
             break
+    trade_name, industry = _trade_and_industry(rest)
+    blocked = is_industry_word(trade_name) or _industry_after_one(trade_name)
+    if units and not is_place_name(units[-1]) and blocked:
+        # 北京龙湖置业, 金东阳食品: 龙湖 and 金东 are counties' names too, but a trade name is
+        # more than an industry word (置业) or one character before one (阳食品), so the last
+        # place word read, if not a province's or a city's, opens the trade name.
+        trade_name, industry = _trade_and_industry(units.pop() + rest)
+    place = "".join([place, *units])
+    return NameParts(place=place, trade_name=trade_name, industry=industry, legal_form=legal_form)
+
+
+def _trade_and_industry(rest: str) -> tuple[str, str]:
+    """Industry words taken from the end, as long as a trade name of two characters or more
+    remains."""
     industries, longest_industry = _industry_words()
     industry = ""
     while True:
@@ -382,7 +398,18 @@ def name_parts(name: str) -> NameParts:
                 break
         else:
             break
-    return NameParts(place=place, trade_name=rest, industry=industry, legal_form=legal_form)
+    return rest, industry
+
+
+def _industry_after_one(trade_name: str) -> bool:
+    industries, _ = _industry_words()
+    return len(trade_name) > 2 and trade_name[1:] in industries
+
+
+def is_industry_word(text: str) -> bool:
+    """置业, 建筑工程 (read whole), 公司: words that name a trade or a legal form, no one firm."""
+    industries, _ = _industry_words()
+    return text in industries or text in GENERIC_NAME_WORDS or not INDUSTRY.sub("", text)
 
 
 def _is_place(text: str) -> bool:

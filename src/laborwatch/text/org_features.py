@@ -1,9 +1,12 @@
-"""Character features for the organisation tagger: a window of characters, jieba word shape,
-and how far the nearest organisation suffix (公司, 局, 协会 …) lies ahead."""
+"""Character features for the organisation tagger: a window of characters, jieba word shape
+and the part of speech its dictionary gives the word (nt 机构, nz 专名, j 简称), how far the
+nearest organisation suffix (公司, 局, 协会 …) lies ahead, and where a post's @handle or
+#topic# begins and ends."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from laborwatch.text.tokenize import tokenizer
 
@@ -141,6 +144,38 @@ def _suffix_marks(text: str) -> list[list[str]]:
     return marks
 
 
+# A Weibo-style @handle runs to a colon, a space, punctuation or the next @; a #topic# to its
+# closing #.
+_HANDLE = re.compile(r"@[^\s@:：,，。!！?？;；、/()（）\[\]【】《》“”\"'#]{1,30}")
+_TOPIC = re.compile(r"#[^#\n]{1,40}#")
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary: word → part of speech (nt 机构团体, nz 其他专名, nr 人名, ns 地名,
+    j 简称 …), read once from the dictionary the segmenter ships."""
+    import jieba.posseg
+
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's part of speech of a dictionary word, None if it is not in the dictionary."""
+    return _word_tags().get(word)
+
+
+def _social_marks(text: str) -> list[list[str]]:
+    """Per position: inside an @handle or a #topic#, and at which end (B/I/E)."""
+    marks: list[list[str]] = [[] for _ in text]
+    for pattern, name in ((_HANDLE, "handle"), (_TOPIC, "topic")):
+        for match in pattern.finditer(text):
+            first, last = match.start() + 1, match.end() - (name == "topic") - 1
+            for position in range(first, last + 1):
+                where = "B" if position == first else ("E" if position == last else "I")
+                marks[position].append(f"{name}={where}")
+    return marks
+
+
 def _word_shape(text: str) -> list[tuple[str, str, int]]:
     """(B/M/E/S position in jieba's word, the word, word length) per character."""
     shape: list[tuple[str, str, int]] = [("S", char, 1) for char in text]
@@ -159,6 +194,8 @@ def char_features(text: str) -> list[list[str]]:
     padded = ["<s2>", "<s1>", *text, "</s1>", "</s2>"]
     shape = _word_shape(text)
     suffix_marks = _suffix_marks(text)
+    social_marks = _social_marks(text)
+    word_tags = _word_tags()
     features: list[list[str]] = []
     for index, char in enumerate(text):
         at = index + 2
@@ -191,6 +228,11 @@ def char_features(text: str) -> list[list[str]]:
         if length > 1:
             row.append(f"word={word}")
             row.append(f"wpos_char={tag}{char}")
+            part_of_speech = word_tags.get(word)
+            if part_of_speech is not None:
+                row.append(f"wtag={part_of_speech}")
+                row.append(f"wtag_pos={part_of_speech}{tag}")
         row.extend(suffix_marks[index])
+        row.extend(social_marks[index])
         features.append(row)
     return features
