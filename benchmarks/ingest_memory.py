@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/ingest_memory.py [--valid-mb 75] [--size-gb 2] [--cases ...]
 
-Each file is ingested as a feed in a fresh process (the figure is that process's peak
-resident memory, ru_maxrss, and its wall time), beside two same-run baselines: a process
+Each file is ingested as a feed in a fresh process (the figures are that process's peak
+resident memory, ru_maxrss, its wall time and its CPU time, user + system, which the load of
+other processes inflates less than the wall time), beside two same-run baselines: a process
 that only imports the ingest code, and, for every file that is read, a process in which
 DuckDB reads the same file into a table (`read_csv`, every column as text, within the batch
 database's memory limit: the least any loader of the file does). Files are written under a
-temporary folder (`--folder`, default the system's), one at a time, and removed after their
-measure; files that are mostly NUL bytes are sparse (2 GB of them takes no disk):
+temporary folder inside `--folder` (default the system's; created if missing), one at a
+time, and removed after their measure; files that are mostly NUL bytes are sparse (2 GB of
+them takes no disk). A process that fails has its error output shown and its row says so.
+The batch memory limit is the ingest's own (LABORWATCH_INGEST_MEMORY, default 256MB).
 
 - all-NUL: the probe's file (--size-gb of NUL bytes);
 - header, then NUL: a valid header line, then NUL bytes to --size-gb;

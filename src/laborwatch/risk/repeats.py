@@ -13,8 +13,9 @@ cells are typed (`validate`), on the `checked` table of the validation's connect
   (which one is right cannot be told), each is reported with the rows it conflicts with.
 
 Nothing is dropped without a line of the row report. A clean batch costs one grouping; the
-rest is SQL too, so that a file of millions of repeated rows, or one key repeated a million
-times, is settled in the batch database's bounded memory. A reason names at most ROWS_NAMED
+rest is SQL too, a range of groups at a time (SETTLE_RANGE_ROWS rows of the file), so that a
+file of millions of repeated rows, or one key repeated a million times, is settled in the
+batch database's bounded memory. A reason names at most ROWS_NAMED
 other rows (第3、7、…等120行).
 """
 
