@@ -324,7 +324,7 @@ def test_a_batch_out_of_memory_is_refused_and_changes_nothing(
     report = ingest_file(root, "social_insurance", big, today=TODAY)
     assert (report.status, report.rejects_path) == ("refused", "")
     assert report.message == (
-        "文件 社保9月.csv 在校验、合计或写入时超出了批处理内存上限（1MB），本批未载入，"
+        "文件 社保9月.csv 在读入、校验或写入时超出了批处理内存上限（1MB），本批未载入，"
         "数据源未作任何改动。可在设置 LABORWATCH_INGEST_MEMORY 中调高上限（如 1GB）后重新载入，"
         "或将文件按月份拆分为几个较小的文件分别载入"
     )

@@ -153,7 +153,7 @@ def ingest_file(
 def out_of_memory_message(path: Path) -> str:
     """Why a file the batch database could not hold is refused, and what the user can do."""
     return (
-        f"文件 {path.name} 在校验、合计或写入时超出了批处理内存上限"
+        f"文件 {path.name} 在读入、校验或写入时超出了批处理内存上限"
         f"（{store.batch_memory_limit()}），本批未载入，数据源未作任何改动。"
         f"可在设置 {store.MEMORY_SETTING} 中调高上限（如 1GB）后重新载入，"
         "或将文件按月份拆分为几个较小的文件分别载入"
