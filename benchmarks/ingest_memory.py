@@ -2,13 +2,16 @@
 
     .venv/bin/python benchmarks/ingest_memory.py [--valid-mb 75] [--size-gb 2] [--cases ...]
 
-Each file is ingested as a feed in a fresh process (the figure is that process's peak
-resident memory, ru_maxrss, and its wall time), beside two same-run baselines: a process
+Each file is ingested as a feed in a fresh process (the figures are that process's peak
+resident memory, ru_maxrss, its wall time and its CPU time, user + system, which the load of
+other processes inflates less than the wall time), beside two same-run baselines: a process
 that only imports the ingest code, and, for every file that is read, a process in which
 DuckDB reads the same file into a table (`read_csv`, every column as text, within the batch
 database's memory limit: the least any loader of the file does). Files are written under a
-temporary folder (`--folder`, default the system's), one at a time, and removed after their
-measure; files that are mostly NUL bytes are sparse (2 GB of them takes no disk):
+temporary folder inside `--folder` (default the system's; created if missing), one at a
+time, and removed after their measure; files that are mostly NUL bytes are sparse (2 GB of
+them takes no disk). A process that fails has its error output shown and its row says so.
+The batch memory limit is the ingest's own (LABORWATCH_INGEST_MEMORY, default 256MB).
 
 - all-NUL: the probe's file (--size-gb of NUL bytes);
 - header, then NUL: a valid header line, then NUL bytes to --size-gb;
@@ -48,7 +51,7 @@ import datetime as dt, resource, sys, time
 from pathlib import Path
 import duckdb
 from laborwatch.risk.ingest import ingest_file
-from laborwatch.risk.store import BATCH_MEMORY_LIMIT
+from laborwatch.risk.store import batch_memory_limit
 started = time.perf_counter()
 if sys.argv[1] == "ingest":
     report = ingest_file(
@@ -56,15 +59,16 @@ if sys.argv[1] == "ingest":
     )
     outcome = report.summary() if report.status != "refused" else "refused：" + report.message
 elif sys.argv[1] == "duckdb":
-    config = {"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": sys.argv[4]}
+    config = {"memory_limit": batch_memory_limit(), "temp_directory": sys.argv[4]}
     con = duckdb.connect(config=config)
     read = f"read_csv('{sys.argv[3]}', all_varchar = true)"
     con.execute(f"CREATE TABLE source AS SELECT * FROM {read}")
     outcome = f"DuckDB read_csv: {con.sql('SELECT count(*) FROM source').fetchall()[0][0]:,} rows"
 else:
     outcome = "imports only"
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(f"{peak}\\t{time.perf_counter() - started:.1f}\\t{outcome}")
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime
+print(f"{usage.ru_maxrss // 1024}\\t{time.perf_counter() - started:.1f}\\t{cpu:.1f}\\t{outcome}")
 """
 
 
@@ -191,12 +195,17 @@ def _make(case: str, folder: Path, size: int, valid_mb: int) -> tuple[str, str, 
     return "per 险种 (5 rows a key)", "social_insurance", path
 
 
-def _measure(*arguments: str) -> tuple[int, str, str]:
-    output = subprocess.run(
-        [sys.executable, "-c", CHILD, *arguments], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    peak, seconds, outcome = output.splitlines()[-1].split("\t", 2)
-    return int(peak), seconds, outcome
+def _measure(*arguments: str) -> tuple[str, str, str, str]:
+    """(peak MB, wall s, CPU s, outcome) of a child process; a child that fails has its
+    error output shown and its outcome says so."""
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, *arguments], capture_output=True, text=True, check=False
+    )
+    if child.returncode != 0:
+        print(child.stderr, file=sys.stderr, flush=True)
+        return "-", "-", "-", f"failed (exit {child.returncode}), its error output above"
+    peak, wall, cpu, outcome = child.stdout.strip().splitlines()[-1].split("\t", 3)
+    return peak, wall, cpu, outcome
 
 
 def main() -> None:
@@ -207,21 +216,24 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=None, help="where the files are written")
     options = parser.parse_args()
     size = int(options.size_gb * (1 << 30))
+    if options.folder is not None:
+        options.folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=options.folder) as scratch:
         folder = Path(scratch)
-        baseline, _, _ = _measure("imports")
-        print(f"{'file':<26}{'size':>10}{'peak MB':>9}{'s':>8}  outcome", flush=True)
-        print(f"{'baseline (imports)':<26}{'':>10}{baseline:>9}{'':>8}", flush=True)
+        baseline, _, _, _ = _measure("imports")
+        print(f"{'file':<26}{'size':>10}{'peak MB':>9}{'wall s':>8}{'CPU s':>8}  outcome")
+        print(f"{'baseline (imports)':<26}{'':>10}{baseline:>9}", flush=True)
         for case in options.cases:
             label, feed, path = _make(case, folder, size, options.valid_mb)
             shown = f"{path.stat().st_size / (1 << 20):,.0f} MB"
             store = folder / "store"
-            peak, seconds, outcome = _measure("ingest", feed, str(path), str(store), TODAY)
-            print(f"{label:<26}{shown:>10}{peak:>9}{seconds:>8}  {outcome[:160]}", flush=True)
+            peak, wall, cpu, outcome = _measure("ingest", feed, str(path), str(store), TODAY)
+            print(f"{label:<26}{shown:>10}{peak:>9}{wall:>8}{cpu:>8}  {outcome[:160]}", flush=True)
             if not case.endswith("NUL"):
                 spill = folder / "spill"
-                peak, seconds, outcome = _measure("duckdb", feed, str(path), str(spill), TODAY)
-                print(f"{'  same file, DuckDB read':<26}{'':>10}{peak:>9}{seconds:>8}  {outcome}")
+                peak, wall, cpu, outcome = _measure("duckdb", feed, str(path), str(spill), TODAY)
+                same = "  same file, DuckDB read"
+                print(f"{same:<26}{'':>10}{peak:>9}{wall:>8}{cpu:>8}  {outcome}", flush=True)
             shutil.rmtree(store, ignore_errors=True)
             shutil.rmtree(folder / "spill", ignore_errors=True)
             path.unlink()

@@ -294,3 +294,74 @@ def test_synth_work_orders_with_integer_ids(tmp_path: Path) -> None:
         ("1", "17", None),
         ("2", "18", "P-001"),
     ]
+
+
+def _si_file(path: Path, rows: int) -> Path:
+    lines = [HEADER, *(_si_line(number) for number in range(1, rows + 1))]
+    return _write_csv(path, lines)
+
+
+def _store_files(root: Path) -> list[str]:
+    """Every file of the feed store but the batch databases' work folder, which is emptied."""
+    feeds = store.feeds_dir(root)
+    return sorted(
+        str(path.relative_to(feeds))
+        for path in feeds.rglob("*")
+        if path.is_file() and store.WORK_FOLDER not in path.parts
+    )
+
+
+def test_a_batch_out_of_memory_is_refused_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "var"
+    earlier = ingest_file(root, "social_insurance", _si_file(tmp_path / "8.csv", 3), today=TODAY)
+    assert earlier.status == "loaded"
+    before = (_store_files(root), _stored(root, "social_insurance"))
+    big = _si_file(tmp_path / "社保9月.csv", 20_000)
+
+    monkeypatch.setenv(store.MEMORY_SETTING, "1MB")
+    report = ingest_file(root, "social_insurance", big, today=TODAY)
+    assert (report.status, report.rejects_path) == ("refused", "")
+    assert report.message == (
+        "文件 社保9月.csv 在读入、校验或写入时超出了批处理内存上限（1MB），本批未载入，"
+        "数据源未作任何改动。可在设置 LABORWATCH_INGEST_MEMORY 中调高上限（如 1GB）后重新载入，"
+        "或将文件按月份拆分为几个较小的文件分别载入"
+    )
+    assert report.summary() == f"[社会保险缴费] {big}：整批拒收（{report.message}）"
+    assert (_store_files(root), _stored(root, "social_insurance")) == before
+    assert list((store.feeds_dir(root) / store.WORK_FOLDER).iterdir()) == []
+
+    monkeypatch.setenv(store.MEMORY_SETTING, "256MB")
+    assert ingest_file(root, "social_insurance", big, today=TODAY).rows_taken == 20_000
+
+
+def test_out_of_memory_half_way_through_the_row_report_leaves_no_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row report is moved into place only once whole: a batch that runs out of memory
+    after its first block of lines leaves neither the report nor its part."""
+    import duckdb
+
+    from laborwatch.risk import ingest, row_report
+
+    def one_block_then_out_of_memory(con, headers):  # type: ignore[no-untyped-def]
+        yield next(row_report.row_report(con, headers))
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block")
+
+    monkeypatch.setattr(ingest, "row_report", one_block_then_out_of_memory)
+    lines = [HEADER, _si_line(1), _si_line(2, arrears="-1")]
+    report = ingest_file(tmp_path, "social_insurance", _write_csv(tmp_path / "a.csv", lines))
+    assert report.status == "refused" and "超出了批处理内存上限（256MB）" in report.message
+    assert _store_files(tmp_path) == []
+
+
+def test_a_memory_setting_that_is_not_an_amount_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(store.MEMORY_SETTING, "lots")
+    report = ingest_file(tmp_path, "tax", _si_file(tmp_path / "a.csv", 1), today=TODAY)
+    assert (report.status, report.message) == (
+        "refused",
+        "设置 LABORWATCH_INGEST_MEMORY=lots 不是内存大小，应写作如 512MB 或 2GB",
+    )

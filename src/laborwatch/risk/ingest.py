@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -131,46 +131,82 @@ def ingest_file(
         if progress is not None and task is not None:
             progress.advance(task, count)
 
-    with store.batch_database(root) as con:
-        try:
-            loaded = load_source(con, feed, path, on_bytes=advance)
-        except (store.SourceError, ColumnsError) as error:
-            report.message = str(error)
-            return report
-        finally:
-            if progress is not None and task is not None:
-                progress.update(task, completed=path.stat().st_size)
-        _check(root, con, feed, loaded, today, report)
-        try:
-            with store.writing(root):  # one writer at a time; the batch may have come meanwhile
-                if report.batch_id in store.loaded_batches(root):
-                    report.status = "already_loaded"
-                    return report
-                if report.rows_taken:
-                    report.rows_replaced = store.write_batch(
-                        root, feed, con, report.batch_id, arrival_days(feed, arrived, today)
-                    )
-                report.status = "loaded"
-                store.record_batch(
-                    root,
-                    {
-                        "batch_id": report.batch_id,
-                        "feed": feed_name,
-                        "source": str(path),
-                        "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        "arrived": str(arrived or today),
-                        "rows_read": report.rows_read,
-                        "rows_taken": report.rows_taken,
-                        "rows_rejected": report.rows_rejected,
-                        "rows_duplicate": report.rows_duplicate,
-                        "rows_combined": report.rows_combined,
-                        "rows_unlinked": report.rows_unlinked,
-                        "rows_replaced": report.rows_replaced,
-                    },
-                )
-        except store.StoreBusyError as error:
-            report.message = f"{error}；本批未载入"
+    try:
+        with store.batch_database(root) as con:
+            _load(root, con, feed, path, report, today=today, arrived=arrived, advance=advance)
+    except duckdb.OutOfMemoryException:
+        # Nothing of the batch is in the store: its partitions are staged and moved only
+        # once all are written, its row report moved into place once whole.
+        if report.rejects_path:
+            Path(report.rejects_path).unlink(missing_ok=True)
+        report.status = "refused"
+        report.rejects_path = ""
+        report.message = out_of_memory_message(path)
+    except store.MemorySettingError as error:
+        report.message = str(error)
+    finally:
+        if progress is not None and task is not None:
+            progress.update(task, completed=path.stat().st_size)
     return report
+
+
+def out_of_memory_message(path: Path) -> str:
+    """Why a file the batch database could not hold is refused, and what the user can do."""
+    return (
+        f"文件 {path.name} 在读入、校验或写入时超出了批处理内存上限"
+        f"（{store.batch_memory_limit()}），本批未载入，数据源未作任何改动。"
+        f"可在设置 {store.MEMORY_SETTING} 中调高上限（如 1GB）后重新载入，"
+        "或将文件按月份拆分为几个较小的文件分别载入"
+    )
+
+
+def _load(
+    root: Path,
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    path: Path,
+    report: IngestReport,
+    *,
+    today: dt.date,
+    arrived: Arrived,
+    advance: Callable[[int], None],
+) -> None:
+    """Read, check and store the batch in its database `con`; the outcome on `report`."""
+    try:
+        loaded = load_source(con, feed, path, on_bytes=advance)
+    except (store.SourceError, ColumnsError) as error:
+        report.message = str(error)
+        return
+    _check(root, con, feed, loaded, today, report)
+    try:
+        with store.writing(root):  # one writer at a time; the batch may have come meanwhile
+            if report.batch_id in store.loaded_batches(root):
+                report.status = "already_loaded"
+                return
+            if report.rows_taken:
+                report.rows_replaced = store.write_batch(
+                    root, feed, con, report.batch_id, arrival_days(feed, arrived, today)
+                )
+            report.status = "loaded"
+            store.record_batch(
+                root,
+                {
+                    "batch_id": report.batch_id,
+                    "feed": feed.name,
+                    "source": str(path),
+                    "loaded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    "arrived": str(arrived or today),
+                    "rows_read": report.rows_read,
+                    "rows_taken": report.rows_taken,
+                    "rows_rejected": report.rows_rejected,
+                    "rows_duplicate": report.rows_duplicate,
+                    "rows_combined": report.rows_combined,
+                    "rows_unlinked": report.rows_unlinked,
+                    "rows_replaced": report.rows_replaced,
+                },
+            )
+    except store.StoreBusyError as error:
+        report.message = f"{error}；本批未载入"
 
 
 def arrival_days(feed: Feed, arrived: Arrived, today: dt.date) -> store.ArrivalDays | None:

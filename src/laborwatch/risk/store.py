@@ -26,6 +26,7 @@ import io
 import itertools
 import json
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -590,19 +591,29 @@ def registry_file(root: Path) -> Path | None:
 def write_row_report(
     root: Path, feed: Feed, batch_id: str, lines: Iterable[pa.RecordBatch]
 ) -> Path | None:
-    """Write the batch's row report from its lines, a block at a time (None: no line)."""
+    """Write the batch's row report from its lines, a block at a time (None: no line). It is
+    written beside its place and moved there once whole: lines that fail half-way (the batch
+    out of memory) leave no report."""
     path = feeds_dir(root) / "_rejects" / feed.name / f"{batch_id}.csv"
+    partial = path.with_name(f".{path.name}.partial")
     writer: pcsv.CSVWriter | None = None
-    with ExitStack() as stack:
-        for block in lines:
-            if writer is None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                handle = stack.enter_context(path.open("wb"))
-                # A BOM so that Excel opens the Chinese reasons as UTF-8.
-                handle.write(codecs.BOM_UTF8)
-                writer = stack.enter_context(pcsv.CSVWriter(handle, block.schema))
-            writer.write_batch(block)
-    return path if writer is not None else None
+    try:
+        with ExitStack() as stack:
+            for block in lines:
+                if writer is None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    handle = stack.enter_context(partial.open("wb"))
+                    # A BOM so that Excel opens the Chinese reasons as UTF-8.
+                    handle.write(codecs.BOM_UTF8)
+                    writer = stack.enter_context(pcsv.CSVWriter(handle, block.schema))
+                writer.write_batch(block)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if writer is None:
+        return None
+    os.replace(partial, path)
+    return path
 
 
 def feed_files(
@@ -634,7 +645,27 @@ def stored_months(root: Path, feed: Feed) -> list[str]:
 # memory, the rest spilled to disk in the data dir, so that `ingest` stays bounded whatever
 # the size of the file.
 BATCH_MEMORY_LIMIT = "256MB"
+# A deployment with the memory for it may raise the limit (a file the batch cannot settle
+# within it is refused, naming this setting).
+MEMORY_SETTING = "LABORWATCH_INGEST_MEMORY"
 WORK_FOLDER = "_work"
+_MEMORY_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+class MemorySettingError(ValueError):
+    """The batch memory setting is not an amount of memory."""
+
+
+def batch_memory_limit() -> str:
+    """The batch database's memory limit: the setting's, or BATCH_MEMORY_LIMIT."""
+    value = os.environ.get(MEMORY_SETTING, "").strip()
+    if not value:
+        return BATCH_MEMORY_LIMIT
+    if not _MEMORY_AMOUNT.fullmatch(value):
+        raise MemorySettingError(
+            f"设置 {MEMORY_SETTING}={value} 不是内存大小，应写作如 512MB 或 2GB"
+        )
+    return value
 
 
 @contextmanager
@@ -653,7 +684,7 @@ def batch_database(root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         # In memory, which DuckDB spills to the folder beyond the limit: measured faster than
         # a database file, which writes every block through its log and checkpoints.
         con = duckdb.connect(
-            config={"memory_limit": BATCH_MEMORY_LIMIT, "temp_directory": str(folder)}
+            config={"memory_limit": batch_memory_limit(), "temp_directory": str(folder)}
         )
         try:
             con.execute("SET enable_progress_bar = false")
