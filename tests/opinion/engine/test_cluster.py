@@ -278,3 +278,44 @@ def test_a_labour_retelling_joins_a_stored_post_of_its_enterprise_not_about_labo
     assert index.assign([later]).to_existing == {"weibo:2": 101}
     unrelated = _post("weibo:3", "海岸电子新品发布会今天举行", 4, enterprise=7)
     assert index.assign([unrelated]).new_events == [["weibo:3"]]
+
+
+def _told(key: str, text: str, hours: float, places: tuple[str, ...], **kw) -> ClusterPost:
+    fields = {"district": "huangdao", "category": "WAGE", **kw}
+    return ClusterPost(key, text, T + timedelta(hours=hours), places=places, **fields)
+
+
+def test_a_retelling_naming_no_enterprise_joins_the_nearest_labour_post_of_its_road() -> None:
+    posts = [
+        _told("a", PROTEST, 0, ("长江中路",), enterprise_id=7),
+        # 某企业: no enterprise, but the same road, district and days.
+        _told(
+            "b", "长江中路附近一个工地静坐，听说是某企业欠薪快3个月，有没有人管管", 5, ("长江中路",)
+        ),
+        # The same road in another district, or too late: apart.
+        _told(
+            "c",
+            "长江中路一家工厂拖欠工资，工人讨薪无门，求帮助转发",
+            6,
+            ("长江中路",),
+            district="jimo",
+        ),
+        _told("d", "一家工厂在长江中路拖欠工资两个月，几十名工人堵门讨薪", 24 * 4, ("长江中路",)),
+        # One the triage doubts (the analysis keeps its roads as it is worth linking) joins.
+        _told(
+            "e", "有人知道长江中路那个工地怎么回事吗？我爸在那干活", 7, ("长江中路",), category=None
+        ),
+        # Two posts not about labour never join by their road alone.
+        _told("f", "长江中路那个工地的老板跑了？", 24 * 7 + 1, ("长江中路",), category=None),
+        _told(
+            "g", "听说长江中路的工地停了，工人都回家了", 24 * 7 + 2, ("长江中路",), category=None
+        ),
+    ]
+    assert cluster_posts(posts) == [["a", "b", "e"], ["c"], ["d"], ["f"], ["g"]]
+    # Across batches: the stored labour post of the road takes the retelling.
+    index = EventIndex()
+    index.add_existing([(posts[0], 101)])
+    assert index.assign(posts[1:2]) == Assignment(to_existing={"b": 101})
+    assert index.assign(posts[3:4]).new_events == [["d"]]
+    index.prune(T + timedelta(hours=1))
+    assert index.assign(posts[1:2]).new_events == [["b"]]

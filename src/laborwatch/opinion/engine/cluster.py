@@ -32,6 +32,7 @@ from laborwatch.opinion.engine.nodes import (
     NEAR_DUPLICATE_WINDOW,
     NO_ENTERPRISE,
     NO_EVENT,
+    PLACE_RETELLING_WINDOW,
     RETELLING_WINDOW,
     ClusterPost,
     Components,
@@ -104,6 +105,9 @@ class EventIndex:
         # Posts with an enterprise, for retellings:
         # enterprise → [(time, event, district, about labour)], in order of time and event.
         self._retellings: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
+        # Posts about labour naming a street or road, for retellings naming no enterprise:
+        # place → [(time, event, district, True)], in order of time and event.
+        self._places: dict[str, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
         self.posts = 0
 
     def __len__(self) -> int:
@@ -154,6 +158,7 @@ class EventIndex:
         new_enterprises: list[int] = []
         start = len(self._events)
         touched: set[int] = set()
+        touched_places: set[str] = set()
         for post, row, event in items:
             self.posts += 1
             seconds = seconds_of(post.published_at)
@@ -164,6 +169,10 @@ class EventIndex:
                     (seconds, event, post.district, bool(post.category))
                 )
                 touched.add(post.enterprise_id)
+            if post.category:
+                for place in post.places:
+                    self._places[place].append((seconds, event, post.district, True))
+                    touched_places.add(place)
             if row is None:
                 continue
             identity = (row.tobytes(), event)
@@ -182,6 +191,8 @@ class EventIndex:
                 self._times[entry] = max(self._times[entry], seconds)
         for enterprise in touched:
             self._retellings[enterprise].sort(key=lambda item: item[:2])
+        for place in touched_places:
+            self._places[place].sort(key=lambda item: item[:2])
         if not new_rows:
             return
         rows = np.vstack(new_rows)
@@ -224,25 +235,27 @@ class EventIndex:
             enterprise = self._event_enterprises.pop(event, None)
             if enterprise is not None:
                 self._event_enterprises.setdefault(kept_event, enterprise)
-        for enterprise, history in self._retellings.items():
-            self._retellings[enterprise] = sorted(
-                (
-                    (seen, merged.get(event, event), district, labour)
-                    for seen, event, district, labour in history
-                ),
-                key=lambda item: item[:2],
-            )
+        for histories in (self._retellings, self._places):
+            for name, history in histories.items():
+                histories[name] = sorted(  # type: ignore[index]
+                    (
+                        (seen, merged.get(event, event), district, labour)
+                        for seen, event, district, labour in history
+                    ),
+                    key=lambda item: item[:2],
+                )
 
     def prune(self, before: datetime) -> None:
         """Forget the entries last seen before `before` (keep the index to its window)."""
         cutoff = seconds_of(before)
         keep = self._times >= cutoff
-        for enterprise in list(self._retellings):
-            kept = [item for item in self._retellings[enterprise] if item[0] >= cutoff]
-            if kept:
-                self._retellings[enterprise] = kept
-            else:
-                del self._retellings[enterprise]
+        for histories in (self._retellings, self._places):
+            for name in list(histories):
+                kept = [item for item in histories[name] if item[0] >= cutoff]  # type: ignore[index]
+                if kept:
+                    histories[name] = kept  # type: ignore[index]
+                else:
+                    del histories[name]  # type: ignore[arg-type]
         if keep.all():
             return
         signatures_kept = self._signatures[keep]
@@ -372,8 +385,11 @@ class EventIndex:
     def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
         """(node, stored event) of stored posts a node retells: its enterprise (or one of its
         candidates), the same district or one unknown, within RETELLING_WINDOW, at least one
-        of the two about labour."""
+        of the two about labour; for a node with no enterprise and none of its candidates
+        found, a stored labour post naming one of its streets or roads within
+        PLACE_RETELLING_WINDOW."""
         window = int(RETELLING_WINDOW.total_seconds())
+        place_window = int(PLACE_RETELLING_WINDOW.total_seconds())
         found = []
         for node in range(len(nodes.posts)):
             enterprise = int(nodes.enterprises[node])
@@ -390,6 +406,16 @@ class EventIndex:
                 if event is not None:
                     found.append((node, event))
                     break
+            else:
+                if enterprise != NO_ENTERPRISE:
+                    continue
+                for place in nodes.places[node]:
+                    event = latest_retold(
+                        self._places.get(place, []), time, district, place_window, True
+                    )
+                    if event is not None:
+                        found.append((node, event))
+                        break
         return found
 
 

@@ -209,6 +209,7 @@ def cluster_input(
                 district=analysis.district,
                 category=analysis.category,
                 enterprise_candidates=candidates,
+                places=analysis.places,
             )
         )
     return cluster_posts

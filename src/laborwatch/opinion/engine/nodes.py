@@ -5,6 +5,7 @@ event."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ NEAR_DUPLICATE = 0.6
 NEAR_DUPLICATE_WINDOW = timedelta(days=7)
 # Retellings in other words join only this close in time, same enterprise, same place.
 RETELLING_WINDOW = timedelta(days=5)
+# A retelling that names no enterprise (某企业, 一家工厂, a short name the linker doubts) joins
+# the nearest post in time naming the same street or road, within this, in the same district
+# (or one naming none), about labour.
+PLACE_RETELLING_WINDOW = timedelta(days=3)
 NO_ENTERPRISE = -1
 NO_EVENT = -1
 
@@ -42,6 +47,8 @@ class ClusterPost:
     # two-character short name, 佳通). Such a post joins a retelling of the same place and
     # days whose linked enterprise is one of them; two posts with candidates only never join.
     enterprise_candidates: tuple[int, ...] = ()
+    # Streets and roads the text names (PostAnalysis.places).
+    places: tuple[str, ...] = ()
 
 
 def seconds_of(moment: datetime) -> int:
@@ -62,6 +69,7 @@ class Nodes:
     districts: list[str | None]
     labour: np.ndarray  # bool
     candidates: list[tuple[int, ...]]  # of nodes without an enterprise
+    places: list[tuple[str, ...]]  # streets and roads named
     signed: np.ndarray  # bool
     signatures: np.ndarray  # (nodes, NUM_PERM) uint32
 
@@ -105,6 +113,7 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
     districts: list[str | None] = []
     labour: list[bool] = []
     candidates: list[tuple[int, ...]] = []
+    places: list[tuple[str, ...]] = []
     # One pass over the nodes (most are one post: a feed's texts are mostly distinct).
     for group in members:
         if len(group) == 1:
@@ -113,11 +122,13 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
             times.append(seconds)
             districts.append(post.district or None)
             labour.append(bool(post.category))
+            places.append(post.places)
         else:
             node_posts.append([post for _, post in group])
             times.append(min(seconds for seconds, _ in group))
             districts.append(next((p.district for _, p in group if p.district), None))
             labour.append(any(p.category for _, p in group))
+            places.append(tuple(dict.fromkeys(name for _, p in group for name in p.places)))
         candidates.append(_candidates(node_posts[-1]))
     return Nodes(
         posts=node_posts,
@@ -126,6 +137,7 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
         districts=districts,
         labour=np.array(labour, dtype=bool),
         candidates=candidates,
+        places=places,
         signed=np.arange(count) < signed_count,
         signatures=all_signatures,
     )
@@ -251,8 +263,9 @@ def latest_retold(
 
 def retelling_edges(nodes: Nodes) -> list[tuple[int, int]]:
     """Nodes naming the same enterprise one after another within RETELLING_WINDOW, in the same
-    district (or one of them naming none), at least one of the two about labour; and a node
-    with candidates only to the nearest such node of a candidate enterprise."""
+    district (or one of them naming none), at least one of the two about labour; a node
+    with candidates only to the nearest such node of a candidate enterprise; and a node with
+    no enterprise to the nearest labour node naming one of its streets or roads (place_edges)."""
     window = int(RETELLING_WINDOW.total_seconds())
     by_enterprise: dict[int, list[int]] = defaultdict(list)
     for linked in np.flatnonzero(nodes.enterprises != NO_ENTERPRISE).tolist():
@@ -280,7 +293,60 @@ def retelling_edges(nodes: Nodes) -> list[tuple[int, int]]:
                     (node, min(near, key=lambda o: abs(nodes.times[o] - nodes.times[node])))
                 )
                 break
+    return edges + place_edges(nodes)
+
+
+def place_edges(nodes: Nodes) -> list[tuple[int, int]]:
+    """Each node with no enterprise that names a street or road, to the nearest node in time
+    (ties: the earlier) naming it too and about labour, within PLACE_RETELLING_WINDOW, in the
+    same district or one of the two naming none. (The analysis gives the places of posts about
+    labour or worth linking only: engine.analyse.)"""
+    window = int(PLACE_RETELLING_WINDOW.total_seconds())
+    by_place: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for node, named in enumerate(nodes.places):
+        if named and nodes.labour[node]:
+            for place in named:
+                by_place[place].append((int(nodes.times[node]), node))
+    for members in by_place.values():
+        members.sort()
+    edges: list[tuple[int, int]] = []
+    for node, named in enumerate(nodes.places):
+        if not named or nodes.enterprises[node] != NO_ENTERPRISE:
+            continue
+        time = int(nodes.times[node])
+        best: tuple[int, int, int] | None = None
+        for place in named:
+            found = _nearest_retold(nodes, node, time, by_place.get(place, []), window)
+            if found is not None and (best is None or found < best):
+                best = found
+        if best is not None:
+            edges.append((node, best[2]))
     return edges
+
+
+def _nearest_retold(
+    nodes: Nodes, node: int, time: int, members: list[tuple[int, int]], window: int
+) -> tuple[int, int, int] | None:
+    """(distance, time, node) of the member nearest `time` (ties: the earlier) that `node`
+    retells; members are (time, node) in order."""
+    after = bisect_left(members, (time, -1))
+    before = after - 1
+    while True:
+        early = time - members[before][0] if before >= 0 else None
+        late = members[after][0] - time if after < len(members) else None
+        if early is None and late is None:
+            return None
+        if late is None or (early is not None and early <= late):
+            distance, (seen, other) = early, members[before]
+            before -= 1
+        else:
+            distance, (seen, other) = late, members[after]
+            after += 1
+        assert distance is not None
+        if distance > window:  # the nearer side is out of the window, the other further
+            return None
+        if other != node and _retells(nodes, node, other, window):
+            return distance, seen, other
 
 
 def _retells(nodes: Nodes, one: int, other: int, window: int) -> bool:
