@@ -5,7 +5,6 @@ event."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -297,56 +296,32 @@ def retelling_edges(nodes: Nodes) -> list[tuple[int, int]]:
 
 
 def place_edges(nodes: Nodes) -> list[tuple[int, int]]:
-    """Each node with no enterprise that names a street or road, to the nearest node in time
-    (ties: the earlier) naming it too and about labour, within PLACE_RETELLING_WINDOW, in the
-    same district or one of the two naming none. (The analysis gives the places of posts about
-    labour or worth linking only: engine.analyse.)"""
+    """Nodes naming the same street or road one after another within PLACE_RETELLING_WINDOW:
+    each to the latest earlier one it may retell (the same district or one of the two naming
+    none, at least one of the two about labour), one of the two naming no enterprise (two
+    enterprises' posts join by enterprise only). The analysis gives the places of posts about
+    labour or worth linking only (engine.analyse)."""
     window = int(PLACE_RETELLING_WINDOW.total_seconds())
     by_place: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for node, named in enumerate(nodes.places):
-        if named and nodes.labour[node]:
-            for place in named:
-                by_place[place].append((int(nodes.times[node]), node))
+        for place in named:
+            by_place[place].append((int(nodes.times[node]), node))
+    edges: list[tuple[int, int]] = []
     for members in by_place.values():
         members.sort()
-    edges: list[tuple[int, int]] = []
-    for node, named in enumerate(nodes.places):
-        if not named or nodes.enterprises[node] != NO_ENTERPRISE:
-            continue
-        time = int(nodes.times[node])
-        best: tuple[int, int, int] | None = None
-        for place in named:
-            found = _nearest_retold(nodes, node, time, by_place.get(place, []), window)
-            if found is not None and (best is None or found < best):
-                best = found
-        if best is not None:
-            edges.append((node, best[2]))
+        for position in range(1, len(members)):
+            time, later = members[position]
+            linked = nodes.enterprises[later] != NO_ENTERPRISE
+            for back in range(position - 1, -1, -1):
+                seen, earlier = members[back]
+                if time - seen > window:
+                    break
+                if linked and nodes.enterprises[earlier] != NO_ENTERPRISE:
+                    continue
+                if _retells(nodes, earlier, later, window):
+                    edges.append((earlier, later))
+                    break
     return edges
-
-
-def _nearest_retold(
-    nodes: Nodes, node: int, time: int, members: list[tuple[int, int]], window: int
-) -> tuple[int, int, int] | None:
-    """(distance, time, node) of the member nearest `time` (ties: the earlier) that `node`
-    retells; members are (time, node) in order."""
-    after = bisect_left(members, (time, -1))
-    before = after - 1
-    while True:
-        early = time - members[before][0] if before >= 0 else None
-        late = members[after][0] - time if after < len(members) else None
-        if early is None and late is None:
-            return None
-        if late is None or (early is not None and early <= late):
-            distance, (seen, other) = early, members[before]
-            before -= 1
-        else:
-            distance, (seen, other) = late, members[after]
-            after += 1
-        assert distance is not None
-        if distance > window:  # the nearer side is out of the window, the other further
-            return None
-        if other != node and _retells(nodes, node, other, window):
-            return distance, seen, other
 
 
 def _retells(nodes: Nodes, one: int, other: int, window: int) -> bool:
