@@ -319,3 +319,35 @@ def test_a_retelling_naming_no_enterprise_joins_the_nearest_labour_post_of_its_r
     assert index.assign(posts[3:4]).new_events == [["d"]]
     index.prune(T + timedelta(hours=1))
     assert index.assign(posts[1:2]).new_events == [["b"]]
+
+
+def test_a_batch_shingled_and_signed_in_forked_workers_gets_the_same_events(
+    monkeypatch,
+) -> None:
+    import laborwatch.opinion.engine.nodes as nodes
+
+    monkeypatch.setattr(nodes, "PARALLEL_MIN_TEXTS", 2)
+    posts = [
+        _post(f"weibo:{number}", text, hours=number, enterprise=enterprise)
+        for number, (text, enterprise) in enumerate(
+            [
+                (PROTEST, 7),
+                ("转发：" + PROTEST + "太过分了！", None),
+                (PROTEST.replace("三个月", "半年"), None),
+                (OUTING, None),
+                (OUTING.replace("海鲜", "烧烤"), None),
+                ("顶", None),
+                (f"哈哈//@网友: {PROTEST}", 8),
+            ]
+            * 3
+        )
+    ]
+    window = int(timedelta(days=30).total_seconds())
+    alone, forked = nodes.group_nodes(posts, window), nodes.group_nodes(posts, window, workers=2)
+    assert forked.posts == alone.posts
+    assert np.array_equal(forked.signatures, alone.signatures)
+    assert np.array_equal(forked.signed, alone.signed) and alone.signed.sum() >= 4
+    stored = EventIndex()
+    stored.add_existing([(posts[0], 101)])
+    assert stored.assign(posts[1:], workers=2) == stored.assign(posts[1:])
+    assert EventIndex().assign(posts, workers=2) == EventIndex().assign(posts)

@@ -274,15 +274,17 @@ class EventIndex:
 
     # -- assigning ----------------------------------------------------------------------------
 
-    def assign(self, posts: Sequence[ClusterPost]) -> Assignment:
-        """Place new posts: into existing events or new ones. The index is not changed."""
+    def assign(self, posts: Sequence[ClusterPost], *, workers: int = 1) -> Assignment:
+        """Place new posts: into existing events or new ones. The index is not changed.
+        `workers` > 1 shingles and signs a large batch's texts in forked processes (the same
+        assignment: group_nodes)."""
         unique: dict[str, ClusterPost] = {}
         for post in posts:
             unique.setdefault(post.key, post)
         if not unique:
             return Assignment()
         window = int(self.window.total_seconds())
-        nodes = group_nodes(list(unique.values()), window)
+        nodes = group_nodes(list(unique.values()), window, workers=workers)
         count = len(nodes.posts)
         # Stored events first: a new post joins the stored event it resembles (most alike
         # first) before new posts group among themselves.

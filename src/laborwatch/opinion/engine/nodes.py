@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from laborwatch.opinion.engine.forked import can_fork, forked_map
 from laborwatch.opinion.engine.minhash import NUM_PERM, shingle_text, signatures
 from laborwatch.opinion.engine.records import reposted_text
 
@@ -29,6 +30,8 @@ RETELLING_WINDOW = timedelta(days=5)
 # (or one naming none), about labour.
 PLACE_RETELLING_WINDOW = timedelta(days=3)
 NO_ENTERPRISE = -1
+# Fewer distinct texts than this are shingled and signed in this process whatever `workers`.
+PARALLEL_MIN_TEXTS = 50_000
 NO_EVENT = -1
 
 
@@ -73,14 +76,27 @@ class Nodes:
     signatures: np.ndarray  # (nodes, NUM_PERM) uint32
 
 
-def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
+def shingled_texts(texts: Sequence[str]) -> list[str]:
+    """What is shingled of each post text: a repost with a short comment as a copy of what it
+    reposts."""
+    return [shingle_text(reposted_text(text)) for text in texts]
+
+
+def group_nodes(posts: Sequence[ClusterPost], window: int, *, workers: int = 1) -> Nodes:
+    """The batch's nodes; `workers` > 1 shingles and signs the distinct texts of a large batch
+    in that many forked processes (engine.forked: each text alone, so the same nodes)."""
     grouped: dict[tuple, list[tuple[int, ClusterPost]]] = {}
-    texts: dict[str, str] = {}
+    distinct = list(dict.fromkeys(post.text for post in posts))
+    forked = workers > 1 and len(distinct) >= PARALLEL_MIN_TEXTS and can_fork()
+    texts = dict(
+        zip(
+            distinct,
+            forked_map(shingled_texts, distinct, workers) if forked else shingled_texts(distinct),
+            strict=True,
+        )
+    )
     for post in posts:
-        text = texts.get(post.text)
-        if text is None:
-            # A repost with a short comment is a copy of what it reposts.
-            text = texts[post.text] = shingle_text(reposted_text(post.text))
+        text = texts[post.text]
         enterprise = NO_ENTERPRISE if post.enterprise_id is None else post.enterprise_id
         grouped.setdefault((text, enterprise), []).append((seconds_of(post.published_at), post))
     # Copies further apart in time than the window are different events' (a yearly ad).
@@ -97,7 +113,8 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
                 grouped[(*key, index)] = group[start:index]
                 start = index
     keys = list(grouped)
-    rows, signed = signatures([key[0] for key in keys])
+    key_texts = [key[0] for key in keys]
+    rows, signed = forked_signatures(key_texts, workers) if forked else signatures(key_texts)
     groups = [grouped[key] for key in keys]
     members = [group for group, ok in zip(groups, signed, strict=True) if ok]
     signed_count = len(members)
@@ -140,6 +157,18 @@ def group_nodes(posts: Sequence[ClusterPost], window: int) -> Nodes:
         signed=np.arange(count) < signed_count,
         signatures=all_signatures,
     )
+
+
+def forked_signatures(texts: Sequence[str], workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """signatures() of slices of `texts` in `workers` forked processes, joined in order."""
+    parts = forked_map(_signed_slice, texts, workers)
+    if not parts:
+        return signatures([])
+    return np.vstack([rows for rows, _ in parts]), np.concatenate([ok for _, ok in parts])
+
+
+def _signed_slice(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [signatures(texts)]
 
 
 def _candidates(group: list[ClusterPost]) -> tuple[int, ...]:
