@@ -351,3 +351,26 @@ def test_a_batch_shingled_and_signed_in_forked_workers_gets_the_same_events(
     stored.add_existing([(posts[0], 101)])
     assert stored.assign(posts[1:], workers=2) == stored.assign(posts[1:])
     assert EventIndex().assign(posts, workers=2) == EventIndex().assign(posts)
+
+
+def test_an_index_saved_and_loaded_gives_the_same_answers(tmp_path) -> None:
+    road = ("长江中路",)
+    stored = [
+        (_post("weibo:1", PROTEST, enterprise=7, district="huangdao", category="WAGE"), 101),
+        (_post("weibo:2", OUTING, 1), 102),
+        (_told("weibo:3", "长江中路一家工厂拖欠工资，工人堵门讨薪", 2, road), 103),
+    ]
+    index = EventIndex(window=timedelta(days=20))
+    index.add_existing(stored)
+    index.save(tmp_path / "index.npz")
+    loaded = EventIndex.load(tmp_path / "index.npz")
+    assert (loaded.window, loaded.posts, len(loaded)) == (timedelta(days=20), 3, 3)
+    batch = [
+        _post("n:1", PROTEST + "！", 5),  # a copy
+        _post("n:2", "顺达的工人还在等工资", 6, enterprise=7, category="WAGE"),  # a retelling
+        _told("n:3", "听说长江中路有个工地欠薪，某企业老板跑了", 7, road),  # by its road
+        _post("n:4", OUTING, 8),
+    ]
+    expected = Assignment(to_existing={"n:1": 101, "n:2": 101, "n:3": 103, "n:4": 102})
+    assert index.assign(batch) == expected
+    assert loaded.assign(batch) == expected

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -271,6 +272,67 @@ class EventIndex:
         self._sorted_entries = np.zeros(0, dtype=np.int64)
         if len(self._events):
             self._index_bands(band_keys(signatures_kept), 0)
+
+    # -- keeping ------------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """The index as plain arrays (numpy's npz, no pickle): `load` gives it back without
+        reading or signing any text again."""
+        arrays: dict[str, np.ndarray] = {
+            "window": np.array(int(self.window.total_seconds()), dtype=np.int64),
+            "posts": np.array(self.posts, dtype=np.int64),
+            "signatures": self._signatures,
+            "times": self._times,
+            "events": self._events,
+            "enterprises": self._enterprises,
+            "sorted_keys": self._sorted_keys,
+            "sorted_entries": self._sorted_entries,
+            "event_enterprises": np.array(
+                list(self._event_enterprises.items()), dtype=np.int64
+            ).reshape(-1, 2),
+        }
+        for name, histories in (("retellings", self._retellings), ("places", self._places)):
+            rows = [(key, *item) for key, history in histories.items() for item in history]
+            arrays[f"{name}_keys"] = np.array([str(row[0]) for row in rows], dtype=str)
+            arrays[f"{name}_times_events"] = np.array(
+                [row[1:3] for row in rows], dtype=np.int64
+            ).reshape(-1, 2)
+            arrays[f"{name}_districts"] = np.array([row[3] or "" for row in rows], dtype=str)
+            arrays[f"{name}_labour"] = np.array([row[4] for row in rows], dtype=bool)
+        with Path(path).open("wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> EventIndex:
+        with np.load(path, allow_pickle=False) as stored:
+            index = cls(window=timedelta(seconds=int(stored["window"])))
+            index.posts = int(stored["posts"])
+            index._signatures = stored["signatures"]
+            index._times = stored["times"]
+            index._events = stored["events"]
+            index._enterprises = stored["enterprises"]
+            index._sorted_keys = stored["sorted_keys"]
+            index._sorted_entries = stored["sorted_entries"]
+            index._event_enterprises = {
+                int(event): int(enterprise) for event, enterprise in stored["event_enterprises"]
+            }
+            for name, histories, key_type in (
+                ("retellings", index._retellings, int),
+                ("places", index._places, str),
+            ):
+                for key, (seen, event), district, labour in zip(
+                    stored[f"{name}_keys"].tolist(),
+                    stored[f"{name}_times_events"].tolist(),
+                    stored[f"{name}_districts"].tolist(),
+                    stored[f"{name}_labour"].tolist(),
+                    strict=True,
+                ):
+                    histories[key_type(key)].append((seen, event, district or None, labour))
+        index._entry_of = {
+            (row.tobytes(), int(event)): entry
+            for entry, (row, event) in enumerate(zip(index._signatures, index._events, strict=True))
+        }
+        return index
 
     # -- assigning ----------------------------------------------------------------------------
 
