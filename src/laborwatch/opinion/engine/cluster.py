@@ -11,10 +11,11 @@ app adds the posts once stored (`add_existing`, or `add_signed` from stored sign
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -278,7 +279,7 @@ class EventIndex:
     def save(self, path: Path) -> None:
         """The index as plain arrays (numpy's npz, no pickle): `load` gives it back without
         reading or signing any text again."""
-        arrays: dict[str, np.ndarray] = {
+        arrays: dict[str, Any] = {
             "window": np.array(int(self.window.total_seconds()), dtype=np.int64),
             "posts": np.array(self.posts, dtype=np.int64),
             "signatures": self._signatures,
@@ -316,18 +317,10 @@ class EventIndex:
             index._event_enterprises = {
                 int(event): int(enterprise) for event, enterprise in stored["event_enterprises"]
             }
-            for name, histories, key_type in (
-                ("retellings", index._retellings, int),
-                ("places", index._places, str),
-            ):
-                for key, (seen, event), district, labour in zip(
-                    stored[f"{name}_keys"].tolist(),
-                    stored[f"{name}_times_events"].tolist(),
-                    stored[f"{name}_districts"].tolist(),
-                    stored[f"{name}_labour"].tolist(),
-                    strict=True,
-                ):
-                    histories[key_type(key)].append((seen, event, district or None, labour))
+            for key, item in _saved_history(stored, "retellings"):
+                index._retellings[int(key)].append(item)
+            for key, item in _saved_history(stored, "places"):
+                index._places[key].append(item)
         index._entry_of = {
             (row.tobytes(), int(event)): entry
             for entry, (row, event) in enumerate(zip(index._signatures, index._events, strict=True))
@@ -481,6 +474,20 @@ class EventIndex:
                         found.append((node, event))
                         break
         return found
+
+
+def _saved_history(
+    stored: Mapping[str, np.ndarray], name: str
+) -> Iterator[tuple[str, tuple[int, int, str | None, bool]]]:
+    """(key, (time, event, district, about labour)) of a history EventIndex.save wrote."""
+    for key, (seen, event), district, labour in zip(
+        stored[f"{name}_keys"].tolist(),
+        stored[f"{name}_times_events"].tolist(),
+        stored[f"{name}_districts"].tolist(),
+        stored[f"{name}_labour"].tolist(),
+        strict=True,
+    ):
+        yield key, (seen, event, district or None, labour)
 
 
 def _union_free(components: Components, left: np.ndarray, right: np.ndarray, count: int) -> None:
