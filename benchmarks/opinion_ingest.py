@@ -224,7 +224,8 @@ def main() -> None:
             lambda n=new, a=analyses, k=linked: index.assign(cluster_input(n, a, k))
         )
         steps["assign"].append((wall, cpu))
-        whole = [sum(pair) for pair in zip(*(steps[name][-1] for name in steps), strict=True)]
+        parts = [steps[name][-1] for name in ("read", "triage", "link", "assign")]
+        whole = [sum(pair) for pair in zip(*parts, strict=True)]
         steps["whole batch"].append((whole[0], whole[1]))
 
     def median_of(pairs: list[tuple[float, float]]) -> str:
