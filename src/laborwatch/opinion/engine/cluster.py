@@ -42,6 +42,7 @@ from laborwatch.opinion.engine.nodes import (
     bucket_edges,
     close_enough,
     compatible,
+    distinct,
     enterprise_of,
     group_nodes,
     latest_retold,
@@ -410,6 +411,10 @@ class EventIndex:
         keys = band_keys(nodes.signatures[signed])
         flat = (keys ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))).ravel()
         queried = np.repeat(signed, BANDS)
+        # Looked up in order: sorted needles walk the million keys once rather than jumping
+        # about them (the pairs are a set below, so the order they are found in is no matter).
+        order = np.argsort(flat, kind="stable")
+        flat, queried = flat[order], queried[order]
         low = np.searchsorted(self._sorted_keys, flat, side="left")
         high = np.searchsorted(self._sorted_keys, flat, side="right")
         low = np.maximum(low, high - MAX_BUCKET_LOOK)
@@ -422,8 +427,7 @@ class EventIndex:
         positions = np.repeat(low, sizes) + offsets
         node = np.repeat(queried, sizes)
         entry = self._sorted_entries[positions]
-        pairs = np.unique(node * len(self._events) + entry)
-        node, entry = np.divmod(pairs, len(self._events))
+        node, entry = np.divmod(distinct(node * len(self._events) + entry), len(self._events))
         strength = pair_similarity(nodes.signatures, node, self._signatures, entry)
         near = (
             (strength >= NEAR_DUPLICATE)
@@ -496,7 +500,7 @@ def _union_free(components: Components, left: np.ndarray, right: np.ndarray, cou
         return
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
     _, labels = connected_components(graph, directed=False)
-    involved = np.unique(np.concatenate([left, right]))
+    involved = distinct(np.concatenate([left, right]))
     first_of: dict[int, int] = {}
     for node, label in zip(involved.tolist(), labels[involved].tolist(), strict=True):
         root = first_of.setdefault(label, node)

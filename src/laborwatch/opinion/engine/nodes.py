@@ -199,8 +199,19 @@ def bucket_edges(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not lefts:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     left, right = np.concatenate(lefts), np.concatenate(rights)
-    pairs = np.unique(np.minimum(left, right) * len(keys) + np.maximum(left, right))
+    pairs = distinct(np.minimum(left, right) * len(keys) + np.maximum(left, right))
     return np.divmod(pairs, len(keys))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) (sorted, each once) by one in-place sort of `values`. numpy 2.4's
+    np.unique hashes first: on 1.6 million int64 pairs it took 1.4-3.6 s CPU here, this sort
+    0.02-0.03 s."""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def close_enough(strength: np.ndarray, apart: np.ndarray, window: int) -> np.ndarray:
