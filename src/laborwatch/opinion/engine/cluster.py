@@ -1,6 +1,7 @@
 """Events from posts: reposts, quotes and lightly edited copies join by near-duplicate text
 (MinHash-LSH over character shingles, minhash.py); retellings in other words join when they
-name the same enterprise and place within a few days. Two posts linked to different
+name the same enterprise and place within a few days, or, naming no enterprise (某企业), the
+same street or road as a labour post within three days. Two posts linked to different
 enterprises never join.
 
 `EventIndex` holds the posts of the last `window` days with their events; `assign` places a
