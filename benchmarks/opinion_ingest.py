@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -133,29 +135,10 @@ def ingest_million(folder: Path, places: Places, linker: Linker, runs: int, work
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--folder", default="/tmp/lw-opinion-bench")
-    parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--batch", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument(
-        "--only-batch",
-        action="store_true",
-        help="skip (a): index the million with their labelled stories as stored events",
-    )
-    args = parser.parse_args()
-    folder = Path(args.folder)
-    prepare(folder, args.posts, args.batch)
-    places = Places.from_city(json.loads(CITY_FILE.read_text(encoding="utf-8")))
-    seconds, _, linker = timed(lambda: Linker.from_file(folder / "enterprises.parquet"))
-    print(
-        f"linker over {ENTERPRISES:,} enterprises built in {seconds:.1f} s (once a process)",
-        flush=True,
-    )
-    analyse_posts([], places=places)  # load the classifier and tagger once, as a process does
-
+def build_index(
+    args: argparse.Namespace, folder: Path, places: Places, linker: Linker
+) -> tuple[EventIndex, set[str]]:
+    """The million as a 30-day index (their events, their signatures) and their URLs."""
     if args.only_batch:
         # The stored history stands in for the engine's run: the labelled stories as events.
         stored_posts = first_of_each(read_posts(folder / "posts.jsonl").posts)
@@ -177,37 +160,92 @@ def main() -> None:
         stored_posts = run.posts
         event_of = {key: number for number, keys in enumerate(run.events) for key in keys}
         stored = cluster_input(run.posts, run.analyses, {})
-
-    # (b) the million as a 30-day index (stored events, stored signatures), then a batch.
     index = EventIndex(window=timedelta(days=30))
-    wall, _, _ = timed(lambda: index.add_existing((post, event_of[post.key]) for post in stored))
-    print(f"(b) index of {index.posts:,} posts ({len(index):,} entries) built in {wall:.1f} s")
-    known = {post.url or post.key for post in stored_posts}
-    batch_base, batch_assign, batch_full, assign_cpus = [], [], [], []
-    for _ in range(max(3, args.runs)):
-        batch_base.append(timed(lambda: baseline(folder / "batch.jsonl", known))[0])
-
-        def batch_path():
-            new = first_of_each(read_posts(folder / "batch.jsonl").posts)
-            analyses = analyse_posts(new, places=places)
-            linked = link_labour_posts(new, analyses, linker)
-            return cluster_input(new, analyses, linked)
-
-        wall, _, batch_posts = timed(batch_path)
-        assign_wall, assign_cpu, assignment = timed(lambda posts=batch_posts: index.assign(posts))
-        batch_assign.append(assign_wall)
-        assign_cpus.append(assign_cpu)
-        batch_full.append(wall + assign_wall)
-    joined = len(assignment.to_existing)
-    base = statistics.median(batch_base)
+    wall, cpu, _ = timed(lambda: index.add_existing((post, event_of[post.key]) for post in stored))
     print(
-        f"    batch of {len(batch_posts):,} posts: assign median "
-        f"{statistics.median(batch_assign):.2f} s ({statistics.median(assign_cpus):.2f} s CPU), "
-        f"read+triage+link+assign median "
-        f"{statistics.median(batch_full):.2f} s; {joined:,} joined stored events\n"
-        f"    baseline (read + dedup on URL against the index's URLs) median {base:.2f} s; "
-        f"ratios {statistics.median(batch_assign) / base:.1f}x (assign), "
-        f"{statistics.median(batch_full) / base:.1f}x (whole batch)"
+        f"(b) index of {index.posts:,} posts ({len(index):,} entries) built in {wall:.1f} s "
+        f"({cpu:.1f} s CPU)"
+    )
+    return index, {post.url or post.key for post in stored_posts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folder", default="/tmp/lw-opinion-bench")
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--only-batch",
+        action="store_true",
+        help="skip (a): index the million with their labelled stories as stored events (the "
+        "index is kept in FOLDER/index.npz and loaded by the next --only-batch run)",
+    )
+    args = parser.parse_args()
+    folder = Path(args.folder)
+    prepare(folder, args.posts, args.batch)
+    places = Places.from_city(json.loads(CITY_FILE.read_text(encoding="utf-8")))
+    seconds, _, linker = timed(lambda: Linker.from_file(folder / "enterprises.parquet"))
+    print(
+        f"linker over {ENTERPRISES:,} enterprises built in {seconds:.1f} s (once a process)",
+        flush=True,
+    )
+    analyse_posts([], places=places)  # load the classifier and tagger once, as a process does
+
+    saved, saved_urls = folder / "index.npz", folder / "index_urls.txt"
+    if args.only_batch and saved.exists() and saved_urls.exists():
+        # The index kept by an earlier --only-batch run: its arrays, no text read again.
+        wall, cpu, index = timed(lambda: EventIndex.load(saved))
+        known = set(saved_urls.read_text(encoding="utf-8").split("\n"))
+        print(
+            f"(b) index of {index.posts:,} posts ({len(index):,} entries) loaded from {saved} "
+            f"in {wall:.1f} s ({cpu:.1f} s CPU)"
+        )
+    else:
+        index, known = build_index(args, folder, places, linker)
+        if args.only_batch:
+            index.save(saved)
+            saved_urls.write_text("\n".join(sorted(known)), encoding="utf-8")
+    runs = max(3, args.runs)
+    base_wall, base_cpu = [], []
+    steps: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for _ in range(runs):
+        wall, cpu, _ = timed(lambda: baseline(folder / "batch.jsonl", known))
+        base_wall.append(wall)
+        base_cpu.append(cpu)
+        wall, cpu, new = timed(lambda: first_of_each(read_posts(folder / "batch.jsonl").posts))
+        steps["read"].append((wall, cpu))
+        wall, cpu, analyses = timed(lambda new=new: analyse_posts(new, places=places))
+        steps["triage"].append((wall, cpu))
+        wall, cpu, linked = timed(lambda n=new, a=analyses: link_labour_posts(n, a, linker))
+        steps["link"].append((wall, cpu))
+        wall, cpu, assignment = timed(
+            lambda n=new, a=analyses, k=linked: index.assign(cluster_input(n, a, k))
+        )
+        steps["assign"].append((wall, cpu))
+        parts = [steps[name][-1] for name in ("read", "triage", "link", "assign")]
+        whole = [sum(pair) for pair in zip(*parts, strict=True)]
+        steps["whole batch"].append((whole[0], whole[1]))
+
+    def median_of(pairs: list[tuple[float, float]]) -> str:
+        return (
+            f"{statistics.median(w for w, _ in pairs):.2f} s wall "
+            f"({statistics.median(c for _, c in pairs):.2f} s CPU)"
+        )
+
+    whole_wall = statistics.median(w for w, _ in steps["whole batch"])
+    whole_cpu = statistics.median(c for _, c in steps["whole batch"])
+    base, base_c = statistics.median(base_wall), statistics.median(base_cpu)
+    print(
+        f"    batch of {len(new):,} posts, medians of {runs} runs (load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):\n"
+        + "".join(f"      {name}: {median_of(pairs)}\n" for name, pairs in steps.items())
+        + f"      {len(assignment.to_existing):,} joined stored events, "
+        f"{len(assignment.new_events):,} new events\n"
+        f"    baseline (read + dedup on URL against the index's URLs) median {base:.2f} s wall "
+        f"({base_c:.2f} s CPU); ratio {whole_wall / base:.1f}x wall, "
+        f"{whole_cpu / base_c:.1f}x CPU"
     )
 
 

@@ -42,9 +42,16 @@ def forget_event_index() -> None:
     _kept.forget()
 
 
-def cluster_post(post: Post, *, title: str | None = None, text: str | None = None) -> ClusterPost:
+def cluster_post(
+    post: Post,
+    *,
+    title: str | None = None,
+    text: str | None = None,
+    places: tuple[str, ...] = (),
+) -> ClusterPost:
     """The post as the index sees it; `title` and `text` as received when they are at hand
-    (the stored ones have personal data masked)."""
+    (the stored ones have personal data masked); `places`, the streets and roads its analysis
+    found (PostAnalysis.places: they join retellings naming no enterprise within a batch)."""
     title = post.title if title is None else title
     text = post.text if text is None else text
     return ClusterPost(
@@ -55,6 +62,7 @@ def cluster_post(post: Post, *, title: str | None = None, text: str | None = Non
         district=post.district.code if post.district else None,
         category=(post.category or None) if post.labour else None,
         enterprise_candidates=candidate_ids(post.enterprise_id, post.enterprise_candidates),
+        places=places,
     )
 
 

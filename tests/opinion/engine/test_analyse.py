@@ -118,6 +118,24 @@ def test_places_name_what_they_found(places: Places) -> None:
     assert places.mentions("胶州湾大桥通往黄岛区") == [("胶州湾大桥", None), ("黄岛区", "huangdao")]
 
 
+def test_fine_places_are_the_streets_and_roads_named_once_each(places: Places) -> None:
+    text = "黄岛区长江中路附近一家工厂欠薪，胶州湾大桥那边也有人说长江中路的工地停工了"
+    # Districts and landmarks are too broad to tell two incidents apart: not fine places.
+    assert places.fine(text) == ("长江中路",)
+    assert places.district_and_fine(text) == ("huangdao", ("长江中路",))
+    assert places.fine("今天去崂山玩了") == ()
+
+
+def test_an_analysis_keeps_the_roads_of_labour_posts_only(places: Places) -> None:
+    posts = [
+        _post(1, "黄岛区长江中路一家工厂拖欠200余名工人工资三个月，工人拉横幅讨薪"),
+        _post(2, "长江中路新开了一家火锅店，周末打八折，欢迎品尝"),
+    ]
+    labour, noise = analyse_posts(posts, places=places)
+    assert labour.labour and labour.places == ("长江中路",)
+    assert not noise.labour and not noise.worth_linking and noise.places == ()
+
+
 @pytest.mark.parametrize(
     ("text", "workers"),
     [

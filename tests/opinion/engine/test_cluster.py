@@ -278,3 +278,99 @@ def test_a_labour_retelling_joins_a_stored_post_of_its_enterprise_not_about_labo
     assert index.assign([later]).to_existing == {"weibo:2": 101}
     unrelated = _post("weibo:3", "海岸电子新品发布会今天举行", 4, enterprise=7)
     assert index.assign([unrelated]).new_events == [["weibo:3"]]
+
+
+def _told(key: str, text: str, hours: float, places: tuple[str, ...], **kw) -> ClusterPost:
+    fields = {"district": "huangdao", "category": "WAGE", **kw}
+    return ClusterPost(key, text, T + timedelta(hours=hours), places=places, **fields)
+
+
+def test_a_retelling_naming_no_enterprise_joins_the_nearest_labour_post_of_its_road() -> None:
+    posts = [
+        _told("a", PROTEST, 0, ("长江中路",), enterprise_id=7),
+        # 某企业: no enterprise, but the same road, district and days.
+        _told(
+            "b", "长江中路附近一个工地静坐，听说是某企业欠薪快3个月，有没有人管管", 5, ("长江中路",)
+        ),
+        # The same road in another district, or too late: apart.
+        _told(
+            "c",
+            "长江中路一家工厂拖欠工资，工人讨薪无门，求帮助转发",
+            6,
+            ("长江中路",),
+            district="jimo",
+        ),
+        _told("d", "一家工厂在长江中路拖欠工资两个月，几十名工人堵门讨薪", 24 * 4, ("长江中路",)),
+        # One the triage doubts (the analysis keeps its roads as it is worth linking) joins.
+        _told(
+            "e", "有人知道长江中路那个工地怎么回事吗？我爸在那干活", 7, ("长江中路",), category=None
+        ),
+        # Two posts not about labour never join by their road alone.
+        _told("f", "长江中路那个工地的老板跑了？", 24 * 7 + 1, ("长江中路",), category=None),
+        _told(
+            "g", "听说长江中路的工地停了，工人都回家了", 24 * 7 + 2, ("长江中路",), category=None
+        ),
+    ]
+    assert cluster_posts(posts) == [["a", "b", "e"], ["c"], ["d"], ["f"], ["g"]]
+    # Across batches: the stored labour post of the road takes the retelling.
+    index = EventIndex()
+    index.add_existing([(posts[0], 101)])
+    assert index.assign(posts[1:2]) == Assignment(to_existing={"b": 101})
+    assert index.assign(posts[3:4]).new_events == [["d"]]
+    index.prune(T + timedelta(hours=1))
+    assert index.assign(posts[1:2]).new_events == [["b"]]
+
+
+def test_a_batch_shingled_and_signed_in_forked_workers_gets_the_same_events(
+    monkeypatch,
+) -> None:
+    import laborwatch.opinion.engine.nodes as nodes
+
+    monkeypatch.setattr(nodes, "PARALLEL_MIN_TEXTS", 2)
+    posts = [
+        _post(f"weibo:{number}", text, hours=number, enterprise=enterprise)
+        for number, (text, enterprise) in enumerate(
+            [
+                (PROTEST, 7),
+                ("转发：" + PROTEST + "太过分了！", None),
+                (PROTEST.replace("三个月", "半年"), None),
+                (OUTING, None),
+                (OUTING.replace("海鲜", "烧烤"), None),
+                ("顶", None),
+                (f"哈哈//@网友: {PROTEST}", 8),
+            ]
+            * 3
+        )
+    ]
+    window = int(timedelta(days=30).total_seconds())
+    alone, forked = nodes.group_nodes(posts, window), nodes.group_nodes(posts, window, workers=2)
+    assert forked.posts == alone.posts
+    assert np.array_equal(forked.signatures, alone.signatures)
+    assert np.array_equal(forked.signed, alone.signed) and alone.signed.sum() >= 4
+    stored = EventIndex()
+    stored.add_existing([(posts[0], 101)])
+    assert stored.assign(posts[1:], workers=2) == stored.assign(posts[1:])
+    assert EventIndex().assign(posts, workers=2) == EventIndex().assign(posts)
+
+
+def test_an_index_saved_and_loaded_gives_the_same_answers(tmp_path) -> None:
+    road = ("长江中路",)
+    stored = [
+        (_post("weibo:1", PROTEST, enterprise=7, district="huangdao", category="WAGE"), 101),
+        (_post("weibo:2", OUTING, 1), 102),
+        (_told("weibo:3", "长江中路一家工厂拖欠工资，工人堵门讨薪", 2, road), 103),
+    ]
+    index = EventIndex(window=timedelta(days=20))
+    index.add_existing(stored)
+    index.save(tmp_path / "index.npz")
+    loaded = EventIndex.load(tmp_path / "index.npz")
+    assert (loaded.window, loaded.posts, len(loaded)) == (timedelta(days=20), 3, 3)
+    batch = [
+        _post("n:1", PROTEST + "！", 5),  # a copy
+        _post("n:2", "顺达的工人还在等工资", 6, enterprise=7, category="WAGE"),  # a retelling
+        _told("n:3", "听说长江中路有个工地欠薪，某企业老板跑了", 7, road),  # by its road
+        _post("n:4", OUTING, 8),
+    ]
+    expected = Assignment(to_existing={"n:1": 101, "n:2": 101, "n:3": 103, "n:4": 102})
+    assert index.assign(batch) == expected
+    assert loaded.assign(batch) == expected

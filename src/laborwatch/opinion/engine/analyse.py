@@ -35,6 +35,8 @@ CLASSIFY_BATCH = 20_000
 PARALLEL_MIN_TEXTS = 20_000
 # How much a mention says about the district: a district's own name most, a road least.
 PLACE_WEIGHTS = {"district": 3.0, "street": 2.0, "landmark": 1.5, "road": 1.0}
+# Places narrow enough to tell one incident from another of the same district and days.
+FINE_PLACE_KINDS = frozenset({"street", "road"})
 # A vague number "近200名" reads as this share of the number.
 NEAR_SHARE = 0.9
 # Posts this likely to be about labour (the triage's P(labour)), or naming work and pay, may be
@@ -63,6 +65,9 @@ class PostAnalysis:
     # Whether the app should link the post to enterprises: labour posts, and posts the triage
     # doubts but that may retell a labour incident (LINK_MIN_PROBABILITY or words of work).
     worth_linking: bool = False
+    # Streets and roads named (Places.fine), in order: a retelling that names no enterprise
+    # (某企业, 一家工厂) joins its incident by the road it names (engine.nodes).
+    places: tuple[str, ...] = ()
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -81,7 +86,10 @@ class Places:
         self._automaton = ahocorasick.Automaton()
         count = 0
         for name, district, kind in names:
-            self._automaton.add_word(name, (len(name), district, PLACE_WEIGHTS.get(kind, 0.0)))
+            self._automaton.add_word(
+                name,
+                (len(name), district, PLACE_WEIGHTS.get(kind, 0.0), kind in FINE_PLACE_KINDS),
+            )
             count += 1
         if count:
             self._automaton.make_automaton()
@@ -104,43 +112,57 @@ class Places:
                 names.append((row["name"], by_short_name.get(row["district"]), row["kind"]))
         return cls(names)
 
-    def _hits(self, text: str) -> list[tuple[str, str | None, float]]:
-        """(name, district code or None, weight) of each place named; a name inside a longer
-        one found at the same place counts as the longer."""
+    def _hits(self, text: str) -> list[tuple[str, str | None, float, bool]]:
+        """(name, district code or None, weight, whether a street or road) of each place
+        named; a name inside a longer one found at the same place counts as the longer."""
         if self._empty:
             return []
         found = sorted(
             (
-                (end - length + 1, end + 1, district, weight)
-                for end, (length, district, weight) in self._automaton.iter(text)
+                (end - length + 1, end + 1, district, weight, fine)
+                for end, (length, district, weight, fine) in self._automaton.iter(text)
             ),
             key=lambda hit: (hit[0], -hit[1]),
         )
-        kept: list[tuple[str, str | None, float]] = []
+        kept: list[tuple[str, str | None, float, bool]] = []
         covered_until = -1
-        for start, end, district, weight in found:
+        for start, end, district, weight, fine in found:
             if end <= covered_until:
                 continue
             covered_until = end
-            kept.append((text[start:end], district, weight))
+            kept.append((text[start:end], district, weight, fine))
         return kept
 
     def mentions(self, text: str) -> list[tuple[str, str | None]]:
         """(name, district code or None) of each place named, in order."""
-        return [(name, district) for name, district, _ in self._hits(text)]
+        return [(name, district) for name, district, _, _ in self._hits(text)]
 
     def district(self, text: str) -> str | None:
         """The district the text speaks of: the weightiest named; None when none or a tie."""
-        scores: dict[str, float] = {}
-        for _, district, weight in self._hits(text):
-            if district is not None:
-                scores[district] = scores.get(district, 0.0) + weight
-        if not scores:
-            return None
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            return None
-        return ranked[0][0]
+        return self.district_and_fine(text)[0]
+
+    def fine(self, text: str) -> tuple[str, ...]:
+        """The streets and roads named (FINE_PLACE_KINDS), each once, in order."""
+        return self.district_and_fine(text)[1]
+
+    def district_and_fine(self, text: str) -> tuple[str | None, tuple[str, ...]]:
+        """district() and fine() from one reading of the text."""
+        hits = self._hits(text)
+        fine = tuple(dict.fromkeys(name for name, _, _, narrow in hits if narrow))
+        return _weightiest(hits), fine
+
+
+def _weightiest(hits: list[tuple[str, str | None, float, bool]]) -> str | None:
+    scores: dict[str, float] = {}
+    for _, district, weight, _ in hits:
+        if district is not None:
+            scores[district] = scores.get(district, 0.0) + weight
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 # --- escalation cues -------------------------------------------------------------------------
@@ -388,18 +410,30 @@ def _analyse(
         else (prediction.confidence if prediction.is_labor else 1.0 - prediction.confidence)
     )
     cues, escalation = escalation_cues(full)
+    district, fine = places.district_and_fine(full)
     if not prediction.is_labor:
         worth_linking = probability >= LINK_MIN_PROBABILITY or bool(_WORK_WORDS.search(full))
-        district = places.district(full)
-        return (False, probability, None, district, None, cues, escalation, (), worth_linking)
+        return (
+            False,
+            probability,
+            None,
+            district,
+            None,
+            cues,
+            escalation,
+            (),
+            worth_linking,
+            fine if worth_linking else (),
+        )
     return (
         True,
         probability,
         prediction.category,
-        places.district(full),
+        district,
         workers_involved(full),
         cues,
         escalation,
         organisations(full),
         True,
+        fine,
     )

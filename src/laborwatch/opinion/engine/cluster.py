@@ -1,6 +1,7 @@
 """Events from posts: reposts, quotes and lightly edited copies join by near-duplicate text
 (MinHash-LSH over character shingles, minhash.py); retellings in other words join when they
-name the same enterprise and place within a few days. Two posts linked to different
+name the same enterprise and place within a few days, or, naming no enterprise (某企业), the
+same street or road as a labour post within three days. Two posts linked to different
 enterprises never join.
 
 `EventIndex` holds the posts of the last `window` days with their events; `assign` places a
@@ -11,9 +12,11 @@ app adds the posts once stored (`add_existing`, or `add_signed` from stored sign
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -32,6 +35,7 @@ from laborwatch.opinion.engine.nodes import (
     NEAR_DUPLICATE_WINDOW,
     NO_ENTERPRISE,
     NO_EVENT,
+    PLACE_RETELLING_WINDOW,
     RETELLING_WINDOW,
     ClusterPost,
     Components,
@@ -39,6 +43,7 @@ from laborwatch.opinion.engine.nodes import (
     bucket_edges,
     close_enough,
     compatible,
+    distinct,
     enterprise_of,
     group_nodes,
     latest_retold,
@@ -104,6 +109,9 @@ class EventIndex:
         # Posts with an enterprise, for retellings:
         # enterprise → [(time, event, district, about labour)], in order of time and event.
         self._retellings: dict[int, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
+        # Posts about labour naming a street or road, for retellings naming no enterprise:
+        # place → [(time, event, district, True)], in order of time and event.
+        self._places: dict[str, list[tuple[int, int, str | None, bool]]] = defaultdict(list)
         self.posts = 0
 
     def __len__(self) -> int:
@@ -154,6 +162,7 @@ class EventIndex:
         new_enterprises: list[int] = []
         start = len(self._events)
         touched: set[int] = set()
+        touched_places: set[str] = set()
         for post, row, event in items:
             self.posts += 1
             seconds = seconds_of(post.published_at)
@@ -164,6 +173,10 @@ class EventIndex:
                     (seconds, event, post.district, bool(post.category))
                 )
                 touched.add(post.enterprise_id)
+            if post.category:
+                for place in post.places:
+                    self._places[place].append((seconds, event, post.district, True))
+                    touched_places.add(place)
             if row is None:
                 continue
             identity = (row.tobytes(), event)
@@ -182,6 +195,8 @@ class EventIndex:
                 self._times[entry] = max(self._times[entry], seconds)
         for enterprise in touched:
             self._retellings[enterprise].sort(key=lambda item: item[:2])
+        for place in touched_places:
+            self._places[place].sort(key=lambda item: item[:2])
         if not new_rows:
             return
         rows = np.vstack(new_rows)
@@ -224,25 +239,27 @@ class EventIndex:
             enterprise = self._event_enterprises.pop(event, None)
             if enterprise is not None:
                 self._event_enterprises.setdefault(kept_event, enterprise)
-        for enterprise, history in self._retellings.items():
-            self._retellings[enterprise] = sorted(
-                (
-                    (seen, merged.get(event, event), district, labour)
-                    for seen, event, district, labour in history
-                ),
-                key=lambda item: item[:2],
-            )
+        for histories in (self._retellings, self._places):
+            for name, history in histories.items():
+                histories[name] = sorted(  # type: ignore[index]
+                    (
+                        (seen, merged.get(event, event), district, labour)
+                        for seen, event, district, labour in history
+                    ),
+                    key=lambda item: item[:2],
+                )
 
     def prune(self, before: datetime) -> None:
         """Forget the entries last seen before `before` (keep the index to its window)."""
         cutoff = seconds_of(before)
         keep = self._times >= cutoff
-        for enterprise in list(self._retellings):
-            kept = [item for item in self._retellings[enterprise] if item[0] >= cutoff]
-            if kept:
-                self._retellings[enterprise] = kept
-            else:
-                del self._retellings[enterprise]
+        for histories in (self._retellings, self._places):
+            for name in list(histories):
+                kept = [item for item in histories[name] if item[0] >= cutoff]  # type: ignore[index]
+                if kept:
+                    histories[name] = kept  # type: ignore[index]
+                else:
+                    del histories[name]  # type: ignore[arg-type]
         if keep.all():
             return
         signatures_kept = self._signatures[keep]
@@ -259,17 +276,72 @@ class EventIndex:
         if len(self._events):
             self._index_bands(band_keys(signatures_kept), 0)
 
+    # -- keeping ------------------------------------------------------------------------------
+
+    def save(self, path: Path) -> None:
+        """The index as plain arrays (numpy's npz, no pickle): `load` gives it back without
+        reading or signing any text again."""
+        arrays: dict[str, Any] = {
+            "window": np.array(int(self.window.total_seconds()), dtype=np.int64),
+            "posts": np.array(self.posts, dtype=np.int64),
+            "signatures": self._signatures,
+            "times": self._times,
+            "events": self._events,
+            "enterprises": self._enterprises,
+            "sorted_keys": self._sorted_keys,
+            "sorted_entries": self._sorted_entries,
+            "event_enterprises": np.array(
+                list(self._event_enterprises.items()), dtype=np.int64
+            ).reshape(-1, 2),
+        }
+        for name, histories in (("retellings", self._retellings), ("places", self._places)):
+            rows = [(key, *item) for key, history in histories.items() for item in history]
+            arrays[f"{name}_keys"] = np.array([str(row[0]) for row in rows], dtype=str)
+            arrays[f"{name}_times_events"] = np.array(
+                [row[1:3] for row in rows], dtype=np.int64
+            ).reshape(-1, 2)
+            arrays[f"{name}_districts"] = np.array([row[3] or "" for row in rows], dtype=str)
+            arrays[f"{name}_labour"] = np.array([row[4] for row in rows], dtype=bool)
+        with Path(path).open("wb") as handle:
+            np.savez(handle, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> EventIndex:
+        with np.load(path, allow_pickle=False) as stored:
+            index = cls(window=timedelta(seconds=int(stored["window"])))
+            index.posts = int(stored["posts"])
+            index._signatures = stored["signatures"]
+            index._times = stored["times"]
+            index._events = stored["events"]
+            index._enterprises = stored["enterprises"]
+            index._sorted_keys = stored["sorted_keys"]
+            index._sorted_entries = stored["sorted_entries"]
+            index._event_enterprises = {
+                int(event): int(enterprise) for event, enterprise in stored["event_enterprises"]
+            }
+            for key, item in _saved_history(stored, "retellings"):
+                index._retellings[int(key)].append(item)
+            for key, item in _saved_history(stored, "places"):
+                index._places[key].append(item)
+        index._entry_of = {
+            (row.tobytes(), int(event)): entry
+            for entry, (row, event) in enumerate(zip(index._signatures, index._events, strict=True))
+        }
+        return index
+
     # -- assigning ----------------------------------------------------------------------------
 
-    def assign(self, posts: Sequence[ClusterPost]) -> Assignment:
-        """Place new posts: into existing events or new ones. The index is not changed."""
+    def assign(self, posts: Sequence[ClusterPost], *, workers: int = 1) -> Assignment:
+        """Place new posts: into existing events or new ones. The index is not changed.
+        `workers` > 1 shingles and signs a large batch's texts in forked processes (the same
+        assignment: group_nodes)."""
         unique: dict[str, ClusterPost] = {}
         for post in posts:
             unique.setdefault(post.key, post)
         if not unique:
             return Assignment()
         window = int(self.window.total_seconds())
-        nodes = group_nodes(list(unique.values()), window)
+        nodes = group_nodes(list(unique.values()), window, workers=workers)
         count = len(nodes.posts)
         # Stored events first: a new post joins the stored event it resembles (most alike
         # first) before new posts group among themselves.
@@ -340,6 +412,10 @@ class EventIndex:
         keys = band_keys(nodes.signatures[signed])
         flat = (keys ^ (np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))).ravel()
         queried = np.repeat(signed, BANDS)
+        # Looked up in order: sorted needles walk the million keys once rather than jumping
+        # about them (the pairs are a set below, so the order they are found in is no matter).
+        order = np.argsort(flat, kind="stable")
+        flat, queried = flat[order], queried[order]
         low = np.searchsorted(self._sorted_keys, flat, side="left")
         high = np.searchsorted(self._sorted_keys, flat, side="right")
         low = np.maximum(low, high - MAX_BUCKET_LOOK)
@@ -352,8 +428,7 @@ class EventIndex:
         positions = np.repeat(low, sizes) + offsets
         node = np.repeat(queried, sizes)
         entry = self._sorted_entries[positions]
-        pairs = np.unique(node * len(self._events) + entry)
-        node, entry = np.divmod(pairs, len(self._events))
+        node, entry = np.divmod(distinct(node * len(self._events) + entry), len(self._events))
         strength = pair_similarity(nodes.signatures, node, self._signatures, entry)
         near = (
             (strength >= NEAR_DUPLICATE)
@@ -372,8 +447,11 @@ class EventIndex:
     def _index_retellings(self, nodes: Nodes) -> list[tuple[int, int]]:
         """(node, stored event) of stored posts a node retells: its enterprise (or one of its
         candidates), the same district or one unknown, within RETELLING_WINDOW, at least one
-        of the two about labour."""
+        of the two about labour; for a node with no enterprise and none of its candidates
+        found, a stored labour post naming one of its streets or roads within
+        PLACE_RETELLING_WINDOW."""
         window = int(RETELLING_WINDOW.total_seconds())
+        place_window = int(PLACE_RETELLING_WINDOW.total_seconds())
         found = []
         for node in range(len(nodes.posts)):
             enterprise = int(nodes.enterprises[node])
@@ -390,7 +468,31 @@ class EventIndex:
                 if event is not None:
                     found.append((node, event))
                     break
+            else:
+                if enterprise != NO_ENTERPRISE:
+                    continue
+                for place in nodes.places[node]:
+                    event = latest_retold(
+                        self._places.get(place, []), time, district, place_window, True
+                    )
+                    if event is not None:
+                        found.append((node, event))
+                        break
         return found
+
+
+def _saved_history(
+    stored: Mapping[str, np.ndarray], name: str
+) -> Iterator[tuple[str, tuple[int, int, str | None, bool]]]:
+    """(key, (time, event, district, about labour)) of a history EventIndex.save wrote."""
+    for key, (seen, event), district, labour in zip(
+        stored[f"{name}_keys"].tolist(),
+        stored[f"{name}_times_events"].tolist(),
+        stored[f"{name}_districts"].tolist(),
+        stored[f"{name}_labour"].tolist(),
+        strict=True,
+    ):
+        yield key, (seen, event, district or None, labour)
 
 
 def _union_free(components: Components, left: np.ndarray, right: np.ndarray, count: int) -> None:
@@ -399,7 +501,7 @@ def _union_free(components: Components, left: np.ndarray, right: np.ndarray, cou
         return
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(count, count))
     _, labels = connected_components(graph, directed=False)
-    involved = np.unique(np.concatenate([left, right]))
+    involved = distinct(np.concatenate([left, right]))
     first_of: dict[int, int] = {}
     for node, label in zip(involved.tolist(), labels[involved].tolist(), strict=True):
         root = first_of.setdefault(label, node)

@@ -209,6 +209,7 @@ def cluster_input(
                 district=analysis.district,
                 category=analysis.category,
                 enterprise_candidates=candidates,
+                places=analysis.places,
             )
         )
     return cluster_posts
@@ -292,7 +293,7 @@ def _run_engine(
     clock = step("link", *clock)
     clustered = cluster_input(unique, analyses, enterprises)
     if batch_hours is None:
-        events = EventIndex().assign(clustered).new_events
+        events = EventIndex().assign(clustered, workers=workers).new_events
     else:
         events = cluster_in_batches(clustered, hours=batch_hours)
     step("cluster", *clock)

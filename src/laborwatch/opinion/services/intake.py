@@ -373,7 +373,7 @@ def _store_new(
             updated_at=now,
         )
         # Signed and clustered on the text as received (masking would move the shingles).
-        clustered = cluster_post(row, title=post.title, text=post.text)
+        clustered = cluster_post(row, title=post.title, text=post.text, places=analysis.places)
         row.signature = index.signature(clustered)
         rows.append((row, clustered))
     Post.objects.bulk_create([row for row, _ in rows], batch_size=1000)
