@@ -67,18 +67,53 @@ def run_job(job: Job, slot: str, now: dt.datetime) -> JobRun | None:
     return run
 
 
-def _tell_the_centre(job: Job, run: JobRun) -> None:
+def _tell_the_centre(job: Job | None, run: JobRun) -> None:
     """A failed run reaches the centre at once, in the app and on its channels."""
     notify(
         kind=Notification.Kind.RUN_FAILED,
         message=_("Scheduled run failed: %(job)s (%(slot)s). See the run log.")
-        % {"job": job.label, "slot": run.slot},
+        % {"job": job.label if job is not None else run.job, "slot": run.slot},
         key=f"run:{run.pk}",
         url="/runs/",
         users=centre_users(),
         urgent=True,
         now=run.finished_at or timezone.now(),
     )
+
+
+# A run still "running" this long after it started was cut off: its server stopped, or lost the
+# database, between the claim and the record. Far longer than any job takes at city scale (the
+# morning run takes minutes), so no run in hand is ever taken for one.
+STALE_AFTER = dt.timedelta(hours=6)
+
+
+def abandon_stale_runs(now: dt.datetime) -> list[JobRun]:
+    """Record every run cut off before `now - STALE_AFTER` as failed, and tell the centre once
+    for each (the update that flips a run is the one that tells, whichever server sweeps).
+
+    Its slot stays claimed, so nothing runs it again by itself: a half-done morning is the
+    centre's to look at (`laborwatch run-jobs` runs the next slot, the steps left can be run by
+    hand), as for a run that failed with an error.
+    """
+    abandoned = []
+    cutoff = now - STALE_AFTER
+    for pk in JobRun.objects.filter(
+        status=JobRun.Status.RUNNING, started_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        flipped = JobRun.objects.filter(pk=pk, status=JobRun.Status.RUNNING).update(
+            status=JobRun.Status.FAILED,
+            finished_at=now,
+            error=_(
+                "The run was cut off: it was still recorded as running %(hours)d hours after "
+                "it started (its server stopped or lost the database)."
+            )
+            % {"hours": STALE_AFTER // dt.timedelta(hours=1)},
+        )
+        if flipped:
+            run = JobRun.objects.get(pk=pk)
+            _tell_the_centre(JOBS.get(run.job), run)
+            abandoned.append(run)
+    return abandoned
 
 
 def due_slots(now: dt.datetime, *, only: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -104,6 +139,7 @@ def run_due_jobs(
 ) -> list[JobRun]:
     """Every job due at `now` (the clock by default), in the table's order, run here."""
     now = now or timezone.now()
+    abandon_stale_runs(now)
     runs = []
     for name, slot in due_slots(now, only=only):
         run = run_job(JOBS[name], slot, now)

@@ -3,8 +3,10 @@ task library, on its public API.
 
 What it does here:
 
-- a periodic task, `tick`, every minute (huey's crontab): it finds the jobs due now whose slot
-  no server has claimed yet (runner.due_slots) and enqueues one `run_slot` task for each;
+- a periodic task, `tick`, every minute (huey's crontab): it records as failed, and tells the
+  centre of, any run cut off mid-way hours ago (runner.abandon_stale_runs), then finds the jobs
+  due now whose slot no server has claimed yet (runner.due_slots) and enqueues one `run_slot`
+  task for each;
 - `run_slot` runs on a worker: it claims the slot with the unique (job, slot) run row and runs
   the job (runner.run_job), so the run log, the failed-run notice and the exactly-once
   guarantee stay where they were. It is retried (RETRIES times, RETRY_SECONDS apart) when the
@@ -60,7 +62,7 @@ from huey import Huey, PostgresHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from laborwatch.schedule.jobs import JOBS
-from laborwatch.schedule.runner import due_slots, run_job
+from laborwatch.schedule.runner import abandon_stale_runs, due_slots, run_job
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,7 @@ def build_queue(url: str, *, name: str = QUEUE_NAME, immediate: bool = False) ->
     def tick() -> None:
         with _database(huey):
             now = timezone.now()
+            abandon_stale_runs(now)
             for job, slot in due_slots(now):
                 run_slot(job, slot, now)
 
