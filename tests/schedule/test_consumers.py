@@ -127,13 +127,19 @@ def test_a_consumer_inside_a_server_leaves_its_signal_handlers(
     def mine(number: int, frame: object) -> None:
         raise AssertionError("not called")
 
+    def mine_too(number: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    # Both set here: an earlier test in the process (a Spark session) may have set SIGINT's.
     before = signal.signal(signal.SIGTERM, mine)
+    before_int = signal.signal(signal.SIGINT, mine_too)
     try:
         consumer = start_consumer(build_queue("", name=f"laborwatch-test-{uuid.uuid4().hex}"))
         try:
             assert signal.getsignal(signal.SIGTERM) is mine
-            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+            assert signal.getsignal(signal.SIGINT) is mine_too
         finally:
             consumer.stop(graceful=True)
     finally:
         signal.signal(signal.SIGTERM, before)
+        signal.signal(signal.SIGINT, before_int)

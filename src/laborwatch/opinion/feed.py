@@ -4,7 +4,7 @@ what is said about it in public.
 
 Every event on the list first seen in the export window becomes one feed row keyed by its
 number, so a later export replaces the row (new heat, a confirmed enterprise) rather than adding
-one (risk/app_feeds.py). Merged events are left out (their posts count in the event they joined),
+one (lib/app_feeds.py). Merged events are left out (their posts count in the event they joined),
 and so are events verified as not true (a rumour found false is no sign of risk) and events
 naming no employer (the feed scores enterprises: such a row would only be refused).
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 import pyarrow as pa
 from django.utils import timezone
 
+from laborwatch.lib.app_feeds import export_window, feed_table
 from laborwatch.opinion.models import Event
 from laborwatch.opinion.statuses import EventStatus, VerificationResult
-from laborwatch.risk.app_feeds import export_window, feed_table
 from laborwatch.risk.ingest import IngestReport
 
 # Longer than the opinion window of the rules (30 days), so late verifications reach the feed.

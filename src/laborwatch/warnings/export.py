@@ -2,7 +2,7 @@
 
 Every work order received in the export window becomes one feed row keyed by its number, so
 a later export replaces the row (a corrected category or a newly linked employer) rather than
-adding one (risk/app_feeds.py). Merged duplicates are left out: their worker is counted on the
+adding one (lib/app_feeds.py). Merged duplicates are left out: their worker is counted on the
 surviving case.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from laborwatch.cases.models import Case, Status
-from laborwatch.risk.app_feeds import export_window, feed_table
+from laborwatch.lib.app_feeds import export_window, feed_table
 from laborwatch.risk.ingest import ARRIVAL_CALENDAR, IngestReport
 
 # Longer than the work-order window of the rules (30 days), so late edits still reach the feed.

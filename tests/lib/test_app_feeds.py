@@ -3,7 +3,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from laborwatch.risk.app_feeds import feed_table
+from laborwatch.lib.app_feeds import feed_table
 
 SCHEMA = (("event_id", pa.string()), ("first_seen_on", pa.date32()), ("heat", pa.float64()))
 
