@@ -316,3 +316,30 @@ def test_without_the_linking_index_a_registered_full_name_still_links(
         ],
     )
     assert Post.objects.get(key="url:https://bbs.example.cn/t/9").enterprise is None
+
+
+def test_a_retelling_of_a_road_joins_its_incident_after_the_index_is_rebuilt(registry, shinan):
+    from laborwatch.opinion.index import forget_event_index
+
+    def push(number: int, text: str, at: dt.datetime) -> None:
+        record = {"platform": "weibo", "post_id": str(number), "text": text}
+        record["published_at"] = at.isoformat()
+        opinion_ingest_records(records=[record], source="推送", now=at + HOUR)
+
+    push(1, "市南区云霄路一家饭店拖欠二十多名服务员两个月工资，员工今天在店门口拉横幅讨薪", T0)
+    stored = Post.objects.get()
+    assert (stored.labour, stored.enterprise, stored.district, stored.places) == (
+        True,
+        None,
+        shinan,
+        ["云霄路"],
+    )
+    # As after a restart, or a merge elsewhere: the next batch rebuilds the index from the
+    # stored posts, their roads with them.
+    forget_event_index()
+    # 某企业 names no enterprise; the same road and district two days on.
+    push(2, "听说云霄路那边某企业老板跑了，服务员的工资到现在都没发，有没有人管管", T0 + 48 * HOUR)
+    retold = Post.objects.get(post_id="2")
+    assert (retold.enterprise, retold.district, retold.places) == (None, shinan, ["云霄路"])
+    assert retold.event == stored.event
+    assert Event.objects.get().post_count == 2

@@ -47,11 +47,12 @@ def cluster_post(
     *,
     title: str | None = None,
     text: str | None = None,
-    places: tuple[str, ...] = (),
+    places: tuple[str, ...] | None = None,
 ) -> ClusterPost:
     """The post as the index sees it; `title` and `text` as received when they are at hand
     (the stored ones have personal data masked); `places`, the streets and roads its analysis
-    found (PostAnalysis.places: they join retellings naming no enterprise within a batch)."""
+    found (PostAnalysis.places, kept as Post.places: they join retellings naming no
+    enterprise), the stored ones when not given."""
     title = post.title if title is None else title
     text = post.text if text is None else text
     return ClusterPost(
@@ -62,7 +63,7 @@ def cluster_post(
         district=post.district.code if post.district else None,
         category=(post.category or None) if post.labour else None,
         enterprise_candidates=candidate_ids(post.enterprise_id, post.enterprise_candidates),
-        places=places,
+        places=tuple(post.places or ()) if places is None else places,
     )
 
 
@@ -99,6 +100,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
             "labour",
             "category",
             "enterprise_candidates",
+            "places",
             "signature",
             "event_id",
         )
@@ -115,6 +117,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
         labour,
         category,
         candidates,
+        places,
         signature,
         event_id,
     ) in rows.iterator(chunk_size=_CHUNK):
@@ -126,6 +129,7 @@ def catch_up(kept: KeptIndex, now: dt.datetime) -> int:
             district=district,
             category=(category or None) if labour else None,
             enterprise_candidates=candidate_ids(enterprise_id, candidates),
+            places=tuple(places or ()),
         )
         batch.append((post, bytes(signature), event_id))
         last = pk

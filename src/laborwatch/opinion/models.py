@@ -274,6 +274,9 @@ class Post(models.Model):
     enterprise_candidates = models.JSONField(default=list, blank=True)
     # The near-duplicate signature (engine EventIndex.signature): the index is rebuilt from it.
     signature = models.BinaryField(default=b"")
+    # The streets and roads the analysis found (PostAnalysis.places, in order): the index
+    # rebuilt from the stored posts joins a retelling naming no enterprise by them.
+    places = models.JSONField(default=list, blank=True)
 
     event = models.ForeignKey(
         Event,

@@ -366,6 +366,7 @@ def _store_new(
             cues=list(analysis.cues),
             escalation=analysis.escalation,
             organisations=list(analysis.organisations),
+            places=list(analysis.places),
             enterprise=enterprise,
             enterprise_candidates=candidates,
             source=source[:200],
