@@ -52,7 +52,7 @@ def main() -> int:
 
     from laborwatch.cases.forms import CaseFilterForm
     from laborwatch.cases.selectors import case_list
-    from laborwatch.cases.views.lists import EXPORT_FIELDS, EXPORT_LIMIT
+    from laborwatch.cases.views.lists import EXPORT_LIMIT, EXPORT_VALUES
     from laborwatch.core.models import User
     from laborwatch.lib.xlsx import xlsx_bytes
 
@@ -71,7 +71,8 @@ def main() -> int:
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
     headers, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     form = CaseFilterForm({"received_from": since})
-    query = case_list(user=centre, filters=form.filters()).only(*EXPORT_FIELDS)[:EXPORT_LIMIT]
+    rows_read = case_list(user=centre, filters=form.filters()).values_list(*EXPORT_VALUES)
+    query = rows_read[:EXPORT_LIMIT]
     sql, params = query.query.sql_with_params()
 
     def fetch() -> int:
