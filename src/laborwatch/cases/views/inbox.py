@@ -6,6 +6,7 @@ and the public-opinion events it must verify. Each long section pages on its own
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,7 +43,7 @@ class Section:
     query_string: str
 
 
-def _section(request: AuthenticatedRequest, rows: QuerySet, param: str) -> Section:
+def _section(request: AuthenticatedRequest, rows: QuerySet[Any], param: str) -> Section:
     page, query_string = paginate(request, rows, per_page=SECTION_PAGE_SIZE, param=param)
     return Section(page=page, param=param, query_string=query_string)
 
@@ -51,7 +52,7 @@ def _section(request: AuthenticatedRequest, rows: QuerySet, param: str) -> Secti
 def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     waiting = inbox(user=user)
-    sections = {
+    sections: dict[str, QuerySet[Any]] = {
         "notices": waiting.items,
         "cases": waiting.cases,
         "milestones": waiting.milestones,
