@@ -211,3 +211,27 @@ def test_a_leaders_instruction_goes_to_the_handler_and_back(
         ("closed", owner, leader),
         ("closed", owner, leader),
     ]
+
+
+def test_the_inbox_pages_a_long_section_and_keeps_the_others(
+    city, live_server, browser, clock, centre_staff
+) -> None:
+    from laborwatch.cases.views.inbox import SECTION_PAGE_SIZE
+    from tests.cases.views_support import make_case
+
+    for offset in range(SECTION_PAGE_SIZE + 3):
+        make_case(city.shinan_firm, caller_phone=f"1391235{offset:04d}")
+    page = signed_in(browser, live_server, centre_staff.username)
+    page.goto(f"{live_server.url}/cases/inbox/?notices=1")
+    cases = page.locator("#cases + table tbody tr")
+    assert cases.count() == SECTION_PAGE_SIZE
+    pager = page.locator("#cases + table + .pager")
+    total = int(page.locator(".tile", has_text="我的在办工单").locator("b").inner_text())
+    assert total > SECTION_PAGE_SIZE
+    assert f"共 {total} 条 · 第 1 / 2 页" in pager.inner_text()
+    first_rows = cases.all_inner_texts()
+    pager.get_by_role("link", name="下一页").click()
+    page.wait_for_url("**/cases/inbox/?notices=1&cases=2#cases")
+    assert f"共 {total} 条 · 第 2 / 2 页" in pager.inner_text()
+    assert cases.count() == total - SECTION_PAGE_SIZE
+    assert not set(cases.all_inner_texts()) & set(first_rows)

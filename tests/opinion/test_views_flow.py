@@ -187,18 +187,18 @@ class TestInbox:
         with time_machine.travel(T0, tick=False):
             assigned(event, setup_actor, shinan)
         page = client_for(owner).get("/cases/inbox/")
-        assert [a.event for a in page.context["opinion_to_verify"]] == [event]
-        assert [n.event for n in page.context["opinion_notices"]] == [event]
-        assert page.context["opinion_to_assign"] is None
+        sections = page.context["sections"]
+        assert [a.event for a in sections["opinion_verify"].page] == [event]
+        assert [n.event for n in sections["opinion_notices"].page] == [event]
+        assert "opinion_assign" not in sections
         html = page.content.decode()
         assert "本单位待核实的舆情事件" in html and "待签收" in html
         read = client_for(owner).post("/opinion/notices/read/", {"all": "1"})
         assert read.status_code == 302
         assert not OpinionNotice.objects.filter(user=owner, read_at=None).exists()
         # The centre sees what nobody verifies yet: nothing, this one is assigned.
-        assert (
-            list(client_for(centre_staff).get("/cases/inbox/").context["opinion_to_assign"]) == []
-        )
+        centre_page = client_for(centre_staff).get("/cases/inbox/")
+        assert list(centre_page.context["sections"]["opinion_assign"].page) == []
 
     def test_only_ones_own_notices_are_marked_read(
         self, event, setup_actor, shinan, owner, colleague, client_for

@@ -128,7 +128,9 @@ def inbox(*, user: User) -> Inbox:
         )
     return Inbox(
         cases=cases,
-        items=InboxItem.objects.filter(user=user, read_at=None).select_related("case")[:50],
+        items=InboxItem.objects.filter(user=user, read_at=None)
+        .select_related("case")
+        .order_by("-created_at", "-pk"),
         # Milestones of a case that is no longer open are moot, done or not.
         milestones=Milestone.objects.filter(
             owner=user, done_at=None, due_on__lte=today, plan__case__status__in=OPEN_STATUSES

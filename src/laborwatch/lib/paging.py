@@ -38,18 +38,24 @@ class CappedPaginator(Paginator):
 
 
 def paginate(
-    request: HttpRequest, rows: QuerySet, *, per_page: int = PAGE_SIZE, count_limit: int = 0
+    request: HttpRequest,
+    rows: QuerySet,
+    *,
+    per_page: int = PAGE_SIZE,
+    count_limit: int = 0,
+    param: str = "page",
 ) -> tuple[Page, str]:
     """The requested page (clamped) and the query string of the other parameters; with a
-    `count_limit`, the rows are counted no further than it (CappedPaginator)."""
+    `count_limit`, the rows are counted no further than it (CappedPaginator). `param` names
+    the page parameter, so that a page of several lists pages each on its own."""
     paginator = (
         CappedPaginator(rows, per_page, limit=count_limit)
         if count_limit
         else Paginator(rows, per_page)
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get(param))
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return page, params.urlencode()
 
 

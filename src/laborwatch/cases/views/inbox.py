@@ -1,11 +1,17 @@
 """My inbox: my open cases by SLA urgency, unread notices, overdue milestones, referrals,
 leaders' instructions (on work orders and on warnings), the warnings my unit has to sign for,
-and the public-opinion events it must verify."""
+and the public-opinion events it must verify. Each long section pages on its own
+(`?cases=2&warnings=3`), its total shown above it, so the page stays small whatever waits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +22,7 @@ from laborwatch.cases.selectors import inbox
 from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
+from laborwatch.lib.paging import paginate
 from laborwatch.opinion.selectors import assignments_to_verify, events_to_assign, unread_notices
 from laborwatch.warnings.selectors import (
     open_warning_instructions,
@@ -23,15 +30,45 @@ from laborwatch.warnings.selectors import (
     routings_to_sign,
 )
 
+SECTION_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Section:
+    """One paged list of the inbox: its page, the parameter that pages it and the query
+    string (other sections' pages, any filter) that its page links keep."""
+
+    page: Page
+    param: str
+    query_string: str
+
+
+def _section(request: AuthenticatedRequest, rows: QuerySet[Any], param: str) -> Section:
+    page, query_string = paginate(request, rows, per_page=SECTION_PAGE_SIZE, param=param)
+    return Section(page=page, param=param, query_string=query_string)
+
 
 @login_required
 def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    waiting = inbox(user=user)
+    sections: dict[str, QuerySet[Any]] = {
+        "notices": waiting.items,
+        "cases": waiting.cases,
+        "milestones": waiting.milestones,
+        "referrals": waiting.referrals,
+        "warnings": routings_to_sign(user=user),
+        "opinion_verify": assignments_to_verify(user=user),
+        "opinion_notices": unread_notices(user=user),
+    }
+    if user.is_city_wide:
+        sections["opinion_assign"] = events_to_assign(user=user)
     return render(
         request,
         "cases/inbox.html",
         {
-            "inbox": inbox(user=request.user),
-            "warnings_to_sign": routings_to_sign(user=request.user),
+            "inbox": waiting,
+            "sections": {param: _section(request, rows, param) for param, rows in sections.items()},
             "warning_instructions": open_warning_instructions(user=request.user),
             "overdue_warnings": (
                 overdue_warning_count(user=request.user) if request.user.is_city_wide else None
@@ -39,11 +76,6 @@ def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
             "now": timezone.now(),
             "today": timezone.localdate(),
             "intake_links": intake_links() if may_take_in(request.user) else [],
-            "opinion_to_verify": assignments_to_verify(user=request.user),
-            "opinion_to_assign": (
-                events_to_assign(user=request.user) if request.user.is_city_wide else None
-            ),
-            "opinion_notices": unread_notices(user=request.user)[:50],
         },
     )
 
