@@ -131,20 +131,32 @@ def _healthz(port: int) -> dict | None:
         return None  # not listening yet, or no worker booted yet
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc")
-def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> None:
-    env = {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path), "LABORWATCH_SWEEP_SECONDS": "1"}
+def _serve(
+    tmp_path: Path, *, sweep_seconds: int, processes: int
+) -> tuple[subprocess.Popen[bytes], int, Path]:
+    """`laborwatch serve` on a fresh SQLite data dir (its own schedule queue beside it) on a
+    free port, its output in serve.log: the process, the port and the log."""
+    env = {
+        **os.environ,
+        "LABORWATCH_DATA_DIR": str(tmp_path),
+        "LABORWATCH_SWEEP_SECONDS": str(sweep_seconds),
+    }
     env.pop("DATABASE_URL", None)
+    env.pop("LABORWATCH_TASKS_URL", None)
     subprocess.run([*COMMAND, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
     port = _free_port()
     log = tmp_path / "serve.log"
+    command = [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if processes > 1:
+        command += ["--processes", str(processes)]
     with log.open("wb") as output:
-        server = subprocess.Popen(
-            [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port), "--processes", "2"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    return server, port, log
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the process tree from /proc")
+def test_two_workers_and_one_sweep_process_serve_and_stop_together(tmp_path) -> None:
+    server, port, log = _serve(tmp_path, sweep_seconds=1, processes=2)
     seen: set[int] = set()
 
     def tree() -> tuple[set[int], list[int]]:
@@ -199,19 +211,7 @@ def test_one_waitress_process_runs_the_schedule_itself(tmp_path) -> None:
     sweep's run row names that process."""
     import sqlite3
 
-    env = {**os.environ, "LABORWATCH_DATA_DIR": str(tmp_path), "LABORWATCH_SWEEP_SECONDS": "60"}
-    env.pop("DATABASE_URL", None)
-    env.pop("LABORWATCH_TASKS_URL", None)
-    subprocess.run([*COMMAND, "migrate", "--verbosity", "0"], env=env, check=True, timeout=120)
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [*COMMAND, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    server, port, log = _serve(tmp_path, sweep_seconds=60, processes=1)
 
     def runs() -> list[tuple[str, str, str]]:
         assert server.poll() is None, log.read_text()

@@ -15,7 +15,8 @@ from laborwatch.core.audit import record_event
 from laborwatch.core.models import AuditEvent, OrgUnit, User
 from laborwatch.core.roles import Role
 
-ExportedRow = TypeVar("ExportedRow", bound=models.Model)
+# A row as the export reads it: a model instance, or the tuple of a values_list.
+ExportedRow = TypeVar("ExportedRow")
 
 DEFAULT_CITY_FILE = Path(__file__).resolve().parent / "data" / "qingdao.json"
 
@@ -181,7 +182,7 @@ def audit_export(
 def audit_export_rows(
     *,
     actor: User,
-    rows: models.QuerySet[ExportedRow],
+    rows: models.QuerySet[Any, ExportedRow],
     limit: int,
     action: str,
     target_type: str,

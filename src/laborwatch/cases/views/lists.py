@@ -21,7 +21,7 @@ from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.core.masking import mask_phone
 from laborwatch.core.models import User
 from laborwatch.core.roles import Role
-from laborwatch.core.services import audit_export
+from laborwatch.core.services import audit_export_rows
 from laborwatch.lib.paging import render_list_page
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.text.taxonomy import label as category_label
@@ -81,13 +81,12 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse:
     """Worker names stay; phones are masked (clear values only through the audited reveal)."""
-    selected = list(rows.values_list(*EXPORT_VALUES)[:EXPORT_LIMIT])
-    audit_export(
+    selected = audit_export_rows(
         actor=request.user,
+        rows=rows.values_list(*EXPORT_VALUES),
+        limit=EXPORT_LIMIT,
         action="case.export",
         target_type="cases.case",
-        target_label=str(len(selected)),
-        rows=len(selected),
     )
     now = timezone.now()
     # Each label translated once, not once a row: at 50,000 rows the choices' display
