@@ -11,12 +11,14 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 import redis
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
+from laborwatch.schedule import tasks
 from laborwatch.schedule.jobs import JOBS, Job
 from laborwatch.schedule.models import JobRun
 from laborwatch.schedule.tasks import TaskQueue, build_queue, start_consumer
@@ -39,6 +41,25 @@ def shared_url(request, settings, tmp_path) -> str:
     return REDIS_URL
 
 
+@pytest.fixture
+def one_task_at_a_time_on_sqlite(monkeypatch) -> None:
+    """The tests' SQLite database lives in memory with a shared cache, which refuses a query
+    while another thread writes ("table is locked") where a file or PostgreSQL waits: the
+    tasks of both consumers reach it one at a time there. They still race for the slot, and
+    the second finds it claimed."""
+    if connection.vendor != "sqlite":
+        return
+    lock = threading.Lock()
+    database = tasks._database
+
+    @contextmanager
+    def one_at_a_time(huey) -> Iterator[None]:
+        with lock, database(huey):
+            yield
+
+    monkeypatch.setattr(tasks, "_database", one_at_a_time)
+
+
 def _until(
     check: Callable[[], bool], seconds: float, what: str, describe: Callable[[], object]
 ) -> None:
@@ -51,6 +72,7 @@ def _until(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("one_task_at_a_time_on_sqlite")
 def test_two_consumers_on_one_queue_run_a_slot_once(shared_url, monkeypatch) -> None:
     ran: list[str] = []
 
