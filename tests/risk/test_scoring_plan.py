@@ -9,8 +9,10 @@ insurance's older months aside, read for the enterprises with a streak of arrear
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from laborwatch.risk import store
@@ -21,8 +23,8 @@ from laborwatch.risk.definitions import (
     months_read,
     scoring_definitions,
 )
-from laborwatch.risk.indicators import FAMILIES
-from laborwatch.risk.indicators.data_month import MONTH_SLICES, month_slice
+from laborwatch.risk.indicators import FAMILIES, social_insurance, tax, utilities
+from laborwatch.risk.indicators.data_month import MONTH_SLICES, data_month_ctes, month_slice
 from laborwatch.risk.ingest import ARRIVAL_CALENDAR, feed_files_in, ingest_file
 from laborwatch.risk.scoring import definition_statements, parquet_scans
 from laborwatch.synth import generate
@@ -142,3 +144,83 @@ def test_the_kept_definitions_are_tables_and_the_rest_views(town: Path) -> None:
     finally:
         con.close()
     assert tables == set(materialised())
+
+
+def test_a_key_is_aggregated_as_of_its_own_data_month() -> None:
+    """data_month_ctes: each key's values as of its newest month among the candidates (the
+    reference month, 1 or 2 months before), whether it took the first grouping (the
+    reference month) or the second (an older data month); none beyond the candidates."""
+    ctes = data_month_ctes(
+        "chosen",
+        rows="monthly",
+        keys=("enterprise_key",),
+        per_month={
+            "latest": "max(CASE WHEN month_offset = -{back} THEN v END)",
+            "before": "avg(CASE WHEN month_offset < -{back} THEN v END)",
+            "paid_since": "max(CASE WHEN v < 15 AND month_offset <= -{back} THEN month_offset END)",
+        },
+        backs=(0, 1, 2),
+        where="month_offset >= -3",
+        also={"months": "count(*)"},
+    )
+    rows = [  # key, month_offset, value
+        (1, 0, 10.0), (1, -1, 20.0), (1, -2, 30.0), (1, -4, 99.0),
+        (2, -1, 12.0), (2, -2, 40.0), (2, -3, 16.0),
+        (3, -2, 50.0), (3, -3, 13.0),
+        (4, -3, 70.0),
+    ]  # fmt: skip
+    values = ", ".join(f"({key}, {offset}, {value})" for key, offset, value in rows)
+    con = duckdb.connect()
+    try:
+        found = con.sql(
+            f"WITH monthly AS (SELECT * FROM (VALUES {values}) AS t(enterprise_key,"
+            f" month_offset, v)), {ctes} SELECT * FROM chosen ORDER BY enterprise_key"
+        ).fetchall()
+    finally:
+        con.close()
+    # key, back, months, latest, before, paid_since (month_offset: not relative)
+    assert found == [
+        (1, 0, 3, 10.0, 25.0, 0),
+        (2, 1, 3, 12.0, 28.0, -1),
+        (3, 2, 2, 50.0, 13.0, -3),
+    ]
+
+
+def test_each_monthly_family_aggregates_its_rows_once_per_value(town: Path) -> None:
+    """The grouping of every enterprise's months computes each value of the data month once
+    (plus the data month and the constants carried), not once per candidate month."""
+    con = store.connect()
+    try:
+        store.create_feed_views(con, town, months_read(CONFIG, DAYS[0]))
+        definitions = dict(
+            zip(
+                [name for name, _ in scoring_definitions(CONFIG, DAYS[0])],
+                definition_statements(CONFIG, DAYS[0]),
+                strict=True,
+            )
+        )
+        widest = {}
+        for name, statement in definitions.items():
+            if name in (social_insurance.NAME, tax.NAME, utilities.NAME):
+                widest[name] = max(_aggregates(con, statement.split(" AS ", 1)[1]))
+            con.execute(statement)
+    finally:
+        con.close()
+    # 9 values, the data month, the window's first month and the reference month
+    assert widest[social_insurance.NAME] == 12
+    # 4 values (latest, previous, both averages) and the data month
+    assert widest[tax.NAME] == widest[utilities.NAME] == 5
+
+
+def _aggregates(con: duckdb.DuckDBPyConnection, query: str) -> list[int]:
+    """How many aggregates each hash grouping of the query's plan computes."""
+    plan = json.loads(con.sql(f"EXPLAIN (FORMAT json) {query}").fetchall()[0][1])
+
+    def counts(node: dict) -> list[int]:
+        own = []
+        if node.get("name") == "HASH_GROUP_BY":
+            aggregates = node.get("extra_info", {}).get("Aggregates", [])
+            own.append(len(aggregates) if isinstance(aggregates, list) else 1)
+        return own + [n for child in node.get("children", []) for n in counts(child)]
+
+    return [n for node in plan for n in counts(node)]

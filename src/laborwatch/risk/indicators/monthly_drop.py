@@ -9,12 +9,9 @@ Not a family itself: tax.py and utilities.py each produce their view from it.
 from collections.abc import Sequence
 
 from laborwatch.risk.indicators.data_month import (
-    candidate_aggregates,
-    carried_values,
-    has_rows,
+    data_month_ctes,
     month_offset,
     month_slice,
-    reached,
     reference_cte,
 )
 
@@ -42,29 +39,22 @@ def drop_sql(
         "trailing_average": "avg(CASE WHEN month_offset < -{back} AND month_offset >= -{back}"
         " - $trailing_months THEN value END)",
     }
-    aggregates = candidate_aggregates(per_month, backs)
-    chosen = carried_values(per_month, backs)
+    monthly = f"""
+SELECT enterprise_key, {month_offset()} AS month_offset, {column} AS value
+FROM {month_slice(feed)} CROSS JOIN reference
+WHERE "month" >= $recent_start AND "month" <= $latest_month
+"""
+    chosen = data_month_ctes(
+        "chosen",
+        rows=monthly,
+        keys=("enterprise_key",),
+        per_month=per_month,
+        backs=backs,
+        where=f"month_offset >= -{max(backs)} - $trailing_months AND month_offset <= 0",
+    )
     return f"""
 WITH {reference_cte(feed)},
-monthly AS (
-    SELECT enterprise_key, {month_offset()} AS month_offset, {column} AS value
-    FROM {month_slice(feed)} CROSS JOIN reference
-    WHERE "month" >= $recent_start AND "month" <= $latest_month
-),
-per_enterprise AS (
-    SELECT
-        enterprise_key,
-        {has_rows(backs)},
-        {aggregates}
-    FROM monthly
-    WHERE month_offset >= -{max(backs)} - $trailing_months AND month_offset <= 0
-    GROUP BY enterprise_key
-    HAVING {reached(backs)}
-),
-chosen AS (
-    SELECT enterprise_key, {chosen}
-    FROM per_enterprise
-)
+{chosen}
 SELECT
     enterprise_key,
     CASE WHEN trailing_average >= ${min_trailing} AND latest IS NOT NULL

@@ -11,13 +11,9 @@ over the same months, and `si_affiliate_transfers` shows the workers netted.
 """
 
 from laborwatch.risk.indicators.data_month import (
-    candidate_aggregates,
-    carried_values,
     data_month,
-    data_month_back,
-    has_rows,
+    data_month_ctes,
     month_offset,
-    reached,
     reference_cte,
 )
 
@@ -48,51 +44,38 @@ _PER_MONTH = {
     "earlier_average": "avg(CASE WHEN month_offset < -{back} - 1 AND month_offset >= -{back}"
     " - $trailing_months THEN insured_headcount END)",
 }
-_AGGREGATES = candidate_aggregates(_PER_MONTH, BACKS)
-_CHOSEN = carried_values(_PER_MONTH, BACKS)
+# The recent months (the trailing window of the oldest candidate) are grouped for every
+# enterprise (from the feed's slice, data_month.py); older months only for a streak of
+# arrears through all of them (earlier_clear), read from the store for those enterprises alone.
+_RECENT_ROWS = f"""
+SELECT
+    enterprise_key,
+    {month_offset()} AS month_offset,
+    $window_start_index - reference.reference_index AS window_offset,
+    reference.reference_index,
+    arrears,
+    amount_due,
+    amount_paid,
+    -- the month's bill paid: arrears of earlier months left outstanding do not count
+    -- against a month paid in full; a tenth short is rounding and late postings
+    CASE WHEN amount_paid >= $si_paid_share * amount_due THEN 1 ELSE 0 END AS is_paid,
+    insured_headcount
+FROM social_insurance_months CROSS JOIN reference
+WHERE "month" >= $recent_start AND "month" <= $latest_month
+"""
+_CHOSEN = data_month_ctes(
+    "chosen",
+    rows=_RECENT_ROWS,
+    keys=("enterprise_key",),
+    per_month=_PER_MONTH,
+    backs=BACKS,
+    where="month_offset >= -$recent_months AND month_offset <= 0",
+    also={"window_offset": "max(window_offset)", "reference_index": "max(reference_index)"},
+)
 
 SQL = f"""
 WITH {reference_cte("social_insurance")},
--- The recent months (the trailing window of the oldest candidate) are grouped for every
--- enterprise (from the feed's slice, data_month.py); older months only for a streak of
--- arrears through all of them (below), read from the store for those enterprises alone.
-recent_rows AS (
-    SELECT
-        enterprise_key,
-        {month_offset()} AS month_offset,
-        $window_start_index - reference.reference_index AS window_offset,
-        reference.reference_index,
-        arrears,
-        amount_due,
-        amount_paid,
-        -- the month's bill paid: arrears of earlier months left outstanding do not count
-        -- against a month paid in full; a tenth short is rounding and late postings
-        CASE WHEN amount_paid >= $si_paid_share * amount_due THEN 1 ELSE 0 END AS is_paid,
-        insured_headcount
-    FROM social_insurance_months CROSS JOIN reference
-    WHERE "month" >= $recent_start AND "month" <= $latest_month
-),
-recent AS (
-    SELECT
-        enterprise_key,
-        max(window_offset) AS window_offset,
-        max(reference_index) AS reference_index,
-        {has_rows(BACKS)},
-        {_AGGREGATES}
-    FROM recent_rows
-    WHERE month_offset >= -$recent_months AND month_offset <= 0
-    GROUP BY enterprise_key
-    HAVING {reached(BACKS)}
-),
-chosen AS (
-    SELECT
-        enterprise_key,
-        window_offset,
-        reference_index,
-        {data_month_back(BACKS)} AS back,
-        {_CHOSEN}
-    FROM recent
-),
+{_CHOSEN},
 earlier_clear AS (
     SELECT enterprise_key, max({month_offset()}) AS earlier_clear
     FROM known_social_insurance CROSS JOIN reference

@@ -9,12 +9,8 @@ of the amount, which the count of workers paid does not see.
 """
 
 from laborwatch.risk.indicators.data_month import (
-    candidate_aggregates,
-    carried_values,
-    data_month_back,
-    has_rows,
+    data_month_ctes,
     month_offset,
-    reached,
     reference_cte,
 )
 
@@ -36,43 +32,37 @@ _PER_MONTH = {
     "amount": "max(CASE WHEN month_offset = -{back} THEN amount_paid END)",
     "usual_pay": "median(CASE WHEN month_offset < -{back} THEN pay_per_worker END)",
 }
-_AGGREGATES = candidate_aggregates(_PER_MONTH, BACKS)
-_CHOSEN = carried_values(_PER_MONTH, BACKS)
+_MONTHLY = f"""
+SELECT
+    project_code,
+    enterprise_key,
+    {month_offset()} AS month_offset,
+    $window_start_index - reference.reference_index AS window_offset,
+    attending_headcount,
+    paid_headcount,
+    amount_paid,
+    CASE WHEN attending_headcount > 0 AND (amount_paid <= 0 OR paid_headcount <= 0)
+        THEN 1 ELSE 0 END AS is_unpaid,
+    CASE WHEN paid_headcount > 0 AND amount_paid > 0
+        THEN amount_paid / paid_headcount END AS pay_per_worker
+FROM wage_account_months CROSS JOIN reference
+WHERE "month" >= $window_start AND "month" <= $latest_month
+"""
+_CHOSEN = data_month_ctes(
+    "chosen",
+    rows=_MONTHLY,
+    keys=("project_code",),
+    per_month=_PER_MONTH,
+    backs=BACKS,
+    also={
+        "enterprise_key": "arg_max(enterprise_key, month_offset)",  # the latest contractor
+        "window_offset": "max(window_offset)",
+    },
+)
 
 SQL = f"""
 WITH {reference_cte("wage_account")},
-monthly AS (
-    SELECT
-        project_code,
-        enterprise_key,
-        {month_offset()} AS month_offset,
-        $window_start_index - reference.reference_index AS window_offset,
-        attending_headcount,
-        paid_headcount,
-        amount_paid,
-        CASE WHEN attending_headcount > 0 AND (amount_paid <= 0 OR paid_headcount <= 0)
-            THEN 1 ELSE 0 END AS is_unpaid,
-        CASE WHEN paid_headcount > 0 AND amount_paid > 0
-            THEN amount_paid / paid_headcount END AS pay_per_worker
-    FROM wage_account_months CROSS JOIN reference
-    WHERE "month" >= $window_start AND "month" <= $latest_month
-),
-per_project AS (
-    SELECT
-        project_code,
-        arg_max(enterprise_key, month_offset) AS enterprise_key,  -- the latest contractor
-        max(window_offset) AS window_offset,
-        {has_rows(BACKS)},
-        {_AGGREGATES}
-    FROM monthly
-    GROUP BY project_code
-    HAVING {reached(BACKS)}
-),
-chosen AS (
-    SELECT project_code, enterprise_key, window_offset, {data_month_back(BACKS)} AS back,
-        {_CHOSEN}
-    FROM per_project
-),
+{_CHOSEN},
 scored AS (
     SELECT
         project_code,
