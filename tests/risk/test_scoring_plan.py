@@ -150,9 +150,16 @@ def test_a_key_is_aggregated_as_of_its_own_data_month() -> None:
     """data_month_ctes: each key's values as of its newest month among the candidates (the
     reference month, 1 or 2 months before), whether it took the first grouping (the
     reference month) or the second (an older data month); none beyond the candidates."""
+    rows = [  # key, month_offset, value
+        (1, 0, 10.0), (1, -1, 20.0), (1, -2, 30.0), (1, -4, 99.0),
+        (2, -1, 12.0), (2, -2, 40.0), (2, -3, 16.0),
+        (3, -2, 50.0), (3, -3, 13.0),
+        (4, -3, 70.0),
+    ]  # fmt: skip
+    values = ", ".join(f"({key}, {offset}, {value})" for key, offset, value in rows)
     ctes = data_month_ctes(
         "chosen",
-        rows="monthly",
+        rows=f"SELECT * FROM (VALUES {values}) AS t(enterprise_key, month_offset, v)",
         keys=("enterprise_key",),
         per_month={
             "latest": "max(CASE WHEN month_offset = -{back} THEN v END)",
@@ -163,19 +170,9 @@ def test_a_key_is_aggregated_as_of_its_own_data_month() -> None:
         where="month_offset >= -3",
         also={"months": "count(*)"},
     )
-    rows = [  # key, month_offset, value
-        (1, 0, 10.0), (1, -1, 20.0), (1, -2, 30.0), (1, -4, 99.0),
-        (2, -1, 12.0), (2, -2, 40.0), (2, -3, 16.0),
-        (3, -2, 50.0), (3, -3, 13.0),
-        (4, -3, 70.0),
-    ]  # fmt: skip
-    values = ", ".join(f"({key}, {offset}, {value})" for key, offset, value in rows)
     con = duckdb.connect()
     try:
-        found = con.sql(
-            f"WITH monthly AS (SELECT * FROM (VALUES {values}) AS t(enterprise_key,"
-            f" month_offset, v)), {ctes} SELECT * FROM chosen ORDER BY enterprise_key"
-        ).fetchall()
+        found = con.sql(f"WITH {ctes} SELECT * FROM chosen ORDER BY enterprise_key").fetchall()
     finally:
         con.close()
     # key, back, months, latest, before, paid_since (month_offset: not relative)
