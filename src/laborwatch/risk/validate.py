@@ -1,7 +1,7 @@
 """Checking a feed batch against its declared schema: one vectorised pass, no row loop.
 
 `load_source` reads the file a block at a time into the batch's DuckDB database
-(`store.batch_database`), where every later step works in bounded memory, spilling to disk:
+(`store.BatchSession`), where every later step works in bounded memory, spilling to disk:
 a file of any size is checked and stored without being held in memory. `match_columns` maps
 a file's headers onto the schema (English names, Chinese labels, the variants of
 data/headers.csv) and refuses a file that lacks a required column: such a file is not the
@@ -210,48 +210,66 @@ def _present(column: Column, is_text: bool, is_float: bool) -> str:
     return f'cells."{column.name}" IS NOT NULL'
 
 
-def _reasons(column: Column, today: dt.date, present: str) -> list[str]:
-    """SQL CASE expressions, each NULL or one reason for this column."""
+def _reasons(column: Column, today: dt.date, present: str) -> list[tuple[str, str]]:
+    """(SQL condition, SQL reason) for each check of this column: the row has the reason
+    where the condition is true."""
     value = f'cells."_value_{column.name}"'
     label = column.label
-    checks: list[str] = []
+    checks: list[tuple[str, str]] = []
     if column.required:
-        checks.append(f"CASE WHEN NOT ({present}) THEN '缺少{label}' END")
+        checks.append((f"NOT ({present})", f"'缺少{label}'"))
     if column.kind == "code":
         cases = " ".join(
             f"WHEN {PROBLEM_KEYS.index(key)} THEN '{text}'"
             for key, text in CODE_PROBLEM_TEXT.items()
         )
-        checks.append(f"CASE cells._code_problem {cases} END")
+        problems = ", ".join(str(PROBLEM_KEYS.index(key)) for key in CODE_PROBLEM_TEXT)
+        checks.append(
+            (f"cells._code_problem IN ({problems})", f"CASE cells._code_problem {cases} END")
+        )
         return checks
     if column.kind != "string":
-        checks.append(f"CASE WHEN {present} AND {value} IS NULL THEN '{label}格式错误' END")
+        checks.append((f"{present} AND {value} IS NULL", f"'{label}格式错误'"))
     if column.kind in ("count", "amount"):
-        checks.append(f"CASE WHEN {value} < 0 THEN '{label}为负数' END")
+        checks.append((f"{value} < 0", f"'{label}为负数'"))
         # NOT (x <= bound) is also true for NaN and infinity (1e400 in a file).
         checks.append(
-            f"CASE WHEN {value} >= 0 AND NOT ({value} <= {column.upper_bound!r})"
-            f" THEN '{label}超出合理范围（不超过{column.upper_bound:,.0f}）' END"
+            (
+                f"{value} >= 0 AND NOT ({value} <= {column.upper_bound!r})",
+                f"'{label}超出合理范围（不超过{column.upper_bound:,.0f}）'",
+            )
         )
     if column.kind == "count":
         checks.append(
-            f"CASE WHEN {value} <= {column.upper_bound!r} AND {value} <> floor({value})"
-            f" THEN '{label}不是整数' END"
+            (
+                f"{value} <= {column.upper_bound!r} AND {value} <> floor({value})",
+                f"'{label}不是整数'",
+            )
         )
     today_sql = f"DATE '{today.isoformat()}'"
     if column.kind in ("date", "timestamp"):
-        checks.append(f"CASE WHEN CAST({value} AS DATE) > {today_sql} THEN '{label}晚于今天' END")
-        checks.append(
-            f"CASE WHEN {value} < DATE '{EARLIEST_DATE.isoformat()}' THEN '{label}早于1900年' END"
-        )
+        checks.append((f"CAST({value} AS DATE) > {today_sql}", f"'{label}晚于今天'"))
+        checks.append((f"{value} < DATE '{EARLIEST_DATE.isoformat()}'", f"'{label}早于1900年'"))
     if column.kind == "month":
-        checks.append(
-            f"CASE WHEN {value} > date_trunc('month', {today_sql}) THEN '{label}晚于本月' END"
-        )
+        checks.append((f"{value} > date_trunc('month', {today_sql})", f"'{label}晚于本月'"))
     if column.allowed:
         allowed = ", ".join(_quote(item) for item in column.allowed)
-        checks.append(f"CASE WHEN {value} NOT IN ({allowed}) THEN '{label}取值无效' END")
+        checks.append((f"{value} NOT IN ({allowed})", f"'{label}取值无效'"))
     return checks
+
+
+def _reason_sql(checks: list[tuple[str, str]]) -> str:
+    """SQL: the row's reasons joined, NULL for a row with none.
+
+    The reasons' text is built only for the rows with one: a CASE, which DuckDB evaluates
+    lazily, around the joining, on a test of the conditions alone (measured a third of the
+    checking's time on a clean file, where joining twenty NULLs for every row was most).
+    """
+    reasons = ", ".join(f"CASE WHEN {condition} THEN {reason} END" for condition, reason in checks)
+    if not checks:
+        return "CAST(NULL AS VARCHAR)"
+    any_reason = " OR ".join(f"({condition}) IS TRUE" for condition, _ in checks)
+    return f"CASE WHEN {any_reason} THEN NULLIF(concat_ws('{REASON_SEPARATOR}', {reasons}), '') END"
 
 
 def _checked_value(column: Column) -> str:
@@ -316,9 +334,10 @@ def validate_rows(
     ]
     if feed.name_column is not None:
         checks.append(
-            f"CASE WHEN cells._code IS NULL AND NOT ({presence[feed.name_column]})"
-            f" THEN '缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'"
-            " END"
+            (
+                f"cells._code IS NULL AND NOT ({presence[feed.name_column]})",
+                f"'缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'",
+            )
         )
     checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
     # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
@@ -329,7 +348,7 @@ def validate_rows(
         WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
         cells AS (SELECT cells.*, {values} FROM texts AS cells)
         SELECT _source_row, {checked_columns},
-            NULLIF(concat_ws('{REASON_SEPARATOR}', {", ".join(checks)}), '') AS _reason,
+            {_reason_sql(checks)} AS _reason,
             false AS _folded
         FROM cells
     """)
