@@ -37,12 +37,13 @@ _CHANGED_BY_NORMALIZING[:0x80] |= pc.equal(
 
 def normalize_codes(codes: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Strip spaces and fold to upper case, as `lib.codes.normalize_code` does for one."""
-    text = pc.cast(codes, pa.string())
+    text = codes if codes.type == pa.string() else pc.cast(codes, pa.string())
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
     if not _CHANGED_BY_NORMALIZING[_data_bytes(text)].any():
-        # The usual block: codes already as they should be, returned as they are (the
-        # regular expression and the case folding were a third of a block's loading).
+        # The usual block: codes already as they should be, returned as they are, the same
+        # object (the regular expression and the case folding were a third of a block's
+        # loading; `validate` hands over only codes that changed).
         return text
     folded = pc.utf8_upper(pc.replace_substring_regex(text, WHITESPACE, ""))
     assert isinstance(folded, pa.Array)

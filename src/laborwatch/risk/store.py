@@ -432,8 +432,11 @@ def write_batch(
     try:
         for block in _blocks_of(rows, ROW_GROUP_ROWS):
             labels = block.column("_partition")
-            for label in pc.unique(labels).to_pylist():
-                part = block.filter(pc.equal(labels, label)).drop_columns(["_partition"])
+            found = pc.unique(labels).to_pylist()
+            for label in found:
+                # All of one partition (a month's file): the block as it is, not a copy.
+                part = block if len(found) == 1 else block.filter(pc.equal(labels, label))
+                part = part.drop_columns(["_partition"])
                 stored = _stored_rows(feed, part, batch_id, arrived_on)
                 if label not in written:
                     if writer is not None:
@@ -476,11 +479,11 @@ def _blocks_of(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Tabl
         count += batch.num_rows
         while count >= size:
             table = pa.Table.from_batches(pending)
-            yield table.slice(0, size).combine_chunks()
+            yield table.slice(0, size)
             rest = table.slice(size)
             pending, count = rest.to_batches(), rest.num_rows
     if count:
-        yield pa.Table.from_batches(pending).combine_chunks()
+        yield pa.Table.from_batches(pending)
 
 
 def _one_partition(con: duckdb.DuckDBPyConnection, feed: Feed) -> bool:
@@ -709,7 +712,7 @@ def batch_memory_limit() -> str:
 
 class BatchSession:
     """The batch databases of one run (`batch_session`): the batches one after the other in
-    one DuckDB database, each ending with the tables, views and macros it made dropped. A
+    one DuckDB database, each ending with the tables and views it made dropped. A
     database opened and closed for each of a city's 170 files was a tenth of their loading.
     A batch that fails (out of memory) closes the database: the next gets a new one."""
 
@@ -744,23 +747,14 @@ class BatchSession:
 
 
 def _drop_everything(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the views, tables and macros of the database's own schema (a batch's work)."""
+    """Drop the views and tables of the database's own schema (a batch's work). Macros stay:
+    they hold no data, each batch makes its own with CREATE OR REPLACE, and listing them
+    (duckdb_functions(), every built-in function) took as long as the rest of the dropping."""
     where = "WHERE NOT internal AND database_name = 'memory' AND schema_name = 'main'"
-    kinds = (
+    for kind, names in (
         ("VIEW", f"SELECT view_name FROM duckdb_views() {where}"),
         ("TABLE", f"SELECT table_name FROM duckdb_tables() {where}"),
-        (
-            "MACRO",
-            f"SELECT DISTINCT function_name FROM duckdb_functions() {where}"
-            " AND function_type = 'macro'",
-        ),
-        (
-            "MACRO TABLE",
-            f"SELECT DISTINCT function_name FROM duckdb_functions() {where}"
-            " AND function_type = 'table_macro'",
-        ),
-    )
-    for kind, names in kinds:
+    ):
         for (name,) in con.execute(names).fetchall():
             con.execute(f'DROP {kind} IF EXISTS "{name}"')
 

@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, normalize_codes
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
 from laborwatch.risk.linking import link_names
 from laborwatch.risk.mappings import number_units
 from laborwatch.risk.repeats import ROW_NUMBERS, settle_repeats
-from laborwatch.risk.store import SourceFile, read_with
+from laborwatch.risk.store import SOURCE_BATCH_ROWS, SourceError, SourceFile, read_with
 
 REASON_SEPARATOR = "；"
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -132,8 +133,10 @@ def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
         # An expression, not a subquery: a subquery is planned as a join over every row.
         number = f"regexp_extract({cleaned}, {_quote(pattern)}, 1)"
         unit = f"regexp_extract({cleaned}, {_quote(pattern)}, 2)"
+        # OR REPLACE: a run's batches share a database, which keeps the macros of the one
+        # before (`store.BatchSession`).
         con.execute(f"""
-            CREATE MACRO "_number_{kind}"(text) AS
+            CREATE OR REPLACE MACRO "_number_{kind}"(text) AS
                 TRY_CAST({number} AS DOUBLE) * CASE {unit} WHEN '' THEN 1 {factors} END
         """)
 
@@ -398,18 +401,21 @@ def load_source(
     def load(source: SourceFile) -> Loaded:
         matched = match_columns(feed, source.headers)
         code_at = matched.columns.get("credit_code")
-        empty = pa.RecordBatch.from_arrays(
-            [pa.array([], field.type) for field in source.schema], schema=source.schema
-        )
-        con.register("_block", _numbered(empty, source.first_row, code_at))
-        # CREATE OR REPLACE: a second encoding tried starts afresh.
-        con.execute("CREATE OR REPLACE TABLE source AS SELECT * FROM _block")
-        next_row = source.first_row
-        for batch in source.batches:
-            con.register("_block", _numbered(batch, next_row, code_at))
-            con.execute("INSERT INTO source SELECT * FROM _block")
-            next_row += batch.num_rows
-        con.unregister("_block")
+        if _reads_natively(path, source, code_at):
+            _load_parquet(con, path, source, code_at)
+        else:
+            empty = pa.RecordBatch.from_arrays(
+                [pa.array([], field.type) for field in source.schema], schema=source.schema
+            )
+            con.register("_block", _numbered(empty, source.first_row, code_at))
+            # CREATE OR REPLACE: a second encoding tried starts afresh.
+            con.execute("CREATE OR REPLACE TABLE source AS SELECT * FROM _block")
+            next_row = source.first_row
+            for batch in source.batches:
+                con.register("_block", _numbered(batch, next_row, code_at))
+                con.execute("INSERT INTO source SELECT * FROM _block")
+                next_row += batch.num_rows
+            con.unregister("_block")
         types = {name: source.schema.field(index).type for name, index in matched.columns.items()}
         return Loaded(
             headers=source.headers,
@@ -425,6 +431,81 @@ def load_source(
         )
 
     return read_with(path, load, on_bytes)
+
+
+def _reads_natively(path: Path, source: SourceFile, code_at: int | None) -> bool:
+    """Whether DuckDB reads the file into `source` itself (`_load_parquet`): a Parquet file
+    whose headers are unique (DuckDB would rename a repeated one) and whose credit code, if
+    it has one, is text."""
+    if path.suffix.lower() != ".parquet" or len(set(source.headers)) != len(source.headers):
+        return False
+    return code_at is None or pa.types.is_string(source.schema.field(code_at).type)
+
+
+def _load_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, source: SourceFile, code_at: int | None
+) -> None:
+    """`source` as `_numbered` blocks make it, with the cells read by DuckDB's own Parquet
+    reader (handing every column over from Arrow was most of a file's loading); the credit
+    codes are still normalised and checked in numpy, read a block at a time beside it and
+    joined by position. A normalised code the same as the file's is not handed over."""
+    cells = ", ".join(
+        f"cells.{_identifier(name)} AS c{index + 1}" for index, name in enumerate(source.headers)
+    )
+    rows = f"cells.file_row_number + {source.first_row} AS _source_row"
+    scan = f"read_parquet({_quote(str(path))}, file_row_number = true) AS cells"
+    if code_at is None:
+        _execute_reading(
+            con,
+            path,
+            f"""
+            CREATE OR REPLACE TABLE source AS
+            SELECT {cells}, {rows}, CAST(NULL AS VARCHAR) AS _code,
+                CAST(0 AS TINYINT) AS _code_problem
+            FROM {scan}
+            """,
+        )
+        return
+    schema = pa.schema([("changed", pa.string()), ("problem", pa.int8())])
+
+    def checked_codes() -> Iterator[pa.RecordBatch]:
+        with pq.ParquetFile(path) as parquet:
+            name = source.headers[code_at]
+            for batch in parquet.iter_batches(batch_size=SOURCE_BATCH_ROWS, columns=[name]):
+                written = batch.column(0)
+                codes = normalize_codes(written)
+                changed = pa.nulls(len(codes), pa.string()) if codes is written else codes
+                problems = pa.array(credit_code_problem_indices(codes, normalized=True), pa.int8())
+                yield pa.RecordBatch.from_arrays([changed, problems], schema=schema)
+
+    code = f"cells.{_identifier(source.headers[code_at])}"
+    con.register("_codes", pa.RecordBatchReader.from_batches(schema, checked_codes()))
+    try:
+        _execute_reading(
+            con,
+            path,
+            f"""
+            CREATE OR REPLACE TABLE source AS
+            SELECT {cells}, {rows}, coalesce(codes.changed, {code}) AS _code,
+                codes.problem AS _code_problem
+            FROM {scan} POSITIONAL JOIN _codes AS codes
+            """,
+        )
+    finally:
+        con.unregister("_codes")
+
+
+def _execute_reading(con: duckdb.DuckDBPyConnection, path: Path, query: str) -> None:
+    """Run a query that reads the file: a file DuckDB cannot read is a SourceError, as one
+    Arrow cannot read is (`store.read_with`)."""
+    try:
+        con.execute(query)
+    except (duckdb.IOException, duckdb.InvalidInputException) as error:
+        raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _numbered(batch: pa.RecordBatch, first_row: int, code_at: int | None) -> pa.Table:
