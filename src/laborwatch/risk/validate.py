@@ -495,12 +495,23 @@ def _load_parquet(
         con.unregister("_codes")
 
 
+# Errors of the query or the batch's memory, not of the file.
+_NOT_THE_FILE = (
+    duckdb.OutOfMemoryException,
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+)
+
+
 def _execute_reading(con: duckdb.DuckDBPyConnection, path: Path, query: str) -> None:
     """Run a query that reads the file: a file DuckDB cannot read is a SourceError, as one
     Arrow cannot read is (`store.read_with`)."""
     try:
         con.execute(query)
-    except (duckdb.IOException, duckdb.InvalidInputException) as error:
+    except _NOT_THE_FILE:
+        raise
+    except duckdb.Error as error:  # a damaged page reads as a plain duckdb.Error
         raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
 
 
