@@ -5,6 +5,7 @@ batches of a run sharing one database."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -21,7 +22,7 @@ from tests.risk.helpers import code
 TODAY = dt.date(2026, 11, 26)
 
 
-def _si_table(codes: list[str | None], month: str = "2026-09") -> pa.Table:
+def _si_table(codes: Sequence[str | None], month: str = "2026-09") -> pa.Table:
     count = len(codes)
     return pa.table(
         {
