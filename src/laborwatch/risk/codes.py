@@ -20,18 +20,43 @@ for _index, _char in enumerate(CREDIT_CODE_ALPHABET):
 _IS_AUTHORITY = np.zeros(256, dtype=bool)
 for _char in CREDIT_CODE_AUTHORITIES:
     _IS_AUTHORITY[ord(_char)] = True
-_WEIGHTS = np.array(CREDIT_CODE_WEIGHTS, dtype=np.int64)
 _DIGIT_OF_BYTE = np.where(_VALUE_OF_BYTE < 0, 255, _VALUE_OF_BYTE).astype(np.uint8)
+_SMALL_VALUE_OF_BYTE = _VALUE_OF_BYTE.astype(np.int8)
+_WEIGHT_LIST = [int(weight) for weight in CREDIT_CODE_WEIGHTS]
+WHITESPACE = r"\s+"  # what normalising removes (RE2's \s: ASCII whitespace only)
+# The bytes a normalised code cannot keep as they are: outside ASCII, lower case, and the
+# ASCII characters the whitespace pattern removes (asked of the pattern itself).
+_CHANGED_BY_NORMALIZING = np.zeros(256, dtype=bool)
+_CHANGED_BY_NORMALIZING[0x80:] = True
+_CHANGED_BY_NORMALIZING[ord("a") : ord("z") + 1] = True
+_ascii = pa.array([chr(_byte) for _byte in range(0x80)], pa.string())
+_CHANGED_BY_NORMALIZING[:0x80] |= pc.equal(
+    pc.replace_substring_regex(_ascii, WHITESPACE, ""), ""
+).to_numpy(zero_copy_only=False)
 
 
 def normalize_codes(codes: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Strip spaces and fold to upper case, as `lib.codes.normalize_code` does for one."""
-    text = pc.cast(codes, pa.string())
+    text = codes if codes.type == pa.string() else pc.cast(codes, pa.string())
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    folded = pc.utf8_upper(pc.replace_substring_regex(text, r"\s+", ""))
+    if not _CHANGED_BY_NORMALIZING[_data_bytes(text)].any():
+        # The usual block: codes already as they should be, returned as they are, the same
+        # object (the regular expression and the case folding were a third of a block's
+        # loading; `validate` hands over only codes that changed).
+        return text
+    folded = pc.utf8_upper(pc.replace_substring_regex(text, WHITESPACE, ""))
     assert isinstance(folded, pa.Array)
     return folded
+
+
+def _data_bytes(text: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of a string array's values (nulls have none), without copying."""
+    buffers = text.buffers()
+    if buffers[2] is None or len(text) == 0:
+        return np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    return np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
 
 
 # Problem keys in the order `credit_code_problem_indices` numbers them; 0 is a valid code.
@@ -71,11 +96,16 @@ def credit_code_problem_indices(
         return problems
     everything_ascii = len(ascii_rows) == len(text)
     chars = _bytes_matrix(text if everything_ascii else text.take(pa.array(ascii_rows)))
-    values = _VALUE_OF_BYTE[chars]
+    values = _SMALL_VALUE_OF_BYTE[chars]  # int8: a column at a time, in the cache
     bad_charset = (values < 0).any(axis=1)
     bad_authority = ~_IS_AUTHORITY[chars[:, 0]]
     bad_division = (values[:, 2:8] > 9).any(axis=1)
-    check = (31 - (np.where(values[:, :17] < 0, 0, values[:, :17]) @ _WEIGHTS) % 31) % 31
+    # The weighted sum column by column in int32 (numpy's integer matrix product is slow);
+    # a character outside the alphabet counts 0, as the row is charset's already.
+    weighted = np.zeros(len(values), dtype=np.int32)
+    for column, weight in enumerate(_WEIGHT_LIST):
+        weighted += np.maximum(values[:, column], 0).astype(np.int32) * weight
+    check = (31 - weighted % 31) % 31
     bad_check = check != values[:, 17]
     # The first failing test names the problem, in the scalar function's order.
     reason = np.zeros(len(ascii_rows), dtype=np.int8)

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -99,7 +100,10 @@ def ingest_file(
     today: dt.date | None = None,
     arrived: Arrived = None,
     progress: Progress | None = None,
+    session: store.BatchSession | None = None,
 ) -> IngestReport:
+    """Load one file as one batch (see the module's docstring); `session`: the batch
+    databases of a run of several files (`ingest_folder`), else one of its own."""
     if feed_name not in FEEDS:
         known = "、".join(FEEDS)
         return IngestReport(feed_name, path.name, "refused", message=f"未知数据源，可选：{known}")
@@ -132,7 +136,10 @@ def ingest_file(
             progress.advance(task, count)
 
     try:
-        with store.batch_database(root) as con:
+        with ExitStack() as stack:
+            if session is None:
+                session = stack.enter_context(store.batch_session(root))
+            con = stack.enter_context(session.batch())
             _load(root, con, feed, path, report, today=today, arrived=arrived, advance=advance)
     except duckdb.OutOfMemoryException:
         # Nothing of the batch is in the store: its partitions are staged and moved only
@@ -185,7 +192,13 @@ def _load(
                 return
             if report.rows_taken:
                 report.rows_replaced = store.write_batch(
-                    root, feed, con, report.batch_id, arrival_days(feed, arrived, today)
+                    root,
+                    feed,
+                    con,
+                    report.batch_id,
+                    arrival_days(feed, arrived, today),
+                    # Rows combined into others are added after the rest (`repeats`).
+                    in_row_order=report.rows_combined == 0,
                 )
             report.status = "loaded"
             store.record_batch(
@@ -293,10 +306,18 @@ def ingest_folder(
     deliveries = folder_deliveries(folder) if arrived == ARRIVAL_CALENDAR else {}
     overall = progress.add_task(f"数据源文件 {folder}", total=len(files)) if progress else None
     reports = []
-    for feed_name, path in files:
-        reports.append(
-            ingest_file(root, feed_name, path, today=today, arrived=deliveries.get(path, arrived))
-        )
-        if progress is not None and overall is not None:
-            progress.advance(overall)
+    with store.batch_session(root) as session:
+        for feed_name, path in files:
+            reports.append(
+                ingest_file(
+                    root,
+                    feed_name,
+                    path,
+                    today=today,
+                    arrived=deliveries.get(path, arrived),
+                    session=session,
+                )
+            )
+            if progress is not None and overall is not None:
+                progress.advance(overall)
     return reports

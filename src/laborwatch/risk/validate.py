@@ -1,7 +1,7 @@
 """Checking a feed batch against its declared schema: one vectorised pass, no row loop.
 
 `load_source` reads the file a block at a time into the batch's DuckDB database
-(`store.batch_database`), where every later step works in bounded memory, spilling to disk:
+(`store.BatchSession`), where every later step works in bounded memory, spilling to disk:
 a file of any size is checked and stored without being held in memory. `match_columns` maps
 a file's headers onto the schema (English names, Chinese labels, the variants of
 data/headers.csv) and refuses a file that lacks a required column: such a file is not the
@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from laborwatch.risk.codes import PROBLEM_KEYS, credit_code_problem_indices, normalize_codes
 from laborwatch.risk.feeds import STORE_TYPES, Column, Feed
 from laborwatch.risk.linking import link_names
 from laborwatch.risk.mappings import number_units
 from laborwatch.risk.repeats import ROW_NUMBERS, settle_repeats
-from laborwatch.risk.store import SourceFile, read_with
+from laborwatch.risk.store import SOURCE_BATCH_ROWS, SourceError, SourceFile, read_with
 
 REASON_SEPARATOR = "；"
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -132,8 +133,10 @@ def _number_macros(con: duckdb.DuckDBPyConnection) -> None:
         # An expression, not a subquery: a subquery is planned as a join over every row.
         number = f"regexp_extract({cleaned}, {_quote(pattern)}, 1)"
         unit = f"regexp_extract({cleaned}, {_quote(pattern)}, 2)"
+        # OR REPLACE: a run's batches share a database, which keeps the macros of the one
+        # before (`store.BatchSession`).
         con.execute(f"""
-            CREATE MACRO "_number_{kind}"(text) AS
+            CREATE OR REPLACE MACRO "_number_{kind}"(text) AS
                 TRY_CAST({number} AS DOUBLE) * CASE {unit} WHEN '' THEN 1 {factors} END
         """)
 
@@ -210,48 +213,66 @@ def _present(column: Column, is_text: bool, is_float: bool) -> str:
     return f'cells."{column.name}" IS NOT NULL'
 
 
-def _reasons(column: Column, today: dt.date, present: str) -> list[str]:
-    """SQL CASE expressions, each NULL or one reason for this column."""
+def _reasons(column: Column, today: dt.date, present: str) -> list[tuple[str, str]]:
+    """(SQL condition, SQL reason) for each check of this column: the row has the reason
+    where the condition is true."""
     value = f'cells."_value_{column.name}"'
     label = column.label
-    checks: list[str] = []
+    checks: list[tuple[str, str]] = []
     if column.required:
-        checks.append(f"CASE WHEN NOT ({present}) THEN '缺少{label}' END")
+        checks.append((f"NOT ({present})", f"'缺少{label}'"))
     if column.kind == "code":
         cases = " ".join(
             f"WHEN {PROBLEM_KEYS.index(key)} THEN '{text}'"
             for key, text in CODE_PROBLEM_TEXT.items()
         )
-        checks.append(f"CASE cells._code_problem {cases} END")
+        problems = ", ".join(str(PROBLEM_KEYS.index(key)) for key in CODE_PROBLEM_TEXT)
+        checks.append(
+            (f"cells._code_problem IN ({problems})", f"CASE cells._code_problem {cases} END")
+        )
         return checks
     if column.kind != "string":
-        checks.append(f"CASE WHEN {present} AND {value} IS NULL THEN '{label}格式错误' END")
+        checks.append((f"{present} AND {value} IS NULL", f"'{label}格式错误'"))
     if column.kind in ("count", "amount"):
-        checks.append(f"CASE WHEN {value} < 0 THEN '{label}为负数' END")
+        checks.append((f"{value} < 0", f"'{label}为负数'"))
         # NOT (x <= bound) is also true for NaN and infinity (1e400 in a file).
         checks.append(
-            f"CASE WHEN {value} >= 0 AND NOT ({value} <= {column.upper_bound!r})"
-            f" THEN '{label}超出合理范围（不超过{column.upper_bound:,.0f}）' END"
+            (
+                f"{value} >= 0 AND NOT ({value} <= {column.upper_bound!r})",
+                f"'{label}超出合理范围（不超过{column.upper_bound:,.0f}）'",
+            )
         )
     if column.kind == "count":
         checks.append(
-            f"CASE WHEN {value} <= {column.upper_bound!r} AND {value} <> floor({value})"
-            f" THEN '{label}不是整数' END"
+            (
+                f"{value} <= {column.upper_bound!r} AND {value} <> floor({value})",
+                f"'{label}不是整数'",
+            )
         )
     today_sql = f"DATE '{today.isoformat()}'"
     if column.kind in ("date", "timestamp"):
-        checks.append(f"CASE WHEN CAST({value} AS DATE) > {today_sql} THEN '{label}晚于今天' END")
-        checks.append(
-            f"CASE WHEN {value} < DATE '{EARLIEST_DATE.isoformat()}' THEN '{label}早于1900年' END"
-        )
+        checks.append((f"CAST({value} AS DATE) > {today_sql}", f"'{label}晚于今天'"))
+        checks.append((f"{value} < DATE '{EARLIEST_DATE.isoformat()}'", f"'{label}早于1900年'"))
     if column.kind == "month":
-        checks.append(
-            f"CASE WHEN {value} > date_trunc('month', {today_sql}) THEN '{label}晚于本月' END"
-        )
+        checks.append((f"{value} > date_trunc('month', {today_sql})", f"'{label}晚于本月'"))
     if column.allowed:
         allowed = ", ".join(_quote(item) for item in column.allowed)
-        checks.append(f"CASE WHEN {value} NOT IN ({allowed}) THEN '{label}取值无效' END")
+        checks.append((f"{value} NOT IN ({allowed})", f"'{label}取值无效'"))
     return checks
+
+
+def _reason_sql(checks: list[tuple[str, str]]) -> str:
+    """SQL: the row's reasons joined, NULL for a row with none.
+
+    The reasons' text is built only for the rows with one: a CASE, which DuckDB evaluates
+    lazily, around the joining, on a test of the conditions alone (measured a third of the
+    checking's time on a clean file, where joining twenty NULLs for every row was most).
+    """
+    reasons = ", ".join(f"CASE WHEN {condition} THEN {reason} END" for condition, reason in checks)
+    if not checks:
+        return "CAST(NULL AS VARCHAR)"
+    any_reason = " OR ".join(f"({condition}) IS TRUE" for condition, _ in checks)
+    return f"CASE WHEN {any_reason} THEN NULLIF(concat_ws('{REASON_SEPARATOR}', {reasons}), '') END"
 
 
 def _checked_value(column: Column) -> str:
@@ -316,9 +337,10 @@ def validate_rows(
     ]
     if feed.name_column is not None:
         checks.append(
-            f"CASE WHEN cells._code IS NULL AND NOT ({presence[feed.name_column]})"
-            f" THEN '缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'"
-            " END"
+            (
+                f"cells._code IS NULL AND NOT ({presence[feed.name_column]})",
+                f"'缺少{feed.column('credit_code').label}和{feed.column(feed.name_column).label}'",
+            )
         )
     checked_columns = ", ".join(f'{_checked_value(c)} AS "{c.name}"' for c in columns)
     # Zoned timestamps are stored as Beijing wall-clock time: day windows are local days.
@@ -329,7 +351,7 @@ def validate_rows(
         WITH texts AS (SELECT raw.*{cell_texts} FROM raw),
         cells AS (SELECT cells.*, {values} FROM texts AS cells)
         SELECT _source_row, {checked_columns},
-            NULLIF(concat_ws('{REASON_SEPARATOR}', {", ".join(checks)}), '') AS _reason,
+            {_reason_sql(checks)} AS _reason,
             false AS _folded
         FROM cells
     """)
@@ -379,18 +401,21 @@ def load_source(
     def load(source: SourceFile) -> Loaded:
         matched = match_columns(feed, source.headers)
         code_at = matched.columns.get("credit_code")
-        empty = pa.RecordBatch.from_arrays(
-            [pa.array([], field.type) for field in source.schema], schema=source.schema
-        )
-        con.register("_block", _numbered(empty, source.first_row, code_at))
-        # CREATE OR REPLACE: a second encoding tried starts afresh.
-        con.execute("CREATE OR REPLACE TABLE source AS SELECT * FROM _block")
-        next_row = source.first_row
-        for batch in source.batches:
-            con.register("_block", _numbered(batch, next_row, code_at))
-            con.execute("INSERT INTO source SELECT * FROM _block")
-            next_row += batch.num_rows
-        con.unregister("_block")
+        if _reads_natively(path, source, code_at):
+            _load_parquet(con, path, source, code_at)
+        else:
+            empty = pa.RecordBatch.from_arrays(
+                [pa.array([], field.type) for field in source.schema], schema=source.schema
+            )
+            con.register("_block", _numbered(empty, source.first_row, code_at))
+            # CREATE OR REPLACE: a second encoding tried starts afresh.
+            con.execute("CREATE OR REPLACE TABLE source AS SELECT * FROM _block")
+            next_row = source.first_row
+            for batch in source.batches:
+                con.register("_block", _numbered(batch, next_row, code_at))
+                con.execute("INSERT INTO source SELECT * FROM _block")
+                next_row += batch.num_rows
+            con.unregister("_block")
         types = {name: source.schema.field(index).type for name, index in matched.columns.items()}
         return Loaded(
             headers=source.headers,
@@ -406,6 +431,92 @@ def load_source(
         )
 
     return read_with(path, load, on_bytes)
+
+
+def _reads_natively(path: Path, source: SourceFile, code_at: int | None) -> bool:
+    """Whether DuckDB reads the file into `source` itself (`_load_parquet`): a Parquet file
+    whose headers are unique (DuckDB would rename a repeated one) and whose credit code, if
+    it has one, is text."""
+    if path.suffix.lower() != ".parquet" or len(set(source.headers)) != len(source.headers):
+        return False
+    return code_at is None or pa.types.is_string(source.schema.field(code_at).type)
+
+
+def _load_parquet(
+    con: duckdb.DuckDBPyConnection, path: Path, source: SourceFile, code_at: int | None
+) -> None:
+    """`source` as `_numbered` blocks make it, with the cells read by DuckDB's own Parquet
+    reader (handing every column over from Arrow was most of a file's loading); the credit
+    codes are still normalised and checked in numpy, read a block at a time beside it and
+    joined by position. A normalised code the same as the file's is not handed over."""
+    cells = ", ".join(
+        f"cells.{_identifier(name)} AS c{index + 1}" for index, name in enumerate(source.headers)
+    )
+    rows = f"cells.file_row_number + {source.first_row} AS _source_row"
+    scan = f"read_parquet({_quote(str(path))}, file_row_number = true) AS cells"
+    if code_at is None:
+        _execute_reading(
+            con,
+            path,
+            f"""
+            CREATE OR REPLACE TABLE source AS
+            SELECT {cells}, {rows}, CAST(NULL AS VARCHAR) AS _code,
+                CAST(0 AS TINYINT) AS _code_problem
+            FROM {scan}
+            """,
+        )
+        return
+    schema = pa.schema([("changed", pa.string()), ("problem", pa.int8())])
+
+    def checked_codes() -> Iterator[pa.RecordBatch]:
+        with pq.ParquetFile(path) as parquet:
+            name = source.headers[code_at]
+            for batch in parquet.iter_batches(batch_size=SOURCE_BATCH_ROWS, columns=[name]):
+                written = batch.column(0)
+                codes = normalize_codes(written)
+                changed = pa.nulls(len(codes), pa.string()) if codes is written else codes
+                problems = pa.array(credit_code_problem_indices(codes, normalized=True), pa.int8())
+                yield pa.RecordBatch.from_arrays([changed, problems], schema=schema)
+
+    code = f"cells.{_identifier(source.headers[code_at])}"
+    con.register("_codes", pa.RecordBatchReader.from_batches(schema, checked_codes()))
+    try:
+        _execute_reading(
+            con,
+            path,
+            f"""
+            CREATE OR REPLACE TABLE source AS
+            SELECT {cells}, {rows}, coalesce(codes.changed, {code}) AS _code,
+                codes.problem AS _code_problem
+            FROM {scan} POSITIONAL JOIN _codes AS codes
+            """,
+        )
+    finally:
+        con.unregister("_codes")
+
+
+# Errors of the query or the batch's memory, not of the file.
+_NOT_THE_FILE = (
+    duckdb.OutOfMemoryException,
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+)
+
+
+def _execute_reading(con: duckdb.DuckDBPyConnection, path: Path, query: str) -> None:
+    """Run a query that reads the file: a file DuckDB cannot read is a SourceError, as one
+    Arrow cannot read is (`store.read_with`)."""
+    try:
+        con.execute(query)
+    except _NOT_THE_FILE:
+        raise
+    except duckdb.Error as error:  # a damaged page reads as a plain duckdb.Error
+        raise SourceError(f"文件无法读取：{path.name}（{error}）") from error
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _numbered(batch: pa.RecordBatch, first_row: int, code_at: int | None) -> pa.Table:
