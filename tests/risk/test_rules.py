@@ -242,6 +242,44 @@ def test_wage_complaints() -> None:
     _check("wage_complaints", scores, "orange")
 
 
+def test_two_workers_calling_about_wages_at_a_small_firm_are_arrears() -> None:
+    """Two of a firm of twelve (counted as twenty) calling about wages: ten per hundred, the
+    missed payday's sign; two work orders alone earn 20 points, a blue."""
+    values, scores = score({**_work_orders(2, category="wage_arrears"), **_insured(12)})
+    assert values["wage_complainants_30d"] == 2
+    assert values["wage_complainants_per_100_30d"] == 10
+    _check("wage_complainants", scores, "yellow")
+    # 40 × yellow 0.5 + wage_complaints 40 × yellow 0.5
+    assert scores["wage_arrears"]["score"] == 40.0
+    assert scores["wage_arrears"]["grade"] == "yellow"
+    # The same two callers at a firm of two hundred: one per hundred, no level, a blue.
+    values, scores = score({**_work_orders(2, category="wage_arrears"), **_insured(200)})
+    assert values["wage_complainants_per_100_30d"] == 1
+    assert "wage_complainants" not in _fired(scores, "wage_arrears")
+    assert scores["wage_arrears"]["grade"] == "blue"
+    # One worker calling twice is one worker; calls about other things are not about wages.
+    values, scores = score({**_work_orders(2, workers=1, category="wage_arrears"), **_insured(12)})
+    assert values["wage_complainants_per_100_30d"] == 5
+    assert scores["wage_arrears"]["grade"] == "blue"
+    values, _ = score({**_work_orders(2, category="dismissal"), **_insured(12)})
+    assert values["wage_complainants_per_100_30d"] == 0.0
+
+
+def test_one_caller_speaking_for_a_group_is_one_report_of_wages() -> None:
+    """A tenth of ordinary calls speak for a few co-workers: separate callers are the sign."""
+    orders = _work_orders(1, category="WAGE.ARREARS")["work_orders"].to_pylist()
+    orders[0].update(workers_involved=6)
+    frames = {"work_orders": feed_frame("work_orders", orders)}
+    values, scores = score(frames)  # no social insurance known: twenty counted
+    assert values["wage_complainants_per_100_30d"] == 5
+    assert "wage_complainants" not in _fired(scores, "wage_arrears")
+    orders.append({**orders[0], "complaint_id": "c8", "worker_key": "w8", "workers_involved": 1})
+    values, scores = score({"work_orders": feed_frame("work_orders", orders), **_insured(50)})
+    assert values["wage_complainants_per_100_30d"] == 4  # two of fifty
+    values, scores = score({"work_orders": feed_frame("work_orders", orders), **_insured(20)})
+    assert values["wage_complainants_per_100_30d"] == 10
+
+
 def test_work_orders_older_than_30_days_do_not_count() -> None:
     values, _ = score(_work_orders(4, day=dt.date(2026, 10, 1)))
     assert values["work_orders_30d"] == 0
@@ -733,7 +771,7 @@ def test_no_points_no_row() -> None:
     assert (row["score"], row["grade"], row["config_version"], row["as_of"]) == (
         65.0,
         "orange",
-        "rules-v2.3",
+        "rules-v2.4",
         AS_OF,
     )
     assert scores["mass_layoff"]["row"] is False
@@ -777,4 +815,4 @@ def test_bad_config_is_refused() -> None:
     raw["rules"][0]["indicator"] = "unknown"
     with pytest.raises(RulesError, match="unknown indicator"):
         parse_rules(raw)
-    assert load_rules().version == "rules-v2.3"
+    assert load_rules().version == "rules-v2.4"

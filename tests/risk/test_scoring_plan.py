@@ -114,6 +114,7 @@ def test_each_feed_is_read_from_the_store_once(town: Path) -> None:
     assert scans["opinion_indicators"] == 1 + ("opinion_events" in delivered)
     # built on other families, read from their tables
     assert scans["layoff_sign_indicators"] == 0
+    assert scans["wage_sign_indicators"] == 0
     assert scans[INDICATOR_VALUES] == 1  # the registry
     assert scans[RISK_SCORES] == 0
     assert sum(scans.values()) <= 14

@@ -49,7 +49,7 @@ def test_fit_from_verifications_writes_and_activates_a_new_version(
     assert samples[0].values["si_unpaid_share"] == 1.0 and samples[0].confirmed
     assert main(["risk", "fit", "--from-verifications", "--activate"]) == 0
     out = capsys.readouterr().out
-    version = f"rules-v2.3-fit-{dt.date.today():%Y%m%d}"
+    version = f"rules-v2.4-fit-{dt.date.today():%Y%m%d}"
     assert "100 条已核实预警（0 条缺少开出当日的指标）" in out
     assert f"拟合规则版本：{version}" in out
     assert "欠薪风险：拟合样本 70 条，留出样本 30 条" in out

@@ -24,6 +24,7 @@ RULE_LABELS: dict[str, Promise] = {
     "wage_account_shortfall": _("Wage account paid fewer workers than attended"),
     "wage_account_amount": _("Wage account paid less than the expected payroll"),
     "wage_complaints": _("Wage-arrears work orders"),
+    "wage_complainants": _("Workers calling about unpaid wages, relative to staff"),
     "labor_cases": _("Labour arbitration and lawsuits"),
     "enforcement": _("Court enforcement cases"),
     "revenue_drop_wages": _("Taxable revenue drop (wage arrears)"),

@@ -26,6 +26,7 @@ from laborwatch.risk.indicators import (
     tax,
     utilities,
     wage_account,
+    wage_signs,
     work_orders,
 )
 
@@ -40,4 +41,5 @@ FAMILIES: tuple[ModuleType, ...] = (
     work_orders,
     opinion,
     layoff_signs,  # reads the tax, utility and work-order indicators
+    wage_signs,  # reads the work-order and social-insurance indicators
 )

@@ -14,6 +14,11 @@ unpaid wages, which are the arrears' signal), at least one about the dismissal i
 `layoff_callers_per_100_30d` counts them per hundred insured staff (the latest month known,
 at least a hundred counted): two callers at a firm of forty is a layoff's sign, two at a
 firm of a thousand is any month's.
+
+`wage_complainants_30d` (evidence; wage_signs.py sets it against the staff) counts the
+distinct workers calling about unpaid wages: each one a missed payday told separately. A
+group one caller reports is one report here (the collective-dispute rules count its
+workers): a tenth of ordinary calls speak for a few co-workers, at healthy firms too.
 """
 
 NAME = "work_order_indicators"
@@ -25,7 +30,7 @@ INDICATORS = (
     "separated_workers_30d",
     "layoff_callers_per_100_30d",
 )
-DETAILS = ("complaint_project",)
+DETAILS = ("complaint_project", "wage_complainants_30d")
 MISSING_IS_ZERO = True  # an event feed: no row, no event
 
 SQL = """
@@ -85,6 +90,7 @@ per_enterprise AS (
             coalesce(max(CASE WHEN is_separation = 1 THEN workers_involved END), 0)
         ) AS separated_workers_30d,
         count(DISTINCT CASE WHEN is_layoff_topic = 1 THEN worker_key END) AS layoff_callers,
+        count(DISTINCT CASE WHEN is_wage = 1 THEN worker_key END) AS wage_complainants_30d,
         max(is_separation) AS any_separation
     FROM recent
     WHERE enterprise_key IS NOT NULL
@@ -108,6 +114,7 @@ SELECT
     per_enterprise.separated_workers_30d,
     coalesce(worst_project.workers, 0) AS project_complaining_workers_30d,
     worst_project.project_code AS complaint_project,
+    per_enterprise.wage_complainants_30d,
     CASE WHEN any_separation = 1
         THEN layoff_callers * 100.0 / greatest(coalesce(insured.insured_headcount, 0), 100)
         ELSE 0.0 END AS layoff_callers_per_100_30d
