@@ -213,10 +213,26 @@ class OrgTagger:
 
 @cache
 def default_tagger() -> OrgTagger:
+    """The news tagger with the post tagger beside it: for posts (the opinion intake)."""
     return OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
 
 
+@cache
+def news_tagger() -> OrgTagger:
+    """The news tagger alone: for work orders and citizens' messages. The post tagger was
+    trained and cut on Weibo posts; on 2,000 work-order descriptions (synthetic) it added 9
+    spans, 5 of them wrong or cut short (建东 from 建东公馆, 发建汽车 for 发建汽车运输有限公司),
+    for 40% more tagging time; on the 100 curated messages it added none."""
+    return OrgTagger()
+
+
 def extract_orgs(text: str) -> list[Span]:
-    """Organisation spans (company / government / organization) in `text`, news and posts
-    alike."""
+    """Organisation spans (company / government / organization) in a work order or a
+    citizen's message: the news tagger's."""
+    return news_tagger().extract(text)
+
+
+def extract_post_orgs(text: str) -> list[Span]:
+    """Organisation spans in a post (微博, 抖音 …): the news tagger's and, where it reads none,
+    the post tagger's (新浪, 京东, a shop after @)."""
     return default_tagger().extract(text)
