@@ -5,7 +5,7 @@ public text) decides labour or not and the blend picks the category."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -68,7 +68,9 @@ def _label(code: str) -> str:
     return label(code)
 
 
-def _prediction(code: str, confidence: float, source: str) -> Prediction:
+def _prediction(
+    code: str, confidence: float, source: str, labor_probability: float | None = None
+) -> Prediction:
     category = categories()[code]
     return Prediction(
         category=code,
@@ -76,6 +78,7 @@ def _prediction(code: str, confidence: float, source: str) -> Prediction:
         is_labor=category.is_labor,
         confidence=round(float(confidence), 3),
         source=source,
+        labor_probability=labor_probability,
     )
 
 
@@ -197,18 +200,17 @@ class DemandClassifier:
             # Without any labour category in view there is nothing to suggest but non-labour.
             return _refused(labour_probability, source)
         code, share = _top(labour_shares)
-        return replace(
-            _prediction(code, labour_probability * share / labour_mass, source),
-            labor_probability=round(labour_probability, 3),
+        return _prediction(
+            code,
+            labour_probability * share / labour_mass,
+            source,
+            round(labour_probability, 3),
         )
 
 
 def _refused(labour_probability: float, source: str) -> Prediction:
     """Non-labour, as sure as the triage is that the text is not labour."""
-    return replace(
-        _prediction(NON_LABOR, 1.0 - labour_probability, source),
-        labor_probability=round(labour_probability, 3),
-    )
+    return _prediction(NON_LABOR, 1.0 - labour_probability, source, round(labour_probability, 3))
 
 
 def _rows_of(cells: Cells, rows: Sequence[int], texts: int) -> Cells:

@@ -150,6 +150,9 @@ class OrgTagger:
             _open_model(social_model_path, "train-social-orgs") if social_model_path else None
         )
         self.kinds = frozenset(kinds)
+        # The features read jieba's dictionary and its parts of speech: loaded with the model,
+        # so that forked workers share them rather than each load them again (seconds apiece).
+        char_features("")
 
     def tag(self, text: str) -> list[str]:
         if not text:
