@@ -164,7 +164,8 @@ class OrgTagger:
         spans: list[Span] = []
         for start, end in chunk_offsets(read):
             piece = read[start:end]
-            features = char_features(piece)
+            # Converted for crfsuite once, read by both taggers.
+            features = pycrfsuite.ItemSequence(char_features(piece))
             found = self._spans(text, piece, start, self._tagger.tag(features))
             if self._social is not None:
                 found += [
@@ -176,7 +177,7 @@ class OrgTagger:
         return spans
 
     def _social_spans(
-        self, text: str, piece: str, start: int, features: list[list[str]]
+        self, text: str, piece: str, start: int, features: pycrfsuite.ItemSequence
     ) -> list[Span]:
         """The post tagger's spans that it is sure of (every character's tag at marginal
         probability SOCIAL_MIN_MARGINAL or more) and that are no common word."""
