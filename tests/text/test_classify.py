@@ -204,3 +204,37 @@ def test_a_term_inside_a_firms_name_barely_counts():
 def test_pattern_and_term_saying_the_same_count_once():
     rule = score("公司一直拖欠工资。")
     assert rule.scores["WAGE.ARREARS"] == 3.0
+
+
+def test_the_demand_model_reads_each_text_the_triage_keeps_once_and_no_other(monkeypatch):
+    from laborwatch.text.demand_model import SEED_MODEL_FILE
+    from laborwatch.text.triage import TRIAGE_MODEL_FILE, LaborTriage
+
+    classifier = DemandClassifier(
+        DemandModel.load(SEED_MODEL_FILE), triage=LaborTriage.load(TRIAGE_MODEL_FILE)
+    )
+    assert classifier.model is not None
+    model_read: list[int] = []
+    probabilities_of_counts = classifier.model.probabilities_of_counts
+
+    def counted(counts, texts):
+        model_read.append(texts)
+        return probabilities_of_counts(counts, texts)
+
+    monkeypatch.setattr(classifier.model, "probabilities_of_counts", counted)
+    weather = "今天天气很好，适合去海边散步。"
+    items = [(MIGRANT_ARREARS, None), (weather, None), (MIGRANT_ARREARS, None)]
+    predictions = classifier.classify_many(items)
+    assert model_read == [1]
+    assert [(p.category, p.confidence, p.labor_probability) for p in predictions] == [
+        ("WAGE.ARREARS.MIGRANT", 0.786, 0.925),
+        (NON_LABOR, 0.998, 0.002),
+        ("WAGE.ARREARS.MIGRANT", 0.786, 0.925),
+    ]
+
+
+def test_a_term_or_pattern_across_two_sentences_counts_in_neither():
+    assert score("说到工资。没发就算了").scores == {}
+    assert score("工资没发。").scores == {"WAGE.ARREARS": 3.0}
+    assert score("我们的工资。拖欠了").hits == {"WAGE.ARREARS": ["拖欠"]}
+    assert score("欠薪\n欠薪").scores == {"WAGE.ARREARS": 6.0}

@@ -250,3 +250,16 @@ def test_the_post_model_leaves_a_news_sentence_as_the_news_model_reads_it():
     sentence = "浙商银行企业信贷部叶老桂博士则从另一个角度进行了解读。"
     both = OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
     assert both.extract(sentence) == OrgTagger().extract(sentence)
+
+
+def test_work_orders_are_read_by_the_news_tagger_and_posts_by_both():
+    from laborwatch.text.orgs import extract_post_orgs
+
+    # A work-order description (synthetic) where the post tagger would add a shop's name.
+    description = (
+        "本人在黄岛区胜阁烟酒店工作，自2025年5月起工资一直未发放，共计4900元，老板一直推脱。"
+    )
+    assert [span.text for span in extract_orgs(description)] == []
+    assert [span.text for span in extract_post_orgs(description)] == ["胜阁烟酒店"]
+    post = "//@新浪科技:#双十一#京东和淘宝今天又崩了[怒]"
+    assert extract_orgs(post) == OrgTagger().extract(post)

@@ -5,7 +5,7 @@ public text) decides labour or not and the blend picks the category."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -68,7 +68,9 @@ def _label(code: str) -> str:
     return label(code)
 
 
-def _prediction(code: str, confidence: float, source: str) -> Prediction:
+def _prediction(
+    code: str, confidence: float, source: str, labor_probability: float | None = None
+) -> Prediction:
     category = categories()[code]
     return Prediction(
         category=code,
@@ -76,6 +78,7 @@ def _prediction(code: str, confidence: float, source: str) -> Prediction:
         is_labor=category.is_labor,
         confidence=round(float(confidence), 3),
         source=source,
+        labor_probability=labor_probability,
     )
 
 
@@ -121,33 +124,58 @@ class DemandClassifier:
         return self.classify_many([(text, title)])[0]
 
     def classify_many(self, items: Sequence[tuple[str, str | None]]) -> list[Prediction]:
+        """One Prediction per (text, title), in order; each distinct pair classified once
+        (reposts and copies in a batch of posts share theirs)."""
+        distinct = list(dict.fromkeys((text, title) for text, title in items))
+        if len(distinct) == len(items):
+            return self._classify_distinct(distinct)
+        found = dict(zip(distinct, self._classify_distinct(distinct), strict=True))
+        return [found[(text, title)] for text, title in items]
+
+    def _classify_distinct(self, items: Sequence[tuple[str, str | None]]) -> list[Prediction]:
         scores = [leaf_scores(text, title)[0] for text, title in items]
-        shares = [_shares_of(item) for item in scores]
         inputs = [model_input(text, title) for text, title in items]
         model_counts: Cells | None = None
         triage_counts: Cells | None = None
         if self._shared is not None:
             model_counts, triage_counts = self._shared.count_cells(inputs)
-        if self.model is not None and self.model_weight > 0.0:
-            if model_counts is None:
-                rows = self.model.probabilities(inputs)
-            else:
-                rows = self.model.probabilities_of_counts(model_counts, len(inputs))
-            shares = [
-                self._blend(distribution, row)
-                for distribution, row in zip(shares, rows, strict=True)
-            ]
-        source = "rules" if self.model is None or self.model_weight == 0.0 else "rules+model"
+        blended = self.model is not None and self.model_weight > 0.0
+        source = "rules+model" if blended else "rules"
         if self.triage is None:
+            shares = [_shares_of(item) for item in scores]
+            if blended:
+                shares = self._blended(shares, inputs, model_counts)
             return [_prediction(*_top(distribution), source) for distribution in shares]
         labour = self.triage.probabilities(
-            items,
-            [rule_features(item) for item in scores],
-            triage_counts,
+            items, [rule_features(item) for item in scores], triage_counts
         )
+        source = f"{source}+triage"
+        # The category matters only where the triage says labour: the rest are non-labour
+        # whatever the blend says, so the demand model reads only the texts above the cut.
+        above = [
+            row for row, probability in enumerate(labour) if probability >= self.triage.threshold
+        ]
+        shares = [_shares_of(scores[row]) for row in above]
+        if blended and above:
+            counts = None if model_counts is None else _rows_of(model_counts, above, len(items))
+            shares = self._blended(shares, [inputs[row] for row in above], counts)
+        predictions = [_refused(float(probability), source) for probability in labour]
+        for row, distribution in zip(above, shares, strict=True):
+            predictions[row] = self._triaged(distribution, float(labour[row]), source)
+        return predictions
+
+    def _blended(
+        self, shares: list[dict[str, float]], inputs: list[str], counts: Cells | None
+    ) -> list[dict[str, float]]:
+        """Each text's rule shares blended with the model's probabilities (`counts`: the
+        model's n-gram counts of `inputs` where the caller has them)."""
+        assert self.model is not None
+        if counts is None:
+            rows = self.model.probabilities(inputs)
+        else:
+            rows = self.model.probabilities_of_counts(counts, len(inputs))
         return [
-            self._triaged(distribution, float(probability), f"{source}+triage")
-            for distribution, probability in zip(shares, labour, strict=True)
+            self._blend(distribution, row) for distribution, row in zip(shares, rows, strict=True)
         ]
 
     def _blend(self, distribution: dict[str, float], model_row: np.ndarray) -> dict[str, float]:
@@ -166,20 +194,33 @@ class DemandClassifier:
         """The triage says labour or not; among labour categories the blend says which, its
         confidence P(labour) times the category's share of the labour mass."""
         assert self.triage is not None
-        probability = round(labour_probability, 3)
         labour_shares = {c: s for c, s in distribution.items() if c in _labour_codes()}
         labour_mass = sum(labour_shares.values())
         if labour_probability < self.triage.threshold or labour_mass <= 0.0:
             # Without any labour category in view there is nothing to suggest but non-labour.
-            return replace(
-                _prediction(NON_LABOR, 1.0 - labour_probability, source),
-                labor_probability=probability,
-            )
+            return _refused(labour_probability, source)
         code, share = _top(labour_shares)
-        return replace(
-            _prediction(code, labour_probability * share / labour_mass, source),
-            labor_probability=probability,
+        return _prediction(
+            code,
+            labour_probability * share / labour_mass,
+            source,
+            round(labour_probability, 3),
         )
+
+
+def _refused(labour_probability: float, source: str) -> Prediction:
+    """Non-labour, as sure as the triage is that the text is not labour."""
+    return _prediction(NON_LABOR, 1.0 - labour_probability, source, round(labour_probability, 3))
+
+
+def _rows_of(cells: Cells, rows: Sequence[int], texts: int) -> Cells:
+    """The cells of some rows of a batch of `texts`, those rows numbered 0, 1, … in order."""
+    numbers = np.full(texts, -1, dtype=np.int64)
+    numbers[np.asarray(rows, dtype=np.int64)] = np.arange(len(rows), dtype=np.int64)
+    row_of, columns, values = cells
+    renumbered = numbers[row_of]
+    kept = renumbered >= 0
+    return renumbered[kept], columns[kept], values[kept]
 
 
 @cache

@@ -86,23 +86,51 @@ def _any_pattern() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in _patterns()))
 
 
-def _longest_hits(sentence: str) -> list[tuple[str, tuple[tuple[str, float], ...], float]]:
-    """Terms in `sentence` with the share they count for. A term inside a longer one is not
-    counted (欠薪 in 农民工欠薪…); one inside a firm's name (XX劳务派遣有限公司) barely."""
+# Constructs that may match in a sentence and not in the whole text around it (anchors, word
+# boundaries, lookarounds): with any of them a pattern is searched sentence by sentence only.
+_CONTEXT_SENSITIVE = re.compile(r"\(\?[=!<]|\^|\$|\\[bBAZ]")
+
+
+@cache
+def _patterns_found_in_sentences_are_found_in_text() -> bool:
+    """Whether no match of a pattern in a sentence can be lost by searching the whole text
+    (true of patterns without anchors or lookarounds): then a text where none matches has no
+    sentence where one does."""
+    return not any(_CONTEXT_SENSITIVE.search(pattern.pattern) for _, pattern, _ in _patterns())
+
+
+Hit = tuple[int, int, tuple[tuple[str, float], ...]]  # start, end, (code, weight) of the term
+Term = tuple[str, tuple[tuple[str, float], ...], float]  # term, (code, weight), share
+
+
+def _sorted_hits(text: str) -> list[Hit]:
+    """Every lexicon term in `text`, by start and the longer first at a start."""
     found = [
         (end - length + 1, end + 1, entries)
-        for end, (length, entries) in _automaton().iter(sentence.upper())
+        for end, (length, entries) in _automaton().iter(text.upper())
     ]
     found.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))
-    kept: list[tuple[str, tuple[tuple[str, float], ...], float]] = []
+    return found
+
+
+def _longest(text: str, hits: list[Hit], end_of_piece: int) -> list[Term]:
+    """Of one piece's sorted hits, those not inside a longer one, with the share they count
+    for (NAME_SHARE inside a firm's name, read up to the piece's end)."""
+    kept: list[Term] = []
     covered_until = -1
-    for start, end, entries in found:
+    for start, end, entries in hits:
         if end <= covered_until:
             continue
-        share = NAME_SHARE if _IN_A_NAME.match(sentence, end) else 1.0
-        kept.append((sentence[start:end], entries, share))
+        share = NAME_SHARE if _IN_A_NAME.match(text, end, end_of_piece) else 1.0
+        kept.append((text[start:end], entries, share))
         covered_until = max(covered_until, end)
     return kept
+
+
+def _longest_hits(sentence: str) -> list[Term]:
+    """Terms in `sentence` with the share they count for. A term inside a longer one is not
+    counted (欠薪 in 农民工欠薪…); one inside a firm's name (XX劳务派遣有限公司) barely."""
+    return _longest(sentence, _sorted_hits(sentence), len(sentence))
 
 
 def sentence_weight(sentence: str) -> float:
@@ -111,19 +139,53 @@ def sentence_weight(sentence: str) -> float:
     return REQUEST_WEIGHT if _REQUEST.search(sentence) else 1.0
 
 
+def _sentence_terms(text: str, bounds: list[tuple[int, int]]) -> list[list[Term]]:
+    """_longest_hits of each sentence (start, end) of `text`, from one pass of the automaton
+    over the whole text where upper-casing keeps its length (a term across two sentences is
+    no term of either)."""
+    if len(text.upper()) != len(text):
+        return [_longest_hits(text[start:end]) for start, end in bounds]
+    hits = _sorted_hits(text)
+    terms: list[list[Term]] = []
+    first = 0
+    for start, end in bounds:
+        while first < len(hits) and hits[first][0] < start:
+            first += 1
+        inside = []
+        number = first
+        while number < len(hits) and hits[number][0] < end:
+            if hits[number][1] <= end:
+                inside.append(hits[number])
+            number += 1
+        terms.append(_longest(text, inside, end) if inside else [])
+    return terms
+
+
 def score(text: str, title: str | None = None) -> RuleScores:
     scores: dict[str, float] = defaultdict(float)
     hits: dict[str, list[str]] = defaultdict(list)
-    pieces = [(title, TITLE_WEIGHT)] if title else []
-    pieces.extend((sentence, sentence_weight(sentence)) for sentence in _SENTENCES.findall(text))
-    for piece, weight in pieces:
+    # (piece, its terms, its weight or None for the sentence's own, whether a pattern may match)
+    pieces: list[tuple[str, list[Term], float | None, bool]] = (
+        [(title, _longest_hits(title), TITLE_WEIGHT, True)] if title else []
+    )
+    bounds = [match.span() for match in _SENTENCES.finditer(text)]
+    # A sentence adds nothing unless a term or a pattern is in it, and no pattern is in a
+    # sentence of a text that holds none: most sentences of most posts need no search at all.
+    patterns_in_text = (
+        not _patterns_found_in_sentences_are_found_in_text()
+        or _any_pattern().search(text) is not None
+    )
+    for (start, end), terms in zip(bounds, _sentence_terms(text, bounds), strict=True):
+        if terms or patterns_in_text:
+            pieces.append((text[start:end], terms, None, patterns_in_text))
+    for piece, terms, piece_weight, patterns_may_match in pieces:
         from_terms: dict[str, float] = defaultdict(float)
-        for term, entries, share in _longest_hits(piece):
+        for term, entries, share in terms:
             for code, term_weight in entries:
                 from_terms[code] += term_weight * share
                 hits[code].append(term)
         # Most sentences match no pattern: one search for all of them says so.
-        patterns = _patterns() if _any_pattern().search(piece) else ()
+        patterns = _patterns() if patterns_may_match and _any_pattern().search(piece) else ()
         for code, pattern, pattern_weight in patterns:
             # A pattern and the terms may say the same thing: count the stronger, not both.
             if pattern_weight > from_terms.get(code, 0.0):
@@ -131,8 +193,10 @@ def score(text: str, title: str | None = None) -> RuleScores:
                 if match:
                     from_terms[code] = pattern_weight
                     hits[code].append(match.group())
-        for code, value in from_terms.items():
-            scores[code] += value * weight
+        if from_terms:
+            weight = sentence_weight(piece) if piece_weight is None else piece_weight
+            for code, value in from_terms.items():
+                scores[code] += value * weight
     return RuleScores(scores=dict(scores), hits=dict(hits))
 
 

@@ -23,7 +23,7 @@ from laborwatch.opinion.engine.forked import can_fork, forked_map
 from laborwatch.opinion.engine.records import DATA, PostIn, reposted_text
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
-from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_orgs
+from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_post_orgs
 from laborwatch.text.triage import TRIAGE_MODEL_FILE
 
 PLACES_FILE = DATA / "places.csv"
@@ -315,7 +315,7 @@ class OrganisationMentions:
                 continue
             found = self._pieces.get(piece)
             if found is None:
-                found = tuple(span.text for span in extract_orgs(piece))
+                found = tuple(span.text for span in extract_post_orgs(piece))
                 if len(self._pieces) >= MAX_REMEMBERED_PIECES:
                     self._pieces.clear()
                 self._pieces[piece] = found
