@@ -35,7 +35,11 @@ from laborwatch.text.triage_corpus import (
     RealText,
     assign_splits,
     duplicate_groups,
+    government_labels,
+    judgment_speaks_of_labour,
     normalised,
+    read_board_full,
+    read_lawbench,
     read_manifest,
     text_hash,
 )
@@ -364,3 +368,76 @@ def test_a_site_triage_in_the_data_dir_takes_precedence(tmp_path: Path, monkeypa
     site.parent.mkdir(parents=True)
     site.write_bytes(TRIAGE_MODEL_FILE.read_bytes())
     assert default_triage_file() == site == tmp_path / "text" / "labor_triage.npz"
+
+
+def _board_sheet(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(header)
+    for row in rows:
+        workbook.active.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+BOARD_HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情"]
+NOISE = "工人每天晚上十一点还在施工，噪音太大。"
+
+
+def test_the_whole_board_release_teaches_only_what_speaks_of_no_labour_matter(tmp_path: Path):
+    """Messages in the board's format (written here): a road complaint is taught as not labour,
+    even where it mentions workers in passing; a message about wages, or one the labour bureau
+    answered, is left out; a message labelled here one by one keeps its label."""
+    labelled_here = next(
+        key for key, label in government_labels(("附件4-full",)).items() if label == "labour"
+    )
+    sample = next(iter(government_labels(("附件3",))))
+    _board_sheet(
+        tmp_path / "full_dataset_sheet_3.xlsx",
+        [*BOARD_HEADER, "反对数", "点赞数"],
+        [
+            [1, "U1", "A3区道路施工扰民", "2019/1/1", f"\n\t{NOISE}\n", 0, 3],
+            [2, "U2", "公司拖欠工资", "2019/1/2", "老板欠我们三个月工资不发。", 0, 1],
+            [int(sample), "U3", "样本里已标注的留言", "2019/1/3", "小区停车位被占。", 0, 0],
+        ],
+    )
+    _board_sheet(
+        tmp_path / "full_dataset_sheet_4.xlsx",
+        [*BOARD_HEADER, "答复意见", "答复时间"],
+        [
+            [3, "U4", "小区路灯不亮", "2/1", "路灯坏了半年。", "经城管局调查，已修复。", "2/9"],
+            [4, "U5", "咨询落户", "2019/2/2", "外地户口如何落户？", "经市人社局答复……", "2/9"],
+            [int(labelled_here), "U6", "请求解决", "2/3", "请帮忙。", "经人社局核实……", "2/9"],
+        ],
+    )
+    texts = list(read_board_full(tmp_path))
+    assert [(t.source, t.key, t.is_labor) for t in texts] == [
+        ("gov/board-full", "附件3:1", False),
+        ("gov/board-full", "附件4:3", False),
+        ("gov/board-labelled", labelled_here, True),
+    ]
+    assert texts[0].text == f"A3区道路施工扰民\n{NOISE}"
+
+
+def test_judgment_facts_speak_of_labour_unless_the_wage_measures_lost_income(tmp_path: Path):
+    facts = [
+        # a traffic accident: the wage measures lost income (written here)
+        "原告驾驶电动车被被告驾驶的轿车撞伤，误工费按照本地职工平均工资计算为8000元。",
+        # an unpaid wage: a labour matter, left out
+        "原告在被告处工作，被告尚欠原告工资12000元未付。",
+        # a loan
+        "被告向原告借款5万元，约定一年内归还，至今未还。",
+    ]
+    _write_json(
+        tmp_path / "data" / "zero_shot" / "2-5.json",
+        [{"question": f"段落:{fact}问题:原告支出了哪些款项？", "answer": "略"} for fact in facts],
+    )
+    texts = list(read_lawbench(tmp_path))
+    assert [(t.source, t.key, t.text, t.is_labor) for t in texts] == [
+        ("lawbench/2-5", "0", facts[0], False),
+        ("lawbench/2-5", "2", facts[2], False),
+    ]
+    assert judgment_speaks_of_labour(facts[1])
+    assert judgment_speaks_of_labour("原告与被告之间存在劳务关系，原告在工地受伤。")
+    assert not judgment_speaks_of_labour(facts[0])

@@ -156,6 +156,11 @@ _LABOUR_NEWS_WORDS = re.compile(
 # A consultation naming one of these statutes (or the words of a labour dispute, in an answer
 # that names no statute) is about labour.
 _LABOUR_ANSWER_WORDS = re.compile(r"劳动仲裁|劳动争议|劳动合同|用人单位|劳动关系|工伤")
+# A judgment speaking of an employment (hired labour, a labour service) is a labour matter.
+_EMPLOYMENT_WORDS = re.compile(r"劳务|雇佣|雇主|雇员|欠薪|拖欠工资|加班费|经济补偿金")
+# Civil judgments reckon an injured person's lost income from wages (误工费 at the average
+# wage): there the wage is a measure of damages, not a labour matter.
+_INCOME_AS_DAMAGES = re.compile(r"误工|护理费|残疾赔偿金|死亡赔偿金|伤残|交通事故|机动车|人身损害")
 LAWBENCH_FILES = {
     # task: what its texts are
     "3-8": "consultation",
@@ -163,8 +168,10 @@ LAWBENCH_FILES = {
     "2-7": "local news",
     "2-2": "judgment sentence",
     "2-3": "judgment sentence",
+    "2-5": "judgment facts",
     "3-1": "criminal facts",
 }
+JUDGMENTS = ("2-2", "2-3", "2-5")
 
 
 def _json_records(path: Path) -> Iterator[dict]:
@@ -180,20 +187,34 @@ def _json_records(path: Path) -> Iterator[dict]:
 
 def _question_of(record: dict) -> str:
     question = str(record["question"])
-    for prefix in ("句子:", "句子：", "事实:", "事实：", "场景:", "场景："):
+    for prefix in ("句子:", "句子：", "事实:", "事实：", "场景:", "场景：", "段落:", "段落："):
         if question.startswith(prefix):
             question = question[len(prefix) :]
-    # 3-1 appends the charges after the facts: keep only what a person would write.
-    return question.split("\n罪名:")[0].split("\n罪名：")[0].strip()
+    # 3-1 appends the charges after the facts, 2-5 a question on the paragraph: keep only
+    # the text itself.
+    question = question.split("\n罪名:")[0].split("\n罪名：")[0]
+    return re.split(r"问题[:：]", question)[0].strip()
+
+
+def judgment_speaks_of_labour(text: str) -> bool:
+    """A judgment's text about an employment, or about wages otherwise than as a measure of
+    an injured person's lost income (误工费 reckoned at the average wage)."""
+    if _LABOUR_ANSWER_WORDS.search(text) or _EMPLOYMENT_WORDS.search(text):
+        return True
+    return bool(_LABOUR_NEWS_WORDS.search(text)) and not _INCOME_AS_DAMAGES.search(text)
 
 
 def read_lawbench(root: Path) -> Iterator[RealText]:
     """LawBench zero-shot tasks: legal consultations (3-8), scenarios asking which article
     applies (3-2), local news of legal matters (2-7, public-opinion summarisation), sentences
-    of civil judgments (2-2 disputes, 2-3 marriage) and criminal facts (3-1). Task 2-4
+    of civil judgments (2-2 disputes, 2-3 marriage), facts found in civil judgments (2-5:
+    loans, traffic accidents, sales, leases) and criminal facts (3-1). Task 2-4
     (consultation topics) is never read: it is the independent check's held-out set."""
     for task, kind in LAWBENCH_FILES.items():
-        records = _json_records(root / "data" / "zero_shot" / f"{task}.json")
+        path = root / "data" / "zero_shot" / f"{task}.json"
+        if not path.exists():
+            continue
+        records = _json_records(path)
         for number, record in enumerate(records):
             answer = str(record.get("answer", ""))
             text = _question_of(record)
@@ -204,9 +225,14 @@ def read_lawbench(root: Path) -> Iterator[RealText]:
                 if _LABOUR_CRIME_ARTICLES.search(answer):
                     continue
                 is_labor, source_label = False, "刑事"
+            elif task in JUDGMENTS:
+                if judgment_speaks_of_labour(text):
+                    # Labour-dispute judgments: labour, but not as anyone writes to the
+                    # centre; left out rather than taught as not labour.
+                    continue
+                is_labor, source_label = False, kind
             elif _LABOUR_NEWS_WORDS.search(text) or _LABOUR_ANSWER_WORDS.search(text):
-                # Sentences of labour-dispute judgments: labour, but not as anyone writes to
-                # the centre; left out rather than taught as not labour.
+                # Local news of labour matters: left out rather than taught as not labour.
                 continue
             else:
                 is_labor, source_label = False, kind
@@ -248,7 +274,7 @@ def read_government_board(root: Path) -> Iterator[RealText]:
     own taxonomy (附件1: what it files under 劳动和社会保障 is labour); see
     data/triage_gov_labels.csv. 附件2, the labelled set, is never read: it is the independent
     check's held-out set."""
-    labels = government_labels()
+    labels = government_labels(("附件3", "附件4"))
     import openpyxl
 
     for name in ("附件3.xlsx", "附件4.xlsx"):
@@ -268,6 +294,66 @@ def read_government_board(root: Path) -> Iterator[RealText]:
             body = " ".join(str(row[detail] or "").split())
             text = f"{str(row[title] or '').strip()}\n{body}"
             yield RealText("gov/tipdm-a", key, text, label_of == "labour", label_of)
+
+
+# What the board files under 劳动和社会保障 (附件1: wages and welfare, social insurance of
+# workers and residents, medical insurance, pensions and retirement, employment and training,
+# labour relations and protection), and the words of a job or an employer's staff.
+_BOARD_LABOUR_WORDS = re.compile(
+    r"工资|薪|社保|社会保险|养老|退休|公积金|工伤|劳动|劳务|就业|失业|招聘|裁员|加班|农民工|"
+    r"员工|职工|辞退|辞职|离职|打工|医保|医疗保险|合作医疗|新农合|生育保险|人社|人力资源|"
+    r"用工|聘|编制|工龄|待遇|合同工|临时工|下岗|买断|雇|欠薪|培训|技能|女工|上班|骑手|"
+    r"快递员|外卖员|保安|辅警|协警|环卫工"
+)
+# A reply from (or naming) the labour and social security bureau: the board's labour desk.
+_BOARD_LABOUR_REPLY = re.compile(r"人力资源和社会保障|人社|劳动保障|劳动监察|社保")
+BOARD_FULL_FILES = {
+    # file: (what it holds, the column of the board's reply, if any)
+    "full_dataset_sheet_3.xlsx": ("附件3", None),
+    "full_dataset_sheet_4.xlsx": ("附件4", "答复意见"),
+}
+
+
+def read_board_full(root: Path) -> Iterator[RealText]:
+    """The same city board's messages as released whole after the 2020 TipDM contest (附件3:
+    4,326 messages with their likes; 附件4: 2,816 messages with the answering department's
+    reply), copied in a public repository; unlabelled by the board. A message is taught as
+    not labour when neither it nor the reply to it speaks of any matter the board files under
+    劳动和社会保障 (a wage, social or medical insurance, a pension, a job, an employer's staff,
+    the labour bureau): roads, housing, schools, property management, noise, water. Of the
+    rest, the messages of 附件4 whose reply names the labour bureau were labelled here one by
+    one (triage_gov_labels.csv, file 附件4-full; source gov/board-labelled); the others are
+    left out rather than guessed. Messages of the public sample labelled here are read as
+    gov/tipdm-a, not again here."""
+    labelled = government_labels()
+    labelled_here = government_labels(("附件4-full",))
+    seen: set[str] = set()
+    import openpyxl
+
+    for name, (sheet, reply_column) in BOARD_FULL_FILES.items():
+        if not (root / name).exists():
+            continue
+        rows = openpyxl.load_workbook(root / name, read_only=True).active.iter_rows(
+            values_only=True
+        )
+        header = [str(cell) for cell in next(rows)]
+        number, title, detail = (header.index(c) for c in ("留言编号", "留言主题", "留言详情"))
+        reply = None if reply_column is None else header.index(reply_column)
+        for row in rows:
+            key = str(row[number])
+            if row[number] is None or key in seen or (key in labelled and key not in labelled_here):
+                continue
+            seen.add(key)
+            body = " ".join(str(row[detail] or "").split())
+            text = f"{str(row[title] or '').strip()}\n{body}"
+            if key in labelled_here:
+                label = labelled_here[key]
+                yield RealText("gov/board-labelled", key, text, label == "labour", label)
+                continue
+            answer = "" if reply is None else str(row[reply] or "")
+            if _BOARD_LABOUR_WORDS.search(text) or _BOARD_LABOUR_REPLY.search(answer):
+                continue
+            yield RealText("gov/board-full", f"{sheet}:{key}", text, False, "无劳动事项")
 
 
 LAWYER_LLAMA_FILES = {
@@ -347,9 +433,16 @@ def read_weibo_ner(root: Path) -> Iterator[RealText]:
 BOARD_LABOUR_DEPARTMENT = "劳动和社会保障"
 
 
-def government_labels() -> dict[str, str]:
+def government_labels(files: Iterable[str] | None = None) -> dict[str, str]:
+    """Labour or other for the board messages labelled here, by message number; only those
+    read from `files` (附件3, 附件4: the public sample; 附件4-full: the whole release) if given."""
+    wanted = None if files is None else set(files)
     with GOV_LABELS_FILE.open(encoding="utf-8", newline="") as handle:
-        return {row["message"]: row["label"] for row in csv.DictReader(handle)}
+        return {
+            row["message"]: row["label"]
+            for row in csv.DictReader(handle)
+            if wanted is None or row["file"] in wanted
+        }
 
 
 # Where each corpus folder comes from: the public repository, the commit read, its licence.
@@ -358,7 +451,8 @@ SOURCES: dict[str, dict[str, str]] = {
         "url": "https://github.com/open-compass/LawBench",
         "commit": "e30981bb3ff54c41571f222e0b23e92d27375388",
         "licence": "Apache-2.0",
-        "read": "data/zero_shot/3-8.json, 3-2.json, 2-7.json, 2-2.json, 2-3.json, 3-1.json",
+        "read": "data/zero_shot/3-8.json, 3-2.json, 2-7.json, 2-2.json, 2-3.json, 2-5.json, "
+        "3-1.json",
     },
     "fewclue": {
         "url": "https://github.com/CLUEbenchmark/FewCLUE",
@@ -387,12 +481,20 @@ SOURCES: dict[str, dict[str, str]] = {
         "read": "附件3.xlsx, 附件4.xlsx; 附件1.xlsx (the board's taxonomy: its category names "
         "as one-phrase examples, and for labelling)",
     },
+    "gov_full": {
+        "url": "https://github.com/Rollbear-bot/HelloNLP-TopicC-in-TipDMCup2020",
+        "commit": "505edf120966fe65039395e3a7f5fa9848359274",
+        "licence": "none stated; only derived weights are kept",
+        "read": "resources/full_dataset/full_dataset_sheet_3.xlsx, full_dataset_sheet_4.xlsx "
+        "(the board's whole 附件3 and 附件4: title, text and, in 附件4, the reply)",
+    },
 }
 
 READERS: dict[str, Callable[[Path], Iterable[RealText]]] = {
     "lawbench": read_lawbench,
     "fewclue": read_fewclue,
     "gov": read_government_board,
+    "gov_full": read_board_full,
     "weibo_ner": read_weibo_ner,
 }
 # Sources whose terms allow no more than research: read only to measure the shipped triage,

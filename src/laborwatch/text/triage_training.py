@@ -48,7 +48,13 @@ CALIBRATION_POINTS = 512
 # The opinion list wants few false alarms: a second cut, for precision 0.90 on dev.
 PRECISE = 0.90
 # What people write (posts, board messages, consultations), as opposed to news and judgments.
-WRITTEN_BY_PEOPLE = ("weibo-ner/post", "gov/tipdm-a", "lawbench/3-8")
+WRITTEN_BY_PEOPLE = (
+    "weibo-ner/post",
+    "gov/tipdm-a",
+    "gov/board-labelled",
+    "gov/board-full",
+    "lawbench/3-8",
+)
 # News headlines outnumber everything else; a sample keeps them from drowning the rest.
 SOURCE_CAPS = {"fewclue/tnews": 1500}
 WRITTEN = "written-here"
