@@ -25,7 +25,6 @@ from laborwatch.cases.views.lists import intake_links, may_take_in
 from laborwatch.core.http import AuthenticatedRequest
 from laborwatch.lib.paging import paginate
 from laborwatch.opinion.selectors import assignments_to_verify, events_to_assign, unread_notices
-from laborwatch.warnings.models import WarningInstruction
 from laborwatch.warnings.selectors import (
     open_warning_instructions,
     overdue_warning_count,
@@ -70,7 +69,7 @@ def _instructions(request: AuthenticatedRequest, on_cases: QuerySet[Instruction]
     section = _section(request, rows, "instructions")
     keys = list(section.page.object_list)
     wanted = {kind: [pk for key, pk, _ in keys if key == kind] for kind in ("case", "warning")}
-    read = {
+    read: dict[str, dict[Any, Any]] = {
         "case": on_cases.in_bulk(wanted["case"]) if wanted["case"] else {},
         "warning": on_warnings.in_bulk(wanted["warning"]) if wanted["warning"] else {},
     }
