@@ -62,7 +62,6 @@ def main() -> int:
 
 
 def work_orders(args: argparse.Namespace) -> None:
-    from django.db import connection
     from django.test import Client
     from openpyxl import load_workbook
 
@@ -78,23 +77,13 @@ def work_orders(args: argparse.Namespace) -> None:
     since = (dt.date.today() - dt.timedelta(days=args.days)).isoformat()
     url = f"/cases/?format=xlsx&received_from={since}"
 
-    def export() -> bytes:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response.content
-
+    export = getter(client, url)
     data = export()
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    headers, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headers, *rows = sheet_rows(data)
     form = CaseFilterForm({"received_from": since})
     rows_read = case_list(user=centre, filters=form.filters()).values_list(*EXPORT_VALUES)
     query = rows_read[:EXPORT_LIMIT]
-    sql, params = query.query.sql_with_params()
-
-    def fetch() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return len(cursor.fetchall())
+    fetch = fetcher(query)
 
     assert fetch() == len(rows), (fetch(), len(rows))
     print(
@@ -102,7 +91,6 @@ def work_orders(args: argparse.Namespace) -> None:
         f" {len(rows):,} rows × {len(headers)} columns, {len(data) / 1e6:.1f} MB;"
         f" median of {args.runs} runs after a warm-up"
     )
-    print(f"  {'':<52}{'wall ms':>9}{'CPU ms':>9}{'rows/s':>10}{'× base':>8}")
     base = timed(fetch, args.runs)
     measures = {
         "baseline: the export's SQL alone (tuples)": base,
@@ -114,11 +102,7 @@ def work_orders(args: argparse.Namespace) -> None:
             lambda: openpyxl_bytes(title="工单", headers=headers, rows=rows), args.runs
         ),
     }
-    for label, (wall, cpu) in measures.items():
-        print(
-            f"  {label:<52}{wall * 1000:>9.0f}{cpu * 1000:>9.0f}"
-            f"{len(rows) / wall:>10,.0f}{wall / base[0]:>8.1f}"
-        )
+    print_measures(measures, rows=len(rows))
     whole = measures["whole export (GET …?format=xlsx)"][0]
     verdict = "met" if whole < EXPORT_GOAL_S else "MISSED"
     print(f"  whole export alone: goal < {EXPORT_GOAL_S:.0f} s {verdict}")
@@ -138,9 +122,7 @@ def work_orders(args: argparse.Namespace) -> None:
 
 
 def ledger(args: argparse.Namespace) -> None:
-    from django.db import connection
     from django.test import Client
-    from openpyxl import load_workbook
 
     from laborwatch.cases.selectors import wage_arrears_ledger
     from laborwatch.core.models import User
@@ -150,21 +132,11 @@ def ledger(args: argparse.Namespace) -> None:
     client.force_login(centre)
     url = "/cases/ledger/closed/?format=xlsx"
 
-    def export() -> bytes:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response.content
-
+    export = getter(client, url)
     data = export()
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    headers, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headers, *rows = sheet_rows(data)
     cases = wage_arrears_ledger(user=centre, closed=True)
-    sql, params = cases.select_related("worker", "employer", "handler").query.sql_with_params()
-
-    def fetch() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return len(cursor.fetchall())
+    fetch = fetcher(cases.select_related("worker", "employer", "handler"))
 
     clues = len(rows) - 1  # the last row is the totals
     assert fetch() == clues, (fetch(), clues)
@@ -172,16 +144,55 @@ def ledger(args: argparse.Namespace) -> None:
         f"closed wage-arrears ledger export for centre staff: {clues:,} clues × {len(headers)}"
         f" columns, {len(data) / 1e6:.2f} MB; median of {args.runs} runs after a warm-up"
     )
-    print(f"  {'':<52}{'wall ms':>9}{'CPU ms':>9}{'rows/s':>10}{'× base':>8}")
     base = timed(fetch, args.runs)
     measures = {
         "baseline: the cases' SQL alone (tuples)": base,
         "whole export (GET …/ledger/closed/?format=xlsx)": timed(export, args.runs),
     }
+    print_measures(measures, rows=clues)
+
+
+def getter(client: Any, url: str) -> Callable[[], bytes]:
+    """A GET of `url` by the signed-in `client`: the response's body, once it is a 200."""
+
+    def get() -> bytes:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return bytes(response.content)
+
+    return get
+
+
+def sheet_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def fetcher(query: Any) -> Callable[[], int]:
+    """The SQL of the queryset `query` run through the driver, its rows fetched as tuples:
+    the number of rows."""
+    from django.db import connection
+
+    sql, params = query.query.sql_with_params()
+
+    def fetch() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return len(cursor.fetchall())
+
+    return fetch
+
+
+def print_measures(measures: dict[str, tuple[float, float]], *, rows: int) -> None:
+    """One line a measure, the first being the baseline the others are divided by."""
+    base = next(iter(measures.values()))[0]
+    print(f"  {'':<52}{'wall ms':>9}{'CPU ms':>9}{'rows/s':>10}{'× base':>8}")
     for label, (wall, cpu) in measures.items():
         print(
             f"  {label:<52}{wall * 1000:>9.0f}{cpu * 1000:>9.0f}"
-            f"{clues / wall:>10,.0f}{wall / base[0]:>8.1f}"
+            f"{rows / wall:>10,.0f}{wall / base:>8.1f}"
         )
 
 
