@@ -241,7 +241,13 @@ def test_ctrl_c_stops_the_waitress_process_and_its_schedule_at_once(tmp_path, mo
     """SIGINT (Ctrl+C) closes the server, stops the huey consumer's threads (huey says so at
     INFO) and ends the process with code 0, quickly and without a traceback."""
     monkeypatch.setenv("LOG_LEVEL", "INFO")
-    server, port, log = _serve(tmp_path, sweep_seconds=60, processes=1)
+    # A test run started in the background (`nohup … &`) ignores SIGINT, and a child would
+    # inherit that; a handler set here is reset to the default in the child.
+    kept = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        server, port, log = _serve(tmp_path, sweep_seconds=60, processes=1)
+    finally:
+        signal.signal(signal.SIGINT, kept)
     try:
         assert _until(lambda: _healthz(port), 60, "answer from /healthz") == {"status": "ok"}
         _until(lambda: "Huey consumer started" in log.read_text(), 30, "consumer started")
