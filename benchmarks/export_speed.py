@@ -16,7 +16,14 @@ warm-up, wall and CPU (this process's user+sys: the database server's own time i
   untimed), beside openpyxl's write-only mode with the same guards (the writer before
   XlsxWriter), so that the ratio of the two is measured in the same run;
 - the audit-log export of the work orders' events, as the auditor (GET
-  /audit/?format=xlsx&action=case., capped at 100,000 rows by the view), the largest export.
+  /audit/?format=xlsx&action=case., capped at 100,000 rows by the view), the largest export;
+- the closed wage-arrears clue ledger's export (GET /cases/ledger/closed/?format=xlsx, every
+  closed wage-arrears clue of the city: a fifth of the work orders), beside a baseline in the
+  same run that does not change with the view: the SQL of the ledger's cases with their
+  workers, employers and handlers, fetched as tuples (what building the cases reads).
+
+`--part ledger` times the ledger alone (`--part work-orders` the rest), so that the ledger can
+be timed on an earlier commit with the same script: `PYTHONPATH=<that tree>/src`.
 
 Rows per second are the export's data rows over the median wall time. Goal (issue 15): an
 export under 2 s at the load test's p95; here, alone, it should take well under that.
@@ -44,9 +51,17 @@ def main() -> int:
     citydb.add_size_arguments(parser)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--days", type=int, default=30, help="export the last DAYS of intake")
+    parser.add_argument("--part", choices=["all", "work-orders", "ledger"], default="all")
     args = parser.parse_args()
     print(citydb.open_city("export", args))
-    from django.db import connection
+    if args.part in ("all", "work-orders"):
+        work_orders(args)
+    if args.part in ("all", "ledger"):
+        ledger(args)
+    return 0
+
+
+def work_orders(args: argparse.Namespace) -> None:
     from django.test import Client
     from openpyxl import load_workbook
 
@@ -62,23 +77,13 @@ def main() -> int:
     since = (dt.date.today() - dt.timedelta(days=args.days)).isoformat()
     url = f"/cases/?format=xlsx&received_from={since}"
 
-    def export() -> bytes:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        return response.content
-
+    export = getter(client, url)
     data = export()
-    sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    headers, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headers, *rows = sheet_rows(data)
     form = CaseFilterForm({"received_from": since})
     rows_read = case_list(user=centre, filters=form.filters()).values_list(*EXPORT_VALUES)
     query = rows_read[:EXPORT_LIMIT]
-    sql, params = query.query.sql_with_params()
-
-    def fetch() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return len(cursor.fetchall())
+    fetch = fetcher(query)
 
     assert fetch() == len(rows), (fetch(), len(rows))
     print(
@@ -86,7 +91,6 @@ def main() -> int:
         f" {len(rows):,} rows × {len(headers)} columns, {len(data) / 1e6:.1f} MB;"
         f" median of {args.runs} runs after a warm-up"
     )
-    print(f"  {'':<52}{'wall ms':>9}{'CPU ms':>9}{'rows/s':>10}{'× base':>8}")
     base = timed(fetch, args.runs)
     measures = {
         "baseline: the export's SQL alone (tuples)": base,
@@ -98,11 +102,7 @@ def main() -> int:
             lambda: openpyxl_bytes(title="工单", headers=headers, rows=rows), args.runs
         ),
     }
-    for label, (wall, cpu) in measures.items():
-        print(
-            f"  {label:<52}{wall * 1000:>9.0f}{cpu * 1000:>9.0f}"
-            f"{len(rows) / wall:>10,.0f}{wall / base[0]:>8.1f}"
-        )
+    print_measures(measures, rows=len(rows))
     whole = measures["whole export (GET …?format=xlsx)"][0]
     verdict = "met" if whole < EXPORT_GOAL_S else "MISSED"
     print(f"  whole export alone: goal < {EXPORT_GOAL_S:.0f} s {verdict}")
@@ -119,7 +119,81 @@ def main() -> int:
         f"  audit-log export (GET {audit_url}): {audit_rows:,} rows,"
         f" {wall * 1000:,.0f} ms wall, {cpu * 1000:,.0f} ms CPU, {audit_rows / wall:,.0f} rows/s"
     )
-    return 0
+
+
+def ledger(args: argparse.Namespace) -> None:
+    from django.test import Client
+
+    from laborwatch.cases.selectors import wage_arrears_ledger
+    from laborwatch.core.models import User
+
+    centre = User.objects.get(username="bench-centre-1")
+    client = Client()
+    client.force_login(centre)
+    url = "/cases/ledger/closed/?format=xlsx"
+
+    export = getter(client, url)
+    data = export()
+    headers, *rows = sheet_rows(data)
+    cases = wage_arrears_ledger(user=centre, closed=True)
+    fetch = fetcher(cases.select_related("worker", "employer", "handler"))
+
+    clues = len(rows) - 1  # the last row is the totals
+    assert fetch() == clues, (fetch(), clues)
+    print(
+        f"closed wage-arrears ledger export for centre staff: {clues:,} clues × {len(headers)}"
+        f" columns, {len(data) / 1e6:.2f} MB; median of {args.runs} runs after a warm-up"
+    )
+    base = timed(fetch, args.runs)
+    measures = {
+        "baseline: the cases' SQL alone (tuples)": base,
+        "whole export (GET …/ledger/closed/?format=xlsx)": timed(export, args.runs),
+    }
+    print_measures(measures, rows=clues)
+
+
+def getter(client: Any, url: str) -> Callable[[], bytes]:
+    """A GET of `url` by the signed-in `client`: the response's body, once it is a 200."""
+
+    def get() -> bytes:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return bytes(response.content)
+
+    return get
+
+
+def sheet_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def fetcher(query: Any) -> Callable[[], int]:
+    """The SQL of the queryset `query` run through the driver, its rows fetched as tuples:
+    the number of rows."""
+    from django.db import connection
+
+    sql, params = query.query.sql_with_params()
+
+    def fetch() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return len(cursor.fetchall())
+
+    return fetch
+
+
+def print_measures(measures: dict[str, tuple[float, float]], *, rows: int) -> None:
+    """One line a measure, the first being the baseline the others are divided by."""
+    base = next(iter(measures.values()))[0]
+    print(f"  {'':<52}{'wall ms':>9}{'CPU ms':>9}{'rows/s':>10}{'× base':>8}")
+    for label, (wall, cpu) in measures.items():
+        print(
+            f"  {label:<52}{wall * 1000:>9.0f}{cpu * 1000:>9.0f}"
+            f"{rows / wall:>10,.0f}{wall / base:>8.1f}"
+        )
 
 
 def timed(work: Callable[[], object], runs: int) -> tuple[float, float]:

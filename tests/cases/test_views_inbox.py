@@ -4,6 +4,7 @@ any other parameter kept in the links, and a query count that does not grow with
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,9 +13,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from laborwatch.cases.models import Case, InboxItem
+from laborwatch.cases.services import case_instruct
 from laborwatch.cases.services.inbox import inbox_notify
 from laborwatch.cases.views.inbox import SECTION_PAGE_SIZE
+from laborwatch.warnings.services import warning_instruct
 from tests.cases.views_support import T0, make_case
+from tests.warnings.support import DAY0, only_warning, signal, sync
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +127,63 @@ def test_the_query_count_does_not_grow_with_the_rows(registry, centre_staff, cli
     with CaptureQueriesContext(connection) as many:
         assert client.get("/cases/inbox/").status_code == 200
     assert [q["sql"][:40] for q in many] == [q["sql"][:40] for q in few]
+
+
+def test_the_instructions_page_as_one_list_by_deadline(registry, leader, client_for, clock):
+    """A leader's open instructions on work orders and on warnings are one list, nearest
+    deadline first, 25 a page: the second page holds the rest, its links keep the other
+    sections' pages, and the tile counts them all."""
+    case_deadlines = [T0 + dt.timedelta(days=1, hours=hour) for hour in range(SECTION_PAGE_SIZE)]
+    cases = [
+        make_case(registry.shinan_enterprise, caller_phone=f"1391234{n:04d}")
+        for n in range(SECTION_PAGE_SIZE)
+    ]
+    on_cases = [
+        case_instruct(case=case, actor=leader, text=f"批示{n}", deadline=deadline, now=T0)
+        for n, (case, deadline) in enumerate(zip(cases, case_deadlines, strict=True))
+    ]
+    sync(
+        DAY0,
+        signal(registry.shinan_enterprise, "orange", "si_arrears"),
+        signal(registry.huangdao_enterprise, "orange", "si_arrears"),
+        now=T0,
+    )
+    # One warning's deadline falls among the work orders', the other's after them all.
+    early, late = (
+        warning_instruct(
+            warning=only_warning(enterprise=enterprise),
+            actor=leader,
+            text="核实",
+            deadline=deadline,
+            now=T0,
+        )
+        for enterprise, deadline in [
+            (registry.shinan_enterprise, case_deadlines[2] + dt.timedelta(minutes=30)),
+            (registry.huangdao_enterprise, case_deadlines[-1] + dt.timedelta(days=1)),
+        ]
+    )
+    client = client_for(leader)
+    first = client.get("/cases/inbox/", {"cases": "2"})
+    section = first.context["sections"]["instructions"]
+    expected = [*on_cases[:3], early, *on_cases[3:]]
+    assert [(type(i).__name__, i.pk) for i in section.page] == [
+        (type(i).__name__, i.pk) for i in expected[:SECTION_PAGE_SIZE]
+    ]
+    html = first.content.decode()
+    assert tile(html, "未办结的领导批示") == SECTION_PAGE_SIZE + 2
+    assert f"共 {SECTION_PAGE_SIZE + 2} 条 · 第 1 / 2 页" in html
+    assert 'href="?cases=2&amp;instructions=2#instructions"' in html
+    assert f'href="/warnings/{early.warning_id}/#instructions"' in html
+    assert f'href="/warnings/{late.warning_id}/#instructions"' not in html
+
+    second = client.get("/cases/inbox/", {"instructions": "2", "cases": "2"})
+    rest = second.context["sections"]["instructions"].page
+    assert [(type(i).__name__, i.pk) for i in rest] == [
+        (type(on_cases[-1]).__name__, on_cases[-1].pk),
+        (type(late).__name__, late.pk),
+    ]
+    html = second.content.decode()
+    assert f'href="/warnings/{late.warning_id}/#instructions"' in html
+    assert f'href="/cases/{cases[-1].number}/#instructions"' in html
+    assert 'href="?instructions=2&amp;cases=1#cases"' not in html  # one page of cases only
+    assert 'href="?cases=2&amp;instructions=1#instructions"' in html

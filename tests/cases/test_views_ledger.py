@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from laborwatch.cases.models import Case
 from laborwatch.cases.services import (
@@ -132,7 +134,7 @@ def test_ledger_page_and_excel_match_the_cases(
         response = client.get(url)
         workbook = client.get(url, {"format": "xlsx"})
     assert response.status_code == 200
-    assert [case for case, _ in response.context["rows"]] == expected
+    assert [row[14] for row in response.context["rows"]] == [c.number for c in expected]
     assert page_totals(response) == totals
     assert response.context["title"] == ("已办结欠薪线索台账" if closed else "欠薪线索台账")
 
@@ -172,19 +174,42 @@ def test_ledger_row_layout(ledger_cases, centre_staff, client_for):
     assert rows[-1][0] == "合计"
 
 
+def test_the_ledger_export_reads_values_not_cases(
+    ledger_cases, centre_staff, client_for, monkeypatch
+):
+    """The export builds no case (nor its worker, employer, handler) and reads no phone or ID
+    number, which the ledger does not show: a worker's encrypted columns stay unread."""
+    built: list[int] = []
+    from_db = Case.from_db.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Case, "from_db", classmethod(lambda cls, *args: built.append(1) or from_db(cls, *args))
+    )
+    client = client_for(centre_staff)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/cases/ledger/closed/?format=xlsx")
+    assert response.status_code == 200
+    assert len(read_xlsx(response.content)) == 1 + 3 + 1  # headers, three clues, totals
+    assert built == []
+    read = " ".join(query["sql"] for query in queries)
+    assert '"workers_worker"."name"' in read
+    assert '"workers_worker"."phone"' not in read and '"workers_worker"."id_number"' not in read
+
+
 def test_ledger_filters(ledger_cases, centre_staff, client_for):
     client = client_for(centre_staff)
     with time_machine.travel(local(2025, 3, 5, 12, 0), tick=False):
         by_district = client.get("/cases/ledger/closed/", {"district": "huangdao"})
-        assert [c for c, _ in by_district.context["rows"]] == [
-            ledger_cases["closed_huangdao"], ledger_cases["called_back_huangdao"]
+        assert [row[14] for row in by_district.context["rows"]] == [
+            ledger_cases["closed_huangdao"].number, ledger_cases["called_back_huangdao"].number
         ]  # fmt: skip
         # One group case (丙 and 丁), counted once.
         assert page_totals(by_district) == (2, 2, Decimal("7000.00"), Decimal("7000.00"))
         by_date = client.get("/cases/ledger/", {"received_from": "2025-03-04"})
-        assert [c for c, _ in by_date.context["rows"]] == [ledger_cases["open_huangdao"]]
+        assert [row[14] for row in by_date.context["rows"]] == [
+            ledger_cases["open_huangdao"].number
+        ]
         migrant = client.get("/cases/ledger/", {"category": "WAGE.ARREARS.MIGRANT"})
-        assert [c for c, _ in migrant.context["rows"]] == [ledger_cases["open_shinan"]]
+        assert [row[14] for row in migrant.context["rows"]] == [ledger_cases["open_shinan"].number]
         text = by_district.content.decode()
         assert "5,000.00" in text and "7,000.00" in text  # the rows, and the totals
         # The category filter offers the wage-arrears branch only.

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from laborwatch.cases.models import Case
 from tests.cases.views_support import make_case
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def found(page) -> list:
     """The work orders a list or ledger page shows."""
-    if "rows" in page.context:  # the ledger: (case, ledger row)
-        return [case for case, _ in page.context["rows"]]
+    if "rows" in page.context:  # the ledger: its rows, the work-order number last
+        return [Case.objects.get(number=row[14]) for row in page.context["rows"]]
     return list(page.context["page"])
 
 

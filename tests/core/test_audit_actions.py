@@ -99,3 +99,12 @@ def test_target_types_are_named_by_their_model() -> None:
         assert target_type_label("cases.case") == "工单"
         assert target_type_label("warnings.warning") == "预警"
     assert target_type_label("not a model") == "not a model"
+
+
+def test_the_system_actors_of_the_runs_have_chinese_names() -> None:
+    """A warning's timeline showed "score" for the daily run that opened it."""
+    from laborwatch.core.audit_actions import system_actor_label
+
+    with override("zh-hans"):
+        names = [system_actor_label(label) for label in ("score", "schedule", "registry sync")]
+    assert names == ["每日预警流水线", "定时任务", "企业名录同步"]

@@ -14,6 +14,7 @@ from laborwatch.cases.models import Case
 from laborwatch.core.models import AuditEvent
 from laborwatch.opinion.errors import InvalidEventTransition, StaleEvent
 from laborwatch.opinion.models import EventAssignment, EventDisposal, OpinionNotice, ResponseKind
+from laborwatch.opinion.selectors import event_timeline
 from laborwatch.opinion.services import (
     event_acknowledge,
     event_add_note,
@@ -392,6 +393,10 @@ class TestRespondAndClose:
             "opinion_event.respond",
             "opinion_event.close",
         ]
+        # The timeline names each person with their unit, as a work order's does (it showed
+        # the account names "setup", "owner").
+        actors = [entry.actor for entry in event_timeline(event)]
+        assert actors[:2] == ["setup", "owner（市南区）"]
 
 
 class TestNotesAndEnterprise:

@@ -189,7 +189,8 @@ def test_the_instruction_reaches_the_units_inbox_and_notifications(
             (centre_staff, []),  # not a unit the warning is routed to
         ]:
             inbox = client_for(user).get("/cases/inbox/")
-            assert [i.pk for i in inbox.context["warning_instructions"]] == expected, user
+            listed = inbox.context["sections"]["instructions"].page
+            assert [i.pk for i in listed if isinstance(i, WarningInstruction)] == expected, user
         page = client_for(owner).get("/cases/inbox/").content.decode()
         assert f'href="/warnings/{warning.pk}/#instructions"' in page
 

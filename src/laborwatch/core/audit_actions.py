@@ -133,6 +133,9 @@ SYSTEM_ACTOR_LABELS: dict[str, Promise] = {
     "sla-sweep": _("Deadline sweep"),
     "load": _("Data load"),
     "setup": _("Setup"),
+    "score": _("Daily warning run"),
+    "schedule": _("Schedule"),
+    "registry sync": _("Registry sync"),
 }
 
 

@@ -102,7 +102,7 @@ def engagement_curve(event: Event) -> list[tuple[dt.datetime, float]]:
 
 def event_timeline(event: Event) -> list[TimelineEntry]:
     """The event's audit events, oldest first, with the status each reached."""
-    return timeline(event, EventStatus, actor=lambda row: row.actor_label)
+    return timeline(event, EventStatus, actor=lambda row: row.actor_display)
 
 
 def assignments_to_verify(*, user: User) -> QuerySet[EventAssignment]:

@@ -11,13 +11,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, Value
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from laborwatch.cases.models import Instruction
 from laborwatch.cases.selectors import inbox
 from laborwatch.cases.services.inbox import inbox_mark_read
 from laborwatch.cases.views.lists import intake_links, may_take_in
@@ -48,6 +49,37 @@ def _section(request: AuthenticatedRequest, rows: QuerySet[Any], param: str) -> 
     return Section(page=page, param=param, query_string=query_string)
 
 
+def _instructions(request: AuthenticatedRequest, on_cases: QuerySet[Instruction]) -> Section:
+    """The leaders' instructions on work orders and on warnings as one list, nearest deadline
+    first, paged like the other sections: the union of their (kind, id, deadline) is counted
+    and cut, then the page's instructions are read, each kind in one query."""
+    on_warnings = open_warning_instructions(user=request.user)
+    rows = (
+        on_cases.order_by()
+        .annotate(kind=Value("case", output_field=CharField()))
+        .values_list("kind", "pk", "deadline")
+        .union(
+            on_warnings.order_by()
+            .annotate(kind=Value("warning", output_field=CharField()))
+            .values_list("kind", "pk", "deadline"),
+            all=True,
+        )
+        .order_by("deadline", "kind", "pk")
+    )
+    section = _section(request, rows, "instructions")
+    keys = list(section.page.object_list)
+    wanted = {kind: [pk for key, pk, _ in keys if key == kind] for kind in ("case", "warning")}
+    read: dict[str, dict[Any, Any]] = {
+        "case": on_cases.in_bulk(wanted["case"]) if wanted["case"] else {},
+        "warning": on_warnings.in_bulk(wanted["warning"]) if wanted["warning"] else {},
+    }
+    # The page lists the instructions themselves (the template tells the kinds apart by
+    # their work order or warning), in the union's order; one closed since the union was
+    # read is left out.
+    section.page.object_list = [read[kind][pk] for kind, pk, _ in keys if pk in read[kind]]
+    return section
+
+
 @login_required
 def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
@@ -68,8 +100,10 @@ def inbox_view(request: AuthenticatedRequest) -> HttpResponse:
         "cases/inbox.html",
         {
             "inbox": waiting,
-            "sections": {param: _section(request, rows, param) for param, rows in sections.items()},
-            "warning_instructions": open_warning_instructions(user=request.user),
+            "sections": {
+                **{param: _section(request, rows, param) for param, rows in sections.items()},
+                "instructions": _instructions(request, waiting.instructions),
+            },
             "overdue_warnings": (
                 overdue_warning_count(user=request.user) if request.user.is_city_wide else None
             ),
