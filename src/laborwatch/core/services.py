@@ -188,15 +188,16 @@ def audit_export_rows(
     target_type: str,
     details: dict[str, Any] | None = None,
     reason: str = "",
+    target_label: str | None = None,
 ) -> list[ExportedRow]:
     """The first `limit` of `rows`, read for an export that is audited (see `audit_export`)
-    with the number of rows as the event's target label."""
+    with `target_label` (by default the number of rows) as the event's target label."""
     selected = list(rows[:limit])
     audit_export(
         actor=actor,
         action=action,
         target_type=target_type,
-        target_label=str(len(selected)),
+        target_label=str(len(selected)) if target_label is None else target_label,
         rows=len(selected),
         details=details,
         reason=reason,

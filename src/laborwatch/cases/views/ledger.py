@@ -20,9 +20,9 @@ from laborwatch.cases.forms import LedgerFilterForm
 from laborwatch.cases.models import Case, Channel, HandlingMethod
 from laborwatch.cases.selectors import LedgerTotals, ledger_totals, wage_arrears_ledger
 from laborwatch.cases.statuses import Status
-from laborwatch.cases.views.lists import local_date
+from laborwatch.cases.views.lists import choice_labels, local_date
 from laborwatch.core.http import AuthenticatedRequest
-from laborwatch.core.services import audit_export
+from laborwatch.core.services import audit_export_rows
 from laborwatch.lib.paging import paginate
 from laborwatch.lib.xlsx import xlsx_response
 from laborwatch.workers.lookup import redirect_to_key
@@ -63,9 +63,9 @@ LEDGER_VALUES = (
 def ledger_rows(values: Iterable[Sequence[Any]], *, start: int = 1) -> Iterator[list[Any]]:
     """The ledger's rows, numbered from `start`, from rows of LEDGER_VALUES; each label is
     translated once, not once a row."""
-    channels = {value: str(label) for value, label in Channel.choices}
-    methods = {value: str(label) for value, label in HandlingMethod.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
+    channels = choice_labels(Channel.choices)
+    methods = choice_labels(HandlingMethod.choices)
+    statuses = choice_labels(Status.choices)
     for index, (
         received_at,
         channel,
@@ -149,13 +149,13 @@ def _ledger(request: AuthenticatedRequest, *, closed: bool) -> HttpResponse:
 def _export(
     request: AuthenticatedRequest, rows: QuerySet[Case], totals: LedgerTotals, *, title: str
 ) -> HttpResponse:
-    selected = list(rows.values_list(*LEDGER_VALUES)[:EXPORT_LIMIT])
-    audit_export(
+    selected = audit_export_rows(
         actor=request.user,
+        rows=rows.values_list(*LEDGER_VALUES),
+        limit=EXPORT_LIMIT,
         action="case.ledger_export",
         target_type="cases.case",
         target_label=title,
-        rows=len(selected),
     )
     return xlsx_response(
         filename=title + ".xlsx",

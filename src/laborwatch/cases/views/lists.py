@@ -6,6 +6,9 @@ actions), views.intake (web intake forms), views.ledger (the wage-arrears ledger
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -79,6 +82,12 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """Each choice's label, translated once: an export of thousands of rows looks labels up
+    here rather than translating one per cell (get_FOO_display)."""
+    return {value: str(label) for value, label in choices}
+
+
 def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse:
     """Worker names stay; phones are masked (clear values only through the audited reveal)."""
     selected = audit_export_rows(
@@ -91,9 +100,9 @@ def _export(request: AuthenticatedRequest, rows: QuerySet[Case]) -> HttpResponse
     now = timezone.now()
     # Each label translated once, not once a row: at 50,000 rows the choices' display
     # (get_FOO_display: a lookup and a translation per cell) cost more than the query.
-    channels = {value: str(label) for value, label in Channel.choices}
-    statuses = {value: str(label) for value, label in Status.choices}
-    lights = {value: str(label) for value, label in LIGHT_LABELS.items()}
+    channels = choice_labels(Channel.choices)
+    statuses = choice_labels(Status.choices)
+    lights = choice_labels(LIGHT_LABELS.items())
     categories: dict[str, str] = {}
     return xlsx_response(
         filename=_("work-orders") + ".xlsx",
