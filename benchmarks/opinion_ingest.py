@@ -44,7 +44,7 @@ from laborwatch.synth.months import Window
 from laborwatch.synth.posts import PostPlan, generate_posts, jsonl_text
 from laborwatch.synth.projects import plan_projects
 from laborwatch.text.link import Linker
-from laborwatch.text.orgs import default_tagger
+from laborwatch.text.orgs import post_tagger
 
 CITY_FILE = Path(__file__).resolve().parents[1] / "src/laborwatch/core/data/qingdao.json"
 ENTERPRISES = 100_000
@@ -194,7 +194,7 @@ def main() -> None:
     )
     # Load the classifier and the organisation tagger (with jieba) once, as a process does.
     analyse_posts([], places=places)
-    default_tagger()
+    post_tagger()
 
     saved, saved_urls = folder / "index.npz", folder / "index_urls.txt"
     if args.only_batch and saved.exists() and saved_urls.exists():

@@ -216,7 +216,7 @@ class OrgTagger:
 
 
 @cache
-def default_tagger() -> OrgTagger:
+def post_tagger() -> OrgTagger:
     """The news tagger with the post tagger beside it: for posts (the opinion intake)."""
     return OrgTagger(social_model_path=SOCIAL_MODEL_FILE)
 
@@ -239,4 +239,4 @@ def extract_orgs(text: str) -> list[Span]:
 def extract_post_orgs(text: str) -> list[Span]:
     """Organisation spans in a post (微博, 抖音 …): the news tagger's and, where it reads none,
     the post tagger's (新浪, 京东, a shop after @)."""
-    return default_tagger().extract(text)
+    return post_tagger().extract(text)

@@ -23,7 +23,7 @@ from laborwatch.opinion.engine.forked import can_fork, forked_map
 from laborwatch.opinion.engine.records import DATA, PostIn, reposted_text
 from laborwatch.text.classify import DemandClassifier, Prediction
 from laborwatch.text.demand_model import default_model_file
-from laborwatch.text.orgs import chunk_offsets, default_tagger, extract_post_orgs
+from laborwatch.text.orgs import chunk_offsets, extract_post_orgs, post_tagger
 from laborwatch.text.triage import TRIAGE_MODEL_FILE
 
 PLACES_FILE = DATA / "places.csv"
@@ -358,7 +358,7 @@ def analyse_posts(
     if workers > 1 and len(items) >= PARALLEL_MIN_TEXTS and can_fork():
         # Loaded here, so that the forked workers share them rather than load them again.
         labour_classifier()
-        default_tagger()
+        post_tagger()
         results = forked_map(partial(_analyse_slice, places), items, workers)
     else:
         results = _analyse_items(

@@ -209,9 +209,9 @@ class Command(LaborwatchCommand):
                 write_record(sys.stdout, {"id": record.get("id"), **prediction.as_dict()})
 
     def orgs(self, *, model: Path | None, **options: Any) -> None:
-        from laborwatch.text.orgs import OrgTagger, default_tagger
+        from laborwatch.text.orgs import OrgTagger, post_tagger
 
-        tagger = OrgTagger(model) if model else default_tagger()
+        tagger = OrgTagger(model) if model else post_tagger()
         for record in read_records(sys.stdin):
             spans = [span.as_dict() for span in tagger.extract(record["text"])]
             write_record(sys.stdout, {"id": record.get("id"), "orgs": spans})
